@@ -1,0 +1,50 @@
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct lb_arena_chunk {
+  lb_arena_chunk *next;
+  size_t used, cap;
+  alignas(max_align_t) char data[];
+};
+
+void lb_arena_init(lb_arena *a) { a->head = NULL; }
+
+void *lb_arena_alloc(lb_arena *a, size_t n) {
+  size_t align = alignof(max_align_t);
+  n = (n + align - 1) / align * align;
+  lb_arena_chunk *c = a->head;
+  if (!c || c->cap - c->used < n) {
+    size_t cap = n > 4096 ? n : 4096;
+    c = lb_xmalloc(sizeof(*c) + cap);
+    c->next = a->head;
+    c->used = 0;
+    c->cap = cap;
+    a->head = c;
+  }
+  void *p = c->data + c->used;
+  c->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *lb_arena_strndup(lb_arena *a, const char *s, size_t n) {
+  char *p = lb_arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+void lb_arena_free(lb_arena *a) {
+  lb_arena_chunk *c = a->head;
+  while (c) {
+    lb_arena_chunk *next = c->next;
+    free(c);
+    c = next;
+  }
+  a->head = NULL;
+}

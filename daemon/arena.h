@@ -1,0 +1,18 @@
+/* A bump allocator: everything decoded for one call is freed at once when the
+ * call is answered. */
+#ifndef LB_ARENA_H
+#define LB_ARENA_H
+
+#include <stddef.h>
+
+typedef struct lb_arena_chunk lb_arena_chunk;
+typedef struct lb_arena {
+  lb_arena_chunk *head;
+} lb_arena;
+
+void lb_arena_init(lb_arena *a);
+void *lb_arena_alloc(lb_arena *a, size_t n); /* zeroed, aligned for any type */
+char *lb_arena_strndup(lb_arena *a, const char *s, size_t n);
+void lb_arena_free(lb_arena *a); /* accepts a zeroed arena */
+
+#endif

@@ -1,0 +1,128 @@
+#include "call.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "args.h"
+#include "log.h"
+#include "util.h"
+#include "value.h"
+
+struct lb_call {
+  lb_daemon *d;
+  const lb_method_entry *m;
+  lb_arena arena;
+  lb_call_origin origin;
+  lb_call *prev, *next; /* on d->calls */
+};
+
+lb_call *lb_call_new(lb_daemon *d, const lb_method_entry *m, const lb_call_origin *origin) {
+  lb_call *c = lb_xcalloc(1, sizeof(*c));
+  c->d = d;
+  c->m = m;
+  c->origin = *origin;
+  lb_arena_init(&c->arena);
+  c->next = d->calls;
+  if (d->calls)
+    d->calls->prev = c;
+  d->calls = c;
+  return c;
+}
+
+lb_arena *lb_call_arena(lb_call *c) { return &c->arena; }
+const lb_call_origin *lb_call_origin_of(const lb_call *c) { return &c->origin; }
+const lb_method_entry *lb_call_method(const lb_call *c) { return c->m; }
+
+static void finish(lb_call *c, const lb_value *result, lb_rpc_code code, const char *message) {
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    c->d->calls = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  c->origin.answer(c->origin.ctx, c, result, code, message);
+  lb_arena_free(&c->arena);
+  free(c);
+}
+
+void lb_call_dispatch(lb_call *c, const lb_value *given, uint32_t n_given) {
+  char err[512];
+  lb_value *args;
+  if (lb_args_bind(&c->arena, c->m, given, n_given, &args, err, sizeof(err)) < 0) {
+    lb_call_fail(c, LB_RPC_INVALID_PARAMS, "%s", err);
+    return;
+  }
+  c->m->decl->handler(c, args, c->m->decl->userdata);
+}
+
+/* A plugin's answer must match its declaration: clients and the D-Bus
+ * signature rely on it. */
+static bool result_ok(const lb_method_entry *m, const lb_value *r, char *err, size_t errlen) {
+  if (!lb_value_has_type(r, m->decl->result, err, errlen))
+    return false;
+  const lb_field *f = m->decl->result_fields;
+  if (!f || (r->kind != LB_MAP && r->kind != LB_ARRAY))
+    return true;
+  uint32_t n_maps = r->kind == LB_MAP ? 1 : r->as.arr.len;
+  for (uint32_t k = 0; k < n_maps; k++) {
+    const lb_value *map = r->kind == LB_MAP ? r : &r->as.arr.items[k];
+    for (uint32_t i = 0; f[i].name; i++) {
+      const lb_value *v = lb_map_get(map, f[i].name);
+      char why[160];
+      if (v && !lb_is_nil(v) && !lb_value_has_type(v, f[i].type, why, sizeof(why))) {
+        snprintf(err, errlen, "field \"%s\": %s", f[i].name, why);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+void lb_call_reply(lb_call *c, const lb_value *result) {
+  lb_value nil = lb_v_nil();
+  char why[256];
+  if (!result)
+    result = &nil;
+  if (!result_ok(c->m, result, why, sizeof(why))) {
+    lb_err("%s answered with a value that does not match its declaration (%s); the caller gets "
+           "an internal error",
+           c->m->name, why);
+    finish(c, NULL, LB_RPC_INTERNAL, "the plugin's answer did not match its declaration; see the "
+                                     "lumbard log");
+    return;
+  }
+  finish(c, result, LB_RPC_OK, NULL);
+}
+
+void lb_call_failv(lb_call *c, lb_rpc_code code, const char *fmt, va_list ap) {
+  char msg[1024];
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  if (code == LB_RPC_OK)
+    code = LB_RPC_INTERNAL;
+  finish(c, NULL, code, msg);
+}
+
+void lb_call_fail(lb_call *c, lb_rpc_code code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  lb_call_failv(c, code, fmt, ap);
+  va_end(ap);
+}
+
+void lb_calls_fail_owner(lb_daemon *d, lb_plugin *owner, const char *why) {
+  lb_call *c = d->calls;
+  while (c) {
+    lb_call *next = c->next;
+    if (c->m->owner == owner)
+      lb_call_fail(c, LB_RPC_INTERNAL, "%s did not answer: %s", c->m->name, why);
+    c = next;
+  }
+}
+
+size_t lb_calls_pending(const lb_daemon *d) {
+  size_t n = 0;
+  for (lb_call *c = d->calls; c; c = c->next)
+    n++;
+  return n;
+}

@@ -1,0 +1,290 @@
+/* daemon.ping/version/status/plugins/subscribe/unsubscribe/reload: declared
+ * with the same tables as plugin methods, so both transports, validation and
+ * `daemon.plugins` treat them alike. */
+#include <errno.h>
+#include <lumbard/version.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "log.h"
+#include "plugin_host.h"
+#include "rpc_conn.h"
+#include "rpc_server.h"
+#include "util.h"
+#include "value.h"
+
+#define MAX_PATTERNS 64
+#define MAX_PATTERN_LEN 128
+
+static void ping(lb_call *call, const lb_value *args, void *ud) {
+  (void)args, (void)ud;
+  lb_value v = lb_v_str("pong");
+  lb_call_reply(call, &v);
+}
+
+static void version(lb_call *call, const lb_value *args, void *ud) {
+  (void)args, (void)ud;
+  lb_value v = LB_MAP({"version", lb_v_str(LUMBARD_VERSION)},
+                      {"plugin_abi", lb_v_uint(LB_PLUGIN_ABI)},
+                      {"host_api", lb_v_uint(LB_HOST_API)});
+  lb_call_reply(call, &v);
+}
+
+static void status(lb_call *call, const lb_value *args, void *ud) {
+  lb_daemon *d = ud;
+  (void)args;
+  lb_arena *a = lb_call_arena(call);
+  size_t n = lb_plugins_count(d->plugins);
+  lb_value *names = lb_arena_alloc(a, sizeof(lb_value) * n);
+  for (size_t i = 0; i < n; i++)
+    names[i] = lb_v_str(lb_plugin_name(lb_plugins_at(d->plugins, i)));
+  int64_t now = lb_clock_now_ms(LB_CLOCK_WALL);
+  lb_value v = LB_MAP(
+      {"version", lb_v_str(LUMBARD_VERSION)}, {"pid", lb_v_uint((uint64_t)getpid())},
+      {"started_at", lb_v_int(d->started_at_ms / 1000)},
+      {"uptime_s", lb_v_int((now - d->started_at_ms) / 1000)},
+      {"socket", lb_v_str(d->socket_path)}, {"config", lb_v_str(d->config_path)},
+      {"config_source",
+       lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")},
+      {"data_dir", lb_v_str(d->data_dir)}, {"database", lb_v_str(d->db_path)},
+      {"dbus", lb_v_str(d->dbus_state)}, {"plugins", lb_v_array(names, n)},
+      {"clients", lb_v_uint(lb_rpc_server_n_clients(d->server))},
+      {"subscribers", lb_v_uint(lb_rpc_server_n_subscribers(d->server))},
+      {"pending_calls", lb_v_uint(lb_calls_pending(d) - 1)}, /* not counting this one */
+      {"timers", lb_v_uint(lb_timers_count(d->timers))});
+  lb_call_reply(call, &v);
+}
+
+/* ---- daemon.plugins: every declaration, so clients can describe them ---- */
+
+static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n) {
+  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+  for (uint32_t i = 0; i < n; i++) {
+    const lb_param *p = &ps[i];
+    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 8);
+    uint32_t k = 0;
+    f[k++] = (lb_pair){"name", lb_v_str(p->name)};
+    f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(p->type))};
+    f[k++] = (lb_pair){"dbus", lb_v_str(lb_type_dbus(p->type))};
+    f[k++] = (lb_pair){"optional", lb_v_bool(p->optional)};
+    if (!lb_is_nil(&p->def))
+      f[k++] = (lb_pair){"default", p->def};
+    if (p->min < p->max) {
+      f[k++] = (lb_pair){"min", lb_v_int(p->min)};
+      f[k++] = (lb_pair){"max", lb_v_int(p->max)};
+    }
+    if (p->doc)
+      f[k++] = (lb_pair){"doc", lb_v_str(p->doc)};
+    items[i] = lb_v_map(f, k);
+  }
+  return lb_v_array(items, n);
+}
+
+static lb_value describe_fields(lb_arena *a, const lb_field *fs) {
+  uint32_t n = 0;
+  while (fs && fs[n].name)
+    n++;
+  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+  for (uint32_t i = 0; i < n; i++) {
+    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 4);
+    uint32_t k = 0;
+    f[k++] = (lb_pair){"name", lb_v_str(fs[i].name)};
+    f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(fs[i].type))};
+    f[k++] = (lb_pair){"dbus", lb_v_str(lb_type_dbus(fs[i].type))};
+    if (fs[i].doc)
+      f[k++] = (lb_pair){"doc", lb_v_str(fs[i].doc)};
+    items[i] = lb_v_map(f, k);
+  }
+  return lb_v_array(items, n);
+}
+
+static lb_value describe_method(lb_arena *a, const lb_method_entry *m) {
+  lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 7);
+  uint32_t k = 0;
+  f[k++] = (lb_pair){"name", lb_v_str(m->name)};
+  f[k++] = (lb_pair){"params", describe_params(a, m->decl->params, m->n_params)};
+  f[k++] = (lb_pair){"options", describe_params(a, m->decl->options, m->n_options)};
+  f[k++] = (lb_pair){"result", lb_v_str(lb_type_name(m->decl->result))};
+  if (m->decl->result_fields)
+    f[k++] = (lb_pair){"result_fields", describe_fields(a, m->decl->result_fields)};
+  if (m->decl->doc)
+    f[k++] = (lb_pair){"doc", lb_v_str(m->decl->doc)};
+  return lb_v_map(f, k);
+}
+
+static lb_value describe_event(lb_arena *a, const lb_event_entry *e) {
+  lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 3);
+  uint32_t k = 0;
+  f[k++] = (lb_pair){"name", lb_v_str(e->name)};
+  f[k++] = (lb_pair){"fields", describe_fields(a, e->decl->fields)};
+  if (e->decl->doc)
+    f[k++] = (lb_pair){"doc", lb_v_str(e->decl->doc)};
+  return lb_v_map(f, k);
+}
+
+static void plugins(lb_call *call, const lb_value *args, void *ud) {
+  lb_daemon *d = ud;
+  (void)args;
+  lb_arena *a = lb_call_arena(call);
+  size_t n = lb_plugins_count(d->plugins);
+  size_t nm = lb_registry_n_methods(d->registry), ne = lb_registry_n_events(d->registry);
+  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+  for (size_t i = 0; i < n; i++) {
+    lb_plugin *p = lb_plugins_at(d->plugins, i);
+    lb_value *ms = lb_arena_alloc(a, sizeof(lb_value) * nm);
+    lb_value *es = lb_arena_alloc(a, sizeof(lb_value) * ne);
+    uint32_t n_ms = 0, n_es = 0;
+    for (size_t j = 0; j < nm; j++) {
+      const lb_method_entry *m = lb_registry_method_at(d->registry, j);
+      if (m->owner == p)
+        ms[n_ms++] = describe_method(a, m);
+    }
+    for (size_t j = 0; j < ne; j++) {
+      const lb_event_entry *e = lb_registry_event_at(d->registry, j);
+      if (e->owner == p)
+        es[n_es++] = describe_event(a, e);
+    }
+    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 6);
+    f[0] = (lb_pair){"name", lb_v_str(lb_plugin_name(p))};
+    f[1] = (lb_pair){"version", lb_v_str(lb_plugin_version(p))};
+    f[2] = (lb_pair){"description", lb_v_str(lb_plugin_description(p))};
+    f[3] = (lb_pair){"path", lb_v_str(lb_plugin_path(p))};
+    f[4] = (lb_pair){"methods", lb_v_array(ms, n_ms)};
+    f[5] = (lb_pair){"events", lb_v_array(es, n_es)};
+    items[i] = lb_v_map(f, 6);
+  }
+  lb_value v = lb_v_array(items, n);
+  lb_call_reply(call, &v);
+}
+
+/* ---- subscriptions --------------------------------------------------------- */
+
+static void reply_patterns(lb_call *call, struct lb_rpc_conn *c) {
+  size_t n = lb_rpc_conn_n_patterns(c);
+  lb_value *items = lb_arena_alloc(lb_call_arena(call), sizeof(lb_value) * n);
+  for (size_t i = 0; i < n; i++)
+    items[i] = lb_v_str(lb_rpc_conn_pattern(c, i));
+  lb_value v = lb_v_array(items, n);
+  lb_call_reply(call, &v);
+}
+
+static struct lb_rpc_conn *socket_client(lb_call *call) {
+  struct lb_rpc_conn *c = lb_call_origin_of(call)->conn;
+  if (!c)
+    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
+                 "subscriptions are for socket clients; on D-Bus, listen to the signals instead");
+  return c;
+}
+
+static void subscribe(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  struct lb_rpc_conn *c = socket_client(call);
+  if (!c)
+    return;
+  const lb_value *pats = &args[0];
+  if (pats->as.arr.len == 0) {
+    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
+                 "give at least one pattern: [\"*\"] for every event, or names such as "
+                 "\"rest.*\" and \"pain.logged\"");
+    return;
+  }
+  for (uint32_t i = 0; i < pats->as.arr.len; i++) {
+    const lb_value *p = &pats->as.arr.items[i];
+    if (p->as.str.len == 0 || p->as.str.len > MAX_PATTERN_LEN) {
+      lb_call_fail(call, LB_RPC_INVALID_PARAMS,
+                   "pattern %u is empty or longer than %d characters", i + 1, MAX_PATTERN_LEN);
+      return;
+    }
+  }
+  if (lb_rpc_conn_n_patterns(c) + pats->as.arr.len > MAX_PATTERNS) {
+    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
+                 "at most %d patterns per connection; unsubscribe some, or use a wider glob",
+                 MAX_PATTERNS);
+    return;
+  }
+  for (uint32_t i = 0; i < pats->as.arr.len; i++)
+    lb_rpc_conn_subscribe(c, pats->as.arr.items[i].as.str.ptr);
+  reply_patterns(call, c);
+}
+
+static void unsubscribe(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  struct lb_rpc_conn *c = socket_client(call);
+  if (!c)
+    return;
+  if (lb_is_nil(&args[0]))
+    lb_rpc_conn_unsubscribe(c, NULL);
+  else
+    for (uint32_t i = 0; i < args[0].as.arr.len; i++)
+      lb_rpc_conn_unsubscribe(c, args[0].as.arr.items[i].as.str.ptr);
+  reply_patterns(call, c);
+}
+
+static void reload(lb_call *call, const lb_value *args, void *ud) {
+  lb_daemon *d = ud;
+  (void)args;
+  char err[512];
+  if (lb_daemon_reload(d, err, sizeof(err)) < 0) {
+    lb_call_fail(call, LB_RPC_INTERNAL, "%s; the previous configuration stays in effect", err);
+    return;
+  }
+  lb_value v = LB_MAP(
+      {"config", lb_v_str(d->config_path)},
+      {"config_source", lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")});
+  lb_call_reply(call, &v);
+}
+
+static const lb_param subscribe_params[] = {
+    {.name = "patterns", .type = LB_T_STRINGS, .doc = "globs over event names: \"*\", \"rest.*\""},
+    {0}};
+static const lb_param unsubscribe_params[] = {
+    {.name = "patterns", .type = LB_T_STRINGS, .optional = true,
+     .doc = "the patterns to drop; all when omitted"},
+    {0}};
+
+static lb_method methods[] = {
+    {.name = "ping", .doc = "Answers \"pong\".", .result = LB_T_STRING, .handler = ping},
+    {.name = "version",
+     .doc = "The daemon's version, plugin ABI and host API.",
+     .result = LB_T_MAP,
+     .handler = version},
+    {.name = "status",
+     .doc = "What the daemon is doing: paths, D-Bus, plugins, clients.",
+     .result = LB_T_MAP,
+     .handler = status},
+    {.name = "plugins",
+     .doc = "The loaded plugins with every method and event they declare.",
+     .result = LB_T_MAPS,
+     .handler = plugins},
+    {.name = "subscribe",
+     .doc = "Send this connection each event whose name matches a pattern, as a notification "
+            "[2, name, [fields]]. Answers the connection's patterns.",
+     .params = subscribe_params,
+     .result = LB_T_STRINGS,
+     .handler = subscribe},
+    {.name = "unsubscribe",
+     .doc = "Stop sending the events of these patterns (all when omitted). Answers the patterns "
+            "left.",
+     .params = unsubscribe_params,
+     .result = LB_T_STRINGS,
+     .handler = unsubscribe},
+    {.name = "reload",
+     .doc = "Re-read the config file, as SIGHUP does.",
+     .result = LB_T_MAP,
+     .handler = reload},
+};
+
+int lb_core_methods_register(lb_daemon *d) {
+  char err[256];
+  for (size_t i = 0; i < LB_ARRAY_SIZE(methods); i++) {
+    methods[i].userdata = d;
+    int r = lb_registry_add_method(d->registry, "daemon", NULL, &methods[i], err, sizeof(err));
+    if (r < 0) {
+      lb_err("core method: %s", err);
+      return r;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,189 @@
+#include "events.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "log.h"
+#include "util.h"
+#include "value.h"
+
+typedef struct sink {
+  lb_sink_fn fn;
+  void *userdata;
+} sink;
+
+typedef struct listener {
+  lb_plugin *owner;
+  char *pattern;
+  lb_listen_fn fn;
+  void *userdata;
+} listener;
+
+/* An event waiting to be heard by listening plugins: a copy of its fields. */
+typedef struct queued {
+  struct queued *next;
+  char *name;
+  lb_arena arena;
+  lb_value fields;
+} queued;
+
+struct lb_events {
+  lb_registry *reg;
+  uv_idle_t idle;
+  sink *sinks;
+  size_t n_sinks;
+  listener *listeners;
+  size_t n_listeners;
+  queued *head, **tail;
+  bool delivering; /* listeners are only marked for removal meanwhile */
+};
+
+bool lb_event_matches(const char *pattern, const char *name) {
+  return fnmatch(pattern, name, 0) == 0;
+}
+
+static void compact_listeners(lb_events *e) {
+  size_t j = 0;
+  for (size_t i = 0; i < e->n_listeners; i++) {
+    if (e->listeners[i].fn)
+      e->listeners[j++] = e->listeners[i];
+    else
+      free(e->listeners[i].pattern);
+  }
+  e->n_listeners = j;
+}
+
+static void deliver(uv_idle_t *h) {
+  lb_events *e = h->data;
+  /* Take the whole queue: events emitted while delivering wait a turn. */
+  queued *q = e->head;
+  e->head = NULL;
+  e->tail = &e->head;
+  uv_idle_stop(h);
+  e->delivering = true;
+  while (q) {
+    queued *next = q->next;
+    for (size_t i = 0; i < e->n_listeners; i++) {
+      listener *l = &e->listeners[i];
+      if (l->fn && lb_event_matches(l->pattern, q->name))
+        l->fn(l->owner, q->name, &q->fields, l->userdata);
+    }
+    free(q->name);
+    lb_arena_free(&q->arena);
+    free(q);
+    q = next;
+  }
+  e->delivering = false;
+  compact_listeners(e);
+}
+
+lb_events *lb_events_new(uv_loop_t *loop, lb_registry *reg) {
+  lb_events *e = lb_xcalloc(1, sizeof(*e));
+  e->reg = reg;
+  e->tail = &e->head;
+  uv_idle_init(loop, &e->idle);
+  e->idle.data = e;
+  return e;
+}
+
+static void on_close(uv_handle_t *h) {
+  lb_events *e = h->data;
+  while (e->head) {
+    queued *n = e->head->next;
+    free(e->head->name);
+    lb_arena_free(&e->head->arena);
+    free(e->head);
+    e->head = n;
+  }
+  for (size_t i = 0; i < e->n_listeners; i++)
+    free(e->listeners[i].pattern);
+  free(e->listeners);
+  free(e->sinks);
+  free(e);
+}
+
+void lb_events_close(lb_events *e) {
+  if (e)
+    uv_close((uv_handle_t *)&e->idle, on_close);
+}
+
+void lb_events_add_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+  e->sinks = lb_xrealloc(e->sinks, (e->n_sinks + 1) * sizeof(sink));
+  e->sinks[e->n_sinks++] = (sink){fn, userdata};
+}
+
+void lb_events_remove_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+  for (size_t i = 0; i < e->n_sinks; i++)
+    if (e->sinks[i].fn == fn && e->sinks[i].userdata == userdata) {
+      memmove(&e->sinks[i], &e->sinks[i + 1], (e->n_sinks - i - 1) * sizeof(sink));
+      e->n_sinks--;
+      return;
+    }
+}
+
+int lb_events_emit(lb_events *e, const lb_plugin *owner, const char *plugin, const char *short_name,
+                   const lb_value *fields, char *err, size_t errlen) {
+  char name[256];
+  snprintf(name, sizeof(name), "%s.%s", plugin, short_name ? short_name : "");
+  const lb_event_entry *ev = lb_registry_event(e->reg, name);
+  if (!ev || ev->owner != owner) {
+    snprintf(err, errlen, "event \"%s\" was not declared", name);
+    return -ENOENT;
+  }
+  if (!fields || fields->kind != LB_MAP) {
+    snprintf(err, errlen, "event \"%s\": fields must be a map", name);
+    return -EINVAL;
+  }
+  for (uint32_t i = 0; i < ev->n_fields; i++) {
+    const lb_field *f = &ev->decl->fields[i];
+    const lb_value *v = lb_map_get(fields, f->name);
+    char why[160];
+    if (!v) {
+      snprintf(err, errlen, "event \"%s\": declared field \"%s\" is missing", name, f->name);
+      return -EINVAL;
+    }
+    if (!lb_value_has_type(v, f->type, why, sizeof(why))) {
+      snprintf(err, errlen, "event \"%s\", field \"%s\": %s", name, f->name, why);
+      return -EINVAL;
+    }
+  }
+
+  for (size_t i = 0; i < e->n_sinks; i++)
+    e->sinks[i].fn(e->sinks[i].userdata, ev, fields);
+
+  bool heard = false;
+  for (size_t i = 0; i < e->n_listeners && !heard; i++)
+    heard = e->listeners[i].fn && lb_event_matches(e->listeners[i].pattern, name);
+  if (heard) {
+    queued *q = lb_xcalloc(1, sizeof(*q));
+    q->name = lb_xstrdup(name);
+    lb_arena_init(&q->arena);
+    q->fields = lb_value_copy(&q->arena, fields);
+    *e->tail = q;
+    e->tail = &q->next;
+    uv_idle_start(&e->idle, deliver);
+  }
+  return 0;
+}
+
+int lb_events_listen(lb_events *e, lb_plugin *owner, const char *pattern, lb_listen_fn fn,
+                     void *userdata) {
+  if (!pattern || !*pattern || !fn)
+    return -EINVAL;
+  e->listeners = lb_xrealloc(e->listeners, (e->n_listeners + 1) * sizeof(listener));
+  e->listeners[e->n_listeners++] =
+      (listener){.owner = owner, .pattern = lb_xstrdup(pattern), .fn = fn, .userdata = userdata};
+  return 0;
+}
+
+void lb_events_remove_owner(lb_events *e, lb_plugin *owner) {
+  for (size_t i = 0; i < e->n_listeners; i++)
+    if (e->listeners[i].owner == owner)
+      e->listeners[i].fn = NULL;
+  if (!e->delivering)
+    compact_listeners(e);
+}

@@ -1,0 +1,298 @@
+/* lumbard: the lower-back-care daemon. Start-up, flags, signals, shutdown. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <lumbard/rpc.h>
+#include <lumbard/version.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "daemon.h"
+#include "log.h"
+#include "plugin_host.h"
+#include "rpc_server.h"
+#include "util.h"
+
+void lb_daemon_apply_config(lb_daemon *d, bool verbose);
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "Usage: lumbard [OPTION]...\n"
+          "The lower-back-care daemon: warm-up reminders, rest timers between sets, and a pain\n"
+          "diary, served over a MessagePack-RPC socket and D-Bus. Runs in the foreground.\n"
+          "\n"
+          "  -c, --config FILE      config file (default $XDG_CONFIG_HOME/lumbard/lumbard.conf;\n"
+          "                         built-in defaults when it does not exist)\n"
+          "  -d, --data-dir DIR     where lumbard.db lives (default $XDG_DATA_HOME/lumbard)\n"
+          "  -s, --socket PATH      the socket to serve (default $LUMBARD_SOCKET, else\n"
+          "                         $XDG_RUNTIME_DIR/lumbard.sock)\n"
+          "  -p, --plugin-dir DIR   load the plugins in DIR too (may be repeated)\n"
+          "      --no-dbus          do not use the D-Bus session bus\n"
+          "  -v, --verbose          log debug lines\n"
+          "      --version          print the version and exit\n"
+          "  -h, --help             print this help and exit\n"
+          "\n"
+          "Signals: SIGTERM and SIGINT stop it cleanly; SIGHUP re-reads the config.\n"
+          "Talk to it with lumbarctl (lumbarctl status). lumbard is not a medical device.\n");
+}
+
+static char *home_dir(void) {
+  const char *h = getenv("HOME");
+  if (h && *h)
+    return lb_xstrdup(h);
+  struct passwd *pw = getpwuid(getuid());
+  return lb_xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
+}
+
+/* $VAR/sub, or $HOME/fallback/sub when VAR is unset or not absolute. */
+static char *xdg_path(const char *var, const char *fallback, const char *sub) {
+  const char *v = getenv(var);
+  if (v && v[0] == '/')
+    return lb_xasprintf("%s/%s", v, sub);
+  char *home = home_dir();
+  char *p = lb_xasprintf("%s/%s/%s", home, fallback, sub);
+  free(home);
+  return p;
+}
+
+static char *builtin_plugin_dir(void) {
+  char exe[PATH_MAX];
+  size_t len = sizeof(exe);
+  if (uv_exepath(exe, &len) < 0)
+    return lb_xstrdup(LUMBARD_PLUGIN_INSTALL_DIR);
+  char *dir = dirname(exe);
+  /* The install layout first; the build tree keeps lib/ even where the
+   * install's libdir is multiarch. */
+  char *p = lb_xasprintf("%s/%s", dir, LUMBARD_PLUGIN_RELDIR);
+  struct stat st;
+  if (stat(p, &st) == 0)
+    return p;
+  free(p);
+  return lb_xasprintf("%s/../lib/lumbard/plugins", dir);
+}
+
+static void on_stop_signal(uv_signal_t *h, int signum) {
+  lb_daemon *d = h->data;
+  lb_info("%s: stopping", strsignal(signum));
+  lb_daemon_stop(d);
+}
+
+static void on_hup(uv_signal_t *h, int signum) {
+  char err[512];
+  (void)signum;
+  lb_info("SIGHUP: reloading the configuration");
+  lb_daemon_reload(h->data, err, sizeof(err));
+}
+
+static void on_clock_changed(void *ud) {
+  lb_daemon *d = ud;
+  lb_info("the wall clock was set; plugins recompute their schedules");
+  lb_plugins_clock_changed(d->plugins);
+}
+
+static void describe_dbus(lb_daemon *d) {
+  if (d->no_dbus) {
+    snprintf(d->dbus_state, sizeof(d->dbus_state), "disabled (--no-dbus)");
+    lb_info("D-Bus disabled (--no-dbus): serving on the socket only");
+    return;
+  }
+  const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+  const char *rt = getenv("XDG_RUNTIME_DIR");
+  char bus[PATH_MAX];
+  struct stat st;
+  snprintf(bus, sizeof(bus), "%s/bus", rt ? rt : "/nonexistent");
+  if ((!addr || !*addr) && stat(bus, &st) < 0) {
+    snprintf(d->dbus_state, sizeof(d->dbus_state), "no session bus");
+    lb_notice("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): serving on the "
+              "socket only");
+    return;
+  }
+  snprintf(d->dbus_state, sizeof(d->dbus_state), "not exported by this build");
+  lb_notice("a session bus is there, but this build does not export lumbard on D-Bus yet: "
+            "serving on the socket only");
+}
+
+static void walk_report(uv_handle_t *h, void *arg) {
+  (void)arg;
+  lb_err("a %s handle was left open at exit", uv_handle_type_name(h->type));
+}
+
+int main(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"config", required_argument, NULL, 'c'},  {"data-dir", required_argument, NULL, 'd'},
+      {"socket", required_argument, NULL, 's'},  {"plugin-dir", required_argument, NULL, 'p'},
+      {"no-dbus", no_argument, NULL, 'D'},       {"verbose", no_argument, NULL, 'v'},
+      {"version", no_argument, NULL, 'V'},       {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  lb_daemon d = {0};
+  bool verbose = false;
+  int c;
+  while ((c = getopt_long(argc, argv, "c:d:s:p:vh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'c':
+      d.config_path = lb_xstrdup(optarg);
+      break;
+    case 'd':
+      d.data_dir = lb_xstrdup(optarg);
+      break;
+    case 's':
+      d.socket_path = lb_xstrdup(optarg);
+      break;
+    case 'p':
+      d.plugin_dirs = lb_xrealloc(d.plugin_dirs, (d.n_plugin_dirs + 1) * sizeof(char *));
+      d.plugin_dirs[d.n_plugin_dirs++] = lb_xstrdup(optarg);
+      break;
+    case 'D':
+      d.no_dbus = true;
+      break;
+    case 'v':
+      verbose = true;
+      break;
+    case 'V':
+      printf("lumbard %s (plugin ABI %d, host API %d)\n", LUMBARD_VERSION, LB_PLUGIN_ABI,
+             LB_HOST_API);
+      return 0;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "lumbard: unexpected argument \"%s\"\n", argv[optind]);
+    usage(stderr);
+    return 2;
+  }
+  if (verbose)
+    lb_log_set_max_level(LB_DEBUG);
+
+  signal(SIGPIPE, SIG_IGN);
+  umask(077); /* the database and everything else are the user's alone */
+
+  if (!d.config_path)
+    d.config_path = xdg_path("XDG_CONFIG_HOME", ".config", "lumbard/lumbard.conf");
+  if (!d.data_dir)
+    d.data_dir = xdg_path("XDG_DATA_HOME", ".local/share", "lumbard");
+  if (!d.socket_path) {
+    char buf[PATH_MAX];
+    if (lb_socket_path_default(buf, sizeof(buf)) < 0) {
+      lb_err("the default socket path is too long; pass --socket");
+      return 1;
+    }
+    d.socket_path = lb_xstrdup(buf);
+  }
+  d.db_path = lb_xasprintf("%s/lumbard.db", d.data_dir);
+
+  char err[1024];
+  int exit_code = 1;
+  d.config = lb_config_load(d.config_path, err, sizeof(err));
+  if (!d.config) {
+    lb_err("%s", err);
+    goto out;
+  }
+  lb_daemon_apply_config(&d, verbose);
+  if (!lb_config_from_file(d.config))
+    lb_info("no config file at %s: using the built-in defaults", d.config_path);
+
+  int r = lb_mkdir_p(d.data_dir, 0700);
+  if (r < 0) {
+    lb_err("cannot create the data directory %s: %s", d.data_dir, strerror(-r));
+    goto out;
+  }
+  d.store = lb_store_open(d.db_path, err, sizeof(err));
+  if (!d.store) {
+    lb_err("%s", err);
+    goto out;
+  }
+
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  d.loop = &loop;
+  d.started_at_ms = lb_clock_now_ms(LB_CLOCK_WALL);
+  d.registry = lb_registry_new();
+  d.events = lb_events_new(&loop, d.registry);
+  d.timers = lb_timers_new(&loop, on_clock_changed, &d, &r);
+  d.plugins = lb_plugins_new(&d);
+  if (!d.timers) {
+    lb_err("cannot create a timerfd: %s", strerror(-r));
+    lb_daemon_stop(&d);
+    goto run_closes;
+  }
+
+  /* The socket first: a second daemon must stop before its plugins touch
+   * the database or fire anything. */
+  d.server = lb_rpc_server_listen(&d, d.socket_path, err, sizeof(err));
+  if (!d.server) {
+    lb_err("%s", err);
+    uv_signal_init(&loop, &d.sig_term);
+    uv_signal_init(&loop, &d.sig_int);
+    uv_signal_init(&loop, &d.sig_hup);
+    lb_daemon_stop(&d);
+    goto run_closes;
+  }
+  if (lb_core_methods_register(&d) < 0)
+    abort(); /* a bug in a static table, not an input error */
+
+  char *builtin = builtin_plugin_dir();
+  lb_plugins_load_dir(d.plugins, builtin, false);
+  free(builtin);
+  char *user_dir = xdg_path("XDG_DATA_HOME", ".local/share", "lumbard/plugins");
+  lb_plugins_load_dir(d.plugins, user_dir, true);
+  free(user_dir);
+  for (size_t i = 0; i < d.n_plugin_dirs; i++)
+    lb_plugins_load_dir(d.plugins, d.plugin_dirs[i], false);
+
+  describe_dbus(&d);
+
+  uv_signal_init(&loop, &d.sig_term);
+  uv_signal_init(&loop, &d.sig_int);
+  uv_signal_init(&loop, &d.sig_hup);
+  d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
+  uv_signal_start(&d.sig_term, on_stop_signal, SIGTERM);
+  uv_signal_start(&d.sig_int, on_stop_signal, SIGINT);
+  uv_signal_start(&d.sig_hup, on_hup, SIGHUP);
+
+  {
+    char names[512] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < lb_plugins_count(d.plugins) && off < sizeof(names); i++)
+      off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", i ? ", " : "",
+                              lb_plugin_name(lb_plugins_at(d.plugins, i)));
+    lb_notice("lumbard %s ready on %s with %zu plugin%s%s%s%s; database %s", LUMBARD_VERSION,
+              d.socket_path, lb_plugins_count(d.plugins),
+              lb_plugins_count(d.plugins) == 1 ? "" : "s", off ? " (" : "", names, off ? ")" : "",
+              d.db_path);
+  }
+  exit_code = 0;
+
+run_closes:
+  uv_run(&loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(&loop) != 0) {
+    uv_walk(&loop, walk_report, NULL);
+    exit_code = exit_code ? exit_code : 1;
+  }
+  lb_plugins_free(d.plugins);
+  lb_registry_free(d.registry);
+out:
+  lb_store_close(d.store);
+  lb_config_free(d.config);
+  for (size_t i = 0; i < d.n_plugin_dirs; i++)
+    free(d.plugin_dirs[i]);
+  free(d.plugin_dirs);
+  free(d.config_path);
+  free(d.data_dir);
+  free(d.socket_path);
+  free(d.db_path);
+  if (exit_code == 0)
+    lb_info("stopped cleanly");
+  return exit_code;
+}

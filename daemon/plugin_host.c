@@ -1,0 +1,361 @@
+#include "plugin_host.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <lumbard/version.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "call.h"
+#include "log.h"
+#include "util.h"
+
+typedef struct clock_listener {
+  lb_clock_fn fn;
+  void *userdata;
+} clock_listener;
+
+struct lb_plugin {
+  lb_plugins *ps;
+  char *path;
+  void *dl;
+  const lb_plugin_desc *desc;
+  char *name;
+  bool in_init; /* declarations are only taken during init() */
+  clock_listener *clock_listeners;
+  size_t n_clock_listeners;
+};
+
+struct lb_plugins {
+  lb_daemon *d;
+  lb_plugin **items;
+  size_t n, cap;
+};
+
+lb_plugins *lb_plugins_new(lb_daemon *d) {
+  lb_plugins *ps = lb_xcalloc(1, sizeof(*ps));
+  ps->d = d;
+  return ps;
+}
+
+void lb_plugins_free(lb_plugins *ps) {
+  if (!ps)
+    return;
+  free(ps->items);
+  free(ps);
+}
+
+size_t lb_plugins_count(const lb_plugins *ps) { return ps->n; }
+lb_plugin *lb_plugins_at(const lb_plugins *ps, size_t i) { return i < ps->n ? ps->items[i] : NULL; }
+lb_plugin *lb_plugins_find(const lb_plugins *ps, const char *name) {
+  for (size_t i = 0; i < ps->n; i++)
+    if (strcmp(ps->items[i]->name, name) == 0)
+      return ps->items[i];
+  return NULL;
+}
+const char *lb_plugin_name(const lb_plugin *p) { return p->name; }
+const char *lb_plugin_version(const lb_plugin *p) {
+  return p->desc->version ? p->desc->version : "";
+}
+const char *lb_plugin_description(const lb_plugin *p) {
+  return p->desc->description ? p->desc->description : "";
+}
+const char *lb_plugin_path(const lb_plugin *p) { return p->path; }
+
+/* ---- the host table ---------------------------------------------------- */
+
+static void host_log(lb_plugin *p, int level, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  lb_logv(level, p->name, fmt, ap);
+  va_end(ap);
+}
+
+static int host_declare_method(lb_plugin *p, const lb_method *m) {
+  char err[512];
+  if (!p->in_init) {
+    host_log(p, LB_LOG_ERR, "declare_method(%s) after init: declare everything in init()",
+             m && m->name ? m->name : "?");
+    return -EPERM;
+  }
+  int r = lb_registry_add_method(p->ps->d->registry, p->name, p, m, err, sizeof(err));
+  if (r < 0)
+    host_log(p, LB_LOG_ERR, "bad method declaration: %s", err);
+  return r;
+}
+
+static int host_declare_event(lb_plugin *p, const lb_event *e) {
+  char err[512];
+  if (!p->in_init) {
+    host_log(p, LB_LOG_ERR, "declare_event(%s) after init: declare everything in init()",
+             e && e->name ? e->name : "?");
+    return -EPERM;
+  }
+  int r = lb_registry_add_event(p->ps->d->registry, p->name, p, e, err, sizeof(err));
+  if (r < 0)
+    host_log(p, LB_LOG_ERR, "bad event declaration: %s", err);
+  return r;
+}
+
+static void host_reply(lb_call *call, const lb_value *result) { lb_call_reply(call, result); }
+
+static void host_fail(lb_call *call, lb_error code, const char *fmt, ...) {
+  lb_rpc_code rc;
+  switch (code) {
+  case LB_ERR_INVALID_PARAMS:
+    rc = LB_RPC_INVALID_PARAMS;
+    break;
+  case LB_ERR_NOT_FOUND:
+    rc = LB_RPC_NOT_FOUND;
+    break;
+  case LB_ERR_CONFLICT:
+    rc = LB_RPC_CONFLICT;
+    break;
+  default:
+    rc = LB_RPC_INTERNAL;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  lb_call_failv(call, rc, fmt, ap);
+  va_end(ap);
+}
+
+static int host_emit(lb_plugin *p, const char *event, const lb_value *fields) {
+  char err[512];
+  int r = lb_events_emit(p->ps->d->events, p, p->name, event, fields, err, sizeof(err));
+  if (r < 0)
+    host_log(p, LB_LOG_ERR, "emit: %s", err);
+  return r;
+}
+
+static int host_listen(lb_plugin *p, const char *pattern, lb_listen_fn fn, void *userdata) {
+  return lb_events_listen(p->ps->d->events, p, pattern, fn, userdata);
+}
+
+static uint64_t host_timer_start(lb_plugin *p, lb_clock clock, int64_t deadline_ms,
+                                 lb_timer_fn fn, void *userdata) {
+  return lb_timers_start(p->ps->d->timers, clock, deadline_ms, p, fn, userdata);
+}
+
+static void host_timer_stop(lb_plugin *p, uint64_t id) { lb_timers_stop(p->ps->d->timers, p, id); }
+
+static int host_on_clock_change(lb_plugin *p, lb_clock_fn fn, void *userdata) {
+  if (!fn)
+    return -EINVAL;
+  p->clock_listeners =
+      lb_xrealloc(p->clock_listeners, (p->n_clock_listeners + 1) * sizeof(clock_listener));
+  p->clock_listeners[p->n_clock_listeners++] = (clock_listener){fn, userdata};
+  return 0;
+}
+
+static const char *section_of(lb_plugin *p, const char *section, char *buf, size_t len) {
+  if (!section || !*section)
+    return p->name;
+  snprintf(buf, len, "%s.%s", p->name, section);
+  return buf;
+}
+
+static const char *host_config_get(lb_plugin *p, const char *section, const char *key) {
+  char buf[256];
+  return lb_config_get(p->ps->d->config, section_of(p, section, buf, sizeof(buf)), key);
+}
+
+typedef struct each_ctx {
+  lb_plugin *p;
+  lb_config_fn fn;
+  void *userdata;
+} each_ctx;
+
+static void each_entry(const char *section, const char *key, const char *value, void *ud) {
+  each_ctx *c = ud;
+  size_t n = strlen(c->p->name);
+  const char *sub = section[n] == '.' ? section + n + 1 : "";
+  c->fn(c->p, sub, key, value, c->userdata);
+}
+
+static void host_config_each(lb_plugin *p, lb_config_fn fn, void *userdata) {
+  each_ctx c = {p, fn, userdata};
+  lb_config_each(p->ps->d->config, p->name, each_entry, &c);
+}
+
+static struct sqlite3 *host_db(lb_plugin *p) { return lb_store_db(p->ps->d->store); }
+
+static int host_db_migrate(lb_plugin *p, const char *const *steps) {
+  char err[768];
+  int r = lb_store_migrate(p->ps->d->store, p->name, steps, err, sizeof(err));
+  if (r < 0)
+    host_log(p, LB_LOG_ERR, "database: %s", err);
+  return r;
+}
+
+const lb_host lb_host_table = {
+    .size = sizeof(lb_host),
+    .api = LB_HOST_API,
+    .log = host_log,
+    .declare_method = host_declare_method,
+    .declare_event = host_declare_event,
+    .reply = host_reply,
+    .fail = host_fail,
+    .emit = host_emit,
+    .listen = host_listen,
+    .timer_start = host_timer_start,
+    .timer_stop = host_timer_stop,
+    .now_ms = lb_clock_now_ms,
+    .on_clock_change = host_on_clock_change,
+    .config_get = host_config_get,
+    .config_each = host_config_each,
+    .db = host_db,
+    .db_migrate = host_db_migrate,
+};
+
+/* ---- loading ------------------------------------------------------------- */
+
+/* Remove everything a plugin registered, so nothing points into it. */
+static void forget(lb_plugin *p) {
+  lb_daemon *d = p->ps->d;
+  lb_calls_fail_owner(d, p, "the plugin was unloaded");
+  lb_registry_remove_owner(d->registry, p);
+  lb_events_remove_owner(d->events, p);
+  lb_timers_remove_owner(d->timers, p);
+  p->n_clock_listeners = 0;
+}
+
+static void plugin_free(lb_plugin *p) {
+  if (!p)
+    return;
+  if (p->dl)
+    dlclose(p->dl);
+  free(p->clock_listeners);
+  free(p->name);
+  free(p->path);
+  free(p);
+}
+
+int lb_plugins_load(lb_plugins *ps, const char *path) {
+  lb_plugin *p = lb_xcalloc(1, sizeof(*p));
+  p->ps = ps;
+  p->path = lb_xstrdup(path);
+  int r = -EINVAL;
+
+  p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!p->dl) {
+    lb_warn("skipping plugin %s: cannot load it: %s; rebuild it against this lumbard, or remove "
+            "it",
+            path, dlerror());
+    goto fail;
+  }
+  p->desc = dlsym(p->dl, LB_PLUGIN_SYMBOL);
+  if (!p->desc) {
+    lb_warn("skipping %s: it does not export \"" LB_PLUGIN_SYMBOL
+            "\", so it is not a lumbard plugin; build it with LB_PLUGIN_DEFINE from "
+            "<lumbard/plugin.h>, or remove it from the plugin directory",
+            path);
+    goto fail;
+  }
+  /* Nothing else in the descriptor is read before its ABI number. */
+  if (p->desc->abi != LB_PLUGIN_ABI) {
+    lb_warn("skipping plugin %s: it was built for plugin ABI %u, this lumbard %s has ABI %u; "
+            "rebuild it against this lumbard's SDK (pkg-config lumbard-plugin)",
+            path, p->desc->abi, LUMBARD_VERSION, LB_PLUGIN_ABI);
+    goto fail;
+  }
+  if (p->desc->size < offsetof(lb_plugin_desc, reload)) {
+    lb_warn("skipping plugin %s: its descriptor is truncated (%u bytes); rebuild it against "
+            "this lumbard's SDK",
+            path, p->desc->size);
+    goto fail;
+  }
+  if (!lb_name_valid(p->desc->name) || strcmp(p->desc->name, "daemon") == 0 || !p->desc->init) {
+    lb_warn("skipping plugin %s: its name \"%s\" is not valid (it must match [a-z][a-z0-9_]*, "
+            "not \"daemon\") or it has no init function; fix its descriptor",
+            path, p->desc->name ? p->desc->name : "(null)");
+    goto fail;
+  }
+  lb_plugin *other = lb_plugins_find(ps, p->desc->name);
+  if (other) {
+    lb_warn("skipping plugin %s: a plugin named \"%s\" is already loaded from %s; remove one of "
+            "them",
+            path, p->desc->name, other->path);
+    r = -EEXIST;
+    goto fail;
+  }
+  p->name = lb_xstrdup(p->desc->name);
+
+  p->in_init = true;
+  r = p->desc->init(p, &lb_host_table);
+  p->in_init = false;
+  if (r != 0) {
+    lb_warn("skipping plugin %s (%s): its init failed (%s); see the lines above", p->name, path,
+            strerror(r < 0 ? -r : r));
+    forget(p);
+    if (r > 0)
+      r = -r;
+    goto fail;
+  }
+  if (ps->n == ps->cap) {
+    ps->cap = ps->cap ? ps->cap * 2 : 8;
+    ps->items = lb_xrealloc(ps->items, ps->cap * sizeof(*ps->items));
+  }
+  ps->items[ps->n++] = p;
+  lb_info("loaded plugin %s %s from %s", p->name, lb_plugin_version(p), path);
+  return 0;
+
+fail:
+  plugin_free(p);
+  return r < 0 ? r : -EINVAL;
+}
+
+static int so_filter(const struct dirent *e) {
+  size_t n = strlen(e->d_name);
+  return e->d_name[0] != '.' && n > 3 && strcmp(e->d_name + n - 3, ".so") == 0;
+}
+
+void lb_plugins_load_dir(lb_plugins *ps, const char *dir, bool missing_ok) {
+  struct dirent **names;
+  int n = scandir(dir, &names, so_filter, alphasort);
+  if (n < 0) {
+    if (errno == ENOENT && missing_ok)
+      lb_debug("no plugin directory %s", dir);
+    else
+      lb_warn("cannot read the plugin directory %s: %s", dir, strerror(errno));
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    char *path = lb_xasprintf("%s/%s", dir, names[i]->d_name);
+    lb_plugins_load(ps, path);
+    free(path);
+    free(names[i]);
+  }
+  free(names);
+}
+
+void lb_plugins_unload_all(lb_plugins *ps) {
+  while (ps->n > 0) {
+    lb_plugin *p = ps->items[--ps->n];
+    if (p->desc->shutdown)
+      p->desc->shutdown(p);
+    forget(p);
+    lb_debug("unloaded plugin %s", p->name);
+    plugin_free(p);
+  }
+}
+
+void lb_plugins_config_reloaded(lb_plugins *ps) {
+  for (size_t i = 0; i < ps->n; i++) {
+    lb_plugin *p = ps->items[i];
+    if (p->desc->size >= offsetof(lb_plugin_desc, reload) + sizeof(p->desc->reload) &&
+        p->desc->reload)
+      p->desc->reload(p);
+  }
+}
+
+void lb_plugins_clock_changed(lb_plugins *ps) {
+  for (size_t i = 0; i < ps->n; i++) {
+    lb_plugin *p = ps->items[i];
+    for (size_t j = 0; j < p->n_clock_listeners; j++)
+      p->clock_listeners[j].fn(p, p->clock_listeners[j].userdata);
+  }
+}

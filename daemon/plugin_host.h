@@ -1,0 +1,35 @@
+/* Loading plugins and the table of host functions they call. */
+#ifndef LB_PLUGIN_HOST_H
+#define LB_PLUGIN_HOST_H
+
+#include <lumbard/plugin.h>
+#include <stdbool.h>
+
+#include "daemon.h"
+
+lb_plugins *lb_plugins_new(lb_daemon *d);
+void lb_plugins_free(lb_plugins *ps); /* after lb_plugins_unload_all; accepts NULL */
+
+/* Load every *.so in dir, in name order. A missing dir is fine when
+ * missing_ok (the user's own plugin dir usually does not exist). Each plugin
+ * that is not valid, or whose init fails, is skipped with a log line. */
+void lb_plugins_load_dir(lb_plugins *ps, const char *dir, bool missing_ok);
+/* Load one file. 0, or a negative errno after logging why it was skipped. */
+int lb_plugins_load(lb_plugins *ps, const char *path);
+void lb_plugins_unload_all(lb_plugins *ps); /* newest first */
+
+void lb_plugins_config_reloaded(lb_plugins *ps);
+void lb_plugins_clock_changed(lb_plugins *ps);
+
+size_t lb_plugins_count(const lb_plugins *ps);
+lb_plugin *lb_plugins_at(const lb_plugins *ps, size_t i); /* in load order */
+lb_plugin *lb_plugins_find(const lb_plugins *ps, const char *name);
+const char *lb_plugin_name(const lb_plugin *p);
+const char *lb_plugin_version(const lb_plugin *p);
+const char *lb_plugin_description(const lb_plugin *p);
+const char *lb_plugin_path(const lb_plugin *p);
+
+/* The host table every plugin gets. */
+extern const lb_host lb_host_table;
+
+#endif

@@ -1,0 +1,254 @@
+#include "registry.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "value.h"
+
+/* Sorted arrays: declarations arrive at start-up, lookups happen per call. */
+struct lb_registry {
+  lb_method_entry **methods;
+  size_t n_methods, cap_methods;
+  lb_event_entry **events;
+  size_t n_events, cap_events;
+};
+
+lb_registry *lb_registry_new(void) { return lb_xcalloc(1, sizeof(lb_registry)); }
+
+void lb_registry_free(lb_registry *r) {
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n_methods; i++) {
+    free(r->methods[i]->name);
+    free(r->methods[i]);
+  }
+  for (size_t i = 0; i < r->n_events; i++) {
+    free(r->events[i]->name);
+    free(r->events[i]);
+  }
+  free(r->methods);
+  free(r->events);
+  free(r);
+}
+
+/* Index of the first entry whose name is >= key. */
+static size_t lower_bound(void *const *items, size_t n, size_t name_off, const char *key,
+                          size_t len) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    const char *name = *(const char *const *)((const char *)items[mid] + name_off);
+    int c = strncmp(name, key, len);
+    if (c == 0 && name[len] != '\0')
+      c = 1;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static bool name_at(void *const *items, size_t n, size_t i, size_t name_off, const char *key,
+                    size_t len) {
+  if (i >= n)
+    return false;
+  const char *name = *(const char *const *)((const char *)items[i] + name_off);
+  return strncmp(name, key, len) == 0 && name[len] == '\0';
+}
+
+static void insert(void ***items, size_t *n, size_t *cap, size_t at, void *item) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 16;
+    *items = lb_xrealloc(*items, *cap * sizeof(void *));
+  }
+  memmove(*items + at + 1, *items + at, (*n - at) * sizeof(void *));
+  (*items)[at] = item;
+  (*n)++;
+}
+
+static int check_params(const lb_param *ps, bool positional, uint32_t *ret_n,
+                        uint32_t *ret_required, char *err, size_t errlen) {
+  uint32_t n = 0, required = 0;
+  bool seen_optional = false;
+  for (; ps && ps[n].name; n++) {
+    const lb_param *p = &ps[n];
+    const char *what = positional ? "parameter" : "option";
+    if (!lb_name_valid(p->name)) {
+      snprintf(err, errlen, "%s name \"%s\" must match [a-z][a-z0-9_]*", what, p->name);
+      return -EINVAL;
+    }
+    for (uint32_t j = 0; j < n; j++)
+      if (strcmp(ps[j].name, p->name) == 0) {
+        snprintf(err, errlen, "%s \"%s\" is declared twice", what, p->name);
+        return -EINVAL;
+      }
+    if (!lb_type_is_param(p->type)) {
+      snprintf(err, errlen, "%s \"%s\" has a type a parameter cannot have", what, p->name);
+      return -EINVAL;
+    }
+    if (positional) {
+      if (p->optional)
+        seen_optional = true;
+      else if (seen_optional) {
+        snprintf(err, errlen, "required parameter \"%s\" follows an optional one", p->name);
+        return -EINVAL;
+      } else
+        required++;
+    }
+    char why[160];
+    if (!lb_is_nil(&p->def) && !lb_value_has_type(&p->def, p->type, why, sizeof(why))) {
+      snprintf(err, errlen, "the default of %s \"%s\": %s", what, p->name, why);
+      return -EINVAL;
+    }
+  }
+  *ret_n = n;
+  if (ret_required)
+    *ret_required = required;
+  return 0;
+}
+
+static int check_fields(const lb_field *fs, uint32_t *ret_n, char *err, size_t errlen) {
+  uint32_t n = 0;
+  for (; fs && fs[n].name; n++) {
+    if (!lb_name_valid(fs[n].name)) {
+      snprintf(err, errlen, "field name \"%s\" must match [a-z][a-z0-9_]*", fs[n].name);
+      return -EINVAL;
+    }
+    if (!lb_type_is_param(fs[n].type)) {
+      snprintf(err, errlen, "field \"%s\" has an unknown type", fs[n].name);
+      return -EINVAL;
+    }
+    for (uint32_t j = 0; j < n; j++)
+      if (strcmp(fs[j].name, fs[n].name) == 0) {
+        snprintf(err, errlen, "field \"%s\" is declared twice", fs[n].name);
+        return -EINVAL;
+      }
+  }
+  *ret_n = n;
+  return 0;
+}
+
+int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
+                           const lb_method *m, char *err, size_t errlen) {
+  if (!m || !lb_name_valid(m->name)) {
+    snprintf(err, errlen, "method name \"%s\" must match [a-z][a-z0-9_]*",
+             m && m->name ? m->name : "(null)");
+    return -EINVAL;
+  }
+  if (!m->handler) {
+    snprintf(err, errlen, "method \"%s\" has no handler", m->name);
+    return -EINVAL;
+  }
+  if (!lb_type_is_param(m->result) && m->result != LB_T_NONE) {
+    snprintf(err, errlen, "method \"%s\" has an unknown result type", m->name);
+    return -EINVAL;
+  }
+  lb_method_entry tmp = {0};
+  char why[200];
+  uint32_t n_fields;
+  if (check_params(m->params, true, &tmp.n_params, &tmp.n_required, why, sizeof(why)) < 0 ||
+      check_params(m->options, false, &tmp.n_options, NULL, why, sizeof(why)) < 0 ||
+      check_fields(m->result_fields, &n_fields, why, sizeof(why)) < 0) {
+    snprintf(err, errlen, "method \"%s\": %s", m->name, why);
+    return -EINVAL;
+  }
+  char *name = lb_xasprintf("%s.%s", plugin, m->name);
+  size_t at = lower_bound((void **)r->methods, r->n_methods, offsetof(lb_method_entry, name), name,
+                          strlen(name));
+  if (name_at((void **)r->methods, r->n_methods, at, offsetof(lb_method_entry, name), name,
+              strlen(name))) {
+    snprintf(err, errlen, "method \"%s\" is declared twice", name);
+    free(name);
+    return -EEXIST;
+  }
+  lb_method_entry *e = lb_xmalloc(sizeof(*e));
+  *e = tmp;
+  e->name = name;
+  e->plugin = plugin;
+  e->decl = m;
+  e->owner = owner;
+  insert((void ***)&r->methods, &r->n_methods, &r->cap_methods, at, e);
+  return 0;
+}
+
+int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner,
+                          const lb_event *ev, char *err, size_t errlen) {
+  if (!ev || !lb_name_valid(ev->name)) {
+    snprintf(err, errlen, "event name \"%s\" must match [a-z][a-z0-9_]*",
+             ev && ev->name ? ev->name : "(null)");
+    return -EINVAL;
+  }
+  uint32_t n_fields;
+  char why[200];
+  if (check_fields(ev->fields, &n_fields, why, sizeof(why)) < 0) {
+    snprintf(err, errlen, "event \"%s\": %s", ev->name, why);
+    return -EINVAL;
+  }
+  char *name = lb_xasprintf("%s.%s", plugin, ev->name);
+  size_t at = lower_bound((void **)r->events, r->n_events, offsetof(lb_event_entry, name), name,
+                          strlen(name));
+  if (name_at((void **)r->events, r->n_events, at, offsetof(lb_event_entry, name), name,
+              strlen(name))) {
+    snprintf(err, errlen, "event \"%s\" is declared twice", name);
+    free(name);
+    return -EEXIST;
+  }
+  lb_event_entry *e = lb_xmalloc(sizeof(*e));
+  *e = (lb_event_entry){
+      .name = name, .plugin = plugin, .decl = ev, .owner = owner, .n_fields = n_fields};
+  insert((void ***)&r->events, &r->n_events, &r->cap_events, at, e);
+  return 0;
+}
+
+void lb_registry_remove_owner(lb_registry *r, lb_plugin *owner) {
+  size_t j = 0;
+  for (size_t i = 0; i < r->n_methods; i++) {
+    if (r->methods[i]->owner == owner && owner) {
+      free(r->methods[i]->name);
+      free(r->methods[i]);
+    } else {
+      r->methods[j++] = r->methods[i];
+    }
+  }
+  r->n_methods = j;
+  j = 0;
+  for (size_t i = 0; i < r->n_events; i++) {
+    if (r->events[i]->owner == owner && owner) {
+      free(r->events[i]->name);
+      free(r->events[i]);
+    } else {
+      r->events[j++] = r->events[i];
+    }
+  }
+  r->n_events = j;
+}
+
+const lb_method_entry *lb_registry_method(const lb_registry *r, const char *name, size_t len) {
+  size_t at = lower_bound((void **)r->methods, r->n_methods, offsetof(lb_method_entry, name), name,
+                          len);
+  return name_at((void **)r->methods, r->n_methods, at, offsetof(lb_method_entry, name), name, len)
+             ? r->methods[at]
+             : NULL;
+}
+
+const lb_event_entry *lb_registry_event(const lb_registry *r, const char *name) {
+  size_t len = strlen(name);
+  size_t at =
+      lower_bound((void **)r->events, r->n_events, offsetof(lb_event_entry, name), name, len);
+  return name_at((void **)r->events, r->n_events, at, offsetof(lb_event_entry, name), name, len)
+             ? r->events[at]
+             : NULL;
+}
+
+size_t lb_registry_n_methods(const lb_registry *r) { return r->n_methods; }
+const lb_method_entry *lb_registry_method_at(const lb_registry *r, size_t i) {
+  return i < r->n_methods ? r->methods[i] : NULL;
+}
+size_t lb_registry_n_events(const lb_registry *r) { return r->n_events; }
+const lb_event_entry *lb_registry_event_at(const lb_registry *r, size_t i) {
+  return i < r->n_events ? r->events[i] : NULL;
+}

@@ -1,0 +1,26 @@
+/* The AF_UNIX MessagePack-RPC server: the listening socket, its clients, and
+ * the event sink that sends each event to the subscribed ones. */
+#ifndef LB_RPC_SERVER_H
+#define LB_RPC_SERVER_H
+
+#include <stddef.h>
+
+#include "daemon.h"
+
+/* Bind and listen on path (mode 0600). A stale socket file is replaced; a
+ * live daemon on it is -EADDRINUSE. Returns NULL with err on failure. */
+lb_rpc_server *lb_rpc_server_listen(lb_daemon *d, const char *path, char *err, size_t errlen);
+/* Stop listening, close every client, remove the socket file. Freed once the
+ * last handle has closed. */
+void lb_rpc_server_close(lb_rpc_server *s);
+
+size_t lb_rpc_server_n_clients(const lb_rpc_server *s);
+size_t lb_rpc_server_n_subscribers(const lb_rpc_server *s);
+
+/* For rpc_conn.c. */
+struct lb_rpc_conn;
+void lb_rpc_server_conn_closed(lb_rpc_server *s, struct lb_rpc_conn *c);
+void lb_rpc_server_conn_freed(lb_rpc_server *s);
+lb_daemon *lb_rpc_server_daemon(lb_rpc_server *s);
+
+#endif

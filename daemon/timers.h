@@ -1,0 +1,32 @@
+/* One-shot timers at absolute deadlines, precise to the timerfd's slack
+ * (~50 us) instead of the poll timeout's (~0.1% of the wait). One timerfd per
+ * clock holds the earliest deadline; a uv_poll_t watches it. The wall clock's
+ * timerfd also reports when the clock is set, so calendar schedules can be
+ * recomputed. */
+#ifndef LB_TIMERS_H
+#define LB_TIMERS_H
+
+#include <lumbard/plugin.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+typedef struct lb_timers lb_timers;
+
+/* Returns NULL and sets *ret_errno when a timerfd cannot be made. */
+lb_timers *lb_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void *ud,
+                         int *ret_errno);
+/* Closes the handles; the struct is freed in their close callbacks. */
+void lb_timers_close(lb_timers *t);
+
+/* owner: the plugin that armed the timer (NULL for the core); fn gets it. */
+uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_plugin *owner,
+                         lb_timer_fn fn, void *userdata);
+/* Only owner's timer of that id; false when none (already fired). */
+bool lb_timers_stop(lb_timers *t, lb_plugin *owner, uint64_t id);
+void lb_timers_remove_owner(lb_timers *t, lb_plugin *owner);
+size_t lb_timers_count(const lb_timers *t);
+
+int64_t lb_clock_now_ms(lb_clock clock);
+
+#endif

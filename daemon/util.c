@@ -1,0 +1,98 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+
+static void *check(void *p) {
+  if (!p) {
+    lb_err("out of memory");
+    abort();
+  }
+  return p;
+}
+
+void *lb_xmalloc(size_t n) { return check(malloc(n ? n : 1)); }
+void *lb_xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? size : 1)); }
+void *lb_xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1)); }
+char *lb_xstrdup(const char *s) { return check(strdup(s)); }
+char *lb_xstrndup(const char *s, size_t n) { return check(strndup(s, n)); }
+
+char *lb_xasprintf(const char *fmt, ...) {
+  va_list ap;
+  char *s = NULL;
+  va_start(ap, fmt);
+  int n = vasprintf(&s, fmt, ap);
+  va_end(ap);
+  return check(n < 0 ? NULL : s);
+}
+
+bool lb_utf8_valid(const char *s, size_t len) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  while (p < end) {
+    unsigned c = *p;
+    size_t n;
+    uint32_t cp;
+    if (c == 0)
+      return false; /* D-Bus strings and C strings cannot carry NUL */
+    if (c < 0x80) {
+      p++;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      n = 1, cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2, cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if ((size_t)(end - p) <= n)
+      return false;
+    for (size_t i = 1; i <= n; i++) {
+      if ((p[i] & 0xc0) != 0x80)
+        return false;
+      cp = cp << 6 | (p[i] & 0x3f);
+    }
+    /* overlong forms, surrogates, beyond Unicode */
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+      return false;
+    p += n + 1;
+  }
+  return true;
+}
+
+bool lb_name_valid(const char *s) {
+  if (!s || !(*s >= 'a' && *s <= 'z'))
+    return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+      return false;
+  return true;
+}
+
+int lb_mkdir_p(const char *path, unsigned mode) {
+  char *p = lb_xstrdup(path);
+  int r = 0;
+  for (char *s = p + 1;; s++) {
+    if (*s == '/' || *s == '\0') {
+      char c = *s;
+      *s = '\0';
+      if (mkdir(p, mode) < 0 && errno != EEXIST) {
+        r = -errno;
+        break;
+      }
+      *s = c;
+      if (c == '\0')
+        break;
+    }
+  }
+  free(p);
+  return r;
+}

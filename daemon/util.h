@@ -1,0 +1,26 @@
+/* Small helpers every module uses. */
+#ifndef LB_UTIL_H
+#define LB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation failure in a small daemon is not an input error: there is no
+ * sensible way on, so these log and abort. */
+void *lb_xmalloc(size_t n);
+void *lb_xcalloc(size_t n, size_t size);
+void *lb_xrealloc(void *p, size_t n);
+char *lb_xstrdup(const char *s);
+char *lb_xstrndup(const char *s, size_t n);
+char *lb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+bool lb_utf8_valid(const char *s, size_t len);
+/* [a-z][a-z0-9_]* */
+bool lb_name_valid(const char *s);
+/* mkdir -p with the given mode for the directories it creates. */
+int lb_mkdir_p(const char *path, unsigned mode);
+
+#define LB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,280 @@
+#include "value.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
+                        size_t errlen) {
+  switch (o->type) {
+  case MSGPACK_OBJECT_NIL:
+    *ret = lb_v_nil();
+    return 0;
+  case MSGPACK_OBJECT_BOOLEAN:
+    *ret = lb_v_bool(o->via.boolean);
+    return 0;
+  case MSGPACK_OBJECT_POSITIVE_INTEGER:
+    *ret = o->via.u64 > INT64_MAX ? lb_v_uint(o->via.u64) : lb_v_int((int64_t)o->via.u64);
+    return 0;
+  case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+    *ret = lb_v_int(o->via.i64);
+    return 0;
+  case MSGPACK_OBJECT_FLOAT32:
+  case MSGPACK_OBJECT_FLOAT64:
+    *ret = lb_v_double(o->via.f64);
+    return 0;
+  case MSGPACK_OBJECT_STR:
+    if (!lb_utf8_valid(o->via.str.ptr, o->via.str.size)) {
+      snprintf(err, errlen, "a string is not valid UTF-8 (or holds a NUL byte)");
+      return -EINVAL;
+    }
+    *ret = lb_v_strn(lb_arena_strndup(a, o->via.str.ptr, o->via.str.size), o->via.str.size);
+    return 0;
+  case MSGPACK_OBJECT_BIN:
+    snprintf(err, errlen, "binary data is not accepted; send text as a msgpack string");
+    return -EINVAL;
+  case MSGPACK_OBJECT_EXT:
+    snprintf(err, errlen, "msgpack extension values are not accepted");
+    return -EINVAL;
+  case MSGPACK_OBJECT_ARRAY: {
+    lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * o->via.array.size);
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+      int r = from_msgpack(a, &o->via.array.ptr[i], &items[i], err, errlen);
+      if (r < 0)
+        return r;
+    }
+    *ret = lb_v_array(items, o->via.array.size);
+    return 0;
+  }
+  case MSGPACK_OBJECT_MAP: {
+    lb_pair *pairs = lb_arena_alloc(a, sizeof(lb_pair) * o->via.map.size);
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+      const msgpack_object *k = &o->via.map.ptr[i].key;
+      if (k->type != MSGPACK_OBJECT_STR || !lb_utf8_valid(k->via.str.ptr, k->via.str.size)) {
+        snprintf(err, errlen, "map keys must be UTF-8 strings");
+        return -EINVAL;
+      }
+      pairs[i].key = lb_arena_strndup(a, k->via.str.ptr, k->via.str.size);
+      for (uint32_t j = 0; j < i; j++)
+        if (strcmp(pairs[j].key, pairs[i].key) == 0) {
+          snprintf(err, errlen, "map key \"%s\" appears twice", pairs[i].key);
+          return -EINVAL;
+        }
+      int r = from_msgpack(a, &o->via.map.ptr[i].val, &pairs[i].val, err, errlen);
+      if (r < 0)
+        return r;
+    }
+    *ret = lb_v_map(pairs, o->via.map.size);
+    return 0;
+  }
+  }
+  snprintf(err, errlen, "unknown msgpack value");
+  return -EINVAL;
+}
+
+int lb_value_from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
+                          size_t errlen) {
+  return from_msgpack(a, o, ret, err, errlen);
+}
+
+void lb_value_pack(msgpack_packer *pk, const lb_value *v) {
+  switch (v->kind) {
+  case LB_NIL:
+    msgpack_pack_nil(pk);
+    break;
+  case LB_BOOL:
+    v->as.b ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+    break;
+  case LB_INT:
+    msgpack_pack_int64(pk, v->as.i);
+    break;
+  case LB_UINT:
+    msgpack_pack_uint64(pk, v->as.u);
+    break;
+  case LB_DOUBLE:
+    msgpack_pack_double(pk, v->as.d);
+    break;
+  case LB_STR:
+    msgpack_pack_str(pk, v->as.str.len);
+    msgpack_pack_str_body(pk, v->as.str.ptr, v->as.str.len);
+    break;
+  case LB_ARRAY:
+    msgpack_pack_array(pk, v->as.arr.len);
+    for (uint32_t i = 0; i < v->as.arr.len; i++)
+      lb_value_pack(pk, &v->as.arr.items[i]);
+    break;
+  case LB_MAP:
+    msgpack_pack_map(pk, v->as.map.len);
+    for (uint32_t i = 0; i < v->as.map.len; i++) {
+      size_t n = strlen(v->as.map.items[i].key);
+      msgpack_pack_str(pk, n);
+      msgpack_pack_str_body(pk, v->as.map.items[i].key, n);
+      lb_value_pack(pk, &v->as.map.items[i].val);
+    }
+    break;
+  }
+}
+
+lb_value lb_value_copy(lb_arena *a, const lb_value *v) {
+  switch (v->kind) {
+  case LB_STR:
+    return lb_v_strn(lb_arena_strndup(a, v->as.str.ptr, v->as.str.len), v->as.str.len);
+  case LB_ARRAY: {
+    lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * v->as.arr.len);
+    for (uint32_t i = 0; i < v->as.arr.len; i++)
+      items[i] = lb_value_copy(a, &v->as.arr.items[i]);
+    return lb_v_array(items, v->as.arr.len);
+  }
+  case LB_MAP: {
+    lb_pair *pairs = lb_arena_alloc(a, sizeof(lb_pair) * v->as.map.len);
+    for (uint32_t i = 0; i < v->as.map.len; i++) {
+      const char *k = v->as.map.items[i].key;
+      pairs[i].key = lb_arena_strndup(a, k, strlen(k));
+      pairs[i].val = lb_value_copy(a, &v->as.map.items[i].val);
+    }
+    return lb_v_map(pairs, v->as.map.len);
+  }
+  default:
+    return *v;
+  }
+}
+
+const char *lb_kind_name(lb_kind k) {
+  switch (k) {
+  case LB_NIL:
+    return "nil";
+  case LB_BOOL:
+    return "a boolean";
+  case LB_INT:
+  case LB_UINT:
+    return "an integer";
+  case LB_DOUBLE:
+    return "a number with a fraction";
+  case LB_STR:
+    return "a string";
+  case LB_ARRAY:
+    return "an array";
+  case LB_MAP:
+    return "a map";
+  }
+  return "an unknown value";
+}
+
+static const struct {
+  const char *name, *dbus;
+  bool param;
+} types[] = {
+    [LB_T_ANY] = {"any", "v", true},         [LB_T_BOOL] = {"bool", "b", true},
+    [LB_T_INT] = {"int", "x", true},         [LB_T_UINT] = {"uint", "u", true},
+    [LB_T_U64] = {"u64", "t", true},         [LB_T_DOUBLE] = {"double", "d", true},
+    [LB_T_STRING] = {"string", "s", true},   [LB_T_DURATION] = {"duration", "u", true},
+    [LB_T_TIME] = {"time", "x", true},       [LB_T_STRINGS] = {"strings", "as", true},
+    [LB_T_MAP] = {"map", "a{sv}", true},     [LB_T_MAPS] = {"maps", "aa{sv}", true},
+    [LB_T_NONE] = {"none", "", false},
+};
+
+static bool type_known(lb_type t) { return (size_t)t < LB_ARRAY_SIZE(types) && types[t].name; }
+
+const char *lb_type_name(lb_type t) { return type_known(t) ? types[t].name : "unknown"; }
+const char *lb_type_dbus(lb_type t) { return type_known(t) ? types[t].dbus : ""; }
+bool lb_type_is_param(lb_type t) { return type_known(t) && types[t].param; }
+
+void lb_value_describe(const lb_value *v, char *buf, size_t len) {
+  switch (v->kind) {
+  case LB_STR:
+    snprintf(buf, len, "the string \"%.*s%s\"", v->as.str.len > 40 ? 40 : (int)v->as.str.len,
+             v->as.str.ptr, v->as.str.len > 40 ? "..." : "");
+    break;
+  case LB_INT:
+    snprintf(buf, len, "the integer %" PRId64, v->as.i);
+    break;
+  case LB_UINT:
+    snprintf(buf, len, "the integer %" PRIu64, v->as.u);
+    break;
+  case LB_DOUBLE:
+    snprintf(buf, len, "the number %g", v->as.d);
+    break;
+  case LB_BOOL:
+    snprintf(buf, len, "the boolean %s", v->as.b ? "true" : "false");
+    break;
+  default:
+    snprintf(buf, len, "%s", lb_kind_name(v->kind));
+  }
+}
+
+/* An integer value as a signed and an unsigned reading. */
+static bool as_int64(const lb_value *v, int64_t *ret) {
+  if (v->kind == LB_INT) {
+    *ret = v->as.i;
+    return true;
+  }
+  if (v->kind == LB_UINT && v->as.u <= INT64_MAX) {
+    *ret = (int64_t)v->as.u;
+    return true;
+  }
+  return false;
+}
+
+static bool as_uint64(const lb_value *v, uint64_t *ret) {
+  if (v->kind == LB_UINT) {
+    *ret = v->as.u;
+    return true;
+  }
+  if (v->kind == LB_INT && v->as.i >= 0) {
+    *ret = (uint64_t)v->as.i;
+    return true;
+  }
+  return false;
+}
+
+bool lb_value_has_type(const lb_value *v, lb_type t, char *err, size_t errlen) {
+  int64_t i;
+  uint64_t u;
+  bool ok = false;
+  switch (t) {
+  case LB_T_ANY:
+    ok = true;
+    break;
+  case LB_T_BOOL:
+    ok = v->kind == LB_BOOL;
+    break;
+  case LB_T_INT:
+  case LB_T_TIME:
+    ok = as_int64(v, &i);
+    break;
+  case LB_T_UINT:
+  case LB_T_DURATION:
+    ok = as_uint64(v, &u) && u <= UINT32_MAX;
+    break;
+  case LB_T_U64:
+    ok = as_uint64(v, &u);
+    break;
+  case LB_T_DOUBLE:
+    ok = v->kind == LB_DOUBLE || v->kind == LB_INT || v->kind == LB_UINT;
+    break;
+  case LB_T_STRING:
+    ok = v->kind == LB_STR;
+    break;
+  case LB_T_STRINGS:
+  case LB_T_MAPS:
+    ok = v->kind == LB_ARRAY;
+    for (uint32_t k = 0; ok && k < v->as.arr.len; k++)
+      ok = v->as.arr.items[k].kind == (t == LB_T_STRINGS ? LB_STR : LB_MAP);
+    break;
+  case LB_T_MAP:
+    ok = v->kind == LB_MAP;
+    break;
+  case LB_T_NONE:
+    ok = v->kind == LB_NIL;
+    break;
+  }
+  if (!ok) {
+    char d[96];
+    lb_value_describe(v, d, sizeof(d));
+    snprintf(err, errlen, "expected %s, got %s", lb_type_name(t), d);
+  }
+  return ok;
+}

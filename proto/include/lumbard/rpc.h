@@ -1,0 +1,81 @@
+/* lumbard/rpc.h — the MessagePack-RPC wire contract shared by the daemon and
+ * its clients (see proto/PROTOCOL.md). Pure functions over msgpack-c; no I/O. */
+#ifndef LUMBARD_RPC_H
+#define LUMBARD_RPC_H
+
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LB_RPC_MAX_MESSAGE (1024u * 1024u) /* bytes in one message */
+#define LB_RPC_MAX_DEPTH 32                /* nested arrays and maps */
+#define LB_RPC_MAX_CLIENTS 1024
+
+enum lb_rpc_type { LB_RPC_REQUEST = 0, LB_RPC_RESPONSE = 1, LB_RPC_NOTIFICATION = 2 };
+
+/* The error codes of the wire, in the order of PROTOCOL.md. */
+typedef enum lb_rpc_code {
+  LB_RPC_OK = 0,
+  LB_RPC_INVALID_PARAMS,
+  LB_RPC_NOT_FOUND,
+  LB_RPC_CONFLICT,
+  LB_RPC_INTERNAL,
+  LB_RPC_NO_SUCH_METHOD,
+  LB_RPC_TOO_LARGE,
+} lb_rpc_code;
+
+const char *lb_rpc_code_name(lb_rpc_code code);
+/* The code for a name from the wire; LB_RPC_INTERNAL for an unknown name. */
+lb_rpc_code lb_rpc_code_from_name(const char *name, size_t len);
+
+/* One decoded message. Pointers point into the msgpack object. */
+typedef struct lb_rpc_msg {
+  enum lb_rpc_type type;
+  bool has_msgid;
+  uint32_t msgid;
+  const char *method; /* request, notification; not NUL-terminated */
+  uint32_t method_len;
+  const msgpack_object *params; /* request, notification: an array */
+  const msgpack_object *error;  /* response: nil or {code, message} */
+  const msgpack_object *result; /* response */
+} lb_rpc_msg;
+
+/* Check that o is one of the three message shapes. Returns 0, or -EBADMSG
+ * with err naming exactly what is wrong; when the shape is wrong but a
+ * request's msgid could be read, ret->has_msgid is set so the caller can
+ * answer before closing. */
+int lb_rpc_parse(const msgpack_object *o, lb_rpc_msg *ret, char *err, size_t errlen);
+
+/* Read the msgid from the first bytes of a request that could not be
+ * unpacked whole (too large, too deep). False when head is not the start of
+ * [0, msgid, ...] or too short to tell. */
+bool lb_rpc_peek_msgid(const void *head, size_t len, uint32_t *ret_msgid);
+
+/* Packers. The request and notification headers leave the params array open:
+ * the caller packs nparams values after it. The ok header leaves the result
+ * open: the caller packs exactly one value after it. */
+void lb_rpc_pack_request(msgpack_packer *pk, uint32_t msgid, const char *method,
+                         uint32_t nparams);
+void lb_rpc_pack_notification(msgpack_packer *pk, const char *method, uint32_t nparams);
+void lb_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid);
+void lb_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, lb_rpc_code code,
+                                const char *message);
+void lb_rpc_pack_str(msgpack_packer *pk, const char *s);
+
+/* Durations as the wire accepts them: "90", "90s", "1m30s", "2min", "1.5min",
+ * "1h", "1h 30m", "1d" (units s/sec/second(s), m/min/minute(s),
+ * h/hr/hour(s), d/day(s)). The total must be whole seconds. Returns 0 or
+ * -EINVAL with err saying what is wrong. */
+int lb_duration_parse(const char *s, size_t len, uint64_t *ret_seconds, char *err,
+                      size_t errlen);
+/* "1h 2min 5s"-style text for a number of seconds ("0s" for 0). */
+void lb_duration_format(uint64_t seconds, char *buf, size_t len);
+
+/* The socket path every program uses: LUMBARD_SOCKET, else
+ * $XDG_RUNTIME_DIR/lumbard.sock, else /run/user/UID/lumbard.sock when that
+ * directory exists, else /tmp/lumbard-UID/lumbard.sock. Returns 0 or
+ * -ENAMETOOLONG. */
+int lb_socket_path_default(char *buf, size_t len);
+
+#endif
