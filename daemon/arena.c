@@ -12,7 +12,9 @@ struct lb_arena_chunk {
   alignas(max_align_t) char data[];
 };
 
-void lb_arena_init(lb_arena *a) { a->head = NULL; }
+void lb_arena_init(lb_arena *a) {
+  a->head = NULL;
+}
 
 void *lb_arena_alloc(lb_arena *a, size_t n) {
   size_t align = alignof(max_align_t);

@@ -12,13 +12,13 @@ void lb_args_signature(const lb_method_entry *m, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
   for (uint32_t i = 0; i < m->n_params && off < len; i++)
-    off += (size_t)snprintf(buf + off, len - off, "%s%s%s", i ? ", " : "",
-                            m->decl->params[i].name, m->decl->params[i].optional ? "?" : "");
+    off += (size_t)snprintf(buf + off, len - off, "%s%s%s", i ? ", " : "", m->decl->params[i].name,
+                            m->decl->params[i].optional ? "?" : "");
   if (m->n_options && off < len) {
     off += (size_t)snprintf(buf + off, len - off, "%s{", m->n_params ? ", " : "");
     for (uint32_t i = 0; i < m->n_options && off < len; i++)
-      off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
-                              m->decl->options[i].name);
+      off +=
+          (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", m->decl->options[i].name);
     if (off < len)
       snprintf(buf + off, len - off, "}");
   }
@@ -169,8 +169,8 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
    * parameter. */
   if (has_options && n_given > 0 && given[n_given - 1].kind == LB_MAP) {
     uint32_t last = n_given - 1;
-    bool positional_map =
-        last < m->n_params && (d->params[last].type == LB_T_MAP || d->params[last].type == LB_T_ANY);
+    bool positional_map = last < m->n_params &&
+                          (d->params[last].type == LB_T_MAP || d->params[last].type == LB_T_ANY);
     if (!positional_map) {
       opts = &given[last];
       n_pos = last;

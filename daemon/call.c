@@ -30,9 +30,15 @@ lb_call *lb_call_new(lb_daemon *d, const lb_method_entry *m, const lb_call_origi
   return c;
 }
 
-lb_arena *lb_call_arena(lb_call *c) { return &c->arena; }
-const lb_call_origin *lb_call_origin_of(const lb_call *c) { return &c->origin; }
-const lb_method_entry *lb_call_method(const lb_call *c) { return c->m; }
+lb_arena *lb_call_arena(lb_call *c) {
+  return &c->arena;
+}
+const lb_call_origin *lb_call_origin_of(const lb_call *c) {
+  return &c->origin;
+}
+const lb_method_entry *lb_call_method(const lb_call *c) {
+  return c->m;
+}
 
 static void finish(lb_call *c, const lb_value *result, lb_rpc_code code, const char *message) {
   if (c->prev)
@@ -88,8 +94,9 @@ void lb_call_reply(lb_call *c, const lb_value *result) {
     lb_err("%s answered with a value that does not match its declaration (%s); the caller gets "
            "an internal error",
            c->m->name, why);
-    finish(c, NULL, LB_RPC_INTERNAL, "the plugin's answer did not match its declaration; see the "
-                                     "lumbard log");
+    finish(c, NULL, LB_RPC_INTERNAL,
+           "the plugin's answer did not match its declaration; see the "
+           "lumbard log");
     return;
   }
   finish(c, result, LB_RPC_OK, NULL);

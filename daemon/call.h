@@ -20,8 +20,8 @@ typedef struct lb_call_origin {
   lb_answer_fn answer;
   void *ctx;
   uint32_t msgid;
-  bool wants_reply;          /* false for a msgpack-rpc notification */
-  struct lb_rpc_conn *conn;  /* the socket connection it came on, or NULL */
+  bool wants_reply;         /* false for a msgpack-rpc notification */
+  struct lb_rpc_conn *conn; /* the socket connection it came on, or NULL */
 } lb_call_origin;
 
 lb_call *lb_call_new(lb_daemon *d, const lb_method_entry *m, const lb_call_origin *origin);

@@ -34,8 +34,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
     c->cap = c->cap ? c->cap * 2 : 32;
     c->entries = lb_xrealloc(c->entries, c->cap * sizeof(entry));
   }
-  c->entries[c->n++] =
-      (entry){lb_xstrdup(section), lb_xstrdup(key), lb_xstrdup(value)};
+  c->entries[c->n++] = (entry){lb_xstrdup(section), lb_xstrdup(key), lb_xstrdup(value)};
   return 1;
 }
 
@@ -53,8 +52,7 @@ static lb_config *finish(lb_config *c, int r, const char *origin, char *err, siz
   return NULL;
 }
 
-lb_config *lb_config_parse_string(const char *text, const char *origin, char *err,
-                                  size_t errlen) {
+lb_config *lb_config_parse_string(const char *text, const char *origin, char *err, size_t errlen) {
   lb_config *c = lb_xcalloc(1, sizeof(*c));
   return finish(c, ini_parse_string(text, on_entry, c), origin, err, errlen);
 }
@@ -79,7 +77,9 @@ void lb_config_free(lb_config *c) {
   free(c);
 }
 
-bool lb_config_from_file(const lb_config *c) { return c->from_file; }
+bool lb_config_from_file(const lb_config *c) {
+  return c->from_file;
+}
 
 const char *lb_config_get(const lb_config *c, const char *section, const char *key) {
   for (size_t i = 0; i < c->n; i++)

@@ -13,8 +13,7 @@ typedef void (*lb_config_each_fn)(const char *section, const char *key, const ch
 /* Load path, or the built-in defaults when path does not exist. Returns NULL
  * with err ("lumbard.conf:12: ...") when the file cannot be read or parsed. */
 lb_config *lb_config_load(const char *path, char *err, size_t errlen);
-lb_config *lb_config_parse_string(const char *text, const char *origin, char *err,
-                                  size_t errlen);
+lb_config *lb_config_parse_string(const char *text, const char *origin, char *err, size_t errlen);
 void lb_config_free(lb_config *c); /* accepts NULL */
 
 bool lb_config_from_file(const lb_config *c); /* false: built-in defaults */

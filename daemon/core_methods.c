@@ -26,9 +26,9 @@ static void ping(lb_call *call, const lb_value *args, void *ud) {
 
 static void version(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
-  lb_value v = LB_MAP({"version", lb_v_str(LUMBARD_VERSION)},
-                      {"plugin_abi", lb_v_uint(LB_PLUGIN_ABI)},
-                      {"host_api", lb_v_uint(LB_HOST_API)});
+  lb_value v =
+      LB_MAP({"version", lb_v_str(LUMBARD_VERSION)}, {"plugin_abi", lb_v_uint(LB_PLUGIN_ABI)},
+             {"host_api", lb_v_uint(LB_HOST_API)});
   lb_call_reply(call, &v);
 }
 
@@ -44,10 +44,9 @@ static void status(lb_call *call, const lb_value *args, void *ud) {
   lb_value v = LB_MAP(
       {"version", lb_v_str(LUMBARD_VERSION)}, {"pid", lb_v_uint((uint64_t)getpid())},
       {"started_at", lb_v_int(d->started_at_ms / 1000)},
-      {"uptime_s", lb_v_int((now - d->started_at_ms) / 1000)},
-      {"socket", lb_v_str(d->socket_path)}, {"config", lb_v_str(d->config_path)},
-      {"config_source",
-       lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")},
+      {"uptime_s", lb_v_int((now - d->started_at_ms) / 1000)}, {"socket", lb_v_str(d->socket_path)},
+      {"config", lb_v_str(d->config_path)},
+      {"config_source", lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")},
       {"data_dir", lb_v_str(d->data_dir)}, {"database", lb_v_str(d->db_path)},
       {"dbus", lb_v_str(d->dbus_state)}, {"plugins", lb_v_array(names, n)},
       {"clients", lb_v_uint(lb_rpc_server_n_clients(d->server))},
@@ -193,8 +192,8 @@ static void subscribe(lb_call *call, const lb_value *args, void *ud) {
   for (uint32_t i = 0; i < pats->as.arr.len; i++) {
     const lb_value *p = &pats->as.arr.items[i];
     if (p->as.str.len == 0 || p->as.str.len > MAX_PATTERN_LEN) {
-      lb_call_fail(call, LB_RPC_INVALID_PARAMS,
-                   "pattern %u is empty or longer than %d characters", i + 1, MAX_PATTERN_LEN);
+      lb_call_fail(call, LB_RPC_INVALID_PARAMS, "pattern %u is empty or longer than %d characters",
+                   i + 1, MAX_PATTERN_LEN);
       return;
     }
   }
@@ -239,10 +238,11 @@ static void reload(lb_call *call, const lb_value *args, void *ud) {
 static const lb_param subscribe_params[] = {
     {.name = "patterns", .type = LB_T_STRINGS, .doc = "globs over event names: \"*\", \"rest.*\""},
     {0}};
-static const lb_param unsubscribe_params[] = {
-    {.name = "patterns", .type = LB_T_STRINGS, .optional = true,
-     .doc = "the patterns to drop; all when omitted"},
-    {0}};
+static const lb_param unsubscribe_params[] = {{.name = "patterns",
+                                               .type = LB_T_STRINGS,
+                                               .optional = true,
+                                               .doc = "the patterns to drop; all when omitted"},
+                                              {0}};
 
 static lb_method methods[] = {
     {.name = "ping", .doc = "Answers \"pong\".", .result = LB_T_STRING, .handler = ping},

@@ -55,11 +55,13 @@ void lb_daemon_stop(lb_daemon *d) {
   if (d->stopping)
     return;
   d->stopping = true;
+  /* Plugins first, while clients are still connected: a call a plugin had
+   * deferred is answered with the reason rather than lost. No client is
+   * read from before the server closes below, in this same callback. */
+  lb_plugins_unload_all(d->plugins);
+  lb_calls_fail_owner(d, NULL, "the daemon is stopping"); /* core calls are never deferred */
   lb_rpc_server_close(d->server);
   d->server = NULL;
-  lb_plugins_unload_all(d->plugins);
-  /* Core calls cannot be deferred, so nothing is left; this is a guard. */
-  lb_calls_fail_owner(d, NULL, "the daemon is stopping");
   lb_timers_close(d->timers);
   lb_events_close(d->events);
   uv_close((uv_handle_t *)&d->sig_term, NULL);

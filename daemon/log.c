@@ -4,8 +4,12 @@
 
 static int max_level = LB_INFO;
 
-void lb_log_set_max_level(int level) { max_level = level; }
-int lb_log_max_level(void) { return max_level; }
+void lb_log_set_max_level(int level) {
+  max_level = level;
+}
+int lb_log_max_level(void) {
+  return max_level;
+}
 
 void lb_logv(int level, const char *who, const char *fmt, va_list ap) {
   if (level > max_level)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,18 +120,35 @@ static void describe_dbus(lb_daemon *d) {
             "serving on the socket only");
 }
 
+/* 1024 clients need more than the usual soft limit of 1024 descriptors. */
+static void raise_fd_limit(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+    return;
+  rlim_t want = LB_RPC_MAX_CLIENTS + 64;
+  if (rl.rlim_cur >= want)
+    return;
+  rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+    lb_warn("only %llu file descriptors allowed: fewer than %d clients can connect",
+            (unsigned long long)rl.rlim_cur, LB_RPC_MAX_CLIENTS);
+}
+
 static void walk_report(uv_handle_t *h, void *arg) {
   (void)arg;
   lb_err("a %s handle was left open at exit", uv_handle_type_name(h->type));
 }
 
 int main(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"config", required_argument, NULL, 'c'},  {"data-dir", required_argument, NULL, 'd'},
-      {"socket", required_argument, NULL, 's'},  {"plugin-dir", required_argument, NULL, 'p'},
-      {"no-dbus", no_argument, NULL, 'D'},       {"verbose", no_argument, NULL, 'v'},
-      {"version", no_argument, NULL, 'V'},       {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                       {"data-dir", required_argument, NULL, 'd'},
+                                       {"socket", required_argument, NULL, 's'},
+                                       {"plugin-dir", required_argument, NULL, 'p'},
+                                       {"no-dbus", no_argument, NULL, 'D'},
+                                       {"verbose", no_argument, NULL, 'v'},
+                                       {"version", no_argument, NULL, 'V'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   lb_daemon d = {0};
   bool verbose = false;
   int c;
@@ -176,6 +194,7 @@ int main(int argc, char **argv) {
     lb_log_set_max_level(LB_DEBUG);
 
   signal(SIGPIPE, SIG_IGN);
+  raise_fd_limit();
   umask(077); /* the database and everything else are the user's alone */
 
   if (!d.config_path)

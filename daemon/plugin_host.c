@@ -48,22 +48,30 @@ void lb_plugins_free(lb_plugins *ps) {
   free(ps);
 }
 
-size_t lb_plugins_count(const lb_plugins *ps) { return ps->n; }
-lb_plugin *lb_plugins_at(const lb_plugins *ps, size_t i) { return i < ps->n ? ps->items[i] : NULL; }
+size_t lb_plugins_count(const lb_plugins *ps) {
+  return ps->n;
+}
+lb_plugin *lb_plugins_at(const lb_plugins *ps, size_t i) {
+  return i < ps->n ? ps->items[i] : NULL;
+}
 lb_plugin *lb_plugins_find(const lb_plugins *ps, const char *name) {
   for (size_t i = 0; i < ps->n; i++)
     if (strcmp(ps->items[i]->name, name) == 0)
       return ps->items[i];
   return NULL;
 }
-const char *lb_plugin_name(const lb_plugin *p) { return p->name; }
+const char *lb_plugin_name(const lb_plugin *p) {
+  return p->name;
+}
 const char *lb_plugin_version(const lb_plugin *p) {
   return p->desc->version ? p->desc->version : "";
 }
 const char *lb_plugin_description(const lb_plugin *p) {
   return p->desc->description ? p->desc->description : "";
 }
-const char *lb_plugin_path(const lb_plugin *p) { return p->path; }
+const char *lb_plugin_path(const lb_plugin *p) {
+  return p->path;
+}
 
 /* ---- the host table ---------------------------------------------------- */
 
@@ -100,7 +108,9 @@ static int host_declare_event(lb_plugin *p, const lb_event *e) {
   return r;
 }
 
-static void host_reply(lb_call *call, const lb_value *result) { lb_call_reply(call, result); }
+static void host_reply(lb_call *call, const lb_value *result) {
+  lb_call_reply(call, result);
+}
 
 static void host_fail(lb_call *call, lb_error code, const char *fmt, ...) {
   lb_rpc_code rc;
@@ -135,12 +145,14 @@ static int host_listen(lb_plugin *p, const char *pattern, lb_listen_fn fn, void 
   return lb_events_listen(p->ps->d->events, p, pattern, fn, userdata);
 }
 
-static uint64_t host_timer_start(lb_plugin *p, lb_clock clock, int64_t deadline_ms,
-                                 lb_timer_fn fn, void *userdata) {
+static uint64_t host_timer_start(lb_plugin *p, lb_clock clock, int64_t deadline_ms, lb_timer_fn fn,
+                                 void *userdata) {
   return lb_timers_start(p->ps->d->timers, clock, deadline_ms, p, fn, userdata);
 }
 
-static void host_timer_stop(lb_plugin *p, uint64_t id) { lb_timers_stop(p->ps->d->timers, p, id); }
+static void host_timer_stop(lb_plugin *p, uint64_t id) {
+  lb_timers_stop(p->ps->d->timers, p, id);
+}
 
 static int host_on_clock_change(lb_plugin *p, lb_clock_fn fn, void *userdata) {
   if (!fn)
@@ -181,7 +193,9 @@ static void host_config_each(lb_plugin *p, lb_config_fn fn, void *userdata) {
   lb_config_each(p->ps->d->config, p->name, each_entry, &c);
 }
 
-static struct sqlite3 *host_db(lb_plugin *p) { return lb_store_db(p->ps->d->store); }
+static struct sqlite3 *host_db(lb_plugin *p) {
+  return lb_store_db(p->ps->d->store);
+}
 
 static int host_db_migrate(lb_plugin *p, const char *const *steps) {
   char err[768];
@@ -337,6 +351,7 @@ void lb_plugins_unload_all(lb_plugins *ps) {
     lb_plugin *p = ps->items[--ps->n];
     if (p->desc->shutdown)
       p->desc->shutdown(p);
+    lb_calls_fail_owner(ps->d, p, "the daemon is stopping");
     forget(p);
     lb_debug("unloaded plugin %s", p->name);
     plugin_free(p);

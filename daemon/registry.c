@@ -16,7 +16,9 @@ struct lb_registry {
   size_t n_events, cap_events;
 };
 
-lb_registry *lb_registry_new(void) { return lb_xcalloc(1, sizeof(lb_registry)); }
+lb_registry *lb_registry_new(void) {
+  return lb_xcalloc(1, sizeof(lb_registry));
+}
 
 void lb_registry_free(lb_registry *r) {
   if (!r)
@@ -132,8 +134,8 @@ static int check_fields(const lb_field *fs, uint32_t *ret_n, char *err, size_t e
   return 0;
 }
 
-int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
-                           const lb_method *m, char *err, size_t errlen) {
+int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_method *m,
+                           char *err, size_t errlen) {
   if (!m || !lb_name_valid(m->name)) {
     snprintf(err, errlen, "method name \"%s\" must match [a-z][a-z0-9_]*",
              m && m->name ? m->name : "(null)");
@@ -175,8 +177,8 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
   return 0;
 }
 
-int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner,
-                          const lb_event *ev, char *err, size_t errlen) {
+int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_event *ev,
+                          char *err, size_t errlen) {
   if (!ev || !lb_name_valid(ev->name)) {
     snprintf(err, errlen, "event name \"%s\" must match [a-z][a-z0-9_]*",
              ev && ev->name ? ev->name : "(null)");
@@ -228,8 +230,8 @@ void lb_registry_remove_owner(lb_registry *r, lb_plugin *owner) {
 }
 
 const lb_method_entry *lb_registry_method(const lb_registry *r, const char *name, size_t len) {
-  size_t at = lower_bound((void **)r->methods, r->n_methods, offsetof(lb_method_entry, name), name,
-                          len);
+  size_t at =
+      lower_bound((void **)r->methods, r->n_methods, offsetof(lb_method_entry, name), name, len);
   return name_at((void **)r->methods, r->n_methods, at, offsetof(lb_method_entry, name), name, len)
              ? r->methods[at]
              : NULL;
@@ -244,11 +246,15 @@ const lb_event_entry *lb_registry_event(const lb_registry *r, const char *name) 
              : NULL;
 }
 
-size_t lb_registry_n_methods(const lb_registry *r) { return r->n_methods; }
+size_t lb_registry_n_methods(const lb_registry *r) {
+  return r->n_methods;
+}
 const lb_method_entry *lb_registry_method_at(const lb_registry *r, size_t i) {
   return i < r->n_methods ? r->methods[i] : NULL;
 }
-size_t lb_registry_n_events(const lb_registry *r) { return r->n_events; }
+size_t lb_registry_n_events(const lb_registry *r) {
+  return r->n_events;
+}
 const lb_event_entry *lb_registry_event_at(const lb_registry *r, size_t i) {
   return i < r->n_events ? r->events[i] : NULL;
 }

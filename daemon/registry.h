@@ -29,10 +29,10 @@ void lb_registry_free(lb_registry *r); /* accepts NULL */
 
 /* Check a declaration and add it. -EINVAL (err says what is wrong with the
  * declaration) or -EEXIST. */
-int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
-                           const lb_method *m, char *err, size_t errlen);
-int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner,
-                          const lb_event *e, char *err, size_t errlen);
+int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_method *m,
+                           char *err, size_t errlen);
+int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_event *e,
+                          char *err, size_t errlen);
 void lb_registry_remove_owner(lb_registry *r, lb_plugin *owner);
 
 const lb_method_entry *lb_registry_method(const lb_registry *r, const char *name, size_t len);

@@ -13,7 +13,7 @@
 #include "util.h"
 #include "value.h"
 
-#define HEAD_BYTES 16  /* enough of a message's start to read its msgid */
+#define HEAD_BYTES 16 /* enough of a message's start to read its msgid */
 #define READ_CHUNK (64 * 1024)
 
 struct lb_rpc_conn {
@@ -39,7 +39,9 @@ typedef struct write_req {
   lb_buf *buf;
 } write_req;
 
-lb_rpc_conn *lb_rpc_conn_next(const lb_rpc_conn *c) { return c->next; }
+lb_rpc_conn *lb_rpc_conn_next(const lb_rpc_conn *c) {
+  return c->next;
+}
 
 void lb_rpc_conn_link(lb_rpc_conn **head, lb_rpc_conn *c) {
   c->prev = NULL;
@@ -59,7 +61,9 @@ void lb_rpc_conn_unlink(lb_rpc_conn **head, lb_rpc_conn *c) {
   c->prev = c->next = NULL;
 }
 
-void lb_rpc_conn_ref(lb_rpc_conn *c) { c->refs++; }
+void lb_rpc_conn_ref(lb_rpc_conn *c) {
+  c->refs++;
+}
 
 void lb_rpc_conn_unref(lb_rpc_conn *c) {
   if (--c->refs > 0)
@@ -73,7 +77,9 @@ void lb_rpc_conn_unref(lb_rpc_conn *c) {
   lb_rpc_server_conn_freed(s);
 }
 
-static void on_close(uv_handle_t *h) { lb_rpc_conn_unref(h->data); }
+static void on_close(uv_handle_t *h) {
+  lb_rpc_conn_unref(h->data);
+}
 
 void lb_rpc_conn_close(lb_rpc_conn *c, const char *why) {
   if (c->closing)
@@ -350,8 +356,12 @@ void lb_rpc_conn_unsubscribe(lb_rpc_conn *c, const char *pattern) {
   c->n_patterns = j;
 }
 
-size_t lb_rpc_conn_n_patterns(const lb_rpc_conn *c) { return c->n_patterns; }
-const char *lb_rpc_conn_pattern(const lb_rpc_conn *c, size_t i) { return c->patterns[i]; }
+size_t lb_rpc_conn_n_patterns(const lb_rpc_conn *c) {
+  return c->n_patterns;
+}
+const char *lb_rpc_conn_pattern(const lb_rpc_conn *c, size_t i) {
+  return c->patterns[i];
+}
 
 bool lb_rpc_conn_wants(const lb_rpc_conn *c, const char *event) {
   for (size_t i = 0; i < c->n_patterns; i++)

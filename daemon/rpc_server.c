@@ -27,8 +27,12 @@ struct lb_rpc_server {
   bool closing, warned_full;
 };
 
-lb_daemon *lb_rpc_server_daemon(lb_rpc_server *s) { return s->d; }
-size_t lb_rpc_server_n_clients(const lb_rpc_server *s) { return s->n_clients; }
+lb_daemon *lb_rpc_server_daemon(lb_rpc_server *s) {
+  return s->d;
+}
+size_t lb_rpc_server_n_clients(const lb_rpc_server *s) {
+  return s->n_clients;
+}
 
 size_t lb_rpc_server_n_subscribers(const lb_rpc_server *s) {
   size_t n = 0;
@@ -123,8 +127,7 @@ static int prepare_dir(const char *path, char *err, size_t errlen) {
       free(copy);
       return 0;
     }
-    snprintf(err, errlen, "cannot use the socket directory %s: %s", dir,
-             strerror(r ? -r : errno));
+    snprintf(err, errlen, "cannot use the socket directory %s: %s", dir, strerror(r ? -r : errno));
     r = -errno;
   } else if (st.st_uid != geteuid() && strncmp(dir, "/tmp/lumbard-", 13) == 0) {
     snprintf(err, errlen, "%s belongs to another user; remove it or pass --socket", dir);
@@ -180,7 +183,7 @@ lb_rpc_server *lb_rpc_server_listen(lb_daemon *d, const char *path, char *err, s
   int r = uv_pipe_bind(&s->listener, path);
   umask(old);
   if (r == 0)
-    r = uv_listen((uv_stream_t *)&s->listener, 128, on_connection);
+    r = uv_listen((uv_stream_t *)&s->listener, SOMAXCONN, on_connection);
   if (r < 0) {
     snprintf(err, errlen, "cannot listen on %s: %s", path, uv_strerror(r));
     s->closing = true; /* freed by the close callback, on the next loop turn */

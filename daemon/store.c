@@ -36,8 +36,8 @@ lb_store *lb_store_open(const char *path, char *err, size_t errlen) {
   sqlite3_busy_timeout(s->db, 2000);
   /* WAL: readers never block the writer. synchronous=FULL: a commit is on
    * disk when it returns, which pain.log promises its caller. */
-  if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-           why, sizeof(why)) < 0 ||
+  if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", why,
+           sizeof(why)) < 0 ||
       exec(s->db,
            "CREATE TABLE IF NOT EXISTS lb_schema ("
            "  owner TEXT PRIMARY KEY NOT NULL,"
@@ -64,8 +64,12 @@ void lb_store_close(lb_store *s) {
   free(s);
 }
 
-sqlite3 *lb_store_db(lb_store *s) { return s->db; }
-const char *lb_store_path(const lb_store *s) { return s->path; }
+sqlite3 *lb_store_db(lb_store *s) {
+  return s->db;
+}
+const char *lb_store_path(const lb_store *s) {
+  return s->path;
+}
 
 int lb_store_schema_version(lb_store *s, const char *owner) {
   sqlite3_stmt *st;

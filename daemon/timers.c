@@ -39,7 +39,9 @@ struct lb_timers {
  * reporting clock changes (2100-01-01). */
 #define FAR_FUTURE_MS 4102444800000LL
 
-static clockid_t clock_id(lb_clock c) { return c == LB_CLOCK_WALL ? CLOCK_REALTIME : CLOCK_BOOTTIME; }
+static clockid_t clock_id(lb_clock c) {
+  return c == LB_CLOCK_WALL ? CLOCK_REALTIME : CLOCK_BOOTTIME;
+}
 
 int64_t lb_clock_now_ms(lb_clock clock) {
   struct timespec ts;
@@ -145,7 +147,10 @@ uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_p
                          lb_timer_fn fn, void *userdata) {
   clockq *q = &t->q[clock == LB_CLOCK_WALL ? 1 : 0];
   timer *n = lb_xmalloc(sizeof(*n));
-  *n = (timer){.id = t->next_id++, .deadline_ms = deadline_ms, .owner = owner, .fn = fn,
+  *n = (timer){.id = t->next_id++,
+               .deadline_ms = deadline_ms,
+               .owner = owner,
+               .fn = fn,
                .userdata = userdata};
   timer **p = &q->head;
   while (*p && (*p)->deadline_ms <= deadline_ms)

@@ -17,11 +17,21 @@ static void *check(void *p) {
   return p;
 }
 
-void *lb_xmalloc(size_t n) { return check(malloc(n ? n : 1)); }
-void *lb_xcalloc(size_t n, size_t size) { return check(calloc(n ? n : 1, size ? size : 1)); }
-void *lb_xrealloc(void *p, size_t n) { return check(realloc(p, n ? n : 1)); }
-char *lb_xstrdup(const char *s) { return check(strdup(s)); }
-char *lb_xstrndup(const char *s, size_t n) { return check(strndup(s, n)); }
+void *lb_xmalloc(size_t n) {
+  return check(malloc(n ? n : 1));
+}
+void *lb_xcalloc(size_t n, size_t size) {
+  return check(calloc(n ? n : 1, size ? size : 1));
+}
+void *lb_xrealloc(void *p, size_t n) {
+  return check(realloc(p, n ? n : 1));
+}
+char *lb_xstrdup(const char *s) {
+  return check(strdup(s));
+}
+char *lb_xstrndup(const char *s, size_t n) {
+  return check(strndup(s, n));
+}
 
 char *lb_xasprintf(const char *fmt, ...) {
   va_list ap;

@@ -167,20 +167,28 @@ static const struct {
   const char *name, *dbus;
   bool param;
 } types[] = {
-    [LB_T_ANY] = {"any", "v", true},         [LB_T_BOOL] = {"bool", "b", true},
-    [LB_T_INT] = {"int", "x", true},         [LB_T_UINT] = {"uint", "u", true},
-    [LB_T_U64] = {"u64", "t", true},         [LB_T_DOUBLE] = {"double", "d", true},
-    [LB_T_STRING] = {"string", "s", true},   [LB_T_DURATION] = {"duration", "u", true},
-    [LB_T_TIME] = {"time", "x", true},       [LB_T_STRINGS] = {"strings", "as", true},
-    [LB_T_MAP] = {"map", "a{sv}", true},     [LB_T_MAPS] = {"maps", "aa{sv}", true},
+    [LB_T_ANY] = {"any", "v", true},       [LB_T_BOOL] = {"bool", "b", true},
+    [LB_T_INT] = {"int", "x", true},       [LB_T_UINT] = {"uint", "u", true},
+    [LB_T_U64] = {"u64", "t", true},       [LB_T_DOUBLE] = {"double", "d", true},
+    [LB_T_STRING] = {"string", "s", true}, [LB_T_DURATION] = {"duration", "u", true},
+    [LB_T_TIME] = {"time", "x", true},     [LB_T_STRINGS] = {"strings", "as", true},
+    [LB_T_MAP] = {"map", "a{sv}", true},   [LB_T_MAPS] = {"maps", "aa{sv}", true},
     [LB_T_NONE] = {"none", "", false},
 };
 
-static bool type_known(lb_type t) { return (size_t)t < LB_ARRAY_SIZE(types) && types[t].name; }
+static bool type_known(lb_type t) {
+  return (size_t)t < LB_ARRAY_SIZE(types) && types[t].name;
+}
 
-const char *lb_type_name(lb_type t) { return type_known(t) ? types[t].name : "unknown"; }
-const char *lb_type_dbus(lb_type t) { return type_known(t) ? types[t].dbus : ""; }
-bool lb_type_is_param(lb_type t) { return type_known(t) && types[t].param; }
+const char *lb_type_name(lb_type t) {
+  return type_known(t) ? types[t].name : "unknown";
+}
+const char *lb_type_dbus(lb_type t) {
+  return type_known(t) ? types[t].dbus : "";
+}
+bool lb_type_is_param(lb_type t) {
+  return type_known(t) && types[t].param;
+}
 
 void lb_value_describe(const lb_value *v, char *buf, size_t len) {
   switch (v->kind) {

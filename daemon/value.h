@@ -18,10 +18,10 @@ void lb_value_pack(msgpack_packer *pk, const lb_value *v);
 /* A deep copy whose memory all belongs to the arena. */
 lb_value lb_value_copy(lb_arena *a, const lb_value *v);
 
-const char *lb_kind_name(lb_kind k);  /* "a string", "an integer", ... */
-const char *lb_type_name(lb_type t);  /* "duration", "string", ... */
-const char *lb_type_dbus(lb_type t);  /* D-Bus signature, "" for LB_T_NONE */
-bool lb_type_is_param(lb_type t);     /* a type a parameter may have */
+const char *lb_kind_name(lb_kind k); /* "a string", "an integer", ... */
+const char *lb_type_name(lb_type t); /* "duration", "string", ... */
+const char *lb_type_dbus(lb_type t); /* D-Bus signature, "" for LB_T_NONE */
+bool lb_type_is_param(lb_type t);    /* a type a parameter may have */
 /* "a string \"abc\"", "the integer -3", "a map": for error messages. */
 void lb_value_describe(const lb_value *v, char *buf, size_t len);
 

@@ -12,15 +12,14 @@ static const struct unit {
   const char *name;
   uint64_t seconds;
 } units[] = {
-    {"seconds", 1}, {"second", 1},   {"sec", 1},     {"s", 1},      {"minutes", 60},
-    {"minute", 60}, {"min", 60},     {"m", 60},      {"hours", 3600}, {"hour", 3600},
-    {"hr", 3600},   {"h", 3600},     {"days", 86400}, {"day", 86400}, {"d", 86400},
+    {"seconds", 1}, {"second", 1}, {"sec", 1},      {"s", 1},        {"minutes", 60},
+    {"minute", 60}, {"min", 60},   {"m", 60},       {"hours", 3600}, {"hour", 3600},
+    {"hr", 3600},   {"h", 3600},   {"days", 86400}, {"day", 86400},  {"d", 86400},
 };
 
 static const char HINT[] = "write it as seconds (90) or with units (90s, 1m30s, 2min, 1.5min, 1h)";
 
-int lb_duration_parse(const char *s, size_t len, uint64_t *ret_seconds, char *err,
-                      size_t errlen) {
+int lb_duration_parse(const char *s, size_t len, uint64_t *ret_seconds, char *err, size_t errlen) {
   size_t i = 0;
   /* Total in thousandths of a second, so "1.5min" adds up exactly. */
   uint64_t total_ms = 0;

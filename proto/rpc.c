@@ -117,8 +117,7 @@ int lb_rpc_parse(const msgpack_object *o, lb_rpc_msg *ret, char *err, size_t err
     return 0;
   case LB_RPC_NOTIFICATION:
     if (a->size != 3) {
-      snprintf(err, errlen, "a notification must be [2, method, params], got %u elements",
-               a->size);
+      snprintf(err, errlen, "a notification must be [2, method, params], got %u elements", a->size);
       return -EBADMSG;
     }
     if (a->ptr[1].type != MSGPACK_OBJECT_STR)
@@ -179,8 +178,7 @@ void lb_rpc_pack_str(msgpack_packer *pk, const char *s) {
   msgpack_pack_str_body(pk, s, n);
 }
 
-void lb_rpc_pack_request(msgpack_packer *pk, uint32_t msgid, const char *method,
-                         uint32_t nparams) {
+void lb_rpc_pack_request(msgpack_packer *pk, uint32_t msgid, const char *method, uint32_t nparams) {
   msgpack_pack_array(pk, 4);
   msgpack_pack_uint8(pk, LB_RPC_REQUEST);
   msgpack_pack_uint32(pk, msgid);

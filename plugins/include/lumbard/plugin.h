@@ -60,12 +60,12 @@ typedef struct lb_host lb_host;
 typedef enum lb_kind {
   LB_NIL = 0,
   LB_BOOL,
-  LB_INT,    /* signed 64-bit */
-  LB_UINT,   /* unsigned 64-bit */
+  LB_INT,  /* signed 64-bit */
+  LB_UINT, /* unsigned 64-bit */
   LB_DOUBLE,
-  LB_STR,    /* UTF-8; the host NUL-terminates every string it hands out */
+  LB_STR, /* UTF-8; the host NUL-terminates every string it hands out */
   LB_ARRAY,
-  LB_MAP,    /* string keys, in order */
+  LB_MAP, /* string keys, in order */
 } lb_kind;
 
 typedef struct lb_value lb_value;
@@ -149,8 +149,7 @@ static inline lb_value lb_v_map(const lb_pair *pairs, size_t n) {
  *   lb_value ev = LB_MAP({"id", lb_v_uint(id)}, {"label", lb_v_str(label)});
  * The pairs live as long as the enclosing block. */
 #define LB_MAP(...)                                                                                \
-  lb_v_map((const lb_pair[]){__VA_ARGS__},                                                         \
-           sizeof((const lb_pair[]){__VA_ARGS__}) / sizeof(lb_pair))
+  lb_v_map((const lb_pair[]){__VA_ARGS__}, sizeof((const lb_pair[]){__VA_ARGS__}) / sizeof(lb_pair))
 
 /* The value under key in a map, or NULL when absent (or v is not a map). */
 static inline const lb_value *lb_map_get(const lb_value *v, const char *key) {
@@ -162,7 +161,9 @@ static inline const lb_value *lb_map_get(const lb_value *v, const char *key) {
   return NULL;
 }
 
-static inline bool lb_is_nil(const lb_value *v) { return !v || v->kind == LB_NIL; }
+static inline bool lb_is_nil(const lb_value *v) {
+  return !v || v->kind == LB_NIL;
+}
 
 /* ---- declarations ------------------------------------------------------ */
 
@@ -262,10 +263,16 @@ typedef void (*lb_listen_fn)(lb_plugin *p, const char *name, const lb_value *fie
 
 /* One (section, key, value) of the plugin's config: the section is the part
  * after "<plugin>." ("" for the plugin's own [<plugin>] section). */
-typedef void (*lb_config_fn)(lb_plugin *p, const char *section, const char *key,
-                             const char *value, void *userdata);
+typedef void (*lb_config_fn)(lb_plugin *p, const char *section, const char *key, const char *value,
+                             void *userdata);
 
-enum lb_log_level { LB_LOG_ERR = 3, LB_LOG_WARNING = 4, LB_LOG_NOTICE = 5, LB_LOG_INFO = 6, LB_LOG_DEBUG = 7 };
+enum lb_log_level {
+  LB_LOG_ERR = 3,
+  LB_LOG_WARNING = 4,
+  LB_LOG_NOTICE = 5,
+  LB_LOG_INFO = 6,
+  LB_LOG_DEBUG = 7
+};
 
 struct sqlite3;
 
@@ -329,9 +336,9 @@ struct lb_host {
 /* ---- the descriptor -------------------------------------------------------- */
 
 typedef struct lb_plugin_desc {
-  uint32_t abi;  /* LB_PLUGIN_ABI the plugin was built with */
-  uint32_t size; /* sizeof(lb_plugin_desc) the plugin was built with */
-  const char *name;        /* [a-z][a-z0-9_]*, unique: the method prefix and D-Bus interface */
+  uint32_t abi;     /* LB_PLUGIN_ABI the plugin was built with */
+  uint32_t size;    /* sizeof(lb_plugin_desc) the plugin was built with */
+  const char *name; /* [a-z][a-z0-9_]*, unique: the method prefix and D-Bus interface */
   const char *version;
   const char *description;
   /* Declare, restore state, arm timers. Return 0, or a negative errno after

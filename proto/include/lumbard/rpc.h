@@ -55,8 +55,7 @@ bool lb_rpc_peek_msgid(const void *head, size_t len, uint32_t *ret_msgid);
 /* Packers. The request and notification headers leave the params array open:
  * the caller packs nparams values after it. The ok header leaves the result
  * open: the caller packs exactly one value after it. */
-void lb_rpc_pack_request(msgpack_packer *pk, uint32_t msgid, const char *method,
-                         uint32_t nparams);
+void lb_rpc_pack_request(msgpack_packer *pk, uint32_t msgid, const char *method, uint32_t nparams);
 void lb_rpc_pack_notification(msgpack_packer *pk, const char *method, uint32_t nparams);
 void lb_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid);
 void lb_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, lb_rpc_code code,
@@ -67,8 +66,7 @@ void lb_rpc_pack_str(msgpack_packer *pk, const char *s);
  * "1h", "1h 30m", "1d" (units s/sec/second(s), m/min/minute(s),
  * h/hr/hour(s), d/day(s)). The total must be whole seconds. Returns 0 or
  * -EINVAL with err saying what is wrong. */
-int lb_duration_parse(const char *s, size_t len, uint64_t *ret_seconds, char *err,
-                      size_t errlen);
+int lb_duration_parse(const char *s, size_t len, uint64_t *ret_seconds, char *err, size_t errlen);
 /* "1h 2min 5s"-style text for a number of seconds ("0s" for 0). */
 void lb_duration_format(uint64_t seconds, char *buf, size_t len);
 

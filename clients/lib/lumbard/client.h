@@ -1,0 +1,71 @@
+/* lumbard/client.h — a blocking client for lumbard's socket, for command-line
+ * tools. One connection, one call at a time: a call sends [0, msgid, method,
+ * params] and waits for the response with that msgid; notifications that
+ * arrive meanwhile are queued in order and handed out by
+ * lb_client_next_event(). Built on lumbard/client_codec.h, which holds
+ * everything that is not socket I/O.
+ *
+ * Errors are negative errnos:
+ *   -EREMOTEIO   the daemon answered an error: lb_client_error_code() and
+ *                lb_client_error_message() hold its {code, message}
+ *   -ECONNRESET  the daemon closed the connection (or reset it); what it
+ *                sent before closing is read first
+ *   -E2BIG       the request would be over 1 MiB; nothing was sent
+ *   -EMSGSIZE    the daemon sent a message over 1 MiB
+ *   -EBADMSG     the daemon sent bytes that are not a MessagePack-RPC message
+ *   -ETIMEDOUT, -EINTR   lb_client_next_event() only
+ *   -ENOTCONN    an earlier error left the connection unusable
+ *   other errnos of send(), recv() and ppoll()
+ * After any of them but -EREMOTEIO, -E2BIG, -ETIMEDOUT and -EINTR the
+ * connection is closed; lb_client_error_message() says why in words. */
+#ifndef LUMBARD_CLIENT_H
+#define LUMBARD_CLIENT_H
+
+#include <lumbard/client_codec.h>
+#include <msgpack.h>
+#include <signal.h>
+#include <stddef.h>
+
+typedef struct lb_client lb_client;
+
+/* Connect to the socket at path, or at lb_socket_path_default() when path is
+ * NULL. Returns 0, or the negative errno of socket()/connect() (-ENOENT: no
+ * daemon has made the socket; -ECONNREFUSED: a stale socket no daemon
+ * serves) or -ENAMETOOLONG. */
+int lb_client_connect(const char *path, lb_client **ret);
+/* Close the connection and free everything, queued events included. */
+lb_client *lb_client_close(lb_client *c); /* accepts NULL, returns NULL */
+
+const char *lb_client_path(const lb_client *c);
+int lb_client_fd(const lb_client *c); /* -1 once the connection is closed */
+
+/* Call method with params (the packed params array, exactly one msgpack
+ * array; NULL for []). On 0, *ret_result is the result, valid until the next
+ * call into c. */
+int lb_client_call(lb_client *c, const char *method, const void *params, size_t params_len,
+                   const msgpack_object **ret_result);
+
+/* daemon.subscribe(patterns): events whose names match come as notifications.
+ * *ret_result (may be NULL) is the connection's pattern list. */
+int lb_client_subscribe(lb_client *c, const char *const *patterns, size_t n,
+                        const msgpack_object **ret_result);
+
+/* The next event, queued or read now. timeout_ms < 0 waits for ever.
+ * sigmask, when not NULL, is the signal mask to wait under (as in ppoll):
+ * block the signals that should end the wait, pass a mask that unblocks
+ * them, and a signal can never slip in between a check of your flag and the
+ * wait; it ends the wait with -EINTR. On 0, *ret_name is the event name and
+ * *ret_params the notification's params array ([fields] for lumbard's
+ * events), both valid until the next call into c. */
+int lb_client_next_event(lb_client *c, int timeout_ms, const sigset_t *sigmask,
+                         const char **ret_name, const msgpack_object **ret_params);
+/* How many events wait in the queue. */
+size_t lb_client_n_queued(const lb_client *c);
+
+/* After -EREMOTEIO: the daemon's error code and message. After another
+ * error: code NULL and a message saying what went wrong. Valid until the
+ * next call into c. */
+const char *lb_client_error_code(const lb_client *c);
+const char *lb_client_error_message(const lb_client *c);
+
+#endif

@@ -1,0 +1,78 @@
+/* Talking to the daemon, with the messages and exit statuses users see when
+ * that does not work. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lumbarctl.h"
+
+static const char HOW_TO_START[] =
+    "Start it with 'lumbard' (or 'systemctl --user start lumbard'), or pass --socket.";
+
+int lbctl_connect(lbctl *ctl) {
+  if (ctl->client)
+    return LBCTL_OK;
+  int r = lb_client_connect(ctl->socket, &ctl->client);
+  if (r < 0) {
+    fprintf(stderr, "lumbarctl: cannot reach lumbard at %s: %s. %s\n", ctl->socket, strerror(-r),
+            HOW_TO_START);
+    return LBCTL_UNREACHABLE;
+  }
+  return LBCTL_OK;
+}
+
+int lbctl_connection_lost(lbctl *ctl, const char *what, int err) {
+  const char *why = ctl->client ? lb_client_error_message(ctl->client) : "";
+  if (!why || !*why)
+    why = strerror(-err);
+  if (err == -ECONNRESET || err == -EPIPE || err == -ENOTCONN)
+    fprintf(stderr, "lumbarctl: %s: lost the connection to lumbard at %s: %s. %s\n", what,
+            ctl->socket, why, HOW_TO_START);
+  else
+    fprintf(stderr, "lumbarctl: %s: cannot talk to lumbard at %s: %s\n", what, ctl->socket, why);
+  return LBCTL_UNREACHABLE;
+}
+
+void lbctl_print_daemon_error(const char *method, const lb_client *c) {
+  const char *code = lb_client_error_code(c), *message = lb_client_error_message(c);
+  fprintf(stderr, "lumbarctl: %s: ", method);
+  lbctl_print_text(stderr, code, strlen(code));
+  fputs(": ", stderr);
+  lbctl_print_text(stderr, message, strlen(message));
+  fputc('\n', stderr);
+}
+
+int lbctl_status(lbctl *ctl, const char *method, int r) {
+  if (r == 0)
+    return LBCTL_OK;
+  if (r == -EREMOTEIO) {
+    lbctl_print_daemon_error(method, ctl->client);
+    return LBCTL_DAEMON_SAID_NO;
+  }
+  if (r == -E2BIG) {
+    /* Nothing was sent: what the user asked for is too big to ask. */
+    fprintf(stderr, "lumbarctl: %s: the request is over the 1 MiB limit of one message\n", method);
+    return LBCTL_USAGE;
+  }
+  return lbctl_connection_lost(ctl, method, r);
+}
+
+int lbctl_call(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
+               const msgpack_object **ret_result) {
+  int r = lbctl_connect(ctl);
+  if (r != LBCTL_OK)
+    return r;
+  return lbctl_status(ctl, method,
+                      lb_client_call(ctl->client, method, params ? params->data : NULL,
+                                     params ? params->size : 0, ret_result));
+}
+
+const char *lbctl_bold(const lbctl *ctl) {
+  return ctl->color ? "\033[1m" : "";
+}
+const char *lbctl_dim(const lbctl *ctl) {
+  return ctl->color ? "\033[2m" : "";
+}
+const char *lbctl_reset(const lbctl *ctl) {
+  return ctl->color ? "\033[0m" : "";
+}

@@ -1,0 +1,126 @@
+/* lumbarctl's shared parts: the run's context, the verb tables that main.c
+ * dispatches on, and the helpers every verb uses (talking to the daemon,
+ * JSON, human output).
+ *
+ * Adding verbs: a file (say rest.c) defines `const lbctl_verb
+ * lbctl_rest_verbs[]`, ending with an entry whose name is NULL, declares it
+ * below, and main.c lists it in its table of tables. A name may be two words
+ * ("rest start", "rest cancel"): main.c matches both, lists each in the help,
+ * and `lumbarctl rest` alone names the sub-commands. */
+#ifndef LUMBARCTL_H
+#define LUMBARCTL_H
+
+#include <jansson.h>
+#include <lumbard/client.h>
+#include <msgpack.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses (DESIGN §7). */
+enum {
+  LBCTL_OK = 0,
+  LBCTL_DAEMON_SAID_NO = 1,
+  LBCTL_USAGE = 2,
+  LBCTL_UNREACHABLE = 3,
+};
+
+typedef struct lbctl {
+  const char *socket_flag; /* --socket, or NULL */
+  char socket[4096];       /* the path in use: --socket, $LUMBARD_SOCKET or the default */
+  bool json;
+  bool color;        /* stdout is a terminal and NO_COLOR is unset */
+  lb_client *client; /* connected on first use by lbctl_connect() */
+} lbctl;
+
+typedef struct lbctl_verb lbctl_verb;
+struct lbctl_verb {
+  const char *name;
+  const char *args;    /* what follows the name in the usage line: "[PATTERN]..." */
+  const char *summary; /* one line, for the list of commands */
+  const char *help;    /* the rest of `lumbarctl help NAME`; may be NULL */
+  /* argv[0] is the verb's (last) word; the global flags (--json, --socket,
+   * --help) are already taken out, "--" is left in. Returns an exit status. */
+  int (*run)(lbctl *ctl, const lbctl_verb *self, int argc, char **argv);
+};
+
+/* The verb tables. */
+extern const lbctl_verb lbctl_core_verbs[];
+
+/* ---- arguments (main.c) -------------------------------------------------- */
+
+/* Print "lumbarctl VERB: <message>", the verb's usage line and where to find
+ * help, on stderr. Returns LBCTL_USAGE. */
+int lbctl_usage_error(const lbctl_verb *self, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void lbctl_verb_help(FILE *f, const lbctl_verb *v);
+
+/* For verbs that take only positional arguments: refuse flags they do not
+ * know (a negative number is not a flag), drop a "--", and check the count.
+ * On success argv[1..*argc-1] are the positional arguments. max < 0: no
+ * limit. Returns LBCTL_OK or LBCTL_USAGE (after saying why). */
+int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, int max);
+
+/* ---- the daemon (ctl.c) ---------------------------------------------------- */
+
+/* Connect if not yet connected. Returns LBCTL_OK or LBCTL_UNREACHABLE after
+ * saying which socket was tried, why it failed and how to start lumbard. */
+int lbctl_connect(lbctl *ctl);
+/* Call method with packed params (NULL for []). Returns LBCTL_OK with
+ * *ret_result valid until the next call, LBCTL_DAEMON_SAID_NO after printing
+ * "lumbarctl: METHOD: CODE: MESSAGE", LBCTL_USAGE when the request is over
+ * 1 MiB (nothing is sent), or LBCTL_UNREACHABLE after saying what broke. */
+int lbctl_call(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
+               const msgpack_object **ret_result);
+/* The exit status for what an lb_client call into the connected client
+ * returned, after saying on stderr what went wrong, as lbctl_call() does. */
+int lbctl_status(lbctl *ctl, const char *method, int r);
+/* "lumbarctl: METHOD: CODE: MESSAGE" on stderr, after -EREMOTEIO. */
+void lbctl_print_daemon_error(const char *method, const lb_client *c);
+/* Say on stderr that the connection broke while doing `what`; returns
+ * LBCTL_UNREACHABLE. */
+int lbctl_connection_lost(lbctl *ctl, const char *what, int err);
+
+/* Terminal styling: an escape sequence when colour is on, else "". */
+const char *lbctl_bold(const lbctl *ctl);
+const char *lbctl_dim(const lbctl *ctl);
+const char *lbctl_reset(const lbctl *ctl);
+
+/* ---- JSON (json.c) ------------------------------------------------------------ */
+
+/* An argument as a value: JSON when it parses as JSON (90, "x", [1,2],
+ * {"a":1}, true, null), else the text itself as a string. New reference. */
+json_t *lbctl_json_from_arg(const char *arg);
+/* Pack a JSON value: integers as integers, reals as floats, objects as maps. */
+void lbctl_json_pack(msgpack_packer *pk, const json_t *j);
+/* A msgpack value as JSON. bin and ext become base64 strings (an ext's type
+ * is dropped), map keys that are not strings become their text, integers
+ * above 2^63-1 become reals, NaN and infinities null, and invalid UTF-8 is
+ * replaced by U+FFFD. New reference, never NULL but on lack of memory. */
+json_t *lbctl_json_from_msgpack(const msgpack_object *o);
+/* Write o as JSON and a newline: indented, or compact on one line. Returns 0
+ * or -EIO. */
+int lbctl_json_print(FILE *f, const msgpack_object *o, bool pretty);
+int lbctl_json_print_json(FILE *f, const json_t *j, bool pretty);
+
+/* ---- human output (print.c) -------------------------------------------- */
+
+/* A result for people: a string as itself, a map as "key: value" lines
+ * (nested ones indented), an array as "- " items, nil and empty ones as
+ * "(none)". */
+void lbctl_print_value(FILE *f, const msgpack_object *o);
+/* One value on one line, as in "key=value": strings bare unless they hold
+ * spaces, quotes or control characters (then JSON-quoted), containers as
+ * compact JSON. */
+void lbctl_print_inline(FILE *f, const msgpack_object *o);
+/* A string's bytes with control characters other than newline and tab
+ * shown as "?", so text from the daemon cannot drive the terminal. */
+void lbctl_print_text(FILE *f, const char *s, size_t len);
+
+/* Map lookups over msgpack objects; NULL when map is not a map, the key is
+ * absent, or (for the typed ones) the value has another type. */
+const msgpack_object *lbctl_map_get(const msgpack_object *map, const char *key);
+const msgpack_object *lbctl_map_str(const msgpack_object *map, const char *key);
+bool lbctl_map_int(const msgpack_object *map, const char *key, int64_t *ret);
+bool lbctl_str_eq(const msgpack_object *o, const char *s);
+
+#endif

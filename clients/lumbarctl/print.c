@@ -1,0 +1,231 @@
+/* Human output of msgpack values: YAML-like blocks for results, one-line
+ * key=value text for events. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lumbarctl.h"
+
+void lbctl_print_text(FILE *f, const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    fputc((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f ? '?' : ch, f);
+  }
+}
+
+/* The shortest text that reads back as the same double. */
+static void print_double(FILE *f, double d) {
+  char buf[40];
+  if (!isfinite(d)) {
+    fputs(isnan(d) ? "nan" : d > 0 ? "inf" : "-inf", f);
+    return;
+  }
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, sizeof(buf), "%.*g", prec, d);
+    if (strtod(buf, NULL) == d)
+      break;
+  }
+  fputs(buf, f);
+}
+
+static bool is_block(const msgpack_object *o) {
+  return (o->type == MSGPACK_OBJECT_MAP && o->via.map.size > 0) ||
+         (o->type == MSGPACK_OBJECT_ARRAY && o->via.array.size > 0);
+}
+
+static bool is_multiline(const msgpack_object *o) {
+  return o->type == MSGPACK_OBJECT_STR && memchr(o->via.str.ptr, '\n', o->via.str.size);
+}
+
+/* Anything that is not a non-empty container, on the current line. */
+static void print_scalar(FILE *f, const msgpack_object *o) {
+  switch (o->type) {
+  case MSGPACK_OBJECT_NIL:
+    fputs("(none)", f);
+    break;
+  case MSGPACK_OBJECT_BOOLEAN:
+    fputs(o->via.boolean ? "true" : "false", f);
+    break;
+  case MSGPACK_OBJECT_POSITIVE_INTEGER:
+    fprintf(f, "%" PRIu64, o->via.u64);
+    break;
+  case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+    fprintf(f, "%" PRId64, o->via.i64);
+    break;
+  case MSGPACK_OBJECT_FLOAT32:
+  case MSGPACK_OBJECT_FLOAT64:
+    print_double(f, o->via.f64);
+    break;
+  case MSGPACK_OBJECT_STR:
+    lbctl_print_text(f, o->via.str.ptr, o->via.str.size);
+    break;
+  case MSGPACK_OBJECT_BIN:
+    fprintf(f, "<%" PRIu32 " bytes>", o->via.bin.size);
+    break;
+  case MSGPACK_OBJECT_EXT:
+    fprintf(f, "<extension type %d, %" PRIu32 " bytes>", (int)o->via.ext.type, o->via.ext.size);
+    break;
+  case MSGPACK_OBJECT_ARRAY:
+  case MSGPACK_OBJECT_MAP:
+    fputs("(none)", f); /* only empty ones come here */
+    break;
+  }
+}
+
+/* The lines of a multi-line string, each indented; one final newline of
+ * the text is the line's own, not an empty line more. */
+static void print_lines(FILE *f, const msgpack_object *o, int ind, bool first_at_cursor) {
+  const char *p = o->via.str.ptr, *end = p + o->via.str.size;
+  if (end > p && end[-1] == '\n')
+    end--;
+  bool first = true;
+  while (p <= end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *stop = nl ? nl : end;
+    if (!first || !first_at_cursor)
+      fprintf(f, "%*s", ind, "");
+    lbctl_print_text(f, p, (size_t)(stop - p));
+    fputc('\n', f);
+    first = false;
+    if (!nl)
+      break;
+    p = nl + 1;
+  }
+}
+
+/* A non-empty map or array, one line per scalar, nested ones indented by
+ * two more. When first_at_cursor, the first line goes where the cursor is
+ * (after "- "), the others at ind. */
+static void print_block(FILE *f, const msgpack_object *o, int ind, bool first_at_cursor) {
+  bool map = o->type == MSGPACK_OBJECT_MAP;
+  uint32_t n = map ? o->via.map.size : o->via.array.size;
+  for (uint32_t i = 0; i < n; i++) {
+    if (i > 0 || !first_at_cursor)
+      fprintf(f, "%*s", ind, "");
+    const msgpack_object *v;
+    if (map) {
+      const msgpack_object *k = &o->via.map.ptr[i].key;
+      v = &o->via.map.ptr[i].val;
+      if (k->type == MSGPACK_OBJECT_STR)
+        lbctl_print_text(f, k->via.str.ptr, k->via.str.size);
+      else
+        lbctl_print_inline(f, k);
+      fputc(':', f);
+      if (is_block(v)) {
+        fputc('\n', f);
+        print_block(f, v, ind + 2, false);
+      } else if (is_multiline(v)) {
+        fputc('\n', f);
+        print_lines(f, v, ind + 2, false);
+      } else {
+        fputc(' ', f);
+        print_scalar(f, v);
+        fputc('\n', f);
+      }
+    } else {
+      v = &o->via.array.ptr[i];
+      fputs("- ", f);
+      if (is_block(v)) {
+        print_block(f, v, ind + 2, true);
+      } else if (is_multiline(v)) {
+        print_lines(f, v, ind + 2, true);
+      } else {
+        print_scalar(f, v);
+        fputc('\n', f);
+      }
+    }
+  }
+}
+
+void lbctl_print_value(FILE *f, const msgpack_object *o) {
+  if (is_block(o)) {
+    print_block(f, o, 0, false);
+  } else if (o->type == MSGPACK_OBJECT_STR) {
+    /* A text result (an export, "pong") prints as itself. */
+    lbctl_print_text(f, o->via.str.ptr, o->via.str.size);
+    if (o->via.str.size == 0 || o->via.str.ptr[o->via.str.size - 1] != '\n')
+      fputc('\n', f);
+  } else {
+    print_scalar(f, o);
+    fputc('\n', f);
+  }
+}
+
+static bool needs_quotes(const char *s, size_t n) {
+  if (n == 0)
+    return true;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch <= ' ' || ch == '"' || ch == '\\' || ch == '=' || ch == 0x7f)
+      return true;
+  }
+  return false;
+}
+
+void lbctl_print_inline(FILE *f, const msgpack_object *o) {
+  switch (o->type) {
+  case MSGPACK_OBJECT_NIL:
+    fputs("null", f);
+    return;
+  case MSGPACK_OBJECT_STR:
+    if (!needs_quotes(o->via.str.ptr, o->via.str.size)) {
+      lbctl_print_text(f, o->via.str.ptr, o->via.str.size);
+      return;
+    }
+    break;
+  case MSGPACK_OBJECT_BOOLEAN:
+  case MSGPACK_OBJECT_POSITIVE_INTEGER:
+  case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+  case MSGPACK_OBJECT_FLOAT32:
+  case MSGPACK_OBJECT_FLOAT64:
+    print_scalar(f, o);
+    return;
+  default:
+    break;
+  }
+  /* Quoted strings, containers, bin and ext: compact JSON, which escapes
+   * every control character. */
+  json_t *j = lbctl_json_from_msgpack(o);
+  char *s = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+  fputs(s ? s : "?", f);
+  free(s);
+  json_decref(j);
+}
+
+/* ---- lookups -------------------------------------------------------------- */
+
+bool lbctl_str_eq(const msgpack_object *o, const char *s) {
+  size_t n = strlen(s);
+  return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == n &&
+         memcmp(o->via.str.ptr, s, n) == 0;
+}
+
+const msgpack_object *lbctl_map_get(const msgpack_object *map, const char *key) {
+  if (!map || map->type != MSGPACK_OBJECT_MAP)
+    return NULL;
+  for (uint32_t i = 0; i < map->via.map.size; i++)
+    if (lbctl_str_eq(&map->via.map.ptr[i].key, key))
+      return &map->via.map.ptr[i].val;
+  return NULL;
+}
+
+const msgpack_object *lbctl_map_str(const msgpack_object *map, const char *key) {
+  const msgpack_object *v = lbctl_map_get(map, key);
+  return v && v->type == MSGPACK_OBJECT_STR ? v : NULL;
+}
+
+bool lbctl_map_int(const msgpack_object *map, const char *key, int64_t *ret) {
+  const msgpack_object *v = lbctl_map_get(map, key);
+  if (!v)
+    return false;
+  if (v->type == MSGPACK_OBJECT_POSITIVE_INTEGER && v->via.u64 <= INT64_MAX) {
+    *ret = (int64_t)v->via.u64;
+    return true;
+  }
+  if (v->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+    *ret = v->via.i64;
+    return true;
+  }
+  return false;
+}

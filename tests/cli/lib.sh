@@ -1,0 +1,173 @@
+# Sourced by the cli tests: a private XDG world, a real lumbard in it, and
+# assertions that say what was expected and what came.
+#
+# Usage in a test:  . "$(dirname "$0")/lib.sh" "$@"
+#   $1 lumbard, $2 lumbarctl, $3 the directory holding the clitest plugin.
+
+LUMBARD_BIN=$1
+LUMBARCTL=$2
+FIXTURE_DIR=$3
+PY=/usr/bin/python3 # Debian's, with python3-msgpack; not a pyenv one first in PATH
+TEST_NAME=$(basename "$0" .sh)
+
+if [ ! -x "$LUMBARD_BIN" ] || [ ! -x "$LUMBARCTL" ] || [ ! -d "$FIXTURE_DIR" ]; then
+  echo "usage: $0 LUMBARD LUMBARCTL FIXTURE_PLUGIN_DIR" >&2
+  exit 2
+fi
+
+WORLD=$(mktemp -d "${TMPDIR:-/tmp}/lumbarctl-test.XXXXXX")
+mkdir -p "$WORLD/run" "$WORLD/data" "$WORLD/config" "$WORLD/bin" "$WORLD/out"
+chmod 700 "$WORLD/run"
+export XDG_RUNTIME_DIR="$WORLD/run" XDG_DATA_HOME="$WORLD/data" XDG_CONFIG_HOME="$WORLD/config"
+unset LUMBARD_SOCKET NO_COLOR DBUS_SESSION_BUS_ADDRESS
+SOCK="$WORLD/run/lumbard.sock"
+# The daemon runs from a copy, so that it finds no built-in plugins next to
+# it: these tests see the plugins they load and only those, whatever plugins
+# the build has.
+cp "$LUMBARD_BIN" "$WORLD/bin/lumbard"
+DAEMON_PID=
+FAILED=0
+
+cleanup() {
+  if [ -n "$DAEMON_PID" ]; then
+    kill "$DAEMON_PID" 2>/dev/null
+    wait "$DAEMON_PID" 2>/dev/null
+  fi
+  for p in $EXTRA_PIDS; do
+    kill "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
+  if [ "$FAILED" != 0 ] && [ -s "$WORLD/daemon.log" ]; then
+    echo "--- lumbard's log:"
+    cat "$WORLD/daemon.log"
+  fi
+  rm -rf "$WORLD"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+  echo "FAIL ($TEST_NAME): $*"
+  FAILED=1
+}
+
+# Start lumbard (extra flags as arguments) and wait until it answers.
+start_daemon() {
+  "$WORLD/bin/lumbard" --no-dbus "$@" >"$WORLD/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  i=0
+  while ! "$LUMBARCTL" call daemon.ping >/dev/null 2>&1; do
+    i=$((i + 1))
+    if [ $i -gt 100 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+      echo "FAIL ($TEST_NAME): lumbard did not answer daemon.ping within 5 s"
+      cat "$WORLD/daemon.log"
+      FAILED=1
+      exit 1
+    fi
+    sleep 0.05
+  done
+}
+
+# wait_until DESCRIPTION SHELL-CONDITION: poll the condition for up to 5 s.
+wait_until() {
+  i=0
+  until eval "$2"; do
+    i=$((i + 1))
+    if [ $i -gt 100 ]; then
+      fail "waited 5 s for $1"
+      return 1
+    fi
+    sleep 0.05
+  done
+  return 0
+}
+
+# The number of event subscribers lumbard reports.
+subscribers() {
+  "$LUMBARCTL" call daemon.status 2>/dev/null | sed -n 's/^subscribers: //p'
+}
+
+stop_daemon() {
+  kill "$DAEMON_PID"
+  wait "$DAEMON_PID" 2>/dev/null
+  DAEMON_PID=
+}
+
+# run WANT_STATUS lumbarctl-args...: runs lumbarctl, keeping its output in
+# $OUT and $ERR (files), and checks the exit status.
+OUT="$WORLD/out/stdout"
+ERR="$WORLD/out/stderr"
+run() {
+  want=$1
+  shift
+  "$LUMBARCTL" "$@" >"$OUT" 2>"$ERR"
+  got=$?
+  LAST_CMD="lumbarctl $*"
+  if [ "$got" != "$want" ]; then
+    fail "'$LAST_CMD': expected exit status $want, got $got"
+    show_output
+    return 1
+  fi
+  return 0
+}
+
+show_output() {
+  echo "  its stdout:"
+  sed 's/^/    | /' "$OUT" | head -40
+  echo "  its stderr:"
+  sed 's/^/    | /' "$ERR" | head -20
+}
+
+# expect_in FILE TEXT: the file holds the text (a fixed string).
+expect_in() {
+  if ! grep -qF -- "$2" "$1"; then
+    fail "'$LAST_CMD': expected $(basename "$1") to contain '$2'"
+    show_output
+  fi
+}
+
+expect_not_in() {
+  if grep -qF -- "$2" "$1"; then
+    fail "'$LAST_CMD': expected $(basename "$1") not to contain '$2'"
+    show_output
+  fi
+}
+
+# expect_exactly FILE EXPECTED: the whole file is exactly the expected text.
+expect_exactly() {
+  printf '%s\n' "$2" >"$WORLD/out/expected"
+  if ! cmp -s "$1" "$WORLD/out/expected"; then
+    fail "'$LAST_CMD': $(basename "$1") is not what was expected; diff (- expected, + got):"
+    diff -u "$WORLD/out/expected" "$1" | tail -n +3 | sed 's/^/    /'
+  fi
+}
+
+expect_empty() {
+  if [ -s "$1" ]; then
+    fail "'$LAST_CMD': expected nothing on $(basename "$1")"
+    show_output
+  fi
+}
+
+# expect_json FILE PYTHON-EXPR: the file parses as JSON, and the expression
+# over it (as `v`) is true.
+expect_json() {
+  if ! "$PY" -c '
+import json, sys
+v = json.load(open(sys.argv[1]))
+ok = eval("(" + sys.argv[2] + "\n)")
+if not ok:
+    print("  the JSON was: " + json.dumps(v)[:2000])
+sys.exit(0 if ok else 1)' "$1" "$2"; then
+    fail "'$LAST_CMD': expected JSON with $2"
+    show_output
+  fi
+}
+
+finish() {
+  if [ "$FAILED" != 0 ]; then
+    exit 1
+  fi
+  echo "ok ($TEST_NAME)"
+  exit 0
+}

@@ -1,0 +1,231 @@
+"""Test harness: a real lumbard in a temporary XDG world, and a raw
+MessagePack-RPC client written from the spec with Debian's python3-msgpack."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+import msgpack
+
+LUMBARD = os.environ.get("LUMBARD_BIN", "lumbard")
+GOOD_PLUGINS = os.environ.get("LB_TEST_PLUGIN_DIR")
+DUP_PLUGINS = os.environ.get("LB_TEST_DUP_PLUGIN_DIR")
+
+
+class Daemon:
+    """lumbard --no-dbus with its own XDG directories; stderr goes to a file."""
+
+    def __init__(self, plugin_dirs=(), config=None, extra_args=(), root=None, env=None):
+        self.root = root or tempfile.mkdtemp(prefix="lumbard-test-")
+        self.owns_root = root is None
+        for sub in ("run", "data", "config/lumbard"):
+            os.makedirs(os.path.join(self.root, sub), exist_ok=True)
+        os.chmod(os.path.join(self.root, "run"), 0o700)
+        self.socket = os.path.join(self.root, "run", "lumbard.sock")
+        self.config_path = os.path.join(self.root, "config", "lumbard", "lumbard.conf")
+        if config is not None:
+            with open(self.config_path, "w") as f:
+                f.write(config)
+        self.env = dict(os.environ)
+        self.env.pop("LUMBARD_SOCKET", None)
+        self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        self.env.update(XDG_RUNTIME_DIR=os.path.join(self.root, "run"),
+                        XDG_DATA_HOME=os.path.join(self.root, "data"),
+                        XDG_CONFIG_HOME=os.path.join(self.root, "config"))
+        if env:
+            self.env.update(env)
+        self.args = [LUMBARD, "--no-dbus"]
+        for d in plugin_dirs:
+            self.args += ["--plugin-dir", d]
+        self.args += list(extra_args)
+        self.log_path = os.path.join(self.root, "lumbard.log")
+        self.proc = None
+
+    def start(self, wait=True):
+        self.log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.args, env=self.env, stdout=self.log_file,
+                                     stderr=subprocess.STDOUT, preexec_fn=None)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("lumbard exited with %d before it was ready:\n%s"
+                                     % (self.proc.returncode, self.log()))
+            try:
+                c = Client(self.socket, timeout=1)
+                c.call("daemon.ping")
+                c.close()
+                return
+            except (OSError, EOFError):
+                time.sleep(0.02)
+        raise AssertionError("lumbard did not answer within %.0f s:\n%s" % (timeout, self.log()))
+
+    def log(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def wait_log(self, text, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.log():
+                return
+            time.sleep(0.02)
+        raise AssertionError("expected %r in the daemon log within %.0f s; the log:\n%s"
+                             % (text, timeout, self.log()))
+
+    def send_signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10.0):
+        """Stop the daemon; returns its exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("lumbard did not exit within %.0f s of %s:\n%s"
+                                 % (timeout, signal.Signals(sig).name, self.log()))
+        self.log_file.close()
+        return rc
+
+    def cleanup(self):
+        """Every test ends with a clean exit: a still-running daemon must stop
+        on SIGTERM with status 0, and nothing in its log may show a sanitizer
+        report or a handle left open."""
+        try:
+            if self.proc is not None and self.proc.poll() is None:
+                rc = self.stop(signal.SIGTERM)
+                if rc != 0:
+                    raise AssertionError("lumbard exited with %d on SIGTERM, expected 0:\n%s"
+                                         % (rc, self.log()))
+            log = self.log()
+            for bad in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                        "left open at exit"):
+                if bad in log:
+                    raise AssertionError("%r in the daemon log:\n%s" % (bad, log))
+        finally:
+            if self.proc is not None and self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            if self.owns_root:
+                shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RpcError(Exception):
+    def __init__(self, code, message):
+        super().__init__("%s: %s" % (code, message))
+        self.code = code
+        self.message = message
+
+
+class Client:
+    """A blocking MessagePack-RPC client over the daemon's socket."""
+
+    def __init__(self, path, timeout=10.0):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # A blocking connect waits for room in a full listen backlog; one in
+        # timeout mode would fail with EAGAIN at once.
+        self.sock.connect(path)
+        self.sock.settimeout(timeout)
+        self.unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
+        self.next_id = 1
+        self.responses = {}
+        self.notifications = []
+
+    def close(self):
+        self.sock.close()
+
+    def send_raw(self, data):
+        self.sock.sendall(data)
+
+    def send(self, obj):
+        self.sock.sendall(msgpack.packb(obj, use_bin_type=True))
+
+    def request(self, method, *params):
+        msgid = self.next_id
+        self.next_id += 1
+        self.send([0, msgid, method, list(params)])
+        return msgid
+
+    def _read(self):
+        data = self.sock.recv(1 << 16)
+        if not data:
+            raise EOFError("the daemon closed the connection")
+        self.unpacker.feed(data)
+        for msg in self.unpacker:
+            if msg[0] == 1:
+                self.responses[msg[1]] = msg
+            elif msg[0] == 2:
+                self.notifications.append(msg)
+            else:
+                raise AssertionError("unexpected message from the daemon: %r" % (msg,))
+
+    def response(self, msgid):
+        while msgid not in self.responses:
+            self._read()
+        return self.responses.pop(msgid)
+
+    def result(self, msgid):
+        _, _, error, result = self.response(msgid)
+        if error is not None:
+            raise RpcError(error["code"], error["message"])
+        return result
+
+    def call(self, method, *params):
+        return self.result(self.request(method, *params))
+
+    def notification(self):
+        while not self.notifications:
+            self._read()
+        return self.notifications.pop(0)
+
+    def closed_by_peer(self, timeout=5.0):
+        """True when the daemon closes the connection (pending bytes are read
+        and kept)."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                self._read()
+        except (EOFError, ConnectionResetError):
+            return True
+        except socket.timeout:
+            return False
+
+
+class DaemonTest(unittest.TestCase):
+    """Each test gets its own daemon with the test plugins."""
+    plugin_dirs = property(lambda self: [GOOD_PLUGINS])
+    config = None
+
+    def setUp(self):
+        self.daemon = Daemon(plugin_dirs=self.plugin_dirs, config=self.config)
+        self.addCleanup(self.daemon.cleanup)
+        self.daemon.start()
+        self.client = self.connect()
+
+    def connect(self):
+        c = Client(self.daemon.socket)
+        self.addCleanup(c.close)
+        return c
+
+    def assertRpcError(self, code, contains, method, *params, client=None):
+        with self.assertRaises(RpcError) as cm:
+            (client or self.client).call(method, *params)
+        self.assertEqual(cm.exception.code, code, cm.exception.message)
+        self.assertIn(contains, cm.exception.message)
+        return cm.exception

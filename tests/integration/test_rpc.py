@@ -1,0 +1,386 @@
+"""The MessagePack-RPC surface of the real daemon, driven by a client written
+from the spec: core methods, pipelining, bad input, limits, slow readers."""
+import os
+import resource
+import signal
+import socket
+import subprocess
+import time
+import unittest
+
+import msgpack
+
+from lbtest import Client, Daemon, DaemonTest, RpcError, GOOD_PLUGINS, DUP_PLUGINS
+
+
+class CoreMethods(DaemonTest):
+    def test_ping_version_status(self):
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+        v = self.client.call("daemon.version")
+        self.assertEqual(v["version"], "0.1.0")
+        self.assertEqual(v["plugin_abi"], 1)
+        s = self.client.call("daemon.status")
+        self.assertEqual(s["socket"], self.daemon.socket)
+        self.assertEqual(s["config_source"], "built-in defaults")
+        self.assertEqual(s["plugins"], ["test"])
+        self.assertEqual(s["dbus"], "disabled (--no-dbus)")
+        self.assertEqual(s["clients"], 1)
+        self.assertTrue(s["database"].endswith("/data/lumbard/lumbard.db"), s["database"])
+        self.assertTrue(os.path.exists(s["database"]))
+
+    def test_plugins_describes_declarations(self):
+        plugins = self.client.call("daemon.plugins")
+        self.assertEqual([p["name"] for p in plugins], ["test"])
+        p = plugins[0]
+        self.assertEqual(p["version"], "1.0")
+        echo = next(m for m in p["methods"] if m["name"] == "test.echo")
+        self.assertEqual([(x["name"], x["type"], x["optional"]) for x in echo["params"]],
+                         [("text", "string", False), ("times", "uint", True)])
+        self.assertEqual(echo["params"][1]["default"], 1)
+        self.assertEqual([(o["name"], o["type"], o["dbus"]) for o in echo["options"]],
+                         [("upper", "bool", "b"), ("pause", "duration", "u")])
+        self.assertEqual(echo["result"], "map")
+        tick = next(e for e in p["events"] if e["name"] == "test.tick")
+        self.assertEqual([(f["name"], f["dbus"]) for f in tick["fields"]],
+                         [("n", "t"), ("payload", "s")])
+
+    def test_unknown_method(self):
+        self.assertRpcError("no_such_method", 'no method "rest.nope"', "rest.nope")
+        self.assertEqual(self.client.call("daemon.ping"), "pong")  # still served
+
+    def test_file_mode_and_owner(self):
+        st = os.stat(self.daemon.socket)
+        self.assertEqual(st.st_mode & 0o777, 0o600)
+
+
+class PluginSdk(DaemonTest):
+    def test_defaults_and_options(self):
+        r = self.client.call("test.echo", "abduction")
+        self.assertEqual(r, {"text": "abduction", "times": 1, "upper": False, "pause": None})
+        r = self.client.call("test.echo", "abduction", 3, {"upper": True, "pause": "1m30s"})
+        self.assertEqual(r, {"text": "ABDUCTION", "times": 3, "upper": True, "pause": 90})
+        r = self.client.call("test.echo", "x", {"pause": 120})
+        self.assertEqual(r["times"], 1)
+        self.assertEqual(r["pause"], 120)
+
+    def test_invalid_params_name_the_parameter(self):
+        self.assertRpcError("invalid_params", "missing parameter 'text'", "test.echo")
+        self.assertRpcError("invalid_params", "parameter 'text' must be a string, got the integer 5",
+                            "test.echo", 5)
+        self.assertRpcError("invalid_params", "parameter 'times' must be between 1 and 10, got 11",
+                            "test.echo", "x", 11)
+        self.assertRpcError("invalid_params", "unknown option 'shout'", "test.echo", "x",
+                            {"shout": True})
+        self.assertRpcError("invalid_params", "option 'pause': duration \"soon\"", "test.echo",
+                            "x", {"pause": "soon"})
+        self.assertRpcError("invalid_params", "binary data is not accepted", "test.echo",
+                            b"\x00\x01")
+
+    def test_deferred_reply_does_not_block_others(self):
+        later = self.client.request("test.later", 300)
+        ping = self.client.request("daemon.ping")
+        # the ping is answered while the deferred call still waits
+        self.assertEqual(self.client.result(ping), "pong")
+        self.assertNotIn(later, self.client.responses)
+        r = self.client.result(later)
+        self.assertGreaterEqual(r["waited_ms"], 300)
+
+    def test_event_reaches_subscriber_and_listener(self):
+        self.assertEqual(self.client.call("daemon.subscribe", ["test.*"]), ["test.*"])
+        other = self.connect()
+        self.assertEqual(other.call("test.emit", 2, {"size": 3}), {"emitted": 2})
+        for n in (1, 2):
+            msg = self.client.notification()
+            self.assertEqual(msg, [2, "test.tick", [{"n": n, "payload": "xxx"}]])
+        self.assertEqual(other.notifications, [])  # not subscribed: nothing
+        self.assertEqual(other.call("test.heard"), 2)  # the plugin's own listener
+
+    def test_patterns_filter_and_unsubscribe(self):
+        self.client.call("daemon.subscribe", ["rest.*", "pain.logged"])
+        self.client.call("test.emit", 1)
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+        self.assertEqual(self.client.notifications, [])
+        self.assertEqual(self.client.call("daemon.subscribe", ["*"]), ["rest.*", "pain.logged", "*"])
+        self.assertEqual(self.client.call("daemon.unsubscribe", ["rest.*"]), ["pain.logged", "*"])
+        self.client.call("test.emit", 1)
+        self.assertEqual(self.client.notification()[1], "test.tick")
+        self.assertEqual(self.client.call("daemon.unsubscribe"), [])
+        self.client.call("test.emit", 1)
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+        self.assertEqual(self.client.notifications, [])
+        self.assertRpcError("invalid_params", "at least one pattern", "daemon.subscribe", [])
+
+    def test_client_notification_runs_the_method(self):
+        self.client.call("daemon.subscribe", ["*"])
+        self.client.send([2, "test.emit", [1]])  # no msgid, no answer
+        self.assertEqual(self.client.notification()[1], "test.tick")
+        self.client.send([2, "no.such", []])
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+        self.assertEqual(self.client.responses, {})
+
+    def test_plugin_errors(self):
+        self.assertRpcError("not_found", "no such thing as sciatica", "test.fail", "sciatica")
+        self.assertRpcError("internal", "did not match its declaration", "test.bad_result")
+        self.daemon.wait_log("test.bad_result answered with a value that does not match")
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+
+    def test_storage_survives_restart(self):
+        self.assertEqual(self.client.call("test.note", "deadlift without a belt"), 1)
+        self.assertEqual(self.daemon.stop(), 0)
+        self.daemon.start()
+        c = Client(self.daemon.socket)
+        self.assertEqual(c.call("test.notes"), ["deadlift without a belt"])
+        c.close()
+
+
+class Pipelining(DaemonTest):
+    def test_1000_pipelined_requests(self):
+        buf = b"".join(msgpack.packb([0, i, "test.echo", ["set %d" % i]]) for i in range(1000))
+        self.client.send_raw(buf)
+        for i in range(1000):
+            self.assertEqual(self.client.result(i)["text"], "set %d" % i)
+        self.assertEqual(self.client.responses, {})
+
+    def test_message_split_across_writes(self):
+        data = msgpack.packb([0, 77, "test.echo", ["slow " * 1000]])
+        for i in range(0, len(data), 7):
+            self.client.send_raw(data[i:i + 7])
+            if i < 50:
+                time.sleep(0.005)
+        self.assertEqual(self.client.result(77)["text"], ("slow " * 1000)[:255])
+
+
+class BadInput(DaemonTest):
+    def assertOthersServed(self):
+        c = self.connect()
+        self.assertEqual(c.call("daemon.ping"), "pong")
+
+    def test_garbage_bytes_close_only_that_connection(self):
+        bystander = self.connect()
+        bystander.call("daemon.subscribe", ["*"])
+        self.client.send_raw(b"\xc1\xc1\xc1 this is not msgpack")
+        self.assertTrue(self.client.closed_by_peer())
+        self.daemon.wait_log("sent bytes that are not MessagePack")
+        self.assertEqual(bystander.call("daemon.ping"), "pong")
+        self.assertOthersServed()
+
+    def test_wrong_shape_with_msgid_is_answered_then_closed(self):
+        self.client.send([0, 9, "daemon.ping"])
+        self.assertTrue(self.client.closed_by_peer())
+        _, msgid, error, _ = self.client.responses[9]
+        self.assertEqual(error["code"], "invalid_params")
+        self.assertIn("a request must be [0, msgid, method, params], got 3 elements",
+                      error["message"])
+        self.assertOthersServed()
+
+    def test_wrong_shapes_close(self):
+        for bad in ([5, 1], {"method": "daemon.ping"}, "ping", [0, -1, "daemon.ping", []],
+                    [0, 1, 42, []], [2, "daemon.ping"]):
+            c = self.connect()
+            c.send(bad)
+            self.assertTrue(c.closed_by_peer(), "not closed after %r" % (bad,))
+        self.assertOthersServed()
+
+    def test_message_over_1mib(self):
+        bystander = self.connect()
+        big = msgpack.packb([0, 4242, "test.echo", ["x" * (2 * 1024 * 1024)]])
+        try:
+            self.client.send_raw(big)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the daemon may close before it has read it all
+        self.assertTrue(self.client.closed_by_peer())
+        _, msgid, error, _ = self.client.responses[4242]
+        self.assertEqual(error["code"], "too_large")
+        self.assertIn("1 MiB", error["message"])
+        self.assertEqual(bystander.call("daemon.ping"), "pong")
+
+    def test_nesting_limit(self):
+        def nested(depth):
+            v = "leaf"
+            for _ in range(depth):
+                v = [v]
+            return v
+        # [0, id, method, params] is level 1 and params level 2: 30 more fit in 32
+        ok = self.connect()
+        with self.assertRaises(RpcError) as cm:
+            ok.call("test.echo", nested(30))
+        self.assertEqual(cm.exception.code, "invalid_params")
+        self.client.send([0, 5, "test.echo", [nested(31)]])
+        self.assertTrue(self.client.closed_by_peer())
+        self.assertEqual(self.client.responses[5][2]["code"], "too_large")
+        self.assertIn("nested deeper than 32", self.client.responses[5][2]["message"])
+        self.assertOthersServed()
+
+    def test_response_from_client_is_ignored(self):
+        self.client.send([1, 3, None, "hello"])
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+
+
+class SlowReader(DaemonTest):
+    def test_client_that_never_reads_is_dropped(self):
+        before = self.client.call("daemon.status")["clients"]
+        sleeper = Client(self.daemon.socket)
+        self.addCleanup(sleeper.close)
+        sleeper.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sleeper.call("daemon.subscribe", ["*"])
+        worker = self.connect()
+        # 40 x 100 events of 4 KiB: far past the 4 MiB queue the sleeper may hold
+        for _ in range(40):
+            self.assertEqual(worker.call("test.emit", 100, {"size": 4096}), {"emitted": 100})
+            if "is not reading" in self.daemon.log():
+                break
+        self.daemon.wait_log("is not reading")
+        # the sleeper is gone; the worker is still here
+        self.assertEqual(worker.call("daemon.status")["clients"], before + 1)
+        self.assertEqual(worker.call("daemon.ping"), "pong")
+
+
+class ManyClients(DaemonTest):
+    def test_1024_clients_then_refused(self):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard < 1200:
+            self.skipTest("needs 1200 file descriptors, the hard limit is %d" % hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+        clients = [self.client]
+        for _ in range(1023):
+            clients.append(Client(self.daemon.socket))
+        self.addCleanup(lambda: [c.close() for c in clients])
+        self.assertEqual(clients[-1].call("daemon.status")["clients"], 1024)
+        extra = Client(self.daemon.socket)
+        self.addCleanup(extra.close)
+        self.assertTrue(extra.closed_by_peer())
+        self.daemon.wait_log("the most lumbard serves")
+        clients[5].close()
+        time.sleep(0.1)
+        again = Client(self.daemon.socket)
+        self.addCleanup(again.close)
+        self.assertEqual(again.call("daemon.ping"), "pong")
+
+
+class Lifecycle(unittest.TestCase):
+    def daemon(self, **kw):
+        d = Daemon(plugin_dirs=[GOOD_PLUGINS], **kw)
+        self.addCleanup(d.cleanup)
+        return d
+
+    def test_sigterm_exits_zero_and_removes_socket(self):
+        d = self.daemon().start()
+        self.assertEqual(d.stop(signal.SIGTERM), 0)
+        self.assertFalse(os.path.exists(d.socket))
+        self.assertIn("stopped cleanly", d.log())
+        self.assertNotIn("left open", d.log())
+
+    def test_sigint_exits_zero_and_answers_pending_calls(self):
+        d = self.daemon().start()
+        c = Client(d.socket)
+        msgid = c.request("test.later", 10000)  # deferred, still waiting at exit
+        self.assertEqual(c.call("daemon.status")["pending_calls"], 1)
+        self.assertEqual(d.stop(signal.SIGINT), 0)
+        _, _, error, _ = c.response(msgid)
+        self.assertEqual(error["code"], "internal")
+        self.assertIn("test.later did not answer: the daemon is stopping", error["message"])
+        self.assertTrue(c.closed_by_peer())
+        c.close()
+
+    def test_second_daemon_refused(self):
+        d = self.daemon().start()
+        second = Daemon(plugin_dirs=[GOOD_PLUGINS], root=d.root)
+        second.log_path = os.path.join(d.root, "second.log")
+        second.start(wait=False)
+        rc = second.proc.wait(10)
+        self.assertEqual(rc, 1)
+        self.assertIn("another lumbard is already running on " + d.socket, second.log())
+        self.assertNotIn("loaded plugin", second.log())  # it stopped before its plugins
+        c = Client(d.socket)
+        self.assertEqual(c.call("daemon.ping"), "pong")
+        c.close()
+
+    def test_stale_socket_replaced(self):
+        d = self.daemon().start()
+        d.stop(signal.SIGKILL)
+        self.assertTrue(os.path.exists(d.socket))  # left behind
+        d.start()
+        self.assertIn("replacing the stale socket", d.log())
+
+    def test_sighup_reloads_config(self):
+        d = self.daemon(config="[test]\ngreeting = hello\n").start()
+        c = Client(d.socket)
+        self.assertEqual(c.call("test.config", "greeting"), "hello")
+        with open(d.config_path, "w") as f:
+            f.write("[test]\ngreeting = rest 90 s between sets\n")
+        d.send_signal(signal.SIGHUP)
+        d.wait_log("configuration reloaded")
+        self.assertEqual(c.call("test.config", "greeting"), "rest 90 s between sets")
+        with open(d.config_path, "w") as f:
+            f.write("[test\nbroken\n")
+        with self.assertRaises(RpcError) as cm:
+            c.call("daemon.reload")
+        self.assertEqual(cm.exception.code, "internal")
+        self.assertIn("lumbard.conf:1:", cm.exception.message)
+        self.assertIn("the previous configuration stays in effect", cm.exception.message)
+        self.assertEqual(c.call("test.config", "greeting"), "rest 90 s between sets")
+        c.close()
+
+    def test_bad_config_at_start(self):
+        d = self.daemon(config="this is not ini\n")
+        d.start(wait=False)
+        self.assertEqual(d.proc.wait(10), 1)
+        self.assertIn("lumbard.conf:1: not a [section] header or a key = value line", d.log())
+
+    def test_bad_plugins_skipped_others_load(self):
+        d = Daemon(plugin_dirs=[GOOD_PLUGINS, DUP_PLUGINS])
+        self.addCleanup(d.cleanup)
+        d.start()
+        c = Client(d.socket)
+        self.assertEqual([p["name"] for p in c.call("daemon.plugins")], ["test"])
+        c.close()
+        log = d.log()
+        self.assertIn("skipping plugin %s/badabi.so: it was built for plugin ABI 42" % GOOD_PLUGINS,
+                      log)
+        self.assertIn("skipping plugin failinit", log)
+        self.assertIn("a plugin named \"test\" is already loaded", log)
+
+    def test_help_and_version(self):
+        out = subprocess.run([os.environ["LUMBARD_BIN"], "--version"], capture_output=True,
+                             text=True)
+        self.assertEqual(out.returncode, 0)
+        self.assertIn("lumbard 0.1.0", out.stdout)
+        out = subprocess.run([os.environ["LUMBARD_BIN"], "--help"], capture_output=True, text=True)
+        self.assertIn("--plugin-dir", out.stdout)
+        self.assertIn("not a medical device", out.stdout)
+        out = subprocess.run([os.environ["LUMBARD_BIN"], "--bogus"], capture_output=True, text=True)
+        self.assertEqual(out.returncode, 2)
+
+
+class PeerCredentials(unittest.TestCase):
+    """A client of another uid is refused. Needs root to run the daemon as
+    another user and connect past the socket's 0600 mode."""
+
+    def test_other_uid_refused(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root")
+        import pwd
+        try:
+            nobody = pwd.getpwnam("nobody")
+        except KeyError:
+            self.skipTest("no user nobody")
+        d = Daemon(plugin_dirs=[GOOD_PLUGINS])
+        self.addCleanup(d.cleanup)
+        os.chmod(d.root, 0o755)
+        for sub in ("run", "data", "config", "config/lumbard"):
+            os.chown(os.path.join(d.root, sub), nobody.pw_uid, nobody.pw_gid)
+        d.env["HOME"] = d.root
+        d.args = ["setpriv", "--reuid=%d" % nobody.pw_uid, "--regid=%d" % nobody.pw_gid,
+                  "--clear-groups"] + d.args
+        d.start(wait=False)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(d.socket) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        c = Client(d.socket)  # root passes the 0600 mode; SO_PEERCRED does not
+        self.assertTrue(c.closed_by_peer())
+        c.close()
+        d.wait_log("refused a connection from uid 0")
+
+
+if __name__ == "__main__":
+    unittest.main()
