@@ -17,6 +17,10 @@ TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin sqlite3
 
 .PHONY: all deps test-deps configure build run test bench clean distclean format
 
+# Targets run in order (package installs before configuring, one apt-get at a
+# time); the compiling itself is parallel through cmake --build --parallel.
+.NOTPARALLEL:
+
 all: build
 
 deps:
@@ -25,10 +29,10 @@ deps:
 test-deps:
 	@./tools/ensure-deps $(BUILD_DEPS) $(TEST_DEPS)
 
-$(BUILD_DIR)/CMakeCache.txt:
+$(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLUMBARD_SANITIZE=$(SANITIZE) $(CMAKE_FLAGS)
 
-configure: deps $(BUILD_DIR)/CMakeCache.txt
+configure: $(BUILD_DIR)/CMakeCache.txt
 
 build: configure
 	cmake --build $(BUILD_DIR) --parallel

@@ -15,11 +15,9 @@ static const struct {
 } levels[] = {{"err", LB_ERR},       {"error", LB_ERR}, {"warning", LB_WARNING},
               {"notice", LB_NOTICE}, {"info", LB_INFO}, {"debug", LB_DEBUG}};
 
-/* [daemon] settings. */
-void lb_daemon_apply_config(lb_daemon *d, bool verbose);
-void lb_daemon_apply_config(lb_daemon *d, bool verbose) {
+void lb_daemon_apply_config(lb_daemon *d) {
   const char *lvl = lb_config_get(d->config, "daemon", "log_level");
-  if (verbose) {
+  if (d->verbose) {
     lb_log_set_max_level(LB_DEBUG);
   } else if (lvl) {
     for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
@@ -41,8 +39,7 @@ int lb_daemon_reload(lb_daemon *d, char *err, size_t errlen) {
   }
   lb_config *old = d->config;
   d->config = c;
-  lb_daemon_apply_config(d, lb_log_max_level() == LB_DEBUG &&
-                                !lb_config_get(c, "daemon", "log_level"));
+  lb_daemon_apply_config(d);
   /* Plugins may hold strings of the old config until they hear of the new. */
   lb_plugins_config_reloaded(d->plugins);
   lb_config_free(old);

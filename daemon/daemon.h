@@ -31,6 +31,7 @@ typedef struct lb_daemon {
   char **plugin_dirs; /* --plugin-dir, in order */
   size_t n_plugin_dirs;
   bool no_dbus;
+  bool verbose; /* --verbose: debug lines whatever [daemon] log_level says */
 
   int64_t started_at_ms; /* wall clock */
   char dbus_state[160];  /* what daemon.status says about D-Bus */
@@ -38,6 +39,8 @@ typedef struct lb_daemon {
   bool stopping;
 } lb_daemon;
 
+/* Apply the [daemon] section (log_level). */
+void lb_daemon_apply_config(lb_daemon *d);
 /* Re-read the config file and tell the plugins. On a parse error the old
  * config stays and err says why. */
 int lb_daemon_reload(lb_daemon *d, char *err, size_t errlen);

@@ -21,8 +21,6 @@
 #include "rpc_server.h"
 #include "util.h"
 
-void lb_daemon_apply_config(lb_daemon *d, bool verbose);
-
 static void usage(FILE *f) {
   fprintf(f,
           "Usage: lumbard [OPTION]...\n"
@@ -150,7 +148,6 @@ int main(int argc, char **argv) {
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   lb_daemon d = {0};
-  bool verbose = false;
   int c;
   while ((c = getopt_long(argc, argv, "c:d:s:p:vh", opts, NULL)) != -1) {
     switch (c) {
@@ -171,7 +168,7 @@ int main(int argc, char **argv) {
       d.no_dbus = true;
       break;
     case 'v':
-      verbose = true;
+      d.verbose = true;
       break;
     case 'V':
       printf("lumbard %s (plugin ABI %d, host API %d)\n", LUMBARD_VERSION, LB_PLUGIN_ABI,
@@ -190,7 +187,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  if (verbose)
+  if (d.verbose)
     lb_log_set_max_level(LB_DEBUG);
 
   signal(SIGPIPE, SIG_IGN);
@@ -218,7 +215,7 @@ int main(int argc, char **argv) {
     lb_err("%s", err);
     goto out;
   }
-  lb_daemon_apply_config(&d, verbose);
+  lb_daemon_apply_config(&d);
   if (!lb_config_from_file(d.config))
     lb_info("no config file at %s: using the built-in defaults", d.config_path);
 
@@ -241,6 +238,10 @@ int main(int argc, char **argv) {
   d.events = lb_events_new(&loop, d.registry);
   d.timers = lb_timers_new(&loop, on_clock_changed, &d, &r);
   d.plugins = lb_plugins_new(&d);
+  uv_signal_init(&loop, &d.sig_term);
+  uv_signal_init(&loop, &d.sig_int);
+  uv_signal_init(&loop, &d.sig_hup);
+  d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
   if (!d.timers) {
     lb_err("cannot create a timerfd: %s", strerror(-r));
     lb_daemon_stop(&d);
@@ -252,9 +253,6 @@ int main(int argc, char **argv) {
   d.server = lb_rpc_server_listen(&d, d.socket_path, err, sizeof(err));
   if (!d.server) {
     lb_err("%s", err);
-    uv_signal_init(&loop, &d.sig_term);
-    uv_signal_init(&loop, &d.sig_int);
-    uv_signal_init(&loop, &d.sig_hup);
     lb_daemon_stop(&d);
     goto run_closes;
   }
@@ -272,10 +270,6 @@ int main(int argc, char **argv) {
 
   describe_dbus(&d);
 
-  uv_signal_init(&loop, &d.sig_term);
-  uv_signal_init(&loop, &d.sig_int);
-  uv_signal_init(&loop, &d.sig_hup);
-  d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
   uv_signal_start(&d.sig_term, on_stop_signal, SIGTERM);
   uv_signal_start(&d.sig_int, on_stop_signal, SIGINT);
   uv_signal_start(&d.sig_hup, on_hup, SIGHUP);
