@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "call.h"
+#include "dbus_export.h"
 #include "log.h"
 #include "plugin_host.h"
 #include "rpc_server.h"
@@ -57,6 +58,7 @@ void lb_daemon_stop(lb_daemon *d) {
    * read from before the server closes below, in this same callback. */
   lb_plugins_unload_all(d->plugins);
   lb_calls_fail_owner(d, NULL, "the daemon is stopping"); /* core calls are never deferred */
+  lb_dbus_stop(d->dbus);
   lb_rpc_server_close(d->server);
   d->server = NULL;
   lb_timers_close(d->timers);

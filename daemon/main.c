@@ -16,6 +16,7 @@
 
 #include "call.h"
 #include "daemon.h"
+#include "dbus_export.h"
 #include "log.h"
 #include "plugin_host.h"
 #include "rpc_server.h"
@@ -94,28 +95,6 @@ static void on_clock_changed(void *ud) {
   lb_daemon *d = ud;
   lb_info("the wall clock was set; plugins recompute their schedules");
   lb_plugins_clock_changed(d->plugins);
-}
-
-static void describe_dbus(lb_daemon *d) {
-  if (d->no_dbus) {
-    snprintf(d->dbus_state, sizeof(d->dbus_state), "disabled (--no-dbus)");
-    lb_info("D-Bus disabled (--no-dbus): serving on the socket only");
-    return;
-  }
-  const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
-  const char *rt = getenv("XDG_RUNTIME_DIR");
-  char bus[PATH_MAX];
-  struct stat st;
-  snprintf(bus, sizeof(bus), "%s/bus", rt ? rt : "/nonexistent");
-  if ((!addr || !*addr) && stat(bus, &st) < 0) {
-    snprintf(d->dbus_state, sizeof(d->dbus_state), "no session bus");
-    lb_notice("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): serving on the "
-              "socket only");
-    return;
-  }
-  snprintf(d->dbus_state, sizeof(d->dbus_state), "not exported by this build");
-  lb_notice("a session bus is there, but this build does not export lumbard on D-Bus yet: "
-            "serving on the socket only");
 }
 
 /* 1024 clients need more than the usual soft limit of 1024 descriptors. */
@@ -259,6 +238,15 @@ int main(int argc, char **argv) {
   if (lb_core_methods_register(&d) < 0)
     abort(); /* a bug in a static table, not an input error */
 
+  /* On the bus before the plugins load, so that what they emit while
+   * starting is seen as signals; the name is taken once they are there. */
+  if (d.no_dbus) {
+    snprintf(d.dbus_state, sizeof(d.dbus_state), "disabled (--no-dbus)");
+    lb_info("D-Bus disabled (--no-dbus): serving on the socket only");
+  } else {
+    d.dbus = lb_dbus_start(&d);
+  }
+
   char *builtin = builtin_plugin_dir();
   lb_plugins_load_dir(d.plugins, builtin, false);
   free(builtin);
@@ -268,7 +256,11 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < d.n_plugin_dirs; i++)
     lb_plugins_load_dir(d.plugins, d.plugin_dirs[i], false);
 
-  describe_dbus(&d);
+  if (d.dbus && lb_dbus_request_name(d.dbus, err, sizeof(err)) < 0) {
+    lb_err("%s", err);
+    lb_daemon_stop(&d);
+    goto run_closes;
+  }
 
   uv_signal_start(&d.sig_term, on_stop_signal, SIGTERM);
   uv_signal_start(&d.sig_int, on_stop_signal, SIGINT);

@@ -205,6 +205,31 @@ static int host_db_migrate(lb_plugin *p, const char *const *steps) {
   return r;
 }
 
+static int host_declare_property(lb_plugin *p, const lb_property *prop) {
+  char err[512];
+  if (!p->in_init) {
+    host_log(p, LB_LOG_ERR, "declare_property(%s) after init: declare everything in init()",
+             prop && prop->name ? prop->name : "?");
+    return -EPERM;
+  }
+  int r = lb_registry_add_property(p->ps->d->registry, p->name, p, prop, err, sizeof(err));
+  if (r < 0)
+    host_log(p, LB_LOG_ERR, "bad property declaration: %s", err);
+  return r;
+}
+
+static void host_property_changed(lb_plugin *p, const char *name) {
+  lb_daemon *d = p->ps->d;
+  char full[256];
+  snprintf(full, sizeof(full), "%s.%s", p->name, name ? name : "");
+  if (!lb_registry_property(d->registry, full)) {
+    host_log(p, LB_LOG_ERR, "property_changed(%s): no such property was declared", full);
+    return;
+  }
+  if (d->property_changed)
+    d->property_changed(d->property_changed_ud, full);
+}
+
 const lb_host lb_host_table = {
     .size = sizeof(lb_host),
     .api = LB_HOST_API,
@@ -223,6 +248,8 @@ const lb_host lb_host_table = {
     .config_each = host_config_each,
     .db = host_db,
     .db_migrate = host_db_migrate,
+    .declare_property = host_declare_property,
+    .property_changed = host_property_changed,
 };
 
 /* ---- loading ------------------------------------------------------------- */

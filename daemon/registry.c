@@ -14,6 +14,9 @@ struct lb_registry {
   size_t n_methods, cap_methods;
   lb_event_entry **events;
   size_t n_events, cap_events;
+  lb_property_entry **props;
+  size_t n_props, cap_props;
+  unsigned generation;
 };
 
 lb_registry *lb_registry_new(void) {
@@ -31,8 +34,13 @@ void lb_registry_free(lb_registry *r) {
     free(r->events[i]->name);
     free(r->events[i]);
   }
+  for (size_t i = 0; i < r->n_props; i++) {
+    free(r->props[i]->name);
+    free(r->props[i]);
+  }
   free(r->methods);
   free(r->events);
+  free(r->props);
   free(r);
 }
 
@@ -174,6 +182,7 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
   e->decl = m;
   e->owner = owner;
   insert((void ***)&r->methods, &r->n_methods, &r->cap_methods, at, e);
+  r->generation++;
   return 0;
 }
 
@@ -203,30 +212,62 @@ int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, 
   *e = (lb_event_entry){
       .name = name, .plugin = plugin, .decl = ev, .owner = owner, .n_fields = n_fields};
   insert((void ***)&r->events, &r->n_events, &r->cap_events, at, e);
+  r->generation++;
   return 0;
 }
 
+int lb_registry_add_property(lb_registry *r, const char *plugin, lb_plugin *owner,
+                             const lb_property *p, char *err, size_t errlen) {
+  if (!p || !lb_name_valid(p->name)) {
+    snprintf(err, errlen, "property name \"%s\" must match [a-z][a-z0-9_]*",
+             p && p->name ? p->name : "(null)");
+    return -EINVAL;
+  }
+  if (!p->get || !lb_type_is_param(p->type)) {
+    snprintf(err, errlen, "property \"%s\" needs a getter and a known type", p->name);
+    return -EINVAL;
+  }
+  char *name = lb_xasprintf("%s.%s", plugin, p->name);
+  size_t off = offsetof(lb_property_entry, name);
+  size_t at = lower_bound((void **)r->props, r->n_props, off, name, strlen(name));
+  if (name_at((void **)r->props, r->n_props, at, off, name, strlen(name))) {
+    snprintf(err, errlen, "property \"%s\" is declared twice", name);
+    free(name);
+    return -EEXIST;
+  }
+  lb_property_entry *e = lb_xmalloc(sizeof(*e));
+  *e = (lb_property_entry){.name = name, .plugin = plugin, .decl = p, .owner = owner};
+  insert((void ***)&r->props, &r->n_props, &r->cap_props, at, e);
+  r->generation++;
+  return 0;
+}
+
+/* Drop owner's entries from one sorted array, keeping the order. */
+#define REMOVE_OWNED(items, n)                                                                     \
+  do {                                                                                             \
+    size_t j_ = 0;                                                                                 \
+    for (size_t i_ = 0; i_ < (n); i_++) {                                                          \
+      if ((items)[i_]->owner == owner) {                                                           \
+        free((items)[i_]->name);                                                                   \
+        free((items)[i_]);                                                                         \
+      } else {                                                                                     \
+        (items)[j_++] = (items)[i_];                                                               \
+      }                                                                                            \
+    }                                                                                              \
+    (n) = j_;                                                                                      \
+  } while (0)
+
 void lb_registry_remove_owner(lb_registry *r, lb_plugin *owner) {
-  size_t j = 0;
-  for (size_t i = 0; i < r->n_methods; i++) {
-    if (r->methods[i]->owner == owner && owner) {
-      free(r->methods[i]->name);
-      free(r->methods[i]);
-    } else {
-      r->methods[j++] = r->methods[i];
-    }
-  }
-  r->n_methods = j;
-  j = 0;
-  for (size_t i = 0; i < r->n_events; i++) {
-    if (r->events[i]->owner == owner && owner) {
-      free(r->events[i]->name);
-      free(r->events[i]);
-    } else {
-      r->events[j++] = r->events[i];
-    }
-  }
-  r->n_events = j;
+  if (!owner)
+    return; /* core entries stay for the daemon's life */
+  REMOVE_OWNED(r->methods, r->n_methods);
+  REMOVE_OWNED(r->events, r->n_events);
+  REMOVE_OWNED(r->props, r->n_props);
+  r->generation++;
+}
+
+unsigned lb_registry_generation(const lb_registry *r) {
+  return r->generation;
 }
 
 const lb_method_entry *lb_registry_method(const lb_registry *r, const char *name, size_t len) {
@@ -257,4 +298,17 @@ size_t lb_registry_n_events(const lb_registry *r) {
 }
 const lb_event_entry *lb_registry_event_at(const lb_registry *r, size_t i) {
   return i < r->n_events ? r->events[i] : NULL;
+}
+
+const lb_property_entry *lb_registry_property(const lb_registry *r, const char *name) {
+  size_t len = strlen(name), off = offsetof(lb_property_entry, name);
+  size_t at = lower_bound((void **)r->props, r->n_props, off, name, len);
+  return name_at((void **)r->props, r->n_props, at, off, name, len) ? r->props[at] : NULL;
+}
+
+size_t lb_registry_n_properties(const lb_registry *r) {
+  return r->n_props;
+}
+const lb_property_entry *lb_registry_property_at(const lb_registry *r, size_t i) {
+  return i < r->n_props ? r->props[i] : NULL;
 }

@@ -22,6 +22,13 @@ typedef struct lb_event_entry {
   uint32_t n_fields;
 } lb_event_entry;
 
+typedef struct lb_property_entry {
+  char *name; /* "<plugin>.<property>" */
+  const char *plugin;
+  const lb_property *decl;
+  lb_plugin *owner;
+} lb_property_entry;
+
 typedef struct lb_registry lb_registry;
 
 lb_registry *lb_registry_new(void);
@@ -33,15 +40,22 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
                            char *err, size_t errlen);
 int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_event *e,
                           char *err, size_t errlen);
+int lb_registry_add_property(lb_registry *r, const char *plugin, lb_plugin *owner,
+                             const lb_property *p, char *err, size_t errlen);
 void lb_registry_remove_owner(lb_registry *r, lb_plugin *owner);
+/* Changes with every declaration added or removed: caches compare it. */
+unsigned lb_registry_generation(const lb_registry *r);
 
 const lb_method_entry *lb_registry_method(const lb_registry *r, const char *name, size_t len);
 const lb_event_entry *lb_registry_event(const lb_registry *r, const char *name);
+const lb_property_entry *lb_registry_property(const lb_registry *r, const char *name);
 
 /* In name order. */
 size_t lb_registry_n_methods(const lb_registry *r);
 const lb_method_entry *lb_registry_method_at(const lb_registry *r, size_t i);
 size_t lb_registry_n_events(const lb_registry *r);
 const lb_event_entry *lb_registry_event_at(const lb_registry *r, size_t i);
+size_t lb_registry_n_properties(const lb_registry *r);
+const lb_property_entry *lb_registry_property_at(const lb_registry *r, size_t i);
 
 #endif

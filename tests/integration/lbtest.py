@@ -16,10 +16,92 @@ GOOD_PLUGINS = os.environ.get("LB_TEST_PLUGIN_DIR")
 DUP_PLUGINS = os.environ.get("LB_TEST_DUP_PLUGIN_DIR")
 
 
-class Daemon:
-    """lumbard --no-dbus with its own XDG directories; stderr goes to a file."""
+class Bus:
+    """A private dbus-daemon (session type) for one test, with a directory of
+    activatable services."""
 
-    def __init__(self, plugin_dirs=(), config=None, extra_args=(), root=None, env=None):
+    def __init__(self, root):
+        self.root = root
+        self.services = os.path.join(root, "dbus-services")
+        os.makedirs(self.services, exist_ok=True)
+        self.config = os.path.join(root, "bus.conf")
+        with open(self.config, "w") as f:
+            f.write("""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=%s/bus</listen>
+  <servicedir>%s</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+""" % (root, self.services))
+        self.proc = subprocess.Popen(["dbus-daemon", "--config-file", self.config, "--nofork",
+                                      "--print-address=1"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        self.address = self.proc.stdout.readline().strip()
+        if not self.address:
+            raise AssertionError("dbus-daemon did not start")
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def run(self, *args, check=True, timeout=10):
+        """Run a D-Bus client (busctl, gdbus, ...) against this bus."""
+        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address)
+        out = subprocess.run(list(args), capture_output=True, text=True, env=env, timeout=timeout)
+        if check and out.returncode != 0:
+            raise AssertionError("%s failed (%d): %s%s" % (" ".join(args), out.returncode,
+                                                          out.stdout, out.stderr))
+        return out
+
+    def busctl(self, *args, check=True):
+        return self.run("busctl", "--address=" + self.address, *args, check=check)
+
+    def gdbus(self, *args, check=True):
+        return self.run("gdbus", args[0], "--address", self.address, *args[1:], check=check)
+
+
+class Monitor:
+    """dbus-monitor on the bus, collecting its output in a file."""
+
+    def __init__(self, bus, *match):
+        self.path = os.path.join(bus.root, "monitor-%d.txt" % time.monotonic_ns())
+        self.file = open(self.path, "w")
+        self.proc = subprocess.Popen(["dbus-monitor", "--address", bus.address] + list(match),
+                                     stdout=self.file, stderr=subprocess.STDOUT)
+        # it prints its own NameLost once it has become a monitor
+        self.wait_for("member=NameLost")
+
+    def text(self):
+        with open(self.path) as f:
+            return f.read()
+
+    def wait_for(self, needle, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.text():
+                return self.text()
+            time.sleep(0.02)
+        raise AssertionError("dbus-monitor did not see %r within %.0f s:\n%s"
+                             % (needle, timeout, self.text()))
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+        self.file.close()
+
+
+class Daemon:
+    """lumbard with its own XDG directories (and --no-dbus unless a bus is
+    given); stderr goes to a file."""
+
+    def __init__(self, plugin_dirs=(), config=None, extra_args=(), root=None, env=None, bus=None):
         self.root = root or tempfile.mkdtemp(prefix="lumbard-test-")
         self.owns_root = root is None
         for sub in ("run", "data", "config/lumbard"):
@@ -33,12 +115,14 @@ class Daemon:
         self.env = dict(os.environ)
         self.env.pop("LUMBARD_SOCKET", None)
         self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        if bus is not None:
+            self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.address
         self.env.update(XDG_RUNTIME_DIR=os.path.join(self.root, "run"),
                         XDG_DATA_HOME=os.path.join(self.root, "data"),
                         XDG_CONFIG_HOME=os.path.join(self.root, "config"))
         if env:
             self.env.update(env)
-        self.args = [LUMBARD, "--no-dbus"]
+        self.args = [LUMBARD] if bus is not None else [LUMBARD, "--no-dbus"]
         for d in plugin_dirs:
             self.args += ["--plugin-dir", d]
         self.args += list(extra_args)

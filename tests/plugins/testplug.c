@@ -78,6 +78,7 @@ static void emit(lb_call *call, const lb_value *args, void *ud) {
   for (uint64_t i = 0; i < args[0].as.u; i++) {
     lb_value ev = LB_MAP({"n", lb_v_uint(++tick_seq)}, {"payload", lb_v_strn(payload, size)});
     host->emit(self, "tick", &ev);
+    host->property_changed(self, "ticks"); /* many changes, one signal per loop turn */
   }
   free(payload);
   lb_value r = LB_MAP({"emitted", args[0]});
@@ -207,6 +208,35 @@ static const lb_field tick_fields[] = {
     {.name = "n", .type = LB_T_U64}, {.name = "payload", .type = LB_T_STRING}, {0}};
 static const lb_event tick = {.name = "tick", .doc = "A test event.", .fields = tick_fields};
 
+/* Properties: ticks (read-only) and greeting (writable, never empty). */
+static char greeting[128] = "hello";
+
+static void get_ticks(lb_plugin *p, lb_value *ret, void *ud) {
+  (void)p, (void)ud;
+  *ret = lb_v_uint(tick_seq);
+}
+
+static void get_greeting(lb_plugin *p, lb_value *ret, void *ud) {
+  (void)p, (void)ud;
+  *ret = lb_v_str(greeting);
+}
+
+static int set_greeting(lb_plugin *p, const lb_value *v, void *ud, const char **ret_error) {
+  (void)ud;
+  if (v->as.str.len == 0 || v->as.str.len >= sizeof(greeting)) {
+    *ret_error = "a greeting is 1 to 127 bytes";
+    return -EINVAL;
+  }
+  memcpy(greeting, v->as.str.ptr, v->as.str.len + 1);
+  host->property_changed(p, "greeting");
+  return 0;
+}
+
+static const lb_property props[] = {
+    {.name = "ticks", .type = LB_T_U64, .doc = "test.tick events emitted", .get = get_ticks},
+    {.name = "greeting", .type = LB_T_STRING, .get = get_greeting, .set = set_greeting},
+};
+
 static const char *const schema[] = {
     "CREATE TABLE test_notes(id INTEGER PRIMARY KEY, text TEXT NOT NULL)", NULL};
 
@@ -218,6 +248,9 @@ static int init(lb_plugin *p, const lb_host *h) {
       return -EINVAL;
   if (h->declare_event(p, &tick) < 0 || h->listen(p, "test.tick", heard_tick, NULL) < 0)
     return -EINVAL;
+  for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+    if (h->declare_property(p, &props[i]) < 0)
+      return -EINVAL;
   if (h->db_migrate(p, schema) < 0)
     return -EIO;
   h->log(p, LB_LOG_INFO, "test plugin ready");

@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define LB_PLUGIN_ABI 1
-#define LB_HOST_API 1
+#define LB_HOST_API 2 /* 2: properties */
 
 #if defined(__GNUC__)
 #define LB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -274,6 +274,22 @@ enum lb_log_level {
   LB_LOG_DEBUG = 7
 };
 
+/* A property: state a plugin exposes on D-Bus (org.freedesktop.DBus.Properties
+ * on its interface), read with get() and, when set is not NULL, written by
+ * clients. get() fills *ret; what it points to must stay valid until the
+ * plugin's next callback. set() gets a value already of the declared type and
+ * returns 0, or a negative errno with *ret_error (static text) saying why it
+ * refused. Call lb_host.property_changed() when the value changes: one
+ * PropertiesChanged signal per loop turn carries every change. */
+typedef struct lb_property {
+  const char *name; /* [a-z][a-z0-9_]*: "active_rests" is Rest.ActiveRests on D-Bus */
+  const char *doc;
+  lb_type type;
+  void (*get)(lb_plugin *p, lb_value *ret, void *userdata);
+  int (*set)(lb_plugin *p, const lb_value *value, void *userdata, const char **ret_error);
+  void *userdata;
+} lb_property;
+
 struct sqlite3;
 
 /* ---- the host table ------------------------------------------------------ */
@@ -327,6 +343,12 @@ struct lb_host {
    * was written by a newer plugin. */
   struct sqlite3 *(*db)(lb_plugin *p);
   int (*db_migrate)(lb_plugin *p, const char *const *steps);
+
+  /* ---- host API 2 ---- */
+
+  /* Declare during init(), like methods. */
+  int (*declare_property)(lb_plugin *p, const lb_property *prop);
+  void (*property_changed)(lb_plugin *p, const char *name);
 };
 
 /* Whether the running daemon's host table has a member. */

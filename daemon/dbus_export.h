@@ -1,0 +1,27 @@
+/* lumbard on the session bus: the object /org/lumbard/Lumbard1 generated from
+ * the declarations (core interface org.lumbard.Lumbard1, one interface per
+ * plugin), method calls dispatched like socket calls, every event a signal,
+ * Introspectable and Properties served. */
+#ifndef LB_DBUS_EXPORT_H
+#define LB_DBUS_EXPORT_H
+
+#include <stddef.h>
+
+#include "daemon.h"
+
+#define LB_DBUS_NAME "org.lumbard.Lumbard1"
+#define LB_DBUS_PATH "/org/lumbard/Lumbard1"
+#define LB_DBUS_IFACE "org.lumbard.Lumbard1"
+
+typedef struct lb_dbus lb_dbus;
+
+/* Connect to the session bus, export the object and start sending signals.
+ * Without a bus: NULL, d->dbus_state says why, and a notice is logged. */
+lb_dbus *lb_dbus_start(lb_daemon *d);
+/* Take the bus name (do-not-queue), once the plugins are loaded. -EEXIST
+ * when another process owns it; err says what to do. */
+int lb_dbus_request_name(lb_dbus *x, char *err, size_t errlen);
+/* Leave the bus; freed once its handles have closed. Accepts NULL. */
+void lb_dbus_stop(lb_dbus *x);
+
+#endif

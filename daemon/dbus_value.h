@@ -1,0 +1,27 @@
+/* lb_value to and from D-Bus message arguments. Declared types give the
+ * signatures (see lb_type_dbus); inside variants and a{sv} maps a value's
+ * kind picks one: integers x (t above INT64_MAX), doubles d, strings s,
+ * booleans b, maps a{sv}, arrays as, aa{sv} or av. A nil value inside a map
+ * is left out; a nil variant is an empty av. */
+#ifndef LB_DBUS_VALUE_H
+#define LB_DBUS_VALUE_H
+
+#include <dbus/dbus.h>
+#include <lumbard/plugin.h>
+#include <stdbool.h>
+
+#include "arena.h"
+
+/* Append v as declared type t. fields, when not NULL, types the known keys
+ * of a map (or of each map of a list). Returns false on lack of memory. */
+bool lb_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v);
+
+/* Read the value at it into the arena, untyped (integers LB_INT or LB_UINT,
+ * o and g as strings, structs as arrays). Returns 0 or -EINVAL with err
+ * (unix fds, non-string dictionary keys, invalid UTF-8). */
+int lb_dbus_read(lb_arena *a, DBusMessageIter *it, lb_value *ret, char *err, size_t errlen);
+
+/* "Start" for "start", "RoutineDone" for "routine_done". */
+void lb_dbus_camel(const char *name, char *buf, size_t len);
+
+#endif
