@@ -10,13 +10,17 @@
 #include "log.h"
 #include "util.h"
 
+/* Per clock a binary min-heap on (deadline, id), so that equal deadlines
+ * fire in the order they were armed; an open-addressing table maps ids to
+ * timers for O(log n) stops. Thousands of concurrent rests stay cheap. */
 typedef struct timer {
-  struct timer *next;
   uint64_t id;
   int64_t deadline_ms;
   lb_plugin *owner;
   lb_timer_fn fn;
   void *userdata;
+  size_t heap_index;
+  int clock;
 } timer;
 
 typedef struct clockq {
@@ -24,7 +28,9 @@ typedef struct clockq {
   lb_clock clock;
   int fd;
   uv_poll_t poll;
-  timer *head; /* sorted by deadline, then by id (arming order) */
+  timer **heap;
+  size_t n, cap;
+  int64_t armed_ms; /* what the timerfd holds; INT64_MIN when unknown */
 } clockq;
 
 struct lb_timers {
@@ -33,6 +39,9 @@ struct lb_timers {
   int open_handles;
   void (*clock_changed)(void *ud);
   void *ud;
+  /* id -> timer, linear probing; slots hold NULL or a timer */
+  timer **slots;
+  size_t n_slots, n_used;
 };
 
 /* A wall-clock timerfd with nothing due still waits here, so that it keeps
@@ -49,24 +58,143 @@ int64_t lb_clock_now_ms(lb_clock clock) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* ---- id table ---------------------------------------------------------------- */
+
+static size_t slot_of(const lb_timers *t, uint64_t id) {
+  /* Fibonacci hashing spreads sequential ids */
+  return (size_t)((id * 11400714819323198485ull) >> 20) & (t->n_slots - 1);
+}
+
+static void table_put(lb_timers *t, timer *tm);
+
+static void table_grow(lb_timers *t) {
+  timer **old = t->slots;
+  size_t n_old = t->n_slots;
+  t->n_slots = n_old ? n_old * 2 : 64;
+  t->slots = lb_xcalloc(t->n_slots, sizeof(timer *));
+  t->n_used = 0;
+  for (size_t i = 0; i < n_old; i++)
+    if (old[i])
+      table_put(t, old[i]);
+  free(old);
+}
+
+static void table_put(lb_timers *t, timer *tm) {
+  if ((t->n_used + 1) * 4 > t->n_slots * 3)
+    table_grow(t);
+  size_t i = slot_of(t, tm->id);
+  while (t->slots[i])
+    i = (i + 1) & (t->n_slots - 1);
+  t->slots[i] = tm;
+  t->n_used++;
+}
+
+static timer *table_get(const lb_timers *t, uint64_t id) {
+  if (!t->n_slots)
+    return NULL;
+  for (size_t i = slot_of(t, id); t->slots[i]; i = (i + 1) & (t->n_slots - 1))
+    if (t->slots[i]->id == id)
+      return t->slots[i];
+  return NULL;
+}
+
+/* Backward-shift deletion keeps probe chains whole without tombstones. */
+static void table_del(lb_timers *t, uint64_t id) {
+  size_t mask = t->n_slots - 1, i = slot_of(t, id);
+  while (t->slots[i] && t->slots[i]->id != id)
+    i = (i + 1) & mask;
+  if (!t->slots[i])
+    return;
+  t->slots[i] = NULL;
+  t->n_used--;
+  for (size_t j = (i + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
+    size_t home = slot_of(t, t->slots[j]->id);
+    /* move j back to i if its home is not in (i, j] */
+    if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+      t->slots[i] = t->slots[j];
+      t->slots[j] = NULL;
+      i = j;
+    }
+  }
+}
+
+/* ---- heap ------------------------------------------------------------------------- */
+
+static bool before(const timer *a, const timer *b) {
+  return a->deadline_ms < b->deadline_ms || (a->deadline_ms == b->deadline_ms && a->id < b->id);
+}
+
+static void heap_set(clockq *q, size_t i, timer *tm) {
+  q->heap[i] = tm;
+  tm->heap_index = i;
+}
+
+static void sift_up(clockq *q, size_t i) {
+  timer *tm = q->heap[i];
+  while (i > 0 && before(tm, q->heap[(i - 1) / 2])) {
+    heap_set(q, i, q->heap[(i - 1) / 2]);
+    i = (i - 1) / 2;
+  }
+  heap_set(q, i, tm);
+}
+
+static void sift_down(clockq *q, size_t i) {
+  timer *tm = q->heap[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= q->n)
+      break;
+    if (c + 1 < q->n && before(q->heap[c + 1], q->heap[c]))
+      c++;
+    if (!before(q->heap[c], tm))
+      break;
+    heap_set(q, i, q->heap[c]);
+    i = c;
+  }
+  heap_set(q, i, tm);
+}
+
+static void heap_push(clockq *q, timer *tm) {
+  if (q->n == q->cap) {
+    q->cap = q->cap ? q->cap * 2 : 16;
+    q->heap = lb_xrealloc(q->heap, q->cap * sizeof(timer *));
+  }
+  heap_set(q, q->n++, tm);
+  sift_up(q, q->n - 1);
+}
+
+static void heap_remove(clockq *q, size_t i) {
+  timer *last = q->heap[--q->n];
+  if (i == q->n)
+    return;
+  heap_set(q, i, last);
+  sift_up(q, i);
+  sift_down(q, last->heap_index);
+}
+
+/* ---- the timerfds ---------------------------------------------------------------- */
+
 static void arm(clockq *q) {
+  int64_t ms = q->n ? q->heap[0]->deadline_ms : (q->clock == LB_CLOCK_WALL ? FAR_FUTURE_MS : 0);
+  if (ms == q->armed_ms)
+    return; /* the common case when a later timer is added */
   struct itimerspec its = {0};
   int flags = TFD_TIMER_ABSTIME;
-  int64_t ms = q->head ? q->head->deadline_ms : (q->clock == LB_CLOCK_WALL ? FAR_FUTURE_MS : 0);
   if (q->clock == LB_CLOCK_WALL)
     flags |= TFD_TIMER_CANCEL_ON_SET;
-  if (q->head || q->clock == LB_CLOCK_WALL) {
-    if (ms < 1)
-      ms = 1; /* an all-zero it_value would disarm instead of firing now */
-    its.it_value.tv_sec = ms / 1000;
-    its.it_value.tv_nsec = (ms % 1000) * 1000000;
+  if (q->n || q->clock == LB_CLOCK_WALL) {
+    int64_t v = ms < 1 ? 1 : ms; /* an all-zero it_value would disarm instead of firing now */
+    its.it_value.tv_sec = v / 1000;
+    its.it_value.tv_nsec = (v % 1000) * 1000000;
   }
   if (timerfd_settime(q->fd, flags, &its, NULL) < 0)
     lb_err("timerfd_settime: %s", strerror(errno));
+  q->armed_ms = ms;
 }
 
 static void on_readable(uv_poll_t *h, int status, int events) {
   clockq *q = h->data;
+  lb_timers *t = q->t;
   (void)events;
   if (status < 0) {
     lb_err("timer poll: %s", uv_strerror(status));
@@ -76,31 +204,38 @@ static void on_readable(uv_poll_t *h, int status, int events) {
   bool changed = false;
   if (read(q->fd, &expirations, sizeof(expirations)) < 0 && errno == ECANCELED)
     changed = true;
+  q->armed_ms = INT64_MIN; /* fired or cancelled: re-arm below whatever comes */
 
   int64_t now = lb_clock_now_ms(q->clock);
-  /* Unlink before calling: the callback may arm or stop other timers. */
-  while (q->head && q->head->deadline_ms <= now) {
-    timer *t = q->head;
-    q->head = t->next;
-    t->fn(t->owner, t->id, t->userdata);
-    free(t);
+  /* Take each timer out before its callback, which may arm or stop others. */
+  while (q->n && q->heap[0]->deadline_ms <= now) {
+    timer *tm = q->heap[0];
+    heap_remove(q, 0);
+    table_del(t, tm->id);
+    tm->fn(tm->owner, tm->id, tm->userdata);
+    free(tm);
   }
   arm(q);
-  if (changed && q->t->clock_changed)
-    q->t->clock_changed(q->t->ud);
+  if (changed && t->clock_changed)
+    t->clock_changed(t->ud);
+}
+
+static void free_all(lb_timers *t) {
+  for (int i = 0; i < 2; i++) {
+    for (size_t k = 0; k < t->q[i].n; k++)
+      free(t->q[i].heap[k]);
+    free(t->q[i].heap);
+  }
+  free(t->slots);
+  free(t);
 }
 
 static void on_close(uv_handle_t *h) {
   clockq *q = h->data;
   lb_timers *t = q->t;
   close(q->fd);
-  while (q->head) {
-    timer *n = q->head->next;
-    free(q->head);
-    q->head = n;
-  }
   if (--t->open_handles == 0)
-    free(t);
+    free_all(t);
 }
 
 lb_timers *lb_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void *ud,
@@ -113,19 +248,17 @@ lb_timers *lb_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void 
     clockq *q = &t->q[i];
     q->t = t;
     q->clock = (lb_clock)i;
+    q->armed_ms = INT64_MIN;
     q->fd = timerfd_create(clock_id(q->clock), TFD_NONBLOCK | TFD_CLOEXEC);
     int r = q->fd < 0 ? -errno : uv_poll_init(loop, &q->poll, q->fd);
     if (r < 0) {
       *ret_errno = r;
-      /* Undo the clock already set up; the struct is freed by its close. */
       if (q->fd >= 0)
         close(q->fd);
-      if (i == 0) {
-        free(t);
-      } else {
-        t->q[0].t = t;
-        uv_close((uv_handle_t *)&t->q[0].poll, on_close);
-      }
+      if (i == 0)
+        free_all(t);
+      else
+        uv_close((uv_handle_t *)&t->q[0].poll, on_close); /* frees t */
       return NULL;
     }
     q->poll.data = q;
@@ -145,63 +278,54 @@ void lb_timers_close(lb_timers *t) {
 
 uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_plugin *owner,
                          lb_timer_fn fn, void *userdata) {
-  clockq *q = &t->q[clock == LB_CLOCK_WALL ? 1 : 0];
-  timer *n = lb_xmalloc(sizeof(*n));
-  *n = (timer){.id = t->next_id++,
-               .deadline_ms = deadline_ms,
-               .owner = owner,
-               .fn = fn,
-               .userdata = userdata};
-  timer **p = &q->head;
-  while (*p && (*p)->deadline_ms <= deadline_ms)
-    p = &(*p)->next;
-  n->next = *p;
-  *p = n;
-  if (q->head == n)
-    arm(q);
-  return n->id;
+  int c = clock == LB_CLOCK_WALL ? 1 : 0;
+  timer *tm = lb_xmalloc(sizeof(*tm));
+  *tm = (timer){.id = t->next_id++,
+                .deadline_ms = deadline_ms,
+                .owner = owner,
+                .fn = fn,
+                .userdata = userdata,
+                .clock = c};
+  heap_push(&t->q[c], tm);
+  table_put(t, tm);
+  if (t->q[c].heap[0] == tm)
+    arm(&t->q[c]);
+  return tm->id;
 }
 
 bool lb_timers_stop(lb_timers *t, lb_plugin *owner, uint64_t id) {
-  for (int i = 0; i < 2; i++) {
-    clockq *q = &t->q[i];
-    for (timer **p = &q->head; *p; p = &(*p)->next) {
-      if ((*p)->id != id || (*p)->owner != owner)
-        continue;
-      timer *gone = *p;
-      bool was_head = gone == q->head;
-      *p = gone->next;
-      free(gone);
-      if (was_head)
-        arm(q);
-      return true;
-    }
-  }
-  return false;
+  timer *tm = table_get(t, id);
+  if (!tm || tm->owner != owner)
+    return false;
+  clockq *q = &t->q[tm->clock];
+  bool was_first = tm->heap_index == 0;
+  heap_remove(q, tm->heap_index);
+  table_del(t, id);
+  free(tm);
+  if (was_first)
+    arm(q);
+  return true;
 }
 
 void lb_timers_remove_owner(lb_timers *t, lb_plugin *owner) {
-  for (int i = 0; i < 2; i++) {
-    clockq *q = &t->q[i];
-    timer *old_head = q->head;
-    for (timer **p = &q->head; *p;) {
-      if ((*p)->owner == owner) {
-        timer *gone = *p;
-        *p = gone->next;
-        free(gone);
+  for (int c = 0; c < 2; c++) {
+    clockq *q = &t->q[c];
+    size_t j = 0;
+    for (size_t i = 0; i < q->n; i++) {
+      if (q->heap[i]->owner == owner) {
+        table_del(t, q->heap[i]->id);
+        free(q->heap[i]);
       } else {
-        p = &(*p)->next;
+        heap_set(q, j++, q->heap[i]);
       }
     }
-    if (q->head != old_head)
-      arm(q);
+    q->n = j;
+    for (size_t i = q->n / 2; i-- > 0;) /* re-heapify what is left */
+      sift_down(q, i);
+    arm(q);
   }
 }
 
 size_t lb_timers_count(const lb_timers *t) {
-  size_t n = 0;
-  for (int i = 0; i < 2; i++)
-    for (timer *p = t->q[i].head; p; p = p->next)
-      n++;
-  return n;
+  return t->q[0].n + t->q[1].n;
 }

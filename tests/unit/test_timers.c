@@ -1,6 +1,8 @@
 /* Timers fire in deadline order, never before their deadline, and a stopped
  * timer never fires. (How *close* to the deadline is a benchmark's question,
  * not a test's.) */
+#include <stdlib.h>
+
 #include "check.h"
 #include "timers.h"
 
@@ -65,4 +67,64 @@ TEST(order_and_stop) {
   CHECK_INT(uv_loop_close(&loop), 0);
 }
 
-RUN_TESTS(T(order_and_stop))
+/* Many timers with random deadlines, a third of them stopped at random: the
+ * rest fire in (deadline, arming) order, none early, none stopped. */
+typedef struct many {
+  int64_t deadline;
+  uint64_t id;
+  int stopped, fired;
+} many;
+static many pool[3000];
+static int64_t last_deadline;
+static uint64_t last_id;
+static int out_of_order, fired_early, fired_stopped, n_many_fired;
+
+static void many_fired(lb_plugin *p, uint64_t id, void *ud) {
+  (void)p;
+  many *m = ud;
+  if (m->stopped)
+    fired_stopped++;
+  if (m->deadline < last_deadline || (m->deadline == last_deadline && id < last_id))
+    out_of_order++;
+  if (lb_clock_now_ms(LB_CLOCK_MONOTONIC) < m->deadline)
+    fired_early++;
+  last_deadline = m->deadline;
+  last_id = id;
+  m->fired++;
+  n_many_fired++;
+}
+
+TEST(many_random_timers) {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  int err = 0;
+  lb_timers *t = lb_timers_new(&loop, NULL, NULL, &err);
+  srand(7);
+  int64_t now = lb_clock_now_ms(LB_CLOCK_MONOTONIC);
+  for (int i = 0; i < 3000; i++) {
+    pool[i].deadline = now + rand() % 80;
+    pool[i].id =
+        lb_timers_start(t, LB_CLOCK_MONOTONIC, pool[i].deadline, NULL, many_fired, &pool[i]);
+  }
+  int expected = 3000;
+  for (int i = 0; i < 3000; i++)
+    if (rand() % 3 == 0) {
+      CHECK(lb_timers_stop(t, NULL, pool[i].id), "stop %d", i);
+      pool[i].stopped = 1;
+      expected--;
+    }
+  CHECK_INT(lb_timers_count(t), expected);
+  while (lb_timers_count(t) > 0)
+    uv_run(&loop, UV_RUN_ONCE);
+  CHECK_INT(n_many_fired, expected);
+  CHECK_INT(out_of_order, 0);
+  CHECK_INT(fired_early, 0);
+  CHECK_INT(fired_stopped, 0);
+  for (int i = 0; i < 3000; i++)
+    CHECK(pool[i].fired == !pool[i].stopped, "timer %d fired %d times", i, pool[i].fired);
+  lb_timers_close(t);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  CHECK_INT(uv_loop_close(&loop), 0);
+}
+
+RUN_TESTS(T(order_and_stop), T(many_random_timers))
