@@ -17,17 +17,28 @@ struct lb_config {
   entry *entries;
   size_t n, cap;
   bool from_file;
+  entry *previous; /* the entry of the line before, for continuation lines */
 };
 
 static int on_entry(void *user, const char *section, const char *key, const char *value) {
   lb_config *c = user;
   if (!key) /* inih reports a bare [section] too, when built to */
     return 1;
-  /* A key given twice in one section: the last one wins. */
+  /* inih hands an indented continuation line over as the same key again:
+   * it continues the value (lines are at most 200 characters). */
+  entry *prev = c->previous;
+  if (prev && strcmp(prev->section, section) == 0 && strcmp(prev->key, key) == 0) {
+    char *joined = lb_xasprintf("%s %s", prev->value, value);
+    free(prev->value);
+    prev->value = joined;
+    return 1;
+  }
+  /* A key given again later in a section: the last one wins. */
   for (size_t i = 0; i < c->n; i++)
     if (strcmp(c->entries[i].section, section) == 0 && strcmp(c->entries[i].key, key) == 0) {
       free(c->entries[i].value);
       c->entries[i].value = lb_xstrdup(value);
+      c->previous = &c->entries[i];
       return 1;
     }
   if (c->n == c->cap) {
@@ -35,6 +46,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
     c->entries = lb_xrealloc(c->entries, c->cap * sizeof(entry));
   }
   c->entries[c->n++] = (entry){lb_xstrdup(section), lb_xstrdup(key), lb_xstrdup(value)};
+  c->previous = &c->entries[c->n - 1];
   return 1;
 }
 
@@ -42,7 +54,9 @@ static lb_config *finish(lb_config *c, int r, const char *origin, char *err, siz
   if (r == 0)
     return c;
   if (r > 0)
-    snprintf(err, errlen, "%s:%d: not a [section] header or a key = value line; fix it and reload",
+    snprintf(err, errlen,
+             "%s:%d: not a [section] header or a key = value line (a line holds at most 200 "
+             "characters: continue a long value on the next line, indented); fix it and reload",
              origin, r);
   else if (r == -1)
     snprintf(err, errlen, "%s: cannot open: %s", origin, strerror(errno));

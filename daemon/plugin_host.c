@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <lumbard/rpc.h>
 #include <lumbard/version.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -230,6 +231,10 @@ static void host_property_changed(lb_plugin *p, const char *name) {
     d->property_changed(d->property_changed_ud, full);
 }
 
+static int host_parse_duration(const char *text, uint64_t *ret, char *err, size_t errlen) {
+  return lb_duration_parse(text, strlen(text), ret, err, errlen);
+}
+
 const lb_host lb_host_table = {
     .size = sizeof(lb_host),
     .api = LB_HOST_API,
@@ -250,6 +255,7 @@ const lb_host lb_host_table = {
     .db_migrate = host_db_migrate,
     .declare_property = host_declare_property,
     .property_changed = host_property_changed,
+    .parse_duration = host_parse_duration,
 };
 
 /* ---- loading ------------------------------------------------------------- */

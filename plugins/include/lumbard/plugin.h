@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define LB_PLUGIN_ABI 1
-#define LB_HOST_API 2 /* 2: properties */
+#define LB_HOST_API 2 /* 2: properties, parse_duration */
 
 #if defined(__GNUC__)
 #define LB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -349,6 +349,10 @@ struct lb_host {
   /* Declare during init(), like methods. */
   int (*declare_property)(lb_plugin *p, const lb_property *prop);
   void (*property_changed)(lb_plugin *p, const char *name);
+  /* A duration as the wire and the config write them: "90", "90s", "1m30s",
+   * "2min", "1.5min", "1h". Returns 0, or -EINVAL with err saying what is
+   * wrong and which forms work. */
+  int (*parse_duration)(const char *text, uint64_t *ret_seconds, char *err, size_t errlen);
 };
 
 /* Whether the running daemon's host table has a member. */
