@@ -351,6 +351,9 @@ static void finish(rest *r, int64_t now, int64_t late_us) {
   else
     snprintf(r->message, sizeof(r->message), "Rest over");
   int64_t late_s = late_us / 1000000;
+  if (late_s > 0) /* it ended while the daemon was down */
+    host->log(self, LB_LOG_NOTICE, "rest %llu (%s) ended while lumbard was not running: %lld s late",
+              (unsigned long long)r->id, r->label, (long long)late_s);
   lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
                        {"set", lb_v_uint(r->set)}, {"sets", lb_v_uint(r->sets)},
                        {"next_set", lb_v_uint(ns)}, {"step", lb_v_uint(r->step)},

@@ -101,7 +101,8 @@ class Daemon:
     """lumbard with its own XDG directories (and --no-dbus unless a bus is
     given); stderr goes to a file."""
 
-    def __init__(self, plugin_dirs=(), config=None, extra_args=(), root=None, env=None, bus=None):
+    def __init__(self, plugin_dirs=(), config=None, extra_args=(), root=None, env=None, bus=None,
+                 builtin_plugins=False):
         self.root = root or tempfile.mkdtemp(prefix="lumbard-test-")
         self.owns_root = root is None
         for sub in ("run", "data", "config/lumbard"):
@@ -122,7 +123,16 @@ class Daemon:
                         XDG_CONFIG_HOME=os.path.join(self.root, "config"))
         if env:
             self.env.update(env)
-        self.args = [LUMBARD] if bus is not None else [LUMBARD, "--no-dbus"]
+        # The daemon loads the plugins next to its executable. Core tests run
+        # a copy from the test's root, where there are none, so that they do
+        # not depend on which real plugins the build has.
+        binary = LUMBARD
+        if not builtin_plugins:
+            os.makedirs(os.path.join(self.root, "bin"), exist_ok=True)
+            binary = os.path.join(self.root, "bin", "lumbard")
+            if not os.path.exists(binary):
+                shutil.copy2(LUMBARD, binary)
+        self.args = [binary] if bus is not None else [binary, "--no-dbus"]
         for d in plugin_dirs:
             self.args += ["--plugin-dir", d]
         self.args += list(extra_args)
@@ -256,6 +266,8 @@ class Client:
                 self.responses[msg[1]] = msg
             elif msg[0] == 2:
                 self.notifications.append(msg)
+                self.arrivals = getattr(self, "arrivals", [])
+                self.arrivals.append(time.time())
             else:
                 raise AssertionError("unexpected message from the daemon: %r" % (msg,))
 
@@ -276,7 +288,31 @@ class Client:
     def notification(self):
         while not self.notifications:
             self._read()
+        if getattr(self, "arrivals", None):
+            self.arrivals.pop(0)
         return self.notifications.pop(0)
+
+    def wait_event(self, name, timeout=10.0, **match):
+        """The next event called name whose fields include match; other
+        events before it are kept in self.seen. Returns (fields, arrival
+        time in unix seconds)."""
+        deadline = time.monotonic() + timeout
+        self.seen = getattr(self, "seen", [])
+        while True:
+            for i, note in enumerate(self.notifications):
+                fields = note[2][0]
+                if note[1] == name and all(fields.get(k) == v for k, v in match.items()):
+                    del self.notifications[i]
+                    return fields, self.arrivals.pop(i) if hasattr(self, "arrivals") else None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("no %s %r within %.0f s; events seen: %r"
+                                     % (name, match, timeout, self.notifications))
+            self.sock.settimeout(left)
+            try:
+                self._read()
+            except socket.timeout:
+                pass
 
     def closed_by_peer(self, timeout=5.0):
         """True when the daemon closes the connection (pending bytes are read
