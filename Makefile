@@ -15,7 +15,7 @@ ARGS         ?=
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
               libsqlite3-dev libinih-dev libjansson-dev
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
-              systemd sqlite3
+              systemd sqlite3 tmux
 
 .PHONY: all deps test-deps configure build run test bench clean distclean format
 

@@ -64,9 +64,11 @@ static int range(const lb_param *p, const char *what, int64_t v, char *err, size
     return 0;
   if (p->type == LB_T_DURATION) {
     char lo[32], hi[32];
+    char got[32];
     lb_duration_format((uint64_t)p->min, lo, sizeof(lo));
     lb_duration_format((uint64_t)p->max, hi, sizeof(hi));
-    snprintf(err, errlen, "%s must be between %s and %s, got %" PRId64 "s", what, lo, hi, v);
+    lb_duration_format((uint64_t)v, got, sizeof(got));
+    snprintf(err, errlen, "%s must be between %s and %s, got %s", what, lo, hi, got);
   } else {
     snprintf(err, errlen, "%s must be between %" PRId64 " and %" PRId64 ", got %" PRId64, what,
              p->min, p->max, v);

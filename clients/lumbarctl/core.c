@@ -18,7 +18,7 @@ static void put_str(FILE *f, const msgpack_object *s) {
     fputc('?', f);
 }
 
-static int print_json_result(const msgpack_object *result) {
+int lbctl_print_json_result(const msgpack_object *result) {
   if (lbctl_json_print(stdout, result, true) < 0) {
     fprintf(stderr, "lumbarctl: cannot write the JSON output\n");
     return 1; /* see main(): no status of DESIGN §7 fits */
@@ -140,20 +140,11 @@ static void print_status(const lbctl *ctl, const msgpack_object *st) {
 }
 
 static int status_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
-  if (r != LBCTL_OK)
-    return r;
   const msgpack_object *st;
-  r = lbctl_call(ctl, "daemon.status", NULL, &st);
-  if (r != LBCTL_OK)
-    return r;
-  if (ctl->json)
-    return print_json_result(st);
-  if (st->type == MSGPACK_OBJECT_MAP)
+  int r = lbctl_query(ctl, self, argc, argv, "daemon.status", MSGPACK_OBJECT_MAP, &st);
+  if (st)
     print_status(ctl, st);
-  else
-    lbctl_print_value(stdout, st);
-  return LBCTL_OK;
+  return r;
 }
 
 /* ---- plugins -------------------------------------------------------------- */
@@ -330,19 +321,10 @@ static void print_plugin(const lbctl *ctl, const msgpack_object *p) {
 }
 
 static int plugins_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
-  if (r != LBCTL_OK)
-    return r;
   const msgpack_object *list;
-  r = lbctl_call(ctl, "daemon.plugins", NULL, &list);
-  if (r != LBCTL_OK)
+  int r = lbctl_query(ctl, self, argc, argv, "daemon.plugins", MSGPACK_OBJECT_ARRAY, &list);
+  if (!list)
     return r;
-  if (ctl->json)
-    return print_json_result(list);
-  if (!is_array(list)) {
-    lbctl_print_value(stdout, list);
-    return LBCTL_OK;
-  }
   if (list->via.array.size == 0) {
     printf("No plugins are loaded: lumbard serves only its own daemon.* methods.\n");
     return LBCTL_OK;
@@ -365,6 +347,24 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_stop(int sig) {
   stop_signal = sig;
+}
+
+void lbctl_catch_stop(sigset_t *ret_wait_mask) {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stop, ret_wait_mask);
+  sigdelset(ret_wait_mask, SIGINT);
+  sigdelset(ret_wait_mask, SIGTERM);
+  struct sigaction sa = {.sa_handler = on_stop}; /* no SA_RESTART: the wait must end */
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+bool lbctl_stop_requested(void) {
+  return stop_signal != 0;
 }
 
 /* lumbard's events are [2, name, [fields]]; anything else still shows. */
@@ -402,7 +402,7 @@ static void print_event_line(const char *name, const msgpack_object *params) {
   putchar('\n');
 }
 
-static int print_event_json(const char *name, const msgpack_object *params) {
+int lbctl_print_event_json(const char *name, const msgpack_object *params) {
   json_t *line = json_object();
   const msgpack_object *fields = event_fields(params);
   msgpack_object event = {.type = MSGPACK_OBJECT_STR,
@@ -424,19 +424,8 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   const char *const *patterns = argc > 1 ? (const char *const *)argv + 1 : all;
   size_t n = argc > 1 ? (size_t)argc - 1 : 1;
 
-  /* SIGINT and SIGTERM stay blocked but while waiting for an event, so one
-   * that comes between the check of stop_signal and the wait still ends it. */
-  sigset_t stop, wait_mask;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  sigprocmask(SIG_BLOCK, &stop, &wait_mask);
-  sigdelset(&wait_mask, SIGINT);
-  sigdelset(&wait_mask, SIGTERM);
-  struct sigaction sa = {.sa_handler = on_stop}; /* no SA_RESTART: the wait must end */
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
+  sigset_t wait_mask;
+  lbctl_catch_stop(&wait_mask);
 
   r = lbctl_connect(ctl);
   if (r != LBCTL_OK)
@@ -451,7 +440,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
     fprintf(stderr, " (Ctrl-C stops).\n");
   }
 
-  while (!stop_signal) {
+  while (!lbctl_stop_requested()) {
     const char *name;
     const msgpack_object *params;
     r = lb_client_next_event(ctl->client, -1, &wait_mask, &name, &params);
@@ -460,7 +449,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
     if (r < 0)
       return lbctl_connection_lost(ctl, "watch", r);
     if (ctl->json)
-      r = print_event_json(name, params);
+      r = lbctl_print_event_json(name, params);
     else
       print_event_line(name, params);
     /* Each event as it comes, also into a pipe. */
@@ -499,7 +488,7 @@ static int call_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   if (r != LBCTL_OK)
     return r;
   if (ctl->json)
-    return print_json_result(result);
+    return lbctl_print_json_result(result);
   lbctl_print_value(stdout, result);
   return LBCTL_OK;
 }

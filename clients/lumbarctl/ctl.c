@@ -67,6 +67,26 @@ int lbctl_call(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
                                      params ? params->size : 0, ret_result));
 }
 
+int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
+                msgpack_object_type type, const msgpack_object **ret_result) {
+  *ret_result = NULL;
+  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  if (r != LBCTL_OK)
+    return r;
+  const msgpack_object *result;
+  r = lbctl_call(ctl, method, NULL, &result);
+  if (r != LBCTL_OK)
+    return r;
+  if (ctl->json)
+    return lbctl_print_json_result(result);
+  if (result->type != type) {
+    lbctl_print_value(stdout, result); /* a newer daemon's answer, shown as it is */
+    return LBCTL_OK;
+  }
+  *ret_result = result;
+  return LBCTL_OK;
+}
+
 const char *lbctl_bold(const lbctl *ctl) {
   return ctl->color ? "\033[1m" : "";
 }

@@ -45,6 +45,7 @@ struct lbctl_verb {
 
 /* The verb tables. */
 extern const lbctl_verb lbctl_core_verbs[];
+extern const lbctl_verb lbctl_rest_verbs[];
 
 /* ---- arguments (main.c) -------------------------------------------------- */
 
@@ -60,6 +61,20 @@ void lbctl_verb_help(FILE *f, const lbctl_verb *v);
  * limit. Returns LBCTL_OK or LBCTL_USAGE (after saying why). */
 int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, int max);
 
+/* A flag a verb takes: "--label L" or "--label=L" when value names what it
+ * needs ("a LABEL"), else a switch ("--wait"). The last one given wins. */
+typedef struct lbctl_flag {
+  const char *name;       /* "--label" */
+  const char *value;      /* "a LABEL", or NULL for a switch */
+  const char **ret_value; /* set to the value given (points into argv) */
+  bool *ret_on;           /* switches: set to true */
+} lbctl_flag;
+
+/* As lbctl_positionals(), taking the flags of the table (ended by a NULL
+ * name; the table may be NULL) wherever they stand before a "--". */
+int lbctl_args(const lbctl_verb *self, int *argc, char **argv, const lbctl_flag *flags, int min,
+               int max);
+
 /* ---- the daemon (ctl.c) ---------------------------------------------------- */
 
 /* Connect if not yet connected. Returns LBCTL_OK or LBCTL_UNREACHABLE after
@@ -71,6 +86,13 @@ int lbctl_connect(lbctl *ctl);
  * 1 MiB (nothing is sent), or LBCTL_UNREACHABLE after saying what broke. */
 int lbctl_call(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
                const msgpack_object **ret_result);
+/* For a verb that takes no argument and prints one answer: check argv,
+ * call method without params, and with --json print the answer, as is an
+ * answer that is not of the type expected. Returns the exit status, with
+ * *ret_result set (valid until the next call) when the verb is to print it
+ * as text, else NULL. */
+int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
+                msgpack_object_type type, const msgpack_object **ret_result);
 /* The exit status for what an lb_client call into the connected client
  * returned, after saying on stderr what went wrong, as lbctl_call() does. */
 int lbctl_status(lbctl *ctl, const char *method, int r);
@@ -79,6 +101,22 @@ void lbctl_print_daemon_error(const char *method, const lb_client *c);
 /* Say on stderr that the connection broke while doing `what`; returns
  * LBCTL_UNREACHABLE. */
 int lbctl_connection_lost(lbctl *ctl, const char *what, int err);
+
+/* ---- output and waiting (core.c) ------------------------------------------ */
+
+/* The answer as indented JSON on stdout. Returns LBCTL_OK, or 1 when it
+ * cannot be written. */
+int lbctl_print_json_result(const msgpack_object *result);
+/* One event as a line of JSON Lines on stdout, as `watch --json` prints it:
+ * {"event": NAME, "fields": {...}}. Returns 0 or -EIO. */
+int lbctl_print_event_json(const char *name, const msgpack_object *params);
+
+/* Catch SIGINT and SIGTERM for a verb that waits: they stay blocked but
+ * while waiting under *ret_wait_mask (lb_client_next_event(), ppoll()), so
+ * one that comes between a check of lbctl_stop_requested() and the wait
+ * still ends the wait, with -EINTR. */
+void lbctl_catch_stop(sigset_t *ret_wait_mask);
+bool lbctl_stop_requested(void);
 
 /* Terminal styling: an escape sequence when colour is on, else "". */
 const char *lbctl_bold(const lbctl *ctl);

@@ -15,6 +15,7 @@
  * verbs join with one line here. */
 static const lbctl_verb *const verb_tables[] = {
     lbctl_core_verbs,
+    lbctl_rest_verbs,
 };
 
 static int help_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv);
@@ -106,7 +107,15 @@ static bool is_negative_number(const char *a) {
   return a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || a[1] == '.');
 }
 
-int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, int max) {
+static const lbctl_flag *find_flag(const lbctl_flag *flags, const char *a, size_t len) {
+  for (const lbctl_flag *f = flags; f && f->name; f++)
+    if (strlen(f->name) == len && strncmp(f->name, a, len) == 0)
+      return f;
+  return NULL;
+}
+
+int lbctl_args(const lbctl_verb *self, int *argc, char **argv, const lbctl_flag *flags, int min,
+               int max) {
   int n = 1;
   bool flags_end = false;
   for (int i = 1; i < *argc; i++) {
@@ -115,9 +124,26 @@ int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, i
       flags_end = true;
       continue;
     }
-    if (!flags_end && a[0] == '-' && a[1] && !is_negative_number(a))
-      return lbctl_usage_error(self, "unknown flag '%s'", a);
-    argv[n++] = argv[i];
+    if (flags_end || a[0] != '-' || !a[1] || is_negative_number(a)) {
+      argv[n++] = argv[i];
+      continue;
+    }
+    const char *eq = strchr(a, '=');
+    size_t len = eq ? (size_t)(eq - a) : strlen(a);
+    const lbctl_flag *f = find_flag(flags, a, len);
+    if (!f)
+      return lbctl_usage_error(self, "unknown flag '%.*s'", (int)len, a);
+    if (!f->value) {
+      if (eq)
+        return lbctl_usage_error(self, "%s takes no value", f->name);
+      *f->ret_on = true;
+    } else if (eq) {
+      *f->ret_value = eq + 1;
+    } else if (i + 1 < *argc) {
+      *f->ret_value = argv[++i];
+    } else {
+      return lbctl_usage_error(self, "%s needs %s", f->name, f->value);
+    }
   }
   *argc = n;
   if (n - 1 < min)
@@ -125,6 +151,10 @@ int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, i
   if (max >= 0 && n - 1 > max)
     return lbctl_usage_error(self, "unexpected argument '%s'", argv[max + 1]);
   return LBCTL_OK;
+}
+
+int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, int max) {
+  return lbctl_args(self, argc, argv, NULL, min, max);
 }
 
 /* ---- finding a verb ----------------------------------------------------------- */
@@ -157,17 +187,19 @@ static const lbctl_verb *find_verb(int argc, char **argv) {
 /* When word is the first word of two-word verbs ("rest" of "rest start"),
  * name them on f (when not NULL), so `lumbarctl rest` says what it can do. */
 static bool list_sub_verbs(FILE *f, const char *word) {
-  size_t len = strlen(word);
-  bool any = false;
+  size_t len = strlen(word), w = 0;
   for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
-      if (strncmp(v->name, word, len) == 0 && v->name[len] == ' ') {
-        if (f)
-          fprintf(f, "%s  lumbarctl %s%s%s  %s\n", any ? "" : "Sub-commands:\n", v->name,
-                  v->args ? " " : "", v->args ? v->args : "", v->summary);
-        any = true;
-      }
-  return any;
+      if (strncmp(v->name, word, len) == 0 && v->name[len] == ' ' && usage_width(v) > w)
+        w = usage_width(v);
+  if (f && w)
+    fprintf(f, "Sub-commands:\n");
+  for (size_t t = 0; f && t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
+    for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
+      if (strncmp(v->name, word, len) == 0 && v->name[len] == ' ')
+        fprintf(f, "  lumbarctl %s%s%-*s  %s\n", v->name, v->args ? " " : "",
+                (int)(w - strlen(v->name) - (v->args ? 1 : 0)), v->args ? v->args : "", v->summary);
+  return w > 0;
 }
 
 static int unknown_command(int argc, char **argv) {
@@ -279,6 +311,8 @@ int main(int argc, char **argv) {
       return LBCTL_OK;
     }
     const lbctl_verb *v = find_verb(n, args);
+    if (!v && n == 1 && list_sub_verbs(stdout, args[0]))
+      return LBCTL_OK; /* lumbarctl rest --help */
     if (!v)
       return unknown_command(n, args);
     lbctl_verb_help(stdout, v);

@@ -29,7 +29,7 @@ typedef struct preset {
   char label[64];
   char description[300];
   char reps[32], weight[48];
-  char done[200]; /* the message when a sequence ends */
+  char done[200];                   /* the message when a sequence ends */
   uint32_t sets, rest, until, warn; /* until 0: no window; warn UINT32_MAX: the default */
   step steps[MAX_STEPS];
   uint32_t n_steps; /* > 0: a sequence that advances by itself */
@@ -52,14 +52,14 @@ typedef struct rest {
   struct rest *prev, *next;
   state st;
   char label[64], routine[48], message[256];
-  uint32_t seconds;      /* this phase's length, extensions included */
-  uint32_t base_seconds; /* a routine's rest, for the rests that follow */
-  uint32_t warn, window; /* window: until - seconds; 0 none */
-  uint32_t set, sets;    /* "rest after set 1 of 3"; sets <= 1: no counting */
-  uint32_t step, steps;  /* sequences */
-  int64_t deadline;      /* boottime ms: the end of this phase (RUNNING) */
-  int64_t ends_at_ms;    /* wall ms of the same moment, what clients see */
-  int64_t remaining_ms;  /* PAUSED */
+  uint32_t seconds;                  /* this phase's length, extensions included */
+  uint32_t base_seconds;             /* a routine's rest, for the rests that follow */
+  uint32_t warn, window;             /* window: until - seconds; 0 none */
+  uint32_t set, sets;                /* "rest after set 1 of 3"; sets <= 1: no counting */
+  uint32_t step, steps;              /* sequences */
+  int64_t deadline;                  /* boottime ms: the end of this phase (RUNNING) */
+  int64_t ends_at_ms;                /* wall ms of the same moment, what clients see */
+  int64_t remaining_ms;              /* PAUSED */
   int64_t window_end, window_end_ms; /* READY with a window: boottime and wall */
   int64_t expires, expires_ms;       /* READY/OVERDUE/IN_SET of a routine */
   bool warned;
@@ -79,8 +79,12 @@ static uint64_t flush_timer;
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static int64_t mono(void) { return host->now_ms(LB_CLOCK_MONOTONIC); }
-static int64_t wall(void) { return host->now_ms(LB_CLOCK_WALL); }
+static int64_t mono(void) {
+  return host->now_ms(LB_CLOCK_MONOTONIC);
+}
+static int64_t wall(void) {
+  return host->now_ms(LB_CLOCK_WALL);
+}
 
 static void fmt_duration(uint32_t s, char *buf, size_t len) {
   if (s % 60 == 0 && s >= 60)
@@ -267,7 +271,9 @@ static void destroy(rest *r);
 
 static void on_timer(lb_plugin *p, uint64_t id, void *ud);
 
-static void arm_at(rest *r, int64_t at) { r->timer = host->timer_start(self, LB_CLOCK_MONOTONIC, at, on_timer, r); }
+static void arm_at(rest *r, int64_t at) {
+  r->timer = host->timer_start(self, LB_CLOCK_MONOTONIC, at, on_timer, r);
+}
 
 /* At most one timer per rest: its next moment in its state. */
 static void schedule(rest *r) {
@@ -327,9 +333,15 @@ static void wait_for_next(rest *r, state st, int64_t now) {
 }
 
 static void routine_done(rest *r) {
+  const preset *pr = r->routine[0] ? find_preset(r->routine) : NULL;
+  char msg[256];
+  if (r->steps)
+    snprintf(msg, sizeof(msg), "%s", pr && pr->done[0] ? pr->done : "Sequence done");
+  else
+    snprintf(msg, sizeof(msg), "Routine done: %u sets", r->sets);
   lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
                        {"routine", lb_v_str(r->routine)}, {"sets", lb_v_uint(r->sets)},
-                       {"steps", lb_v_uint(r->steps)});
+                       {"steps", lb_v_uint(r->steps)}, {"message", lb_v_str(msg)});
   host->emit(self, "routine_done", &ev);
   destroy(r);
 }
@@ -341,8 +353,7 @@ static void finish(rest *r, int64_t now, int64_t late_us) {
   if (r->steps && r->step < r->steps)
     snprintf(r->message, sizeof(r->message), "Step %u of %u done", r->step, r->steps);
   else if (r->steps)
-    snprintf(r->message, sizeof(r->message), "%s",
-             pr && pr->done[0] ? pr->done : "Sequence done");
+    snprintf(r->message, sizeof(r->message), "%s", pr && pr->done[0] ? pr->done : "Sequence done");
   else if (ns && pr && pr->reps[0])
     snprintf(r->message, sizeof(r->message), "Rest over: set %u of %u (%s reps%s%s)", ns, r->sets,
              pr->reps, pr->weight[0] ? ", " : "", pr->weight);
@@ -352,14 +363,16 @@ static void finish(rest *r, int64_t now, int64_t late_us) {
     snprintf(r->message, sizeof(r->message), "Rest over");
   int64_t late_s = late_us / 1000000;
   if (late_s > 0) /* it ended while the daemon was down */
-    host->log(self, LB_LOG_NOTICE, "rest %llu (%s) ended while lumbard was not running: %lld s late",
+    host->log(self, LB_LOG_NOTICE,
+              "rest %llu (%s) ended while lumbard was not running: %lld s late",
               (unsigned long long)r->id, r->label, (long long)late_s);
-  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
-                       {"set", lb_v_uint(r->set)}, {"sets", lb_v_uint(r->sets)},
-                       {"next_set", lb_v_uint(ns)}, {"step", lb_v_uint(r->step)},
-                       {"steps", lb_v_uint(r->steps)}, {"late_s", lb_v_uint((uint64_t)late_s)},
-                       {"late_us", lb_v_int(late_us)}, {"message", lb_v_str(r->message)},
-                       {"routine", lb_v_str(r->routine)});
+  int64_t window_end_ms = r->window && !r->steps ? r->ends_at_ms + (int64_t)r->window * 1000 : 0;
+  lb_value ev = LB_MAP(
+      {"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)}, {"set", lb_v_uint(r->set)},
+      {"sets", lb_v_uint(r->sets)}, {"next_set", lb_v_uint(ns)}, {"step", lb_v_uint(r->step)},
+      {"steps", lb_v_uint(r->steps)}, {"late_s", lb_v_uint((uint64_t)late_s)},
+      {"late_us", lb_v_int(late_us)}, {"message", lb_v_str(r->message)},
+      {"routine", lb_v_str(r->routine)}, {"window_end_ms", lb_v_int(window_end_ms)});
   host->emit(self, "finished", &ev);
 
   if (r->steps) { /* a sequence moves on by itself */
@@ -389,10 +402,10 @@ static void finish(rest *r, int64_t now, int64_t late_us) {
 
 static void overdue(rest *r, int64_t now) {
   int64_t late_s = (now - r->window_end) / 1000;
-  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
-                       {"set", lb_v_uint(r->set)}, {"sets", lb_v_uint(r->sets)},
-                       {"next_set", lb_v_uint(next_set(r))},
-                       {"late_s", lb_v_uint(late_s > 0 ? (uint64_t)late_s : 0)});
+  lb_value ev =
+      LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)}, {"set", lb_v_uint(r->set)},
+             {"sets", lb_v_uint(r->sets)}, {"next_set", lb_v_uint(next_set(r))},
+             {"late_s", lb_v_uint(late_s > 0 ? (uint64_t)late_s : 0)});
   host->emit(self, "overdue", &ev);
   if (r->sets > 1 && next_set(r))
     wait_for_next(r, OVERDUE, now); /* the routine still waits for the next set */
@@ -794,7 +807,8 @@ static void m_presets(lb_call *call, const lb_value *args, void *ud) {
   free(step_pairs);
 }
 
-/* ---- config ------------------------------------------------------------------------------------ */
+/* ---- config ------------------------------------------------------------------------------------
+ */
 
 static preset *preset_for(settings *s, const char *name) {
   for (size_t i = 0; i < s->n_presets; i++)
@@ -822,8 +836,8 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
   settings *s = ud;
   uint32_t d;
   if (section[0] == '\0') {
-    uint32_t *slot = !strcmp(key, "default") ? &s->rest
-                     : !strcmp(key, "warn") ? &s->warn
+    uint32_t *slot = !strcmp(key, "default")  ? &s->rest
+                     : !strcmp(key, "warn")   ? &s->warn
                      : !strcmp(key, "expire") ? &s->expire
                                               : NULL;
     if (!slot)
@@ -927,8 +941,8 @@ static void reload(lb_plugin *p) {
 static void restore(void) {
   sqlite3 *db = host->db(self);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT value FROM rest_meta WHERE key = 'next_id'", -1, &st,
-                         NULL) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, "SELECT value FROM rest_meta WHERE key = 'next_id'", -1, &st, NULL) ==
+      SQLITE_OK) {
     if (sqlite3_step(st) == SQLITE_ROW)
       next_id = (uint64_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -993,20 +1007,34 @@ static void restore(void) {
 
 /* ---- declarations ---------------------------------------------------------------------------- */
 
-#define ID_PARAM {.name = "id", .type = LB_T_U64, .doc = "the rest's id"}
+#define ID_PARAM                                                                                   \
+  { .name = "id", .type = LB_T_U64, .doc = "the rest's id" }
 
 static const lb_param start_params[] = {
-    {.name = "seconds", .type = LB_T_DURATION, .optional = true, .min = 1, .max = DAY,
+    {.name = "seconds",
+     .type = LB_T_DURATION,
+     .optional = true,
+     .min = 1,
+     .max = DAY,
      .doc = "how long to rest; the config's default (90 s) when omitted"},
     {0}};
 static const lb_param start_options[] = {
     {.name = "label", .type = LB_T_STRING, .doc = "what the rest is for: abduction"},
-    {.name = "sets", .type = LB_T_UINT, .min = 1, .max = 100,
+    {.name = "sets",
+     .type = LB_T_UINT,
+     .min = 1,
+     .max = 100,
      .doc = "sets in the routine; over 1 makes the rest a routine that counts them"},
     {.name = "set", .type = LB_T_UINT, .min = 1, .max = 100, .doc = "the set just done"},
-    {.name = "warn", .type = LB_T_DURATION, .min = 0, .max = DAY,
+    {.name = "warn",
+     .type = LB_T_DURATION,
+     .min = 0,
+     .max = DAY,
      .doc = "warn this long before the end; 0: no warning (default 10 s)"},
-    {.name = "until", .type = LB_T_DURATION, .min = 1, .max = DAY,
+    {.name = "until",
+     .type = LB_T_DURATION,
+     .min = 1,
+     .max = DAY,
      .doc = "a window: overdue at this time unless the next set started"},
     {0}};
 static const lb_param id_params[] = {ID_PARAM, {0}};
@@ -1016,95 +1044,158 @@ static const lb_param extend_params[] = {
     {0}};
 static const lb_param preset_params[] = {
     {.name = "name", .type = LB_T_STRING, .doc = "a [rest.preset.NAME] of the config"}, {0}};
-static const lb_param preset_options[] = {
-    {.name = "set", .type = LB_T_UINT, .min = 1, .max = 100,
-     .doc = "the set just done (default 1)"},
-    {0}};
+static const lb_param preset_options[] = {{.name = "set",
+                                           .type = LB_T_UINT,
+                                           .min = 1,
+                                           .max = 100,
+                                           .doc = "the set just done (default 1)"},
+                                          {0}};
 
-static const lb_field view_fields[] = {
-    {.name = "id", .type = LB_T_U64},           {.name = "label", .type = LB_T_STRING},
-    {.name = "state", .type = LB_T_STRING},     {.name = "seconds", .type = LB_T_UINT},
-    {.name = "remaining_ms", .type = LB_T_INT}, {.name = "ends_at_ms", .type = LB_T_INT},
-    {.name = "set", .type = LB_T_UINT},         {.name = "sets", .type = LB_T_UINT},
-    {.name = "step", .type = LB_T_UINT},        {.name = "steps", .type = LB_T_UINT},
-    {.name = "routine", .type = LB_T_STRING},   {.name = "message", .type = LB_T_STRING},
-    {.name = "warn", .type = LB_T_UINT},        {.name = "window_end_ms", .type = LB_T_INT},
-    {0}};
+static const lb_field view_fields[] = {{.name = "id", .type = LB_T_U64},
+                                       {.name = "label", .type = LB_T_STRING},
+                                       {.name = "state", .type = LB_T_STRING},
+                                       {.name = "seconds", .type = LB_T_UINT},
+                                       {.name = "remaining_ms", .type = LB_T_INT},
+                                       {.name = "ends_at_ms", .type = LB_T_INT},
+                                       {.name = "set", .type = LB_T_UINT},
+                                       {.name = "sets", .type = LB_T_UINT},
+                                       {.name = "step", .type = LB_T_UINT},
+                                       {.name = "steps", .type = LB_T_UINT},
+                                       {.name = "routine", .type = LB_T_STRING},
+                                       {.name = "message", .type = LB_T_STRING},
+                                       {.name = "warn", .type = LB_T_UINT},
+                                       {.name = "window_end_ms", .type = LB_T_INT},
+                                       {0}};
 
 static const lb_method methods[] = {
-    {.name = "start", .doc = "Start a rest between sets.", .params = start_params,
-     .options = start_options, .result = LB_T_MAP, .result_fields = view_fields,
+    {.name = "start",
+     .doc = "Start a rest between sets.",
+     .params = start_params,
+     .options = start_options,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
      .handler = m_start},
-    {.name = "cancel", .doc = "Stop a rest (or a routine) for good.", .params = id_params,
-     .result = LB_T_MAP, .result_fields = view_fields, .handler = m_cancel},
-    {.name = "pause", .doc = "Pause a running rest.", .params = id_params, .result = LB_T_MAP,
-     .result_fields = view_fields, .handler = m_pause},
-    {.name = "resume", .doc = "Resume a paused rest.", .params = id_params, .result = LB_T_MAP,
-     .result_fields = view_fields, .handler = m_resume},
-    {.name = "extend", .doc = "Rest longer: +seconds to a running or paused rest; a finished "
-                              "one rests that much more.",
-     .params = extend_params, .result = LB_T_MAP, .result_fields = view_fields,
+    {.name = "cancel",
+     .doc = "Stop a rest (or a routine) for good.",
+     .params = id_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_cancel},
+    {.name = "pause",
+     .doc = "Pause a running rest.",
+     .params = id_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_pause},
+    {.name = "resume",
+     .doc = "Resume a paused rest.",
+     .params = id_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_resume},
+    {.name = "extend",
+     .doc = "Rest longer: +seconds to a running or paused rest; a finished "
+            "one rests that much more.",
+     .params = extend_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
      .handler = m_extend},
-    {.name = "next", .doc = "After a rest has finished: the next set starts now. In a routine, "
-                            "once that set is done: the next rest starts now.",
-     .params = id_params, .result = LB_T_MAP, .result_fields = view_fields, .handler = m_next},
-    {.name = "list", .doc = "The rests and routines under way.", .result = LB_T_MAPS,
-     .result_fields = view_fields, .handler = m_list},
-    {.name = "preset", .doc = "Start a routine or a guided sequence from the config.",
-     .params = preset_params, .options = preset_options, .result = LB_T_MAP,
-     .result_fields = view_fields, .handler = m_preset},
-    {.name = "presets", .doc = "The presets of the config.", .result = LB_T_MAPS,
+    {.name = "next",
+     .doc = "After a rest has finished: the next set starts now. In a routine, "
+            "once that set is done: the next rest starts now.",
+     .params = id_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_next},
+    {.name = "list",
+     .doc = "The rests and routines under way.",
+     .result = LB_T_MAPS,
+     .result_fields = view_fields,
+     .handler = m_list},
+    {.name = "preset",
+     .doc = "Start a routine or a guided sequence from the config.",
+     .params = preset_params,
+     .options = preset_options,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_preset},
+    {.name = "presets",
+     .doc = "The presets of the config.",
+     .result = LB_T_MAPS,
      .handler = m_presets},
 };
 
-#define F(n, t) {.name = n, .type = t}
-static const lb_field started_fields[] = {
-    F("id", LB_T_U64),   F("label", LB_T_STRING),   F("seconds", LB_T_UINT),
-    F("ends_at_ms", LB_T_INT), F("set", LB_T_UINT), F("sets", LB_T_UINT),
-    F("step", LB_T_UINT), F("steps", LB_T_UINT),    F("routine", LB_T_STRING),
-    F("message", LB_T_STRING), {0}};
-static const lb_field warning_fields[] = {F("id", LB_T_U64), F("label", LB_T_STRING),
-                                          F("remaining", LB_T_UINT), F("set", LB_T_UINT),
-                                          F("sets", LB_T_UINT), {0}};
-static const lb_field finished_fields[] = {
-    F("id", LB_T_U64),       F("label", LB_T_STRING), F("set", LB_T_UINT),
-    F("sets", LB_T_UINT),    F("next_set", LB_T_UINT), F("step", LB_T_UINT),
-    F("steps", LB_T_UINT),   F("late_s", LB_T_UINT),  F("late_us", LB_T_INT),
-    F("message", LB_T_STRING), F("routine", LB_T_STRING), {0}};
-static const lb_field overdue_fields[] = {F("id", LB_T_U64),  F("label", LB_T_STRING),
-                                          F("set", LB_T_UINT), F("sets", LB_T_UINT),
-                                          F("next_set", LB_T_UINT), F("late_s", LB_T_UINT),
+#define F(n, t)                                                                                    \
+  { .name = n, .type = t }
+static const lb_field started_fields[] = {F("id", LB_T_U64),
+                                          F("label", LB_T_STRING),
+                                          F("seconds", LB_T_UINT),
+                                          F("ends_at_ms", LB_T_INT),
+                                          F("set", LB_T_UINT),
+                                          F("sets", LB_T_UINT),
+                                          F("step", LB_T_UINT),
+                                          F("steps", LB_T_UINT),
+                                          F("routine", LB_T_STRING),
+                                          F("message", LB_T_STRING),
                                           {0}};
-static const lb_field paused_fields[] = {F("id", LB_T_U64), F("label", LB_T_STRING),
-                                         F("remaining_ms", LB_T_INT), {0}};
-static const lb_field resumed_fields[] = {F("id", LB_T_U64), F("label", LB_T_STRING),
-                                          F("ends_at_ms", LB_T_INT), {0}};
-static const lb_field extended_fields[] = {F("id", LB_T_U64), F("label", LB_T_STRING),
-                                           F("added", LB_T_UINT), F("seconds", LB_T_UINT),
+static const lb_field warning_fields[] = {F("id", LB_T_U64),         F("label", LB_T_STRING),
+                                          F("remaining", LB_T_UINT), F("set", LB_T_UINT),
+                                          F("sets", LB_T_UINT),      {0}};
+static const lb_field finished_fields[] = {F("id", LB_T_U64),
+                                           F("label", LB_T_STRING),
+                                           F("set", LB_T_UINT),
+                                           F("sets", LB_T_UINT),
+                                           F("next_set", LB_T_UINT),
+                                           F("step", LB_T_UINT),
+                                           F("steps", LB_T_UINT),
+                                           F("late_s", LB_T_UINT),
+                                           F("late_us", LB_T_INT),
+                                           F("message", LB_T_STRING),
+                                           F("routine", LB_T_STRING),
+                                           F("window_end_ms", LB_T_INT),
+                                           {0}};
+static const lb_field overdue_fields[] = {F("id", LB_T_U64),
+                                          F("label", LB_T_STRING),
+                                          F("set", LB_T_UINT),
+                                          F("sets", LB_T_UINT),
+                                          F("next_set", LB_T_UINT),
+                                          F("late_s", LB_T_UINT),
+                                          {0}};
+static const lb_field paused_fields[] = {
+    F("id", LB_T_U64), F("label", LB_T_STRING), F("remaining_ms", LB_T_INT), {0}};
+static const lb_field resumed_fields[] = {
+    F("id", LB_T_U64), F("label", LB_T_STRING), F("ends_at_ms", LB_T_INT), {0}};
+static const lb_field extended_fields[] = {F("id", LB_T_U64),         F("label", LB_T_STRING),
+                                           F("added", LB_T_UINT),     F("seconds", LB_T_UINT),
                                            F("ends_at_ms", LB_T_INT), {0}};
-static const lb_field cancelled_fields[] = {F("id", LB_T_U64), F("label", LB_T_STRING),
-                                            F("reason", LB_T_STRING), {0}};
-static const lb_field set_fields[] = {F("id", LB_T_U64), F("label", LB_T_STRING),
-                                      F("set", LB_T_UINT), F("sets", LB_T_UINT), {0}};
-static const lb_field done_fields[] = {F("id", LB_T_U64), F("label", LB_T_STRING),
-                                       F("routine", LB_T_STRING), F("sets", LB_T_UINT),
-                                       F("steps", LB_T_UINT), {0}};
+static const lb_field cancelled_fields[] = {
+    F("id", LB_T_U64), F("label", LB_T_STRING), F("reason", LB_T_STRING), {0}};
+static const lb_field set_fields[] = {
+    F("id", LB_T_U64), F("label", LB_T_STRING), F("set", LB_T_UINT), F("sets", LB_T_UINT), {0}};
+static const lb_field done_fields[] = {F("id", LB_T_U64),
+                                       F("label", LB_T_STRING),
+                                       F("routine", LB_T_STRING),
+                                       F("sets", LB_T_UINT),
+                                       F("steps", LB_T_UINT),
+                                       F("message", LB_T_STRING),
+                                       {0}};
 
 static const lb_event events[] = {
-    {.name = "started", .doc = "A rest (or a step of a sequence) began.",
-     .fields = started_fields},
+    {.name = "started", .doc = "A rest (or a step of a sequence) began.", .fields = started_fields},
     {.name = "warning", .doc = "A rest ends in `remaining` seconds.", .fields = warning_fields},
-    {.name = "finished", .doc = "A rest is over: ready for the next set.",
+    {.name = "finished",
+     .doc = "A rest is over: ready for the next set.",
      .fields = finished_fields},
-    {.name = "overdue", .doc = "The window closed and no next set was started.",
+    {.name = "overdue",
+     .doc = "The window closed and no next set was started.",
      .fields = overdue_fields},
     {.name = "paused", .fields = paused_fields},
     {.name = "resumed", .fields = resumed_fields},
     {.name = "extended", .fields = extended_fields},
-    {.name = "cancelled", .doc = "A rest was stopped, or a routine expired waiting.",
+    {.name = "cancelled",
+     .doc = "A rest was stopped, or a routine expired waiting.",
      .fields = cancelled_fields},
-    {.name = "set_started", .doc = "The next set of a routine is under way.",
-     .fields = set_fields},
+    {.name = "set_started", .doc = "The next set of a routine is under way.", .fields = set_fields},
     {.name = "routine_done", .doc = "A routine or sequence is complete.", .fields = done_fields},
 };
 
@@ -1114,7 +1205,9 @@ static void on_active_rests(lb_plugin *p, lb_value *ret, void *ud) {
 }
 
 static const lb_property props[] = {
-    {.name = "active", .doc = "rests and routines under way", .type = LB_T_U64,
+    {.name = "active",
+     .doc = "rests and routines under way",
+     .type = LB_T_U64,
      .get = on_active_rests},
 };
 

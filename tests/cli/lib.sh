@@ -2,11 +2,14 @@
 # assertions that say what was expected and what came.
 #
 # Usage in a test:  . "$(dirname "$0")/lib.sh" "$@"
-#   $1 lumbard, $2 lumbarctl, $3 the directory holding the clitest plugin.
+#   $1 lumbard, $2 lumbarctl, $3 the directory holding the clitest plugin,
+#   and for the rest tests $4, the build's plugin directory (the real rest
+#   plugin), in $REST_DIR.
 
 LUMBARD_BIN=$1
 LUMBARCTL=$2
 FIXTURE_DIR=$3
+REST_DIR=${4:-}
 PY=/usr/bin/python3 # Debian's, with python3-msgpack; not a pyenv one first in PATH
 TEST_NAME=$(basename "$0" .sh)
 
@@ -87,6 +90,36 @@ subscribers() {
   "$LUMBARCTL" call daemon.status 2>/dev/null | sed -n 's/^subscribers: //p'
 }
 
+# The rest tests: lumbard with the build's real rest plugin.
+start_rest_daemon() {
+  if [ ! -f "$REST_DIR/rest.so" ]; then
+    echo "FAIL ($TEST_NAME): no rest.so in '$REST_DIR' (the 4th argument: the build's plugin directory)"
+    exit 1
+  fi
+  start_daemon --plugin-dir "$REST_DIR" "$@"
+}
+
+# A config whose presets run in seconds, for the rest tests that wait for
+# them (a config file replaces the built-in presets whole).
+write_quick_presets() {
+  mkdir -p "$XDG_CONFIG_HOME/lumbard"
+  cat >"$XDG_CONFIG_HOME/lumbard/lumbard.conf" <<'EOF_CONF'
+[rest.preset.quick]
+label = quick warm-up
+step1 = 1s | Left side
+step2 = 1s | Right side
+done = Warm-up done
+
+[rest.preset.short]
+label = short
+sets = 3
+reps = 20-30
+weight = light
+rest = 1s
+until = 3s
+EOF_CONF
+}
+
 stop_daemon() {
   kill "$DAEMON_PID"
   wait "$DAEMON_PID" 2>/dev/null
@@ -139,6 +172,15 @@ expect_exactly() {
   if ! cmp -s "$1" "$WORLD/out/expected"; then
     fail "'$LAST_CMD': $(basename "$1") is not what was expected; diff (- expected, + got):"
     diff -u "$WORLD/out/expected" "$1" | tail -n +3 | sed 's/^/    /'
+  fi
+}
+
+# expect_line FILE REGEX: a line of the file matches the (extended) regex
+# from its start to its end.
+expect_line() {
+  if ! grep -qE -- "^$2\$" "$1"; then
+    fail "'$LAST_CMD': expected $(basename "$1") to hold a line matching '$2'"
+    show_output
   fi
 }
 

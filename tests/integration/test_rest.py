@@ -71,7 +71,7 @@ class Defaults(RestTest):
         cases = [
             ((0,), "parameter 'seconds' must be between 1s and 1d, got 0s"),
             ((-5,), "parameter 'seconds' must not be negative"),
-            (("25h",), "parameter 'seconds' must be between 1s and 1d, got 90000s"),
+            (("25h",), "parameter 'seconds' must be between 1s and 1d, got 1d 1h"),
             (("abc",), "parameter 'seconds': duration \"abc\": expected a number"),
             (("1.5s",), "not a whole number of seconds"),
             ((60, {"lable": "x"}), "unknown option 'lable'"),
@@ -151,6 +151,7 @@ class Windows(RestTest):
         view = self.client.call("rest.list")[0]
         self.assertEqual(view["state"], "ready")
         self.assertEqual(view["window_end_ms"], r["ends_at_ms"] + 1000)
+        self.assertEqual(fin["window_end_ms"], view["window_end_ms"])
         over, over_at = self.client.wait_event("rest.overdue", id=r["id"])
         self.assertGreaterEqual(over_at * 1000, view["window_end_ms"] - 2)
         self.assertLess(over_at - fin_at, 1.5)
@@ -187,7 +188,8 @@ class Routines(RestTest):
         n = self.client.call("rest.next", r["id"])  # the last set starts: done
         self.assertEqual(n["state"], "done")
         done, _ = self.client.wait_event("rest.routine_done", id=r["id"])
-        self.assertEqual((done["routine"], done["sets"]), ("short", 3))
+        self.assertEqual((done["routine"], done["sets"], done["message"]),
+                         ("short", 3, "Routine done: 3 sets"))
         self.assertEqual(self.client.call("rest.list"), [])
 
     def test_overdue_routine_still_waits_then_expires(self):
@@ -209,7 +211,8 @@ class Routines(RestTest):
         self.assertEqual(s2["message"], "Right side: deep massage")
         self.client.wait_event("rest.finished", id=r["id"], step=2)
         done, _ = self.client.wait_event("rest.routine_done", id=r["id"])
-        self.assertEqual((done["routine"], done["steps"]), ("quick", 2))
+        self.assertEqual((done["routine"], done["steps"], done["message"]),
+                         ("quick", 2, "Warm-up done: you are ready to train"))
 
     def test_builtin_presets_carry_the_seed(self):
         d = Daemon(builtin_plugins=True)  # no config file: the built-in one

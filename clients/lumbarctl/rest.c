@@ -1,0 +1,1045 @@
+/* The rest verbs (plugins/rest/README.md): rests between sets, routines that
+ * count sets, guided sequences, and --wait, which follows one rest with a
+ * live countdown until it is over. */
+#include <errno.h>
+#include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <lumbard/rpc.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lumbarctl.h"
+
+/* ---- a rest as lumbarctl knows it -------------------------------------------- */
+
+/* A copy of a view (or what the events said since): results and events
+ * live only until the next call into the client. Text is cleaned of control
+ * characters on the way in, so it prints as it is. */
+typedef struct view {
+  uint64_t id;
+  char label[256], state[16], message[512];
+  int64_t seconds, remaining_ms, ends_at_ms, window_end_ms;
+  int64_t set, sets, step, steps, warn;
+} view;
+
+/* Copy a string value, control characters as "?", cut at a character
+ * boundary when it does not fit. */
+static void copy_text(char *dst, size_t cap, const msgpack_object *s) {
+  size_t n = 0;
+  if (s && s->type == MSGPACK_OBJECT_STR) {
+    n = s->via.str.size < cap - 1 ? s->via.str.size : cap - 1;
+    while (n > 0 && n < s->via.str.size && ((unsigned char)s->via.str.ptr[n] & 0xc0) == 0x80)
+      n--;
+    for (size_t i = 0; i < n; i++) {
+      unsigned char ch = (unsigned char)s->via.str.ptr[i];
+      dst[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+    }
+  }
+  dst[n] = '\0';
+}
+
+static int64_t get_int(const msgpack_object *m, const char *key) {
+  int64_t v = 0;
+  lbctl_map_int(m, key, &v);
+  return v;
+}
+
+static void view_read(view *v, const msgpack_object *m) {
+  v->id = (uint64_t)get_int(m, "id");
+  copy_text(v->label, sizeof(v->label), lbctl_map_str(m, "label"));
+  copy_text(v->state, sizeof(v->state), lbctl_map_str(m, "state"));
+  copy_text(v->message, sizeof(v->message), lbctl_map_str(m, "message"));
+  v->seconds = get_int(m, "seconds");
+  v->remaining_ms = get_int(m, "remaining_ms");
+  v->ends_at_ms = get_int(m, "ends_at_ms");
+  v->window_end_ms = get_int(m, "window_end_ms");
+  v->set = get_int(m, "set");
+  v->sets = get_int(m, "sets");
+  v->step = get_int(m, "step");
+  v->steps = get_int(m, "steps");
+  v->warn = get_int(m, "warn");
+}
+
+static bool is_routine(const view *v) {
+  return v->sets > 1 && !v->steps;
+}
+
+static int64_t wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What is left of a running or paused rest, in ms. */
+static int64_t left_ms(const view *v) {
+  int64_t left = strcmp(v->state, "running") == 0 ? v->ends_at_ms - wall_ms() : v->remaining_ms;
+  return left > 0 ? left : 0;
+}
+
+/* "0:47", "12:05", "1:02:03": time left, rounded up to the second. */
+static void fmt_left(int64_t ms, char *buf, size_t len) {
+  long long s = (ms + 999) / 1000;
+  if (s >= 3600)
+    snprintf(buf, len, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  else
+    snprintf(buf, len, "%lld:%02lld", s / 60, s % 60);
+}
+
+/* "17:42:10", or "Fri 09:00:00" on another day. */
+static void fmt_clock(int64_t at_ms, char *buf, size_t len) {
+  time_t t = (time_t)(at_ms / 1000), now = time(NULL);
+  struct tm tm, today;
+  snprintf(buf, len, "??:??:??");
+  if (localtime_r(&t, &tm) && localtime_r(&now, &today))
+    strftime(buf, len,
+             tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday ? "%H:%M:%S"
+                                                                        : "%a %H:%M:%S",
+             &tm);
+}
+
+static void fmt_duration(int64_t seconds, char *buf, size_t len) {
+  lb_duration_format(seconds > 0 ? (uint64_t)seconds : 0, buf, len);
+}
+
+/* " (abduction)", or nothing for the daemon's default label. */
+static const char *label_note(const view *v, char *buf, size_t len) {
+  if (!v->label[0] || strcmp(v->label, "rest") == 0)
+    return "";
+  snprintf(buf, len, " (%s)", v->label);
+  return buf;
+}
+
+/* ", set 1 of 3 done" or ", step 1 of 2": where a routine or sequence is. */
+static const char *progress_note(const view *v, char *buf, size_t len) {
+  if (v->steps)
+    snprintf(buf, len, ", step %" PRId64 " of %" PRId64, v->step, v->steps);
+  else if (v->sets > 1)
+    snprintf(buf, len, ", set %" PRId64 " of %" PRId64 " done", v->set, v->sets);
+  else
+    return "";
+  return buf;
+}
+
+/* "Step 1 of 2 (1min): Left side: deep massage ...": a step and what to do. */
+static void print_step(const view *v) {
+  char dur[64];
+  fmt_duration(v->seconds, dur, sizeof(dur));
+  printf("Step %" PRId64 " of %" PRId64 " (%s): %s\n", v->step, v->steps, dur, v->message);
+}
+
+/* "Rest 3 started: 1min 30s (abduction), set 1 of 3 done, ends at 17:42:10"
+ * and, for a step of a sequence, its text on the next line. what: "started",
+ * "resumed", ...; a running rest that did not just start says what is left. */
+static void print_running(const view *v, const char *what) {
+  char dur[64], lab[300], prog[64], end[32];
+  if (strcmp(what, "started") == 0) {
+    fmt_duration(v->seconds, dur, sizeof(dur));
+  } else {
+    fmt_left(left_ms(v), dur, sizeof(dur));
+    strcat(dur, " left");
+  }
+  printf("Rest %" PRIu64 " %s: %s%s%s", v->id, what, dur, label_note(v, lab, sizeof(lab)),
+         progress_note(v, prog, sizeof(prog)));
+  if (strcmp(v->state, "running") == 0) {
+    fmt_clock(v->ends_at_ms, end, sizeof(end));
+    printf(", ends at %s\n", end);
+  } else {
+    printf(", %s\n", v->state);
+  }
+  if (v->steps && strcmp(what, "started") == 0)
+    print_step(v);
+}
+
+/* ---- arguments ------------------------------------------------------------------ */
+
+static bool parse_u64(const char *s, uint64_t *ret) {
+  if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
+    return false;
+  *ret = strtoull(s, NULL, 10);
+  return true;
+}
+
+/* A duration as the daemon reads it: a whole number as an integer, anything
+ * else as the text it is, for the daemon to parse or refuse. */
+static void pack_duration(msgpack_packer *pk, const char *arg) {
+  uint64_t n;
+  if (parse_u64(arg, &n))
+    msgpack_pack_uint64(pk, n);
+  else if (arg[0] == '-' && parse_u64(arg + 1, &n))
+    msgpack_pack_int64(pk, -(int64_t)n);
+  else
+    lb_rpc_pack_str(pk, arg);
+}
+
+static int parse_id(const lbctl_verb *self, const char *arg, uint64_t *ret) {
+  if (parse_u64(arg, ret))
+    return LBCTL_OK;
+  return lbctl_usage_error(self, "ID is a rest's number, as 'lumbarctl rest list' shows, not '%s'",
+                           arg);
+}
+
+/* An option of the last params map, from a flag: NULL when not given. */
+typedef enum opt_kind { TEXT, COUNT, DURATION } opt_kind;
+typedef struct opt {
+  const char *key;
+  opt_kind kind;
+  const char *value;
+} opt;
+
+/* Counts (--sets, --set) must be whole numbers; their range is the
+ * daemon's to check, as is all of a duration. */
+static int check_options(const lbctl_verb *self, const opt *opts, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    uint64_t v;
+    if (opts[i].value && opts[i].kind == COUNT && !parse_u64(opts[i].value, &v))
+      return lbctl_usage_error(self, "--%s takes a whole number, not '%s'", opts[i].key,
+                               opts[i].value);
+  }
+  return LBCTL_OK;
+}
+
+/* The map of the options given, in order. */
+static void pack_options(msgpack_packer *pk, const opt *opts, size_t n) {
+  size_t given = 0;
+  for (size_t i = 0; i < n; i++)
+    given += opts[i].value != NULL;
+  msgpack_pack_map(pk, given);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t count = 0;
+    if (!opts[i].value)
+      continue;
+    lb_rpc_pack_str(pk, opts[i].key);
+    if (opts[i].kind == DURATION)
+      pack_duration(pk, opts[i].value);
+    else if (opts[i].kind == TEXT)
+      lb_rpc_pack_str(pk, opts[i].value);
+    else if (parse_u64(opts[i].value, &count))
+      msgpack_pack_uint64(pk, count);
+  }
+}
+
+/* ---- --wait: following one rest ------------------------------------------------------ */
+
+typedef enum phase {
+  COUNTING,  /* running or paused: the countdown */
+  MOVING_ON, /* over; the daemon moves on by itself (a step, the routine's end) */
+  SET_START, /* a routine waits for its next set to start */
+  IN_SET,    /* a routine's set is under way */
+} phase;
+
+typedef struct follow {
+  lbctl *ctl;
+  view v;
+  phase ph;
+  int64_t next_set;   /* SET_START: the set that is to start */
+  bool warned;        /* the warning came: the last seconds */
+  bool bar;           /* stdout is a terminal: a live bar, redrawn in place */
+  bool prompts;       /* stdin too: a routine is guided with Enter */
+  bool utf8;          /* the terminal takes block characters */
+  bool line_open;     /* the cursor stands at the end of the bar or a prompt */
+  char drawn[1024];   /* the status line as last drawn */
+  int64_t reported_s; /* not a terminal: the time left last reported, in s */
+} follow;
+
+/* End the status line (the bar or a prompt) so that a line can print:
+ * erased, or kept as it is with a newline. */
+static void line_end(follow *f, bool keep) {
+  if (f->line_open)
+    fputs(keep ? "\n" : "\r\033[K", stdout);
+  f->line_open = false;
+  f->drawn[0] = '\0';
+}
+
+/* A line of human output while following; nothing with --json. */
+__attribute__((format(printf, 2, 3))) static void say(follow *f, const char *fmt, ...) {
+  if (f->ctl->json)
+    return;
+  line_end(f, false);
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  putchar('\n');
+}
+
+static int term_columns(void) {
+  struct winsize ws;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  return 80;
+}
+
+/* Columns a UTF-8 text takes, one per character. */
+static int text_width(const char *s) {
+  int w = 0;
+  for (; *s; s++)
+    w += ((unsigned char)*s & 0xc0) != 0x80;
+  return w;
+}
+
+/* Append to the line being built; never past its end. */
+__attribute__((format(printf, 3, 4))) static void add(char *buf, size_t cap, const char *fmt, ...) {
+  size_t len = strlen(buf);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf + len, cap - len, fmt, ap);
+  va_end(ap);
+}
+
+/* "abduction  [██████████░░░░░░░░░░]  0:47 left  set 1 of 3", fitted to the
+ * terminal: the bar shrinks first, then the progress and the label go. */
+static void bar_line(const follow *f, char *buf, size_t cap) {
+  const lbctl *ctl = f->ctl;
+  bool paused = strcmp(f->v.state, "paused") == 0;
+  int64_t left = left_ms(&f->v), total = f->v.seconds * 1000;
+  char time_left[32], prog[64] = "", label[64];
+  fmt_left(left, time_left, sizeof(time_left));
+  strcat(time_left, " left");
+  if (f->v.steps)
+    snprintf(prog, sizeof(prog), "step %" PRId64 " of %" PRId64, f->v.step, f->v.steps);
+  else if (f->v.sets > 1)
+    snprintf(prog, sizeof(prog), "set %" PRId64 " of %" PRId64, f->v.set, f->v.sets);
+  const char *note = paused ? "paused" : f->warned ? "get ready" : "";
+  /* At most 24 columns of the label. */
+  size_t cut = 0;
+  for (int w = 0; f->v.label[cut] && w < 24; w++)
+    do
+      cut++;
+    while (((unsigned char)f->v.label[cut] & 0xc0) == 0x80);
+  snprintf(label, sizeof(label), "%.*s", (int)cut, f->v.label);
+
+  int cols = term_columns() - 1; /* the last column would wrap on some terminals */
+  int width = 0;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    int fixed = 4 + text_width(time_left) + (label[0] ? text_width(label) + 2 : 0) +
+                (prog[0] ? (int)strlen(prog) + 2 : 0) + (note[0] ? (int)strlen(note) + 2 : 0);
+    width = cols - fixed;
+    if (width >= 10)
+      break;
+    if (attempt == 0)
+      prog[0] = '\0';
+    else
+      label[0] = '\0';
+  }
+  if (width > 30)
+    width = 30;
+  int filled = width > 0 && total > 0 ? (int)((total - left) * width / total) : 0;
+  if (filled < 0)
+    filled = 0;
+
+  buf[0] = '\0';
+  if (label[0])
+    add(buf, cap, "%s%s%s  ", lbctl_bold(ctl), label, lbctl_reset(ctl));
+  if (width >= 4) {
+    const char *on = !ctl->color ? "" : paused ? "\033[2m" : f->warned ? "\033[33m" : "\033[32m";
+    add(buf, cap, "[%s", on);
+    for (int i = 0; i < width; i++)
+      add(buf, cap, "%s", i < filled ? (f->utf8 ? "█" : "#") : (f->utf8 ? "░" : "-"));
+    add(buf, cap, "%s]  ", ctl->color ? "\033[0m" : "");
+  }
+  add(buf, cap, "%s", time_left);
+  if (prog[0])
+    add(buf, cap, "  %s", prog);
+  if (note[0])
+    add(buf, cap, "  %s%s%s", ctl->color ? "\033[1;33m" : "", note, lbctl_reset(ctl));
+}
+
+/* What the status line shows now: the bar, a prompt, or nothing; or, when
+ * stdout is not a terminal, a progress line every 10 s. */
+static void draw(follow *f) {
+  if (f->ctl->json)
+    return;
+  char line[1024] = "";
+  if (f->ph == COUNTING && !f->bar) {
+    int64_t s = (left_ms(&f->v) + 999) / 1000;
+    if (strcmp(f->v.state, "running") == 0 && s > 0 && s % 10 == 0 && s < f->reported_s) {
+      char left[32];
+      fmt_left(s * 1000, left, sizeof(left));
+      say(f, "%s: %s left", f->v.label, left);
+      f->reported_s = s;
+    }
+    return;
+  }
+  if (f->ph == COUNTING)
+    bar_line(f, line, sizeof(line));
+  else if (f->ph == SET_START && f->prompts)
+    snprintf(line, sizeof(line), "Press Enter when set %" PRId64 " starts: ", f->next_set);
+  else if (f->ph == IN_SET && f->prompts)
+    snprintf(line, sizeof(line), "Press Enter when set %" PRId64 " is done: ", f->v.set);
+  if (!line[0] || (f->line_open && strcmp(line, f->drawn) == 0))
+    return;
+  printf("\r%s\033[K", line);
+  snprintf(f->drawn, sizeof(f->drawn), "%s", line);
+  f->line_open = true;
+}
+
+/* A prompt is about to show: what was typed before it is not its answer. */
+static void ask(follow *f, phase ph) {
+  f->ph = ph;
+  if (f->prompts)
+    tcflush(STDIN_FILENO, TCIFLUSH);
+}
+
+static const char *noun(const view *v) {
+  return v->steps ? "sequence" : is_routine(v) ? "routine" : "rest";
+}
+
+/* Ctrl-C, SIGTERM, or the end of stdin at a prompt: stop watching, leave
+ * the rest to lumbard. */
+static int detach(follow *f) {
+  line_end(f, true);
+  FILE *out = f->ctl->json ? stderr : stdout;
+  fprintf(out, "The %s goes on in lumbard (id %" PRIu64 "): ", noun(&f->v), f->v.id);
+  if (is_routine(&f->v))
+    fprintf(out, "'lumbarctl rest next %" PRIu64 "' moves it on,\n", f->v.id);
+  fprintf(out, "'lumbarctl rest cancel %" PRIu64 "' stops it.\n", f->v.id);
+  return LBCTL_OK;
+}
+
+/* One event; the exit status when it ends the wait, else -1. */
+static int on_event(follow *f, const char *name, const msgpack_object *params) {
+  const msgpack_object *ev = NULL;
+  if (params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1)
+    ev = &params->via.array.ptr[0];
+  int64_t id;
+  if (strncmp(name, "rest.", 5) != 0 || !lbctl_map_int(ev, "id", &id) || (uint64_t)id != f->v.id)
+    return -1;
+  const char *what = name + 5;
+  if (f->ctl->json && lbctl_print_event_json(name, params) < 0)
+    return 1; /* see main(): no status of DESIGN §7 fits */
+  view *v = &f->v;
+  char left[32], end[32], dur[64];
+
+  if (strcmp(what, "started") == 0) {
+    int64_t ends = get_int(ev, "ends_at_ms");
+    if (f->ph == COUNTING && ends == v->ends_at_ms && get_int(ev, "step") == v->step)
+      return -1; /* the start this wait began with */
+    snprintf(v->state, sizeof(v->state), "running");
+    v->ends_at_ms = ends;
+    v->seconds = get_int(ev, "seconds");
+    v->set = get_int(ev, "set");
+    v->step = get_int(ev, "step");
+    copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
+    f->ph = COUNTING;
+    f->warned = false;
+    f->reported_s = v->seconds;
+    if (v->steps && !f->ctl->json) {
+      line_end(f, false);
+      print_step(v);
+    } else {
+      say(f, "%s", v->message);
+    }
+  } else if (strcmp(what, "warning") == 0) {
+    f->warned = true;
+    if (!f->bar) {
+      f->reported_s = get_int(ev, "remaining");
+      fmt_left(f->reported_s * 1000, left, sizeof(left));
+      say(f, "%s: %s left, get ready", v->label, left);
+    }
+  } else if (strcmp(what, "paused") == 0) {
+    snprintf(v->state, sizeof(v->state), "paused");
+    v->remaining_ms = get_int(ev, "remaining_ms");
+    fmt_left(v->remaining_ms, left, sizeof(left));
+    if (!f->bar)
+      say(f, "%s: paused with %s left", v->label, left);
+  } else if (strcmp(what, "resumed") == 0 || strcmp(what, "extended") == 0) {
+    bool extended = what[0] == 'e';
+    int64_t ends = get_int(ev, "ends_at_ms");
+    if (ends > 0) {
+      snprintf(v->state, sizeof(v->state), "running");
+      v->ends_at_ms = ends;
+    } else {
+      v->remaining_ms += get_int(ev, "added") * 1000;
+    }
+    if (extended)
+      v->seconds = get_int(ev, "seconds");
+    if (left_ms(v) > v->warn * 1000)
+      f->warned = false;
+    if (f->ph != COUNTING) { /* a finished rest rests some more */
+      line_end(f, false);
+      f->ph = COUNTING;
+    }
+    f->reported_s = (left_ms(v) + 999) / 1000;
+    fmt_left(left_ms(v), left, sizeof(left));
+    fmt_duration(get_int(ev, "added"), dur, sizeof(dur));
+    fmt_clock(v->ends_at_ms, end, sizeof(end));
+    if (!f->bar && extended)
+      say(f, "%s: extended by %s, %s left", v->label, dur, left);
+    else if (!f->bar)
+      say(f, "%s: resumed, %s left, ends at %s", v->label, left, end);
+  } else if (strcmp(what, "finished") == 0) {
+    copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
+    int64_t next = get_int(ev, "next_set");
+    say(f, "%s%s", v->message, f->bar ? "\a" : "");
+    if (v->steps) {
+      f->ph = MOVING_ON; /* the next step starts by itself, or the sequence is done */
+    } else if (next > 0 && v->sets > 1 && f->prompts) {
+      f->next_set = next;
+      ask(f, SET_START);
+    } else {
+      if (next > 0 && v->sets > 1)
+        say(f,
+            "Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64
+            " starts, and again when it is done.",
+            v->id, next);
+      return LBCTL_OK;
+    }
+  } else if (strcmp(what, "overdue") == 0) {
+    if (f->ph == SET_START)
+      say(f, "Set %" PRId64 " is overdue: its window has closed.", f->next_set);
+  } else if (strcmp(what, "set_started") == 0) {
+    v->set = get_int(ev, "set");
+    line_end(f, false);
+    if (v->set >= v->sets)
+      f->ph = MOVING_ON; /* the last set: the routine is done */
+    else
+      ask(f, IN_SET);
+  } else if (strcmp(what, "cancelled") == 0) {
+    line_end(f, true);
+    const msgpack_object *reason = lbctl_map_str(ev, "reason");
+    char why[256];
+    copy_text(why, sizeof(why), reason);
+    fprintf(stderr, "lumbarctl: rest %" PRIu64 "%s ", v->id, label_note(v, dur, sizeof(dur)));
+    if (!reason || strcmp(why, "cancelled") == 0)
+      fprintf(stderr, "was cancelled while this waited\n");
+    else
+      fprintf(stderr, "ended: %s\n", why);
+    return LBCTL_DAEMON_SAID_NO;
+  } else if (strcmp(what, "routine_done") == 0) {
+    if (!v->steps)
+      say(f, "Routine done: %" PRId64 " sets%s.", v->sets, label_note(v, dur, sizeof(dur)));
+    return LBCTL_OK;
+  }
+  return -1;
+}
+
+/* Enter at a prompt: rest.next. Its events say what came of it. */
+static int on_input(follow *f) {
+  char buf[256];
+  ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+  if (n < 0)
+    return errno == EINTR || errno == EAGAIN ? -1 : detach(f);
+  if (n == 0)
+    return detach(f);
+  if (!memchr(buf, '\n', (size_t)n))
+    return -1;          /* text, then Ctrl-D: not an Enter */
+  f->line_open = false; /* the echo of Enter ended the prompt's line */
+  f->drawn[0] = '\0';
+  msgpack_sbuffer sb;
+  msgpack_packer pk;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&pk, 1);
+  msgpack_pack_uint64(&pk, f->v.id);
+  const msgpack_object *result;
+  int r = lbctl_call(f->ctl, "rest.next", &sb, &result);
+  msgpack_sbuffer_destroy(&sb);
+  /* The daemon said no: the rest has moved on meanwhile, and its events,
+   * read next, say how. */
+  return r == LBCTL_UNREACHABLE ? r : -1;
+}
+
+static bool terminal_takes_utf8(void) {
+  const char *old = setlocale(LC_CTYPE, NULL);
+  char *saved = old ? strdup(old) : NULL;
+  bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+  setlocale(LC_CTYPE, saved ? saved : "C");
+  free(saved);
+  return utf8;
+}
+
+/* Follow rest v (subscribed before it started) until it is over. */
+static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask) {
+  follow f = {.ctl = ctl, .v = *start, .ph = COUNTING};
+  f.bar = !ctl->json && isatty(STDOUT_FILENO);
+  f.prompts = f.bar && isatty(STDIN_FILENO);
+  f.utf8 = f.bar && terminal_takes_utf8();
+  f.reported_s = (left_ms(&f.v) + 999) / 1000;
+  if (ctl->json)
+    fflush(stdout);
+  for (;;) {
+    if (lbctl_stop_requested())
+      return detach(&f);
+    /* Whatever has come, before waiting: the client may hold events it
+     * read along with others, which no poll of its socket would show. */
+    const char *name;
+    const msgpack_object *params;
+    int r = lb_client_next_event(ctl->client, 0, NULL, &name, &params);
+    if (r == 0) {
+      r = on_event(&f, name, params);
+      if (r >= 0) {
+        fflush(stdout);
+        return r;
+      }
+      continue;
+    }
+    if (r != -ETIMEDOUT) {
+      line_end(&f, true);
+      return lbctl_connection_lost(ctl, "rest --wait", r);
+    }
+    draw(&f);
+    fflush(stdout);
+
+    bool prompting = f.prompts && (f.ph == SET_START || f.ph == IN_SET);
+    bool ticking = f.ph == COUNTING && strcmp(f.v.state, "running") == 0;
+    struct pollfd pfd[2] = {{.fd = lb_client_fd(ctl->client), .events = POLLIN},
+                            {.fd = STDIN_FILENO, .events = POLLIN}};
+    struct timespec tick = {.tv_nsec = (f.bar ? 100 : 250) * 1000000L};
+    int n = ppoll(pfd, prompting ? 2 : 1, ticking ? &tick : NULL, wait_mask);
+    if (n < 0 && errno != EINTR) {
+      line_end(&f, true);
+      return lbctl_connection_lost(ctl, "rest --wait", -errno);
+    }
+    if (n > 0 && prompting && pfd[1].revents) {
+      r = on_input(&f);
+      if (r >= 0)
+        return r;
+    }
+  }
+}
+
+/* ---- starting: rest start, rest preset ---------------------------------------------- */
+
+/* Subscribe (for --wait), call, print; then follow when waiting. */
+static int start_and_print(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
+                           bool wait) {
+  sigset_t wait_mask;
+  if (wait) {
+    lbctl_catch_stop(&wait_mask);
+    int r = lbctl_connect(ctl);
+    if (r != LBCTL_OK)
+      return r;
+    static const char *const pattern[] = {"rest.*"};
+    r = lbctl_status(ctl, "daemon.subscribe", lb_client_subscribe(ctl->client, pattern, 1, NULL));
+    if (r != LBCTL_OK)
+      return r;
+  }
+  const msgpack_object *result;
+  int r = lbctl_call(ctl, method, params, &result);
+  if (r != LBCTL_OK)
+    return r;
+  if (ctl->json && !wait)
+    return lbctl_print_json_result(result);
+  if (ctl->json && lbctl_json_print(stdout, result, false) < 0)
+    return 1;
+  view v;
+  view_read(&v, result);
+  if (!ctl->json)
+    print_running(&v, "started");
+  return wait ? follow_rest(ctl, &v, &wait_mask) : LBCTL_OK;
+}
+
+static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  bool wait = false;
+  opt opts[] = {{"label", TEXT, NULL},
+                {"sets", COUNT, NULL},
+                {"set", COUNT, NULL},
+                {"until", DURATION, NULL},
+                {"warn", DURATION, NULL}};
+  const lbctl_flag flags[] = {{"--label", "a LABEL", &opts[0].value, NULL},
+                              {"--sets", "a number", &opts[1].value, NULL},
+                              {"--set", "a number", &opts[2].value, NULL},
+                              {"--until", "a DURATION", &opts[3].value, NULL},
+                              {"--warn", "a DURATION", &opts[4].value, NULL},
+                              {"--wait", NULL, NULL, &wait},
+                              {0}};
+  size_t n_opts = sizeof(opts) / sizeof(opts[0]);
+  int r = lbctl_args(self, &argc, argv, flags, 0, 1);
+  if (r == LBCTL_OK)
+    r = check_options(self, opts, n_opts);
+  if (r != LBCTL_OK)
+    return r;
+  msgpack_sbuffer sb;
+  msgpack_packer pk;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&pk, 2);
+  if (argc > 1)
+    pack_duration(&pk, argv[1]);
+  else
+    msgpack_pack_nil(&pk);
+  pack_options(&pk, opts, n_opts);
+  r = start_and_print(ctl, "rest.start", &sb, wait);
+  msgpack_sbuffer_destroy(&sb);
+  return r;
+}
+
+static int preset_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  bool wait = false;
+  opt opts[] = {{"set", COUNT, NULL}};
+  const lbctl_flag flags[] = {
+      {"--set", "a number", &opts[0].value, NULL}, {"--wait", NULL, NULL, &wait}, {0}};
+  int r = lbctl_args(self, &argc, argv, flags, 1, 1);
+  if (r == LBCTL_OK)
+    r = check_options(self, opts, 1);
+  if (r != LBCTL_OK)
+    return r;
+  msgpack_sbuffer sb;
+  msgpack_packer pk;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&pk, 2);
+  lb_rpc_pack_str(&pk, argv[1]);
+  pack_options(&pk, opts, 1);
+  r = start_and_print(ctl, "rest.preset", &sb, wait);
+  msgpack_sbuffer_destroy(&sb);
+  return r;
+}
+
+/* ---- one rest by id: pause, resume, cancel, next, extend ---------------------------------- */
+
+/* Call the verb's method on rest ID (and a duration). Returns LBCTL_OK with
+ * *ret_result, valid until the next call, or the exit status. */
+static int id_call(lbctl *ctl, const lbctl_verb *self, const char *id_arg, const char *duration,
+                   const msgpack_object **ret_result) {
+  uint64_t id;
+  int r = parse_id(self, id_arg, &id);
+  if (r != LBCTL_OK)
+    return r;
+  char method[32];
+  snprintf(method, sizeof(method), "rest.%s", strchr(self->name, ' ') + 1);
+  msgpack_sbuffer sb;
+  msgpack_packer pk;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&pk, duration ? 2 : 1);
+  msgpack_pack_uint64(&pk, id);
+  if (duration)
+    pack_duration(&pk, duration);
+  r = lbctl_call(ctl, method, &sb, ret_result);
+  msgpack_sbuffer_destroy(&sb);
+  return r;
+}
+
+static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  const msgpack_object *result;
+  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  if (r == LBCTL_OK)
+    r = id_call(ctl, self, argv[1], NULL, &result);
+  if (r != LBCTL_OK || ctl->json)
+    return r != LBCTL_OK ? r : lbctl_print_json_result(result);
+  view v;
+  view_read(&v, result);
+  char lab[300], prog[64], left[32];
+  const char *verb = strchr(self->name, ' ') + 1;
+  if (strcmp(verb, "cancel") == 0) {
+    printf("Rest %" PRIu64 " cancelled%s\n", v.id, label_note(&v, lab, sizeof(lab)));
+  } else if (strcmp(verb, "pause") == 0) {
+    fmt_left(v.remaining_ms, left, sizeof(left));
+    printf("Rest %" PRIu64 " paused: %s left%s%s; 'lumbarctl rest resume %" PRIu64 "' goes on\n",
+           v.id, left, label_note(&v, lab, sizeof(lab)), progress_note(&v, prog, sizeof(prog)),
+           v.id);
+  } else if (strcmp(verb, "resume") == 0) {
+    print_running(&v, "resumed");
+  } else if (strcmp(v.state, "running") == 0) { /* next: the next rest of a routine */
+    print_running(&v, "started");
+  } else if (strcmp(v.state, "in_set") == 0) {
+    printf("Set %" PRId64 " of %" PRId64 " under way%s: 'lumbarctl rest next %" PRIu64
+           "' when it is done\n",
+           v.set, v.sets, label_note(&v, lab, sizeof(lab)), v.id);
+  } else if (is_routine(&v)) {
+    printf("Routine %" PRIu64 " done%s: that was the last set\n", v.id,
+           label_note(&v, lab, sizeof(lab)));
+  } else {
+    printf("Rest %" PRIu64 " done%s: the next set is under way\n", v.id,
+           label_note(&v, lab, sizeof(lab)));
+  }
+  return LBCTL_OK;
+}
+
+static int extend_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  const msgpack_object *result;
+  int r = lbctl_positionals(self, &argc, argv, 2, 2);
+  /* "+30s" reads as what it means: 30 s more. */
+  if (r == LBCTL_OK)
+    r = id_call(ctl, self, argv[1], argv[2] + (argv[2][0] == '+'), &result);
+  if (r != LBCTL_OK || ctl->json)
+    return r != LBCTL_OK ? r : lbctl_print_json_result(result);
+  view v;
+  view_read(&v, result);
+  char dur[64], what[96];
+  fmt_duration(v.seconds, dur, sizeof(dur));
+  snprintf(what, sizeof(what), "extended to %s", dur);
+  print_running(&v, what);
+  return LBCTL_OK;
+}
+
+/* ---- rest list ------------------------------------------------------------------------------ */
+
+/* Text padded to width columns, and the gap to the next column. */
+static void put_cell(const char *s, int width) {
+  printf("%s%*s  ", s, width - text_width(s), "");
+}
+
+static void list_cells(const view *v, char *left, size_t left_len, char *prog, size_t prog_len) {
+  snprintf(left, left_len, "-");
+  if (strcmp(v->state, "running") == 0 || strcmp(v->state, "paused") == 0)
+    fmt_left(v->remaining_ms, left, left_len);
+  else if (v->window_end_ms > 0) {
+    char at[32];
+    fmt_clock(v->window_end_ms, at, sizeof(at));
+    snprintf(left, left_len, "next set by %s", at);
+  }
+  snprintf(prog, prog_len, "-");
+  if (v->steps)
+    snprintf(prog, prog_len, "step %" PRId64 "/%" PRId64, v->step, v->steps);
+  else if (v->sets > 1)
+    snprintf(prog, prog_len, "set %" PRId64 "/%" PRId64, v->set, v->sets);
+}
+
+static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  const msgpack_object *list;
+  int r = lbctl_query(ctl, self, argc, argv, "rest.list", MSGPACK_OBJECT_ARRAY, &list);
+  if (!list)
+    return r;
+  uint32_t n = list->via.array.size;
+  if (n == 0) {
+    printf("No rests under way.\n");
+    return LBCTL_OK;
+  }
+  typedef struct row {
+    view v;
+    char cell[5][300];
+  } row;
+  row *rows = calloc(n, sizeof(row));
+  if (!rows) {
+    fprintf(stderr, "lumbarctl: rest list: out of memory\n");
+    return 1;
+  }
+  static const char *const head[] = {"ID", "LABEL", "STATE", "LEFT", "PROGRESS", "MESSAGE"};
+  int w[5];
+  for (int c = 0; c < 5; c++)
+    w[c] = text_width(head[c]);
+  for (uint32_t i = 0; i < n; i++) {
+    row *rw = &rows[i];
+    view_read(&rw->v, &list->via.array.ptr[i]);
+    snprintf(rw->cell[0], sizeof(rw->cell[0]), "%" PRIu64, rw->v.id);
+    snprintf(rw->cell[1], sizeof(rw->cell[1]), "%s", rw->v.label);
+    snprintf(rw->cell[2], sizeof(rw->cell[2]), "%s", rw->v.state);
+    list_cells(&rw->v, rw->cell[3], sizeof(rw->cell[3]), rw->cell[4], sizeof(rw->cell[4]));
+    for (int c = 0; c < 5; c++)
+      if (text_width(rw->cell[c]) > w[c])
+        w[c] = text_width(rw->cell[c]);
+  }
+  printf("%s", lbctl_bold(ctl));
+  for (int c = 0; c < 5; c++)
+    put_cell(head[c], w[c]);
+  printf("%s%s\n", head[5], lbctl_reset(ctl));
+  for (uint32_t i = 0; i < n; i++) {
+    for (int c = 0; c < 5; c++)
+      put_cell(rows[i].cell[c], w[c]);
+    printf("%s\n", rows[i].v.message);
+  }
+  free(rows);
+  return LBCTL_OK;
+}
+
+/* ---- rest presets --------------------------------------------------------------------------- */
+
+/* prefix, then text wrapped to 78 columns, the lines after the first
+ * indented as far as the prefix reaches. */
+static void put_wrapped(const char *prefix, const char *text) {
+  int indent = text_width(prefix), room = 78 - indent;
+  const char *p = text;
+  fputs(prefix, stdout);
+  do {
+    size_t cut = strlen(p);
+    if (text_width(p) > room) {
+      /* The last space within room columns; a longer word stays whole. */
+      int w = 0;
+      cut = 0;
+      for (size_t i = 0; p[i] && w <= room; i++) {
+        if (p[i] == ' ')
+          cut = i;
+        w += ((unsigned char)p[i] & 0xc0) != 0x80;
+      }
+      if (cut == 0)
+        cut = strcspn(p, " ");
+    }
+    printf("%*s%.*s\n", p == text ? 0 : indent, "", (int)cut, p);
+    p += cut;
+    while (*p == ' ')
+      p++;
+  } while (*p);
+}
+
+static void print_preset(const lbctl *ctl, const msgpack_object *p) {
+  char name[128], label[256], text[1024], d1[64], d2[64];
+  copy_text(name, sizeof(name), lbctl_map_str(p, "name"));
+  copy_text(label, sizeof(label), lbctl_map_str(p, "label"));
+  printf("%s%s%s", lbctl_bold(ctl), name, lbctl_reset(ctl));
+  if (label[0] && strcmp(label, name) != 0)
+    printf(" (%s)", label);
+  const msgpack_object *steps = lbctl_map_get(p, "steps");
+  uint32_t n_steps = steps && steps->type == MSGPACK_OBJECT_ARRAY ? steps->via.array.size : 0;
+  if (n_steps) {
+    int64_t total = 0;
+    for (uint32_t i = 0; i < n_steps; i++)
+      total += get_int(&steps->via.array.ptr[i], "seconds");
+    fmt_duration(total, d1, sizeof(d1));
+    printf(": a sequence of %" PRIu32 " step%s, %s in all\n", n_steps, n_steps == 1 ? "" : "s", d1);
+  } else {
+    int64_t sets = get_int(p, "sets");
+    copy_text(text, sizeof(text), lbctl_map_str(p, "reps"));
+    printf(": %" PRId64 " set%s", sets, sets == 1 ? "" : "s");
+    if (text[0])
+      printf(" of %s reps", text);
+    copy_text(text, sizeof(text), lbctl_map_str(p, "weight"));
+    if (text[0])
+      printf(", %s", text);
+    fmt_duration(get_int(p, "rest"), d1, sizeof(d1));
+    printf("; rest %s", d1);
+    if (get_int(p, "until") > 0) {
+      fmt_duration(get_int(p, "until"), d2, sizeof(d2));
+      printf(" (next set within %s)", d2);
+    }
+    putchar('\n');
+  }
+  copy_text(text, sizeof(text), lbctl_map_str(p, "description"));
+  if (text[0])
+    put_wrapped("  ", text);
+  for (uint32_t i = 0; i < n_steps; i++) {
+    const msgpack_object *s = &steps->via.array.ptr[i];
+    fmt_duration(get_int(s, "seconds"), d1, sizeof(d1));
+    copy_text(text, sizeof(text), lbctl_map_str(s, "text"));
+    char prefix[96];
+    snprintf(prefix, sizeof(prefix), "  %" PRIu32 ". %s: ", i + 1, d1);
+    put_wrapped(prefix, text);
+  }
+  printf("  %slumbarctl rest preset %s%s\n", lbctl_dim(ctl), name, lbctl_reset(ctl));
+}
+
+static int presets_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  const msgpack_object *list;
+  int r = lbctl_query(ctl, self, argc, argv, "rest.presets", MSGPACK_OBJECT_ARRAY, &list);
+  if (!list)
+    return r;
+  if (list->via.array.size == 0)
+    printf("No presets: lumbard.conf has no [rest.preset.NAME] section.\n");
+  for (uint32_t i = 0; i < list->via.array.size; i++) {
+    if (i)
+      putchar('\n');
+    print_preset(ctl, &list->via.array.ptr[i]);
+  }
+  return LBCTL_OK;
+}
+
+/* ---- the table ------------------------------------------------------------------------------ */
+
+#define WAIT_HELP                                                                                  \
+  "--wait follows the rest until it is over. On a terminal a countdown bar is\n"                   \
+  "redrawn in place, about ten times a second; a pause, resume or extend made\n"                   \
+  "elsewhere shows at once, and the last seconds (after lumbard's warning) read\n"                 \
+  "'get ready'. When the rest is over its message prints on a line of its own\n"                   \
+  "(\"Rest over: set 2 of 3 (20-30 reps, light to moderate weight)\"), with a\n"                   \
+  "bell. When stdout is not a terminal, plain lines come instead: the time left\n"                 \
+  "every 10 s, one for each change, and the message at the end.\n"                                 \
+  "\n"                                                                                             \
+  "A routine (more than one set) is guided when stdin and stdout are terminals:\n"                 \
+  "press Enter when the next set starts, and again when it is done; the next\n"                    \
+  "rest then counts down, up to the last set. Otherwise lumbarctl ends when the\n"                 \
+  "rest is over and says how to go on ('lumbarctl rest next ID'). A sequence\n"                    \
+  "(the warm-up) moves on by itself: each step's text, then its countdown.\n"                      \
+  "\n"                                                                                             \
+  "Ctrl-C (or SIGTERM, or Ctrl-D at a prompt) stops watching, not the rest: it\n"                  \
+  "goes on in lumbard, and lumbarctl says its id and how to cancel it, and exits\n"                \
+  "0. If the rest is cancelled meanwhile (elsewhere, or a routine that waited too\n"               \
+  "long), lumbarctl says so and exits 1; if lumbard goes away, 3.\n"                               \
+  "\n"                                                                                             \
+  "With --json: the answer (the rest's view: id, label, state, seconds,\n"                         \
+  "remaining_ms, ends_at_ms, set, sets, step, steps, message, ...); with --wait,\n"                \
+  "JSON Lines: the answer, then each event of the rest as 'lumbarctl watch\n"                      \
+  "--json' prints it.\n"
+
+const lbctl_verb lbctl_rest_verbs[] = {
+    {
+        .name = "rest start",
+        .args = "[DURATION] [OPTION]...",
+        .summary = "start a rest between sets",
+        .help = "DURATION is 90, 90s, 1m30s, 2min, 1.5min or 1h, from 1 s to 24 h;\n"
+                "lumbard's default ([rest] default, 90 s) when omitted. Prints the rest's id\n"
+                "and when it ends.\n"
+                "\n"
+                "  --label LABEL      what the rest is for: abduction\n"
+                "  --sets N           sets in the routine; over 1, lumbard counts them\n"
+                "  --set N            the set just done (default 1)\n"
+                "  --until DURATION   a window, as the 1.5-2 minutes between sets of\n"
+                "                     abduction: '90s --until 2min' is over at 90 s, overdue\n"
+                "                     at 2 min unless the next set started\n"
+                "  --warn DURATION    warn this long before the end (default 10s; 0: never)\n"
+                "  --wait             follow the rest until it is over (below)\n"
+                "\n" WAIT_HELP,
+        .run = start_run,
+    },
+    {
+        .name = "rest list",
+        .summary = "the rests, routines and sequences under way",
+        .help = "One line each: id, label, state (running, paused, ready, overdue, in_set),\n"
+                "the time left (or when the window for the next set closes), the set or step\n"
+                "it is at, and its message.\n",
+        .run = list_run,
+    },
+    {
+        .name = "rest pause",
+        .args = "ID",
+        .summary = "pause a running rest",
+        .run = id_run,
+    },
+    {
+        .name = "rest resume",
+        .args = "ID",
+        .summary = "resume a paused rest",
+        .run = id_run,
+    },
+    {
+        .name = "rest extend",
+        .args = "ID DURATION",
+        .summary = "rest longer",
+        .help = "Adds DURATION (30, 30s, +30s, 1min) to a running or paused rest; a rest\n"
+                "that is over (waiting for the next set) rests that much more.\n",
+        .run = extend_run,
+    },
+    {
+        .name = "rest next",
+        .args = "ID",
+        .summary = "the next set starts, or is done",
+        .help = "Once a rest is over: the next set starts now (a window closes without\n"
+                "being overdue). In a routine, once that set is done: the next rest starts.\n"
+                "After the last set the routine is done.\n",
+        .run = id_run,
+    },
+    {
+        .name = "rest cancel",
+        .args = "ID",
+        .summary = "stop a rest, routine or sequence for good",
+        .run = id_run,
+    },
+    {
+        .name = "rest preset",
+        .args = "NAME [OPTION]...",
+        .summary = "start a routine or sequence of the config",
+        .help = "Starts [rest.preset.NAME] of lumbard.conf ('lumbarctl rest presets' lists\n"
+                "them): a routine of sets (abduction: 3 sets, 90 s rest, the next set within\n"
+                "2 min) or a sequence of timed steps (warmup).\n"
+                "\n"
+                "  --set N   the set just done (default 1)\n"
+                "  --wait    follow it until it is done (below)\n"
+                "\n" WAIT_HELP,
+        .run = preset_run,
+    },
+    {
+        .name = "rest presets",
+        .summary = "the presets of the config, described",
+        .help = "Each preset of lumbard.conf ([rest.preset.NAME]): its sets, reps, weight and\n"
+                "rest, or its steps, and what it is for.\n",
+        .run = presets_run,
+    },
+    {0},
+};

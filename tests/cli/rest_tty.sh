@@ -1,0 +1,172 @@
+#!/bin/sh
+# rest --wait in a real terminal (tmux): the countdown bar redrawn in place on
+# one line, colour and NO_COLOR, the message at the end, Ctrl-C that leaves
+# the rest running, a sequence, and a routine guided with Enter (and left
+# with Ctrl-D).
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "skip ($TEST_NAME): tmux is not installed"
+  exit 77
+fi
+
+CLOCK='([A-Z][a-z][a-z] )?[0-2][0-9]:[0-5][0-9]:[0-5][0-9]'
+W="$WORLD/out"
+ESC=$(printf '\033')
+
+# A tmux server of this test's own, gone with it.
+tm() {
+  tmux -u -S "$WORLD/tmux.sock" -f /dev/null "$@"
+}
+trap 'tm kill-server 2>/dev/null; cleanup' EXIT
+
+# pane NAME ENV ARGS: lumbarctl ARGS (words without spaces) in a new 100x20
+# terminal, with ENV (VAR=value words, or "-"); when it ends the pane says
+# "[exit N]" and stays.
+pane() {
+  env_words=$2
+  [ "$env_words" = - ] && env_words=
+  tm new-session -d -x 100 -y 20 -s "$1" \
+    "env LC_ALL=C.UTF-8 TERM=screen XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' $env_words '$LUMBARCTL' $3; echo \"[exit \$?]\"; sleep 600"
+}
+
+# capture NAME [FLAGS]: what the pane shows now, into $W/NAME (blank lines out).
+capture() {
+  tm capture-pane -p ${2:+"$2"} -t "$1" | sed -e 's/ *$//' -e '/^$/d' >"$W/$1"
+}
+
+in_pane() {
+  capture "$1"
+  grep -qF -- "$2" "$W/$1"
+}
+
+wait_pane() {
+  wait_until "pane $1 to show '$2'" "in_pane '$1' '$2'"
+}
+
+# expect_pane NAME EXPECTED: the pane shows exactly these lines (the first
+# may be a regex, for the start line with its id and clock).
+expect_pane() {
+  capture "$1"
+  printf '%s\n' "$3" >"$W/$1.want"
+  if ! head -1 "$W/$1" | grep -qE "^$2\$" || ! tail -n +2 "$W/$1" | cmp -s - "$W/$1.want"; then
+    fail "pane $1: expected a first line matching '$2', then:"
+    sed 's/^/    | /' "$W/$1.want"
+    echo "  the pane shows:"
+    sed 's/^/    | /' "$W/$1"
+  fi
+}
+
+count_lines() {
+  grep -cE -- "$2" "$1"
+}
+
+write_quick_presets
+start_rest_daemon
+
+# ---- the bar: one line, redrawn in place; then the message ----------------------------------------
+pane bar - "rest start 3 --label abduction --wait"
+pane mono NO_COLOR=1 "rest start 3 --label mono --wait"
+pane hold - "rest start 30 --label hold --wait"
+pane sequence - "rest preset quick --wait"
+BAR='\[[█░]{30}\]'
+wait_pane bar " left"
+wait_pane mono " left"
+capture bar
+cp "$W/bar" "$W/bar.first"
+sleep 1.2
+capture bar
+for shot in "$W/bar.first" "$W/bar"; do
+  LAST_CMD="lumbarctl rest start 3 --label abduction --wait (in tmux)"
+  if [ "$(count_lines "$shot" ' left')" != 1 ] ||
+    ! grep -qE "^abduction  $BAR  0:0[0-3] left$" "$shot" ||
+    [ "$(wc -l <"$shot")" != 2 ]; then
+    fail "$LAST_CMD: expected the start line and one bar line 'abduction  [█…░]  0:0N left'; the pane showed:"
+    sed 's/^/    | /' "$shot"
+  fi
+done
+if cmp -s "$W/bar.first" "$W/bar"; then
+  fail "$LAST_CMD: the bar did not move in 1.2 s; it showed twice:"
+  sed 's/^/    | /' "$W/bar"
+fi
+if ! grep -qE "^abduction  \[█+░+\]" "$W/bar"; then
+  fail "$LAST_CMD: expected the bar part filled after 1.2 s of 3; the pane showed:"
+  sed 's/^/    | /' "$W/bar"
+fi
+# Colour on a terminal; none with NO_COLOR, same text.
+capture bar -e
+capture mono -e
+if ! grep -qF "${ESC}[" "$W/bar"; then
+  fail "$LAST_CMD: expected colour (escape sequences) in the bar; tmux showed:"
+  sed 's/^/    | /' "$W/bar"
+fi
+if grep -qF "${ESC}[" "$W/mono"; then
+  fail "lumbarctl rest start 3 --label mono --wait with NO_COLOR=1: expected no colour; tmux showed:"
+  sed 's/^/    | /' "$W/mono"
+fi
+capture mono
+grep -qE "^mono  $BAR  0:0[0-3] left$" "$W/mono" ||
+  fail "with NO_COLOR=1: expected the bar line 'mono  [█…░]  0:0N left'; got: $(cat "$W/mono")"
+
+wait_pane bar "[exit 0]"
+expect_pane bar "Rest [0-9]+ started: 3s \(abduction\), ends at $CLOCK" "Rest over
+[exit 0]"
+wait_pane mono "[exit 0]"
+expect_pane mono "Rest [0-9]+ started: 3s \(mono\), ends at $CLOCK" "Rest over
+[exit 0]"
+
+# ---- a sequence: each step's text, its countdown, the done message ---------------------------------
+wait_pane sequence "[exit 0]"
+expect_pane sequence "Rest [0-9]+ started: 1s \(quick warm-up\), step 1 of 2, ends at $CLOCK" \
+  "Step 1 of 2 (1s): Left side
+Step 1 of 2 done
+Step 2 of 2 (1s): Right side
+Warm-up done
+[exit 0]"
+
+# ---- Ctrl-C: the bar stays as it was, the rest goes on ---------------------------------------------
+wait_pane hold " left"
+tm send-keys -t hold C-c
+wait_pane hold "[exit 0]"
+HOLD=$(sed -n 's/^Rest \([0-9]*\) started.*/\1/p' "$W/hold")
+expect_pane hold "Rest $HOLD started: 30s \(hold\), ends at $CLOCK" "$(sed -n 2p "$W/hold")
+The rest goes on in lumbard (id $HOLD): 'lumbarctl rest cancel $HOLD' stops it.
+[exit 0]"
+grep -qE "^hold  $BAR  0:[23][0-9] left(\^C)?$" "$W/hold" ||
+  fail "Ctrl-C: expected the bar kept on its line ('hold  [█…░]  0:2N left'); the pane showed: $(cat "$W/hold")"
+run 0 rest list && expect_line "$OUT" "$HOLD +hold +running +0:[0-2][0-9] +- +Rest 30 s"
+run 0 rest cancel "$HOLD"
+
+# ---- a routine guided with Enter; another left with Ctrl-D ------------------------------------------
+pane routine - "rest preset short --wait"
+pane leave - "rest preset short --wait"
+wait_pane routine "Press Enter when set 2 starts:"
+tm send-keys -t routine Enter
+wait_pane routine "Press Enter when set 2 is done:"
+tm send-keys -t routine Enter
+wait_pane routine "Press Enter when set 3 starts:"
+tm send-keys -t routine Enter
+wait_pane routine "[exit 0]"
+expect_pane routine "Rest [0-9]+ started: 1s \(short\), set 1 of 3 done, ends at $CLOCK" \
+  "Rest over: set 2 of 3 (20-30 reps, light)
+Press Enter when set 2 starts:
+Press Enter when set 2 is done:
+Set 2 of 3 done: rest 1 s
+Rest over: set 3 of 3 (20-30 reps, light)
+Press Enter when set 3 starts:
+Routine done: 3 sets (short).
+[exit 0]"
+
+wait_pane leave "Press Enter when set 2 starts:"
+tm send-keys -t leave C-d
+wait_pane leave "[exit 0]"
+LEAVE=$(sed -n 's/^Rest \([0-9]*\) started.*/\1/p' "$W/leave")
+expect_pane leave "Rest $LEAVE started: 1s \(short\), set 1 of 3 done, ends at $CLOCK" \
+  "Rest over: set 2 of 3 (20-30 reps, light)
+Press Enter when set 2 starts:
+The routine goes on in lumbard (id $LEAVE): 'lumbarctl rest next $LEAVE' moves it on,
+'lumbarctl rest cancel $LEAVE' stops it.
+[exit 0]"
+run 0 rest list && expect_line "$OUT" "$LEAVE +short +(ready|overdue) .*"
+
+finish
