@@ -47,6 +47,8 @@ static const char *expected(lb_type t) {
     return "a map";
   case LB_T_MAPS:
     return "an array of maps";
+  case LB_T_INTS:
+    return "an array of integers";
   default:
     return "a value";
   }
@@ -142,10 +144,13 @@ int lb_args_coerce(lb_arena *a, const lb_param *p, const char *what, const lb_va
     return 0;
   case LB_T_STRINGS:
   case LB_T_MAPS:
+  case LB_T_INTS:
     if (in->kind != LB_ARRAY)
       return mismatch(what, p->type, in, err, errlen);
     for (uint32_t i = 0; i < in->as.arr.len; i++)
-      if (in->as.arr.items[i].kind != (p->type == LB_T_STRINGS ? LB_STR : LB_MAP)) {
+      if (p->type == LB_T_INTS
+              ? in->as.arr.items[i].kind != LB_INT
+              : in->as.arr.items[i].kind != (p->type == LB_T_STRINGS ? LB_STR : LB_MAP)) {
         char d[96];
         lb_value_describe(&in->as.arr.items[i], d, sizeof(d));
         snprintf(err, errlen, "%s must be %s; item %u is %s", what, expected(p->type), i + 1, d);

@@ -158,6 +158,15 @@ bool lb_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, cons
   }
   case LB_T_MAP:
     return append_map(it, fields, v);
+  case LB_T_INTS: {
+    DBusMessageIter arr;
+    if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "x", &arr))
+      return false;
+    for (uint32_t i = 0; v->kind == LB_ARRAY && i < v->as.arr.len; i++)
+      if (!lb_dbus_append(&arr, LB_T_INT, NULL, &v->as.arr.items[i]))
+        return false;
+    return dbus_message_iter_close_container(it, &arr);
+  }
   case LB_T_MAPS: {
     DBusMessageIter arr;
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "a{sv}", &arr))
@@ -249,15 +258,15 @@ int lb_dbus_read(lb_arena *a, DBusMessageIter *it, lb_value *ret, char *err, siz
         }
         dbus_message_iter_get_basic(&kv, &b);
         pairs[i].key = lb_arena_strndup(a, b.str, strlen(b.str));
-        for (size_t j = 0; j < i; j++)
-          if (strcmp(pairs[j].key, pairs[i].key) == 0) {
-            snprintf(err, errlen, "map key \"%s\" appears twice", pairs[i].key);
-            return -EINVAL;
-          }
         dbus_message_iter_next(&kv);
         int r = lb_dbus_read(a, &kv, &pairs[i].val, err, errlen);
         if (r < 0)
           return r;
+      }
+      const char *dup = lb_pairs_duplicate_key(pairs, (uint32_t)n);
+      if (dup) {
+        snprintf(err, errlen, "map key \"%.64s\" appears twice", dup);
+        return -EINVAL;
       }
       *ret = lb_v_map(pairs, n);
     } else {

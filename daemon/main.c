@@ -93,7 +93,7 @@ static void on_hup(uv_signal_t *h, int signum) {
 
 static void on_clock_changed(void *ud) {
   lb_daemon *d = ud;
-  lb_info("the wall clock was set; plugins recompute their schedules");
+  lb_info("the wall clock or the time zone changed; plugins recompute their schedules");
   lb_plugins_clock_changed(d->plugins);
 }
 
@@ -221,6 +221,10 @@ int main(int argc, char **argv) {
   uv_signal_init(&loop, &d.sig_int);
   uv_signal_init(&loop, &d.sig_hup);
   d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
+  if (d.timers) {
+    const char *zone_dir = getenv("LUMBARD_ZONE_DIR"); /* a test seam; /etc otherwise */
+    lb_timers_watch_zone(d.timers, &loop, zone_dir && *zone_dir ? zone_dir : "/etc");
+  }
   if (!d.timers) {
     lb_err("cannot create a timerfd: %s", strerror(-r));
     lb_daemon_stop(&d);

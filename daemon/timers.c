@@ -35,6 +35,9 @@ typedef struct clockq {
 
 struct lb_timers {
   clockq q[2];
+  uv_fs_event_t zone_watch; /* /etc, for changes to localtime */
+  uv_timer_t zone_settle;   /* one notice for the burst of events a change makes */
+  bool watching_zone;
   uint64_t next_id;
   int open_handles;
   void (*clock_changed)(void *ud);
@@ -231,11 +234,41 @@ static void free_all(lb_timers *t) {
 }
 
 static void on_close(uv_handle_t *h) {
-  clockq *q = h->data;
-  lb_timers *t = q->t;
-  close(q->fd);
+  lb_timers *t;
+  if (h->type == UV_POLL) {
+    clockq *q = h->data;
+    t = q->t;
+    close(q->fd);
+  } else {
+    t = h->data;
+  }
   if (--t->open_handles == 0)
     free_all(t);
+}
+
+/* The local time zone changed (timedatectl set-timezone replaces the
+ * /etc/localtime link). glibc reads the zone file once and tzset() does not
+ * read it again while TZ is unset and unchanged, so flip TZ to make it. */
+static void zone_settled(uv_timer_t *h) {
+  lb_timers *t = h->data;
+  const char *tz = getenv("TZ");
+  if (!tz) {
+    setenv("TZ", "UTC0", 1);
+    tzset();
+    unsetenv("TZ");
+    tzset();
+  }
+  lb_debug("the local time zone changed");
+  if (t->clock_changed)
+    t->clock_changed(t->ud);
+}
+
+static void on_zone_event(uv_fs_event_t *h, const char *filename, int events, int status) {
+  lb_timers *t = h->data;
+  (void)events;
+  if (status < 0 || !filename || strcmp(filename, "localtime") != 0)
+    return;
+  uv_timer_start(&t->zone_settle, zone_settled, 200, 0);
 }
 
 lb_timers *lb_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void *ud,
@@ -274,6 +307,23 @@ void lb_timers_close(lb_timers *t) {
     return;
   for (int i = 0; i < 2; i++)
     uv_close((uv_handle_t *)&t->q[i].poll, on_close);
+  if (t->watching_zone) {
+    uv_close((uv_handle_t *)&t->zone_watch, on_close);
+    uv_close((uv_handle_t *)&t->zone_settle, on_close);
+  }
+}
+
+void lb_timers_watch_zone(lb_timers *t, uv_loop_t *loop, const char *dir) {
+  if (uv_fs_event_init(loop, &t->zone_watch) < 0)
+    return;
+  t->zone_watch.data = t;
+  int r = uv_fs_event_start(&t->zone_watch, on_zone_event, dir, 0);
+  uv_timer_init(loop, &t->zone_settle);
+  t->zone_settle.data = t;
+  t->watching_zone = true;
+  t->open_handles += 2;
+  if (r < 0)
+    lb_debug("cannot watch %s for time-zone changes: %s", dir, uv_strerror(r));
 }
 
 uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_plugin *owner,

@@ -26,6 +26,9 @@ uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_p
 bool lb_timers_stop(lb_timers *t, lb_plugin *owner, uint64_t id);
 void lb_timers_remove_owner(lb_timers *t, lb_plugin *owner);
 size_t lb_timers_count(const lb_timers *t);
+/* Report changes of dir/localtime (the local time zone) through the
+ * clock-changed callback too. dir is "/etc" outside tests. */
+void lb_timers_watch_zone(lb_timers *t, uv_loop_t *loop, const char *dir);
 
 int64_t lb_clock_now_ms(lb_clock clock);
 

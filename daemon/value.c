@@ -3,9 +3,35 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+static int cmp_pair_key(const void *x, const void *y) {
+  return strcmp(((const lb_pair *)x)->key, ((const lb_pair *)y)->key);
+}
+
+const char *lb_pairs_duplicate_key(const lb_pair *pairs, uint32_t n) {
+  /* Pairwise for small maps; sorted for large ones, so that a message of
+   * 100,000 keys costs n log n, not n squared, on the loop thread. */
+  if (n <= 32) {
+    for (uint32_t i = 1; i < n; i++)
+      for (uint32_t j = 0; j < i; j++)
+        if (strcmp(pairs[i].key, pairs[j].key) == 0)
+          return pairs[i].key;
+    return NULL;
+  }
+  lb_pair *sorted = lb_xmalloc(sizeof(lb_pair) * n);
+  memcpy(sorted, pairs, sizeof(lb_pair) * n);
+  qsort(sorted, n, sizeof(lb_pair), cmp_pair_key);
+  const char *dup = NULL;
+  for (uint32_t i = 1; i < n && !dup; i++)
+    if (strcmp(sorted[i].key, sorted[i - 1].key) == 0)
+      dup = sorted[i].key;
+  free(sorted);
+  return dup;
+}
 
 static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
                         size_t errlen) {
@@ -58,14 +84,14 @@ static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, cha
         return -EINVAL;
       }
       pairs[i].key = lb_arena_strndup(a, k->via.str.ptr, k->via.str.size);
-      for (uint32_t j = 0; j < i; j++)
-        if (strcmp(pairs[j].key, pairs[i].key) == 0) {
-          snprintf(err, errlen, "map key \"%s\" appears twice", pairs[i].key);
-          return -EINVAL;
-        }
       int r = from_msgpack(a, &o->via.map.ptr[i].val, &pairs[i].val, err, errlen);
       if (r < 0)
         return r;
+    }
+    const char *dup = lb_pairs_duplicate_key(pairs, o->via.map.size);
+    if (dup) {
+      snprintf(err, errlen, "map key \"%.64s\" appears twice", dup);
+      return -EINVAL;
     }
     *ret = lb_v_map(pairs, o->via.map.size);
     return 0;
@@ -173,7 +199,7 @@ static const struct {
     [LB_T_STRING] = {"string", "s", true}, [LB_T_DURATION] = {"duration", "u", true},
     [LB_T_TIME] = {"time", "x", true},     [LB_T_STRINGS] = {"strings", "as", true},
     [LB_T_MAP] = {"map", "a{sv}", true},   [LB_T_MAPS] = {"maps", "aa{sv}", true},
-    [LB_T_NONE] = {"none", "", false},
+    [LB_T_NONE] = {"none", "", false},     [LB_T_INTS] = {"ints", "ax", true},
 };
 
 static bool type_known(lb_type t) {
@@ -271,6 +297,11 @@ bool lb_value_has_type(const lb_value *v, lb_type t, char *err, size_t errlen) {
     ok = v->kind == LB_ARRAY;
     for (uint32_t k = 0; ok && k < v->as.arr.len; k++)
       ok = v->as.arr.items[k].kind == (t == LB_T_STRINGS ? LB_STR : LB_MAP);
+    break;
+  case LB_T_INTS:
+    ok = v->kind == LB_ARRAY;
+    for (uint32_t k = 0; ok && k < v->as.arr.len; k++)
+      ok = as_int64(&v->as.arr.items[k], &i);
     break;
   case LB_T_MAP:
     ok = v->kind == LB_MAP;

@@ -15,6 +15,8 @@
 int lb_value_from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
                           size_t errlen);
 void lb_value_pack(msgpack_packer *pk, const lb_value *v);
+/* A key that appears twice among pairs, or NULL. */
+const char *lb_pairs_duplicate_key(const lb_pair *pairs, uint32_t n);
 /* A deep copy whose memory all belongs to the arena. */
 lb_value lb_value_copy(lb_arena *a, const lb_value *v);
 

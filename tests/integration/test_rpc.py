@@ -211,6 +211,23 @@ class BadInput(DaemonTest):
         self.assertIn("nested deeper than 32", self.client.responses[5][2]["message"])
         self.assertOthersServed()
 
+    def test_huge_maps_do_not_stall_the_loop(self):
+        # 90,000 keys fit in 1 MiB; checking them for duplicates pairwise
+        # would hold the loop for many seconds
+        keys = {"k%06d" % i: 1 for i in range(90000)}
+        packed = msgpack.packb([0, 7, "test.echo", ["x", 1, keys]])
+        dup = packed.replace(b"k000001", b"k000000", 1)  # one key twice
+        self.assertLess(len(dup), 1024 * 1024)
+        bystander = self.connect()
+        self.client.send_raw(dup)
+        _, _, error, _ = self.client.response(7)
+        self.assertEqual(error["code"], "invalid_params")
+        self.assertIn('map key "k000000" appears twice', error["message"])
+        self.client.send_raw(packed)
+        _, _, error, _ = self.client.response(7)
+        self.assertIn("unknown option 'k000000'", error["message"])
+        self.assertEqual(bystander.call("daemon.ping"), "pong")
+
     def test_response_from_client_is_ignored(self):
         self.client.send([1, 3, None, "hello"])
         self.assertEqual(self.client.call("daemon.ping"), "pong")

@@ -183,6 +183,7 @@ typedef enum lb_type {
   LB_T_MAP,      /* [a{sv}] -> LB_MAP */
   LB_T_MAPS,     /* [aa{sv}] -> LB_ARRAY of LB_MAP */
   LB_T_NONE,     /* results only: the method answers nil (no D-Bus out argument) */
+  LB_T_INTS,     /* [ax] -> LB_ARRAY of LB_INT (times, counts) */
 } lb_type;
 
 /* A parameter or an option key. Positional parameters: the required ones
@@ -253,7 +254,8 @@ typedef enum lb_clock {
 
 typedef void (*lb_timer_fn)(lb_plugin *p, uint64_t timer_id, void *userdata);
 /* Called on the loop after the wall clock was set (by hand, NTP step, resume
- * from a long suspend), so calendar schedules can be recomputed. */
+ * from a long suspend) or the local time zone changed, so calendar schedules
+ * can be recomputed. */
 typedef void (*lb_clock_fn)(lb_plugin *p, void *userdata);
 
 /* An event from any plugin (including this one), delivered on a later loop
