@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <lumbard/version.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -235,6 +236,25 @@ static void reload(lb_call *call, const lb_value *args, void *ud) {
   lb_call_reply(call, &v);
 }
 
+/* A test seam (LUMBARD_TEST_SEAMS=1 only): the wall clock jumps. */
+static void test_shift_clock(lb_call *call, const lb_value *args, void *ud) {
+  lb_daemon *d = ud;
+  lb_warn("test seam: the wall clock jumps by %lld s", (long long)args[0].as.i);
+  lb_timers_shift_wall(d->timers, args[0].as.i * 1000);
+  lb_value v = lb_v_int(lb_clock_now_ms(LB_CLOCK_WALL) / 1000);
+  lb_call_reply(call, &v);
+}
+
+static const lb_param shift_params[] = {
+    {.name = "seconds", .type = LB_T_INT, .doc = "how far the clock jumps (negative: back)"}, {0}};
+static lb_method seam_methods[] = {
+    {.name = "test_shift_clock",
+     .doc = "Test seam: move the daemon's wall clock, as if it had been set.",
+     .params = shift_params,
+     .result = LB_T_TIME,
+     .handler = test_shift_clock},
+};
+
 static const lb_param subscribe_params[] = {
     {.name = "patterns", .type = LB_T_STRINGS, .doc = "globs over event names: \"*\", \"rest.*\""},
     {0}};
@@ -278,6 +298,13 @@ static lb_method methods[] = {
 
 int lb_core_methods_register(lb_daemon *d) {
   char err[256];
+  const char *seams = getenv("LUMBARD_TEST_SEAMS");
+  if (seams && strcmp(seams, "1") == 0) {
+    lb_warn("LUMBARD_TEST_SEAMS=1: test seams are on (daemon.test_shift_clock); never in use");
+    seam_methods[0].userdata = d;
+    if (lb_registry_add_method(d->registry, "daemon", NULL, &seam_methods[0], err, sizeof(err)) < 0)
+      return -EINVAL;
+  }
   for (size_t i = 0; i < LB_ARRAY_SIZE(methods); i++) {
     methods[i].userdata = d;
     int r = lb_registry_add_method(d->registry, "daemon", NULL, &methods[i], err, sizeof(err));

@@ -55,10 +55,15 @@ static clockid_t clock_id(lb_clock c) {
   return c == LB_CLOCK_WALL ? CLOCK_REALTIME : CLOCK_BOOTTIME;
 }
 
+/* The test seam: how far the daemon's wall clock is from the kernel's. Zero
+ * unless a test shifted it (lb_timers_shift_wall). */
+static int64_t wall_offset_ms;
+
 int64_t lb_clock_now_ms(lb_clock clock) {
   struct timespec ts;
   clock_gettime(clock_id(clock), &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return clock == LB_CLOCK_WALL ? ms + wall_offset_ms : ms;
 }
 
 /* ---- id table ---------------------------------------------------------------- */
@@ -181,6 +186,9 @@ static void arm(clockq *q) {
   int64_t ms = q->n ? q->heap[0]->deadline_ms : (q->clock == LB_CLOCK_WALL ? FAR_FUTURE_MS : 0);
   if (ms == q->armed_ms)
     return; /* the common case when a later timer is added */
+  q->armed_ms = ms;
+  if (q->clock == LB_CLOCK_WALL && q->n)
+    ms -= wall_offset_ms; /* the kernel's clock, not the shifted one */
   struct itimerspec its = {0};
   int flags = TFD_TIMER_ABSTIME;
   if (q->clock == LB_CLOCK_WALL)
@@ -192,7 +200,6 @@ static void arm(clockq *q) {
   }
   if (timerfd_settime(q->fd, flags, &its, NULL) < 0)
     lb_err("timerfd_settime: %s", strerror(errno));
-  q->armed_ms = ms;
 }
 
 static void on_readable(uv_poll_t *h, int status, int events) {
@@ -378,4 +385,12 @@ void lb_timers_remove_owner(lb_timers *t, lb_plugin *owner) {
 
 size_t lb_timers_count(const lb_timers *t) {
   return t->q[0].n + t->q[1].n;
+}
+
+void lb_timers_shift_wall(lb_timers *t, int64_t delta_ms) {
+  wall_offset_ms += delta_ms;
+  t->q[1].armed_ms = INT64_MIN;
+  arm(&t->q[1]); /* a deadline now behind fires at once, as after a real jump */
+  if (t->clock_changed)
+    t->clock_changed(t->ud);
 }

@@ -26,6 +26,10 @@ uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_p
 bool lb_timers_stop(lb_timers *t, lb_plugin *owner, uint64_t id);
 void lb_timers_remove_owner(lb_timers *t, lb_plugin *owner);
 size_t lb_timers_count(const lb_timers *t);
+/* A test seam: move the daemon's wall clock by delta_ms, as if the clock
+ * had been set (timers re-armed, plugins told). Only reachable when the
+ * daemon runs with LUMBARD_TEST_SEAMS=1. */
+void lb_timers_shift_wall(lb_timers *t, int64_t delta_ms);
 /* Report changes of dir/localtime (the local time zone) through the
  * clock-changed callback too. dir is "/etc" outside tests. */
 void lb_timers_watch_zone(lb_timers *t, uv_loop_t *loop, const char *dir);
