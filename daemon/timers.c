@@ -217,8 +217,12 @@ static void on_readable(uv_poll_t *h, int status, int events) {
   q->armed_ms = INT64_MIN; /* fired or cancelled: re-arm below whatever comes */
 
   int64_t now = lb_clock_now_ms(q->clock);
-  /* Take each timer out before its callback, which may arm or stop others. */
-  while (q->n && q->heap[0]->deadline_ms <= now) {
+  /* Take each timer out before its callback, which may arm or stop others.
+   * At most a batch per turn: after a long suspend or a clock jump thousands
+   * may be due at once, and clients must not wait for all of them; the
+   * timerfd, re-armed in the past, brings the rest on the next turn. */
+  int batch = 256;
+  while (q->n && q->heap[0]->deadline_ms <= now && batch-- > 0) {
     timer *tm = q->heap[0];
     heap_remove(q, 0);
     table_del(t, tm->id);

@@ -46,6 +46,7 @@ struct lbctl_verb {
 /* The verb tables. */
 extern const lbctl_verb lbctl_core_verbs[];
 extern const lbctl_verb lbctl_rest_verbs[];
+extern const lbctl_verb lbctl_remind_verbs[];
 
 /* ---- arguments (main.c) -------------------------------------------------- */
 
@@ -74,6 +75,60 @@ typedef struct lbctl_flag {
  * name; the table may be NULL) wherever they stand before a "--". */
 int lbctl_args(const lbctl_verb *self, int *argc, char **argv, const lbctl_flag *flags, int min,
                int max);
+
+/* ---- params (params.c) ------------------------------------------------------ */
+
+/* A whole number of at most 19 digits, nothing else. */
+bool lbctl_parse_u64(const char *s, uint64_t *ret);
+/* An ID argument; otherwise a usage error that says it is a noun's number
+ * ("a rest's number, as 'lumbarctl rest list' shows"). Returns LBCTL_OK or
+ * LBCTL_USAGE. */
+int lbctl_parse_id(const lbctl_verb *self, const char *arg, const char *noun, uint64_t *ret);
+/* A duration as the daemon reads it: a whole number as an integer, anything
+ * else as the text it is, for the daemon to parse or refuse. */
+void lbctl_pack_duration(msgpack_packer *pk, const char *arg);
+
+/* A named option of a method's last params map, from a flag: value is NULL
+ * when the flag was not given. */
+typedef enum lbctl_opt_kind {
+  LBCTL_OPT_TEXT,     /* a string */
+  LBCTL_OPT_COUNT,    /* a whole number (ids, counts): checked here, its range by the daemon */
+  LBCTL_OPT_DURATION, /* as lbctl_pack_duration() */
+} lbctl_opt_kind;
+typedef struct lbctl_opt {
+  const char *key;
+  lbctl_opt_kind kind;
+  const char *value;
+} lbctl_opt;
+
+/* A usage error (LBCTL_USAGE) for a COUNT that is not a whole number. */
+int lbctl_check_options(const lbctl_verb *self, const lbctl_opt *opts, size_t n);
+/* The map of the options given, in order (an empty map when none is). */
+void lbctl_pack_options(msgpack_packer *pk, const lbctl_opt *opts, size_t n);
+
+/* ---- local time (clock.c) ------------------------------------------------------ */
+
+/* "Thu 2026-11-19 08:30:00 CET", as systemd writes a timestamp: in the
+ * local zone, or with utc in UTC ("... 07:30:00 UTC"). */
+void lbctl_clock_full(int64_t t, bool utc, char *buf, size_t len);
+/* Local time as short as it is clear: "17:42" today, "Fri 17:42" within
+ * six days, "Thu 2026-12-24 17:42" further; with seconds, ":10" more. */
+void lbctl_clock_short(int64_t t, bool seconds, char *buf, size_t len);
+/* A distance in time, rounded to what reads well: "45s", "4min 30s",
+ * "2h 5min", "1d 6h", "12d". */
+void lbctl_clock_distance(uint64_t seconds, char *buf, size_t len);
+/* A signed distance from now (lbctl_clock_until()) as people say it: "in
+ * 2h 5min", "3min ago", "now". */
+void lbctl_clock_relative(int64_t seconds, char *buf, size_t len);
+/* The wall clock, in ms. */
+int64_t lbctl_clock_now_ms(void);
+/* Seconds from now until t (negative: since t), rounded up as a countdown
+ * is. */
+int64_t lbctl_clock_until(int64_t t);
+/* A time given by the user: unix seconds ("1792281600", "@1792281600") or
+ * a local time "YYYY-MM-DD[ HH:MM[:SS]]" (one that comes twice is its
+ * first). Returns 0, or -EINVAL / -ERANGE with err saying why. */
+int lbctl_clock_parse(const char *s, int64_t *ret, char *err, size_t errlen);
 
 /* ---- the daemon (ctl.c) ---------------------------------------------------- */
 
@@ -154,11 +209,38 @@ void lbctl_print_inline(FILE *f, const msgpack_object *o);
  * shown as "?", so text from the daemon cannot drive the terminal. */
 void lbctl_print_text(FILE *f, const char *s, size_t len);
 
+/* Copy a string value (or "" for NULL or another type) with control
+ * characters as "?", cut at a character boundary when it does not fit. */
+void lbctl_copy_text(char *dst, size_t cap, const msgpack_object *s);
+
+/* The terminal's width (stdout's; 80 when it is not a terminal). */
+int lbctl_term_columns(void);
+/* Whether the locale's character set is UTF-8, for block characters and
+ * "…". */
+bool lbctl_utf8_terminal(void);
+/* Columns a UTF-8 text takes, one per character. */
+int lbctl_text_width(const char *s);
+/* Cut s (a buffer of cap bytes) to width columns, ending with "…" (or
+ * "..." when not utf8) when anything was cut. */
+void lbctl_text_cut(char *s, size_t cap, int width, bool utf8);
+/* A table cell on stdout: text padded to width columns, and the gap to the
+ * next column. */
+void lbctl_put_cell(const char *s, int width);
+/* Tables of ncols padded columns, then a last one of free text (a
+ * message), under a bold header of ncols + 1 names. The widths w start as
+ * the header's and widen to fit each row, whose cells are the strings of a
+ * char [ncols][cell_size] array. */
+void lbctl_table_start(int *w, const char *const *head, int ncols);
+void lbctl_table_fit(int *w, int ncols, const char *cells, size_t cell_size);
+void lbctl_table_head(const lbctl *ctl, const char *const *head, int ncols, const int *w);
+
 /* Map lookups over msgpack objects; NULL when map is not a map, the key is
  * absent, or (for the typed ones) the value has another type. */
 const msgpack_object *lbctl_map_get(const msgpack_object *map, const char *key);
 const msgpack_object *lbctl_map_str(const msgpack_object *map, const char *key);
 bool lbctl_map_int(const msgpack_object *map, const char *key, int64_t *ret);
+/* An integer value, 0 when absent or of another type. */
+int64_t lbctl_map_int0(const msgpack_object *map, const char *key);
 bool lbctl_str_eq(const msgpack_object *o, const char *s);
 
 #endif

@@ -15,6 +15,7 @@
  * verbs join with one line here. */
 static const lbctl_verb *const verb_tables[] = {
     lbctl_core_verbs,
+    lbctl_remind_verbs,
     lbctl_rest_verbs,
 };
 

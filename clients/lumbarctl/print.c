@@ -1,9 +1,13 @@
 /* Human output of msgpack values: YAML-like blocks for results, one-line
  * key=value text for events. */
 #include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "lumbarctl.h"
 
@@ -12,6 +16,87 @@ void lbctl_print_text(FILE *f, const char *s, size_t len) {
     unsigned char ch = (unsigned char)s[i];
     fputc((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f ? '?' : ch, f);
   }
+}
+
+void lbctl_copy_text(char *dst, size_t cap, const msgpack_object *s) {
+  size_t n = 0;
+  if (s && s->type == MSGPACK_OBJECT_STR) {
+    n = s->via.str.size < cap - 1 ? s->via.str.size : cap - 1;
+    while (n > 0 && n < s->via.str.size && ((unsigned char)s->via.str.ptr[n] & 0xc0) == 0x80)
+      n--;
+    for (size_t i = 0; i < n; i++) {
+      unsigned char ch = (unsigned char)s->via.str.ptr[i];
+      dst[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+    }
+  }
+  dst[n] = '\0';
+}
+
+/* ---- terminals and columns ---------------------------------------------------- */
+
+int lbctl_term_columns(void) {
+  struct winsize ws;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  return 80;
+}
+
+bool lbctl_utf8_terminal(void) {
+  const char *old = setlocale(LC_CTYPE, NULL);
+  char *saved = old ? strdup(old) : NULL;
+  bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+  setlocale(LC_CTYPE, saved ? saved : "C");
+  free(saved);
+  return utf8;
+}
+
+int lbctl_text_width(const char *s) {
+  int w = 0;
+  for (; *s; s++)
+    w += ((unsigned char)*s & 0xc0) != 0x80;
+  return w;
+}
+
+void lbctl_text_cut(char *s, size_t cap, int width, bool utf8) {
+  if (lbctl_text_width(s) <= width)
+    return;
+  const char *more = utf8 ? "\xe2\x80\xa6" : "...";
+  int keep = width - lbctl_text_width(more);
+  if (keep < 0) { /* no room for the mark: cut bare */
+    keep = width;
+    more = "";
+  }
+  size_t i = 0;
+  for (int w = 0; s[i]; i++)
+    if (((unsigned char)s[i] & 0xc0) != 0x80 && w++ == keep)
+      break;
+  /* A character less when the mark would not fit in the buffer. */
+  while (i > 0 && i + strlen(more) >= cap)
+    while (i > 0 && ((unsigned char)s[--i] & 0xc0) == 0x80)
+      ;
+  snprintf(s + i, cap - i, "%s", more);
+}
+
+void lbctl_put_cell(const char *s, int width) {
+  printf("%s%*s  ", s, width - lbctl_text_width(s), "");
+}
+
+void lbctl_table_start(int *w, const char *const *head, int ncols) {
+  for (int c = 0; c < ncols; c++)
+    w[c] = lbctl_text_width(head[c]);
+}
+
+void lbctl_table_fit(int *w, int ncols, const char *cells, size_t cell_size) {
+  for (int c = 0; c < ncols; c++, cells += cell_size)
+    if (lbctl_text_width(cells) > w[c])
+      w[c] = lbctl_text_width(cells);
+}
+
+void lbctl_table_head(const lbctl *ctl, const char *const *head, int ncols, const int *w) {
+  printf("%s", lbctl_bold(ctl));
+  for (int c = 0; c < ncols; c++)
+    lbctl_put_cell(head[c], w[c]);
+  printf("%s%s\n", head[ncols], lbctl_reset(ctl));
 }
 
 /* The shortest text that reads back as the same double. */
@@ -213,6 +298,12 @@ const msgpack_object *lbctl_map_get(const msgpack_object *map, const char *key) 
 const msgpack_object *lbctl_map_str(const msgpack_object *map, const char *key) {
   const msgpack_object *v = lbctl_map_get(map, key);
   return v && v->type == MSGPACK_OBJECT_STR ? v : NULL;
+}
+
+int64_t lbctl_map_int0(const msgpack_object *map, const char *key) {
+  int64_t v = 0;
+  lbctl_map_int(map, key, &v);
+  return v;
 }
 
 bool lbctl_map_int(const msgpack_object *map, const char *key, int64_t *ret) {

@@ -3,14 +3,11 @@
  * live countdown until it is over. */
 #include <errno.h>
 #include <inttypes.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <lumbard/rpc.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,57 +26,30 @@ typedef struct view {
   int64_t set, sets, step, steps, warn;
 } view;
 
-/* Copy a string value, control characters as "?", cut at a character
- * boundary when it does not fit. */
-static void copy_text(char *dst, size_t cap, const msgpack_object *s) {
-  size_t n = 0;
-  if (s && s->type == MSGPACK_OBJECT_STR) {
-    n = s->via.str.size < cap - 1 ? s->via.str.size : cap - 1;
-    while (n > 0 && n < s->via.str.size && ((unsigned char)s->via.str.ptr[n] & 0xc0) == 0x80)
-      n--;
-    for (size_t i = 0; i < n; i++) {
-      unsigned char ch = (unsigned char)s->via.str.ptr[i];
-      dst[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
-    }
-  }
-  dst[n] = '\0';
-}
-
-static int64_t get_int(const msgpack_object *m, const char *key) {
-  int64_t v = 0;
-  lbctl_map_int(m, key, &v);
-  return v;
-}
-
 static void view_read(view *v, const msgpack_object *m) {
-  v->id = (uint64_t)get_int(m, "id");
-  copy_text(v->label, sizeof(v->label), lbctl_map_str(m, "label"));
-  copy_text(v->state, sizeof(v->state), lbctl_map_str(m, "state"));
-  copy_text(v->message, sizeof(v->message), lbctl_map_str(m, "message"));
-  v->seconds = get_int(m, "seconds");
-  v->remaining_ms = get_int(m, "remaining_ms");
-  v->ends_at_ms = get_int(m, "ends_at_ms");
-  v->window_end_ms = get_int(m, "window_end_ms");
-  v->set = get_int(m, "set");
-  v->sets = get_int(m, "sets");
-  v->step = get_int(m, "step");
-  v->steps = get_int(m, "steps");
-  v->warn = get_int(m, "warn");
+  v->id = (uint64_t)lbctl_map_int0(m, "id");
+  lbctl_copy_text(v->label, sizeof(v->label), lbctl_map_str(m, "label"));
+  lbctl_copy_text(v->state, sizeof(v->state), lbctl_map_str(m, "state"));
+  lbctl_copy_text(v->message, sizeof(v->message), lbctl_map_str(m, "message"));
+  v->seconds = lbctl_map_int0(m, "seconds");
+  v->remaining_ms = lbctl_map_int0(m, "remaining_ms");
+  v->ends_at_ms = lbctl_map_int0(m, "ends_at_ms");
+  v->window_end_ms = lbctl_map_int0(m, "window_end_ms");
+  v->set = lbctl_map_int0(m, "set");
+  v->sets = lbctl_map_int0(m, "sets");
+  v->step = lbctl_map_int0(m, "step");
+  v->steps = lbctl_map_int0(m, "steps");
+  v->warn = lbctl_map_int0(m, "warn");
 }
 
 static bool is_routine(const view *v) {
   return v->sets > 1 && !v->steps;
 }
 
-static int64_t wall_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* What is left of a running or paused rest, in ms. */
 static int64_t left_ms(const view *v) {
-  int64_t left = strcmp(v->state, "running") == 0 ? v->ends_at_ms - wall_ms() : v->remaining_ms;
+  int64_t left =
+      strcmp(v->state, "running") == 0 ? v->ends_at_ms - lbctl_clock_now_ms() : v->remaining_ms;
   return left > 0 ? left : 0;
 }
 
@@ -90,18 +60,6 @@ static void fmt_left(int64_t ms, char *buf, size_t len) {
     snprintf(buf, len, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
   else
     snprintf(buf, len, "%lld:%02lld", s / 60, s % 60);
-}
-
-/* "17:42:10", or "Fri 09:00:00" on another day. */
-static void fmt_clock(int64_t at_ms, char *buf, size_t len) {
-  time_t t = (time_t)(at_ms / 1000), now = time(NULL);
-  struct tm tm, today;
-  snprintf(buf, len, "??:??:??");
-  if (localtime_r(&t, &tm) && localtime_r(&now, &today))
-    strftime(buf, len,
-             tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday ? "%H:%M:%S"
-                                                                        : "%a %H:%M:%S",
-             &tm);
 }
 
 static void fmt_duration(int64_t seconds, char *buf, size_t len) {
@@ -148,81 +106,13 @@ static void print_running(const view *v, const char *what) {
   printf("Rest %" PRIu64 " %s: %s%s%s", v->id, what, dur, label_note(v, lab, sizeof(lab)),
          progress_note(v, prog, sizeof(prog)));
   if (strcmp(v->state, "running") == 0) {
-    fmt_clock(v->ends_at_ms, end, sizeof(end));
+    lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
     printf(", ends at %s\n", end);
   } else {
     printf(", %s\n", v->state);
   }
   if (v->steps && strcmp(what, "started") == 0)
     print_step(v);
-}
-
-/* ---- arguments ------------------------------------------------------------------ */
-
-static bool parse_u64(const char *s, uint64_t *ret) {
-  if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
-    return false;
-  *ret = strtoull(s, NULL, 10);
-  return true;
-}
-
-/* A duration as the daemon reads it: a whole number as an integer, anything
- * else as the text it is, for the daemon to parse or refuse. */
-static void pack_duration(msgpack_packer *pk, const char *arg) {
-  uint64_t n;
-  if (parse_u64(arg, &n))
-    msgpack_pack_uint64(pk, n);
-  else if (arg[0] == '-' && parse_u64(arg + 1, &n))
-    msgpack_pack_int64(pk, -(int64_t)n);
-  else
-    lb_rpc_pack_str(pk, arg);
-}
-
-static int parse_id(const lbctl_verb *self, const char *arg, uint64_t *ret) {
-  if (parse_u64(arg, ret))
-    return LBCTL_OK;
-  return lbctl_usage_error(self, "ID is a rest's number, as 'lumbarctl rest list' shows, not '%s'",
-                           arg);
-}
-
-/* An option of the last params map, from a flag: NULL when not given. */
-typedef enum opt_kind { TEXT, COUNT, DURATION } opt_kind;
-typedef struct opt {
-  const char *key;
-  opt_kind kind;
-  const char *value;
-} opt;
-
-/* Counts (--sets, --set) must be whole numbers; their range is the
- * daemon's to check, as is all of a duration. */
-static int check_options(const lbctl_verb *self, const opt *opts, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    uint64_t v;
-    if (opts[i].value && opts[i].kind == COUNT && !parse_u64(opts[i].value, &v))
-      return lbctl_usage_error(self, "--%s takes a whole number, not '%s'", opts[i].key,
-                               opts[i].value);
-  }
-  return LBCTL_OK;
-}
-
-/* The map of the options given, in order. */
-static void pack_options(msgpack_packer *pk, const opt *opts, size_t n) {
-  size_t given = 0;
-  for (size_t i = 0; i < n; i++)
-    given += opts[i].value != NULL;
-  msgpack_pack_map(pk, given);
-  for (size_t i = 0; i < n; i++) {
-    uint64_t count = 0;
-    if (!opts[i].value)
-      continue;
-    lb_rpc_pack_str(pk, opts[i].key);
-    if (opts[i].kind == DURATION)
-      pack_duration(pk, opts[i].value);
-    else if (opts[i].kind == TEXT)
-      lb_rpc_pack_str(pk, opts[i].value);
-    else if (parse_u64(opts[i].value, &count))
-      msgpack_pack_uint64(pk, count);
-  }
 }
 
 /* ---- --wait: following one rest ------------------------------------------------------ */
@@ -269,21 +159,6 @@ __attribute__((format(printf, 2, 3))) static void say(follow *f, const char *fmt
   putchar('\n');
 }
 
-static int term_columns(void) {
-  struct winsize ws;
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-    return ws.ws_col;
-  return 80;
-}
-
-/* Columns a UTF-8 text takes, one per character. */
-static int text_width(const char *s) {
-  int w = 0;
-  for (; *s; s++)
-    w += ((unsigned char)*s & 0xc0) != 0x80;
-  return w;
-}
-
 /* Append to the line being built; never past its end. */
 __attribute__((format(printf, 3, 4))) static void add(char *buf, size_t cap, const char *fmt, ...) {
   size_t len = strlen(buf);
@@ -315,10 +190,10 @@ static void bar_line(const follow *f, char *buf, size_t cap) {
     while (((unsigned char)f->v.label[cut] & 0xc0) == 0x80);
   snprintf(label, sizeof(label), "%.*s", (int)cut, f->v.label);
 
-  int cols = term_columns() - 1; /* the last column would wrap on some terminals */
+  int cols = lbctl_term_columns() - 1; /* the last column would wrap on some terminals */
   int width = 0;
   for (int attempt = 0; attempt < 3; attempt++) {
-    int fixed = 4 + text_width(time_left) + (label[0] ? text_width(label) + 2 : 0) +
+    int fixed = 4 + lbctl_text_width(time_left) + (label[0] ? lbctl_text_width(label) + 2 : 0) +
                 (prog[0] ? (int)strlen(prog) + 2 : 0) + (note[0] ? (int)strlen(note) + 2 : 0);
     width = cols - fixed;
     if (width >= 10)
@@ -418,15 +293,15 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   char left[32], end[32], dur[64];
 
   if (strcmp(what, "started") == 0) {
-    int64_t ends = get_int(ev, "ends_at_ms");
-    if (f->ph == COUNTING && ends == v->ends_at_ms && get_int(ev, "step") == v->step)
+    int64_t ends = lbctl_map_int0(ev, "ends_at_ms");
+    if (f->ph == COUNTING && ends == v->ends_at_ms && lbctl_map_int0(ev, "step") == v->step)
       return -1; /* the start this wait began with */
     snprintf(v->state, sizeof(v->state), "running");
     v->ends_at_ms = ends;
-    v->seconds = get_int(ev, "seconds");
-    v->set = get_int(ev, "set");
-    v->step = get_int(ev, "step");
-    copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
+    v->seconds = lbctl_map_int0(ev, "seconds");
+    v->set = lbctl_map_int0(ev, "set");
+    v->step = lbctl_map_int0(ev, "step");
+    lbctl_copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
     f->ph = COUNTING;
     f->warned = false;
     f->reported_s = v->seconds;
@@ -439,27 +314,27 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   } else if (strcmp(what, "warning") == 0) {
     f->warned = true;
     if (!f->bar) {
-      f->reported_s = get_int(ev, "remaining");
+      f->reported_s = lbctl_map_int0(ev, "remaining");
       fmt_left(f->reported_s * 1000, left, sizeof(left));
       say(f, "%s: %s left, get ready", v->label, left);
     }
   } else if (strcmp(what, "paused") == 0) {
     snprintf(v->state, sizeof(v->state), "paused");
-    v->remaining_ms = get_int(ev, "remaining_ms");
+    v->remaining_ms = lbctl_map_int0(ev, "remaining_ms");
     fmt_left(v->remaining_ms, left, sizeof(left));
     if (!f->bar)
       say(f, "%s: paused with %s left", v->label, left);
   } else if (strcmp(what, "resumed") == 0 || strcmp(what, "extended") == 0) {
     bool extended = what[0] == 'e';
-    int64_t ends = get_int(ev, "ends_at_ms");
+    int64_t ends = lbctl_map_int0(ev, "ends_at_ms");
     if (ends > 0) {
       snprintf(v->state, sizeof(v->state), "running");
       v->ends_at_ms = ends;
     } else {
-      v->remaining_ms += get_int(ev, "added") * 1000;
+      v->remaining_ms += lbctl_map_int0(ev, "added") * 1000;
     }
     if (extended)
-      v->seconds = get_int(ev, "seconds");
+      v->seconds = lbctl_map_int0(ev, "seconds");
     if (left_ms(v) > v->warn * 1000)
       f->warned = false;
     if (f->ph != COUNTING) { /* a finished rest rests some more */
@@ -468,15 +343,15 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     }
     f->reported_s = (left_ms(v) + 999) / 1000;
     fmt_left(left_ms(v), left, sizeof(left));
-    fmt_duration(get_int(ev, "added"), dur, sizeof(dur));
-    fmt_clock(v->ends_at_ms, end, sizeof(end));
+    fmt_duration(lbctl_map_int0(ev, "added"), dur, sizeof(dur));
+    lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
     if (!f->bar && extended)
       say(f, "%s: extended by %s, %s left", v->label, dur, left);
     else if (!f->bar)
       say(f, "%s: resumed, %s left, ends at %s", v->label, left, end);
   } else if (strcmp(what, "finished") == 0) {
-    copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
-    int64_t next = get_int(ev, "next_set");
+    lbctl_copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
+    int64_t next = lbctl_map_int0(ev, "next_set");
     say(f, "%s%s", v->message, f->bar ? "\a" : "");
     if (v->steps) {
       f->ph = MOVING_ON; /* the next step starts by itself, or the sequence is done */
@@ -495,7 +370,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     if (f->ph == SET_START)
       say(f, "Set %" PRId64 " is overdue: its window has closed.", f->next_set);
   } else if (strcmp(what, "set_started") == 0) {
-    v->set = get_int(ev, "set");
+    v->set = lbctl_map_int0(ev, "set");
     line_end(f, false);
     if (v->set >= v->sets)
       f->ph = MOVING_ON; /* the last set: the routine is done */
@@ -505,7 +380,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     line_end(f, true);
     const msgpack_object *reason = lbctl_map_str(ev, "reason");
     char why[256];
-    copy_text(why, sizeof(why), reason);
+    lbctl_copy_text(why, sizeof(why), reason);
     fprintf(stderr, "lumbarctl: rest %" PRIu64 "%s ", v->id, label_note(v, dur, sizeof(dur)));
     if (!reason || strcmp(why, "cancelled") == 0)
       fprintf(stderr, "was cancelled while this waited\n");
@@ -546,21 +421,12 @@ static int on_input(follow *f) {
   return r == LBCTL_UNREACHABLE ? r : -1;
 }
 
-static bool terminal_takes_utf8(void) {
-  const char *old = setlocale(LC_CTYPE, NULL);
-  char *saved = old ? strdup(old) : NULL;
-  bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-  setlocale(LC_CTYPE, saved ? saved : "C");
-  free(saved);
-  return utf8;
-}
-
 /* Follow rest v (subscribed before it started) until it is over. */
 static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask) {
   follow f = {.ctl = ctl, .v = *start, .ph = COUNTING};
   f.bar = !ctl->json && isatty(STDOUT_FILENO);
   f.prompts = f.bar && isatty(STDIN_FILENO);
-  f.utf8 = f.bar && terminal_takes_utf8();
+  f.utf8 = f.bar && lbctl_utf8_terminal();
   f.reported_s = (left_ms(&f.v) + 999) / 1000;
   if (ctl->json)
     fflush(stdout);
@@ -638,11 +504,11 @@ static int start_and_print(lbctl *ctl, const char *method, const msgpack_sbuffer
 
 static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   bool wait = false;
-  opt opts[] = {{"label", TEXT, NULL},
-                {"sets", COUNT, NULL},
-                {"set", COUNT, NULL},
-                {"until", DURATION, NULL},
-                {"warn", DURATION, NULL}};
+  lbctl_opt opts[] = {{"label", LBCTL_OPT_TEXT, NULL},
+                      {"sets", LBCTL_OPT_COUNT, NULL},
+                      {"set", LBCTL_OPT_COUNT, NULL},
+                      {"until", LBCTL_OPT_DURATION, NULL},
+                      {"warn", LBCTL_OPT_DURATION, NULL}};
   const lbctl_flag flags[] = {{"--label", "a LABEL", &opts[0].value, NULL},
                               {"--sets", "a number", &opts[1].value, NULL},
                               {"--set", "a number", &opts[2].value, NULL},
@@ -653,7 +519,7 @@ static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   size_t n_opts = sizeof(opts) / sizeof(opts[0]);
   int r = lbctl_args(self, &argc, argv, flags, 0, 1);
   if (r == LBCTL_OK)
-    r = check_options(self, opts, n_opts);
+    r = lbctl_check_options(self, opts, n_opts);
   if (r != LBCTL_OK)
     return r;
   msgpack_sbuffer sb;
@@ -662,10 +528,10 @@ static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
   msgpack_pack_array(&pk, 2);
   if (argc > 1)
-    pack_duration(&pk, argv[1]);
+    lbctl_pack_duration(&pk, argv[1]);
   else
     msgpack_pack_nil(&pk);
-  pack_options(&pk, opts, n_opts);
+  lbctl_pack_options(&pk, opts, n_opts);
   r = start_and_print(ctl, "rest.start", &sb, wait);
   msgpack_sbuffer_destroy(&sb);
   return r;
@@ -673,12 +539,12 @@ static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
 
 static int preset_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   bool wait = false;
-  opt opts[] = {{"set", COUNT, NULL}};
+  lbctl_opt opts[] = {{"set", LBCTL_OPT_COUNT, NULL}};
   const lbctl_flag flags[] = {
       {"--set", "a number", &opts[0].value, NULL}, {"--wait", NULL, NULL, &wait}, {0}};
   int r = lbctl_args(self, &argc, argv, flags, 1, 1);
   if (r == LBCTL_OK)
-    r = check_options(self, opts, 1);
+    r = lbctl_check_options(self, opts, 1);
   if (r != LBCTL_OK)
     return r;
   msgpack_sbuffer sb;
@@ -687,7 +553,7 @@ static int preset_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
   msgpack_pack_array(&pk, 2);
   lb_rpc_pack_str(&pk, argv[1]);
-  pack_options(&pk, opts, 1);
+  lbctl_pack_options(&pk, opts, 1);
   r = start_and_print(ctl, "rest.preset", &sb, wait);
   msgpack_sbuffer_destroy(&sb);
   return r;
@@ -700,7 +566,7 @@ static int preset_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
 static int id_call(lbctl *ctl, const lbctl_verb *self, const char *id_arg, const char *duration,
                    const msgpack_object **ret_result) {
   uint64_t id;
-  int r = parse_id(self, id_arg, &id);
+  int r = lbctl_parse_id(self, id_arg, "rest", &id);
   if (r != LBCTL_OK)
     return r;
   char method[32];
@@ -712,7 +578,7 @@ static int id_call(lbctl *ctl, const lbctl_verb *self, const char *id_arg, const
   msgpack_pack_array(&pk, duration ? 2 : 1);
   msgpack_pack_uint64(&pk, id);
   if (duration)
-    pack_duration(&pk, duration);
+    lbctl_pack_duration(&pk, duration);
   r = lbctl_call(ctl, method, &sb, ret_result);
   msgpack_sbuffer_destroy(&sb);
   return r;
@@ -773,18 +639,13 @@ static int extend_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
 
 /* ---- rest list ------------------------------------------------------------------------------ */
 
-/* Text padded to width columns, and the gap to the next column. */
-static void put_cell(const char *s, int width) {
-  printf("%s%*s  ", s, width - text_width(s), "");
-}
-
 static void list_cells(const view *v, char *left, size_t left_len, char *prog, size_t prog_len) {
   snprintf(left, left_len, "-");
   if (strcmp(v->state, "running") == 0 || strcmp(v->state, "paused") == 0)
     fmt_left(v->remaining_ms, left, left_len);
   else if (v->window_end_ms > 0) {
     char at[32];
-    fmt_clock(v->window_end_ms, at, sizeof(at));
+    lbctl_clock_short(v->window_end_ms / 1000, true, at, sizeof(at));
     snprintf(left, left_len, "next set by %s", at);
   }
   snprintf(prog, prog_len, "-");
@@ -815,8 +676,7 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   }
   static const char *const head[] = {"ID", "LABEL", "STATE", "LEFT", "PROGRESS", "MESSAGE"};
   int w[5];
-  for (int c = 0; c < 5; c++)
-    w[c] = text_width(head[c]);
+  lbctl_table_start(w, head, 5);
   for (uint32_t i = 0; i < n; i++) {
     row *rw = &rows[i];
     view_read(&rw->v, &list->via.array.ptr[i]);
@@ -824,17 +684,12 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     snprintf(rw->cell[1], sizeof(rw->cell[1]), "%s", rw->v.label);
     snprintf(rw->cell[2], sizeof(rw->cell[2]), "%s", rw->v.state);
     list_cells(&rw->v, rw->cell[3], sizeof(rw->cell[3]), rw->cell[4], sizeof(rw->cell[4]));
-    for (int c = 0; c < 5; c++)
-      if (text_width(rw->cell[c]) > w[c])
-        w[c] = text_width(rw->cell[c]);
+    lbctl_table_fit(w, 5, rw->cell[0], sizeof(rw->cell[0]));
   }
-  printf("%s", lbctl_bold(ctl));
-  for (int c = 0; c < 5; c++)
-    put_cell(head[c], w[c]);
-  printf("%s%s\n", head[5], lbctl_reset(ctl));
+  lbctl_table_head(ctl, head, 5, w);
   for (uint32_t i = 0; i < n; i++) {
     for (int c = 0; c < 5; c++)
-      put_cell(rows[i].cell[c], w[c]);
+      lbctl_put_cell(rows[i].cell[c], w[c]);
     printf("%s\n", rows[i].v.message);
   }
   free(rows);
@@ -846,12 +701,12 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 /* prefix, then text wrapped to 78 columns, the lines after the first
  * indented as far as the prefix reaches. */
 static void put_wrapped(const char *prefix, const char *text) {
-  int indent = text_width(prefix), room = 78 - indent;
+  int indent = lbctl_text_width(prefix), room = 78 - indent;
   const char *p = text;
   fputs(prefix, stdout);
   do {
     size_t cut = strlen(p);
-    if (text_width(p) > room) {
+    if (lbctl_text_width(p) > room) {
       /* The last space within room columns; a longer word stays whole. */
       int w = 0;
       cut = 0;
@@ -872,8 +727,8 @@ static void put_wrapped(const char *prefix, const char *text) {
 
 static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   char name[128], label[256], text[1024], d1[64], d2[64];
-  copy_text(name, sizeof(name), lbctl_map_str(p, "name"));
-  copy_text(label, sizeof(label), lbctl_map_str(p, "label"));
+  lbctl_copy_text(name, sizeof(name), lbctl_map_str(p, "name"));
+  lbctl_copy_text(label, sizeof(label), lbctl_map_str(p, "label"));
   printf("%s%s%s", lbctl_bold(ctl), name, lbctl_reset(ctl));
   if (label[0] && strcmp(label, name) != 0)
     printf(" (%s)", label);
@@ -882,33 +737,33 @@ static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   if (n_steps) {
     int64_t total = 0;
     for (uint32_t i = 0; i < n_steps; i++)
-      total += get_int(&steps->via.array.ptr[i], "seconds");
+      total += lbctl_map_int0(&steps->via.array.ptr[i], "seconds");
     fmt_duration(total, d1, sizeof(d1));
     printf(": a sequence of %" PRIu32 " step%s, %s in all\n", n_steps, n_steps == 1 ? "" : "s", d1);
   } else {
-    int64_t sets = get_int(p, "sets");
-    copy_text(text, sizeof(text), lbctl_map_str(p, "reps"));
+    int64_t sets = lbctl_map_int0(p, "sets");
+    lbctl_copy_text(text, sizeof(text), lbctl_map_str(p, "reps"));
     printf(": %" PRId64 " set%s", sets, sets == 1 ? "" : "s");
     if (text[0])
       printf(" of %s reps", text);
-    copy_text(text, sizeof(text), lbctl_map_str(p, "weight"));
+    lbctl_copy_text(text, sizeof(text), lbctl_map_str(p, "weight"));
     if (text[0])
       printf(", %s", text);
-    fmt_duration(get_int(p, "rest"), d1, sizeof(d1));
+    fmt_duration(lbctl_map_int0(p, "rest"), d1, sizeof(d1));
     printf("; rest %s", d1);
-    if (get_int(p, "until") > 0) {
-      fmt_duration(get_int(p, "until"), d2, sizeof(d2));
+    if (lbctl_map_int0(p, "until") > 0) {
+      fmt_duration(lbctl_map_int0(p, "until"), d2, sizeof(d2));
       printf(" (next set within %s)", d2);
     }
     putchar('\n');
   }
-  copy_text(text, sizeof(text), lbctl_map_str(p, "description"));
+  lbctl_copy_text(text, sizeof(text), lbctl_map_str(p, "description"));
   if (text[0])
     put_wrapped("  ", text);
   for (uint32_t i = 0; i < n_steps; i++) {
     const msgpack_object *s = &steps->via.array.ptr[i];
-    fmt_duration(get_int(s, "seconds"), d1, sizeof(d1));
-    copy_text(text, sizeof(text), lbctl_map_str(s, "text"));
+    fmt_duration(lbctl_map_int0(s, "seconds"), d1, sizeof(d1));
+    lbctl_copy_text(text, sizeof(text), lbctl_map_str(s, "text"));
     char prefix[96];
     snprintf(prefix, sizeof(prefix), "  %" PRIu32 ". %s: ", i + 1, d1);
     put_wrapped(prefix, text);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "writebehind.h"
+
 #define DAY 86400u
 #define MAX_STEPS 16
 
@@ -73,9 +75,7 @@ static rest *first, *last; /* in id order */
 static void *by_id;        /* tsearch tree */
 static size_t n_rests;
 static uint64_t next_id = 1;
-static uint64_t *dirty; /* ids to write (or delete) at the end of the loop turn */
-static size_t n_dirty, cap_dirty;
-static uint64_t flush_timer;
+static lb_writebehind saving; /* rest ids to write (or delete) after the loop turn */
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -136,7 +136,7 @@ static const char *const schema[] = {
     "CREATE TABLE rest_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
     NULL};
 
-static void flush(void) {
+static void flush(const uint64_t *dirty, size_t n_dirty) {
   if (n_dirty == 0)
     return;
   sqlite3 *db = host->db(self);
@@ -191,27 +191,11 @@ out:
   sqlite3_finalize(up);
   sqlite3_finalize(del);
   sqlite3_finalize(meta);
-  n_dirty = 0;
-}
-
-static void on_flush(lb_plugin *p, uint64_t id, void *ud) {
-  (void)p, (void)id, (void)ud;
-  flush_timer = 0;
-  flush();
 }
 
 /* Remember a change; it is written once the loop turn is over. */
 static void touch(uint64_t id) {
-  for (size_t i = n_dirty; i-- > 0 && i + 64 > n_dirty;)
-    if (dirty[i] == id)
-      return; /* a recent duplicate: the common case of several changes in a row */
-  if (n_dirty == cap_dirty) {
-    cap_dirty = cap_dirty ? cap_dirty * 2 : 64;
-    dirty = realloc(dirty, cap_dirty * sizeof(*dirty));
-  }
-  dirty[n_dirty++] = id;
-  if (!flush_timer)
-    flush_timer = host->timer_start(self, LB_CLOCK_MONOTONIC, mono(), on_flush, NULL);
+  lb_writebehind_touch(&saving, id);
 }
 
 /* ---- views and events --------------------------------------------------------------- */
@@ -1214,16 +1198,13 @@ static const lb_property props[] = {
 static int init(lb_plugin *p, const lb_host *h) {
   host = h;
   self = p;
+  lb_writebehind_init(&saving, h, p, flush);
   if (!LB_HOST_HAS(h, declare_property)) {
     h->log(p, LB_LOG_ERR, "this lumbard is too old for the rest plugin (host API %u)", h->api);
     return -ENOTSUP;
   }
-  for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-    if (h->declare_method(p, &methods[i]) < 0)
-      return -EINVAL;
-  for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
-    if (h->declare_event(p, &events[i]) < 0)
-      return -EINVAL;
+  if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)
+    return -EINVAL;
   if (h->declare_property(p, &props[0]) < 0 || h->db_migrate(p, schema) < 0)
     return -EIO;
   load_config();
@@ -1233,7 +1214,7 @@ static int init(lb_plugin *p, const lb_host *h) {
 
 static void shutdown(lb_plugin *p) {
   (void)p;
-  flush(); /* what changed in this last turn */
+  lb_writebehind_flush(&saving); /* what changed in this last turn */
   while (first) {
     rest *r = first;
     first = r->next;
@@ -1242,9 +1223,7 @@ static void shutdown(lb_plugin *p) {
   }
   last = NULL;
   n_rests = 0;
-  free(dirty);
-  dirty = NULL;
-  n_dirty = cap_dirty = 0;
+  lb_writebehind_free(&saving);
   free(cfg.presets);
   cfg.presets = NULL;
   cfg.n_presets = 0;

@@ -3,13 +3,13 @@
 #
 # Usage in a test:  . "$(dirname "$0")/lib.sh" "$@"
 #   $1 lumbard, $2 lumbarctl, $3 the directory holding the clitest plugin,
-#   and for the rest tests $4, the build's plugin directory (the real rest
-#   plugin), in $REST_DIR.
+#   and for the rest and remind tests $4, the build's plugin directory (the
+#   real rest and reminders plugins), in $PLUGIN_DIR.
 
 LUMBARD_BIN=$1
 LUMBARCTL=$2
 FIXTURE_DIR=$3
-REST_DIR=${4:-}
+PLUGIN_DIR=${4:-}
 PY=/usr/bin/python3 # Debian's, with python3-msgpack; not a pyenv one first in PATH
 TEST_NAME=$(basename "$0" .sh)
 
@@ -32,6 +32,9 @@ DAEMON_PID=
 FAILED=0
 
 cleanup() {
+  if [ -S "$WORLD/tmux.sock" ]; then
+    tm kill-server 2>/dev/null
+  fi
   if [ -n "$DAEMON_PID" ]; then
     kill "$DAEMON_PID" 2>/dev/null
     wait "$DAEMON_PID" 2>/dev/null
@@ -92,11 +95,21 @@ subscribers() {
 
 # The rest tests: lumbard with the build's real rest plugin.
 start_rest_daemon() {
-  if [ ! -f "$REST_DIR/rest.so" ]; then
-    echo "FAIL ($TEST_NAME): no rest.so in '$REST_DIR' (the 4th argument: the build's plugin directory)"
+  if [ ! -f "$PLUGIN_DIR/rest.so" ]; then
+    echo "FAIL ($TEST_NAME): no rest.so in '$PLUGIN_DIR' (the 4th argument: the build's plugin directory)"
     exit 1
   fi
-  start_daemon --plugin-dir "$REST_DIR" "$@"
+  start_daemon --plugin-dir "$PLUGIN_DIR" "$@"
+}
+
+# The remind tests: lumbard with the build's real reminders plugin (and
+# rest, its neighbour there), in Berlin time, as the tests' expectations are.
+start_reminders_daemon() {
+  if [ ! -f "$PLUGIN_DIR/reminders.so" ]; then
+    echo "FAIL ($TEST_NAME): no reminders.so in '$PLUGIN_DIR' (the 4th argument: the build's plugin directory)"
+    exit 1
+  fi
+  start_daemon --plugin-dir "$PLUGIN_DIR" "$@"
 }
 
 # A config whose presets run in seconds, for the rest tests that wait for
@@ -124,6 +137,36 @@ stop_daemon() {
   kill "$DAEMON_PID"
   wait "$DAEMON_PID" 2>/dev/null
   DAEMON_PID=
+}
+
+# ---- terminals: the tty tests drive lumbarctl in tmux --------------------------
+
+# Skip the test (exit 77) when tmux is not installed.
+need_tmux() {
+  if ! command -v tmux >/dev/null 2>&1; then
+    echo "skip ($TEST_NAME): tmux is not installed"
+    exit 77
+  fi
+}
+
+# A tmux server of the test's own, killed by cleanup.
+tm() {
+  tmux -u -S "$WORLD/tmux.sock" -f /dev/null "$@"
+}
+
+# capture NAME [FLAGS]: what pane NAME shows now, into $WORLD/out/NAME
+# (trailing blanks and blank lines out).
+capture() {
+  tm capture-pane -p ${2:+"$2"} -t "$1" | sed -e 's/ *$//' -e '/^$/d' >"$WORLD/out/$1"
+}
+
+in_pane() {
+  capture "$1"
+  grep -qF -- "$2" "$WORLD/out/$1"
+}
+
+wait_pane() {
+  wait_until "pane $1 to show '$2'" "in_pane '$1' '$2'"
 }
 
 # run WANT_STATUS lumbarctl-args...: runs lumbarctl, keeping its output in

@@ -38,7 +38,7 @@ run 0 help rest start && expect_in "$OUT" "Usage: lumbarctl rest start [DURATION
   expect_in "$OUT" "Ctrl-C (or SIGTERM, or Ctrl-D at a prompt) stops watching, not the rest"
 run 0 rest preset --help && expect_in "$OUT" "Usage: lumbarctl rest preset NAME [OPTION]..." &&
   expect_in "$OUT" "  --set N "
-run 0 --help && expect_in "$OUT" "  rest start [DURATION] [OPTION]...  start a rest between sets"
+run 0 --help && expect_line "$OUT" "  rest start \[DURATION\] \[OPTION\]\.\.\. +start a rest between sets"
 
 # ---- 3: no daemon ------------------------------------------------------------------------
 run 3 rest list && expect_in "$ERR" "lumbarctl: cannot reach lumbard at $SOCK"

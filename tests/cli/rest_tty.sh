@@ -5,20 +5,11 @@
 # with Ctrl-D).
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "skip ($TEST_NAME): tmux is not installed"
-  exit 77
-fi
+need_tmux
 
 CLOCK='([A-Z][a-z][a-z] )?[0-2][0-9]:[0-5][0-9]:[0-5][0-9]'
 W="$WORLD/out"
 ESC=$(printf '\033')
-
-# A tmux server of this test's own, gone with it.
-tm() {
-  tmux -u -S "$WORLD/tmux.sock" -f /dev/null "$@"
-}
-trap 'tm kill-server 2>/dev/null; cleanup' EXIT
 
 # pane NAME ENV ARGS: lumbarctl ARGS (words without spaces) in a new 100x20
 # terminal, with ENV (VAR=value words, or "-"); when it ends the pane says
@@ -28,20 +19,6 @@ pane() {
   [ "$env_words" = - ] && env_words=
   tm new-session -d -x 100 -y 20 -s "$1" \
     "env LC_ALL=C.UTF-8 TERM=screen XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' $env_words '$LUMBARCTL' $3; echo \"[exit \$?]\"; sleep 600"
-}
-
-# capture NAME [FLAGS]: what the pane shows now, into $W/NAME (blank lines out).
-capture() {
-  tm capture-pane -p ${2:+"$2"} -t "$1" | sed -e 's/ *$//' -e '/^$/d' >"$W/$1"
-}
-
-in_pane() {
-  capture "$1"
-  grep -qF -- "$2" "$W/$1"
-}
-
-wait_pane() {
-  wait_until "pane $1 to show '$2'" "in_pane '$1' '$2'"
 }
 
 # expect_pane NAME EXPECTED: the pane shows exactly these lines (the first

@@ -243,10 +243,8 @@ static const char *const schema[] = {
 static int init(lb_plugin *p, const lb_host *h) {
   host = h;
   self = p;
-  for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-    if (h->declare_method(p, &methods[i]) < 0)
-      return -EINVAL;
-  if (h->declare_event(p, &tick) < 0 || h->listen(p, "test.tick", heard_tick, NULL) < 0)
+  if (lb_declare_all(h, p, methods, LB_COUNT(methods), &tick, 1) < 0 ||
+      h->listen(p, "test.tick", heard_tick, NULL) < 0)
     return -EINVAL;
   for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
     if (h->declare_property(p, &props[i]) < 0)

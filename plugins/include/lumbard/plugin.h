@@ -357,6 +357,25 @@ struct lb_host {
   int (*parse_duration)(const char *text, uint64_t *ret_seconds, char *err, size_t errlen);
 };
 
+/* Declare a table of methods and a table of events in init(): 0, or the
+ * first declaration's error (already logged by the host). */
+static inline int lb_declare_all(const lb_host *h, lb_plugin *p, const lb_method *methods,
+                                 size_t n_methods, const lb_event *events, size_t n_events) {
+  for (size_t i = 0; i < n_methods; i++) {
+    int r = h->declare_method(p, &methods[i]);
+    if (r < 0)
+      return r;
+  }
+  for (size_t i = 0; i < n_events; i++) {
+    int r = h->declare_event(p, &events[i]);
+    if (r < 0)
+      return r;
+  }
+  return 0;
+}
+
+#define LB_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
 /* Whether the running daemon's host table has a member. */
 #define LB_HOST_HAS(host, member)                                                                  \
   ((host)->size >= offsetof(lb_host, member) + sizeof(((lb_host *)0)->member))

@@ -1,0 +1,1153 @@
+/* reminders — systemd calendar schedules, intervals within active hours,
+ * one-off reminders; snooze, done, skip, pause; caught up once after sleep
+ * or downtime, never as a burst. See plugins/reminders/README.md.
+ *
+ * Each reminder has one wall-clock host timer (an absolute CLOCK_REALTIME
+ * timerfd: it fires after a resume and reports clock changes) at the
+ * earlier of its next elapse and the end of its snooze. Changes are written
+ * behind to SQLite once per loop turn; every due, done, skip and snooze is
+ * logged with its reason. */
+#include <ctype.h>
+#include <errno.h>
+#include <lumbard/plugin.h>
+#include <search.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calendar.h"
+#include "writebehind.h"
+
+#define MAX_PAUSE (30 * 86400)
+#define SOURCE_CONFIG "config"
+#define SOURCE_RUNTIME "runtime"
+
+typedef enum kind { CALENDAR, EVERY, ONCE } kind;
+
+typedef struct reminder {
+  uint64_t id;
+  struct reminder *prev, *next;
+  char name[64], schedule[256], message[512], source[8];
+  kind kind;
+  lb_calendar *cal;
+  uint32_t every_s;
+  int from_min, to_min; /* active hours of an interval, minutes after midnight; -1: none */
+  int64_t anchor_ms;    /* an interval without hours counts from here; a one-off fires here */
+  int64_t next_at_ms;   /* the next elapse; 0: none left */
+  int64_t due_at_ms;    /* the occurrence that fired and waits for done, skip or snooze */
+  int64_t snoozed_until_ms;
+  int64_t paused_until_ms;
+  uint64_t timer;
+  bool seen; /* config sync */
+} reminder;
+
+static const lb_host *host;
+static lb_plugin *self;
+static reminder *first, *last;
+static void *by_id, *by_name; /* tsearch trees */
+static size_t n_reminders;
+static uint64_t next_id = 1;
+static int64_t paused_all_until_ms;
+static uint32_t snooze_default = 600, catch_up_s = 6 * 3600;
+
+typedef struct logrow {
+  uint64_t id;
+  char name[64], action[8], reason[160];
+  int64_t occurrence_ms, at_ms;
+} logrow;
+
+static lb_writebehind saving; /* reminder ids to write (or delete) after the loop turn */
+static logrow *logs;          /* and the log rows and meta values waiting with them */
+static size_t n_logs, cap_logs;
+static bool meta_dirty;
+
+static int64_t now_ms(void) {
+  return host->now_ms(LB_CLOCK_WALL);
+}
+
+/* ---- schedules ---------------------------------------------------------- */
+
+static bool parse_hhmm(const char *s, int *ret_min) {
+  int h, m;
+  char extra;
+  if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 24 || m < 0 || m > 59 ||
+      (h == 24 && m != 0))
+    return false;
+  *ret_min = h * 60 + m;
+  return true;
+}
+
+static const char *skip_word(const char *s, const char *word) {
+  size_t n = strlen(word);
+  if (strncasecmp(s, word, n) != 0 || !isspace((unsigned char)s[n]))
+    return NULL;
+  s += n;
+  while (isspace((unsigned char)*s))
+    s++;
+  return s;
+}
+
+/* Parse a schedule into r's fields (kind, cal, every_s, anchor). from/to are
+ * HH:MM or NULL. Returns 0, or -EINVAL with err for the client. */
+static int parse_schedule(reminder *r, const char *text, const char *from, const char *to,
+                          int64_t now, char *err, size_t errlen) {
+  const char *rest;
+  uint64_t secs;
+  char why[256];
+  r->from_min = r->to_min = -1;
+  if ((rest = skip_word(text, "every")) != NULL) {
+    if (host->parse_duration(rest, &secs, why, sizeof(why)) < 0) {
+      snprintf(err, errlen, "schedule \"%s\": %s", text, why);
+      return -EINVAL;
+    }
+    if (secs == 0 || secs > 7 * 86400) {
+      snprintf(err, errlen, "schedule \"%s\": an interval is 1 s to 7 days", text);
+      return -EINVAL;
+    }
+    r->kind = EVERY;
+    r->every_s = (uint32_t)secs;
+    r->anchor_ms = now;
+    if (from || to) {
+      r->from_min = 0;
+      r->to_min = 24 * 60;
+      if ((from && !parse_hhmm(from, &r->from_min)) || (to && !parse_hhmm(to, &r->to_min))) {
+        snprintf(err, errlen, "option '%s' must be a time of day such as 09:00",
+                 from && !parse_hhmm(from, &r->from_min) ? "from" : "to");
+        return -EINVAL;
+      }
+      if (r->to_min <= r->from_min) {
+        snprintf(err, errlen, "option 'to' (%s) must be later in the day than 'from' (%s)",
+                 to ? to : "24:00", from ? from : "00:00");
+        return -EINVAL;
+      }
+    }
+    return 0;
+  }
+  if (from || to) {
+    snprintf(err, errlen, "options 'from' and 'to' go with \"every …\" schedules");
+    return -EINVAL;
+  }
+  if ((rest = skip_word(text, "in")) != NULL) {
+    if (host->parse_duration(rest, &secs, why, sizeof(why)) < 0) {
+      snprintf(err, errlen, "schedule \"%s\": %s", text, why);
+      return -EINVAL;
+    }
+    if (secs == 0 || secs > 366 * 86400ull) {
+      snprintf(err, errlen, "schedule \"%s\": \"in\" takes 1 s to a year", text);
+      return -EINVAL;
+    }
+    r->kind = ONCE;
+    r->anchor_ms = now + (int64_t)secs * 1000;
+    return 0;
+  }
+  lb_calendar *cal;
+  if (lb_calendar_parse(text, &cal, why, sizeof(why)) < 0) {
+    snprintf(err, errlen,
+             "%s; a schedule is a calendar event (Mon,Wed,Fri 17:30), \"every 45m\" or "
+             "\"in 10m\"",
+             why);
+    return -EINVAL;
+  }
+  r->kind = CALENDAR;
+  r->cal = cal;
+  return 0;
+}
+
+/* Unix ms of local time minutes after the midnight of the day `day_ms` is
+ * in, plus days; mktime resolves DST. */
+static int64_t local_day_time(int64_t day_ms, int add_days, int minutes) {
+  time_t t = (time_t)(day_ms / 1000);
+  struct tm tm;
+  localtime_r(&t, &tm);
+  tm.tm_mday += add_days;
+  tm.tm_hour = minutes / 60;
+  tm.tm_min = minutes % 60;
+  tm.tm_sec = 0;
+  tm.tm_isdst = -1;
+  return (int64_t)mktime(&tm) * 1000;
+}
+
+/* The first elapse strictly after t (unix ms); 0 when none is left. */
+static int64_t next_after(const reminder *r, int64_t t) {
+  switch (r->kind) {
+  case CALENDAR: {
+    int64_t us;
+    if (lb_calendar_next(r->cal, t * 1000, &us) < 0)
+      return 0;
+    return (us + 999) / 1000;
+  }
+  case ONCE:
+    return r->anchor_ms > t ? r->anchor_ms : 0;
+  case EVERY: {
+    int64_t step = (int64_t)r->every_s * 1000;
+    if (r->from_min < 0) {
+      int64_t k = t < r->anchor_ms ? 1 : (t - r->anchor_ms) / step + 1;
+      return r->anchor_ms + k * step;
+    }
+    /* within active hours: on a grid from `from` each day, up to `to` */
+    for (int d = 0; d < 8; d++) {
+      int64_t lo = local_day_time(t, d, r->from_min), hi = local_day_time(t, d, r->to_min);
+      int64_t k = t < lo ? 1 : (t - lo) / step + 1;
+      int64_t at = lo + k * step;
+      if (at <= hi)
+        return at;
+    }
+    return 0;
+  }
+  }
+  return 0;
+}
+
+/* ---- storage ------------------------------------------------------------ */
+
+static const char *const schema[] = {
+    "CREATE TABLE reminders_reminders("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, schedule TEXT NOT NULL,"
+    "  message TEXT NOT NULL, from_min INTEGER NOT NULL, to_min INTEGER NOT NULL,"
+    "  source TEXT NOT NULL, anchor_ms INTEGER NOT NULL, next_at_ms INTEGER NOT NULL,"
+    "  due_at_ms INTEGER NOT NULL, snoozed_until_ms INTEGER NOT NULL,"
+    "  paused_until_ms INTEGER NOT NULL);"
+    "CREATE TABLE reminders_log("
+    "  id INTEGER PRIMARY KEY, reminder_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  occurrence_ms INTEGER NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL);"
+    "CREATE INDEX reminders_log_by_name ON reminders_log(name, occurrence_ms);"
+    "CREATE TABLE reminders_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+    NULL};
+
+static int cmp_id(const void *a, const void *b) {
+  uint64_t x = ((const reminder *)a)->id, y = ((const reminder *)b)->id;
+  return x < y ? -1 : x > y;
+}
+
+static reminder *find(uint64_t id) {
+  reminder key = {.id = id};
+  void *hit = tfind(&key, &by_id, cmp_id);
+  return hit ? *(reminder **)hit : NULL;
+}
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(((const reminder *)a)->name, ((const reminder *)b)->name);
+}
+
+static reminder *find_name(const char *name) {
+  reminder key;
+  snprintf(key.name, sizeof(key.name), "%s", name);
+  void *hit = tfind(&key, &by_name, cmp_name);
+  return hit ? *(reminder **)hit : NULL;
+}
+
+/* The name is the key of by_name: set it only through here. */
+static void set_name(reminder *r, const char *name) {
+  if (r->name[0])
+    tdelete(r, &by_name, cmp_name);
+  snprintf(r->name, sizeof(r->name), "%s", name);
+  tsearch(r, &by_name, cmp_name);
+}
+
+static void flush(const uint64_t *dirty, size_t n_dirty) {
+  if (!n_dirty && !n_logs && !meta_dirty)
+    return;
+  sqlite3 *db = host->db(self);
+  sqlite3_stmt *up = NULL, *del = NULL, *lg = NULL, *meta = NULL;
+  if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db,
+                         "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+                         "?)",
+                         -1, &up, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "DELETE FROM reminders_reminders WHERE id = ?", -1, &del, NULL) !=
+          SQLITE_OK ||
+      sqlite3_prepare_v2(db,
+                         "INSERT INTO reminders_log(reminder_id, name, occurrence_ms, action, "
+                         "reason, at_ms) VALUES(?,?,?,?,?,?)",
+                         -1, &lg, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO reminders_meta VALUES(?, ?)", -1, &meta,
+                         NULL) != SQLITE_OK) {
+    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s; they stay in memory",
+              sqlite3_errmsg(db));
+    goto out;
+  }
+  for (size_t i = 0; i < n_dirty; i++) {
+    reminder *r = find(dirty[i]);
+    sqlite3_stmt *st = r ? up : del;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)dirty[i]);
+    if (r) {
+      sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 3, r->schedule, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 4, r->message, -1, SQLITE_STATIC);
+      sqlite3_bind_int(st, 5, r->from_min);
+      sqlite3_bind_int(st, 6, r->to_min);
+      sqlite3_bind_text(st, 7, r->source, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(st, 8, r->anchor_ms);
+      sqlite3_bind_int64(st, 9, r->next_at_ms);
+      sqlite3_bind_int64(st, 10, r->due_at_ms);
+      sqlite3_bind_int64(st, 11, r->snoozed_until_ms);
+      sqlite3_bind_int64(st, 12, r->paused_until_ms);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE)
+      host->log(self, LB_LOG_ERR, "cannot save reminder %llu: %s", (unsigned long long)dirty[i],
+                sqlite3_errmsg(db));
+  }
+  for (size_t i = 0; i < n_logs; i++) {
+    sqlite3_reset(lg);
+    sqlite3_bind_int64(lg, 1, (sqlite3_int64)logs[i].id);
+    sqlite3_bind_text(lg, 2, logs[i].name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(lg, 3, logs[i].occurrence_ms);
+    sqlite3_bind_text(lg, 4, logs[i].action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(lg, 5, logs[i].reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(lg, 6, logs[i].at_ms);
+    sqlite3_step(lg);
+  }
+  sqlite3_bind_text(meta, 1, "next_id", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(meta, 2, (sqlite3_int64)next_id);
+  sqlite3_step(meta);
+  sqlite3_reset(meta);
+  sqlite3_bind_text(meta, 1, "paused_until_ms", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(meta, 2, paused_all_until_ms);
+  sqlite3_step(meta);
+  if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s", sqlite3_errmsg(db));
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  }
+out:
+  sqlite3_finalize(up);
+  sqlite3_finalize(del);
+  sqlite3_finalize(lg);
+  sqlite3_finalize(meta);
+  n_logs = 0;
+  meta_dirty = false;
+}
+
+static void want_flush(void) {
+  lb_writebehind_want(&saving);
+}
+
+static void touch(uint64_t id) {
+  lb_writebehind_touch(&saving, id);
+}
+
+static void log_action(const reminder *r, int64_t occurrence_ms, const char *action,
+                       const char *reason) {
+  if (n_logs == cap_logs) {
+    cap_logs = cap_logs ? cap_logs * 2 : 16;
+    logs = realloc(logs, cap_logs * sizeof(*logs));
+  }
+  logrow *l = &logs[n_logs++];
+  l->id = r->id;
+  snprintf(l->name, sizeof(l->name), "%s", r->name);
+  snprintf(l->action, sizeof(l->action), "%s", action);
+  snprintf(l->reason, sizeof(l->reason), "%s", reason ? reason : "");
+  l->occurrence_ms = occurrence_ms;
+  l->at_ms = now_ms();
+  want_flush();
+}
+
+/* ---- firing --------------------------------------------------------------- */
+
+static void on_timer(lb_plugin *p, uint64_t id, void *ud);
+
+static void schedule(reminder *r) {
+  if (r->timer)
+    host->timer_stop(self, r->timer);
+  r->timer = 0;
+  int64_t at = r->next_at_ms;
+  if (r->snoozed_until_ms && (!at || r->snoozed_until_ms < at))
+    at = r->snoozed_until_ms;
+  if (at)
+    r->timer = host->timer_start(self, LB_CLOCK_WALL, at, on_timer, r);
+}
+
+static bool paused(const reminder *r, int64_t now) {
+  return paused_all_until_ms > now || r->paused_until_ms > now;
+}
+
+static void emit_due(reminder *r, int64_t occurrence_ms, int64_t now, uint32_t missed,
+                     bool after_snooze) {
+  int64_t late_s = (now - occurrence_ms) / 1000;
+  if (late_s < 0)
+    late_s = 0;
+  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"name", lb_v_str(r->name)},
+                       {"message", lb_v_str(r->message)}, {"late_s", lb_v_uint((uint64_t)late_s)},
+                       {"at", lb_v_int(occurrence_ms / 1000)}, {"missed", lb_v_uint(missed)},
+                       {"snoozed", lb_v_bool(after_snooze)});
+  host->emit(self, "due", &ev);
+  if (late_s >= 60)
+    host->log(self, LB_LOG_INFO, "%s was due %lld min ago (while asleep or not running)", r->name,
+              (long long)late_s / 60);
+}
+
+static void emit_skipped(reminder *r, int64_t occurrence_ms, const char *reason) {
+  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"name", lb_v_str(r->name)},
+                       {"reason", lb_v_str(reason)}, {"at", lb_v_int(occurrence_ms / 1000)});
+  host->emit(self, "skipped", &ev);
+  log_action(r, occurrence_ms, "skipped", reason);
+}
+
+static void destroy(reminder *r);
+
+/* An elapse came (on time, or late after sleep, downtime or a clock jump):
+ * the latest one missed fires once, older ones are only counted. */
+static void elapse(reminder *r, int64_t now) {
+  int64_t latest = r->next_at_ms;
+  uint32_t missed = 1;
+  for (int64_t t = next_after(r, latest); t && t <= now && missed < 100000; t = next_after(r, t)) {
+    latest = t;
+    missed++;
+  }
+  r->next_at_ms = next_after(r, now);
+  if (now - latest > (int64_t)catch_up_s * 1000) {
+    host->log(self, LB_LOG_INFO, "%s was due %lld min ago, past the catch-up horizon: dropped",
+              r->name, (long long)(now - latest) / 60000);
+    log_action(r, latest, "dropped", "missed while away, past the catch-up horizon");
+  } else if (paused(r, now)) {
+    emit_skipped(r, latest, "paused");
+  } else {
+    r->due_at_ms = latest;
+    r->snoozed_until_ms = 0;
+    log_action(r, latest, "due", missed > 1 ? "caught up" : "");
+    emit_due(r, latest, now, missed, false);
+  }
+}
+
+static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
+  (void)p, (void)id;
+  reminder *r = ud;
+  r->timer = 0;
+  int64_t now = now_ms();
+  if (r->snoozed_until_ms && r->snoozed_until_ms <= now) {
+    int64_t until = r->snoozed_until_ms;
+    r->snoozed_until_ms = 0;
+    if (r->due_at_ms && !paused(r, now))
+      emit_due(r, r->due_at_ms, until, 1, true);
+  }
+  if (r->next_at_ms && r->next_at_ms <= now)
+    elapse(r, now);
+  touch(r->id);
+  if (!r->next_at_ms && !r->due_at_ms && !r->snoozed_until_ms && r->kind == ONCE) {
+    destroy(r); /* a one-off that fired and was answered */
+    return;
+  }
+  schedule(r);
+}
+
+/* ---- the reminder list ------------------------------------------------------ */
+
+static reminder *create(uint64_t id) {
+  reminder *r = calloc(1, sizeof(*r));
+  r->id = id ? id : next_id++;
+  if (r->id >= next_id)
+    next_id = r->id + 1;
+  r->prev = last;
+  if (last)
+    last->next = r;
+  else
+    first = r;
+  last = r;
+  tsearch(r, &by_id, cmp_id);
+  n_reminders++;
+  meta_dirty = true;
+  return r;
+}
+
+static void destroy(reminder *r) {
+  if (r->timer)
+    host->timer_stop(self, r->timer);
+  touch(r->id);
+  tdelete(r, &by_id, cmp_id);
+  if (r->name[0])
+    tdelete(r, &by_name, cmp_name);
+  if (r->prev)
+    r->prev->next = r->next;
+  else
+    first = r->next;
+  if (r->next)
+    r->next->prev = r->prev;
+  else
+    last = r->prev;
+  n_reminders--;
+  lb_calendar_free(r->cal);
+  free(r);
+}
+
+static lb_value view(const reminder *r, lb_pair *f, char hours[2][16]) {
+  size_t k = 0;
+  f[k++] = (lb_pair){"id", lb_v_uint(r->id)};
+  f[k++] = (lb_pair){"name", lb_v_str(r->name)};
+  f[k++] = (lb_pair){"schedule", lb_v_str(r->schedule)};
+  f[k++] = (lb_pair){"message", lb_v_str(r->message)};
+  f[k++] = (lb_pair){"next_at", lb_v_int(r->next_at_ms / 1000)};
+  f[k++] = (lb_pair){"due_at", lb_v_int(r->due_at_ms / 1000)};
+  f[k++] = (lb_pair){"snoozed_until", lb_v_int(r->snoozed_until_ms / 1000)};
+  int64_t paused_until =
+      r->paused_until_ms > paused_all_until_ms ? r->paused_until_ms : paused_all_until_ms;
+  f[k++] = (lb_pair){"paused_until", lb_v_int(paused_until > now_ms() ? paused_until / 1000 : 0)};
+  f[k++] = (lb_pair){"source", lb_v_str(r->source)};
+  f[k++] = (lb_pair){"kind", lb_v_str(r->kind == CALENDAR ? "calendar"
+                                      : r->kind == EVERY  ? "every"
+                                                          : "once")};
+  if (r->from_min >= 0) {
+    snprintf(hours[0], 16, "%02d:%02d", r->from_min / 60, r->from_min % 60);
+    snprintf(hours[1], 16, "%02d:%02d", r->to_min / 60, r->to_min % 60);
+    f[k++] = (lb_pair){"from", lb_v_str(hours[0])};
+    f[k++] = (lb_pair){"to", lb_v_str(hours[1])};
+  }
+  return lb_v_map(f, k);
+}
+
+#define VIEW_PAIRS 12
+
+static void reply_view(lb_call *call, const reminder *r) {
+  lb_pair f[VIEW_PAIRS];
+  char hours[2][16];
+  lb_value v = view(r, f, hours);
+  host->reply(call, &v);
+}
+
+static bool name_ok(const char *name, char *err, size_t errlen) {
+  size_t n = strlen(name);
+  if (n == 0 || n > 63) {
+    snprintf(err, errlen, "parameter 'name' must be 1 to 63 characters");
+    return false;
+  }
+  for (const char *p = name; *p; p++)
+    if ((unsigned char)*p < 0x20) {
+      snprintf(err, errlen, "parameter 'name' must not hold control characters");
+      return false;
+    }
+  return true;
+}
+
+/* ---- methods ------------------------------------------------------------------ */
+
+static const char *opt_str(const lb_value *opts, const char *key) {
+  const lb_value *v = lb_map_get(opts, key);
+  return v ? v->as.str.ptr : NULL;
+}
+
+static void m_add(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const char *name = args[0].as.str.ptr, *text = args[1].as.str.ptr;
+  const lb_value *opts = &args[2];
+  char err[512];
+  if (!name_ok(name, err, sizeof(err))) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
+    return;
+  }
+  reminder *other = find_name(name);
+  if (other) {
+    host->fail(call, LB_ERR_CONFLICT,
+               "a reminder named \"%s\" exists already (id %llu%s); remove it or pick another "
+               "name",
+               name, (unsigned long long)other->id,
+               strcmp(other->source, SOURCE_CONFIG) == 0 ? ", from lumbard.conf" : "");
+    return;
+  }
+  reminder tmp = {0};
+  int64_t now = now_ms();
+  if (parse_schedule(&tmp, text, opt_str(opts, "from"), opt_str(opts, "to"), now, err,
+                     sizeof(err)) < 0) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
+    return;
+  }
+  int64_t next = next_after(&tmp, now);
+  if (!next) {
+    lb_calendar_free(tmp.cal);
+    host->fail(call, LB_ERR_INVALID_PARAMS,
+               "schedule \"%s\" never comes again after now; nothing to remind", text);
+    return;
+  }
+  reminder *r = create(0);
+  r->kind = tmp.kind;
+  r->cal = tmp.cal;
+  r->every_s = tmp.every_s;
+  r->from_min = tmp.from_min;
+  r->to_min = tmp.to_min;
+  r->anchor_ms = tmp.anchor_ms;
+  r->next_at_ms = next;
+  set_name(r, name);
+  snprintf(r->schedule, sizeof(r->schedule), "%s", text);
+  const char *msg = opt_str(opts, "message");
+  snprintf(r->message, sizeof(r->message), "%s", msg && *msg ? msg : name);
+  snprintf(r->source, sizeof(r->source), "%s", SOURCE_RUNTIME);
+  schedule(r);
+  touch(r->id);
+  reply_view(call, r);
+}
+
+static reminder *lookup(lb_call *call, const lb_value *id) {
+  reminder *r = find(id->as.u);
+  if (!r)
+    host->fail(call, LB_ERR_NOT_FOUND,
+               "no reminder %llu; `lumbarctl remind list` shows the reminders",
+               (unsigned long long)id->as.u);
+  return r;
+}
+
+static void m_remove(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  reminder *r = lookup(call, &args[0]);
+  if (!r)
+    return;
+  if (strcmp(r->source, SOURCE_CONFIG) == 0) {
+    host->fail(call, LB_ERR_CONFLICT,
+               "reminder %llu (%s) comes from lumbard.conf ([reminders.%s]): remove it there and "
+               "reload, or pause it",
+               (unsigned long long)r->id, r->name, r->name);
+    return;
+  }
+  lb_value v = LB_MAP({"id", lb_v_uint(r->id)}, {"name", lb_v_str(r->name)});
+  host->reply(call, &v);
+  destroy(r);
+}
+
+static void m_list(lb_call *call, const lb_value *args, void *ud) {
+  (void)args, (void)ud;
+  size_t n = n_reminders ? n_reminders : 1;
+  lb_value *items = calloc(n, sizeof(lb_value));
+  lb_pair *pairs = calloc(n * VIEW_PAIRS, sizeof(lb_pair));
+  char(*hours)[2][16] = calloc(n, sizeof(*hours));
+  size_t i = 0;
+  for (reminder *r = first; r; r = r->next, i++)
+    items[i] = view(r, pairs + i * VIEW_PAIRS, hours[i]);
+  lb_value v = lb_v_array(items, i);
+  host->reply(call, &v);
+  free(items);
+  free(pairs);
+  free(hours);
+}
+
+static bool not_due(lb_call *call, const reminder *r, const char *what) {
+  if (r->due_at_ms)
+    return false;
+  char when[64] = "no further elapse";
+  if (r->next_at_ms) {
+    time_t t = (time_t)(r->next_at_ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(when, sizeof(when), "next at %a %Y-%m-%d %H:%M", &tm);
+  }
+  host->fail(call, LB_ERR_CONFLICT, "reminder %llu (%s) is not due (%s): nothing to %s",
+             (unsigned long long)r->id, r->name, when, what);
+  return true;
+}
+
+static void m_snooze(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  reminder *r = lookup(call, &args[0]);
+  if (!r || not_due(call, r, "snooze"))
+    return;
+  uint32_t secs = lb_is_nil(&args[1]) ? snooze_default : (uint32_t)args[1].as.u;
+  r->snoozed_until_ms = now_ms() + (int64_t)secs * 1000;
+  schedule(r);
+  touch(r->id);
+  log_action(r, r->due_at_ms, "snoozed", "");
+  lb_value ev =
+      LB_MAP({"id", lb_v_uint(r->id)}, {"name", lb_v_str(r->name)},
+             {"until", lb_v_int(r->snoozed_until_ms / 1000)}, {"seconds", lb_v_uint(secs)});
+  host->emit(self, "snoozed", &ev);
+  reply_view(call, r);
+}
+
+static void m_done(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  reminder *r = lookup(call, &args[0]);
+  if (!r || not_due(call, r, "mark done"))
+    return;
+  int64_t at = r->due_at_ms;
+  r->due_at_ms = r->snoozed_until_ms = 0;
+  log_action(r, at, "done", "");
+  lb_value ev =
+      LB_MAP({"id", lb_v_uint(r->id)}, {"name", lb_v_str(r->name)}, {"at", lb_v_int(at / 1000)});
+  host->emit(self, "done", &ev);
+  touch(r->id);
+  reply_view(call, r);
+  if (r->kind == ONCE && !r->next_at_ms)
+    destroy(r);
+  else
+    schedule(r);
+}
+
+static void m_skip(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  reminder *r = lookup(call, &args[0]);
+  if (!r)
+    return;
+  const char *reason = lb_is_nil(&args[1]) ? "" : args[1].as.str.ptr;
+  int64_t at;
+  if (r->due_at_ms) { /* the occurrence that is due */
+    at = r->due_at_ms;
+    r->due_at_ms = r->snoozed_until_ms = 0;
+  } else if (r->next_at_ms) { /* the next one, ahead of time: a rest day */
+    at = r->next_at_ms;
+    r->next_at_ms = next_after(r, at);
+  } else {
+    host->fail(call, LB_ERR_CONFLICT, "reminder %llu (%s) has nothing left to skip",
+               (unsigned long long)r->id, r->name);
+    return;
+  }
+  emit_skipped(r, at, reason);
+  touch(r->id);
+  lb_pair f[VIEW_PAIRS + 1];
+  char hours[2][16];
+  lb_value v = view(r, f, hours);
+  f[v.as.map.len] = (lb_pair){"skipped_at", lb_v_int(at / 1000)};
+  v.as.map.len++;
+  host->reply(call, &v);
+  if (r->kind == ONCE && !r->next_at_ms)
+    destroy(r);
+  else
+    schedule(r);
+}
+
+static void m_pause(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  int64_t until = now_ms() + (int64_t)args[0].as.u * 1000;
+  const lb_value *id = lb_map_get(&args[1], "id");
+  if (id) {
+    reminder *r = lookup(call, id);
+    if (!r)
+      return;
+    r->paused_until_ms = until;
+    touch(r->id);
+  } else {
+    paused_all_until_ms = until;
+    meta_dirty = true;
+    want_flush();
+  }
+  lb_value v =
+      LB_MAP({"until", lb_v_int(until / 1000)}, {"id", id ? lb_v_uint(id->as.u) : lb_v_uint(0)});
+  host->reply(call, &v);
+}
+
+static void m_resume(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *id = lb_map_get(&args[0], "id");
+  if (id) {
+    reminder *r = lookup(call, id);
+    if (!r)
+      return;
+    r->paused_until_ms = 0;
+    touch(r->id);
+  } else {
+    paused_all_until_ms = 0;
+    for (reminder *r = first; r; r = r->next)
+      if (r->paused_until_ms) {
+        r->paused_until_ms = 0;
+        touch(r->id);
+      }
+    meta_dirty = true;
+    want_flush();
+  }
+  lb_value v = LB_MAP({"paused_until", lb_v_int(0)});
+  host->reply(call, &v);
+}
+
+static void m_preview(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *opts = &args[3];
+  int64_t base = lb_is_nil(&args[2]) ? now_ms() : args[2].as.i * 1000;
+  uint32_t count = (uint32_t)args[1].as.u;
+  reminder tmp = {0};
+  char err[512];
+  if (parse_schedule(&tmp, args[0].as.str.ptr, opt_str(opts, "from"), opt_str(opts, "to"), base,
+                     err, sizeof(err)) < 0) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
+    return;
+  }
+  lb_value *items = calloc(count, sizeof(lb_value));
+  uint32_t n = 0;
+  for (int64_t t = next_after(&tmp, base); t && n < count; t = next_after(&tmp, t))
+    items[n++] = lb_v_int(t / 1000);
+  lb_value v = lb_v_array(items, n);
+  host->reply(call, &v);
+  free(items);
+  lb_calendar_free(tmp.cal);
+}
+
+/* ---- config ----------------------------------------------------------------- */
+
+typedef struct conf_entry {
+  char name[64], schedule[256], message[512], from[8], to[8];
+  bool has_schedule;
+} conf_entry;
+
+typedef struct conf {
+  uint32_t snooze, catch_up;
+  conf_entry *items;
+  size_t n;
+} conf;
+
+static void on_config(lb_plugin *p, const char *section, const char *key, const char *value,
+                      void *ud) {
+  (void)p;
+  conf *c = ud;
+  uint64_t d;
+  char why[256];
+  if (!section[0]) {
+    if (strcmp(key, "snooze") != 0 && strcmp(key, "catch_up") != 0) {
+      host->log(self, LB_LOG_WARNING, "[reminders] %s: unknown key (snooze, catch_up); ignored",
+                key);
+    } else if (host->parse_duration(value, &d, why, sizeof(why)) < 0 || d == 0 || d > 30 * 86400) {
+      host->log(self, LB_LOG_WARNING, "[reminders] %s = %s: %s; the built-in value stays", key,
+                value, d == 0 || d > 30 * 86400 ? "1 s to 30 days" : why);
+    } else {
+      *(strcmp(key, "snooze") == 0 ? &c->snooze : &c->catch_up) = (uint32_t)d;
+    }
+    return;
+  }
+  conf_entry *e = NULL;
+  for (size_t i = 0; i < c->n; i++)
+    if (strcmp(c->items[i].name, section) == 0)
+      e = &c->items[i];
+  if (!e) {
+    c->items = realloc(c->items, (c->n + 1) * sizeof(conf_entry));
+    e = &c->items[c->n++];
+    memset(e, 0, sizeof(*e));
+    snprintf(e->name, sizeof(e->name), "%s", section);
+  }
+  if (!strcmp(key, "schedule")) {
+    snprintf(e->schedule, sizeof(e->schedule), "%s", value);
+    e->has_schedule = true;
+  } else if (!strcmp(key, "message")) {
+    snprintf(e->message, sizeof(e->message), "%s", value);
+  } else if (!strcmp(key, "from")) {
+    snprintf(e->from, sizeof(e->from), "%s", value);
+  } else if (!strcmp(key, "to")) {
+    snprintf(e->to, sizeof(e->to), "%s", value);
+  } else {
+    host->log(self, LB_LOG_WARNING,
+              "[reminders.%s] %s: unknown key (schedule, message, from, to); ignored", section,
+              key);
+  }
+}
+
+/* Bring the config's reminders in: same name, same id; gone from the file,
+ * gone from the daemon. */
+static void sync_config(void) {
+  conf c = {.snooze = 600, .catch_up = 6 * 3600};
+  host->config_each(self, on_config, &c);
+  snooze_default = c.snooze;
+  catch_up_s = c.catch_up;
+  for (reminder *r = first; r; r = r->next)
+    r->seen = false;
+  int64_t now = now_ms();
+  for (size_t i = 0; i < c.n; i++) {
+    conf_entry *e = &c.items[i];
+    char err[512];
+    if (!e->has_schedule) {
+      host->log(self, LB_LOG_WARNING, "[reminders.%s] has no schedule; skipped", e->name);
+      continue;
+    }
+    reminder tmp = {0};
+    if (parse_schedule(&tmp, e->schedule, e->from[0] ? e->from : NULL, e->to[0] ? e->to : NULL, now,
+                       err, sizeof(err)) < 0) {
+      host->log(self, LB_LOG_WARNING, "[reminders.%s] %s; skipped", e->name, err);
+      continue;
+    }
+    reminder *r = find_name(e->name);
+    if (r && strcmp(r->source, SOURCE_CONFIG) != 0) {
+      host->log(self, LB_LOG_WARNING,
+                "[reminders.%s]: a reminder added at run time has that name; the config's is "
+                "skipped",
+                e->name);
+      lb_calendar_free(tmp.cal);
+      continue;
+    }
+    bool changed = !r || strcmp(r->schedule, e->schedule) != 0 || r->from_min != tmp.from_min ||
+                   r->to_min != tmp.to_min;
+    if (!r) {
+      r = create(0);
+      set_name(r, e->name);
+      snprintf(r->source, sizeof(r->source), "%s", SOURCE_CONFIG);
+    }
+    r->seen = true;
+    snprintf(r->message, sizeof(r->message), "%s", e->message[0] ? e->message : e->name);
+    if (changed) {
+      lb_calendar_free(r->cal);
+      r->kind = tmp.kind;
+      r->cal = tmp.cal;
+      r->every_s = tmp.every_s;
+      r->from_min = tmp.from_min;
+      r->to_min = tmp.to_min;
+      r->anchor_ms = tmp.anchor_ms;
+      snprintf(r->schedule, sizeof(r->schedule), "%s", e->schedule);
+      r->next_at_ms = next_after(r, now);
+      schedule(r);
+    } else {
+      lb_calendar_free(tmp.cal);
+    }
+    touch(r->id);
+  }
+  for (reminder *r = first, *next; r; r = next) {
+    next = r->next;
+    if (!r->seen && strcmp(r->source, SOURCE_CONFIG) == 0)
+      destroy(r);
+  }
+  free(c.items);
+}
+
+static void reload(lb_plugin *p) {
+  (void)p;
+  sync_config();
+}
+
+/* The wall clock was set or the time zone changed: elapses still ahead are
+ * recomputed from now (one behind fires through its timer and is caught
+ * up). */
+static void clock_changed(lb_plugin *p, void *ud) {
+  (void)p, (void)ud;
+  int64_t now = now_ms();
+  for (reminder *r = first; r; r = r->next) {
+    if (r->next_at_ms > now && r->kind != ONCE) {
+      int64_t next = next_after(r, now);
+      if (next != r->next_at_ms) {
+        r->next_at_ms = next;
+        touch(r->id);
+      }
+    }
+    schedule(r);
+  }
+}
+
+/* ---- restore ------------------------------------------------------------------ */
+
+static void restore(void) {
+  sqlite3 *db = host->db(self);
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT key, value FROM reminders_meta", -1, &st, NULL) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *k = (const char *)sqlite3_column_text(st, 0);
+      if (!strcmp(k, "next_id"))
+        next_id = (uint64_t)sqlite3_column_int64(st, 1);
+      else if (!strcmp(k, "paused_until_ms"))
+        paused_all_until_ms = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+  }
+  if (sqlite3_prepare_v2(db,
+                         "SELECT id, name, schedule, message, from_min, to_min, source, anchor_ms,"
+                         " next_at_ms, due_at_ms, snoozed_until_ms, paused_until_ms"
+                         " FROM reminders_reminders ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK)
+    return;
+  int64_t now = now_ms();
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    reminder tmp = {0};
+    const char *schedule_text = (const char *)sqlite3_column_text(st, 2);
+    int from_min = sqlite3_column_int(st, 4), to_min = sqlite3_column_int(st, 5);
+    char from[16], to[16], err[512];
+    snprintf(from, sizeof(from), "%02d:%02d", from_min / 60, from_min % 60);
+    snprintf(to, sizeof(to), "%02d:%02d", to_min / 60, to_min % 60);
+    if (parse_schedule(&tmp, schedule_text, from_min >= 0 ? from : NULL, to_min >= 0 ? to : NULL,
+                       now, err, sizeof(err)) < 0) {
+      host->log(self, LB_LOG_WARNING, "stored reminder %s: %s; dropped", sqlite3_column_text(st, 1),
+                err);
+      continue;
+    }
+    reminder *r = create((uint64_t)sqlite3_column_int64(st, 0));
+    r->kind = tmp.kind;
+    r->cal = tmp.cal;
+    r->every_s = tmp.every_s;
+    r->from_min = tmp.from_min;
+    r->to_min = tmp.to_min;
+    set_name(r, (const char *)sqlite3_column_text(st, 1));
+    snprintf(r->schedule, sizeof(r->schedule), "%s", schedule_text);
+    snprintf(r->message, sizeof(r->message), "%s", sqlite3_column_text(st, 3));
+    snprintf(r->source, sizeof(r->source), "%s", sqlite3_column_text(st, 6));
+    r->anchor_ms = sqlite3_column_int64(st, 7);
+    r->next_at_ms = sqlite3_column_int64(st, 8);
+    r->due_at_ms = sqlite3_column_int64(st, 9);
+    r->snoozed_until_ms = sqlite3_column_int64(st, 10);
+    r->paused_until_ms = sqlite3_column_int64(st, 11);
+    /* An elapse that passed while the daemon was down is behind now: its
+     * timer fires on the first loop turn and catches up once. */
+    schedule(r);
+  }
+  sqlite3_finalize(st);
+}
+
+/* ---- declarations ---------------------------------------------------------------- */
+
+static const lb_param add_params[] = {
+    {.name = "name", .type = LB_T_STRING, .doc = "a name of your own: warmup"},
+    {.name = "schedule",
+     .type = LB_T_STRING,
+     .doc = "a calendar event (Mon,Wed,Fri 17:30), \"every 45m\" or \"in 10m\""},
+    {0}};
+static const lb_param add_options[] = {
+    {.name = "message", .type = LB_T_STRING, .doc = "what the reminder says"},
+    {.name = "from", .type = LB_T_STRING, .doc = "\"every\" only: active from HH:MM"},
+    {.name = "to", .type = LB_T_STRING, .doc = "\"every\" only: active until HH:MM"},
+    {0}};
+static const lb_param id_params[] = {{.name = "id", .type = LB_T_U64}, {0}};
+static const lb_param snooze_params[] = {
+    {.name = "id", .type = LB_T_U64},
+    {.name = "seconds",
+     .type = LB_T_DURATION,
+     .optional = true,
+     .min = 1,
+     .max = 86400,
+     .doc = "how long; the config's snooze (10 min) when omitted"},
+    {0}};
+static const lb_param skip_params[] = {
+    {.name = "id", .type = LB_T_U64},
+    {.name = "reason", .type = LB_T_STRING, .optional = true, .doc = "rest day, in pain, ..."},
+    {0}};
+static const lb_param pause_params[] = {{.name = "seconds",
+                                         .type = LB_T_DURATION,
+                                         .min = 1,
+                                         .max = MAX_PAUSE,
+                                         .doc = "how long: a pause always ends by itself"},
+                                        {0}};
+static const lb_param id_option[] = {{.name = "id", .type = LB_T_U64, .doc = "only this reminder"},
+                                     {0}};
+static const lb_param preview_params[] = {
+    {.name = "schedule", .type = LB_T_STRING},
+    {.name = "count",
+     .type = LB_T_UINT,
+     .optional = true,
+     .def = {LB_UINT, {.u = 5}},
+     .min = 1,
+     .max = 1000},
+    {.name = "base", .type = LB_T_TIME, .optional = true, .doc = "unix seconds; now when omitted"},
+    {0}};
+
+#define F(n, t)                                                                                    \
+  { .name = n, .type = t }
+static const lb_field view_fields[] = {F("id", LB_T_U64),
+                                       F("name", LB_T_STRING),
+                                       F("schedule", LB_T_STRING),
+                                       F("message", LB_T_STRING),
+                                       F("next_at", LB_T_TIME),
+                                       F("due_at", LB_T_TIME),
+                                       F("snoozed_until", LB_T_TIME),
+                                       F("paused_until", LB_T_TIME),
+                                       F("source", LB_T_STRING),
+                                       F("from", LB_T_STRING),
+                                       F("to", LB_T_STRING),
+                                       F("skipped_at", LB_T_TIME),
+                                       F("until", LB_T_TIME),
+                                       {0}};
+
+static const lb_method methods[] = {
+    {.name = "add",
+     .doc = "Add a reminder.",
+     .params = add_params,
+     .options = add_options,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_add},
+    {.name = "list",
+     .doc = "Every reminder, with its next elapse.",
+     .result = LB_T_MAPS,
+     .result_fields = view_fields,
+     .handler = m_list},
+    {.name = "remove",
+     .doc = "Remove a reminder added at run time.",
+     .params = id_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_remove},
+    {.name = "snooze",
+     .doc = "Remind again of the due reminder later.",
+     .params = snooze_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_snooze},
+    {.name = "done",
+     .doc = "The due reminder is done.",
+     .params = id_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_done},
+    {.name = "skip",
+     .doc = "Skip the due reminder, or the next one when none is due.",
+     .params = skip_params,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_skip},
+    {.name = "pause",
+     .doc = "Pause every reminder (or one) for a while.",
+     .params = pause_params,
+     .options = id_option,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_pause},
+    {.name = "resume",
+     .doc = "End a pause early.",
+     .options = id_option,
+     .result = LB_T_MAP,
+     .result_fields = view_fields,
+     .handler = m_resume},
+    {.name = "preview",
+     .doc = "The next elapses of a schedule, as systemd-analyze calendar does.",
+     .params = preview_params,
+     .options = add_options + 1,
+     .result = LB_T_INTS,
+     .handler = m_preview},
+};
+
+static const lb_field due_fields[] = {
+    F("id", LB_T_U64),  F("name", LB_T_STRING), F("message", LB_T_STRING), F("late_s", LB_T_UINT),
+    F("at", LB_T_TIME), F("missed", LB_T_UINT), F("snoozed", LB_T_BOOL),   {0}};
+static const lb_field snoozed_fields[] = {
+    F("id", LB_T_U64), F("name", LB_T_STRING), F("until", LB_T_TIME), F("seconds", LB_T_UINT), {0}};
+static const lb_field done_fields[] = {
+    F("id", LB_T_U64), F("name", LB_T_STRING), F("at", LB_T_TIME), {0}};
+static const lb_field skipped_fields[] = {
+    F("id", LB_T_U64), F("name", LB_T_STRING), F("reason", LB_T_STRING), F("at", LB_T_TIME), {0}};
+
+static const lb_event events[] = {
+    {.name = "due",
+     .doc = "A reminder is due (late_s > 0: it came due while away).",
+     .fields = due_fields},
+    {.name = "snoozed", .fields = snoozed_fields},
+    {.name = "done", .fields = done_fields},
+    {.name = "skipped",
+     .doc = "An occurrence was skipped, with the reason.",
+     .fields = skipped_fields},
+};
+
+static int init(lb_plugin *p, const lb_host *h) {
+  host = h;
+  self = p;
+  lb_writebehind_init(&saving, h, p, flush);
+  if (!LB_HOST_HAS(h, parse_duration)) {
+    h->log(p, LB_LOG_ERR, "this lumbard is too old for the reminders plugin (host API %u)", h->api);
+    return -ENOTSUP;
+  }
+  if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)
+    return -EINVAL;
+  if (h->db_migrate(p, schema) < 0)
+    return -EIO;
+  h->on_clock_change(p, clock_changed, NULL);
+  restore();
+  sync_config();
+  return 0;
+}
+
+static void shutdown(lb_plugin *p) {
+  (void)p;
+  lb_writebehind_flush(&saving);
+  while (first) {
+    reminder *r = first;
+    first = r->next;
+    tdelete(r, &by_id, cmp_id);
+    tdelete(r, &by_name, cmp_name);
+    lb_calendar_free(r->cal);
+    free(r);
+  }
+  last = NULL;
+  n_reminders = 0;
+  lb_writebehind_free(&saving);
+  free(logs);
+  logs = NULL;
+  n_logs = cap_logs = 0;
+}
+
+LB_PLUGIN_DEFINE(.name = "reminders", .version = "1.0",
+                 .description = "systemd calendar reminders: warm up, abduction on leg day, ...",
+                 .init = init, .shutdown = shutdown, .reload = reload);
