@@ -21,6 +21,9 @@ fi
 WORLD=$(mktemp -d "${TMPDIR:-/tmp}/lumbarctl-test.XXXXXX")
 mkdir -p "$WORLD/run" "$WORLD/data" "$WORLD/config" "$WORLD/bin" "$WORLD/out"
 chmod 700 "$WORLD/run"
+# Patterns match the bar's block characters: the tests read UTF-8 whatever the
+# environment (a bare CI machine has no locale at all).
+export LC_ALL=C.UTF-8
 export XDG_RUNTIME_DIR="$WORLD/run" XDG_DATA_HOME="$WORLD/data" XDG_CONFIG_HOME="$WORLD/config"
 unset LUMBARD_SOCKET NO_COLOR DBUS_SESSION_BUS_ADDRESS
 SOCK="$WORLD/run/lumbard.sock"
