@@ -26,7 +26,9 @@ lb_store *lb_store_open(const char *path, char *err, size_t errlen) {
   lb_store *s = lb_xcalloc(1, sizeof(*s));
   s->path = lb_xstrdup(path);
   char why[512];
-  int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  /* Only the loop thread touches the database: no mutexes needed. */
+  int rc = sqlite3_open_v2(path, &s->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "cannot open the database %s: %s", path,
              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));

@@ -1,0 +1,1270 @@
+/* pain — a durable pain diary with red-flag safety, episodes, trends tied to
+ * training, export and check-ins. See plugins/pain/README.md for the rules.
+ *
+ * lumbard is not a medical device: this plugin records and shows; it never
+ * diagnoses, and red-flag symptoms always get advice to seek urgent care.
+ *
+ * Every entry is committed before pain.log answers (synchronous=FULL in WAL
+ * mode: the commit is fsync'd). Training sessions come from other plugins'
+ * events (reminders.done/skipped, rest.routine_done), never from linking. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <lumbard/plugin.h>
+#include <search.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calendar.h"
+
+#define DAY_S 86400
+#define AFTER_SESSION_S (48 * 3600)
+#define QUIET_BEFORE_CHECKIN_S (2 * 3600)
+#define MIN_AT 946684800 /* 2000-01-01 */
+#define MAX_SCORES 11
+#define FLARE_AT 7
+#define CALM_AT 2
+#define CALM_DAYS 3
+#define MIN_SESSIONS 3
+
+static const lb_host *host;
+static lb_plugin *self;
+
+static const char *const locations[] = {
+    "lower-back", "lower-back-left", "lower-back-right", "glute-left", "glute-right",
+    "hip-left",   "hip-right",       "leg-left",         "leg-right",  NULL};
+
+typedef struct symptom {
+  const char *key;
+  const char *advice; /* red flags only */
+} symptom;
+
+#define SEEK "lumbard is not a medical device and cannot tell what is wrong."
+static const symptom symptoms[] = {
+    {"saddle-numbness",
+     "Numbness around the groin, buttocks or inner thighs needs urgent medical care. Go to an "
+     "emergency department now, or call your local emergency number. " SEEK},
+    {"bladder-bowel",
+     "New trouble passing or holding urine or stool needs urgent medical care. Go to an "
+     "emergency department now, or call your local emergency number. " SEEK},
+    {"leg-weakness",
+     "Weakness in a leg that is getting worse needs urgent medical care. See a doctor today, or "
+     "go to an emergency department. " SEEK},
+    {"fever",
+     "Back pain with a fever needs urgent medical care. See a doctor today, or call your local "
+     "urgent care line. " SEEK},
+    {"weight-loss",
+     "Back pain with weight loss you cannot explain needs urgent medical care. See a doctor "
+     "as soon as you can. " SEEK},
+    {"night-pain",
+     "Back pain that wakes you at night or does not ease with rest needs urgent medical care. "
+     "See a doctor as soon as you can. " SEEK},
+    {"trauma",
+     "Back pain after a fall, an accident or a heavy blow needs urgent medical care. Go to an "
+     "emergency department now. " SEEK},
+    {"stiffness", NULL},
+    {"spasm", NULL},
+    {"radiating", NULL},
+    {"tingling", NULL},
+};
+#define N_SYMPTOMS (sizeof(symptoms) / sizeof(symptoms[0]))
+
+/* ---- settings ------------------------------------------------------------ */
+
+typedef struct settings {
+  char checkin[256]; /* a calendar event, or "" for off */
+  bool after_routine;
+  int64_t scores[MAX_SCORES];
+  size_t n_scores;
+  char warmup_reminder[64], warmup_preset[64];
+} settings;
+
+static settings cfg;
+static lb_calendar *checkin_cal;
+static uint64_t checkin_timer;
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+static int64_t now_s(void) {
+  return host->now_ms(LB_CLOCK_WALL) / 1000;
+}
+
+/* The local day number of t: days since 1970-01-01 of t's local date. */
+static int64_t local_day(int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  int64_t local = t + tm.tm_gmtoff;
+  return local >= 0 ? local / DAY_S : (local - DAY_S + 1) / DAY_S;
+}
+
+/* The unix time of local midnight of day number d. */
+static int64_t day_start(int64_t d) {
+  time_t t = (time_t)(d * DAY_S);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_isdst = -1;
+  return (int64_t)mktime(&tm);
+}
+
+/* ISO 8601 local time with its UTC offset. The offset holds for whole local
+ * days but the few with a DST change, so it is looked up once per such day
+ * (an export of 100,000 entries makes ~1,800 localtime calls, not 100,000). */
+typedef struct zone_span {
+  int64_t lo, hi; /* [lo, hi): one offset */
+  long off;
+  bool whole_day; /* lo is local midnight, and year, month, mday are that day's */
+  int year, month, mday;
+} zone_span;
+
+static long offset_at(int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  return tm.tm_gmtoff;
+}
+
+static void iso_local(int64_t t, zone_span *z, char *buf, size_t len) {
+  if (t < z->lo || t >= z->hi) {
+    long off = offset_at(t);
+    int64_t local = t + off, midnight = local - ((local % DAY_S) + DAY_S) % DAY_S - off;
+    /* the same offset at both ends of the local day: the whole day has it */
+    bool whole = offset_at(midnight) == off && offset_at(midnight + DAY_S - 1) == off;
+    *z = whole ? (zone_span){midnight, midnight + DAY_S, off, true, 0, 0, 0}
+               : (zone_span){t, t + 1, off, false, 0, 0, 0};
+    if (whole) {
+      time_t day = (time_t)(midnight + off);
+      struct tm d;
+      gmtime_r(&day, &d);
+      z->year = d.tm_year + 1900, z->month = d.tm_mon + 1, z->mday = d.tm_mday;
+    }
+  }
+  long off = labs(z->off);
+  struct tm tm;
+  if (z->whole_day) { /* the day's date once; the time of day is arithmetic */
+    int64_t secs = t - z->lo;
+    tm.tm_year = z->year - 1900, tm.tm_mon = z->month - 1, tm.tm_mday = z->mday;
+    tm.tm_hour = (int)(secs / 3600), tm.tm_min = (int)(secs / 60 % 60),
+    tm.tm_sec = (int)(secs % 60);
+  } else {
+    time_t shifted = (time_t)(t + z->off);
+    gmtime_r(&shifted, &tm);
+  }
+  /* digit by digit: this runs once per exported entry */
+  int f[] = {tm.tm_year + 1900, tm.tm_mon + 1,           tm.tm_mday,          tm.tm_hour, tm.tm_min,
+             tm.tm_sec,         (int)(off / 3600 % 100), (int)(off / 60 % 60)};
+  static const char seps[] = "--T::\0:"; /* the character after each field but the year */
+  if (len < 26 || f[0] < 0 || f[0] > 9999) {
+    snprintf(buf, len, "?");
+    return;
+  }
+  char *p = buf;
+  *p++ = (char)('0' + f[0] / 1000), *p++ = (char)('0' + f[0] / 100 % 10);
+  *p++ = (char)('0' + f[0] / 10 % 10), *p++ = (char)('0' + f[0] % 10);
+  for (int i = 1; i < 8; i++) {
+    *p++ = i == 6 ? (z->off < 0 ? '-' : '+') : seps[i - 1];
+    *p++ = (char)('0' + f[i] / 10 % 10), *p++ = (char)('0' + f[i] % 10);
+  }
+  *p = '\0';
+}
+
+/* A meaningful change: 2 points, or 30 % of the higher of the two. */
+static bool meaningful(double a, double b) {
+  double d = a > b ? a - b : b - a, hi = a > b ? a : b;
+  return d >= 2.0 || (hi > 0 && d >= 0.3 * hi);
+}
+
+/* Strings that must live until the answer has gone: freed after the reply. */
+typedef struct keep {
+  char **items;
+  size_t n;
+} keep;
+
+static const char *keep_str(keep *k, const unsigned char *s) {
+  k->items = realloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = strdup(s ? (const char *)s : "");
+  return k->items[k->n++];
+}
+
+static void *keep_mem(keep *k, size_t n) {
+  k->items = realloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = calloc(1, n ? n : 1);
+  return k->items[k->n++];
+}
+
+static void keep_free(keep *k) {
+  for (size_t i = 0; i < k->n; i++)
+    free(k->items[i]);
+  free(k->items);
+  k->items = NULL;
+  k->n = 0;
+}
+
+static sqlite3_stmt *prepare(lb_call *call, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(host->db(self), sql, -1, &st, NULL) != SQLITE_OK) {
+    if (call)
+      host->fail(call, LB_ERR_INTERNAL, "the diary cannot be read: %s",
+                 sqlite3_errmsg(host->db(self)));
+    return NULL;
+  }
+  return st;
+}
+
+/* ---- storage ------------------------------------------------------------------ */
+
+static const char *const schema[] = {
+    /* Stored in time order (WITHOUT ROWID, keyed on at): every read is a
+     * range of time, so ranges and exports scan the table in sequence. */
+    "CREATE TABLE pain_entries("
+    "  at INTEGER NOT NULL, id INTEGER NOT NULL UNIQUE, day INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 10),"
+    "  location TEXT NOT NULL DEFAULT '', trigger TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT '', symptoms TEXT NOT NULL DEFAULT '',"
+    "  logged_at INTEGER NOT NULL, PRIMARY KEY (at, id)) WITHOUT ROWID;"
+    "CREATE INDEX pain_entries_day ON pain_entries(day, level);"
+    "CREATE TABLE pain_sessions("
+    "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'skipped')), source TEXT NOT NULL);"
+    "CREATE INDEX pain_sessions_at ON pain_sessions(at);",
+    NULL};
+
+/* ---- log ---------------------------------------------------------------------------- */
+
+static bool in_list(const char *const *list, const char *s) {
+  for (size_t i = 0; list[i]; i++)
+    if (strcmp(list[i], s) == 0)
+      return true;
+  return false;
+}
+
+static const symptom *find_symptom(const char *key) {
+  for (size_t i = 0; i < N_SYMPTOMS; i++)
+    if (strcmp(symptoms[i].key, key) == 0)
+      return &symptoms[i];
+  return NULL;
+}
+
+static bool plain_text(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 && *p != '\t')
+      return false;
+  return true;
+}
+
+static void m_log(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *opts = &args[1];
+  int64_t level = (int64_t)args[0].as.u;
+  const lb_value *v;
+  char location[64] = "", trigger[65] = "", sym[256] = "";
+  const char *note = "";
+  int64_t now = now_s(), at = now;
+
+  if ((v = lb_map_get(opts, "location"))) {
+    if (!in_list(locations, v->as.str.ptr)) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'location' must be one of lower-back, lower-back-left, "
+                 "lower-back-right, glute-left, glute-right, hip-left, hip-right, leg-left, "
+                 "leg-right; got \"%.40s\"",
+                 v->as.str.ptr);
+      return;
+    }
+    snprintf(location, sizeof(location), "%s", v->as.str.ptr);
+  }
+  if ((v = lb_map_get(opts, "trigger"))) {
+    const char *s = v->as.str.ptr;
+    while (isspace((unsigned char)*s))
+      s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+      n--;
+    if (n > 64 || !plain_text(s)) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'trigger' must be up to 64 characters of plain text, such as deadlift, "
+                 "bending, lifting, cleaning, sitting, skipped-warm-up, stress");
+      return;
+    }
+    for (size_t i = 0; i < n; i++)
+      trigger[i] = (char)tolower((unsigned char)s[i]);
+    trigger[n] = '\0';
+  }
+  if ((v = lb_map_get(opts, "note"))) {
+    if (v->as.str.len > 1000) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'note' must be up to 1,000 characters, got %u", v->as.str.len);
+      return;
+    }
+    note = v->as.str.ptr;
+  }
+  const lb_value *flags[N_SYMPTOMS];
+  size_t n_flags = 0;
+  if ((v = lb_map_get(opts, "symptoms"))) {
+    size_t off = 0;
+    for (uint32_t i = 0; i < v->as.arr.len; i++) {
+      const char *key = v->as.arr.items[i].as.str.ptr;
+      const symptom *s = find_symptom(key);
+      if (!s) {
+        host->fail(call, LB_ERR_INVALID_PARAMS,
+                   "option 'symptoms': unknown symptom \"%.40s\"; the keys are saddle-numbness, "
+                   "bladder-bowel, leg-weakness, fever, weight-loss, night-pain, trauma, "
+                   "stiffness, spasm, radiating, tingling",
+                   key);
+        return;
+      }
+      bool dup = false;
+      for (uint32_t j = 0; j < i; j++)
+        dup |= strcmp(v->as.arr.items[j].as.str.ptr, key) == 0;
+      if (dup)
+        continue;
+      off += (size_t)snprintf(sym + off, sizeof(sym) - off, "%s%s", off ? "," : "", key);
+      if (s->advice)
+        flags[n_flags++] = &v->as.arr.items[i];
+    }
+  }
+  if ((v = lb_map_get(opts, "at"))) {
+    if (v->as.i > now + 60) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'at' is in the future; log now, or an earlier time");
+      return;
+    }
+    if (v->as.i < MIN_AT) {
+      host->fail(call, LB_ERR_INVALID_PARAMS, "option 'at' is before the year 2000");
+      return;
+    }
+    at = v->as.i;
+  }
+
+  /* Ids are the plugin's (the table is keyed on time): one more than the
+   * largest, read from its unique index. */
+  uint64_t id = 1;
+  sqlite3_stmt *st = prepare(call, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries");
+  if (!st)
+    return;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    id = (uint64_t)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  /* On disk before the answer: autocommit with synchronous=FULL fsyncs. */
+  st = prepare(call, "INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
+                     "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)");
+  if (!st)
+    return;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+  sqlite3_bind_int64(st, 2, at);
+  sqlite3_bind_int64(st, 3, local_day(at));
+  sqlite3_bind_int64(st, 4, level);
+  sqlite3_bind_text(st, 5, location, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, trigger, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, note, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, sym, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, now);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    host->log(self, LB_LOG_ERR, "cannot save a pain entry: %s", sqlite3_errmsg(host->db(self)));
+    host->fail(call, LB_ERR_INTERNAL, "the entry could not be saved (%s); nothing was logged",
+               sqlite3_errmsg(host->db(self)));
+    return;
+  }
+
+  /* Red flags first: at once, never batched. */
+  lb_value items[N_SYMPTOMS];
+  lb_pair pairs[N_SYMPTOMS][2];
+  for (size_t i = 0; i < n_flags; i++) {
+    const symptom *s = find_symptom(flags[i]->as.str.ptr);
+    lb_value ev = LB_MAP({"id", lb_v_uint(id)}, {"symptom", lb_v_str(s->key)},
+                         {"advice", lb_v_str(s->advice)});
+    host->emit(self, "red_flag", &ev);
+    pairs[i][0] = (lb_pair){"symptom", lb_v_str(s->key)};
+    pairs[i][1] = (lb_pair){"advice", lb_v_str(s->advice)};
+    items[i] = lb_v_map(pairs[i], 2);
+  }
+  if (n_flags)
+    host->log(self, LB_LOG_NOTICE, "entry %llu has red-flag symptoms: urgent care advised",
+              (unsigned long long)id);
+  lb_value ev =
+      LB_MAP({"id", lb_v_uint(id)}, {"level", lb_v_uint((uint64_t)level)}, {"at", lb_v_int(at)},
+             {"location", lb_v_str(location)}, {"trigger", lb_v_str(trigger)});
+  host->emit(self, "logged", &ev);
+  lb_value r = LB_MAP({"id", lb_v_uint(id)}, {"at", lb_v_int(at)},
+                      {"red_flags", lb_v_array(items, n_flags)});
+  host->reply(call, &r);
+}
+
+/* ---- history -------------------------------------------------------------------------- */
+
+static void range_of(const lb_value *opts, int64_t *since, int64_t *until) {
+  const lb_value *v;
+  *since = (v = lb_map_get(opts, "since")) ? v->as.i : 0;
+  *until = (v = lb_map_get(opts, "until")) ? v->as.i : INT64_MAX;
+}
+
+/* An entry row (id, at, level, location, trigger, note, symptoms) as a map. */
+static lb_value entry_value(sqlite3_stmt *st, keep *k) {
+  lb_pair *f = keep_mem(k, sizeof(lb_pair) * 7);
+  const char *sym = keep_str(k, sqlite3_column_text(st, 6));
+  size_t n = 0;
+  for (const char *p = sym; *p; p++)
+    n += *p == ',';
+  n = *sym ? n + 1 : 0;
+  lb_value *items = keep_mem(k, sizeof(lb_value) * (n ? n : 1));
+  char *copy = (char *)keep_str(k, (const unsigned char *)sym);
+  size_t i = 0;
+  for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && i < n;
+       tok = strtok_r(NULL, ",", &save))
+    items[i++] = lb_v_str(tok);
+  f[0] = (lb_pair){"id", lb_v_uint((uint64_t)sqlite3_column_int64(st, 0))};
+  f[1] = (lb_pair){"at", lb_v_int(sqlite3_column_int64(st, 1))};
+  f[2] = (lb_pair){"level", lb_v_uint((uint64_t)sqlite3_column_int64(st, 2))};
+  f[3] = (lb_pair){"location", lb_v_str(keep_str(k, sqlite3_column_text(st, 3)))};
+  f[4] = (lb_pair){"trigger", lb_v_str(keep_str(k, sqlite3_column_text(st, 4)))};
+  f[5] = (lb_pair){"note", lb_v_str(keep_str(k, sqlite3_column_text(st, 5)))};
+  f[6] = (lb_pair){"symptoms", lb_v_array(items, i)};
+  return lb_v_map(f, 7);
+}
+
+static void m_history(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  int64_t since, until;
+  range_of(&args[0], &since, &until);
+  const lb_value *lim = lb_map_get(&args[0], "limit");
+  int64_t limit = lim ? (int64_t)lim->as.u : 100;
+  sqlite3_stmt *st =
+      prepare(call, "SELECT id, at, level, location, trigger, note, symptoms FROM "
+                    "pain_entries WHERE at >= ? AND at <= ? ORDER BY at DESC, id DESC "
+                    "LIMIT ?");
+  if (!st)
+    return;
+  sqlite3_bind_int64(st, 1, since);
+  sqlite3_bind_int64(st, 2, until);
+  sqlite3_bind_int64(st, 3, limit);
+  keep k = {0};
+  lb_value *items = keep_mem(&k, sizeof(lb_value) * (size_t)limit);
+  size_t n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    items[n++] = entry_value(st, &k);
+  sqlite3_finalize(st);
+  lb_value v = lb_v_array(items, n);
+  host->reply(call, &v);
+  keep_free(&k);
+}
+
+/* ---- stats ------------------------------------------------------------------------------ */
+
+typedef struct summary {
+  int64_t count, worst;
+  double average;
+} summary;
+
+static summary summarize(int64_t since, int64_t until) {
+  summary s = {0};
+  sqlite3_stmt *st = prepare(NULL, "SELECT count(*), avg(level), max(level) FROM pain_entries "
+                                   "WHERE at >= ? AND at <= ?");
+  if (!st)
+    return s;
+  sqlite3_bind_int64(st, 1, since);
+  sqlite3_bind_int64(st, 2, until);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    s.count = sqlite3_column_int64(st, 0);
+    s.average = sqlite3_column_double(st, 1);
+    s.worst = sqlite3_column_int64(st, 2);
+  }
+  sqlite3_finalize(st);
+  return s;
+}
+
+static lb_value summary_value(summary s, lb_pair *f) {
+  f[0] = (lb_pair){"count", lb_v_uint((uint64_t)s.count)};
+  f[1] = (lb_pair){"average", lb_v_double(s.average)};
+  f[2] = (lb_pair){"worst", lb_v_uint((uint64_t)s.worst)};
+  return lb_v_map(f, 3);
+}
+
+typedef struct episode {
+  int64_t first_day, last_day, worst;
+  double sum;
+  int64_t n_days;
+  bool current;
+} episode;
+
+/* Flare-ups over the days with entries: a day's pain is its worst. Starts on a
+ * day >= FLARE_AT; ends when CALM_DAYS logged days in a row are <= CALM_AT,
+ * on the last day before them. */
+static episode *find_episodes(size_t *ret_n) {
+  episode *eps = NULL;
+  size_t n = 0;
+  sqlite3_stmt *st = prepare(NULL, "SELECT day, max(level) FROM pain_entries GROUP BY day "
+                                   "ORDER BY day");
+  if (!st) {
+    *ret_n = 0;
+    return NULL;
+  }
+  episode cur = {0};
+  bool in = false;
+  int calm = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t day = sqlite3_column_int64(st, 0), worst = sqlite3_column_int64(st, 1);
+    if (!in) {
+      if (worst >= FLARE_AT) {
+        cur = (episode){
+            .first_day = day, .last_day = day, .worst = worst, .sum = (double)worst, .n_days = 1};
+        in = true;
+        calm = 0;
+      }
+      continue;
+    }
+    if (worst <= CALM_AT) {
+      if (++calm >= CALM_DAYS) {
+        eps = realloc(eps, (n + 1) * sizeof(episode));
+        eps[n++] = cur;
+        in = false;
+      }
+      continue;
+    }
+    /* not calm: the episode goes on through this day */
+    calm = 0;
+    cur.last_day = day;
+    cur.sum += (double)worst;
+    cur.n_days++;
+    if (worst > cur.worst)
+      cur.worst = worst;
+  }
+  sqlite3_finalize(st);
+  if (in) {
+    cur.current = true;
+    eps = realloc(eps, (n + 1) * sizeof(episode));
+    eps[n++] = cur;
+  }
+  *ret_n = n;
+  return eps;
+}
+
+static lb_value episode_value(const episode *e, keep *k) {
+  lb_pair *f = keep_mem(k, sizeof(lb_pair) * 6);
+  f[0] = (lb_pair){"start", lb_v_int(day_start(e->first_day))};
+  f[1] = (lb_pair){"end", lb_v_int(e->current ? 0 : day_start(e->last_day))};
+  f[2] = (lb_pair){"days", lb_v_uint((uint64_t)(e->last_day - e->first_day + 1))};
+  f[3] = (lb_pair){"worst", lb_v_uint((uint64_t)e->worst)};
+  f[4] = (lb_pair){"average", lb_v_double(e->sum / (double)e->n_days)};
+  f[5] = (lb_pair){"current", lb_v_bool(e->current)};
+  return lb_v_map(f, 6);
+}
+
+/* Entries counted by trigger or by location. */
+typedef struct group {
+  char *name;
+  int64_t count;
+  double sum;
+} group;
+
+typedef struct groups {
+  void *tree; /* tsearch, by name */
+  group **items;
+  size_t n;
+} groups;
+
+static int cmp_group(const void *a, const void *b) {
+  return strcmp(((const group *)a)->name, ((const group *)b)->name);
+}
+
+static void group_add(groups *g, const unsigned char *name, int64_t level) {
+  if (!name || !*name)
+    return;
+  group key = {.name = (char *)name};
+  void *hit = tfind(&key, &g->tree, cmp_group);
+  group *it = hit ? *(group **)hit : NULL;
+  if (!it) {
+    it = calloc(1, sizeof(*it));
+    it->name = strdup((const char *)name);
+    tsearch(it, &g->tree, cmp_group);
+    g->items = realloc(g->items, (g->n + 1) * sizeof(group *));
+    g->items[g->n++] = it;
+  }
+  it->count++;
+  it->sum += (double)level;
+}
+
+static int cmp_by_count(const void *a, const void *b) {
+  const group *x = *(group *const *)a, *y = *(group *const *)b;
+  return x->count != y->count ? (x->count < y->count ? 1 : -1) : strcmp(x->name, y->name);
+}
+
+static void groups_free(groups *g) {
+  for (size_t i = 0; i < g->n; i++) {
+    tdelete(g->items[i], &g->tree, cmp_group);
+    free(g->items[i]->name);
+    free(g->items[i]);
+  }
+  free(g->items);
+}
+
+static lb_value groups_value(groups *g, keep *k) {
+  qsort(g->items, g->n, sizeof(group *), cmp_by_count);
+  lb_value *items = keep_mem(k, sizeof(lb_value) * (g->n ? g->n : 1));
+  for (size_t i = 0; i < g->n; i++) {
+    lb_pair *f = keep_mem(k, sizeof(lb_pair) * 3);
+    f[0] = (lb_pair){"name", lb_v_str(keep_str(k, (const unsigned char *)g->items[i]->name))};
+    f[1] = (lb_pair){"count", lb_v_uint((uint64_t)g->items[i]->count)};
+    f[2] = (lb_pair){"average", lb_v_double(g->items[i]->sum / (double)g->items[i]->count)};
+    items[i] = lb_v_map(f, 3);
+  }
+  return lb_v_array(items, g->n);
+}
+
+/* One pass over the window: its summary, and the entries by trigger and by
+ * location (the table is in time order: a sequential read). */
+static summary scan_window(int64_t since, int64_t until, groups *triggers, groups *places) {
+  summary s = {0};
+  double sum = 0;
+  sqlite3_stmt *st = prepare(NULL, "SELECT level, trigger, location FROM pain_entries WHERE "
+                                   "at >= ? AND at <= ?");
+  if (!st)
+    return s;
+  sqlite3_bind_int64(st, 1, since);
+  sqlite3_bind_int64(st, 2, until);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t level = sqlite3_column_int64(st, 0);
+    s.count++;
+    sum += (double)level;
+    if (level > s.worst)
+      s.worst = level;
+    group_add(triggers, sqlite3_column_text(st, 1), level);
+    group_add(places, sqlite3_column_text(st, 2), level);
+  }
+  sqlite3_finalize(st);
+  s.average = s.count ? sum / (double)s.count : 0;
+  return s;
+}
+
+/* Pain in the 48 h after each session, by outcome. */
+static lb_value warmup_value(keep *k) {
+  int64_t sessions[2] = {0};
+  double averages[2] = {0};
+  sqlite3_stmt *st =
+      prepare(NULL, "SELECT outcome, count(*), avg(after) FROM (SELECT s.outcome, "
+                    "(SELECT avg(level) FROM pain_entries e WHERE e.at >= s.at AND "
+                    "e.at <= s.at + ?) AS after FROM pain_sessions s) WHERE after IS NOT "
+                    "NULL GROUP BY outcome");
+  if (st) {
+    sqlite3_bind_int64(st, 1, AFTER_SESSION_S);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      int i = strcmp((const char *)sqlite3_column_text(st, 0), "done") == 0 ? 0 : 1;
+      sessions[i] = sqlite3_column_int64(st, 1);
+      averages[i] = sqlite3_column_double(st, 2);
+    }
+    sqlite3_finalize(st);
+  }
+  bool enough = sessions[0] >= MIN_SESSIONS && sessions[1] >= MIN_SESSIONS;
+  lb_pair *d = keep_mem(k, sizeof(lb_pair) * 2), *s = keep_mem(k, sizeof(lb_pair) * 2);
+  d[0] = (lb_pair){"sessions", lb_v_uint((uint64_t)sessions[0])};
+  d[1] = (lb_pair){"average_after", lb_v_double(averages[0])};
+  s[0] = (lb_pair){"sessions", lb_v_uint((uint64_t)sessions[1])};
+  s[1] = (lb_pair){"average_after", lb_v_double(averages[1])};
+  lb_pair *f = keep_mem(k, sizeof(lb_pair) * 5);
+  f[0] = (lb_pair){"done", lb_v_map(d, 2)};
+  f[1] = (lb_pair){"skipped", lb_v_map(s, 2)};
+  f[2] = (lb_pair){"difference", lb_v_double(averages[1] - averages[0])};
+  f[3] = (lb_pair){"meaningful", lb_v_bool(enough && meaningful(averages[0], averages[1]))};
+  f[4] = (lb_pair){"enough_data", lb_v_bool(enough)};
+  return lb_v_map(f, 5);
+}
+
+static void m_stats(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *dv = lb_map_get(&args[0], "days");
+  int64_t days = dv ? (int64_t)dv->as.u : 30, now = now_s();
+  keep k = {0};
+  /* windows end now and start at local midnight, days back */
+  int64_t today = local_day(now);
+  groups triggers = {0}, places = {0};
+  summary all = scan_window(day_start(today - days + 1), now, &triggers, &places);
+  summary week = summarize(day_start(today - 6), now);
+  summary month = summarize(day_start(today - 29), now);
+  summary prev = summarize(day_start(today - 13), day_start(today - 6) - 1);
+
+  const char *direction = "unknown";
+  if (week.count && prev.count)
+    direction = !meaningful(week.average, prev.average) ? "steady"
+                : week.average < prev.average           ? "better"
+                                                        : "worse";
+  lb_pair tf[4], wf[3], mf[3];
+  tf[0] = (lb_pair){"direction", lb_v_str(direction)};
+  tf[1] =
+      (lb_pair){"change", lb_v_double(week.count && prev.count ? week.average - prev.average : 0)};
+  tf[2] = (lb_pair){"last_average", lb_v_double(week.average)};
+  tf[3] = (lb_pair){"previous_average", lb_v_double(prev.average)};
+
+  size_t n_eps;
+  episode *eps = find_episodes(&n_eps);
+  lb_value *ev = keep_mem(&k, sizeof(lb_value) * (n_eps ? n_eps : 1));
+  lb_value current = lb_v_map(NULL, 0);
+  for (size_t i = 0; i < n_eps; i++) {
+    ev[i] = episode_value(&eps[i], &k);
+    if (eps[i].current)
+      current = ev[i];
+  }
+  free(eps);
+
+  lb_value v =
+      LB_MAP({"days", lb_v_uint((uint64_t)days)}, {"count", lb_v_uint((uint64_t)all.count)},
+             {"average", lb_v_double(all.average)}, {"worst", lb_v_uint((uint64_t)all.worst)},
+             {"week", summary_value(week, wf)}, {"month", summary_value(month, mf)},
+             {"trend", lb_v_map(tf, 4)}, {"episodes", lb_v_array(ev, n_eps)},
+             {"current_episode", current}, {"by_trigger", groups_value(&triggers, &k)},
+             {"by_location", groups_value(&places, &k)}, {"warmup", warmup_value(&k)});
+  host->reply(call, &v);
+  keep_free(&k);
+  groups_free(&triggers);
+  groups_free(&places);
+}
+
+/* ---- export ------------------------------------------------------------------------------ */
+
+/* A growing text buffer. */
+typedef struct text {
+  char *s;
+  size_t len, cap;
+} text;
+
+static void text_add(text *t, const char *s, size_t n) {
+  if (t->len + n + 1 > t->cap) {
+    t->cap = (t->len + n + 1) * 2;
+    t->s = realloc(t->s, t->cap);
+  }
+  memcpy(t->s + t->len, s, n);
+  t->len += n;
+  t->s[t->len] = '\0';
+}
+
+/* A JSON string (RFC 8259): quotes, backslashes and control characters
+ * escaped, the rest copied as it is (UTF-8). */
+static void json_string(text *t, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  text_add(t, "\"", 1);
+  size_t from = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    text_add(t, s + from, i - from);
+    char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
+    size_t len = 2;
+    if (c < 0x20) {
+      esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+      len = 6;
+    }
+    text_add(t, esc, len);
+    from = i + 1;
+  }
+  text_add(t, s + from, n - from);
+  text_add(t, "\"", 1);
+}
+
+/* RFC 4180: a field with a comma, quote or line break is quoted, its quotes
+ * doubled. */
+static void csv_field(text *t, const char *s, bool last) {
+  if (strpbrk(s, ",\"\r\n")) {
+    text_add(t, "\"", 1);
+    for (const char *p = s; *p; p++) {
+      if (*p == '"')
+        text_add(t, "\"", 1);
+      text_add(t, p, 1);
+    }
+    text_add(t, "\"", 1);
+  } else {
+    text_add(t, s, strlen(s));
+  }
+  text_add(t, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+/* The export of [since, until] as CSV or JSON into t; the number of rows, or
+ * -1 after failing the call. */
+static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t until, text *t) {
+  int64_t rows = 0;
+  /* one allocation of about the right size, not a dozen doublings */
+  sqlite3_stmt *cnt = prepare(NULL, "SELECT count(*), total(length(note)) FROM pain_entries "
+                                    "WHERE at >= ? AND at <= ?");
+  if (cnt) {
+    sqlite3_bind_int64(cnt, 1, since);
+    sqlite3_bind_int64(cnt, 2, until);
+    if (sqlite3_step(cnt) == SQLITE_ROW) {
+      size_t want = (size_t)sqlite3_column_int64(cnt, 0) * (json ? 130 : 80) +
+                    (size_t)sqlite3_column_double(cnt, 1) * 2 + 64;
+      if (want > t->cap && (t->s = realloc(t->s, want)))
+        t->cap = want;
+    }
+    sqlite3_finalize(cnt);
+  }
+  if (json) {
+    /* Written here, row by row: SQLite's json_object and json_quote cost
+     * twice the export's time, and a JSON string is the loop in
+     * json_string() (entries are valid UTF-8: the core checked them). */
+    sqlite3_stmt *st = prepare(call, "SELECT id, at, level, location, trigger, note, symptoms "
+                                     "FROM pain_entries WHERE at >= ? AND at <= ? ORDER BY at, id");
+    if (!st)
+      return -1;
+    sqlite3_bind_int64(st, 1, since);
+    sqlite3_bind_int64(st, 2, until);
+    static const struct {
+      const char *s;
+      size_t n;
+    } keys[] = {{"{\"id\":", 6},        {",\"at\":", 6},       {",\"level\":", 9},
+                {",\"location\":", 12}, {",\"trigger\":", 11}, {",\"note\":", 8}};
+    text_add(t, "[", 1);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      if (rows++)
+        text_add(t, ",\n", 2);
+      for (int c = 0; c < 6; c++) {
+        text_add(t, keys[c].s, keys[c].n);
+        const char *v = (const char *)sqlite3_column_text(st, c);
+        size_t n = (size_t)sqlite3_column_bytes(st, c);
+        if (c < 3)
+          text_add(t, v, n);
+        else
+          json_string(t, v, n);
+      }
+      text_add(t, ",\"symptoms\":[", 13);
+      const char *sym = (const char *)sqlite3_column_text(st, 6);
+      for (const char *p = sym; p && *p;) {
+        size_t n = strcspn(p, ",");
+        json_string(t, p, n);
+        p += n;
+        if (*p == ',') {
+          text_add(t, ",", 1);
+          p++;
+        }
+      }
+      text_add(t, "]}", 2);
+    }
+    text_add(t, "]\n", 2);
+    sqlite3_finalize(st);
+    return rows;
+  }
+  sqlite3_stmt *st = prepare(call, "SELECT id, at, level, location, trigger, note, symptoms FROM "
+                                   "pain_entries WHERE at >= ? AND at <= ? ORDER BY at, id");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, since);
+  sqlite3_bind_int64(st, 2, until);
+  const char header[] = "id,at,level,location,trigger,note,symptoms\r\n";
+  text_add(t, header, sizeof(header) - 1);
+  zone_span zone = {0, 0, 0};
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    char when[64];
+    /* numbers as SQLite's own text of them: no formatting here */
+    text_add(t, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    text_add(t, ",", 1);
+    iso_local(sqlite3_column_int64(st, 1), &zone, when, sizeof(when));
+    text_add(t, when, strlen(when));
+    text_add(t, ",", 1);
+    text_add(t, (const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2));
+    text_add(t, ",", 1);
+    for (int c = 3; c <= 6; c++) {
+      const char *s = (const char *)sqlite3_column_text(st, c);
+      char joined[256];
+      if (c == 6) { /* symptoms: ';' between keys, so the field needs no quoting */
+        snprintf(joined, sizeof(joined), "%s", s ? s : "");
+        for (char *p = joined; *p; p++)
+          if (*p == ',')
+            *p = ';';
+        s = joined;
+      }
+      csv_field(t, s ? s : "", c == 6);
+    }
+    rows++;
+  }
+  sqlite3_finalize(st);
+  return rows;
+}
+
+static bool format_of(lb_call *call, const lb_value *opts, bool *ret_json) {
+  const lb_value *f = lb_map_get(opts, "format");
+  const char *s = f ? f->as.str.ptr : "csv";
+  if (strcmp(s, "csv") != 0 && strcmp(s, "json") != 0) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "option 'format' must be csv or json, got \"%.20s\"",
+               s);
+    return false;
+  }
+  *ret_json = strcmp(s, "json") == 0;
+  return true;
+}
+
+static void m_export(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  bool json;
+  int64_t since, until;
+  if (!format_of(call, &args[0], &json))
+    return;
+  range_of(&args[0], &since, &until);
+  text t = {0};
+  if (export_text(call, json, since, until, &t) < 0) {
+    free(t.s);
+    return;
+  }
+  if (t.len > 1000 * 1000) {
+    host->fail(call, LB_ERR_INVALID_PARAMS,
+               "the export is %zu bytes, more than one answer carries (1 MiB): write it to a file "
+               "with pain.export_file (lumbarctl pain export -o FILE), or ask for a shorter range",
+               t.len);
+    free(t.s);
+    return;
+  }
+  lb_value v = lb_v_strn(t.s ? t.s : "", t.len);
+  host->reply(call, &v);
+  free(t.s);
+}
+
+static void m_export_file(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const char *path = args[0].as.str.ptr;
+  bool json;
+  int64_t since, until;
+  if (path[0] != '/') {
+    host->fail(call, LB_ERR_INVALID_PARAMS,
+               "parameter 'path' must be absolute (the daemon does not know your directory)");
+    return;
+  }
+  if (!format_of(call, &args[1], &json))
+    return;
+  range_of(&args[1], &since, &until);
+  text t = {0};
+  int64_t rows = export_text(call, json, since, until, &t);
+  if (rows < 0) {
+    free(t.s);
+    return;
+  }
+  /* Whole or not at all: a temporary file beside it, then rename. */
+  char *tmp = NULL;
+  if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+    free(t.s);
+    host->fail(call, LB_ERR_INTERNAL, "out of memory");
+    return;
+  }
+  int fd = mkstemp(tmp), err = 0;
+  if (fd < 0) {
+    err = errno;
+  } else {
+    size_t off = 0;
+    while (off < t.len) {
+      ssize_t w = write(fd, t.s + off, t.len - off);
+      if (w < 0) {
+        err = errno;
+        break;
+      }
+      off += (size_t)w;
+    }
+    if (!err && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+      err = errno;
+    close(fd);
+    if (!err && rename(tmp, path) < 0)
+      err = errno;
+    if (err)
+      unlink(tmp);
+  }
+  free(tmp);
+  if (err) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "cannot write %s: %s", path, strerror(err));
+    free(t.s);
+    return;
+  }
+  lb_value v = LB_MAP({"path", lb_v_str(path)}, {"rows", lb_v_uint((uint64_t)rows)},
+                      {"bytes", lb_v_uint(t.len)});
+  host->reply(call, &v);
+  free(t.s);
+}
+
+/* ---- sessions and check-ins -------------------------------------------------------------- */
+
+static void record_session(int64_t at, const char *outcome, const char *source) {
+  /* A warm-up run and the reminder's "done" for one session are one session:
+   * within three hours, the later word counts. */
+  sqlite3_stmt *st = prepare(NULL, "UPDATE pain_sessions SET outcome = ?, source = ? WHERE "
+                                   "abs(at - ?) < 10800");
+  if (!st)
+    return;
+  sqlite3_bind_text(st, 1, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, at);
+  sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (sqlite3_changes(host->db(self)) > 0)
+    return;
+  st = prepare(NULL, "INSERT INTO pain_sessions(at, outcome, source) VALUES(?,?,?)");
+  if (!st)
+    return;
+  sqlite3_bind_int64(st, 1, at);
+  sqlite3_bind_text(st, 2, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    host->log(self, LB_LOG_ERR, "cannot record a training session: %s",
+              sqlite3_errmsg(host->db(self)));
+  sqlite3_finalize(st);
+}
+
+static bool logged_recently(int64_t now) {
+  sqlite3_stmt *st = prepare(NULL, "SELECT 1 FROM pain_entries WHERE at > ? LIMIT 1");
+  if (!st)
+    return false;
+  sqlite3_bind_int64(st, 1, now - QUIET_BEFORE_CHECKIN_S);
+  bool yes = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return yes;
+}
+
+static void checkin(const char *reason, const char *message) {
+  int64_t now = now_s();
+  if (logged_recently(now)) {
+    host->log(self, LB_LOG_DEBUG, "check-in (%s) left out: an entry was logged lately", reason);
+    return;
+  }
+  lb_value scores[MAX_SCORES];
+  for (size_t i = 0; i < cfg.n_scores; i++)
+    scores[i] = lb_v_int(cfg.scores[i]);
+  lb_value ev = LB_MAP({"reason", lb_v_str(reason)}, {"message", lb_v_str(message)},
+                       {"scores", lb_v_array(scores, cfg.n_scores)});
+  host->emit(self, "checkin_due", &ev);
+}
+
+static void arm_checkin(void);
+
+static void on_checkin(lb_plugin *p, uint64_t id, void *ud) {
+  (void)p, (void)id, (void)ud;
+  checkin_timer = 0;
+  checkin("scheduled", "How is your back today? 0 is no pain, 10 the worst: `lumbarctl pain "
+                       "log N`.");
+  arm_checkin();
+}
+
+static void arm_checkin(void) {
+  if (checkin_timer)
+    host->timer_stop(self, checkin_timer);
+  checkin_timer = 0;
+  int64_t next;
+  if (checkin_cal && lb_calendar_next(checkin_cal, host->now_ms(LB_CLOCK_WALL) * 1000, &next) == 0)
+    checkin_timer = host->timer_start(self, LB_CLOCK_WALL, next / 1000, on_checkin, NULL);
+}
+
+static void on_event(lb_plugin *p, const char *name, const lb_value *fields, void *ud) {
+  (void)p, (void)ud;
+  const lb_value *who = lb_map_get(fields, "name"), *at = lb_map_get(fields, "at");
+  if (strcmp(name, "reminders.done") == 0 || strcmp(name, "reminders.skipped") == 0) {
+    if (who && who->kind == LB_STR && strcmp(who->as.str.ptr, cfg.warmup_reminder) == 0)
+      record_session(at && at->kind == LB_INT ? at->as.i : now_s(),
+                     strcmp(name, "reminders.done") == 0 ? "done" : "skipped", "reminder");
+    return;
+  }
+  if (strcmp(name, "rest.routine_done") == 0) {
+    const lb_value *routine = lb_map_get(fields, "routine");
+    const char *r = routine && routine->kind == LB_STR ? routine->as.str.ptr : "";
+    if (strcmp(r, cfg.warmup_preset) == 0)
+      record_session(now_s(), "done", "rest preset");
+    if (cfg.after_routine)
+      checkin("after routine", "Routine done. How is your back? 0 is no pain, 10 the worst.");
+  }
+}
+
+static void clock_changed(lb_plugin *p, void *ud) {
+  (void)p, (void)ud;
+  arm_checkin();
+}
+
+/* ---- config -------------------------------------------------------------------------------- */
+
+static void on_config(lb_plugin *p, const char *section, const char *key, const char *value,
+                      void *ud) {
+  (void)p;
+  settings *s = ud;
+  if (section[0]) {
+    host->log(self, LB_LOG_WARNING, "[pain.%s]: unknown section; ignored", section);
+  } else if (!strcmp(key, "checkin")) {
+    snprintf(s->checkin, sizeof(s->checkin), "%s", strcmp(value, "off") == 0 ? "" : value);
+  } else if (!strcmp(key, "checkin_after_routine")) {
+    s->after_routine = !strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "1");
+  } else if (!strcmp(key, "scores")) {
+    size_t n = 0;
+    char copy[128];
+    snprintf(copy, sizeof(copy), "%s", value);
+    for (char *save = NULL, *tok = strtok_r(copy, ", ", &save); tok && n < MAX_SCORES;
+         tok = strtok_r(NULL, ", ", &save)) {
+      char *end;
+      long v = strtol(tok, &end, 10);
+      if (*end || v < 0 || v > 10) {
+        host->log(self, LB_LOG_WARNING, "[pain] scores = %s: scores are 0 to 10; kept 0,2,5,8",
+                  value);
+        return;
+      }
+      s->scores[n++] = v;
+    }
+    s->n_scores = n;
+  } else if (!strcmp(key, "warmup_reminder")) {
+    snprintf(s->warmup_reminder, sizeof(s->warmup_reminder), "%s", value);
+  } else if (!strcmp(key, "warmup_preset")) {
+    snprintf(s->warmup_preset, sizeof(s->warmup_preset), "%s", value);
+  } else {
+    host->log(self, LB_LOG_WARNING,
+              "[pain] %s: unknown key (checkin, checkin_after_routine, scores, warmup_reminder, "
+              "warmup_preset); ignored",
+              key);
+  }
+}
+
+static void load_config(void) {
+  settings s = {.checkin = "21:00",
+                .after_routine = true,
+                .scores = {0, 2, 5, 8},
+                .n_scores = 4,
+                .warmup_reminder = "warmup",
+                .warmup_preset = "warmup"};
+  host->config_each(self, on_config, &s);
+  lb_calendar *cal = NULL;
+  char err[256];
+  if (s.checkin[0] && lb_calendar_parse(s.checkin, &cal, err, sizeof(err)) < 0) {
+    host->log(self, LB_LOG_WARNING, "[pain] checkin = %s: %s; no daily check-in", s.checkin, err);
+    cal = NULL;
+  }
+  lb_calendar_free(checkin_cal);
+  checkin_cal = cal;
+  cfg = s;
+  arm_checkin();
+}
+
+static void reload(lb_plugin *p) {
+  (void)p;
+  load_config();
+}
+
+/* ---- declarations ------------------------------------------------------------------------ */
+
+static const lb_param log_params[] = {{.name = "level",
+                                       .type = LB_T_UINT,
+                                       .min = 0,
+                                       .max = 10,
+                                       .doc = "0 no pain ... 10 the worst imaginable (NRS)"},
+                                      {0}};
+static const lb_param log_options[] = {
+    {.name = "location", .type = LB_T_STRING, .doc = "lower-back, lower-back-left, ..."},
+    {.name = "trigger", .type = LB_T_STRING, .doc = "deadlift, bending, skipped-warm-up, ..."},
+    {.name = "note", .type = LB_T_STRING},
+    {.name = "symptoms", .type = LB_T_STRINGS, .doc = "saddle-numbness, bladder-bowel, ..."},
+    {.name = "at", .type = LB_T_TIME, .doc = "unix seconds, to log an earlier moment"},
+    {0}};
+static const lb_param range_options[] = {
+    {.name = "since", .type = LB_T_TIME},
+    {.name = "until", .type = LB_T_TIME},
+    {.name = "limit", .type = LB_T_UINT, .min = 1, .max = 10000, .doc = "100 by default"},
+    {0}};
+static const lb_param stats_options[] = {
+    {.name = "days", .type = LB_T_UINT, .min = 1, .max = 36500, .doc = "30 by default"}, {0}};
+static const lb_param export_options[] = {
+    {.name = "format", .type = LB_T_STRING, .doc = "csv (default) or json"},
+    {.name = "since", .type = LB_T_TIME},
+    {.name = "until", .type = LB_T_TIME},
+    {0}};
+static const lb_param file_params[] = {
+    {.name = "path", .type = LB_T_STRING, .doc = "an absolute path"}, {0}};
+
+#define F(n, t)                                                                                    \
+  { .name = n, .type = t }
+static const lb_field log_fields[] = {
+    F("id", LB_T_U64), F("at", LB_T_TIME), F("red_flags", LB_T_MAPS), {0}};
+static const lb_field entry_fields[] = {F("id", LB_T_U64),           F("at", LB_T_TIME),
+                                        F("level", LB_T_UINT),       F("location", LB_T_STRING),
+                                        F("trigger", LB_T_STRING),   F("note", LB_T_STRING),
+                                        F("symptoms", LB_T_STRINGS), {0}};
+static const lb_field stats_fields[] = {F("days", LB_T_UINT),
+                                        F("count", LB_T_U64),
+                                        F("average", LB_T_DOUBLE),
+                                        F("worst", LB_T_UINT),
+                                        F("week", LB_T_MAP),
+                                        F("month", LB_T_MAP),
+                                        F("trend", LB_T_MAP),
+                                        F("episodes", LB_T_MAPS),
+                                        F("current_episode", LB_T_MAP),
+                                        F("by_trigger", LB_T_MAPS),
+                                        F("by_location", LB_T_MAPS),
+                                        F("warmup", LB_T_MAP),
+                                        {0}};
+static const lb_field file_fields[] = {
+    F("path", LB_T_STRING), F("rows", LB_T_U64), F("bytes", LB_T_U64), {0}};
+
+static const lb_method methods[] = {
+    {.name = "log",
+     .doc = "Log pain now (or at an earlier moment); on disk before the answer.",
+     .params = log_params,
+     .options = log_options,
+     .result = LB_T_MAP,
+     .result_fields = log_fields,
+     .handler = m_log},
+    {.name = "history",
+     .doc = "Entries, newest first.",
+     .options = range_options,
+     .result = LB_T_MAPS,
+     .result_fields = entry_fields,
+     .handler = m_history},
+    {.name = "stats",
+     .doc = "Averages, trend, episodes, triggers and the warm-up comparison.",
+     .options = stats_options,
+     .result = LB_T_MAP,
+     .result_fields = stats_fields,
+     .handler = m_stats},
+    {.name = "export",
+     .doc = "The diary as CSV or JSON text (at most 1 MiB).",
+     .options = export_options,
+     .result = LB_T_STRING,
+     .handler = m_export},
+    {.name = "export_file",
+     .doc = "Write the diary as CSV or JSON to a file.",
+     .params = file_params,
+     .options = export_options,
+     .result = LB_T_MAP,
+     .result_fields = file_fields,
+     .handler = m_export_file},
+};
+
+static const lb_field logged_fields[] = {F("id", LB_T_U64),         F("level", LB_T_UINT),
+                                         F("at", LB_T_TIME),        F("location", LB_T_STRING),
+                                         F("trigger", LB_T_STRING), {0}};
+static const lb_field red_flag_fields[] = {
+    F("id", LB_T_U64), F("symptom", LB_T_STRING), F("advice", LB_T_STRING), {0}};
+static const lb_field checkin_fields[] = {
+    F("reason", LB_T_STRING), F("message", LB_T_STRING), F("scores", LB_T_INTS), {0}};
+
+static const lb_event events[] = {
+    {.name = "logged", .doc = "An entry is on disk.", .fields = logged_fields},
+    {.name = "red_flag",
+     .doc = "A red-flag symptom was logged: seek urgent medical care.",
+     .fields = red_flag_fields},
+    {.name = "checkin_due", .doc = "Time to ask how the back is.", .fields = checkin_fields},
+};
+
+static int init(lb_plugin *p, const lb_host *h) {
+  host = h;
+  self = p;
+  if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)
+    return -EINVAL;
+  if (h->db_migrate(p, schema) < 0)
+    return -EIO;
+  if (h->listen(p, "reminders.*", on_event, NULL) < 0 ||
+      h->listen(p, "rest.routine_done", on_event, NULL) < 0 ||
+      h->on_clock_change(p, clock_changed, NULL) < 0)
+    return -EINVAL;
+  load_config();
+  return 0;
+}
+
+static void shutdown(lb_plugin *p) {
+  (void)p;
+  lb_calendar_free(checkin_cal);
+  checkin_cal = NULL;
+  checkin_timer = 0;
+}
+
+LB_PLUGIN_DEFINE(.name = "pain", .version = "1.0",
+                 .description = "a pain diary: 0-10 entries, episodes, trends, red-flag advice",
+                 .init = init, .shutdown = shutdown, .reload = reload);

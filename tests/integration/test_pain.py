@@ -1,0 +1,351 @@
+"""The pain diary in the real daemon: every bad input, red flags, durability
+under SIGKILL with PRAGMA integrity_check, stats and episodes against a
+hand-computed fixture, the warm-up comparison fed by the other plugins'
+events, check-ins, export read back by standard parsers, and D-Bus."""
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import tempfile
+import time
+import unittest
+
+from lbtest import Bus, Client, Daemon, DaemonTest, Monitor, RpcError
+
+TZ = "Europe/Berlin"
+RED_FLAGS = ["saddle-numbness", "bladder-bowel", "leg-weakness", "fever", "weight-loss",
+             "night-pain", "trauma"]
+
+
+def noon(days_ago):
+    """Unix time of local noon (Berlin) days_ago days before today."""
+    os.environ["TZ"] = TZ
+    time.tzset()
+    t = time.localtime(time.time() - days_ago * 86400)
+    return int(time.mktime((t.tm_year, t.tm_mon, t.tm_mday, 12, 0, 0, 0, 0, -1)))
+
+
+class PainTest(DaemonTest):
+    config = "[pain]\ncheckin = off\n"
+    seams = False
+
+    def setUp(self):
+        env = {"TZ": TZ}
+        if self.seams:
+            env["LUMBARD_TEST_SEAMS"] = "1"
+        self.daemon = Daemon(config=self.config, builtin_plugins=True, env=env)
+        self.addCleanup(self.daemon.cleanup)
+        self.daemon.start()
+        self.client = self.connect()
+        self.client.call("daemon.subscribe", ["pain.*"])
+
+    def log(self, level, **opts):
+        return self.client.call("pain.log", level, opts) if opts else \
+            self.client.call("pain.log", level)
+
+    def db(self):
+        return sqlite3.connect(os.path.join(self.daemon.root, "data", "lumbard", "lumbard.db"))
+
+
+class Logging(PainTest):
+    def test_the_issues_example(self):
+        r = self.log(6, location="lower-back-left", trigger="Deadlift", note="no belt")
+        self.assertEqual(r["red_flags"], [])
+        self.assertAlmostEqual(r["at"], time.time(), delta=2)
+        ev, _ = self.client.wait_event("pain.logged", id=r["id"])
+        self.assertEqual((ev["level"], ev["location"], ev["trigger"]),
+                         (6, "lower-back-left", "deadlift"))
+        entry = self.client.call("pain.history")[0]
+        self.assertEqual((entry["level"], entry["note"], entry["symptoms"]), (6, "no belt", []))
+
+    def test_every_bad_input(self):
+        cases = [
+            ((11,), "parameter 'level' must be between 0 and 10, got 11"),
+            ((-1,), "parameter 'level' must not be negative"),
+            (("six",), "parameter 'level' must be a non-negative integer, got the string"),
+            ((6.5,), "parameter 'level' must be a non-negative integer, got the number 6.5"),
+            ((), "missing parameter 'level'"),
+            ((5, {"location": "neck"}), "option 'location' must be one of lower-back,"),
+            ((5, {"symptoms": ["headache"]}), "option 'symptoms': unknown symptom \"headache\""),
+            ((5, {"symptoms": "fever"}), "option 'symptoms' must be an array of strings"),
+            ((5, {"at": int(time.time()) + 3600}), "option 'at' is in the future"),
+            ((5, {"at": 900000000}), "option 'at' is before the year 2000"),
+            ((5, {"at": "yesterday"}), "option 'at' must be a time in unix seconds"),
+            ((5, {"note": "x" * 1001}), "option 'note' must be up to 1,000 characters"),
+            ((5, {"trigger": "t" * 65}), "option 'trigger' must be up to 64 characters"),
+            ((5, {"mood": "bad"}), "unknown option 'mood'"),
+        ]
+        for params, words in cases:
+            self.assertRpcError("invalid_params", words, "pain.log", *params)
+        self.assertEqual(self.client.call("pain.history"), [])  # nothing half-logged
+        self.assertRpcError("invalid_params", "option 'format' must be csv or json",
+                            "pain.export", {"format": "xml"})
+        self.assertRpcError("invalid_params", "parameter 'path' must be absolute",
+                            "pain.export_file", "back.csv")
+        self.assertRpcError("invalid_params", "option 'limit' must be between 1 and 10000",
+                            "pain.history", {"limit": 0})
+
+    def test_red_flags_get_urgent_care_advice_at_once(self):
+        r = self.log(5, symptoms=["stiffness", "saddle-numbness", "bladder-bowel", "stiffness"])
+        self.assertEqual([f["symptom"] for f in r["red_flags"]], ["saddle-numbness", "bladder-bowel"])
+        for f in r["red_flags"]:
+            self.assertIn("urgent medical care", f["advice"])
+            self.assertIn("emergency department", f["advice"])
+            self.assertIn("not a medical device", f["advice"])
+        events = [self.client.wait_event("pain.red_flag", id=r["id"])[0] for _ in range(2)]
+        self.assertEqual([e["symptom"] for e in events], ["saddle-numbness", "bladder-bowel"])
+        self.assertEqual(self.client.call("pain.history")[0]["symptoms"],
+                         ["stiffness", "saddle-numbness", "bladder-bowel"])
+        # every red flag, and only those, sends to urgent care
+        for key in RED_FLAGS:
+            r = self.log(3, symptoms=[key])
+            self.assertEqual(len(r["red_flags"]), 1, key)
+            self.assertIn("urgent medical care", r["red_flags"][0]["advice"], key)
+        for key in ("stiffness", "spasm", "radiating", "tingling"):
+            self.assertEqual(self.log(3, symptoms=[key])["red_flags"], [], key)
+        self.daemon.wait_log("red-flag symptoms: urgent care advised")
+
+    def test_back_dating(self):
+        at = noon(3)
+        r = self.log(4, at=at)
+        self.assertEqual(r["at"], at)
+        self.assertEqual(self.client.call("pain.history", {"until": at})[0]["id"], r["id"])
+        self.assertEqual(self.client.call("pain.history", {"since": at + 1}), [])
+
+
+class Durability(PainTest):
+    def test_sigkill_right_after_the_answer_loses_nothing(self):
+        ids = [self.log(i % 11, note="entry %d" % i)["id"] for i in range(60)]
+        self.daemon.stop(signal.SIGKILL)  # right after the last answer
+        self.daemon.start()
+        c = Client(self.daemon.socket)
+        self.addCleanup(c.close)
+        got = [e["id"] for e in c.call("pain.history", {"limit": 1000})]
+        self.assertEqual(sorted(got), sorted(ids))
+        db = self.db()
+        self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+        db.close()
+
+    def test_sigkill_under_load(self):
+        # a second client logs without waiting while the daemon is killed:
+        # whatever was answered is there, and the database is sound
+        writer = self.connect()
+        answered = []
+        ids = [writer.request("pain.log", 5, {"note": "load %d" % i}) for i in range(200)]
+        for msgid in ids[:100]:
+            answered.append(writer.result(msgid)["id"])
+        self.daemon.stop(signal.SIGKILL)
+        self.daemon.start()
+        c = Client(self.daemon.socket)
+        self.addCleanup(c.close)
+        have = {e["id"] for e in c.call("pain.history", {"limit": 1000})}
+        self.assertTrue(set(answered) <= have, set(answered) - have)
+        db = self.db()
+        self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+        db.close()
+
+
+class Stats(PainTest):
+    def test_episodes_and_averages_against_a_hand_made_diary(self):
+        # day (days ago) -> levels logged that day at noon
+        diary = {
+            40: [3],
+            20: [3], 19: [7], 18: [8, 4], 17: [6], 15: [5],  # flare from day 19 (16: no entry)
+            14: [2], 13: [1], 12: [2],                        # three calm days: it ended on 15
+            10: [4, 2], 9: [3],
+            8: [9], 7: [4], 5: [2], 4: [2], 3: [6], 1: [5], 0: [3],   # a flare from day 8, still on
+        }
+        for days_ago, levels in diary.items():
+            for k, lv in enumerate(levels):
+                self.log(lv, at=noon(days_ago) + k * 60,
+                         trigger="deadlift" if lv >= 7 else "sitting" if lv >= 4 else "")
+        s = self.client.call("pain.stats")
+        # by hand: the last 30 days are days 0..29
+        last30 = [lv for d, ls in diary.items() if d <= 29 for lv in ls]
+        self.assertEqual(s["count"], len(last30))
+        self.assertAlmostEqual(s["average"], sum(last30) / len(last30))
+        self.assertEqual(s["worst"], 9)
+        week = [lv for d, ls in diary.items() if d <= 6 for lv in ls]
+        prev = [lv for d, ls in diary.items() if 7 <= d <= 13 for lv in ls]
+        self.assertEqual(s["week"]["count"], len(week))
+        self.assertAlmostEqual(s["week"]["average"], sum(week) / len(week))
+        self.assertAlmostEqual(s["trend"]["previous_average"], sum(prev) / len(prev))
+        # 3.6 against 3.75: under 2 points and under 30 %: steady
+        self.assertEqual(s["trend"]["direction"], "steady")
+        eps = s["episodes"]
+        self.assertEqual(len(eps), 2)
+        first, second = eps
+        self.assertEqual(first["start"], noon(19) - 12 * 3600)
+        self.assertEqual(first["end"], noon(15) - 12 * 3600)
+        self.assertEqual((first["days"], first["worst"], first["current"]), (5, 8, False))
+        self.assertAlmostEqual(first["average"], (7 + 8 + 6 + 5) / 4)  # the days' worst
+        self.assertEqual((second["days"], second["worst"], second["current"]), (9, 9, True))
+        self.assertEqual(second["end"], 0)
+        self.assertEqual(s["current_episode"]["start"], noon(8) - 12 * 3600)
+        trig = {t["name"]: t for t in s["by_trigger"]}
+        self.assertEqual(trig["deadlift"]["count"], 3)
+        self.assertAlmostEqual(trig["deadlift"]["average"], (7 + 8 + 9) / 3)
+        self.assertEqual(s["by_trigger"][0]["name"], "sitting")  # most entries first
+        # a shorter window
+        s7 = self.client.call("pain.stats", {"days": 7})
+        self.assertEqual(s7["count"], len(week))
+
+    def test_trend_is_better_only_for_a_meaningful_change(self):
+        for d in range(7, 14):
+            self.log(6, at=noon(d))
+        for d in range(0, 7):
+            self.log(3, at=noon(d))
+        t = self.client.call("pain.stats")["trend"]
+        self.assertEqual((t["direction"], t["change"]), ("better", -3))
+        self.assertEqual(self.client.call("pain.stats")["current_episode"], {})
+
+
+class Warmup(PainTest):
+    seams = True
+    config = """
+[pain]
+checkin = off
+[reminders.warmup]
+schedule = every 1s
+[rest.preset.warmup]
+step1 = 1s | left side
+done = warm
+"""
+
+    def session(self, outcome, level):
+        """A warm-up session done or skipped, pain logged after it, then three
+        days later by the clock seam (each session's 48 h stay its own)."""
+        warm = next(r for r in self.client.call("reminders.list") if r["name"] == "warmup")
+        self.client.call("daemon.subscribe", ["reminders.due", "rest.routine_done"])
+        # a due of this session: queued ones from before the last jump are stale
+        since = getattr(self, "clock", 0)
+        while self.client.wait_event("reminders.due", id=warm["id"])[0]["at"] < since:
+            pass
+        if outcome == "done":
+            self.client.call("reminders.done", warm["id"])
+        elif outcome == "skipped":
+            self.client.call("reminders.skip", warm["id"], "rest day")
+        else:  # the warm-up preset run to its end counts as done
+            r = self.client.call("rest.preset", "warmup")
+            self.client.wait_event("rest.routine_done", id=r["id"])
+        time.sleep(0.3)  # the pain plugin hears the event on a later loop turn
+        self.log(level)
+        self.clock = self.client.call("daemon.test_shift_clock", 3 * 86400)
+
+    def test_pain_after_warm_ups_done_against_skipped(self):
+        for outcome, level in (("done", 2), ("skipped", 6), ("preset", 3), ("skipped", 7),
+                               ("done", 2), ("skipped", 5)):
+            self.session(outcome, level)
+        w = self.client.call("pain.stats")["warmup"]
+        self.assertEqual(w["done"]["sessions"], 3)
+        self.assertAlmostEqual(w["done"]["average_after"], (2 + 3 + 2) / 3)
+        self.assertEqual(w["skipped"]["sessions"], 3)
+        self.assertAlmostEqual(w["skipped"]["average_after"], 6)
+        self.assertAlmostEqual(w["difference"], 6 - 7 / 3)
+        self.assertEqual((w["meaningful"], w["enough_data"]), (True, True))
+
+    def test_not_enough_data(self):
+        self.session("done", 2)
+        self.session("skipped", 6)
+        w = self.client.call("pain.stats")["warmup"]
+        self.assertEqual((w["enough_data"], w["meaningful"]), (False, False))
+
+
+class Checkins(PainTest):
+    config = """
+[pain]
+checkin = *:*:0/2
+scores = 0,3,6,9
+[rest.preset.quick]
+step1 = 1s | go
+"""
+
+    def test_scheduled_and_after_a_routine(self):
+        ev, _ = self.client.wait_event("pain.checkin_due", reason="scheduled", timeout=5)
+        self.assertEqual(ev["scores"], [0, 3, 6, 9])
+        self.assertIn("How is your back", ev["message"])
+        self.log(3)  # logged lately: the next scheduled ones are left out
+        time.sleep(4.5)
+        self.assertEqual([n for n in self.client.notifications
+                          if n[1] == "pain.checkin_due"], [])
+
+    def test_after_routine(self):
+        self.daemon.stop()
+        with open(self.daemon.config_path, "w") as f:
+            f.write("[pain]\ncheckin = off\n[rest.preset.quick]\nstep1 = 1s | go\n")
+        self.daemon.start()
+        c = Client(self.daemon.socket)
+        self.addCleanup(c.close)
+        c.call("daemon.subscribe", ["pain.checkin_due"])
+        c.call("rest.preset", "quick")
+        ev, _ = c.wait_event("pain.checkin_due", timeout=5)
+        self.assertEqual(ev["reason"], "after routine")
+
+
+class Export(PainTest):
+    def test_csv_and_json_read_back_whole(self):
+        notes = ["no belt", 'said "ouch", twice', "line one\nline two", "", "ünïcode ✓"]
+        for i, note in enumerate(notes):
+            self.log(i, note=note, location="glute-right", symptoms=["spasm", "tingling"],
+                     at=noon(5 - i))
+        text = self.client.call("pain.export")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        self.assertEqual([r["note"] for r in rows], notes)
+        self.assertEqual([int(r["level"]) for r in rows], list(range(5)))
+        self.assertEqual(rows[0]["symptoms"], "spasm;tingling")
+        self.assertEqual(list(rows[0]), ["id", "at", "level", "location", "trigger", "note",
+                                         "symptoms"])
+        self.assertTrue(rows[0]["at"].endswith(("+01:00", "+02:00")))
+        data = json.loads(self.client.call("pain.export", {"format": "json"}))
+        self.assertEqual([d["note"] for d in data], notes)
+        self.assertEqual(data[0]["symptoms"], ["spasm", "tingling"])
+        self.assertEqual(data[0]["at"], noon(5))
+        # a range
+        part = json.loads(self.client.call("pain.export", {"format": "json", "since": noon(2)}))
+        self.assertEqual(len(part), 2)  # noon of 2 days ago, and of yesterday
+
+    def test_export_file_and_the_size_limit(self):
+        for i in range(1100):
+            self.log(i % 11, note="n" * 990)
+        self.assertRpcError("invalid_params", "write it to a file with pain.export_file",
+                            "pain.export")
+        out = os.path.join(self.daemon.root, "back.csv")
+        r = self.client.call("pain.export_file", out, {"format": "csv"})
+        self.assertEqual(r["rows"], 1100)
+        self.assertEqual(r["bytes"], os.path.getsize(out))
+        with open(out, newline="") as f:
+            self.assertEqual(len(list(csv.DictReader(f))), 1100)
+        self.assertRpcError("invalid_params", "cannot write /nonexistent/x.csv",
+                            "pain.export_file", "/nonexistent/x.csv")
+
+
+class OverDbus(unittest.TestCase):
+    def test_log_and_red_flag_signals(self):
+        root = tempfile.mkdtemp(prefix="lumbard-pain-dbus-")
+        self.addCleanup(shutil.rmtree, root, True)
+        bus = Bus(root)
+        self.addCleanup(bus.kill)
+        d = Daemon(config="[pain]\ncheckin = off\n", builtin_plugins=True, bus=bus, env={"TZ": TZ})
+        self.addCleanup(d.cleanup)
+        d.start()
+        mon = Monitor(bus, "type='signal',interface='org.lumbard.Lumbard1.Pain'")
+        self.addCleanup(mon.stop)
+        out = bus.busctl("--json=short", "call", "org.lumbard.Lumbard1", "/org/lumbard/Lumbard1",
+                         "org.lumbard.Lumbard1.Pain", "Log", "ua{sv}", "6", "2",
+                         "location", "s", "lower-back-left", "symptoms", "as", "1", "trauma")
+        r = json.loads(out.stdout)["data"][0]
+        rid = r["id"]["data"]
+        text = mon.wait_for("member=RedFlag")
+        self.assertRegex(text, r'member=Logged\s+uint64 %d\s+uint32 6' % rid)
+        self.assertRegex(text, r'member=RedFlag\s+uint64 %d\s+string "trauma"\s+string "[^"]*'
+                         r'urgent medical care' % rid)
+        out = bus.busctl("call", "org.lumbard.Lumbard1", "/org/lumbard/Lumbard1",
+                         "org.lumbard.Lumbard1.Pain", "Log", "ua{sv}", "11", "0", check=False)
+        self.assertIn("parameter 'level' must be between 0 and 10", out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
