@@ -11,11 +11,12 @@ ARGS         ?=
 
 # Debian 12 packages. Build: what the code links against. Test: what the test
 # suite drives: a private dbus-daemon and its clients (dbus-monitor, dbus-send,
-# gdbus, busctl), systemd-analyze, python3 with msgpack for the raw client.
+# gdbus, busctl), systemd-analyze, python3 with msgpack for the raw client,
+# tmux for the terminal tests, chromium to render the pain report.
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
               libsqlite3-dev libinih-dev libjansson-dev
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
-              systemd sqlite3 tmux
+              systemd sqlite3 tmux chromium
 
 .PHONY: all deps test-deps configure build run test bench clean distclean format
 

@@ -122,6 +122,38 @@ static bool read_local(const char *s, struct tm *tm) {
   return true;
 }
 
+/* The unix time of a local time (the first of one that comes twice), or
+ * false when it does not exist (a day that does not, or an hour the clocks
+ * skip). */
+static bool resolve_local(const struct tm *want, int64_t *ret) {
+  /* mktime() with the offset of summer time, then of standard time: a local
+   * time that comes twice (the autumn change) is its first; one that does
+   * not come at all (the spring change), or a day that does not exist, reads
+   * back as another time, and is refused. */
+  bool found = false;
+  for (int dst = 1; dst >= 0; dst--) {
+    struct tm tm = *want, back;
+    tm.tm_isdst = dst;
+    time_t t = mktime(&tm);
+    if (!localtime_r(&t, &back) || back.tm_year != want->tm_year || back.tm_mon != want->tm_mon ||
+        back.tm_mday != want->tm_mday || back.tm_hour != want->tm_hour ||
+        back.tm_min != want->tm_min || back.tm_sec != want->tm_sec)
+      continue;
+    if (!found || (int64_t)t < *ret)
+      *ret = (int64_t)t;
+    found = true;
+  }
+  return found;
+}
+
+static int no_such_time(const char *s, char *err, size_t errlen) {
+  snprintf(err, errlen,
+           "there is no %s in the local time zone (a day that does not exist, or an hour "
+           "the clocks skip)",
+           s);
+  return -ERANGE;
+}
+
 int lbctl_clock_parse(const char *s, int64_t *ret, char *err, size_t errlen) {
   uint64_t u;
   if (lbctl_parse_u64(s + (s[0] == '@'), &u) && u <= INT64_MAX) {
@@ -136,29 +168,118 @@ int lbctl_clock_parse(const char *s, int64_t *ret, char *err, size_t errlen) {
              s);
     return -EINVAL;
   }
-  /* mktime() with the offset of summer time, then of standard time: a local
-   * time that comes twice (the autumn change) is its first; one that does
-   * not come at all (the spring change), or a day that does not exist, reads
-   * back as another time, and is refused. */
-  bool found = false;
-  for (int dst = 1; dst >= 0; dst--) {
-    struct tm tm = want, back;
-    tm.tm_isdst = dst;
-    time_t t = mktime(&tm);
-    if (!localtime_r(&t, &back) || back.tm_year != want.tm_year || back.tm_mon != want.tm_mon ||
-        back.tm_mday != want.tm_mday || back.tm_hour != want.tm_hour ||
-        back.tm_min != want.tm_min || back.tm_sec != want.tm_sec)
-      continue;
-    if (!found || (int64_t)t < *ret)
-      *ret = (int64_t)t;
-    found = true;
+  return resolve_local(&want, ret) ? 0 : no_such_time(s, err, errlen);
+}
+
+/* "HH:MM[:SS]" into tm's time of day. */
+static bool read_time_of_day(const char *p, struct tm *tm) {
+  int h, mi, sec = 0;
+  if (!take_digits(&p, 1, 2, &h) || !take_char(&p, ':') || !take_digits(&p, 2, 2, &mi))
+    return false;
+  if (take_char(&p, ':') && !take_digits(&p, 2, 2, &sec))
+    return false;
+  if (*p || h > 23 || mi > 59 || sec > 59)
+    return false;
+  tm->tm_hour = h;
+  tm->tm_min = mi;
+  tm->tm_sec = sec;
+  return true;
+}
+
+/* "[today|yesterday] [HH:MM[:SS]]" (not both left out) into a local time. */
+static bool read_day_and_time(const char *s, int64_t now, struct tm *ret) {
+  int back = 0;
+  const char *p = s;
+  if (strncmp(p, "today", 5) == 0) {
+    p += 5;
+  } else if (strncmp(p, "yesterday", 9) == 0) {
+    p += 9;
+    back = 1;
+  } else if (!(*p >= '0' && *p <= '9')) {
+    return false;
   }
-  if (!found) {
+  time_t t = (time_t)now;
+  struct tm tm;
+  if (!localtime_r(&t, &tm))
+    return false;
+  /* The calendar day before: mktime() normalises the 0th of a month. */
+  struct tm day = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday - back};
+  timegm(&day);
+  *ret = (struct tm){.tm_year = day.tm_year, .tm_mon = day.tm_mon, .tm_mday = day.tm_mday};
+  if (p == s)
+    return read_time_of_day(p, ret);
+  if (*p == '\0')
+    return true;
+  return *p == ' ' && read_time_of_day(p + 1, ret);
+}
+
+int lbctl_clock_parse_moment(const char *s, int64_t now, int64_t *ret, char *err, size_t errlen) {
+  size_t len = strlen(s);
+  if (strcmp(s, "now") == 0) {
+    *ret = now;
+    return 0;
+  }
+  if (len > 4 && strcmp(s + len - 4, " ago") == 0) {
+    uint64_t back;
+    char why[256];
+    if (lb_duration_parse(s, len - 4, &back, why, sizeof(why)) < 0) {
+      snprintf(err, errlen, "'%s': %s", s, why);
+      return -EINVAL;
+    }
+    if (back > (uint64_t)now) {
+      snprintf(err, errlen, "'%s' is before 1970", s);
+      return -ERANGE;
+    }
+    *ret = now - (int64_t)back;
+    return 0;
+  }
+  struct tm want;
+  if (read_day_and_time(s, now, &want))
+    return resolve_local(&want, ret) ? 0 : no_such_time(s, err, errlen);
+  int r = lbctl_clock_parse(s, ret, err, errlen);
+  if (r == -EINVAL)
     snprintf(err, errlen,
-             "there is no %s in the local time zone (a day that does not exist, or an hour "
-             "the clocks skip)",
+             "'%s' is not a time: give a local time (\"2026-11-19 21:00\", 21:00, \"yesterday "
+             "21:00\", today, yesterday), how long ago (\"2h ago\", \"1h 30min ago\", \"3d "
+             "ago\"), now, or unix seconds (1792281600 or @1792281600)",
              s);
-    return -ERANGE;
-  }
-  return 0;
+  return r;
+}
+
+void lbctl_clock_format(int64_t t, const char *fmt, char *buf, size_t len) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!localtime_r(&tt, &tm) || strftime(buf, len, fmt, &tm) == 0)
+    snprintf(buf, len, "@%lld", (long long)t);
+}
+
+/* ---- calendar days --------------------------------------------------------------- */
+
+int64_t lbctl_clock_day(int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!localtime_r(&tt, &tm))
+    return t / 86400;
+  return day_number(&tm);
+}
+
+int64_t lbctl_clock_day_start(int64_t day) {
+  time_t noon = (time_t)(day * 86400 + 43200);
+  struct tm tm;
+  gmtime_r(&noon, &tm);
+  struct tm midnight = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday};
+  int64_t t;
+  if (resolve_local(&midnight, &t))
+    return t;
+  /* The clocks skip midnight (some zones change at 00:00): the day starts
+   * when they land, at 01:00. */
+  midnight.tm_hour = 1;
+  return resolve_local(&midnight, &t) ? t : day * 86400;
+}
+
+void lbctl_clock_day_format(int64_t day, const char *fmt, char *buf, size_t len) {
+  time_t noon = (time_t)(day * 86400 + 43200);
+  struct tm tm;
+  if (!gmtime_r(&noon, &tm) || strftime(buf, len, fmt, &tm) == 0)
+    snprintf(buf, len, "?");
 }

@@ -67,6 +67,20 @@ int lbctl_call(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
                                      params ? params->size : 0, ret_result));
 }
 
+msgpack_packer *lbctl_request_start(lbctl_request *q, uint32_t nparams) {
+  msgpack_sbuffer_init(&q->sb);
+  msgpack_packer_init(&q->pk, &q->sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&q->pk, nparams);
+  return &q->pk;
+}
+
+int lbctl_request_send(lbctl *ctl, lbctl_request *q, const char *method,
+                       const msgpack_object **ret_result) {
+  int r = lbctl_call(ctl, method, &q->sb, ret_result);
+  msgpack_sbuffer_destroy(&q->sb);
+  return r;
+}
+
 int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
                 msgpack_object_type type, const msgpack_object **ret_result) {
   *ret_result = NULL;

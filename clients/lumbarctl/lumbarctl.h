@@ -47,6 +47,7 @@ struct lbctl_verb {
 extern const lbctl_verb lbctl_core_verbs[];
 extern const lbctl_verb lbctl_rest_verbs[];
 extern const lbctl_verb lbctl_remind_verbs[];
+extern const lbctl_verb lbctl_pain_verbs[];
 
 /* ---- arguments (main.c) -------------------------------------------------- */
 
@@ -63,12 +64,17 @@ void lbctl_verb_help(FILE *f, const lbctl_verb *v);
 int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, int max);
 
 /* A flag a verb takes: "--label L" or "--label=L" when value names what it
- * needs ("a LABEL"), else a switch ("--wait"). The last one given wins. */
+ * needs ("a LABEL"), else a switch ("--wait"). The last one given wins; a
+ * flag with ret_values instead of ret_value may be given up to max_values
+ * times, each value collected in order ("--symptom a --symptom b"). */
 typedef struct lbctl_flag {
-  const char *name;       /* "--label" */
-  const char *value;      /* "a LABEL", or NULL for a switch */
-  const char **ret_value; /* set to the value given (points into argv) */
-  bool *ret_on;           /* switches: set to true */
+  const char *name;        /* "--label" */
+  const char *value;       /* "a LABEL", or NULL for a switch */
+  const char **ret_value;  /* set to the value given (points into argv) */
+  bool *ret_on;            /* switches: set to true */
+  const char **ret_values; /* repeatable flags: the values, in order */
+  int max_values;
+  int *ret_n; /* how many ret_values holds */
 } lbctl_flag;
 
 /* As lbctl_positionals(), taking the flags of the table (ended by a NULL
@@ -129,8 +135,33 @@ int64_t lbctl_clock_until(int64_t t);
  * a local time "YYYY-MM-DD[ HH:MM[:SS]]" (one that comes twice is its
  * first). Returns 0, or -EINVAL / -ERANGE with err saying why. */
 int lbctl_clock_parse(const char *s, int64_t *ret, char *err, size_t errlen);
+/* A moment as people name one looking back, relative to now (unix
+ * seconds): what lbctl_clock_parse() reads, and "now", "HH:MM[:SS]"
+ * (today), "today" or "yesterday" with or without "HH:MM[:SS]", and
+ * "DURATION ago" ("2h ago", "1h 30min ago", "3d ago"). */
+int lbctl_clock_parse_moment(const char *s, int64_t now, int64_t *ret, char *err, size_t errlen);
+/* Local time written with strftime's fmt ("%a %Y-%m-%d %H:%M"). */
+void lbctl_clock_format(int64_t t, const char *fmt, char *buf, size_t len);
+/* Local calendar days, numbered from 1970-01-01: the day t falls on, the
+ * moment a day starts (its local midnight, or the first moment after it
+ * when the clocks skip midnight), and a day written with strftime's fmt
+ * ("%a %Y-%m-%d"). */
+int64_t lbctl_clock_day(int64_t t);
+int64_t lbctl_clock_day_start(int64_t day);
+void lbctl_clock_day_format(int64_t day, const char *fmt, char *buf, size_t len);
 
 /* ---- the daemon (ctl.c) ---------------------------------------------------- */
+
+/* A request's params being packed: request_start() opens the params array
+ * of nparams values, which the caller packs with the packer it returns. */
+typedef struct lbctl_request {
+  msgpack_sbuffer sb;
+  msgpack_packer pk;
+} lbctl_request;
+msgpack_packer *lbctl_request_start(lbctl_request *q, uint32_t nparams);
+/* lbctl_call() with the params, which it frees. */
+int lbctl_request_send(lbctl *ctl, lbctl_request *q, const char *method,
+                       const msgpack_object **ret_result);
 
 /* Connect if not yet connected. Returns LBCTL_OK or LBCTL_UNREACHABLE after
  * saying which socket was tried, why it failed and how to start lumbard. */
@@ -212,6 +243,12 @@ void lbctl_print_text(FILE *f, const char *s, size_t len);
 /* Copy a string value (or "" for NULL or another type) with control
  * characters as "?", cut at a character boundary when it does not fit. */
 void lbctl_copy_text(char *dst, size_t cap, const msgpack_object *s);
+/* The same from n bytes of text. */
+void lbctl_clean_text(char *dst, size_t cap, const char *s, size_t n);
+/* Where the first line of text wrapped at room columns ends: the bytes up
+ * to the last space within room columns (a longer word stays whole). The
+ * next line starts after the spaces that follow. */
+size_t lbctl_wrap(const char *text, int room);
 
 /* The terminal's width (stdout's; 80 when it is not a terminal). */
 int lbctl_term_columns(void);
@@ -233,6 +270,16 @@ void lbctl_put_cell(const char *s, int width);
 void lbctl_table_start(int *w, const char *const *head, int ncols);
 void lbctl_table_fit(int *w, int ncols, const char *cells, size_t cell_size);
 void lbctl_table_head(const lbctl *ctl, const char *const *head, int ncols, const int *w);
+/* On a terminal: narrow the columns so that a table fits cols, leaving at
+ * least last_min columns to the last one. The columns of give[] give up
+ * width in that order, none below its min. Returns the width left for the
+ * last column (at least 1); the caller cuts the cells to w (and the last to
+ * what is returned) with lbctl_text_cut(). */
+typedef struct lbctl_squeeze {
+  int column, min;
+} lbctl_squeeze;
+int lbctl_table_squeeze(int *w, int ncols, int cols, const lbctl_squeeze *give, size_t n_give,
+                        int last_min);
 
 /* Map lookups over msgpack objects; NULL when map is not a map, the key is
  * absent, or (for the typed ones) the value has another type. */
@@ -241,6 +288,101 @@ const msgpack_object *lbctl_map_str(const msgpack_object *map, const char *key);
 bool lbctl_map_int(const msgpack_object *map, const char *key, int64_t *ret);
 /* An integer value, 0 when absent or of another type. */
 int64_t lbctl_map_int0(const msgpack_object *map, const char *key);
+/* A number (an integer or a float) as a double. */
+bool lbctl_map_number(const msgpack_object *map, const char *key, double *ret);
+/* A boolean value, false when absent or of another type. */
+bool lbctl_map_true(const msgpack_object *map, const char *key);
 bool lbctl_str_eq(const msgpack_object *o, const char *s);
+
+/* ---- the pain diary (pain_data.c) -------------------------------------------- */
+
+/* What pain.* answers, read for the pain verbs (pain.c), the chart
+ * (pain_chart.c) and the report (pain_report.c), and the sentences the
+ * stats and the report share. Every sentence describes the person's own
+ * entries; none says what they mean medically. */
+
+/* An entry of pain.history, copied out of the answer. Text is as it came,
+ * each string allocated (never NULL; "" when absent): the caller cleans it
+ * for a terminal or escapes it for HTML. */
+typedef struct lbctl_pain_entry {
+  int64_t id, at, level;
+  char *location, *trigger, *note;
+  char *symptoms; /* the keys, joined with ", " */
+} lbctl_pain_entry;
+
+/* pain.history({since, until, limit}), each left out when 0. */
+int lbctl_pain_history_call(lbctl *ctl, int64_t since, int64_t until, uint64_t limit,
+                            const msgpack_object **ret_result);
+/* The entries of a pain.history answer, in its order (newest first);
+ * *ret_entries is freed with lbctl_pain_entries_free(). Returns 0 or
+ * -ENOMEM. */
+int lbctl_pain_entries_read(const msgpack_object *list, lbctl_pain_entry **ret_entries,
+                            size_t *ret_n);
+void lbctl_pain_entries_free(lbctl_pain_entry *entries, size_t n);
+
+/* A flare-up of pain.stats' episodes: days from start to end (local
+ * midnights), current while under way (end is then the last day so far). */
+typedef struct lbctl_pain_episode {
+  int64_t start, end, days, worst;
+  double average; /* NAN when the daemon gave none */
+  bool current;
+} lbctl_pain_episode;
+
+/* A day of a diary: the worst level logged that local day. */
+typedef struct lbctl_pain_day {
+  int64_t day;   /* lbctl_clock_day()'s number */
+  int64_t start; /* the moment it starts */
+  int worst;     /* -1: no entry that day */
+  int entries;
+  bool episode; /* within a flare-up */
+} lbctl_pain_day;
+
+/* The last ndays days up to today, read from pain.history and pain.stats. */
+typedef struct lbctl_pain_diary {
+  int ndays;
+  lbctl_pain_day *days; /* ndays, oldest first */
+  lbctl_pain_entry *entries;
+  size_t n_entries; /* the entries of those days, newest first */
+  lbctl_pain_episode *episodes;
+  size_t n_episodes;           /* every flare-up pain.stats names, oldest first */
+  int logged_days;             /* days with an entry */
+  const msgpack_object *stats; /* pain.stats({days: ndays}), valid until the next call */
+} lbctl_pain_diary;
+
+/* Returns the exit status; on LBCTL_OK the diary is to be freed with
+ * lbctl_pain_diary_free(), which accepts one zeroed or half-loaded. */
+int lbctl_pain_diary_load(lbctl *ctl, int ndays, lbctl_pain_diary *ret);
+void lbctl_pain_diary_free(lbctl_pain_diary *d);
+
+/* The --days of chart and report: a whole number from 1 to max; a usage
+ * error otherwise. NULL: def. */
+int lbctl_pain_parse_days(const lbctl_verb *self, const char *arg, int def, int max, int *ret);
+
+/* A location key as people read it: "lower-back-left" is "lower back,
+ * left", "glute-right" "glute, right". */
+void lbctl_pain_place(const char *key, char *buf, size_t len);
+/* "3.1": an average, one decimal; "-" for NAN. */
+void lbctl_pain_average(double avg, char *buf, size_t len);
+/* {count, average, worst} as "5 entries, average 3.1, worst 6", or "no
+ * entries". */
+void lbctl_pain_summary(const msgpack_object *m, char *buf, size_t len);
+/* The trend of pain.stats with its rule: "better: the last 7 days average
+ * 3.1 against 5.4 the week before (a meaningful change: 2 points or 30 %)". */
+void lbctl_pain_trend(const msgpack_object *trend, char *buf, size_t len);
+/* The warm-up comparison: "after sessions with the warm-up done: 2.8 on
+ * average (5 sessions); skipped: 5.1 (3 sessions); 2.3 points lower — a
+ * meaningful difference", or what is missing for one. */
+void lbctl_pain_warmup(const msgpack_object *warmup, bool utf8, char *buf, size_t len);
+/* The rule of episodes, as a sentence. */
+extern const char lbctl_pain_episode_rule[];
+/* The closing line of every view of the stats. */
+extern const char lbctl_pain_disclaimer[];
+/* "3 days", "1 day" */
+void lbctl_pain_days_text(int64_t days, char *buf, size_t len);
+/* The verbs in other files. */
+int lbctl_pain_chart_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv);
+int lbctl_pain_report_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv);
+/* The episodes of a pain.stats answer, oldest first. Returns 0 or -ENOMEM. */
+int lbctl_pain_episodes_read(const msgpack_object *stats, lbctl_pain_episode **ret, size_t *ret_n);
 
 #endif

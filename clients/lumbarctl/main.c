@@ -17,6 +17,7 @@ static const lbctl_verb *const verb_tables[] = {
     lbctl_core_verbs,
     lbctl_remind_verbs,
     lbctl_rest_verbs,
+    lbctl_pain_verbs,
 };
 
 static int help_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv);
@@ -138,12 +139,21 @@ int lbctl_args(const lbctl_verb *self, int *argc, char **argv, const lbctl_flag 
       if (eq)
         return lbctl_usage_error(self, "%s takes no value", f->name);
       *f->ret_on = true;
-    } else if (eq) {
-      *f->ret_value = eq + 1;
-    } else if (i + 1 < *argc) {
-      *f->ret_value = argv[++i];
-    } else {
+      continue;
+    }
+    const char *value;
+    if (eq)
+      value = eq + 1;
+    else if (i + 1 < *argc)
+      value = argv[++i];
+    else
       return lbctl_usage_error(self, "%s needs %s", f->name, f->value);
+    if (!f->ret_values) {
+      *f->ret_value = value;
+    } else if (*f->ret_n < f->max_values) {
+      f->ret_values[(*f->ret_n)++] = value;
+    } else {
+      return lbctl_usage_error(self, "%s is given more than %d times", f->name, f->max_values);
     }
   }
   *argc = n;

@@ -18,18 +18,22 @@ void lbctl_print_text(FILE *f, const char *s, size_t len) {
   }
 }
 
-void lbctl_copy_text(char *dst, size_t cap, const msgpack_object *s) {
-  size_t n = 0;
-  if (s && s->type == MSGPACK_OBJECT_STR) {
-    n = s->via.str.size < cap - 1 ? s->via.str.size : cap - 1;
-    while (n > 0 && n < s->via.str.size && ((unsigned char)s->via.str.ptr[n] & 0xc0) == 0x80)
-      n--;
-    for (size_t i = 0; i < n; i++) {
-      unsigned char ch = (unsigned char)s->via.str.ptr[i];
-      dst[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
-    }
+void lbctl_clean_text(char *dst, size_t cap, const char *s, size_t len) {
+  size_t n = len < cap - 1 ? len : cap - 1;
+  while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
+    n--;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    dst[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
   }
   dst[n] = '\0';
+}
+
+void lbctl_copy_text(char *dst, size_t cap, const msgpack_object *s) {
+  if (s && s->type == MSGPACK_OBJECT_STR)
+    lbctl_clean_text(dst, cap, s->via.str.ptr, s->via.str.size);
+  else
+    dst[0] = '\0';
 }
 
 /* ---- terminals and columns ---------------------------------------------------- */
@@ -77,6 +81,20 @@ void lbctl_text_cut(char *s, size_t cap, int width, bool utf8) {
   snprintf(s + i, cap - i, "%s", more);
 }
 
+size_t lbctl_wrap(const char *p, int room) {
+  if (lbctl_text_width(p) <= room)
+    return strlen(p);
+  /* The last space within room columns; a longer word stays whole. */
+  size_t cut = 0;
+  int w = 0;
+  for (size_t i = 0; p[i] && w <= room; i++) {
+    if (p[i] == ' ')
+      cut = i;
+    w += ((unsigned char)p[i] & 0xc0) != 0x80;
+  }
+  return cut ? cut : strcspn(p, " ");
+}
+
 void lbctl_put_cell(const char *s, int width) {
   printf("%s%*s  ", s, width - lbctl_text_width(s), "");
 }
@@ -97,6 +115,25 @@ void lbctl_table_head(const lbctl *ctl, const char *const *head, int ncols, cons
   for (int c = 0; c < ncols; c++)
     lbctl_put_cell(head[c], w[c]);
   printf("%s%s\n", head[ncols], lbctl_reset(ctl));
+}
+
+int lbctl_table_squeeze(int *w, int ncols, int cols, const lbctl_squeeze *give, size_t n_give,
+                        int last_min) {
+  int used = 0;
+  for (int c = 0; c < ncols; c++)
+    used += w[c] + 2;
+  int over = used + last_min - cols;
+  for (size_t g = 0; g < n_give && over > 0; g++) {
+    int c = give[g].column, less = w[c] - give[g].min;
+    if (less <= 0)
+      continue;
+    if (less > over)
+      less = over;
+    w[c] -= less;
+    used -= less;
+    over -= less;
+  }
+  return cols > used ? cols - used : 1;
 }
 
 /* The shortest text that reads back as the same double. */
@@ -304,6 +341,24 @@ int64_t lbctl_map_int0(const msgpack_object *map, const char *key) {
   int64_t v = 0;
   lbctl_map_int(map, key, &v);
   return v;
+}
+
+bool lbctl_map_number(const msgpack_object *map, const char *key, double *ret) {
+  const msgpack_object *v = lbctl_map_get(map, key);
+  int64_t i;
+  if (v && (v->type == MSGPACK_OBJECT_FLOAT32 || v->type == MSGPACK_OBJECT_FLOAT64)) {
+    *ret = v->via.f64;
+    return true;
+  }
+  if (!lbctl_map_int(map, key, &i))
+    return false;
+  *ret = (double)i;
+  return true;
+}
+
+bool lbctl_map_true(const msgpack_object *map, const char *key) {
+  const msgpack_object *v = lbctl_map_get(map, key);
+  return v && v->type == MSGPACK_OBJECT_BOOLEAN && v->via.boolean;
 }
 
 bool lbctl_map_int(const msgpack_object *map, const char *key, int64_t *ret) {

@@ -69,29 +69,6 @@ static void print_next(const reminder *r) {
   putchar('\n');
 }
 
-/* ---- requests --------------------------------------------------------------------- */
-
-typedef struct request {
-  msgpack_sbuffer sb;
-  msgpack_packer pk;
-} request;
-
-static msgpack_packer *request_start(request *q, uint32_t nparams) {
-  msgpack_sbuffer_init(&q->sb);
-  msgpack_packer_init(&q->pk, &q->sb, msgpack_sbuffer_write);
-  msgpack_pack_array(&q->pk, nparams);
-  return &q->pk;
-}
-
-/* Send it and free it. Returns the exit status, with *ret_result valid
- * until the next call. */
-static int request_send(lbctl *ctl, request *q, const char *method,
-                        const msgpack_object **ret_result) {
-  int r = lbctl_call(ctl, method, &q->sb, ret_result);
-  msgpack_sbuffer_destroy(&q->sb);
-  return r;
-}
-
 /* A schedule is one argument: `remind add tea in 10m` meant "in 10m". When
  * words follow it (argv[first], the last of the argc positionals it should
  * be), a usage error shows it with the quotes it needs. */
@@ -129,13 +106,13 @@ static int add_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   r = one_schedule(self, argc, argv, 2);
   if (r != LBCTL_OK)
     return r;
-  request q;
-  msgpack_packer *pk = request_start(&q, 3);
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 3);
   lb_rpc_pack_str(pk, argv[1]);
   lb_rpc_pack_str(pk, argv[2]);
   lbctl_pack_options(pk, opts, 3);
   const msgpack_object *result;
-  r = request_send(ctl, &q, "reminders.add", &result);
+  r = lbctl_request_send(ctl, &q, "reminders.add", &result);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   reminder rm;
@@ -199,31 +176,14 @@ static void row_cells(row *rw) {
  * columns leave, and when that is too little the schedule, then the name,
  * give up columns first. */
 static void fit_to_terminal(row *rows, uint32_t n, int *w) {
-  enum { MESSAGE_MIN = 10, SCHEDULE_MIN = 17, NAME_MIN = 9 };
-  int cols = lbctl_term_columns(), used = 0;
-  for (int c = 0; c < N_CELLS; c++)
-    used += w[c] + 2;
-  int over = used + MESSAGE_MIN - cols;
-  static const struct {
-    int column, min;
-  } give[] = {{C_SCHEDULE, SCHEDULE_MIN}, {C_NAME, NAME_MIN}};
-  for (size_t g = 0; g < 2 && over > 0; g++) {
-    int c = give[g].column, less = w[c] - give[g].min;
-    if (less <= 0)
-      continue;
-    if (less > over)
-      less = over;
-    w[c] -= less;
-    used -= less;
-    over -= less;
-  }
+  static const lbctl_squeeze give[] = {{C_SCHEDULE, 17}, {C_NAME, 9}};
+  int room = lbctl_table_squeeze(w, N_CELLS, lbctl_term_columns(), give, 2, 10);
   bool utf8 = lbctl_utf8_terminal();
   for (uint32_t i = 0; i < n; i++) {
     lbctl_text_cut(rows[i].cell[C_SCHEDULE], sizeof(rows[i].cell[C_SCHEDULE]), w[C_SCHEDULE], utf8);
     lbctl_text_cut(rows[i].cell[C_NAME], sizeof(rows[i].cell[C_NAME]), w[C_NAME], utf8);
     /* At least the mark that something was cut, however narrow. */
-    lbctl_text_cut(rows[i].r.message, sizeof(rows[i].r.message), cols > used ? cols - used : 1,
-                   utf8);
+    lbctl_text_cut(rows[i].r.message, sizeof(rows[i].r.message), room, utf8);
   }
 }
 
@@ -282,8 +242,8 @@ static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   if (r != LBCTL_OK)
     return r;
   const char *duration = snooze && argc > 2 ? argv[2] : NULL; /* else the daemon's default */
-  request q;
-  msgpack_packer *pk = request_start(&q, duration || reason ? 2 : 1);
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, duration || reason ? 2 : 1);
   msgpack_pack_uint64(pk, id);
   if (duration)
     lbctl_pack_duration(pk, duration);
@@ -292,7 +252,7 @@ static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   char method[32], when[192];
   snprintf(method, sizeof(method), "reminders.%s", strcmp(verb, "rm") == 0 ? "remove" : verb);
   const msgpack_object *result;
-  r = request_send(ctl, &q, method, &result);
+  r = lbctl_request_send(ctl, &q, method, &result);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
 
@@ -331,12 +291,12 @@ static int pause_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
     r = lbctl_check_options(self, opts, 1);
   if (r != LBCTL_OK)
     return r;
-  request q;
-  msgpack_packer *pk = request_start(&q, 2);
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 2);
   lbctl_pack_duration(pk, argv[1]);
   lbctl_pack_options(pk, opts, 1);
   const msgpack_object *result;
-  r = request_send(ctl, &q, "reminders.pause", &result);
+  r = lbctl_request_send(ctl, &q, "reminders.pause", &result);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   char when[192];
@@ -360,10 +320,10 @@ static int resume_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
     r = lbctl_check_options(self, opts, 1);
   if (r != LBCTL_OK)
     return r;
-  request q;
-  lbctl_pack_options(request_start(&q, 1), opts, 1);
+  lbctl_request q;
+  lbctl_pack_options(lbctl_request_start(&q, 1), opts, 1);
   const msgpack_object *result;
-  r = request_send(ctl, &q, "reminders.resume", &result);
+  r = lbctl_request_send(ctl, &q, "reminders.resume", &result);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   if (opts[0].value)
@@ -441,8 +401,8 @@ static int preview_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   if (base_arg && lbctl_clock_parse(base_arg, &base, err, sizeof(err)) < 0)
     return lbctl_usage_error(self, "--base: %s", err);
 
-  request q;
-  msgpack_packer *pk = request_start(&q, 4);
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 4);
   lb_rpc_pack_str(pk, argv[1]);
   if (count) /* else the daemon's default, 5 */
     msgpack_pack_uint64(pk, n);
@@ -454,7 +414,7 @@ static int preview_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
     msgpack_pack_nil(pk);
   lbctl_pack_options(pk, opts, 2);
   const msgpack_object *list;
-  r = request_send(ctl, &q, "reminders.preview", &list);
+  r = lbctl_request_send(ctl, &q, "reminders.preview", &list);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(list);
   if (list->type != MSGPACK_OBJECT_ARRAY) {

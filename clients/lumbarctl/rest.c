@@ -705,19 +705,7 @@ static void put_wrapped(const char *prefix, const char *text) {
   const char *p = text;
   fputs(prefix, stdout);
   do {
-    size_t cut = strlen(p);
-    if (lbctl_text_width(p) > room) {
-      /* The last space within room columns; a longer word stays whole. */
-      int w = 0;
-      cut = 0;
-      for (size_t i = 0; p[i] && w <= room; i++) {
-        if (p[i] == ' ')
-          cut = i;
-        w += ((unsigned char)p[i] & 0xc0) != 0x80;
-      }
-      if (cut == 0)
-        cut = strcspn(p, " ");
-    }
+    size_t cut = lbctl_wrap(p, room);
     printf("%*s%.*s\n", p == text ? 0 : indent, "", (int)cut, p);
     p += cut;
     while (*p == ' ')

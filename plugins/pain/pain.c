@@ -605,7 +605,8 @@ static void groups_free(groups *g) {
 }
 
 static lb_value groups_value(groups *g, keep *k) {
-  qsort(g->items, g->n, sizeof(group *), cmp_by_count);
+  if (g->n > 1)
+    qsort(g->items, g->n, sizeof(group *), cmp_by_count);
   lb_value *items = keep_mem(k, sizeof(lb_value) * (g->n ? g->n : 1));
   for (size_t i = 0; i < g->n; i++) {
     lb_pair *f = keep_mem(k, sizeof(lb_pair) * 3);

@@ -115,6 +115,33 @@ start_reminders_daemon() {
   start_daemon --plugin-dir "$PLUGIN_DIR" "$@"
 }
 
+# The pain tests: lumbard with the build's real pain plugin (and its
+# neighbours there: the warm-up sessions come from rest and reminders).
+start_pain_daemon() {
+  if [ ! -f "$PLUGIN_DIR/pain.so" ]; then
+    echo "FAIL ($TEST_NAME): no pain.so in '$PLUGIN_DIR' (the 4th argument: the build's plugin directory)"
+    exit 1
+  fi
+  start_daemon --plugin-dir "$PLUGIN_DIR" "$@"
+}
+
+# day_ago N: the local date N days before today, YYYY-MM-DD.
+day_ago() {
+  # From today's noon, so that a change of summer time between keeps the day.
+  date -d "@$(($(date -d 12:00 +%s) - $1 * 86400))" +%F
+}
+
+# A flare-up and its end, logged at noon of past days: 7, 8, 6, 5 twelve to
+# nine days ago (a flare-up of 4 days, worst 8, average 6.5), then 2, 1, 2
+# five to three days ago (3 calm logged days in a row: it is over).
+log_flare_up() {
+  for day_level in 12:7 11:8 10:6 9:5 5:2 4:1 3:2; do
+    "$LUMBARCTL" pain log "${day_level#*:}" --where lower-back-left --trigger deadlift \
+      --at "$(day_ago "${day_level%:*}") 12:00" >/dev/null ||
+      fail "log_flare_up: 'lumbarctl pain log ${day_level#*:} --at \"$(day_ago "${day_level%:*}") 12:00\"' failed"
+  done
+}
+
 # A config whose presets run in seconds, for the rest tests that wait for
 # them (a config file replaces the built-in presets whole).
 write_quick_presets() {
@@ -170,6 +197,21 @@ in_pane() {
 
 wait_pane() {
   wait_until "pane $1 to show '$2'" "in_pane '$1' '$2'"
+}
+
+# tty_run NAME COLUMNS ROWS ENV ARGS: lumbarctl ARGS (shell words) in a new
+# COLUMNSxROWS terminal, UTF-8, with ENV (VAR=value words, or "-") and the
+# test's TZ if it set one; when it ends the pane says "[exit N]" and stays.
+tty_run() {
+  env_words=$4
+  [ "$env_words" = - ] && env_words=
+  tm new-session -d -x "$2" -y "$3" -s "$1" \
+    "env LC_ALL=C.UTF-8 TERM=screen ${TZ:+TZ=$TZ} XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' $env_words '$LUMBARCTL' $5; echo \"[exit \$?]\"; sleep 600"
+}
+
+# show_pane NAME: the last capture of pane NAME, indented, for a failure.
+show_pane() {
+  sed 's/^/    | /' "$WORLD/out/$1"
 }
 
 # run WANT_STATUS lumbarctl-args...: runs lumbarctl, keeping its output in

@@ -11,17 +11,9 @@ export TZ=Europe/Berlin
 W="$WORLD/out"
 ESC=$(printf '\033')
 
-# pane NAME COLUMNS ENV: `lumbarctl remind list` in a COLUMNSx20 terminal,
-# with ENV (VAR=value words, or "-"); the pane says "[exit N]" and stays.
+# pane NAME COLUMNS ENV: `lumbarctl remind list` in a COLUMNSx20 terminal.
 pane() {
-  env_words=$3
-  [ "$env_words" = - ] && env_words=
-  tm new-session -d -x "$2" -y 20 -s "$1" \
-    "env LC_ALL=C.UTF-8 TERM=screen TZ=$TZ XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' $env_words '$LUMBARCTL' remind list; echo \"[exit \$?]\"; sleep 600"
-}
-
-show_pane() {
-  sed 's/^/    | /' "$W/$1"
+  tty_run "$1" "$2" 20 "$3" "remind list"
 }
 
 # expect_fits NAME COLUMNS: no line of the pane is wider than the terminal

@@ -11,14 +11,9 @@ CLOCK='([A-Z][a-z][a-z] )?[0-2][0-9]:[0-5][0-9]:[0-5][0-9]'
 W="$WORLD/out"
 ESC=$(printf '\033')
 
-# pane NAME ENV ARGS: lumbarctl ARGS (words without spaces) in a new 100x20
-# terminal, with ENV (VAR=value words, or "-"); when it ends the pane says
-# "[exit N]" and stays.
+# pane NAME ENV ARGS: lumbarctl ARGS in a new 100x20 terminal.
 pane() {
-  env_words=$2
-  [ "$env_words" = - ] && env_words=
-  tm new-session -d -x 100 -y 20 -s "$1" \
-    "env LC_ALL=C.UTF-8 TERM=screen XDG_RUNTIME_DIR='$XDG_RUNTIME_DIR' $env_words '$LUMBARCTL' $3; echo \"[exit \$?]\"; sleep 600"
+  tty_run "$1" 100 20 "$2" "$3"
 }
 
 # expect_pane NAME EXPECTED: the pane shows exactly these lines (the first

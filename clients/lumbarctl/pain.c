@@ -1,0 +1,669 @@
+/* The pain verbs (plugins/pain/README.md): log an entry in two seconds, read
+ * the diary back (history, stats, export), and see it (chart, in
+ * pain_chart.c; an HTML report, in pain_report.c). Red-flag advice from the
+ * daemon is shown before anything else; lumbarctl never adds a reading of
+ * its own. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <lumbard/rpc.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lumbarctl.h"
+
+/* A time option: a usage error when it is not a time. */
+static int parse_moment(const lbctl_verb *self, const char *flag, const char *arg, int64_t *ret) {
+  char err[512];
+  *ret = 0;
+  if (arg && lbctl_clock_parse_moment(arg, (int64_t)time(NULL), ret, err, sizeof(err)) < 0)
+    return lbctl_usage_error(self, "%s: %s", flag, err);
+  return LBCTL_OK;
+}
+
+/* The colour of a level on a terminal: green, yellow, red. */
+static const char *level_color(const lbctl *ctl, int64_t level) {
+  if (!ctl->color)
+    return "";
+  return level >= 7 ? "\033[31m" : level >= 4 ? "\033[33m" : "\033[32m";
+}
+
+/* ---- pain log ---------------------------------------------------------------- */
+
+enum { MAX_SYMPTOMS = 32 };
+
+/* LEVEL: a whole number ("6", or "6/10" as people write it); a negative
+ * one goes to the daemon, which says what the range is. */
+static int parse_level(const lbctl_verb *self, const char *arg, int64_t *ret) {
+  char digits[32];
+  uint64_t u;
+  snprintf(digits, sizeof(digits), "%s", arg);
+  size_t n = strlen(digits);
+  if (n > 3 && strcmp(digits + n - 3, "/10") == 0)
+    digits[n - 3] = '\0';
+  bool negative = digits[0] == '-';
+  if (lbctl_parse_u64(digits + negative, &u) && u <= INT64_MAX) {
+    *ret = negative ? -(int64_t)u : (int64_t)u;
+    return LBCTL_OK;
+  }
+  return lbctl_usage_error(self,
+                           "LEVEL is a whole number from 0 (no pain) to 10 (the worst "
+                           "imaginable), not '%s'",
+                           arg);
+}
+
+/* The symptom keys of every --symptom, split at commas as well
+ * ("--symptom stiffness,spasm"). Returns how many. */
+static int split_symptoms(const char *const *given, int n_given, char (*keys)[64], int max) {
+  int n = 0;
+  for (int i = 0; i < n_given; i++)
+    for (const char *p = given[i]; *p;) {
+      size_t len = strcspn(p, ",");
+      if (len > 0 && n < max)
+        snprintf(keys[n++], sizeof(keys[0]), "%.*s", (int)len, p);
+      p += len + (p[len] == ',');
+    }
+  return n;
+}
+
+/* The red flags of an answer, as "URGENT: advice" lines: the daemon's
+ * advice as it is (a list of {symptom, advice}, or of advice text). */
+static int red_flag_lines(const msgpack_object *flags, char (*lines)[1024], int max) {
+  uint32_t n = flags && flags->type == MSGPACK_OBJECT_ARRAY ? flags->via.array.size : 0;
+  int out = 0;
+  for (uint32_t i = 0; i < n && out < max; i++) {
+    const msgpack_object *f = &flags->via.array.ptr[i];
+    char advice[1000];
+    if (f->type == MSGPACK_OBJECT_STR)
+      lbctl_copy_text(advice, sizeof(advice), f);
+    else
+      lbctl_copy_text(advice, sizeof(advice), lbctl_map_str(f, "advice"));
+    if (!advice[0])
+      lbctl_copy_text(advice, sizeof(advice), lbctl_map_str(f, "symptom"));
+    snprintf(lines[out++], sizeof(lines[0]), "URGENT: %s", advice);
+  }
+  return out;
+}
+
+/* The advice in a frame: a rule above and below, a bar down the left, each
+ * advice wrapped to the terminal, bold red when colour is on. */
+static void red_flag_box(FILE *f, const lbctl *ctl, char (*lines)[1024], int n, bool utf8) {
+  int width = lbctl_term_columns();
+  if (width > 80)
+    width = 80;
+  const char *mark = utf8 ? "\xe2\x9a\xa0  " : "!! ";
+  const char *on = ctl->color ? "\033[1;31m" : "", *off = lbctl_reset(ctl);
+  const char *rule = utf8 ? "\xe2\x94\x81" : "=", *bar = utf8 ? "\xe2\x94\x83 " : "| ";
+  fputs(on, f);
+  fputs(utf8 ? "\xe2\x94\x8f" : "+", f);
+  for (int i = 1; i < width - 1; i++)
+    fputs(rule, f);
+  fprintf(f, "%s\n", off);
+  int room = width - 2 - lbctl_text_width(mark);
+  for (int i = 0; i < n; i++) {
+    const char *p = lines[i];
+    bool first = true;
+    do {
+      size_t cut = lbctl_wrap(p, room);
+      fprintf(f, "%s%s%s%.*s%s\n", on, bar, first ? mark : "   ", (int)cut, p, off);
+      p += cut;
+      while (*p == ' ')
+        p++;
+      first = false;
+    } while (*p);
+  }
+  fputs(on, f);
+  fputs(utf8 ? "\xe2\x94\x97" : "+", f);
+  for (int i = 1; i < width - 1; i++)
+    fputs(rule, f);
+  fprintf(f, "%s\n", off);
+}
+
+/* Red-flag advice comes before anything else. On a terminal it is framed
+ * on stdout; otherwise it is the first lines of stdout, and goes to stderr
+ * as well, so that it shows where a person sees it when stdout is read by
+ * a program. With --json stdout is the answer, and the advice goes to
+ * stderr. */
+static void print_red_flags(const lbctl *ctl, const msgpack_object *flags) {
+  char lines[16][1024];
+  int n = red_flag_lines(flags, lines, 16);
+  if (n == 0)
+    return;
+  bool utf8 = lbctl_utf8_terminal();
+  const char *mark = utf8 ? "\xe2\x9a\xa0  " : "!! ";
+  if (!ctl->json && isatty(STDOUT_FILENO)) {
+    red_flag_box(stdout, ctl, lines, n, utf8);
+    fflush(stdout);
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    if (!ctl->json)
+      printf("%s%s\n", mark, lines[i]);
+    fprintf(stderr, "%s%s\n", mark, lines[i]);
+  }
+  fflush(stdout);
+}
+
+static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  const char *where = NULL, *trigger = NULL, *note = NULL, *at_arg = NULL;
+  const char *given[MAX_SYMPTOMS];
+  int n_given = 0;
+  const lbctl_flag flags[] = {
+      {"--where", "a LOCATION", &where, NULL},
+      {"-w", "a LOCATION", &where, NULL},
+      {"--location", "a LOCATION", &where, NULL},
+      {"--trigger", "a TRIGGER", &trigger, NULL},
+      {"-t", "a TRIGGER", &trigger, NULL},
+      {"--note", "a TEXT", &note, NULL},
+      {"-m", "a TEXT", &note, NULL},
+      {"--symptom", "a symptom KEY", NULL, NULL, given, MAX_SYMPTOMS, &n_given},
+      {"--at", "a TIME", &at_arg, NULL},
+      {0},
+  };
+  int64_t level = 0, at = 0;
+  int r = lbctl_args(self, &argc, argv, flags, 1, 1);
+  if (r == LBCTL_OK)
+    r = parse_level(self, argv[1], &level);
+  if (r == LBCTL_OK)
+    r = parse_moment(self, "--at", at_arg, &at);
+  if (r != LBCTL_OK)
+    return r;
+  char symptoms[MAX_SYMPTOMS][64];
+  int n_symptoms = split_symptoms(given, n_given, symptoms, MAX_SYMPTOMS);
+
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 2);
+  msgpack_pack_int64(pk, level);
+  msgpack_pack_map(pk, (where != NULL) + (trigger != NULL) + (note != NULL) + (n_given > 0) +
+                           (at_arg != NULL));
+  const char *texts[][2] = {{"location", where}, {"trigger", trigger}, {"note", note}};
+  for (size_t i = 0; i < 3; i++)
+    if (texts[i][1]) {
+      lb_rpc_pack_str(pk, texts[i][0]);
+      lb_rpc_pack_str(pk, texts[i][1]);
+    }
+  if (n_given > 0) {
+    lb_rpc_pack_str(pk, "symptoms");
+    msgpack_pack_array(pk, (uint32_t)n_symptoms);
+    for (int i = 0; i < n_symptoms; i++)
+      lb_rpc_pack_str(pk, symptoms[i]);
+  }
+  if (at_arg) {
+    lb_rpc_pack_str(pk, "at");
+    msgpack_pack_int64(pk, at);
+  }
+  const msgpack_object *result;
+  r = lbctl_request_send(ctl, &q, "pain.log", &result);
+  if (r != LBCTL_OK)
+    return r;
+  print_red_flags(ctl, lbctl_map_get(result, "red_flags"));
+  if (ctl->json)
+    return lbctl_print_json_result(result);
+
+  /* "Logged 6/10 (lower back, left; deadlift) at 21:04." */
+  char place[128] = "", what[256] = "", when[64];
+  if (where) {
+    char clean[96];
+    lbctl_clean_text(clean, sizeof(clean), where, strlen(where));
+    lbctl_pain_place(clean, place, sizeof(place));
+  }
+  if (trigger) {
+    char clean[96];
+    lbctl_clean_text(clean, sizeof(clean), trigger, strlen(trigger));
+    for (char *p = clean; *p; p++) /* as the diary keeps it */
+      *p = (char)tolower((unsigned char)*p);
+    snprintf(what, sizeof(what), " (%s%s%s)", place, place[0] ? "; " : "", clean);
+  } else if (place[0]) {
+    snprintf(what, sizeof(what), " (%s)", place);
+  }
+  lbctl_clock_short(lbctl_map_int0(result, "at"), false, when, sizeof(when));
+  printf("Logged %s%" PRId64 "/10%s%s at %s.\n", level_color(ctl, level), level, lbctl_reset(ctl),
+         what, when);
+  return LBCTL_OK;
+}
+
+/* ---- pain history -------------------------------------------------------------------- */
+
+enum { H_WHEN, H_LEVEL, H_WHERE, H_TRIGGER, H_SYMPTOMS, N_HCELLS };
+
+/* "6 ███▌ ": the level and a bar of 5 cells, a full block for 2 points. */
+static void level_cell(int64_t level, bool utf8, char *buf, size_t len) {
+  snprintf(buf, len, "%2" PRId64 " ", level);
+  for (int64_t i = 0; i < 5; i++) {
+    int64_t left = level - 2 * i;
+    const char *c = left >= 2   ? (utf8 ? "\xe2\x96\x88" : "#")
+                    : left == 1 ? (utf8 ? "\xe2\x96\x8c" : ":")
+                                : " ";
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s", c);
+  }
+}
+
+typedef struct hrow {
+  int64_t level;
+  char cell[N_HCELLS][256];
+  char note[4096];
+} hrow;
+
+static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  const char *since_arg = NULL, *until_arg = NULL, *limit_arg = NULL;
+  const lbctl_flag flags[] = {{"--since", "a TIME", &since_arg, NULL},
+                              {"--until", "a TIME", &until_arg, NULL},
+                              {"-n", "a COUNT", &limit_arg, NULL},
+                              {"--limit", "a COUNT", &limit_arg, NULL},
+                              {0}};
+  int64_t since, until;
+  uint64_t limit = 0;
+  int r = lbctl_args(self, &argc, argv, flags, 0, 0);
+  if (r == LBCTL_OK)
+    r = parse_moment(self, "--since", since_arg, &since);
+  if (r == LBCTL_OK)
+    r = parse_moment(self, "--until", until_arg, &until);
+  if (r == LBCTL_OK && limit_arg && (!lbctl_parse_u64(limit_arg, &limit) || limit == 0))
+    r = lbctl_usage_error(self, "-n takes a whole number of entries, 1 or more, not '%s'",
+                          limit_arg);
+  if (r != LBCTL_OK)
+    return r;
+  const msgpack_object *list;
+  r = lbctl_pain_history_call(ctl, since, until, limit, &list);
+  if (r != LBCTL_OK || ctl->json)
+    return r != LBCTL_OK ? r : lbctl_print_json_result(list);
+  if (list->type != MSGPACK_OBJECT_ARRAY) {
+    lbctl_print_value(stdout, list); /* a newer daemon's answer, as it is */
+    return LBCTL_OK;
+  }
+  lbctl_pain_entry *e;
+  size_t n;
+  if (lbctl_pain_entries_read(list, &e, &n) < 0) {
+    fprintf(stderr, "lumbarctl: pain history: out of memory\n");
+    return 1;
+  }
+  if (n == 0) {
+    printf(since_arg || until_arg ? "No entries in that time.\n"
+                                  : "No entries yet: 'lumbarctl pain log LEVEL' adds one.\n");
+    lbctl_pain_entries_free(e, n);
+    return LBCTL_OK;
+  }
+  hrow *rows = calloc(n, sizeof(*rows));
+  if (!rows) {
+    lbctl_pain_entries_free(e, n);
+    fprintf(stderr, "lumbarctl: pain history: out of memory\n");
+    return 1;
+  }
+  static const char *const head[] = {"WHEN", "LEVEL", "WHERE", "TRIGGER", "SYMPTOMS", "NOTE"};
+  int w[N_HCELLS];
+  bool utf8 = lbctl_utf8_terminal();
+  lbctl_table_start(w, head, N_HCELLS);
+  for (size_t i = 0; i < n; i++) {
+    hrow *rw = &rows[i];
+    char clean[256];
+    rw->level = e[i].level;
+    lbctl_clock_short(e[i].at, false, rw->cell[H_WHEN], sizeof(rw->cell[H_WHEN]));
+    level_cell(e[i].level, utf8, rw->cell[H_LEVEL], sizeof(rw->cell[H_LEVEL]));
+    lbctl_clean_text(clean, sizeof(clean), e[i].location, strlen(e[i].location));
+    lbctl_pain_place(clean, rw->cell[H_WHERE], sizeof(rw->cell[H_WHERE]));
+    lbctl_clean_text(rw->cell[H_TRIGGER], sizeof(rw->cell[H_TRIGGER]), e[i].trigger,
+                     strlen(e[i].trigger));
+    lbctl_clean_text(rw->cell[H_SYMPTOMS], sizeof(rw->cell[H_SYMPTOMS]), e[i].symptoms,
+                     strlen(e[i].symptoms));
+    lbctl_clean_text(rw->note, sizeof(rw->note), e[i].note, strlen(e[i].note));
+    for (int c = H_WHERE; c < N_HCELLS; c++)
+      if (!rw->cell[c][0])
+        snprintf(rw->cell[c], sizeof(rw->cell[c]), "-");
+    lbctl_table_fit(w, N_HCELLS, rw->cell[0], sizeof(rw->cell[0]));
+  }
+  /* On a terminal the table fits its width: the note takes what the other
+   * columns leave, at least 10, the symptoms, trigger and place giving up
+   * columns first; `--json` and a pipe have it all. */
+  if (isatty(STDOUT_FILENO)) {
+    static const lbctl_squeeze give[] = {{H_SYMPTOMS, 8}, {H_TRIGGER, 8}, {H_WHERE, 8}};
+    int room = lbctl_table_squeeze(w, N_HCELLS, lbctl_term_columns(), give, 3, 10);
+    for (size_t i = 0; i < n; i++) {
+      for (int c = H_WHERE; c < N_HCELLS; c++)
+        lbctl_text_cut(rows[i].cell[c], sizeof(rows[i].cell[c]), w[c], utf8);
+      lbctl_text_cut(rows[i].note, sizeof(rows[i].note), room, utf8);
+    }
+  }
+  lbctl_table_head(ctl, head, N_HCELLS, w);
+  for (size_t i = 0; i < n; i++) {
+    for (int c = 0; c < N_HCELLS; c++) {
+      bool lvl = c == H_LEVEL;
+      printf("%s", lvl ? level_color(ctl, rows[i].level) : "");
+      lbctl_put_cell(rows[i].cell[c], w[c]);
+      printf("%s", lvl ? lbctl_reset(ctl) : "");
+    }
+    printf("%s\n", rows[i].note);
+  }
+  free(rows);
+  lbctl_pain_entries_free(e, n);
+  return LBCTL_OK;
+}
+
+/* ---- pain stats ------------------------------------------------------------------------- */
+
+static void heading(const lbctl *ctl, const char *text) {
+  printf("\n%s%s%s\n", lbctl_bold(ctl), text, lbctl_reset(ctl));
+}
+
+static void print_episode(const lbctl_pain_episode *ep) {
+  char from[64], to[64], len[32], avg[32];
+  lbctl_clock_day_format(lbctl_clock_day(ep->start), "%a %Y-%m-%d", from, sizeof(from));
+  lbctl_clock_day_format(lbctl_clock_day(ep->end), "%a %Y-%m-%d", to, sizeof(to));
+  lbctl_pain_days_text(ep->days, len, sizeof(len));
+  lbctl_pain_average(ep->average, avg, sizeof(avg));
+  if (ep->current)
+    printf("  now:  since %s, %s so far; worst %" PRId64 ", average %s\n", from, len, ep->worst,
+           avg);
+  else
+    printf("  past: %s to %s, %s; worst %" PRId64 ", average %s\n", from, to, len, ep->worst, avg);
+}
+
+/* by_trigger and by_location: "  deadlift           4 entries, average 6.5". */
+static void print_groups(const msgpack_object *list, bool places) {
+  uint32_t n = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
+  char name[128], shown[160], summary[160];
+  int width = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (uint32_t i = 0; i < n; i++) {
+      const msgpack_object *g = &list->via.array.ptr[i];
+      lbctl_copy_text(name, sizeof(name), lbctl_map_str(g, "name"));
+      if (places)
+        lbctl_pain_place(name, shown, sizeof(shown));
+      else
+        snprintf(shown, sizeof(shown), "%s", name);
+      if (!shown[0])
+        snprintf(shown, sizeof(shown), places ? "(no place given)" : "(no trigger given)");
+      if (pass == 0) {
+        if (lbctl_text_width(shown) > width)
+          width = lbctl_text_width(shown);
+        continue;
+      }
+      lbctl_pain_summary(g, summary, sizeof(summary));
+      char *worst = strstr(summary, ", worst"); /* the groups have none */
+      if (worst && !lbctl_map_get(g, "worst"))
+        *worst = '\0';
+      printf("  %s%*s  %s\n", shown, width - lbctl_text_width(shown), "", summary);
+    }
+  if (n == 0)
+    printf("  none in these days\n");
+}
+
+static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  lbctl_opt opts[] = {{"days", LBCTL_OPT_COUNT, NULL}};
+  const lbctl_flag flags[] = {{"--days", "a number of DAYS", &opts[0].value, NULL}, {0}};
+  int r = lbctl_args(self, &argc, argv, flags, 0, 0);
+  if (r == LBCTL_OK)
+    r = lbctl_check_options(self, opts, 1);
+  if (r != LBCTL_OK)
+    return r;
+  lbctl_request q;
+  lbctl_pack_options(lbctl_request_start(&q, 1), opts, 1);
+  const msgpack_object *st;
+  r = lbctl_request_send(ctl, &q, "pain.stats", &st);
+  if (r != LBCTL_OK || ctl->json)
+    return r != LBCTL_OK ? r : lbctl_print_json_result(st);
+  if (st->type != MSGPACK_OBJECT_MAP) {
+    lbctl_print_value(stdout, st);
+    return LBCTL_OK;
+  }
+  bool utf8 = lbctl_utf8_terminal();
+  char days[32], text[1024];
+  snprintf(days, sizeof(days), "%s", opts[0].value ? opts[0].value : "30");
+  lbctl_pain_summary(st, text, sizeof(text));
+  printf("%sYour entries of the last %s days:%s %s\n", lbctl_bold(ctl), days, lbctl_reset(ctl),
+         text);
+  lbctl_pain_summary(lbctl_map_get(st, "week"), text, sizeof(text));
+  printf("  this week (the last 7 days):   %s\n", text);
+  lbctl_pain_summary(lbctl_map_get(st, "month"), text, sizeof(text));
+  printf("  this month (the last 30 days): %s\n", text);
+
+  heading(ctl, "Trend");
+  lbctl_pain_trend(lbctl_map_get(st, "trend"), text, sizeof(text));
+  printf("  %s\n", text);
+
+  heading(ctl, "Episodes (flare-ups)");
+  lbctl_pain_episode *eps;
+  size_t n_eps;
+  if (lbctl_pain_episodes_read(st, &eps, &n_eps) < 0) {
+    fprintf(stderr, "lumbarctl: pain stats: out of memory\n");
+    return 1;
+  }
+  /* The one under way first, then the past ones, newest first. */
+  for (size_t i = n_eps; i-- > 0;)
+    if (eps[i].current)
+      print_episode(&eps[i]);
+  for (size_t i = n_eps; i-- > 0;)
+    if (!eps[i].current)
+      print_episode(&eps[i]);
+  if (n_eps == 0)
+    printf("  none in your entries\n");
+  free(eps);
+  printf("  (%s)\n", lbctl_pain_episode_rule);
+
+  snprintf(text, sizeof(text), "By trigger (the last %s days)", days);
+  heading(ctl, text);
+  print_groups(lbctl_map_get(st, "by_trigger"), false);
+  snprintf(text, sizeof(text), "By place (the last %s days)", days);
+  heading(ctl, text);
+  print_groups(lbctl_map_get(st, "by_location"), true);
+
+  heading(ctl, "Warm-up before training");
+  lbctl_pain_warmup(lbctl_map_get(st, "warmup"), utf8, text, sizeof(text));
+  printf("  %s.\n", text);
+  printf("  (the pain after a session: the average of the entries in the 48 hours after it)\n");
+
+  printf("\n%s%s%s\n", lbctl_dim(ctl), lbctl_pain_disclaimer, lbctl_reset(ctl));
+  return LBCTL_OK;
+}
+
+/* ---- pain export ---------------------------------------------------------------------- */
+
+/* path made absolute against the working directory, as the daemon needs
+ * it (it runs elsewhere). Returns 0 or -errno. */
+static int absolute_path(const char *path, char *buf, size_t len) {
+  if (path[0] == '/') {
+    if ((size_t)snprintf(buf, len, "%s", path) >= len)
+      return -ENAMETOOLONG;
+    return 0;
+  }
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof(cwd)))
+    return -errno;
+  const char *rel = path;
+  while (strncmp(rel, "./", 2) == 0)
+    rel += 2;
+  if ((size_t)snprintf(buf, len, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", rel) >= len)
+    return -ENAMETOOLONG;
+  return 0;
+}
+
+static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  const char *format = NULL, *out = NULL, *since_arg = NULL, *until_arg = NULL;
+  const lbctl_flag flags[] = {
+      {"--format", "csv or json", &format, NULL}, {"-o", "a FILE", &out, NULL},
+      {"--output", "a FILE", &out, NULL},         {"--since", "a TIME", &since_arg, NULL},
+      {"--until", "a TIME", &until_arg, NULL},    {0}};
+  int64_t since, until;
+  int r = lbctl_args(self, &argc, argv, flags, 0, 0);
+  if (r == LBCTL_OK)
+    r = parse_moment(self, "--since", since_arg, &since);
+  if (r == LBCTL_OK)
+    r = parse_moment(self, "--until", until_arg, &until);
+  if (r != LBCTL_OK)
+    return r;
+  bool to_file = out && strcmp(out, "-") != 0;
+  char path[4096];
+  if (to_file && (r = absolute_path(out, path, sizeof(path))) < 0) {
+    fprintf(stderr, "lumbarctl: pain export: %s: %s\n", out, strerror(-r));
+    return LBCTL_USAGE;
+  }
+
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, to_file ? 2 : 1);
+  if (to_file)
+    lb_rpc_pack_str(pk, path);
+  msgpack_pack_map(pk, (format != NULL) + (since_arg != NULL) + (until_arg != NULL));
+  if (format) {
+    lb_rpc_pack_str(pk, "format");
+    lb_rpc_pack_str(pk, format);
+  }
+  if (since_arg) {
+    lb_rpc_pack_str(pk, "since");
+    msgpack_pack_int64(pk, since);
+  }
+  if (until_arg) {
+    lb_rpc_pack_str(pk, "until");
+    msgpack_pack_int64(pk, until);
+  }
+  const msgpack_object *result;
+  r = lbctl_request_send(ctl, &q, to_file ? "pain.export_file" : "pain.export", &result);
+  if (r != LBCTL_OK || ctl->json)
+    return r != LBCTL_OK ? r : lbctl_print_json_result(result);
+  if (to_file) {
+    int64_t rows = lbctl_map_int0(result, "rows");
+    printf("Wrote %" PRId64 " entr%s to %s\n", rows, rows == 1 ? "y" : "ies", out);
+  } else if (result->type == MSGPACK_OBJECT_STR && !isatty(STDOUT_FILENO)) {
+    /* Byte for byte, for the program that reads it. */
+    fwrite(result->via.str.ptr, 1, result->via.str.size, stdout);
+  } else {
+    lbctl_print_value(stdout, result); /* on a terminal, without control characters */
+  }
+  return LBCTL_OK;
+}
+
+/* ---- the table ------------------------------------------------------------------------- */
+
+#define TIME_HELP                                                                                  \
+  "TIME is a local time (\"2026-11-19 21:00\", 21:00 today, \"yesterday 21:00\",\n"                \
+  "today, yesterday), how long ago (\"2h ago\", \"1h 30min ago\", \"3d ago\"), now,\n"             \
+  "or unix seconds (1792281600 or @1792281600).\n"
+
+const lbctl_verb lbctl_pain_verbs[] = {
+    {
+        .name = "pain log",
+        .args = "LEVEL [OPTION]...",
+        .summary = "log how the back is, 0-10",
+        .help =
+            "LEVEL is the Numeric Rating Scale: 0 no pain, 10 the worst imaginable (6 or\n"
+            "6/10). Prints what was logged: \"Logged 6/10 (lower back, left; deadlift) at\n"
+            "21:04.\" The entry is on disk when lumbarctl says so.\n"
+            "\n"
+            "  -w, --where LOCATION  lower-back, lower-back-left, lower-back-right,\n"
+            "                        glute-left, glute-right, hip-left, hip-right,\n"
+            "                        leg-left, leg-right (--location too)\n"
+            "  -t, --trigger T       what set it off, free text: deadlift, bending,\n"
+            "                        lifting, cleaning, sitting, skipped-warm-up, stress,\n"
+            "                        sleep, travel\n"
+            "  -m, --note TEXT       anything else, up to 1,000 characters\n"
+            "  --symptom KEY         again for each (or KEY,KEY): stiffness, spasm,\n"
+            "                        radiating, tingling; and the red flags\n"
+            "                        saddle-numbness, bladder-bowel, leg-weakness, fever,\n"
+            "                        weight-loss, night-pain, trauma\n"
+            "  --at TIME             an earlier moment (default: now)\n"
+            "\n" TIME_HELP "\n"
+            "A red-flag symptom brings lumbard's advice to seek urgent medical care. It\n"
+            "is printed first, before the logged line: framed (bold red where colour is\n"
+            "on) on a terminal; otherwise as the first lines of the output, each marked\n"
+            "with a warning sign and 'URGENT:', and on stderr as well. With --json the\n"
+            "advice goes to stderr and the answer (id, at, red_flags) to stdout.\n"
+            "\n"
+            "Examples:\n"
+            "  lumbarctl pain log 6 --where lower-back-left --trigger deadlift --note \"no belt\"\n"
+            "  lumbarctl pain log 3 -w glute-right -t sitting --at \"yesterday 21:00\"\n"
+            "  lumbarctl pain log 4 --symptom stiffness --at \"2h ago\"\n",
+        .run = log_run,
+    },
+    {
+        .name = "pain history",
+        .args = "[--since TIME] [--until TIME] [-n N]",
+        .summary = "the entries of the diary, newest first",
+        .help = "A table: when (local time), the level with a small bar, where, the trigger,\n"
+                "the symptoms and the note. On a terminal long notes are cut to its width.\n"
+                "\n"
+                "  --since TIME   entries from TIME on\n"
+                "  --until TIME   entries before TIME\n"
+                "  -n, --limit N  at most N entries, the newest (default 100, at most\n"
+                "                 10,000)\n"
+                "\n" TIME_HELP "\n"
+                "With --json: the entries as pain.history answers them (id, at, level,\n"
+                "location, trigger, note, symptoms; at in unix seconds).\n",
+        .run = history_run,
+    },
+    {
+        .name = "pain stats",
+        .args = "[--days N]",
+        .summary = "averages, trend, flare-ups, triggers and the warm-up",
+        .help = "What your entries show: the average and worst of this week and this month,\n"
+                "the trend (the last 7 days against the 7 before, with its rule), each\n"
+                "flare-up with its length, pain by trigger and by place, and the pain after\n"
+                "training sessions with the warm-up done against skipped. Each figure\n"
+                "describes your own entries; none is a diagnosis.\n"
+                "\n"
+                "  --days N   the days the overall figures, triggers and places cover\n"
+                "             (default 30)\n"
+                "\n"
+                "With --json: the answer of pain.stats as it is.\n",
+        .run = stats_run,
+    },
+    {
+        .name = "pain export",
+        .args = "[--format csv|json] [-o FILE] [--since TIME] [--until TIME]",
+        .summary = "the diary as CSV or JSON",
+        .help = "Without -o the export is printed (at most 1 MiB); with -o lumbard writes it\n"
+                "to FILE whole, of any size, and lumbarctl says how many entries it holds.\n"
+                "A relative FILE is taken from the current directory; -o - prints.\n"
+                "\n"
+                "  --format F     csv (a header row, then id,at,level,location,trigger,note,\n"
+                "                 symptoms; at in ISO 8601 local time) or json (an array of\n"
+                "                 entries); lumbard's default (csv) when left out\n"
+                "  -o, --output FILE\n"
+                "  --since TIME, --until TIME   only the entries of that time\n"
+                "\n" TIME_HELP "\n"
+                "With --json: the answer as JSON: the export as one JSON string, or with\n"
+                "-o {path, rows, bytes}.\n"
+                "\n"
+                "Example:\n"
+                "  lumbarctl pain export --format csv -o back.csv --since \"2026-01-01\"\n",
+        .run = export_run,
+    },
+    {
+        .name = "pain chart",
+        .args = "[--days N]",
+        .summary = "the last days at a glance, in the terminal",
+        .help = "One column per day, the day's worst level on a 0-10 scale, from the\n"
+                "entries of pain.history; a dot marks a day without an entry. A line of\n"
+                "\xe2\x94\x81 under the days marks a flare-up (an episode of pain.stats). Dates\n"
+                "label the days; a legend says what is what. Block characters in a UTF-8\n"
+                "locale, plain ASCII otherwise; colour on a terminal unless NO_COLOR is set.\n"
+                "30 days fit 80 columns; more than fit the terminal are cut to the last\n"
+                "ones that do.\n"
+                "\n"
+                "  --days N   how many days up to today (default 30, at most 3660)\n"
+                "\n"
+                "With --json: the days, oldest first ({date, start, worst, entries, episode};\n"
+                "worst null without an entry), and the episodes.\n",
+        .run = lbctl_pain_chart_run,
+    },
+    {
+        .name = "pain report",
+        .args = "-o FILE.html [--days N]",
+        .summary = "an HTML page of the diary to show a therapist",
+        .help = "One self-contained page (no external files, works offline, prints well):\n"
+                "the dates it covers, a chart of each day's worst level with the flare-ups\n"
+                "shaded, the flare-ups with their lengths, the figures of 'pain stats', and\n"
+                "every entry with its note. The file is written whole or not at all; -o -\n"
+                "prints the page.\n"
+                "\n"
+                "  -o, --output FILE   where to write it (needed)\n"
+                "  --days N            how many days up to today (default 30, at most 3660)\n"
+                "\n"
+                "With --json: {path, days, entries, bytes}.\n"
+                "\n"
+                "Example:\n"
+                "  lumbarctl pain report -o back.html --days 90\n",
+        .run = lbctl_pain_report_run,
+    },
+    {0},
+};
