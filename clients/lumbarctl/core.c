@@ -36,7 +36,7 @@ static const char *const status_known[] = {
 
 static bool is_known(const char *const *known, const msgpack_object *key) {
   for (size_t i = 0; known[i]; i++)
-    if (lbctl_str_eq(key, known[i]))
+    if (lb_msg_str_eq(key, known[i]))
       return true;
   return false;
 }
@@ -47,7 +47,7 @@ static void row(const lbctl *ctl, const char *label) {
 
 static void print_int_or_unknown(const msgpack_object *m, const char *key) {
   int64_t v;
-  if (lbctl_map_int(m, key, &v))
+  if (lb_msg_map_int(m, key, &v))
     printf("%" PRId64, v);
   else
     fputc('?', stdout);
@@ -67,42 +67,42 @@ static void print_since(int64_t started_at) {
 static void print_status(const lbctl *ctl, const msgpack_object *st) {
   int64_t v, started;
   printf("%slumbard ", lbctl_bold(ctl));
-  put_str(stdout, lbctl_map_str(st, "version"));
+  put_str(stdout, lb_msg_map_str(st, "version"));
   printf("%s, pid ", lbctl_reset(ctl));
   print_int_or_unknown(st, "pid");
-  if (lbctl_map_int(st, "uptime_s", &v) && v >= 0) {
+  if (lb_msg_map_int(st, "uptime_s", &v) && v >= 0) {
     char up[64];
     lb_duration_format((uint64_t)v, up, sizeof(up));
     printf(", up %s", up);
-    if (lbctl_map_int(st, "started_at", &started))
+    if (lb_msg_map_int(st, "started_at", &started))
       print_since(started);
   }
   putchar('\n');
 
   row(ctl, "socket");
-  put_str(stdout, lbctl_map_str(st, "socket"));
+  put_str(stdout, lb_msg_map_str(st, "socket"));
   putchar('\n');
   row(ctl, "config");
-  put_str(stdout, lbctl_map_str(st, "config"));
-  const msgpack_object *source = lbctl_map_str(st, "config_source");
-  if (source && !lbctl_str_eq(source, "file")) {
+  put_str(stdout, lb_msg_map_str(st, "config"));
+  const msgpack_object *source = lb_msg_map_str(st, "config_source");
+  if (source && !lb_msg_str_eq(source, "file")) {
     fputs(" (", stdout);
     put_str(stdout, source);
     fputs(" in use)", stdout);
   }
   putchar('\n');
   row(ctl, "data");
-  put_str(stdout, lbctl_map_str(st, "data_dir"));
+  put_str(stdout, lb_msg_map_str(st, "data_dir"));
   putchar('\n');
   row(ctl, "database");
-  put_str(stdout, lbctl_map_str(st, "database"));
+  put_str(stdout, lb_msg_map_str(st, "database"));
   putchar('\n');
   row(ctl, "D-Bus");
-  put_str(stdout, lbctl_map_str(st, "dbus"));
+  put_str(stdout, lb_msg_map_str(st, "dbus"));
   putchar('\n');
 
   row(ctl, "plugins");
-  const msgpack_object *plugins = lbctl_map_get(st, "plugins");
+  const msgpack_object *plugins = lb_msg_map_get(st, "plugins");
   if (!plugins || plugins->type != MSGPACK_OBJECT_ARRAY) {
     fputc('?', stdout);
   } else if (plugins->via.array.size == 0) {
@@ -155,12 +155,12 @@ static bool is_array(const msgpack_object *o) {
 
 /* "name?: type", or "name: type" for options, which are all optional. */
 static void print_param(const msgpack_object *p, bool option) {
-  put_str(stdout, lbctl_map_str(p, "name"));
-  const msgpack_object *opt = lbctl_map_get(p, "optional");
+  put_str(stdout, lb_msg_map_str(p, "name"));
+  const msgpack_object *opt = lb_msg_map_get(p, "optional");
   if (!option && opt && opt->type == MSGPACK_OBJECT_BOOLEAN && opt->via.boolean)
     putchar('?');
   fputs(": ", stdout);
-  put_str(stdout, lbctl_map_str(p, "type"));
+  put_str(stdout, lb_msg_map_str(p, "type"));
 }
 
 static void print_fields(const msgpack_object *fields) {
@@ -173,10 +173,10 @@ static void print_fields(const msgpack_object *fields) {
 }
 
 static void print_signature(const lbctl *ctl, const msgpack_object *m) {
-  const msgpack_object *params = lbctl_map_get(m, "params");
-  const msgpack_object *options = lbctl_map_get(m, "options");
+  const msgpack_object *params = lb_msg_map_get(m, "params");
+  const msgpack_object *options = lb_msg_map_get(m, "options");
   printf("    %s", lbctl_bold(ctl));
-  put_str(stdout, lbctl_map_str(m, "name"));
+  put_str(stdout, lb_msg_map_str(m, "name"));
   printf("%s(", lbctl_reset(ctl));
   uint32_t np = is_array(params) ? params->via.array.size : 0;
   for (uint32_t i = 0; i < np; i++) {
@@ -188,11 +188,11 @@ static void print_signature(const lbctl *ctl, const msgpack_object *m) {
     print_fields(options);
   }
   fputc(')', stdout);
-  const msgpack_object *result = lbctl_map_str(m, "result");
-  if (result && !lbctl_str_eq(result, "none")) {
+  const msgpack_object *result = lb_msg_map_str(m, "result");
+  if (result && !lb_msg_str_eq(result, "none")) {
     fputs(" → ", stdout);
     put_str(stdout, result);
-    const msgpack_object *rf = lbctl_map_get(m, "result_fields");
+    const msgpack_object *rf = lb_msg_map_get(m, "result_fields");
     if (is_array(rf) && rf->via.array.size > 0) {
       fputc(' ', stdout);
       print_fields(rf);
@@ -203,7 +203,7 @@ static void print_signature(const lbctl *ctl, const msgpack_object *m) {
 
 /* A value of a parameter as its docs should show it: durations in units. */
 static void print_param_value(const msgpack_object *p, const msgpack_object *v) {
-  if (lbctl_str_eq(lbctl_map_get(p, "type"), "duration") &&
+  if (lb_msg_str_eq(lb_msg_map_get(p, "type"), "duration") &&
       v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
     char buf[64];
     lb_duration_format(v->via.u64, buf, sizeof(buf));
@@ -218,12 +218,12 @@ static void print_param_value(const msgpack_object *p, const msgpack_object *v) 
 static void print_param_docs(const msgpack_object *list, int width) {
   for (uint32_t i = 0; is_array(list) && i < list->via.array.size; i++) {
     const msgpack_object *p = &list->via.array.ptr[i];
-    const msgpack_object *doc = lbctl_map_str(p, "doc");
-    const msgpack_object *def = lbctl_map_get(p, "default");
-    const msgpack_object *min = lbctl_map_get(p, "min"), *max = lbctl_map_get(p, "max");
+    const msgpack_object *doc = lb_msg_map_str(p, "doc");
+    const msgpack_object *def = lb_msg_map_get(p, "default");
+    const msgpack_object *min = lb_msg_map_get(p, "min"), *max = lb_msg_map_get(p, "max");
     if (!doc && !def && !(min && max))
       continue;
-    const msgpack_object *name = lbctl_map_str(p, "name");
+    const msgpack_object *name = lb_msg_map_str(p, "name");
     int pad = width - (name ? (int)name->via.str.size : 1);
     printf("        ");
     put_str(stdout, name);
@@ -250,7 +250,7 @@ static void print_param_docs(const msgpack_object *list, int width) {
 
 static int name_width(const msgpack_object *list, int width) {
   for (uint32_t i = 0; is_array(list) && i < list->via.array.size; i++) {
-    const msgpack_object *n = lbctl_map_str(&list->via.array.ptr[i], "name");
+    const msgpack_object *n = lb_msg_map_str(&list->via.array.ptr[i], "name");
     if (n && (int)n->via.str.size > width)
       width = (int)n->via.str.size;
   }
@@ -258,7 +258,7 @@ static int name_width(const msgpack_object *list, int width) {
 }
 
 static void print_doc(const msgpack_object *o) {
-  const msgpack_object *doc = lbctl_map_str(o, "doc");
+  const msgpack_object *doc = lb_msg_map_str(o, "doc");
   if (doc) {
     fputs("      ", stdout);
     put_str(stdout, doc);
@@ -269,8 +269,8 @@ static void print_doc(const msgpack_object *o) {
 static void print_method(const lbctl *ctl, const msgpack_object *m) {
   print_signature(ctl, m);
   print_doc(m);
-  const msgpack_object *params = lbctl_map_get(m, "params");
-  const msgpack_object *options = lbctl_map_get(m, "options");
+  const msgpack_object *params = lb_msg_map_get(m, "params");
+  const msgpack_object *options = lb_msg_map_get(m, "options");
   int w = name_width(options, name_width(params, 0));
   print_param_docs(params, w);
   print_param_docs(options, w);
@@ -278,9 +278,9 @@ static void print_method(const lbctl *ctl, const msgpack_object *m) {
 
 static void print_event(const lbctl *ctl, const msgpack_object *e) {
   printf("    %s", lbctl_bold(ctl));
-  put_str(stdout, lbctl_map_str(e, "name"));
+  put_str(stdout, lb_msg_map_str(e, "name"));
   printf("%s ", lbctl_reset(ctl));
-  const msgpack_object *fields = lbctl_map_get(e, "fields");
+  const msgpack_object *fields = lb_msg_map_get(e, "fields");
   print_fields(fields);
   putchar('\n');
   print_doc(e);
@@ -289,16 +289,16 @@ static void print_event(const lbctl *ctl, const msgpack_object *e) {
 
 static void print_plugin(const lbctl *ctl, const msgpack_object *p) {
   printf("%s", lbctl_bold(ctl));
-  put_str(stdout, lbctl_map_str(p, "name"));
+  put_str(stdout, lb_msg_map_str(p, "name"));
   printf("%s ", lbctl_reset(ctl));
-  put_str(stdout, lbctl_map_str(p, "version"));
-  const msgpack_object *desc = lbctl_map_str(p, "description");
+  put_str(stdout, lb_msg_map_str(p, "version"));
+  const msgpack_object *desc = lb_msg_map_str(p, "description");
   if (desc && desc->via.str.size) {
     fputs(" — ", stdout);
     put_str(stdout, desc);
   }
   putchar('\n');
-  const msgpack_object *path = lbctl_map_str(p, "path");
+  const msgpack_object *path = lb_msg_map_str(p, "path");
   if (path) {
     printf("  %sfrom ", lbctl_dim(ctl));
     put_str(stdout, path);
@@ -309,7 +309,7 @@ static void print_plugin(const lbctl *ctl, const msgpack_object *p) {
     void (*print)(const lbctl *, const msgpack_object *);
   } sections[] = {{"methods", "methods", print_method}, {"events", "events", print_event}};
   for (size_t s = 0; s < 2; s++) {
-    const msgpack_object *list = lbctl_map_get(p, sections[s].key);
+    const msgpack_object *list = lb_msg_map_get(p, sections[s].key);
     if (!is_array(list) || list->via.array.size == 0) {
       printf("  %s: none\n", sections[s].title);
       continue;

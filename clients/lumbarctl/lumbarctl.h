@@ -281,19 +281,6 @@ typedef struct lbctl_squeeze {
 int lbctl_table_squeeze(int *w, int ncols, int cols, const lbctl_squeeze *give, size_t n_give,
                         int last_min);
 
-/* Map lookups over msgpack objects; NULL when map is not a map, the key is
- * absent, or (for the typed ones) the value has another type. */
-const msgpack_object *lbctl_map_get(const msgpack_object *map, const char *key);
-const msgpack_object *lbctl_map_str(const msgpack_object *map, const char *key);
-bool lbctl_map_int(const msgpack_object *map, const char *key, int64_t *ret);
-/* An integer value, 0 when absent or of another type. */
-int64_t lbctl_map_int0(const msgpack_object *map, const char *key);
-/* A number (an integer or a float) as a double. */
-bool lbctl_map_number(const msgpack_object *map, const char *key, double *ret);
-/* A boolean value, false when absent or of another type. */
-bool lbctl_map_true(const msgpack_object *map, const char *key);
-bool lbctl_str_eq(const msgpack_object *o, const char *s);
-
 /* ---- the pain diary (pain_data.c) -------------------------------------------- */
 
 /* What pain.* answers, read for the pain verbs (pain.c), the chart

@@ -80,9 +80,9 @@ static int red_flag_lines(const msgpack_object *flags, char (*lines)[1024], int 
     if (f->type == MSGPACK_OBJECT_STR)
       lbctl_copy_text(advice, sizeof(advice), f);
     else
-      lbctl_copy_text(advice, sizeof(advice), lbctl_map_str(f, "advice"));
+      lbctl_copy_text(advice, sizeof(advice), lb_msg_map_str(f, "advice"));
     if (!advice[0])
-      lbctl_copy_text(advice, sizeof(advice), lbctl_map_str(f, "symptom"));
+      lbctl_copy_text(advice, sizeof(advice), lb_msg_map_str(f, "symptom"));
     snprintf(lines[out++], sizeof(lines[0]), "URGENT: %s", advice);
   }
   return out;
@@ -199,7 +199,7 @@ static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   r = lbctl_request_send(ctl, &q, "pain.log", &result);
   if (r != LBCTL_OK)
     return r;
-  print_red_flags(ctl, lbctl_map_get(result, "red_flags"));
+  print_red_flags(ctl, lb_msg_map_get(result, "red_flags"));
   if (ctl->json)
     return lbctl_print_json_result(result);
 
@@ -219,7 +219,7 @@ static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   } else if (place[0]) {
     snprintf(what, sizeof(what), " (%s)", place);
   }
-  lbctl_clock_short(lbctl_map_int0(result, "at"), false, when, sizeof(when));
+  lbctl_clock_short(lb_msg_map_int0(result, "at"), false, when, sizeof(when));
   printf("Logged %s%" PRId64 "/10%s%s at %s.\n", level_color(ctl, level), level, lbctl_reset(ctl),
          what, when);
   return LBCTL_OK;
@@ -368,7 +368,7 @@ static void print_groups(const msgpack_object *list, bool places) {
   for (int pass = 0; pass < 2; pass++)
     for (uint32_t i = 0; i < n; i++) {
       const msgpack_object *g = &list->via.array.ptr[i];
-      lbctl_copy_text(name, sizeof(name), lbctl_map_str(g, "name"));
+      lbctl_copy_text(name, sizeof(name), lb_msg_map_str(g, "name"));
       if (places)
         lbctl_pain_place(name, shown, sizeof(shown));
       else
@@ -382,7 +382,7 @@ static void print_groups(const msgpack_object *list, bool places) {
       }
       lbctl_pain_summary(g, summary, sizeof(summary));
       char *worst = strstr(summary, ", worst"); /* the groups have none */
-      if (worst && !lbctl_map_get(g, "worst"))
+      if (worst && !lb_msg_map_get(g, "worst"))
         *worst = '\0';
       printf("  %s%*s  %s\n", shown, width - lbctl_text_width(shown), "", summary);
     }
@@ -414,13 +414,13 @@ static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   lbctl_pain_summary(st, text, sizeof(text));
   printf("%sYour entries of the last %s days:%s %s\n", lbctl_bold(ctl), days, lbctl_reset(ctl),
          text);
-  lbctl_pain_summary(lbctl_map_get(st, "week"), text, sizeof(text));
+  lbctl_pain_summary(lb_msg_map_get(st, "week"), text, sizeof(text));
   printf("  this week (the last 7 days):   %s\n", text);
-  lbctl_pain_summary(lbctl_map_get(st, "month"), text, sizeof(text));
+  lbctl_pain_summary(lb_msg_map_get(st, "month"), text, sizeof(text));
   printf("  this month (the last 30 days): %s\n", text);
 
   heading(ctl, "Trend");
-  lbctl_pain_trend(lbctl_map_get(st, "trend"), text, sizeof(text));
+  lbctl_pain_trend(lb_msg_map_get(st, "trend"), text, sizeof(text));
   printf("  %s\n", text);
 
   heading(ctl, "Episodes (flare-ups)");
@@ -444,13 +444,13 @@ static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
 
   snprintf(text, sizeof(text), "By trigger (the last %s days)", days);
   heading(ctl, text);
-  print_groups(lbctl_map_get(st, "by_trigger"), false);
+  print_groups(lb_msg_map_get(st, "by_trigger"), false);
   snprintf(text, sizeof(text), "By place (the last %s days)", days);
   heading(ctl, text);
-  print_groups(lbctl_map_get(st, "by_location"), true);
+  print_groups(lb_msg_map_get(st, "by_location"), true);
 
   heading(ctl, "Warm-up before training");
-  lbctl_pain_warmup(lbctl_map_get(st, "warmup"), utf8, text, sizeof(text));
+  lbctl_pain_warmup(lb_msg_map_get(st, "warmup"), utf8, text, sizeof(text));
   printf("  %s.\n", text);
   printf("  (the pain after a session: the average of the entries in the 48 hours after it)\n");
 
@@ -522,7 +522,7 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   if (to_file) {
-    int64_t rows = lbctl_map_int0(result, "rows");
+    int64_t rows = lb_msg_map_int0(result, "rows");
     printf("Wrote %" PRId64 " entr%s to %s\n", rows, rows == 1 ? "y" : "ies", out);
   } else if (result->type == MSGPACK_OBJECT_STR && !isatty(STDOUT_FILENO)) {
     /* Byte for byte, for the program that reads it. */

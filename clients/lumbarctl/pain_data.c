@@ -83,13 +83,13 @@ int lbctl_pain_entries_read(const msgpack_object *list, lbctl_pain_entry **ret_e
     return -ENOMEM;
   for (uint32_t i = 0; i < n; i++) {
     const msgpack_object *m = &list->via.array.ptr[i];
-    e[i].id = lbctl_map_int0(m, "id");
-    e[i].at = lbctl_map_int0(m, "at");
-    e[i].level = lbctl_map_int0(m, "level");
-    e[i].location = dup_str(lbctl_map_str(m, "location"));
-    e[i].trigger = dup_str(lbctl_map_str(m, "trigger"));
-    e[i].note = dup_str(lbctl_map_str(m, "note"));
-    e[i].symptoms = join_symptoms(lbctl_map_get(m, "symptoms"));
+    e[i].id = lb_msg_map_int0(m, "id");
+    e[i].at = lb_msg_map_int0(m, "at");
+    e[i].level = lb_msg_map_int0(m, "level");
+    e[i].location = dup_str(lb_msg_map_str(m, "location"));
+    e[i].trigger = dup_str(lb_msg_map_str(m, "trigger"));
+    e[i].note = dup_str(lb_msg_map_str(m, "note"));
+    e[i].symptoms = join_symptoms(lb_msg_map_get(m, "symptoms"));
     if (!e[i].location || !e[i].trigger || !e[i].note || !e[i].symptoms) {
       lbctl_pain_entries_free(e, i + 1);
       return -ENOMEM;
@@ -113,19 +113,19 @@ void lbctl_pain_entries_free(lbctl_pain_entry *entries, size_t n) {
 /* ---- episodes and days ------------------------------------------------------------- */
 
 int lbctl_pain_episodes_read(const msgpack_object *stats, lbctl_pain_episode **ret, size_t *ret_n) {
-  const msgpack_object *list = lbctl_map_get(stats, "episodes");
+  const msgpack_object *list = lb_msg_map_get(stats, "episodes");
   uint32_t n = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
   lbctl_pain_episode *ep = calloc(n ? n : 1, sizeof(*ep));
   if (!ep)
     return -ENOMEM;
   for (uint32_t i = 0; i < n; i++) {
     const msgpack_object *m = &list->via.array.ptr[i];
-    ep[i].start = lbctl_map_int0(m, "start");
-    ep[i].end = lbctl_map_int0(m, "end");
-    ep[i].days = lbctl_map_int0(m, "days");
-    ep[i].worst = lbctl_map_int0(m, "worst");
-    ep[i].current = lbctl_map_true(m, "current");
-    if (!lbctl_map_number(m, "average", &ep[i].average))
+    ep[i].start = lb_msg_map_int0(m, "start");
+    ep[i].end = lb_msg_map_int0(m, "end");
+    ep[i].days = lb_msg_map_int0(m, "days");
+    ep[i].worst = lb_msg_map_int0(m, "worst");
+    ep[i].current = lb_msg_map_true(m, "current");
+    if (!lb_msg_map_number(m, "average", &ep[i].average))
       ep[i].average = NAN;
     if (ep[i].current && ep[i].end < ep[i].start) /* under way: up to today */
       ep[i].end = lbctl_clock_day_start(lbctl_clock_day(time(NULL)));
@@ -246,11 +246,11 @@ void lbctl_pain_days_text(int64_t days, char *buf, size_t len) {
 
 static double number_or_nan(const msgpack_object *m, const char *key) {
   double v;
-  return lbctl_map_number(m, key, &v) ? v : NAN;
+  return lb_msg_map_number(m, key, &v) ? v : NAN;
 }
 
 void lbctl_pain_summary(const msgpack_object *m, char *buf, size_t len) {
-  int64_t count = lbctl_map_int0(m, "count");
+  int64_t count = lb_msg_map_int0(m, "count");
   char avg[32];
   if (count <= 0) {
     snprintf(buf, len, "no entries");
@@ -258,14 +258,14 @@ void lbctl_pain_summary(const msgpack_object *m, char *buf, size_t len) {
   }
   lbctl_pain_average(number_or_nan(m, "average"), avg, sizeof(avg));
   snprintf(buf, len, "%lld entr%s, average %s, worst %lld", (long long)count,
-           count == 1 ? "y" : "ies", avg, (long long)lbctl_map_int0(m, "worst"));
+           count == 1 ? "y" : "ies", avg, (long long)lb_msg_map_int0(m, "worst"));
 }
 
 #define MEANINGFUL "2 points or 30 %"
 
 void lbctl_pain_trend(const msgpack_object *trend, char *buf, size_t len) {
   char dir[32], last[32], prev[32];
-  lbctl_copy_text(dir, sizeof(dir), lbctl_map_str(trend, "direction"));
+  lbctl_copy_text(dir, sizeof(dir), lb_msg_map_str(trend, "direction"));
   lbctl_pain_average(number_or_nan(trend, "last_average"), last, sizeof(last));
   lbctl_pain_average(number_or_nan(trend, "previous_average"), prev, sizeof(prev));
   if (!dir[0] || strcmp(dir, "unknown") == 0 || strcmp(last, "-") == 0 || strcmp(prev, "-") == 0) {
@@ -282,16 +282,16 @@ void lbctl_pain_trend(const msgpack_object *trend, char *buf, size_t len) {
 }
 
 void lbctl_pain_warmup(const msgpack_object *warmup, bool utf8, char *buf, size_t len) {
-  const msgpack_object *done = lbctl_map_get(warmup, "done"),
-                       *skipped = lbctl_map_get(warmup, "skipped");
-  int64_t n_done = lbctl_map_int0(done, "sessions"),
-          n_skipped = lbctl_map_int0(skipped, "sessions");
+  const msgpack_object *done = lb_msg_map_get(warmup, "done"),
+                       *skipped = lb_msg_map_get(warmup, "skipped");
+  int64_t n_done = lb_msg_map_int0(done, "sessions"),
+          n_skipped = lb_msg_map_int0(skipped, "sessions");
   double a_done = number_or_nan(done, "average_after"),
          a_skipped = number_or_nan(skipped, "average_after");
   char d[32], s[32];
   lbctl_pain_average(a_done, d, sizeof(d));
   lbctl_pain_average(a_skipped, s, sizeof(s));
-  if (!lbctl_map_true(warmup, "enough_data") || isnan(a_done) || isnan(a_skipped)) {
+  if (!lb_msg_map_true(warmup, "enough_data") || isnan(a_done) || isnan(a_skipped)) {
     snprintf(buf, len,
              "not enough data yet: it needs 3 training sessions of each kind with entries in the "
              "48 hours after them (so far %lld with the warm-up done, %lld with it skipped)",
@@ -309,7 +309,7 @@ void lbctl_pain_warmup(const msgpack_object *warmup, bool utf8, char *buf, size_
            "(%lld session%s); %s %s %s",
            d, (long long)n_done, n_done == 1 ? "" : "s", s, (long long)n_skipped,
            n_skipped == 1 ? "" : "s", by, utf8 ? "\xe2\x80\x94" : "-",
-           lbctl_map_true(warmup, "meaningful") ? "a meaningful difference"
-                                                : "less than a meaningful difference (" MEANINGFUL
-                                                  ")");
+           lb_msg_map_true(warmup, "meaningful") ? "a meaningful difference"
+                                                 : "less than a meaningful difference (" MEANINGFUL
+                                                   ")");
 }

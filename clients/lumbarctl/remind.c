@@ -22,18 +22,18 @@ typedef struct reminder {
 } reminder;
 
 static void reminder_read(reminder *r, const msgpack_object *m) {
-  r->id = (uint64_t)lbctl_map_int0(m, "id");
-  lbctl_copy_text(r->name, sizeof(r->name), lbctl_map_str(m, "name"));
-  lbctl_copy_text(r->schedule, sizeof(r->schedule), lbctl_map_str(m, "schedule"));
-  lbctl_copy_text(r->message, sizeof(r->message), lbctl_map_str(m, "message"));
-  lbctl_copy_text(r->source, sizeof(r->source), lbctl_map_str(m, "source"));
-  lbctl_copy_text(r->from, sizeof(r->from), lbctl_map_str(m, "from"));
-  lbctl_copy_text(r->to, sizeof(r->to), lbctl_map_str(m, "to"));
-  r->next_at = lbctl_map_int0(m, "next_at");
-  r->due_at = lbctl_map_int0(m, "due_at");
-  r->snoozed_until = lbctl_map_int0(m, "snoozed_until");
-  r->paused_until = lbctl_map_int0(m, "paused_until");
-  r->skipped_at = lbctl_map_int0(m, "skipped_at");
+  r->id = (uint64_t)lb_msg_map_int0(m, "id");
+  lbctl_copy_text(r->name, sizeof(r->name), lb_msg_map_str(m, "name"));
+  lbctl_copy_text(r->schedule, sizeof(r->schedule), lb_msg_map_str(m, "schedule"));
+  lbctl_copy_text(r->message, sizeof(r->message), lb_msg_map_str(m, "message"));
+  lbctl_copy_text(r->source, sizeof(r->source), lb_msg_map_str(m, "source"));
+  lbctl_copy_text(r->from, sizeof(r->from), lb_msg_map_str(m, "from"));
+  lbctl_copy_text(r->to, sizeof(r->to), lb_msg_map_str(m, "to"));
+  r->next_at = lb_msg_map_int0(m, "next_at");
+  r->due_at = lb_msg_map_int0(m, "due_at");
+  r->snoozed_until = lb_msg_map_int0(m, "snoozed_until");
+  r->paused_until = lb_msg_map_int0(m, "paused_until");
+  r->skipped_at = lb_msg_map_int0(m, "skipped_at");
 }
 
 /* "Fri 2026-11-27 17:30:00 CET (in 1d 6h)" */
@@ -300,7 +300,7 @@ static int pause_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   char when[192];
-  fmt_when(lbctl_map_int0(result, "until"), when, sizeof(when));
+  fmt_when(lb_msg_map_int0(result, "until"), when, sizeof(when));
   if (opts[0].value)
     printf("Reminder %s paused until %s; 'lumbarctl remind resume --id %s' ends it early\n",
            opts[0].value, when, opts[0].value);

@@ -27,19 +27,19 @@ typedef struct view {
 } view;
 
 static void view_read(view *v, const msgpack_object *m) {
-  v->id = (uint64_t)lbctl_map_int0(m, "id");
-  lbctl_copy_text(v->label, sizeof(v->label), lbctl_map_str(m, "label"));
-  lbctl_copy_text(v->state, sizeof(v->state), lbctl_map_str(m, "state"));
-  lbctl_copy_text(v->message, sizeof(v->message), lbctl_map_str(m, "message"));
-  v->seconds = lbctl_map_int0(m, "seconds");
-  v->remaining_ms = lbctl_map_int0(m, "remaining_ms");
-  v->ends_at_ms = lbctl_map_int0(m, "ends_at_ms");
-  v->window_end_ms = lbctl_map_int0(m, "window_end_ms");
-  v->set = lbctl_map_int0(m, "set");
-  v->sets = lbctl_map_int0(m, "sets");
-  v->step = lbctl_map_int0(m, "step");
-  v->steps = lbctl_map_int0(m, "steps");
-  v->warn = lbctl_map_int0(m, "warn");
+  v->id = (uint64_t)lb_msg_map_int0(m, "id");
+  lbctl_copy_text(v->label, sizeof(v->label), lb_msg_map_str(m, "label"));
+  lbctl_copy_text(v->state, sizeof(v->state), lb_msg_map_str(m, "state"));
+  lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(m, "message"));
+  v->seconds = lb_msg_map_int0(m, "seconds");
+  v->remaining_ms = lb_msg_map_int0(m, "remaining_ms");
+  v->ends_at_ms = lb_msg_map_int0(m, "ends_at_ms");
+  v->window_end_ms = lb_msg_map_int0(m, "window_end_ms");
+  v->set = lb_msg_map_int0(m, "set");
+  v->sets = lb_msg_map_int0(m, "sets");
+  v->step = lb_msg_map_int0(m, "step");
+  v->steps = lb_msg_map_int0(m, "steps");
+  v->warn = lb_msg_map_int0(m, "warn");
 }
 
 static bool is_routine(const view *v) {
@@ -284,7 +284,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   if (params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1)
     ev = &params->via.array.ptr[0];
   int64_t id;
-  if (strncmp(name, "rest.", 5) != 0 || !lbctl_map_int(ev, "id", &id) || (uint64_t)id != f->v.id)
+  if (strncmp(name, "rest.", 5) != 0 || !lb_msg_map_int(ev, "id", &id) || (uint64_t)id != f->v.id)
     return -1;
   const char *what = name + 5;
   if (f->ctl->json && lbctl_print_event_json(name, params) < 0)
@@ -293,15 +293,15 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   char left[32], end[32], dur[64];
 
   if (strcmp(what, "started") == 0) {
-    int64_t ends = lbctl_map_int0(ev, "ends_at_ms");
-    if (f->ph == COUNTING && ends == v->ends_at_ms && lbctl_map_int0(ev, "step") == v->step)
+    int64_t ends = lb_msg_map_int0(ev, "ends_at_ms");
+    if (f->ph == COUNTING && ends == v->ends_at_ms && lb_msg_map_int0(ev, "step") == v->step)
       return -1; /* the start this wait began with */
     snprintf(v->state, sizeof(v->state), "running");
     v->ends_at_ms = ends;
-    v->seconds = lbctl_map_int0(ev, "seconds");
-    v->set = lbctl_map_int0(ev, "set");
-    v->step = lbctl_map_int0(ev, "step");
-    lbctl_copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
+    v->seconds = lb_msg_map_int0(ev, "seconds");
+    v->set = lb_msg_map_int0(ev, "set");
+    v->step = lb_msg_map_int0(ev, "step");
+    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
     f->ph = COUNTING;
     f->warned = false;
     f->reported_s = v->seconds;
@@ -314,27 +314,27 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   } else if (strcmp(what, "warning") == 0) {
     f->warned = true;
     if (!f->bar) {
-      f->reported_s = lbctl_map_int0(ev, "remaining");
+      f->reported_s = lb_msg_map_int0(ev, "remaining");
       fmt_left(f->reported_s * 1000, left, sizeof(left));
       say(f, "%s: %s left, get ready", v->label, left);
     }
   } else if (strcmp(what, "paused") == 0) {
     snprintf(v->state, sizeof(v->state), "paused");
-    v->remaining_ms = lbctl_map_int0(ev, "remaining_ms");
+    v->remaining_ms = lb_msg_map_int0(ev, "remaining_ms");
     fmt_left(v->remaining_ms, left, sizeof(left));
     if (!f->bar)
       say(f, "%s: paused with %s left", v->label, left);
   } else if (strcmp(what, "resumed") == 0 || strcmp(what, "extended") == 0) {
     bool extended = what[0] == 'e';
-    int64_t ends = lbctl_map_int0(ev, "ends_at_ms");
+    int64_t ends = lb_msg_map_int0(ev, "ends_at_ms");
     if (ends > 0) {
       snprintf(v->state, sizeof(v->state), "running");
       v->ends_at_ms = ends;
     } else {
-      v->remaining_ms += lbctl_map_int0(ev, "added") * 1000;
+      v->remaining_ms += lb_msg_map_int0(ev, "added") * 1000;
     }
     if (extended)
-      v->seconds = lbctl_map_int0(ev, "seconds");
+      v->seconds = lb_msg_map_int0(ev, "seconds");
     if (left_ms(v) > v->warn * 1000)
       f->warned = false;
     if (f->ph != COUNTING) { /* a finished rest rests some more */
@@ -343,15 +343,15 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     }
     f->reported_s = (left_ms(v) + 999) / 1000;
     fmt_left(left_ms(v), left, sizeof(left));
-    fmt_duration(lbctl_map_int0(ev, "added"), dur, sizeof(dur));
+    fmt_duration(lb_msg_map_int0(ev, "added"), dur, sizeof(dur));
     lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
     if (!f->bar && extended)
       say(f, "%s: extended by %s, %s left", v->label, dur, left);
     else if (!f->bar)
       say(f, "%s: resumed, %s left, ends at %s", v->label, left, end);
   } else if (strcmp(what, "finished") == 0) {
-    lbctl_copy_text(v->message, sizeof(v->message), lbctl_map_str(ev, "message"));
-    int64_t next = lbctl_map_int0(ev, "next_set");
+    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
+    int64_t next = lb_msg_map_int0(ev, "next_set");
     say(f, "%s%s", v->message, f->bar ? "\a" : "");
     if (v->steps) {
       f->ph = MOVING_ON; /* the next step starts by itself, or the sequence is done */
@@ -370,7 +370,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     if (f->ph == SET_START)
       say(f, "Set %" PRId64 " is overdue: its window has closed.", f->next_set);
   } else if (strcmp(what, "set_started") == 0) {
-    v->set = lbctl_map_int0(ev, "set");
+    v->set = lb_msg_map_int0(ev, "set");
     line_end(f, false);
     if (v->set >= v->sets)
       f->ph = MOVING_ON; /* the last set: the routine is done */
@@ -378,7 +378,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
       ask(f, IN_SET);
   } else if (strcmp(what, "cancelled") == 0) {
     line_end(f, true);
-    const msgpack_object *reason = lbctl_map_str(ev, "reason");
+    const msgpack_object *reason = lb_msg_map_str(ev, "reason");
     char why[256];
     lbctl_copy_text(why, sizeof(why), reason);
     fprintf(stderr, "lumbarctl: rest %" PRIu64 "%s ", v->id, label_note(v, dur, sizeof(dur)));
@@ -715,43 +715,43 @@ static void put_wrapped(const char *prefix, const char *text) {
 
 static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   char name[128], label[256], text[1024], d1[64], d2[64];
-  lbctl_copy_text(name, sizeof(name), lbctl_map_str(p, "name"));
-  lbctl_copy_text(label, sizeof(label), lbctl_map_str(p, "label"));
+  lbctl_copy_text(name, sizeof(name), lb_msg_map_str(p, "name"));
+  lbctl_copy_text(label, sizeof(label), lb_msg_map_str(p, "label"));
   printf("%s%s%s", lbctl_bold(ctl), name, lbctl_reset(ctl));
   if (label[0] && strcmp(label, name) != 0)
     printf(" (%s)", label);
-  const msgpack_object *steps = lbctl_map_get(p, "steps");
+  const msgpack_object *steps = lb_msg_map_get(p, "steps");
   uint32_t n_steps = steps && steps->type == MSGPACK_OBJECT_ARRAY ? steps->via.array.size : 0;
   if (n_steps) {
     int64_t total = 0;
     for (uint32_t i = 0; i < n_steps; i++)
-      total += lbctl_map_int0(&steps->via.array.ptr[i], "seconds");
+      total += lb_msg_map_int0(&steps->via.array.ptr[i], "seconds");
     fmt_duration(total, d1, sizeof(d1));
     printf(": a sequence of %" PRIu32 " step%s, %s in all\n", n_steps, n_steps == 1 ? "" : "s", d1);
   } else {
-    int64_t sets = lbctl_map_int0(p, "sets");
-    lbctl_copy_text(text, sizeof(text), lbctl_map_str(p, "reps"));
+    int64_t sets = lb_msg_map_int0(p, "sets");
+    lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "reps"));
     printf(": %" PRId64 " set%s", sets, sets == 1 ? "" : "s");
     if (text[0])
       printf(" of %s reps", text);
-    lbctl_copy_text(text, sizeof(text), lbctl_map_str(p, "weight"));
+    lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "weight"));
     if (text[0])
       printf(", %s", text);
-    fmt_duration(lbctl_map_int0(p, "rest"), d1, sizeof(d1));
+    fmt_duration(lb_msg_map_int0(p, "rest"), d1, sizeof(d1));
     printf("; rest %s", d1);
-    if (lbctl_map_int0(p, "until") > 0) {
-      fmt_duration(lbctl_map_int0(p, "until"), d2, sizeof(d2));
+    if (lb_msg_map_int0(p, "until") > 0) {
+      fmt_duration(lb_msg_map_int0(p, "until"), d2, sizeof(d2));
       printf(" (next set within %s)", d2);
     }
     putchar('\n');
   }
-  lbctl_copy_text(text, sizeof(text), lbctl_map_str(p, "description"));
+  lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "description"));
   if (text[0])
     put_wrapped("  ", text);
   for (uint32_t i = 0; i < n_steps; i++) {
     const msgpack_object *s = &steps->via.array.ptr[i];
-    fmt_duration(lbctl_map_int0(s, "seconds"), d1, sizeof(d1));
-    lbctl_copy_text(text, sizeof(text), lbctl_map_str(s, "text"));
+    fmt_duration(lb_msg_map_int0(s, "seconds"), d1, sizeof(d1));
+    lbctl_copy_text(text, sizeof(text), lb_msg_map_str(s, "text"));
     char prefix[96];
     snprintf(prefix, sizeof(prefix), "  %" PRIu32 ". %s: ", i + 1, d1);
     put_wrapped(prefix, text);

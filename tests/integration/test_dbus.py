@@ -311,8 +311,10 @@ class Units(unittest.TestCase):
         self.assertIn("SystemdService=lumbard.service\n", act)
         with open(os.path.join(prefix, "lib/systemd/user/lumbar-notify.service")) as f:
             notify = f.read()
+        self.assertIn("ExecStart=%s/bin/lumbar-notify\n" % prefix, notify)
         self.assertIn("PartOf=graphical-session.target", notify)
         self.assertIn("WantedBy=graphical-session.target", notify)
+        self.assertTrue(os.access(os.path.join(prefix, "bin/lumbar-notify"), os.X_OK))
         # A user unit, checked as one: --user, where dbus.socket (which
         # Type=dbus needs) is the user bus's, from dbus-user-session. The man
         # pages named in Documentation= arrive with the packaging work; until
@@ -320,10 +322,11 @@ class Units(unittest.TestCase):
         # be empty too.
         runtime = os.path.join(prefix, "runtime")
         os.mkdir(runtime, 0o700)
-        out = subprocess.run(["systemd-analyze", "--user", "verify", "--man=no", unit],
-                             capture_output=True, text=True,
-                             env=dict(os.environ, XDG_RUNTIME_DIR=runtime))
-        self.assertEqual((out.returncode, out.stdout + out.stderr), (0, ""))
+        for path in (unit, os.path.join(prefix, "lib/systemd/user/lumbar-notify.service")):
+            out = subprocess.run(["systemd-analyze", "--user", "verify", "--man=no", path],
+                                 capture_output=True, text=True,
+                                 env=dict(os.environ, XDG_RUNTIME_DIR=runtime))
+            self.assertEqual((out.returncode, out.stdout + out.stderr), (0, ""), path)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 
 #include <lumbard/rpc.h>
 #include <msgpack.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,5 +70,23 @@ int lb_client_codec_feed(lb_client_codec *c, const void *data, size_t len);
  * message shapes), -ENOMEM. lb_client_codec_error() says what was wrong. */
 int lb_client_codec_next(lb_client_codec *c, lb_client_msg **ret);
 const char *lb_client_codec_error(const lb_client_codec *c);
+
+/* ---- reading what the daemon sent ----------------------------------------- */
+
+/* Map lookups over msgpack objects; NULL when map is not a map, the key is
+ * absent, or (for the typed ones) the value has another type. */
+const msgpack_object *lb_msg_map_get(const msgpack_object *map, const char *key);
+const msgpack_object *lb_msg_map_str(const msgpack_object *map, const char *key);
+bool lb_msg_map_int(const msgpack_object *map, const char *key, int64_t *ret);
+/* An integer value, 0 when absent or of another type. */
+int64_t lb_msg_map_int0(const msgpack_object *map, const char *key);
+/* A number (an integer or a float) as a double. */
+bool lb_msg_map_number(const msgpack_object *map, const char *key, double *ret);
+/* A boolean value, false when absent or of another type. */
+bool lb_msg_map_true(const msgpack_object *map, const char *key);
+bool lb_msg_str_eq(const msgpack_object *o, const char *s);
+/* A NUL-terminated copy of a string object (the caller frees it); "" for
+ * anything that is not a string; NULL only when out of memory. */
+char *lb_msg_strdup(const msgpack_object *o);
 
 #endif

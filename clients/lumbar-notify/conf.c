@@ -1,0 +1,148 @@
+/* The [notify] section of lumbard.conf, read with inih. The daemon ignores
+ * this section; lumbar-notify ignores every other one. */
+#include "notify.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <lumbard/rpc.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+void ln_config_defaults(ln_config *c) {
+  *c = (ln_config){.reminders = true,
+                   .rest = true,
+                   .checkin = true,
+                   .timeout_ms = 0,
+                   .rest_timeout_ms = 15000,
+                   .countdown_ms = 1000,
+                   .sound = true};
+}
+
+typedef struct reading {
+  const char *path;
+  ln_config *c;
+} reading;
+
+static void bad(const reading *r, int line, const char *key, const char *value, const char *want) {
+  lb_warn("%s:%d: [notify] %s = %s is not %s; using the default", r->path, line, key, value, want);
+}
+
+/* "0", "default" (-1) or a duration, in milliseconds. */
+static bool parse_timeout(const char *v, int32_t *ret) {
+  if (strcasecmp(v, "default") == 0) {
+    *ret = -1;
+    return true;
+  }
+  if (strcmp(v, "0") == 0) {
+    *ret = 0;
+    return true;
+  }
+  uint64_t s;
+  char err[128];
+  if (lb_duration_parse(v, strlen(v), &s, err, sizeof(err)) != 0 || s > 24 * 3600)
+    return false;
+  *ret = (int32_t)(s * 1000);
+  return true;
+}
+
+static bool parse_bool(const char *v, bool *ret) {
+  static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false", "off",
+                                                                              "0"};
+  for (size_t i = 0; i < 4; i++) {
+    if (strcasecmp(v, yes[i]) == 0)
+      return *ret = true, true;
+    if (strcasecmp(v, no[i]) == 0)
+      return *ret = false, true;
+  }
+  return false;
+}
+
+static bool parse_events(const char *v, ln_config *c) {
+  bool rem = false, rest = false, checkin = false;
+  char buf[256];
+  snprintf(buf, sizeof(buf), "%s", v);
+  char *save = NULL;
+  for (char *w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+    if (strcmp(w, "reminders") == 0)
+      rem = true;
+    else if (strcmp(w, "rest") == 0)
+      rest = true;
+    else if (strcmp(w, "checkin") == 0)
+      checkin = true;
+    else if (strcmp(w, "none") != 0)
+      return false;
+  }
+  c->reminders = rem, c->rest = rest, c->checkin = checkin;
+  return true;
+}
+
+static int on_entry(void *user, const char *section, const char *key, const char *value, int line) {
+  reading *r = user;
+  ln_config *c = r->c;
+  if (!key || strcmp(section, "notify") != 0)
+    return 1;
+  if (strcmp(key, "events") == 0) {
+    if (!parse_events(value, c))
+      bad(r, line, key, value, "a list of reminders, rest, checkin (or none)");
+  } else if (strcmp(key, "timeout") == 0 || strcmp(key, "rest_timeout") == 0) {
+    int32_t *to = key[0] == 't' ? &c->timeout_ms : &c->rest_timeout_ms;
+    if (!parse_timeout(value, to))
+      bad(r, line, key, value, "0, default or a duration (30s, 1min)");
+  } else if (strcmp(key, "countdown") == 0) {
+    int32_t ms;
+    if (!parse_timeout(value, &ms) || ms < 0)
+      bad(r, line, key, value, "0 or a duration (1s, 5s)");
+    else
+      c->countdown_ms = (uint32_t)ms;
+  } else if (strcmp(key, "sound") == 0) {
+    if (!parse_bool(value, &c->sound))
+      bad(r, line, key, value, "yes or no");
+  } else {
+    lb_warn("%s:%d: [notify] has no key '%s' (events, timeout, rest_timeout, countdown, sound); "
+            "ignored",
+            r->path, line, key);
+  }
+  return 1;
+}
+
+/* inih without the line number in its handler: count lines as they come. */
+typedef struct counting {
+  reading r;
+  int line;
+  FILE *f;
+} counting;
+
+static char *read_line(char *str, int num, void *stream) {
+  counting *k = stream;
+  char *s = fgets(str, num, k->f);
+  if (s)
+    k->line++;
+  return s;
+}
+
+static int on_entry_counted(void *user, const char *section, const char *key, const char *value) {
+  counting *k = user;
+  return on_entry(&k->r, section, key, value, k->line);
+}
+
+int ln_config_load(const char *path, ln_config *c) {
+  ln_config_defaults(c);
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    if (errno == ENOENT)
+      return 0;
+    int e = errno;
+    lb_warn("cannot read %s (%s): using the defaults of [notify]", path, strerror(e));
+    return -e;
+  }
+  counting k = {{path, c}, 0, f};
+  int r = ini_parse_stream(read_line, &k, on_entry_counted, &k);
+  fclose(f);
+  if (r > 0)
+    lb_warn("%s:%d: not a [section] header or a key = value line; the rest of [notify] was read",
+            path, r);
+  return r < 0 ? -EIO : 0;
+}

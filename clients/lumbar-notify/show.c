@@ -1,0 +1,870 @@
+/* What each event shows, and what each button does.
+ *
+ * A slot is one notification lumbar-notify keeps: a rest's (one per rest id,
+ * replaced in place as the rest changes), a reminder's, a check-in's, a red
+ * flag's, or a short confirmation. It holds its content, so it can be shown
+ * again when a notification server appears, and the server's id once the
+ * Notify is answered. While a Notify is in flight the slot is "pending":
+ * newer content waits ("dirty") and goes out with the id of the answer, and
+ * a slot closed meanwhile is freed only when the answer comes. */
+#include "notify.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lumbard/client_codec.h>
+
+#include "log.h"
+#include "util.h"
+
+enum kind { K_REST, K_REMINDER, K_CHECKIN, K_RED_FLAG, K_CONFIRM };
+
+/* A rest as the notification draws it. */
+enum phase { P_RUNNING, P_PAUSED, P_STEP_DONE, P_READY, P_OVER, P_OVERDUE, P_IN_SET, P_DONE };
+
+typedef struct rest_state {
+  enum phase phase;
+  char *label, *message;
+  uint64_t seconds, set, sets, step, steps, next_set;
+  int64_t ends_at_ms, remaining_ms, window_end_ms;
+  bool muted; /* closed by hand: not drawn again until the rest changes state */
+} rest_state;
+
+typedef struct slot {
+  enum kind kind;
+  uint64_t obj; /* the rest's or the reminder's id; a serial for the others */
+  uint32_t nid; /* the server's id; 0: not shown */
+  bool pending, dirty, dead;
+  bool once; /* freed once shown: nothing can change it any more */
+  char *summary, *body;
+  char **actions; /* n_actions (key, label) pairs */
+  size_t n_actions;
+  ln_note note;      /* urgency, category, hints, timeout; strings above */
+  const char *sound; /* played with the next Notify only */
+  rest_state rest;
+  struct slot *prev, *next;
+} slot;
+
+struct ln_show {
+  uv_loop_t *loop;
+  ln_config config;
+  ln_link *link;
+  ln_desk *desk;
+  slot *slots;
+  uint64_t serial;
+  uv_timer_t tick; /* redraws the countdowns */
+  bool bus_lost;
+};
+
+/* ---- slots ---------------------------------------------------------------- */
+
+static slot *slot_find(ln_show *s, enum kind kind, uint64_t obj) {
+  for (slot *x = s->slots; x; x = x->next)
+    if (x->kind == kind && x->obj == obj && !x->dead)
+      return x;
+  return NULL;
+}
+
+static slot *slot_by_nid(ln_show *s, uint32_t nid) {
+  for (slot *x = s->slots; x; x = x->next)
+    if (x->nid == nid && nid != 0 && !x->dead)
+      return x;
+  return NULL;
+}
+
+static slot *slot_new(ln_show *s, enum kind kind, uint64_t obj) {
+  slot *x = lb_xcalloc(1, sizeof(*x));
+  x->kind = kind;
+  x->obj = obj;
+  x->note.value = -1;
+  x->next = s->slots;
+  if (s->slots)
+    s->slots->prev = x;
+  s->slots = x;
+  return x;
+}
+
+static void clear_actions(slot *x) {
+  for (size_t i = 0; i < 2 * x->n_actions; i++)
+    free(x->actions[i]);
+  free(x->actions);
+  x->actions = NULL;
+  x->n_actions = 0;
+}
+
+static void slot_free(ln_show *s, slot *x) {
+  if (x->prev)
+    x->prev->next = x->next;
+  else
+    s->slots = x->next;
+  if (x->next)
+    x->next->prev = x->prev;
+  free(x->summary);
+  free(x->body);
+  clear_actions(x);
+  free(x->rest.label);
+  free(x->rest.message);
+  free(x);
+}
+
+/* Replace the slot's text (summary and body are taken over). */
+static void slot_text(slot *x, char *summary, char *body) {
+  free(x->summary);
+  free(x->body);
+  x->summary = summary;
+  x->body = body;
+}
+
+static void slot_action(slot *x, const char *key, const char *label) {
+  x->actions = lb_xrealloc(x->actions, 2 * (x->n_actions + 1) * sizeof(char *));
+  x->actions[2 * x->n_actions] = lb_xstrdup(key);
+  x->actions[2 * x->n_actions + 1] = lb_xstrdup(label);
+  x->n_actions++;
+}
+
+static void slot_push(ln_show *s, slot *x);
+
+/* A Notify's answer goes to its slot, in its show. */
+typedef struct shown_ctx {
+  ln_show *s;
+  slot *x;
+} shown_ctx;
+
+static void slot_shown(void *ud, uint32_t id) {
+  shown_ctx *c = ud;
+  ln_show *s = c->s;
+  slot *x = c->x;
+  free(c);
+  x->pending = false;
+  x->nid = id;
+  if (x->dead) {
+    ln_desk_close_note(s->desk, id);
+    slot_free(s, x);
+  } else if (x->dirty) {
+    x->dirty = false;
+    slot_push(s, x);
+  } else if (x->once) {
+    slot_free(s, x);
+  }
+}
+
+/* Show the slot's content now, or when the Notify in flight is answered. */
+static void slot_push(ln_show *s, slot *x) {
+  if (x->pending) {
+    x->dirty = true;
+    return;
+  }
+  if (x->kind == K_REST && x->rest.muted)
+    return;
+  ln_note n = x->note;
+  n.summary = x->summary;
+  n.body = x->body;
+  n.actions = (const char *const *)x->actions;
+  n.n_actions = x->n_actions;
+  n.sound = s->config.sound ? x->sound : NULL;
+  shown_ctx *c = lb_xmalloc(sizeof(*c));
+  *c = (shown_ctx){s, x};
+  if (!s->desk || !ln_desk_notify(s->desk, x->nid, &n, slot_shown, c)) {
+    free(c);
+    if (x->once)
+      slot_free(s, x);
+    return;
+  }
+  x->pending = true;
+  x->sound = NULL;
+}
+
+/* Take the notification down and forget the slot. */
+static void slot_close(ln_show *s, slot *x) {
+  if (x->pending) {
+    x->dead = true;
+    return;
+  }
+  if (x->nid)
+    ln_desk_close_note(s->desk, x->nid);
+  slot_free(s, x);
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static bool markup(const ln_show *s) {
+  return s->desk && ln_desk_has(s->desk, "body-markup");
+}
+
+static bool buttons(const ln_show *s) {
+  return s->desk && ln_desk_has(s->desk, "actions");
+}
+
+/* Servers that draw the "value" hint as a bar say so with these. */
+static bool progress(const ln_show *s) {
+  return s->desk && (ln_desk_has(s->desk, "x-canonical-private-synchronous") ||
+                     ln_desk_has(s->desk, "x-dunst-*") || ln_desk_has(s->desk, "x-kde-*"));
+}
+
+/* Body text as the server wants it: with markup, &, < and > escaped. */
+static char *body_text(const ln_show *s, const char *text) {
+  if (!markup(s))
+    return lb_xstrdup(text);
+  size_t n = 0;
+  for (const char *p = text; *p; p++)
+    n += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : 1;
+  char *out = lb_xmalloc(n + 1), *o = out;
+  for (const char *p = text; *p; p++) {
+    const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : NULL;
+    if (e) {
+      memcpy(o, e, strlen(e));
+      o += strlen(e);
+    } else {
+      *o++ = *p;
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+/* "<b>text</b>" with markup, else the text. */
+static char *strong(const ln_show *s, const char *text) {
+  char *t = body_text(s, text);
+  if (!markup(s))
+    return t;
+  char *b = lb_xasprintf("<b>%s</b>", t);
+  free(t);
+  return b;
+}
+
+/* Join up to three parts with newlines, leaving out empty ones; frees them. */
+static char *lines(char *a, char *b, char *c) {
+  char *parts[3] = {a, b, c};
+  size_t n = 0;
+  for (int i = 0; i < 3; i++)
+    n += parts[i] ? strlen(parts[i]) + 1 : 0;
+  char *out = lb_xmalloc(n + 1);
+  out[0] = '\0';
+  for (int i = 0; i < 3; i++) {
+    if (parts[i] && parts[i][0]) {
+      if (out[0])
+        strcat(out, "\n");
+      strcat(out, parts[i]);
+    }
+    free(parts[i]);
+  }
+  return out;
+}
+
+static char *msg_text(const msgpack_object *fields, const char *key) {
+  char *t = lb_msg_strdup(lb_msg_map_get(fields, key));
+  if (!t)
+    lb_err("out of memory"), abort();
+  return t;
+}
+
+static uint64_t msg_uint(const msgpack_object *fields, const char *key) {
+  int64_t v = lb_msg_map_int0(fields, key);
+  return v > 0 ? (uint64_t)v : 0;
+}
+
+/* "1:30 left" from a minute on, "45 s left" below. */
+static void left_text(int64_t ms, char *buf, size_t len) {
+  int64_t sec = ms <= 0 ? 0 : (ms + 999) / 1000;
+  if (sec >= 60)
+    snprintf(buf, len, "%" PRId64 ":%02" PRId64 " left", sec / 60, sec % 60);
+  else
+    snprintf(buf, len, "%" PRId64 " s left", sec);
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- rests ------------------------------------------------------------------ */
+
+static int64_t rest_left_ms(const rest_state *r) {
+  if (r->phase == P_PAUSED)
+    return r->remaining_ms;
+  return r->ends_at_ms > 0 ? r->ends_at_ms - now_ms() : 0;
+}
+
+/* What the rest's notification says in its phase. */
+static void rest_render(ln_show *s, slot *x) {
+  rest_state *r = &x->rest;
+  char left[32], buf[160];
+  char *summary, *first = NULL, *second = NULL, *third = NULL;
+  bool label = r->label && r->label[0];
+  clear_actions(x);
+  x->note = (ln_note){.urgency = LN_URGENCY_NORMAL, .category = "x-lumbard.rest", .value = -1};
+  left_text(rest_left_ms(r), left, sizeof(left));
+  char context[160] = "";
+  if (r->steps > 0 && r->message && r->message[0])
+    snprintf(context, sizeof(context), "Step %" PRIu64 " of %" PRIu64, r->step, r->steps);
+  else if (r->sets > 1)
+    snprintf(context, sizeof(context), "Set %" PRIu64 " of %" PRIu64 " done", r->set, r->sets);
+  switch (r->phase) {
+  case P_RUNNING:
+  case P_PAUSED:
+    summary = label ? lb_xasprintf("Rest: %s", r->label) : lb_xstrdup("Rest");
+    if (r->phase == P_PAUSED)
+      snprintf(buf, sizeof(buf), "Paused: %s", left);
+    else
+      snprintf(buf, sizeof(buf), "%s", left);
+    first = strong(s, buf);
+    second = r->steps > 0 ? body_text(s, r->message ? r->message : "") : NULL;
+    third = body_text(s, context);
+    x->note.urgency = LN_URGENCY_LOW;
+    x->note.transient = true;
+    x->note.timeout_ms = 0;
+    if (progress(s) && r->seconds > 0) {
+      int64_t gone = (int64_t)r->seconds * 1000 - rest_left_ms(r);
+      int v = (int)(gone * 100 / ((int64_t)r->seconds * 1000));
+      x->note.value = v < 0 ? 0 : v > 100 ? 100 : v;
+    }
+    break;
+  case P_STEP_DONE:
+    summary = label ? lb_xasprintf("Rest: %s", r->label) : lb_xstrdup("Rest");
+    snprintf(buf, sizeof(buf), "Step %" PRIu64 " of %" PRIu64 " done", r->step, r->steps);
+    first = strong(s, buf);
+    x->note.timeout_ms = 0;
+    break;
+  case P_READY:
+  case P_OVERDUE:
+    if (r->next_set > 0)
+      summary =
+          lb_xasprintf(r->phase == P_READY ? "Rest over: set %" PRIu64 " of %" PRIu64
+                                           : "Overdue: set %" PRIu64 " of %" PRIu64 " is waiting",
+                       r->next_set, r->sets);
+    else
+      summary = lb_xstrdup(r->phase == P_READY ? "Rest over" : "Overdue");
+    first = body_text(s, r->phase == P_READY
+                             ? "Start the next set now."
+                             : "The rest is over and the next set has not started: start it "
+                               "when you are ready.");
+    if (r->next_set > 0 && buttons(s))
+      slot_action(x, "next", "Next set");
+    else if (r->next_set > 0)
+      third = lb_xasprintf("`lumbarctl rest next %" PRIu64 "` when it starts.", x->obj);
+    x->note.timeout_ms = r->next_set > 0 ? 0 : s->config.rest_timeout_ms;
+    break;
+  case P_OVER:
+    summary = lb_xstrdup("Rest over");
+    first = body_text(s, label ? r->label : "");
+    x->note.timeout_ms = s->config.rest_timeout_ms;
+    break;
+  case P_IN_SET:
+    summary =
+        lb_xasprintf("Set %" PRIu64 " of %" PRIu64 " under way", r->set, r->sets ? r->sets : 1);
+    if (buttons(s)) {
+      first = body_text(s, "Press Set done when it is over.");
+      slot_action(x, "next", "Set done");
+    } else {
+      first = lb_xasprintf("`lumbarctl rest next %" PRIu64 "` when it is over.", x->obj);
+    }
+    x->note.timeout_ms = 0;
+    break;
+  case P_DONE:
+  default:
+    summary = lb_xstrdup(r->message && r->message[0] ? r->message : "Routine done");
+    first = body_text(s, label ? r->label : "");
+    x->note.timeout_ms = s->config.rest_timeout_ms;
+    break;
+  }
+  slot_text(x, summary, lines(first, second, third));
+}
+
+static void tick_arm(ln_show *s);
+
+/* The rest's notification in its new phase; sound once, NULL for none. */
+static void rest_changed(ln_show *s, slot *x, const char *sound) {
+  x->rest.muted = false;
+  x->sound = sound;
+  x->once = x->rest.phase == P_DONE || (x->rest.phase == P_OVER && x->rest.window_end_ms == 0);
+  rest_render(s, x);
+  slot_push(s, x);
+  tick_arm(s);
+}
+
+/* The fields every rest event may carry. */
+static void rest_fields(slot *x, const msgpack_object *f) {
+  rest_state *r = &x->rest;
+  int64_t v;
+  if (lb_msg_map_str(f, "label")) {
+    free(r->label);
+    r->label = msg_text(f, "label");
+  }
+  if (lb_msg_map_str(f, "message")) {
+    free(r->message);
+    r->message = msg_text(f, "message");
+  }
+  if (lb_msg_map_int(f, "seconds", &v))
+    r->seconds = v > 0 ? (uint64_t)v : 0;
+  if (lb_msg_map_int(f, "set", &v))
+    r->set = (uint64_t)v;
+  if (lb_msg_map_int(f, "sets", &v))
+    r->sets = (uint64_t)v;
+  if (lb_msg_map_int(f, "step", &v))
+    r->step = (uint64_t)v;
+  if (lb_msg_map_int(f, "steps", &v))
+    r->steps = (uint64_t)v;
+  if (lb_msg_map_int(f, "next_set", &v))
+    r->next_set = (uint64_t)v;
+  if (lb_msg_map_int(f, "ends_at_ms", &v))
+    r->ends_at_ms = v;
+  if (lb_msg_map_int(f, "remaining_ms", &v))
+    r->remaining_ms = v;
+  if (lb_msg_map_int(f, "window_end_ms", &v))
+    r->window_end_ms = v;
+}
+
+static void rest_event(ln_show *s, const char *what, const msgpack_object *f) {
+  uint64_t id = msg_uint(f, "id");
+  slot *x = slot_find(s, K_REST, id);
+  if (strcmp(what, "cancelled") == 0) {
+    if (x)
+      slot_close(s, x);
+    tick_arm(s);
+    return;
+  }
+  if (!x)
+    x = slot_new(s, K_REST, id);
+  rest_state *r = &x->rest;
+  rest_fields(x, f);
+  const char *sound = NULL;
+  if (strcmp(what, "started") == 0 || strcmp(what, "resumed") == 0) {
+    r->phase = P_RUNNING;
+  } else if (strcmp(what, "extended") == 0) {
+    if (r->ends_at_ms > 0)
+      r->phase = P_RUNNING;
+    else if (r->phase == P_PAUSED)
+      r->remaining_ms += (int64_t)msg_uint(f, "added") * 1000;
+  } else if (strcmp(what, "warning") == 0) {
+    r->phase = P_RUNNING;
+    sound = "bell";
+  } else if (strcmp(what, "paused") == 0) {
+    r->phase = P_PAUSED;
+  } else if (strcmp(what, "finished") == 0) {
+    r->ends_at_ms = 0;
+    if (r->steps > 0 && r->step < r->steps)
+      r->phase = P_STEP_DONE;
+    else
+      r->phase = r->next_set > 0 || r->window_end_ms > 0 ? P_READY : P_OVER;
+    sound = r->phase == P_STEP_DONE ? NULL : "complete";
+    if (r->phase == P_STEP_DONE) {
+      /* The next step's `started` follows at once: nothing to draw. */
+      return;
+    }
+  } else if (strcmp(what, "overdue") == 0) {
+    r->phase = P_OVERDUE;
+  } else if (strcmp(what, "set_started") == 0) {
+    r->phase = P_IN_SET;
+  } else if (strcmp(what, "routine_done") == 0) {
+    r->phase = P_DONE;
+    sound = "complete";
+  } else {
+    return; /* an event of a later version */
+  }
+  rest_changed(s, x, sound);
+}
+
+/* The countdowns: one timer for all running rests, due when the first of
+ * them has another second (or countdown step) to show. */
+static void on_tick(uv_timer_t *t) {
+  ln_show *s = t->data;
+  for (slot *x = s->slots; x; x = x->next) {
+    if (x->kind != K_REST || x->dead || x->rest.muted || x->rest.phase != P_RUNNING)
+      continue;
+    char *old = x->body ? lb_xstrdup(x->body) : NULL;
+    rest_render(s, x);
+    if (!old || strcmp(old, x->body) != 0)
+      slot_push(s, x);
+    free(old);
+  }
+  tick_arm(s);
+}
+
+static void tick_arm(ln_show *s) {
+  uint64_t step = s->config.countdown_ms;
+  int64_t wait = -1;
+  for (slot *x = s->slots; x && step > 0; x = x->next) {
+    if (x->kind != K_REST || x->dead || x->rest.muted || x->rest.phase != P_RUNNING)
+      continue;
+    int64_t left = rest_left_ms(&x->rest);
+    if (left <= 0)
+      continue;
+    /* The text changes when left crosses the next multiple of step below it. */
+    int64_t until = left - (left - 1) / (int64_t)step * (int64_t)step;
+    if (wait < 0 || until < wait)
+      wait = until;
+  }
+  if (wait < 0) {
+    uv_timer_stop(&s->tick);
+    return;
+  }
+  uv_timer_start(&s->tick, on_tick, (uint64_t)wait + 2, 0);
+}
+
+/* ---- reminders, check-ins, red flags ------------------------------------------ */
+
+static void reminder_due(ln_show *s, const msgpack_object *f) {
+  uint64_t id = msg_uint(f, "id");
+  slot *x = slot_find(s, K_REMINDER, id);
+  if (!x)
+    x = slot_new(s, K_REMINDER, id);
+  clear_actions(x);
+  char *name = msg_text(f, "name"), *message = msg_text(f, "message");
+  uint64_t late = msg_uint(f, "late_s");
+  char *lateness = NULL;
+  if (late >= 3600)
+    lateness = lb_xasprintf("(%" PRIu64 " h %" PRIu64 " min late)", late / 3600, late % 3600 / 60);
+  else if (late >= 60)
+    lateness = lb_xasprintf("(%" PRIu64 " min late)", late / 60);
+  char *how = NULL;
+  if (buttons(s)) {
+    slot_action(x, "done", "Done");
+    slot_action(x, "snooze", "Snooze");
+  } else {
+    how = lb_xasprintf(
+        "`lumbarctl remind done %" PRIu64 "` or `lumbarctl remind snooze %" PRIu64 "`", id, id);
+  }
+  slot_text(x, lb_xasprintf("Reminder: %s", name),
+            lines(body_text(s, message), lateness ? body_text(s, lateness) : NULL, how));
+  free(lateness);
+  free(name);
+  free(message);
+  x->note = (ln_note){.urgency = LN_URGENCY_NORMAL,
+                      .category = "x-lumbard.reminder",
+                      .value = -1,
+                      .timeout_ms = s->config.timeout_ms};
+  x->sound = "alarm-clock-elapsed";
+  slot_push(s, x);
+}
+
+static void checkin_due(ln_show *s, const msgpack_object *f) {
+  /* One check-in on screen: a newer one takes its place. */
+  slot *x = NULL;
+  for (slot *y = s->slots; y; y = y->next)
+    if (y->kind == K_CHECKIN && !y->dead)
+      x = y;
+  if (!x)
+    x = slot_new(s, K_CHECKIN, ++s->serial);
+  clear_actions(x);
+  const msgpack_object *scores = lb_msg_map_get(f, "scores");
+  char list[128] = "";
+  size_t o = 0;
+  if (scores && scores->type == MSGPACK_OBJECT_ARRAY) {
+    for (uint32_t i = 0; i < scores->via.array.size && i < 11; i++) {
+      const msgpack_object *v = &scores->via.array.ptr[i];
+      if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER || v->via.u64 > 10)
+        continue;
+      char key[16], label[8];
+      snprintf(key, sizeof(key), "score-%u", (unsigned)v->via.u64);
+      snprintf(label, sizeof(label), "%u", (unsigned)v->via.u64);
+      if (buttons(s))
+        slot_action(x, key, label);
+      o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", o ? ", " : "", label);
+    }
+  }
+  char *message = msg_text(f, "message");
+  char *how = buttons(s)
+                  ? lb_xstrdup("0 no pain, 10 the worst imaginable.")
+                  : lb_xasprintf("`lumbarctl pain log N` (0-10%s%s)", o ? "; e.g. " : "", list);
+  slot_text(x, lb_xstrdup("How is your back?"), lines(body_text(s, message), how, NULL));
+  free(message);
+  x->note = (ln_note){.urgency = LN_URGENCY_NORMAL,
+                      .category = "x-lumbard.checkin",
+                      .value = -1,
+                      .timeout_ms = s->config.timeout_ms};
+  x->sound = "message-new-instant";
+  slot_push(s, x);
+}
+
+static void red_flag(ln_show *s, const msgpack_object *f) {
+  slot *x = slot_new(s, K_RED_FLAG, ++s->serial);
+  char *advice = msg_text(f, "advice");
+  if (!advice[0]) {
+    free(advice);
+    advice = lb_xstrdup("A red-flag symptom was logged: seek urgent medical care.");
+  }
+  slot_text(x, lb_xstrdup("Seek urgent medical care"), body_text(s, advice));
+  free(advice);
+  x->note = (ln_note){.urgency = LN_URGENCY_CRITICAL,
+                      .category = "x-lumbard.red-flag",
+                      .resident = true,
+                      .value = -1,
+                      .timeout_ms = 0};
+  x->sound = "dialog-warning";
+  slot_push(s, x);
+}
+
+static void confirm(ln_show *s, char *summary) {
+  slot *x = slot_new(s, K_CONFIRM, ++s->serial);
+  slot_text(x, summary, lb_xstrdup(""));
+  x->note =
+      (ln_note){.urgency = LN_URGENCY_LOW, .transient = true, .value = -1, .timeout_ms = 4000};
+  x->once = true;
+  slot_push(s, x);
+}
+
+/* Close the slots of a kind for one object (or all of that kind). */
+static void close_kind(ln_show *s, enum kind kind, const uint64_t *obj) {
+  slot *x = s->slots;
+  while (x) {
+    slot *next = x->next;
+    if (x->kind == kind && !x->dead && (!obj || x->obj == *obj))
+      slot_close(s, x);
+    x = next;
+  }
+}
+
+static void on_event(void *ud, const char *name, const msgpack_object *f) {
+  ln_show *s = ud;
+  lb_debug("event %s", name);
+  if (strncmp(name, "rest.", 5) == 0) {
+    if (s->config.rest)
+      rest_event(s, name + 5, f);
+  } else if (strcmp(name, "reminders.due") == 0) {
+    if (s->config.reminders)
+      reminder_due(s, f);
+  } else if (strcmp(name, "reminders.done") == 0 || strcmp(name, "reminders.snoozed") == 0 ||
+             strcmp(name, "reminders.skipped") == 0 || strcmp(name, "reminders.removed") == 0) {
+    uint64_t id = msg_uint(f, "id");
+    close_kind(s, K_REMINDER, &id);
+  } else if (strcmp(name, "pain.checkin_due") == 0) {
+    if (s->config.checkin)
+      checkin_due(s, f);
+  } else if (strcmp(name, "pain.logged") == 0) {
+    close_kind(s, K_CHECKIN, NULL);
+  } else if (strcmp(name, "pain.red_flag") == 0) {
+    red_flag(s, f);
+  }
+}
+
+/* ---- after a (re)connect: what is under way now --------------------------- */
+
+static enum phase phase_of(const msgpack_object *state, const rest_state *r) {
+  if (lb_msg_str_eq(state, "paused"))
+    return P_PAUSED;
+  if (lb_msg_str_eq(state, "ready"))
+    return r->next_set > 0 || r->window_end_ms > 0 ? P_READY : P_OVER;
+  if (lb_msg_str_eq(state, "overdue"))
+    return P_OVERDUE;
+  if (lb_msg_str_eq(state, "in_set"))
+    return P_IN_SET;
+  return P_RUNNING;
+}
+
+/* Close the notifications of kind whose objects are not in list (a list of
+ * views with ids): they ended while lumbar-notify was not listening. A last
+ * word ("Routine done") is left to expire. */
+static void close_absent(ln_show *s, enum kind kind, const msgpack_object *list) {
+  slot *x = s->slots;
+  while (x) {
+    slot *next = x->next;
+    bool there = false;
+    for (uint32_t i = 0; x->kind == kind && i < list->via.array.size; i++)
+      there = there || (uint64_t)lb_msg_map_int0(&list->via.array.ptr[i], "id") == x->obj;
+    if (x->kind == kind && !x->dead && !x->once && !there)
+      slot_close(s, x);
+    x = next;
+  }
+}
+
+static void on_rests(void *ud, const msgpack_object *result, const char *code, const char *msg) {
+  ln_show *s = ud;
+  if (!result || result->type != MSGPACK_OBJECT_ARRAY) {
+    lb_warn("rest.list: %s: %s; the rests' notifications show from their next change",
+            code ? code : "not a list", msg ? msg : "");
+    return;
+  }
+  close_absent(s, K_REST, result);
+  for (uint32_t i = 0; i < result->via.array.size; i++) {
+    const msgpack_object *v = &result->via.array.ptr[i];
+    uint64_t id = msg_uint(v, "id");
+    if (!id)
+      continue;
+    slot *x = slot_find(s, K_REST, id);
+    if (!x)
+      x = slot_new(s, K_REST, id);
+    x->rest.next_set = 0;
+    rest_fields(x, v);
+    rest_state *r = &x->rest;
+    if (r->sets > 1 && r->set < r->sets && !lb_msg_str_eq(lb_msg_map_get(v, "state"), "in_set"))
+      r->next_set = r->set + 1;
+    r->phase = phase_of(lb_msg_map_get(v, "state"), r);
+    rest_changed(s, x, NULL);
+  }
+}
+
+static void on_reminders(void *ud, const msgpack_object *result, const char *code,
+                         const char *msg) {
+  ln_show *s = ud;
+  if (!result || result->type != MSGPACK_OBJECT_ARRAY) {
+    lb_debug("reminders.list: %s: %s", code ? code : "not a list", msg ? msg : "");
+    return;
+  }
+  close_absent(s, K_REMINDER, result);
+}
+
+static void on_up(void *ud) {
+  ln_show *s = ud;
+  if (s->config.rest)
+    ln_link_call(s->link, "rest.list", NULL, 0, on_rests, s);
+  ln_link_call(s->link, "reminders.list", NULL, 0, on_reminders, s);
+}
+
+const ln_link_cbs ln_show_link_cbs = {.up = on_up, .event = on_event};
+
+/* ---- buttons -------------------------------------------------------------------- */
+
+typedef struct asked {
+  ln_show *s;
+  char what[64];
+  uint64_t level; /* score-N: the level logged */
+} asked;
+
+static void on_answer(void *ud, const msgpack_object *result, const char *code, const char *msg) {
+  asked *a = ud;
+  if (!result)
+    lb_warn("%s: lumbard said %s: %s", a->what, code ? code : "error", msg ? msg : "");
+  else if (strncmp(a->what, "pain.log", 8) == 0)
+    confirm(a->s, lb_xasprintf("Logged %" PRIu64 "/10", a->level));
+  free(a);
+}
+
+/* Call method([id]) for a button. */
+static void command(ln_show *s, const char *method, uint64_t arg, uint64_t level) {
+  msgpack_sbuffer sb;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer pk;
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&pk, 1);
+  msgpack_pack_uint64(&pk, arg);
+  asked *a = lb_xcalloc(1, sizeof(*a));
+  a->s = s;
+  a->level = level;
+  snprintf(a->what, sizeof(a->what), "%s(%" PRIu64 ")", method, arg);
+  int r = ln_link_call(s->link, method, sb.data, sb.size, on_answer, a);
+  msgpack_sbuffer_destroy(&sb);
+  if (r < 0) {
+    lb_warn("%s: lumbard is not connected; the button did nothing", a->what);
+    free(a);
+  } else {
+    lb_info("button: %s", a->what);
+  }
+}
+
+static void on_action(void *ud, uint32_t nid, const char *key) {
+  ln_show *s = ud;
+  slot *x = slot_by_nid(s, nid);
+  if (!x) {
+    lb_debug("action %s on notification %u, not one of ours", key, nid);
+    return;
+  }
+  unsigned level;
+  char extra;
+  if (x->kind == K_REMINDER && strcmp(key, "done") == 0)
+    command(s, "reminders.done", x->obj, 0);
+  else if (x->kind == K_REMINDER && strcmp(key, "snooze") == 0)
+    command(s, "reminders.snooze", x->obj, 0);
+  else if (x->kind == K_REST && strcmp(key, "next") == 0)
+    command(s, "rest.next", x->obj, 0);
+  else if (x->kind == K_CHECKIN && sscanf(key, "score-%u%c", &level, &extra) == 1 && level <= 10)
+    command(s, "pain.log", level, level);
+  else
+    lb_debug("action %s on notification %u: nothing to do", key, nid);
+}
+
+static void on_closed(void *ud, uint32_t nid, uint32_t reason) {
+  ln_show *s = ud;
+  slot *x = slot_by_nid(s, nid);
+  if (!x)
+    return;
+  x->nid = 0;
+  if (reason == 3) /* we closed it */
+    return;
+  if (x->kind == K_REST) {
+    /* Closed by hand or expired: not pushed back every second. */
+    x->rest.muted = true;
+    tick_arm(s);
+  } else if (!x->pending) {
+    slot_free(s, x);
+  } else {
+    x->dead = true;
+  }
+}
+
+static void on_server(void *ud, bool present) {
+  ln_show *s = ud;
+  for (slot *x = s->slots; x; x = x->next)
+    x->nid = 0;
+  if (!present)
+    return;
+  /* A server came: what is under way shows there. */
+  slot *x = s->slots;
+  while (x) {
+    slot *next = x->next;
+    if (!x->dead && !x->pending && x->kind != K_CONFIRM) {
+      if (x->kind == K_REST)
+        rest_render(s, x);
+      slot_push(s, x);
+    }
+    x = next;
+  }
+  tick_arm(s);
+}
+
+static void on_lost(void *ud) {
+  ln_show *s = ud;
+  s->bus_lost = true;
+  uv_stop(s->loop);
+}
+
+const ln_desk_cbs ln_show_desk_cbs = {
+    .action = on_action, .closed = on_closed, .server = on_server, .lost = on_lost};
+
+/* ---- life --------------------------------------------------------------------- */
+
+ln_show *ln_show_new(uv_loop_t *loop, const ln_config *config) {
+  ln_show *s = lb_xcalloc(1, sizeof(*s));
+  s->loop = loop;
+  s->config = *config;
+  uv_timer_init(loop, &s->tick);
+  s->tick.data = s;
+  return s;
+}
+
+void ln_show_attach(ln_show *s, ln_link *link, ln_desk *desk) {
+  s->link = link;
+  s->desk = desk;
+}
+
+void ln_show_set_config(ln_show *s, const ln_config *config) {
+  s->config = *config;
+  tick_arm(s);
+}
+
+bool ln_show_bus_lost(const ln_show *s) {
+  return s->bus_lost;
+}
+
+void ln_show_shutdown(ln_show *s) {
+  for (slot *x = s->slots; x; x = x->next)
+    if (x->kind == K_REST && x->nid && x->rest.phase <= P_PAUSED)
+      ln_desk_close_note(s->desk, x->nid);
+  uv_timer_stop(&s->tick);
+}
+
+static void show_freed(uv_handle_t *h) {
+  free(h->data);
+}
+
+void ln_show_free(ln_show *s) {
+  if (!s)
+    return;
+  while (s->slots)
+    slot_free(s, s->slots);
+  uv_close((uv_handle_t *)&s->tick, show_freed);
+}
