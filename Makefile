@@ -12,11 +12,14 @@ ARGS         ?=
 # Debian 12 packages. Build: what the code links against. Test: what the test
 # suite drives: a private dbus-daemon and its clients (dbus-monitor, dbus-send,
 # gdbus, busctl), systemd-analyze, python3 with msgpack for the raw client,
-# tmux for the terminal tests, chromium to render the pain report.
+# tmux for the terminal tests, chromium to render the pain report;
+# python3-dbusmock's notification server, and dunst under Xvfb, for
+# lumbar-notify.
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
               libsqlite3-dev libinih-dev libjansson-dev
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
-              systemd sqlite3 tmux chromium
+              systemd sqlite3 tmux chromium python3-dbus python3-dbusmock dunst xvfb \
+              fonts-dejavu-core
 
 .PHONY: all deps test-deps configure build run test bench clean distclean format
 

@@ -268,8 +268,13 @@ static uint64_t msg_uint(const msgpack_object *fields, const char *key) {
 }
 
 /* "1:30 left" from a minute on, "45 s left" below. */
+/* What is left is rounded up to whole seconds, less a little slack: an
+ * event or a redraw that comes on a second's boundary (the warning at 10 s)
+ * reads 1000 ms or 1001 ms by the wall clock, and must say "1 s". */
+enum { SLACK_MS = 20 };
+
 static void left_text(int64_t ms, char *buf, size_t len) {
-  int64_t sec = ms <= 0 ? 0 : (ms + 999) / 1000;
+  int64_t sec = ms <= SLACK_MS ? 0 : (ms - SLACK_MS + 999) / 1000;
   if (sec >= 60)
     snprintf(buf, len, "%" PRId64 ":%02" PRId64 " left", sec / 60, sec % 60);
   else
@@ -381,7 +386,10 @@ static void tick_arm(ln_show *s);
 static void rest_changed(ln_show *s, slot *x, const char *sound) {
   x->rest.muted = false;
   x->sound = sound;
-  x->once = x->rest.phase == P_DONE || (x->rest.phase == P_OVER && x->rest.window_end_ms == 0);
+  /* The last word on a rest: nothing follows a routine's end, a plain rest's
+   * end, or the overdue of a rest with no set left. */
+  x->once = x->rest.phase == P_DONE || (x->rest.phase == P_OVER && x->rest.window_end_ms == 0) ||
+            (x->rest.phase == P_OVERDUE && x->rest.next_set == 0);
   rest_render(s, x);
   slot_push(s, x);
   tick_arm(s);
@@ -492,6 +500,7 @@ static void tick_arm(ln_show *s) {
     if (x->kind != K_REST || x->dead || x->rest.muted || x->rest.phase != P_RUNNING)
       continue;
     int64_t left = rest_left_ms(&x->rest);
+    left -= SLACK_MS; /* as left_text counts it */
     if (left <= 0)
       continue;
     /* The text changes when left crosses the next multiple of step below it. */
@@ -568,8 +577,10 @@ static void checkin_due(ln_show *s, const msgpack_object *f) {
     }
   }
   char *message = msg_text(f, "message");
+  /* The daemon's message says what the scale means; without buttons the
+   * body says how to answer. */
   char *how = buttons(s)
-                  ? lb_xstrdup("0 no pain, 10 the worst imaginable.")
+                  ? NULL
                   : lb_xasprintf("`lumbarctl pain log N` (0-10%s%s)", o ? "; e.g. " : "", list);
   slot_text(x, lb_xstrdup("How is your back?"), lines(body_text(s, message), how, NULL));
   free(message);
