@@ -6,6 +6,7 @@ BUILD_DIR    ?= build
 BUILD_TYPE   ?= RelWithDebInfo
 CMAKE_FLAGS  ?=
 SANITIZE     ?= OFF
+ASAN_DIR     ?= build-asan
 CTEST_FLAGS  ?= --output-on-failure
 ARGS         ?=
 
@@ -17,11 +18,13 @@ ARGS         ?=
 # lumbar-notify.
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
               libsqlite3-dev libinih-dev libjansson-dev
+LINT_DEPS  := cppcheck clang-tidy
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
               systemd sqlite3 tmux chromium python3-dbus python3-dbusmock dunst xvfb \
               fonts-dejavu-core
 
-.PHONY: all deps test-deps configure build run test bench clean distclean format
+.PHONY: all deps test-deps lint-deps configure build run test test-plain test-asan bench lint \
+        clean distclean format
 
 # Targets run in order (package installs before configuring, one apt-get at a
 # time); the compiling itself is parallel through cmake --build --parallel.
@@ -35,6 +38,9 @@ deps:
 test-deps:
 	@./tools/ensure-deps $(BUILD_DEPS) $(TEST_DEPS)
 
+lint-deps:
+	@./tools/ensure-deps $(BUILD_DEPS) $(LINT_DEPS)
+
 $(BUILD_DIR)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLUMBARD_SANITIZE=$(SANITIZE) $(CMAKE_FLAGS)
 
@@ -46,9 +52,26 @@ build: configure
 run: build
 	$(BUILD_DIR)/bin/lumbard $(ARGS)
 
-test: test-deps $(BUILD_DIR)/CMakeCache.txt
+# The whole suite twice: the normal build, then an ASan+UBSan build of the
+# same sources (any sanitizer report fails the test that saw it).
+test: test-deps test-plain test-asan
+
+test-plain: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) --parallel
 	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS) --parallel 2
+
+test-asan: test-deps
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUMBARD_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(ASAN_DIR) --parallel
+	cd $(ASAN_DIR) && ctest $(CTEST_FLAGS) --parallel 2
+
+# Static checks, clean or failing: cppcheck over every compiled file, and
+# clang-tidy (checks in .clang-tidy) over the project's own sources.
+lint: lint-deps build
+	cppcheck --project=$(BUILD_DIR)/compile_commands.json --enable=warning,performance,portability \
+	  --std=c11 --inline-suppr --suppress=missingIncludeSystem --error-exitcode=1 --quiet -j2 \
+	  -i$(BUILD_DIR)
+	run-clang-tidy -p $(BUILD_DIR) -j 2 -quiet '$(CURDIR)/(daemon|proto|plugins|clients)/'
 
 bench: build
 	cmake --build $(BUILD_DIR) --parallel --target bench
@@ -61,4 +84,4 @@ clean:
 	cmake --build $(BUILD_DIR) --target clean
 
 distclean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

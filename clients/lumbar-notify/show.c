@@ -9,6 +9,7 @@
  * a slot closed meanwhile is freed only when the answer comes. */
 #include "notify.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -97,10 +98,10 @@ static void clear_actions(slot *x) {
 }
 
 static void slot_free(ln_show *s, slot *x) {
-  if (x->prev)
-    x->prev->next = x->next;
-  else
+  if (s->slots == x)
     s->slots = x->next;
+  else
+    x->prev->next = x->next;
   if (x->next)
     x->next->prev = x->prev;
   free(x->summary);
@@ -767,6 +768,18 @@ static void command(ln_show *s, const char *method, uint64_t arg, uint64_t level
   }
 }
 
+/* "score-N", N 0-10. */
+static bool score_key(const char *key, unsigned *ret) {
+  if (strncmp(key, "score-", 6) != 0 || !isdigit((unsigned char)key[6]))
+    return false;
+  char *end;
+  unsigned long v = strtoul(key + 6, &end, 10);
+  if (*end != '\0' || v > 10)
+    return false;
+  *ret = (unsigned)v;
+  return true;
+}
+
 static void on_action(void *ud, uint32_t nid, const char *key) {
   ln_show *s = ud;
   slot *x = slot_by_nid(s, nid);
@@ -775,14 +788,13 @@ static void on_action(void *ud, uint32_t nid, const char *key) {
     return;
   }
   unsigned level;
-  char extra;
   if (x->kind == K_REMINDER && strcmp(key, "done") == 0)
     command(s, "reminders.done", x->obj, 0);
   else if (x->kind == K_REMINDER && strcmp(key, "snooze") == 0)
     command(s, "reminders.snooze", x->obj, 0);
   else if (x->kind == K_REST && strcmp(key, "next") == 0)
     command(s, "rest.next", x->obj, 0);
-  else if (x->kind == K_CHECKIN && sscanf(key, "score-%u%c", &level, &extra) == 1 && level <= 10)
+  else if (x->kind == K_CHECKIN && score_key(key, &level))
     command(s, "pain.log", level, level);
   else
     lb_debug("action %s on notification %u: nothing to do", key, nid);

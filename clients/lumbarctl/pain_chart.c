@@ -84,7 +84,7 @@ static void date_line(const lbctl_pain_day *days, int n, int cw, int cols, bool 
       int len = (int)strlen(label), at = AXIS_W + i * cw;
       if (pass == 1 && i == n - 1 && at + len > cols) /* the last day: end at its column */
         at = AXIS_W + i * cw + 1 - len;
-      if (!want || at < free_from || at + len > cols || (size_t)(at + len) >= cap)
+      if (!want || at < free_from || at + len > cols || (size_t)at + (size_t)len >= cap)
         continue;
       memcpy(buf + at, label, (size_t)len);
       free_from = at + len + 1;

@@ -359,10 +359,10 @@ int lbctl_pain_report_run(lbctl *ctl, const lbctl_verb *self, int argc, char **a
   int r = lbctl_args(self, &argc, argv, flags, 0, 0);
   if (r == LBCTL_OK)
     r = lbctl_pain_parse_days(self, days_arg, 30, MAX_DAYS, &ndays);
-  if (r == LBCTL_OK && !out)
-    r = lbctl_usage_error(self, "-o FILE is needed: where to write the page (-o - prints it)");
   if (r != LBCTL_OK)
     return r;
+  if (!out)
+    return lbctl_usage_error(self, "-o FILE is needed: where to write the page (-o - prints it)");
   lbctl_pain_diary d;
   r = lbctl_pain_diary_load(ctl, ndays, &d);
   if (r != LBCTL_OK)

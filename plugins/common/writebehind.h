@@ -12,6 +12,8 @@
 #include <lumbard/plugin.h>
 #include <stdlib.h>
 
+#include "xalloc.h"
+
 typedef struct lb_writebehind {
   const lb_host *host;
   lb_plugin *plugin;
@@ -59,7 +61,7 @@ static inline void lb_writebehind_touch(lb_writebehind *w, uint64_t id) {
       return;
   if (w->n == w->cap) {
     w->cap = w->cap ? w->cap * 2 : 64;
-    uint64_t *ids = (uint64_t *)realloc(w->ids, w->cap * sizeof(*ids));
+    uint64_t *ids = (uint64_t *)lbp_xrealloc(w->ids, w->cap * sizeof(*ids));
     if (!ids)
       abort(); /* as the daemon does when memory runs out */
     w->ids = ids;

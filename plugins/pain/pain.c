@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "calendar.h"
+#include "xalloc.h"
 
 #define DAY_S 86400
 #define AFTER_SESSION_S (48 * 3600)
@@ -187,14 +188,14 @@ typedef struct keep {
 } keep;
 
 static const char *keep_str(keep *k, const unsigned char *s) {
-  k->items = realloc(k->items, (k->n + 1) * sizeof(char *));
-  k->items[k->n] = strdup(s ? (const char *)s : "");
+  k->items = lbp_xrealloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = lbp_xstrdup(s ? (const char *)s : "");
   return k->items[k->n++];
 }
 
 static void *keep_mem(keep *k, size_t n) {
-  k->items = realloc(k->items, (k->n + 1) * sizeof(char *));
-  k->items[k->n] = calloc(1, n ? n : 1);
+  k->items = lbp_xrealloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = lbp_xcalloc(1, n ? n : 1);
   return k->items[k->n++];
 }
 
@@ -521,7 +522,7 @@ static episode *find_episodes(size_t *ret_n) {
     }
     if (worst <= CALM_AT) {
       if (++calm >= CALM_DAYS) {
-        eps = realloc(eps, (n + 1) * sizeof(episode));
+        eps = lbp_xrealloc(eps, (n + 1) * sizeof(episode));
         eps[n++] = cur;
         in = false;
       }
@@ -538,7 +539,7 @@ static episode *find_episodes(size_t *ret_n) {
   sqlite3_finalize(st);
   if (in) {
     cur.current = true;
-    eps = realloc(eps, (n + 1) * sizeof(episode));
+    eps = lbp_xrealloc(eps, (n + 1) * sizeof(episode));
     eps[n++] = cur;
   }
   *ret_n = n;
@@ -580,10 +581,10 @@ static void group_add(groups *g, const unsigned char *name, int64_t level) {
   void *hit = tfind(&key, &g->tree, cmp_group);
   group *it = hit ? *(group **)hit : NULL;
   if (!it) {
-    it = calloc(1, sizeof(*it));
-    it->name = strdup((const char *)name);
+    it = lbp_xcalloc(1, sizeof(*it));
+    it->name = lbp_xstrdup((const char *)name);
     tsearch(it, &g->tree, cmp_group);
-    g->items = realloc(g->items, (g->n + 1) * sizeof(group *));
+    g->items = lbp_xrealloc(g->items, (g->n + 1) * sizeof(group *));
     g->items[g->n++] = it;
   }
   it->count++;
@@ -736,7 +737,7 @@ typedef struct text {
 static void text_add(text *t, const char *s, size_t n) {
   if (t->len + n + 1 > t->cap) {
     t->cap = (t->len + n + 1) * 2;
-    t->s = realloc(t->s, t->cap);
+    t->s = lbp_xrealloc(t->s, t->cap);
   }
   memcpy(t->s + t->len, s, n);
   t->len += n;
@@ -797,7 +798,7 @@ static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t unti
     if (sqlite3_step(cnt) == SQLITE_ROW) {
       size_t want = (size_t)sqlite3_column_int64(cnt, 0) * (json ? 130 : 80) +
                     (size_t)sqlite3_column_double(cnt, 1) * 2 + 64;
-      if (want > t->cap && (t->s = realloc(t->s, want)))
+      if (want > t->cap && (t->s = lbp_xrealloc(t->s, want)))
         t->cap = want;
     }
     sqlite3_finalize(cnt);
@@ -1171,7 +1172,7 @@ static const lb_param file_params[] = {
     {.name = "path", .type = LB_T_STRING, .doc = "an absolute path"}, {0}};
 
 #define F(n, t)                                                                                    \
-  { .name = n, .type = t }
+  { .name = (n), .type = (t) }
 static const lb_field log_fields[] = {
     F("id", LB_T_U64), F("at", LB_T_TIME), F("red_flags", LB_T_MAPS), {0}};
 static const lb_field entry_fields[] = {F("id", LB_T_U64),           F("at", LB_T_TIME),

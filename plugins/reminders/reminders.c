@@ -19,6 +19,7 @@
 
 #include "calendar.h"
 #include "writebehind.h"
+#include "xalloc.h"
 
 #define MAX_PAUSE (30 * 86400)
 #define SOURCE_CONFIG "config"
@@ -69,11 +70,23 @@ static int64_t now_ms(void) {
 
 /* ---- schedules ---------------------------------------------------------- */
 
+/* Up to two digits at *s, moved past; -1 when there is none. */
+static int two_digits(const char **s) {
+  if (!isdigit((unsigned char)**s))
+    return -1;
+  int v = *(*s)++ - '0';
+  if (isdigit((unsigned char)**s))
+    v = v * 10 + (*(*s)++ - '0');
+  return v;
+}
+
 static bool parse_hhmm(const char *s, int *ret_min) {
-  int h, m;
-  char extra;
-  if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 24 || m < 0 || m > 59 ||
-      (h == 24 && m != 0))
+  int h = two_digits(&s), m = -1;
+  if (*s == ':') {
+    s++;
+    m = two_digits(&s);
+  }
+  if (h < 0 || m < 0 || *s != '\0' || h > 24 || m > 59 || (h == 24 && m != 0))
     return false;
   *ret_min = h * 60 + m;
   return true;
@@ -333,7 +346,7 @@ static void log_action(const reminder *r, int64_t occurrence_ms, const char *act
                        const char *reason) {
   if (n_logs == cap_logs) {
     cap_logs = cap_logs ? cap_logs * 2 : 16;
-    logs = realloc(logs, cap_logs * sizeof(*logs));
+    logs = lbp_xrealloc(logs, cap_logs * sizeof(*logs));
   }
   logrow *l = &logs[n_logs++];
   l->id = r->id;
@@ -436,7 +449,7 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
 /* ---- the reminder list ------------------------------------------------------ */
 
 static reminder *create(uint64_t id) {
-  reminder *r = calloc(1, sizeof(*r));
+  reminder *r = lbp_xcalloc(1, sizeof(*r));
   r->id = id ? id : next_id++;
   if (r->id >= next_id)
     next_id = r->id + 1;
@@ -606,9 +619,9 @@ static void m_remove(lb_call *call, const lb_value *args, void *ud) {
 static void m_list(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
   size_t n = n_reminders ? n_reminders : 1;
-  lb_value *items = calloc(n, sizeof(lb_value));
-  lb_pair *pairs = calloc(n * VIEW_PAIRS, sizeof(lb_pair));
-  char(*hours)[2][16] = calloc(n, sizeof(*hours));
+  lb_value *items = lbp_xcalloc(n, sizeof(lb_value));
+  lb_pair *pairs = lbp_xcalloc(n * VIEW_PAIRS, sizeof(lb_pair));
+  char(*hours)[2][16] = lbp_xcalloc(n, sizeof(*hours));
   size_t i = 0;
   for (reminder *r = first; r; r = r->next, i++)
     items[i] = view(r, pairs + i * VIEW_PAIRS, hours[i]);
@@ -757,7 +770,7 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
     host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
     return;
   }
-  lb_value *items = calloc(count, sizeof(lb_value));
+  lb_value *items = lbp_xcalloc(count, sizeof(lb_value));
   uint32_t n = 0;
   for (int64_t t = next_after(&tmp, base); t && n < count; t = next_after(&tmp, t))
     items[n++] = lb_v_int(t / 1000);
@@ -803,7 +816,7 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
     if (strcmp(c->items[i].name, section) == 0)
       e = &c->items[i];
   if (!e) {
-    c->items = realloc(c->items, (c->n + 1) * sizeof(conf_entry));
+    c->items = lbp_xrealloc(c->items, (c->n + 1) * sizeof(conf_entry));
     e = &c->items[c->n++];
     memset(e, 0, sizeof(*e));
     snprintf(e->name, sizeof(e->name), "%s", section);
@@ -1016,7 +1029,7 @@ static const lb_param preview_params[] = {
     {0}};
 
 #define F(n, t)                                                                                    \
-  { .name = n, .type = t }
+  { .name = (n), .type = (t) }
 static const lb_field view_fields[] = {F("id", LB_T_U64),
                                        F("name", LB_T_STRING),
                                        F("schedule", LB_T_STRING),

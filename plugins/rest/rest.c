@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "writebehind.h"
+#include "xalloc.h"
 
 #define DAY 86400u
 #define MAX_STEPS 16
@@ -452,7 +453,7 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
 }
 
 static rest *create(void) {
-  rest *r = calloc(1, sizeof(*r));
+  rest *r = lbp_xcalloc(1, sizeof(*r));
   r->id = next_id++;
   r->prev = last;
   if (last)
@@ -739,8 +740,8 @@ static void m_next(lb_call *call, const lb_value *args, void *ud) {
 
 static void m_list(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
-  lb_value *items = calloc(n_rests ? n_rests : 1, sizeof(lb_value));
-  lb_pair *pairs = calloc((n_rests ? n_rests : 1) * 14, sizeof(lb_pair));
+  lb_value *items = lbp_xcalloc(n_rests ? n_rests : 1, sizeof(lb_value));
+  lb_pair *pairs = lbp_xcalloc((n_rests ? n_rests : 1) * 14, sizeof(lb_pair));
   size_t i = 0;
   for (rest *r = first; r; r = r->next, i++)
     items[i] = view(r, pairs + i * 14);
@@ -753,10 +754,10 @@ static void m_list(lb_call *call, const lb_value *args, void *ud) {
 static void m_presets(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
   size_t n = cfg.n_presets;
-  lb_value *items = calloc(n ? n : 1, sizeof(lb_value));
-  lb_pair *pairs = calloc((n ? n : 1) * 11, sizeof(lb_pair));
-  lb_value *steps = calloc(n * MAX_STEPS + 1, sizeof(lb_value));
-  lb_pair *step_pairs = calloc(n * MAX_STEPS * 2 + 1, sizeof(lb_pair));
+  lb_value *items = lbp_xcalloc(n ? n : 1, sizeof(lb_value));
+  lb_pair *pairs = lbp_xcalloc((n ? n : 1) * 11, sizeof(lb_pair));
+  lb_value *steps = lbp_xcalloc(n * MAX_STEPS + 1, sizeof(lb_value));
+  lb_pair *step_pairs = lbp_xcalloc(n * MAX_STEPS * 2 + 1, sizeof(lb_pair));
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     const preset *pr = &cfg.presets[i];
@@ -798,7 +799,7 @@ static preset *preset_for(settings *s, const char *name) {
   for (size_t i = 0; i < s->n_presets; i++)
     if (strcmp(s->presets[i].name, name) == 0)
       return &s->presets[i];
-  s->presets = realloc(s->presets, (s->n_presets + 1) * sizeof(preset));
+  s->presets = lbp_xrealloc(s->presets, (s->n_presets + 1) * sizeof(preset));
   preset *p = &s->presets[s->n_presets++];
   memset(p, 0, sizeof(*p));
   snprintf(p->name, sizeof(p->name), "%s", name);
@@ -940,7 +941,7 @@ static void restore(void) {
   int64_t now = mono(), now_wall = wall();
   size_t n = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
-    rest *r = calloc(1, sizeof(*r));
+    rest *r = lbp_xcalloc(1, sizeof(*r));
     r->id = (uint64_t)sqlite3_column_int64(st, 0);
     const char *s = (const char *)sqlite3_column_text(st, 1);
     r->st = RUNNING;
@@ -1110,7 +1111,7 @@ static const lb_method methods[] = {
 };
 
 #define F(n, t)                                                                                    \
-  { .name = n, .type = t }
+  { .name = (n), .type = (t) }
 static const lb_field started_fields[] = {F("id", LB_T_U64),
                                           F("label", LB_T_STRING),
                                           F("seconds", LB_T_UINT),
