@@ -456,15 +456,15 @@ static void rest_event(ln_show *s, const char *what, const msgpack_object *f) {
     r->phase = P_PAUSED;
   } else if (strcmp(what, "finished") == 0) {
     r->ends_at_ms = 0;
-    if (r->steps > 0 && r->step < r->steps)
+    if (r->steps > 0) {
+      /* A step of a sequence: the next step's `started`, or after the last
+       * one `routine_done`, follows at once; nothing to draw now. */
       r->phase = P_STEP_DONE;
-    else
-      r->phase = r->next_set > 0 || r->window_end_ms > 0 ? P_READY : P_OVER;
-    sound = r->phase == P_STEP_DONE ? NULL : "complete";
-    if (r->phase == P_STEP_DONE) {
-      /* The next step's `started` follows at once: nothing to draw. */
+      tick_arm(s);
       return;
     }
+    r->phase = r->next_set > 0 || r->window_end_ms > 0 ? P_READY : P_OVER;
+    sound = "complete";
   } else if (strcmp(what, "overdue") == 0) {
     r->phase = P_OVERDUE;
   } else if (strcmp(what, "set_started") == 0) {
