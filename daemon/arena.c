@@ -6,6 +6,8 @@
 
 #include "util.h"
 
+#define CHUNK 4096 /* the usual size of a chunk */
+
 struct lb_arena_chunk {
   lb_arena_chunk *next;
   size_t used, cap;
@@ -21,7 +23,7 @@ void *lb_arena_alloc(lb_arena *a, size_t n) {
   n = (n + align - 1) / align * align;
   lb_arena_chunk *c = a->head;
   if (!c || c->cap - c->used < n) {
-    size_t cap = n > 4096 ? n : 4096;
+    size_t cap = n > CHUNK ? n : CHUNK;
     c = lb_xmalloc(sizeof(*c) + cap);
     c->next = a->head;
     c->used = 0;
@@ -36,7 +38,8 @@ void *lb_arena_alloc(lb_arena *a, size_t n) {
 
 char *lb_arena_strndup(lb_arena *a, const char *s, size_t n) {
   char *p = lb_arena_alloc(a, n + 1);
-  memcpy(p, s, n);
+  if (n) /* s may be NULL when n is 0 (an empty msgpack string) */
+    memcpy(p, s, n);
   p[n] = '\0';
   return p;
 }
@@ -49,4 +52,21 @@ void lb_arena_free(lb_arena *a) {
     c = next;
   }
   a->head = NULL;
+}
+
+void lb_arena_reset(lb_arena *a) {
+  lb_arena_chunk *keep = NULL, *c = a->head;
+  while (c) {
+    lb_arena_chunk *next = c->next;
+    if (!keep && c->cap == CHUNK)
+      keep = c;
+    else
+      free(c);
+    c = next;
+  }
+  if (keep) {
+    keep->next = NULL;
+    keep->used = 0;
+  }
+  a->head = keep;
 }

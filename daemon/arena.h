@@ -14,5 +14,7 @@ void lb_arena_init(lb_arena *a);
 void *lb_arena_alloc(lb_arena *a, size_t n); /* zeroed, aligned for any type */
 char *lb_arena_strndup(lb_arena *a, const char *s, size_t n);
 void lb_arena_free(lb_arena *a); /* accepts a zeroed arena */
+/* Free everything but one chunk of the usual size, kept for the next user. */
+void lb_arena_reset(lb_arena *a);
 
 #endif

@@ -35,7 +35,12 @@ int lb_buf_write(void *data, const char *buf, size_t len) {
     b->data = lb_xrealloc(b->data, cap);
     b->cap = cap;
   }
-  memcpy(b->data + b->len, buf, len);
+  /* msgpack packs most tokens a byte at a time (array and string headers,
+   * small integers, nil): no call to memcpy for those. */
+  if (len == 1)
+    b->data[b->len] = *buf;
+  else
+    memcpy(b->data + b->len, buf, len);
   b->len += len;
   return 0;
 }

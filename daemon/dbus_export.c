@@ -296,6 +296,7 @@ static void reply_error(lb_dbus *x, DBusMessage *call, const char *name, const c
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
+  lb_utf8_scrub(text); /* cut anywhere by the buffer; libdbus aborts on bad UTF-8 */
   send_and_unref(x, dbus_message_new_error(call, name, text));
 }
 

@@ -66,40 +66,52 @@ static bool append_basic(DBusMessageIter *it, int type, const void *p) {
   return dbus_message_iter_append_basic(it, type, p);
 }
 
-static bool append_variant(DBusMessageIter *it, const lb_value *v);
+/* libdbus refuses (and the bus drops the sender of) a message whose values
+ * nest more than 64 containers deep, arrays, dict entries and variants alike;
+ * a value from a client can nest deeper once each level costs two or three
+ * (av, a{sv}). depth counts the containers around an iterator, from the one
+ * lb_dbus_append was given, which may itself sit 3 deep (a property in
+ * GetAll's a{sv}). A container with no room for its items goes out empty. */
+#define MAX_DEPTH (2 * DBUS_MAXIMUM_TYPE_RECURSION_DEPTH - 3)
 
-/* An av from an array's items (nothing for nil). */
-static bool append_av(DBusMessageIter *it, const lb_value *v) {
+static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v,
+                   int depth);
+static bool append_variant(DBusMessageIter *it, const lb_value *v, int depth);
+
+/* An av from an array's items (nothing for nil). Items are variants inside the array, their
+ * values inside those. */
+static bool append_av(DBusMessageIter *it, const lb_value *v, int depth) {
   DBusMessageIter arr;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "v", &arr))
     return false;
-  for (uint32_t i = 0; v->kind == LB_ARRAY && i < v->as.arr.len; i++)
-    if (!append_variant(&arr, &v->as.arr.items[i]))
+  for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 2 <= MAX_DEPTH && i < v->as.arr.len; i++)
+    if (!append_variant(&arr, &v->as.arr.items[i], depth + 1))
       return false;
   return dbus_message_iter_close_container(it, &arr);
 }
 
 /* A variant of type t, or of the value's own type when t is LB_T_ANY. */
-static bool append_typed_variant(DBusMessageIter *it, lb_type t, const lb_value *v) {
+static bool append_typed_variant(DBusMessageIter *it, lb_type t, const lb_value *v, int depth) {
   if (t == LB_T_ANY)
     t = natural_type(v);
   DBusMessageIter var;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_VARIANT,
                                         t == LB_T_ANY ? "av" : lb_type_dbus(t), &var))
     return false;
-  bool ok = t == LB_T_ANY ? append_av(&var, v) : lb_dbus_append(&var, t, NULL, v);
+  bool ok = t == LB_T_ANY ? append_av(&var, v, depth + 1) : append(&var, t, NULL, v, depth + 1);
   return ok && dbus_message_iter_close_container(it, &var);
 }
 
-static bool append_variant(DBusMessageIter *it, const lb_value *v) {
-  return append_typed_variant(it, LB_T_ANY, v);
+static bool append_variant(DBusMessageIter *it, const lb_value *v, int depth) {
+  return append_typed_variant(it, LB_T_ANY, v, depth);
 }
 
-static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_value *v) {
+/* Entries inside the array, key and variant inside an entry, the value inside the variant. */
+static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_value *v, int depth) {
   DBusMessageIter arr, entry;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "{sv}", &arr))
     return false;
-  for (uint32_t i = 0; v->kind == LB_MAP && i < v->as.map.len; i++) {
+  for (uint32_t i = 0; v->kind == LB_MAP && depth + 3 <= MAX_DEPTH && i < v->as.map.len; i++) {
     const lb_pair *kv = &v->as.map.items[i];
     if (kv->val.kind == LB_NIL)
       continue;
@@ -110,7 +122,7 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_val
     lb_type t = f && lb_value_has_type(&kv->val, f->type, why, sizeof(why)) ? f->type : LB_T_ANY;
     if (!dbus_message_iter_open_container(&arr, DBUS_TYPE_DICT_ENTRY, NULL, &entry) ||
         !append_basic(&entry, DBUS_TYPE_STRING, &kv->key) ||
-        !append_typed_variant(&entry, t, &kv->val) ||
+        !append_typed_variant(&entry, t, &kv->val, depth + 2) ||
         !dbus_message_iter_close_container(&arr, &entry))
       return false;
   }
@@ -118,6 +130,11 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_val
 }
 
 bool lb_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v) {
+  return append(it, t, fields, v, 0);
+}
+
+static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v,
+                   int depth) {
   switch (t) {
   case LB_T_BOOL: {
     dbus_bool_t b = v->kind == LB_BOOL && v->as.b;
@@ -151,18 +168,18 @@ bool lb_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, cons
     DBusMessageIter arr;
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "s", &arr))
       return false;
-    for (uint32_t i = 0; v->kind == LB_ARRAY && i < v->as.arr.len; i++)
+    for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 1 <= MAX_DEPTH && i < v->as.arr.len; i++)
       if (!lb_dbus_append(&arr, LB_T_STRING, NULL, &v->as.arr.items[i]))
         return false;
     return dbus_message_iter_close_container(it, &arr);
   }
   case LB_T_MAP:
-    return append_map(it, fields, v);
+    return append_map(it, fields, v, depth);
   case LB_T_INTS: {
     DBusMessageIter arr;
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "x", &arr))
       return false;
-    for (uint32_t i = 0; v->kind == LB_ARRAY && i < v->as.arr.len; i++)
+    for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 1 <= MAX_DEPTH && i < v->as.arr.len; i++)
       if (!lb_dbus_append(&arr, LB_T_INT, NULL, &v->as.arr.items[i]))
         return false;
     return dbus_message_iter_close_container(it, &arr);
@@ -171,13 +188,13 @@ bool lb_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, cons
     DBusMessageIter arr;
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "a{sv}", &arr))
       return false;
-    for (uint32_t i = 0; v->kind == LB_ARRAY && i < v->as.arr.len; i++)
-      if (!append_map(&arr, fields, &v->as.arr.items[i]))
+    for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 1 <= MAX_DEPTH && i < v->as.arr.len; i++)
+      if (!append_map(&arr, fields, &v->as.arr.items[i], depth + 1))
         return false;
     return dbus_message_iter_close_container(it, &arr);
   }
   case LB_T_ANY:
-    return append_variant(it, v);
+    return append_variant(it, v, depth);
   case LB_T_NONE:
     return true;
   }

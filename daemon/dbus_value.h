@@ -2,7 +2,10 @@
  * signatures (see lb_type_dbus); inside variants and a{sv} maps a value's
  * kind picks one: integers x (t above INT64_MAX), doubles d, strings s,
  * booleans b, maps a{sv}, arrays as, aa{sv} or av. A nil value inside a map
- * is left out; a nil variant is an empty av. */
+ * is left out; a nil variant is an empty av. A value nested deeper than a
+ * D-Bus message may hold (64 containers, a variant and an a{sv} entry
+ * counting too) is cut there: the arrays and maps at that depth go out
+ * empty. */
 #ifndef LB_DBUS_VALUE_H
 #define LB_DBUS_VALUE_H
 

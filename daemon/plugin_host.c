@@ -3,12 +3,15 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <lumbard/rpc.h>
 #include <lumbard/version.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "call.h"
 #include "log.h"
@@ -30,10 +33,23 @@ struct lb_plugin {
   size_t n_clock_listeners;
 };
 
+/* A plugin file the crash guard remembers, by path and identity. */
+typedef struct guard_entry {
+  char *path;
+  long long size, mtime_s;
+  long mtime_ns;
+} guard_entry;
+
 struct lb_plugins {
   lb_daemon *d;
   lb_plugin **items;
   size_t n, cap;
+  /* The crash guard (see "the crash guard" below). guard_path is NULL
+   * without a data dir; guard_broken once the file could not be written. */
+  char *guard_path;
+  bool guard_read, guard_broken;
+  guard_entry *crashed;
+  size_t n_crashed;
 };
 
 lb_plugins *lb_plugins_new(lb_daemon *d) {
@@ -45,6 +61,10 @@ lb_plugins *lb_plugins_new(lb_daemon *d) {
 void lb_plugins_free(lb_plugins *ps) {
   if (!ps)
     return;
+  for (size_t i = 0; i < ps->n_crashed; i++)
+    free(ps->crashed[i].path);
+  free(ps->crashed);
+  free(ps->guard_path);
   free(ps->items);
   free(ps);
 }
@@ -258,6 +278,177 @@ const lb_host lb_host_table = {
     .parse_duration = host_parse_duration,
 };
 
+/* ---- the crash guard ------------------------------------------------------ */
+
+/* A plugin runs inside the daemon: a crash in its constructor or its init()
+ * takes lumbard down, and a service manager that restarts lumbard would only
+ * crash it again. So before loading each plugin the host writes
+ * "initialising SIZE MTIME PATH" to <data dir>/plugin-guard, and takes the
+ * line out again once init() has returned (whatever it returned). A line
+ * still there at the next start names the plugin that was loading when
+ * lumbard died: it becomes "crashed SIZE MTIME PATH", and that file is
+ * skipped, with a log line, for as long as it stays the same file (same size
+ * and modification time). A rebuilt or replaced plugin is tried again; to try
+ * the same file again, delete its line or the whole guard file.
+ *
+ * The file is written without fsync: it guards against a crash of this
+ * process, which the page cache survives. A power cut while a plugin loads
+ * is no fault of the plugin's, and forgetting the line then is right. */
+
+static bool guard_same_file(const guard_entry *e, const struct stat *st) {
+  return e->size == (long long)st->st_size && e->mtime_s == (long long)st->st_mtim.tv_sec &&
+         e->mtime_ns == st->st_mtim.tv_nsec;
+}
+
+static void guard_add(lb_plugins *ps, const char *path, long long size, long long mtime_s,
+                      long mtime_ns) {
+  ps->crashed = lb_xrealloc(ps->crashed, (ps->n_crashed + 1) * sizeof(*ps->crashed));
+  ps->crashed[ps->n_crashed++] = (guard_entry){
+      .path = lb_xstrdup(path), .size = size, .mtime_s = mtime_s, .mtime_ns = mtime_ns};
+}
+
+/* Write the crashed plugins, and the one being loaded now when loading is
+ * not NULL; without either, remove the file. */
+static void guard_write(lb_plugins *ps, const char *loading, const struct stat *st) {
+  if (!ps->guard_path || ps->guard_broken)
+    return;
+  if (ps->n_crashed == 0 && !loading) {
+    if (unlink(ps->guard_path) < 0 && errno != ENOENT)
+      lb_warn("cannot remove the plugin crash guard %s: %s", ps->guard_path, strerror(errno));
+    return;
+  }
+  char *tmp = lb_xasprintf("%s.new", ps->guard_path);
+  FILE *f = fopen(tmp, "w");
+  int r = f ? 0 : -errno;
+  if (f) {
+    fprintf(f, "# lumbard's plugin crash guard: a plugin marked \"crashed\" is skipped until its\n"
+               "# file changes. Delete its line, or this file, to try it again as it is.\n");
+    for (size_t i = 0; i < ps->n_crashed; i++)
+      fprintf(f, "crashed %lld %lld.%09ld %s\n", ps->crashed[i].size, ps->crashed[i].mtime_s,
+              ps->crashed[i].mtime_ns, ps->crashed[i].path);
+    if (loading)
+      fprintf(f, "initialising %lld %lld.%09ld %s\n", (long long)st->st_size,
+              (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec, loading);
+    if (ferror(f))
+      r = -EIO;
+    if (fclose(f) != 0 && r == 0)
+      r = -errno;
+    if (r == 0 && rename(tmp, ps->guard_path) < 0)
+      r = -errno;
+  }
+  if (r < 0) {
+    lb_warn("cannot write the plugin crash guard %s: %s; plugins load without it", ps->guard_path,
+            strerror(-r));
+    unlink(tmp);
+    /* A line "initialising" left behind would blame a plugin at the next
+     * start for nothing: better no guard file at all. */
+    unlink(ps->guard_path);
+    ps->guard_broken = true;
+  }
+  free(tmp);
+}
+
+/* Read what the last starts left: an "initialising" line is a plugin that
+ * took lumbard down while it was loading. */
+
+/* A number at *p and the separator after it, moved past. */
+static bool guard_number(char **p, char sep, long long *ret) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(*p, &end, 10);
+  if (end == *p || errno || v < 0 || *end != sep)
+    return false;
+  *ret = v;
+  *p = end + 1;
+  return true;
+}
+
+/* A guard line: "STATE SIZE MTIME_S.MTIME_NS /PATH", STATE "initialising" or
+ * "crashed". *ret_path points into line. */
+static bool guard_parse(char *line, const char **ret_state, long long *ret_size,
+                        long long *ret_mtime_s, long long *ret_mtime_ns, const char **ret_path) {
+  static const char *const states[] = {"initialising", "crashed"};
+  char *p = NULL;
+  for (size_t i = 0; i < 2 && !p; i++) {
+    size_t n = strlen(states[i]);
+    if (strncmp(line, states[i], n) == 0 && line[n] == ' ') {
+      p = line + n + 1;
+      *ret_state = states[i];
+    }
+  }
+  if (!p)
+    return false;
+  if (!guard_number(&p, ' ', ret_size) || !guard_number(&p, '.', ret_mtime_s) ||
+      !guard_number(&p, ' ', ret_mtime_ns) || *p != '/')
+    return false;
+  *ret_path = p;
+  return true;
+}
+
+static void guard_read(lb_plugins *ps) {
+  ps->guard_read = true;
+  if (!ps->d->data_dir)
+    return; /* a test's bare daemon */
+  ps->guard_path = lb_xasprintf("%s/plugin-guard", ps->d->data_dir);
+  FILE *f = fopen(ps->guard_path, "r");
+  if (!f) {
+    if (errno != ENOENT)
+      lb_warn("cannot read the plugin crash guard %s: %s", ps->guard_path, strerror(errno));
+    return;
+  }
+  char line[PATH_MAX + 128];
+  bool changed = false;
+  while (fgets(line, sizeof(line), f)) {
+    line[strcspn(line, "\n")] = '\0';
+    if (line[0] == '#' || line[0] == '\0')
+      continue;
+    const char *state, *path;
+    long long size, mtime_s, mtime_ns;
+    if (!guard_parse(line, &state, &size, &mtime_s, &mtime_ns, &path)) {
+      lb_warn("%s: ignoring a line it does not understand: %s", ps->guard_path, line);
+      changed = true;
+      continue;
+    }
+    struct stat st;
+    if (stat(path, &st) < 0 && errno == ENOENT) {
+      changed = true; /* the plugin is gone: nothing to guard */
+      continue;
+    }
+    if (strcmp(state, "initialising") == 0) {
+      lb_warn("lumbard stopped while it was loading the plugin %s at its last start: the plugin "
+              "crashed it, or lumbard was killed meanwhile. It is skipped from now on, until the "
+              "file changes",
+              path);
+      changed = true;
+    }
+    guard_add(ps, path, size, mtime_s, (long)mtime_ns);
+  }
+  fclose(f);
+  if (changed)
+    guard_write(ps, NULL, NULL);
+}
+
+/* Whether path is a plugin that crashed lumbard and has not changed since. */
+static bool guard_skips(lb_plugins *ps, const char *path, const struct stat *st) {
+  for (size_t i = 0; i < ps->n_crashed; i++) {
+    guard_entry *e = &ps->crashed[i];
+    if (strcmp(e->path, path) != 0)
+      continue;
+    if (guard_same_file(e, st)) {
+      lb_warn("skipping plugin %s: it crashed lumbard while loading at an earlier start, and the "
+              "file has not changed since; fix or remove the plugin and restart lumbard (a "
+              "rebuilt or replaced file is tried again), or delete %s to try it as it is",
+              path, ps->guard_path);
+      return true;
+    }
+    lb_info("the plugin %s changed since it crashed lumbard: trying it again", path);
+    free(e->path);
+    ps->crashed[i] = ps->crashed[--ps->n_crashed];
+    return false;
+  }
+  return false;
+}
+
 /* ---- loading ------------------------------------------------------------- */
 
 /* Remove everything a plugin registered, so nothing points into it. */
@@ -281,7 +472,7 @@ static void plugin_free(lb_plugin *p) {
   free(p);
 }
 
-int lb_plugins_load(lb_plugins *ps, const char *path) {
+static int load(lb_plugins *ps, const char *path) {
   lb_plugin *p = lb_xcalloc(1, sizeof(*p));
   p->ps = ps;
   p->path = lb_xstrdup(path);
@@ -353,6 +544,23 @@ int lb_plugins_load(lb_plugins *ps, const char *path) {
 fail:
   plugin_free(p);
   return r < 0 ? r : -EINVAL;
+}
+
+int lb_plugins_load(lb_plugins *ps, const char *path) {
+  if (!ps->guard_read)
+    guard_read(ps);
+  struct stat st;
+  /* The guard's lines end at a newline: such a path goes unguarded. */
+  bool guarded = ps->guard_path && stat(path, &st) == 0 && !strchr(path, '\n');
+  if (guarded) {
+    if (guard_skips(ps, path, &st))
+      return -ECANCELED;
+    guard_write(ps, path, &st);
+  }
+  int r = load(ps, path);
+  if (guarded)
+    guard_write(ps, NULL, NULL);
+  return r;
 }
 
 static int so_filter(const struct dirent *e) {

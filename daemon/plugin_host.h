@@ -14,7 +14,10 @@ void lb_plugins_free(lb_plugins *ps); /* after lb_plugins_unload_all; accepts NU
  * missing_ok (the user's own plugin dir usually does not exist). Each plugin
  * that is not valid, or whose init fails, is skipped with a log line. */
 void lb_plugins_load_dir(lb_plugins *ps, const char *dir, bool missing_ok);
-/* Load one file. 0, or a negative errno after logging why it was skipped. */
+/* Load one file. 0, or a negative errno after logging why it was skipped:
+ * -ECANCELED for a file that crashed lumbard while loading at an earlier
+ * start and has not changed since (the crash guard, kept in the data dir's
+ * plugin-guard file; none without d->data_dir). */
 int lb_plugins_load(lb_plugins *ps, const char *path);
 void lb_plugins_unload_all(lb_plugins *ps); /* newest first */
 

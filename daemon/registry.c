@@ -44,6 +44,15 @@ void lb_registry_free(lb_registry *r) {
   free(r);
 }
 
+/* A name against key[0..len), which holds a client's bytes (NULs too, and
+ * no terminator): ordered as strcmp orders names, reading neither past its
+ * end. */
+static int cmp_name(const char *name, const char *key, size_t len) {
+  size_t n = strlen(name), common = n < len ? n : len;
+  int c = common ? memcmp(name, key, common) : 0;
+  return c ? c : (n > len) - (n < len);
+}
+
 /* Index of the first entry whose name is >= key. */
 static size_t lower_bound(void *const *items, size_t n, size_t name_off, const char *key,
                           size_t len) {
@@ -51,9 +60,7 @@ static size_t lower_bound(void *const *items, size_t n, size_t name_off, const c
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     const char *name = *(const char *const *)((const char *)items[mid] + name_off);
-    int c = strncmp(name, key, len);
-    if (c == 0 && name[len] != '\0')
-      c = 1;
+    int c = cmp_name(name, key, len);
     if (c < 0)
       lo = mid + 1;
     else
@@ -67,7 +74,7 @@ static bool name_at(void *const *items, size_t n, size_t i, size_t name_off, con
   if (i >= n)
     return false;
   const char *name = *(const char *const *)((const char *)items[i] + name_off);
-  return strncmp(name, key, len) == 0 && name[len] == '\0';
+  return cmp_name(name, key, len) == 0;
 }
 
 static void insert(void ***items, size_t *n, size_t *cap, size_t at, void *item) {

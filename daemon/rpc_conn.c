@@ -14,7 +14,26 @@
 #include "value.h"
 
 #define HEAD_BYTES 16 /* enough of a message's start to read its msgid */
-#define READ_CHUNK (64 * 1024)
+/* A connection starts with a small read buffer and asks for more while its
+ * reads fill it, up to READ_MAX: the 1024 clients lumbard serves do not each
+ * hold 64 KiB for the few bytes most of them send. */
+#define READ_INIT (4 * 1024)
+#define READ_MAX (64 * 1024)
+/* Output: an own buffer up to this size is kept for the next loop turn; a
+ * shared message (an event) up to COPY_MAX bytes is copied into it, a larger
+ * one queued by reference. */
+#define OUT_KEEP (64 * 1024)
+#define COPY_MAX 4096
+#define MAX_IOV 64
+
+/* Bytes waiting for the client: b->data[off .. b->len). An own buffer is the
+ * connection's, where answers are packed; any other is shared (an event
+ * packed once for every subscriber) and only referenced. */
+typedef struct out_seg {
+  lb_buf *b;
+  size_t off;
+  bool own;
+} out_seg;
 
 struct lb_rpc_conn {
   lb_rpc_server *server;
@@ -25,19 +44,31 @@ struct lb_rpc_conn {
   int refs;
   bool closing;
   msgpack_unpacker unpacker;
-  msgpack_unpacked unpacked;
+  lb_rpc_scan scan;  /* the sizes declared, before the unpacker sees them */
+  size_t read_size;  /* what the next read asks room for */
+  size_t zone_bytes; /* of the messages whose objects the zone still holds */
   /* The first bytes of the message being read, so that a message over a
    * limit can still be answered by its msgid. */
   unsigned char head[HEAD_BYTES];
   size_t head_len;
+  /* The method called last, valid while the registry's generation is the
+   * same: a client mostly calls one method again and again. */
+  const lb_method_entry *last_method;
+  size_t last_len;
+  unsigned last_generation;
   char **patterns;
   size_t n_patterns;
+  /* Output is written once per loop turn (lb_rpc_conn_flush), straight to
+   * the socket while it takes it; the rest goes to one uv_write, which holds
+   * its segments until it completes. */
+  out_seg *out, *wsegs;
+  size_t n_out, cap_out, n_wsegs, cap_wsegs;
+  size_t out_bytes; /* in out */
+  lb_buf *spare;    /* an own buffer kept for the next turn */
+  uv_write_t wreq;
+  bool writing;      /* wreq is in flight */
+  bool flush_queued; /* on the server's list for the end of this turn */
 };
-
-typedef struct write_req {
-  uv_write_t req;
-  lb_buf *buf;
-} write_req;
 
 lb_rpc_conn *lb_rpc_conn_next(const lb_rpc_conn *c) {
   return c->next;
@@ -69,10 +100,16 @@ void lb_rpc_conn_unref(lb_rpc_conn *c) {
   if (--c->refs > 0)
     return;
   lb_rpc_server *s = c->server;
-  msgpack_unpacked_destroy(&c->unpacked);
   msgpack_unpacker_destroy(&c->unpacker);
   lb_rpc_conn_unsubscribe(c, NULL);
   free(c->patterns);
+  for (size_t i = 0; i < c->n_out; i++)
+    lb_buf_unref(c->out[i].b);
+  for (size_t i = 0; i < c->n_wsegs; i++)
+    lb_buf_unref(c->wsegs[i].b);
+  free(c->out);
+  free(c->wsegs);
+  lb_buf_unref(c->spare);
   free(c);
   lb_rpc_server_conn_freed(s);
 }
@@ -81,9 +118,15 @@ static void on_close(uv_handle_t *h) {
   lb_rpc_conn_unref(h->data);
 }
 
+static int write_now(lb_rpc_conn *c);
+
 void lb_rpc_conn_close(lb_rpc_conn *c, const char *why) {
   if (c->closing)
     return;
+  /* What is queued goes out first, as far as the socket takes it: the error
+   * answered just before a connection is closed must reach the client. */
+  if (!c->writing)
+    write_now(c);
   c->closing = true;
   if (why)
     lb_debug("client %llu (pid %d): closed: %s", (unsigned long long)c->id, (int)c->pid, why);
@@ -91,44 +134,166 @@ void lb_rpc_conn_close(lb_rpc_conn *c, const char *why) {
   uv_close((uv_handle_t *)&c->pipe, on_close);
 }
 
-static void on_write(uv_write_t *req, int status) {
-  write_req *w = (write_req *)req;
-  lb_rpc_conn *c = req->handle->data;
-  lb_buf_unref(w->buf);
-  free(w);
-  if (status < 0 && status != UV_ECANCELED)
-    lb_rpc_conn_close(c, uv_strerror(status));
+/* ---- writing ---------------------------------------------------------------- */
+
+/* A segment is done with: an own buffer of a usual size is kept for reuse. */
+static void release(lb_rpc_conn *c, out_seg *seg) {
+  lb_buf *b = seg->b;
+  if (seg->own && !c->spare && b->refs == 1 && b->cap <= OUT_KEEP) {
+    b->len = 0;
+    c->spare = b;
+  } else {
+    lb_buf_unref(b);
+  }
 }
 
-void lb_rpc_conn_send(lb_rpc_conn *c, lb_buf *b) {
-  if (c->closing)
+static void push_seg(lb_rpc_conn *c, lb_buf *b, bool own) {
+  if (c->n_out == c->cap_out) {
+    c->cap_out = c->cap_out ? c->cap_out * 2 : 4;
+    c->out = lb_xrealloc(c->out, c->cap_out * sizeof(out_seg));
+  }
+  c->out[c->n_out++] = (out_seg){.b = b, .off = 0, .own = own};
+}
+
+/* The own buffer at the end of the queue, to pack the next message into. */
+static lb_buf *tail(lb_rpc_conn *c) {
+  if (c->n_out && c->out[c->n_out - 1].own)
+    return c->out[c->n_out - 1].b;
+  lb_buf *b = c->spare ? c->spare : lb_buf_new(512);
+  c->spare = NULL;
+  push_seg(c, b, true);
+  return b;
+}
+
+/* Write what is queued with as few writev(2) as the socket allows, without
+ * waiting. Returns 0 (all written, or the socket is full) or a libuv error. */
+static int write_now(lb_rpc_conn *c) {
+  while (c->n_out) {
+    uv_buf_t iov[MAX_IOV];
+    size_t n = c->n_out < MAX_IOV ? c->n_out : MAX_IOV, want = 0;
+    for (size_t i = 0; i < n; i++) {
+      out_seg *seg = &c->out[i];
+      iov[i] = uv_buf_init(seg->b->data + seg->off, (unsigned)(seg->b->len - seg->off));
+      want += iov[i].len;
+    }
+    int r = uv_try_write((uv_stream_t *)&c->pipe, iov, (unsigned)n);
+    if (r == UV_EAGAIN)
+      return 0;
+    if (r < 0)
+      return r;
+    c->out_bytes -= (size_t)r;
+    size_t done = 0, left = (size_t)r;
+    while (done < c->n_out && left >= c->out[done].b->len - c->out[done].off) {
+      left -= c->out[done].b->len - c->out[done].off;
+      release(c, &c->out[done++]);
+    }
+    if (left)
+      c->out[done].off += left;
+    memmove(c->out, c->out + done, (c->n_out - done) * sizeof(out_seg));
+    c->n_out -= done;
+    if ((size_t)r < want)
+      return 0; /* the socket is full */
+  }
+  return 0;
+}
+
+static void flush_later(lb_rpc_conn *c) {
+  if (!c->flush_queued && !c->closing) {
+    c->flush_queued = true;
+    lb_rpc_server_flush_later(c->server, c);
+  }
+}
+
+static void on_write(uv_write_t *req, int status) {
+  lb_rpc_conn *c = req->handle->data;
+  c->writing = false;
+  for (size_t i = 0; i < c->n_wsegs; i++)
+    release(c, &c->wsegs[i]);
+  c->n_wsegs = 0;
+  if (status < 0) {
+    if (status != UV_ECANCELED)
+      lb_rpc_conn_close(c, uv_strerror(status));
     return;
-  size_t queued = uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
-  if (queued + b->len > LB_RPC_MAX_QUEUED) {
+  }
+  if (c->n_out)
+    flush_later(c);
+}
+
+void lb_rpc_conn_flush(lb_rpc_conn *c) {
+  c->flush_queued = false;
+  if (c->closing || c->writing || !c->n_out)
+    return;
+  int r = write_now(c);
+  if (r < 0) {
+    lb_rpc_conn_close(c, uv_strerror(r));
+    return;
+  }
+  if (!c->n_out)
+    return;
+  /* The socket is full: libuv writes the rest as it drains, and what comes
+   * meanwhile waits in out for the next flush. */
+  out_seg *segs = c->out;
+  size_t cap = c->cap_out;
+  c->out = c->wsegs;
+  c->cap_out = c->cap_wsegs;
+  c->wsegs = segs;
+  c->cap_wsegs = cap;
+  c->n_wsegs = c->n_out;
+  c->n_out = 0;
+  c->out_bytes = 0;
+  uv_buf_t small[MAX_IOV], *iov = small;
+  if (c->n_wsegs > MAX_IOV)
+    iov = lb_xmalloc(c->n_wsegs * sizeof(uv_buf_t));
+  for (size_t i = 0; i < c->n_wsegs; i++)
+    iov[i] = uv_buf_init(c->wsegs[i].b->data + c->wsegs[i].off,
+                         (unsigned)(c->wsegs[i].b->len - c->wsegs[i].off));
+  r = uv_write(&c->wreq, (uv_stream_t *)&c->pipe, iov, (unsigned)c->n_wsegs, on_write);
+  if (iov != small)
+    free(iov); /* libuv keeps its own copy of the array */
+  if (r < 0) {
+    for (size_t i = 0; i < c->n_wsegs; i++)
+      release(c, &c->wsegs[i]);
+    c->n_wsegs = 0;
+    lb_rpc_conn_close(c, uv_strerror(r));
+    return;
+  }
+  c->writing = true;
+}
+
+/* n bytes were queued: drop a client that does not read what it is sent,
+ * else write them at the end of this loop turn. */
+static void queued(lb_rpc_conn *c, size_t n) {
+  c->out_bytes += n;
+  size_t waiting = c->out_bytes + uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
+  if (waiting > LB_RPC_MAX_QUEUED) {
     lb_warn("client %llu (pid %d) is not reading: %zu bytes wait for it; dropping the "
             "connection",
-            (unsigned long long)c->id, (int)c->pid, queued);
+            (unsigned long long)c->id, (int)c->pid, waiting);
     lb_rpc_conn_close(c, NULL);
     return;
   }
-  write_req *w = lb_xmalloc(sizeof(*w));
-  w->buf = lb_buf_ref(b);
-  uv_buf_t ub = uv_buf_init(b->data, (unsigned)b->len);
-  int r = uv_write(&w->req, (uv_stream_t *)&c->pipe, &ub, 1, on_write);
-  if (r < 0) {
-    lb_buf_unref(w->buf);
-    free(w);
-    lb_rpc_conn_close(c, uv_strerror(r));
-  }
+  flush_later(c);
+}
+
+void lb_rpc_conn_send(lb_rpc_conn *c, lb_buf *b) {
+  if (c->closing || !b->len)
+    return;
+  if (b->len <= COPY_MAX)
+    lb_buf_write(tail(c), b->data, b->len);
+  else
+    push_seg(c, lb_buf_ref(b), false);
+  queued(c, b->len);
 }
 
 static void send_error(lb_rpc_conn *c, uint32_t msgid, lb_rpc_code code, const char *message) {
-  lb_buf *b = lb_buf_new(128 + strlen(message));
+  if (c->closing)
+    return;
+  lb_buf *b = tail(c);
+  size_t start = b->len;
   msgpack_packer pk;
   msgpack_packer_init(&pk, b, lb_buf_write);
   lb_rpc_pack_response_error(&pk, msgid, code, message);
-  lb_rpc_conn_send(c, b);
-  lb_buf_unref(b);
+  queued(c, b->len - start);
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -142,7 +307,10 @@ static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rp
       lb_debug("client %llu: notification %s failed: %s", (unsigned long long)c->id,
                lb_call_method(call)->name, message);
   } else if (!c->closing) {
-    lb_buf *b = lb_buf_new(256);
+    /* Packed straight into the connection's output, written at the end of
+     * the loop turn with whatever else the turn answered. */
+    lb_buf *b = tail(c);
+    size_t start = b->len;
     msgpack_packer pk;
     msgpack_packer_init(&pk, b, lb_buf_write);
     if (code == LB_RPC_OK) {
@@ -151,17 +319,16 @@ static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rp
     } else {
       lb_rpc_pack_response_error(&pk, o->msgid, code, message);
     }
-    if (b->len > LB_RPC_MAX_MESSAGE) {
+    if (b->len - start > LB_RPC_MAX_MESSAGE) {
       char msg[256];
       snprintf(msg, sizeof(msg),
                "the answer of %s would be %zu bytes, over the 1 MiB limit of one message; ask for "
                "less (a shorter time range or a limit)",
-               lb_call_method(call)->name, b->len);
-      b->len = 0;
+               lb_call_method(call)->name, b->len - start);
+      b->len = start;
       lb_rpc_pack_response_error(&pk, o->msgid, LB_RPC_TOO_LARGE, msg);
     }
-    lb_rpc_conn_send(c, b);
-    lb_buf_unref(b);
+    queued(c, b->len - start);
   }
   lb_rpc_conn_unref(c);
 }
@@ -171,12 +338,21 @@ static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rp
 static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
   lb_daemon *d = lb_rpc_server_daemon(c->server);
   bool wants_reply = msg->type == LB_RPC_REQUEST;
-  const lb_method_entry *m = lb_registry_method(d->registry, msg->method, msg->method_len);
+  const lb_method_entry *m = c->last_method;
+  unsigned generation = lb_registry_generation(d->registry);
+  if (!m || c->last_generation != generation || c->last_len != msg->method_len ||
+      !msg->method_len || memcmp(m->name, msg->method, msg->method_len) != 0) {
+    m = lb_registry_method(d->registry, msg->method, msg->method_len);
+    c->last_method = m;
+    c->last_len = msg->method_len;
+    c->last_generation = generation;
+  }
   if (!m) {
     char text[320];
     snprintf(text, sizeof(text),
              "no method \"%.*s\"; `lumbarctl plugins` lists the methods this daemon serves",
              (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method);
+    lb_utf8_scrub(text); /* the name is the client's bytes, cut anywhere */
     if (wants_reply)
       send_error(c, msg->msgid, LB_RPC_NO_SUCH_METHOD, text);
     else
@@ -187,9 +363,10 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
       .answer = answer, .ctx = c, .msgid = msg->msgid, .wants_reply = wants_reply, .conn = c};
   lb_rpc_conn_ref(c); /* released by answer() */
   lb_call *call = lb_call_new(d, m, &o);
-  lb_value params;
+  lb_value params = {0}; /* [] (daemon.ping, most calls) needs no decoding */
   char err[512];
-  if (lb_value_from_msgpack(lb_call_arena(call), msg->params, &params, err, sizeof(err)) < 0) {
+  if (msg->params->via.array.size > 0 &&
+      lb_value_from_msgpack(lb_call_arena(call), msg->params, &params, err, sizeof(err)) < 0) {
     lb_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
     return;
   }
@@ -228,23 +405,24 @@ static void over_limit(lb_rpc_conn *c, const char *what) {
   lb_rpc_conn_close(c, NULL);
 }
 
-/* Keep the first bytes of the message being parsed: whatever the unpacker
- * has not consumed yet continues it. */
-static void track_head(lb_rpc_conn *c) {
+/* Keep the first bytes of a message not read whole, from the read buffer
+ * where this read's part of it starts: by the next read the unpacker may have
+ * let them go. Only for a message in progress, not for every message. */
+static void track_head(lb_rpc_conn *c, size_t start) {
   msgpack_unpacker *u = &c->unpacker;
   if (c->head_len >= HEAD_BYTES)
     return;
-  size_t avail = u->used - u->off, n = HEAD_BYTES - c->head_len;
+  size_t avail = u->used - start, n = HEAD_BYTES - c->head_len;
   if (n > avail)
     n = avail;
-  memcpy(c->head + c->head_len, u->buffer + u->off, n);
+  memcpy(c->head + c->head_len, u->buffer + start, n);
   c->head_len += n;
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   lb_rpc_conn *c = h->data;
   (void)suggested;
-  if (!msgpack_unpacker_reserve_buffer(&c->unpacker, READ_CHUNK)) {
+  if (!msgpack_unpacker_reserve_buffer(&c->unpacker, c->read_size)) {
     *buf = uv_buf_init(NULL, 0); /* read_cb gets UV_ENOBUFS */
     return;
   }
@@ -252,32 +430,83 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
                      (unsigned)msgpack_unpacker_buffer_capacity(&c->unpacker));
 }
 
+/* The objects of the messages handled are done with: clear the unpacker's
+ * zone, to be reused for the next ones (rather than hand it over and allocate
+ * another, as msgpack_unpacker_next does), and release its hold on the read
+ * buffer, so that the buffer is reused from its start. Only between messages:
+ * nothing keeps pointers into a message once handled (a call copies its
+ * arguments into its own arena), but a message in progress lives there. */
+static void clear_zone(lb_rpc_conn *c) {
+  msgpack_unpacker *u = &c->unpacker;
+  msgpack_unpacker_flush_zone(u);
+  if (u->z) /* msgpack-c 4 makes the zone on first need */
+    msgpack_unpacker_reset_zone(u);
+  c->zone_bytes = 0;
+}
+
+/* The zone is cleared at the end of each read, and between messages once
+ * half of its first chunk is used or the messages since it last was add up
+ * to ZONE_CLEAR_BYTES (their objects take at most some 24 times their
+ * bytes): clearing it after every message would cost more than a small
+ * message (a pipelining client sends thousands in one read), and it never
+ * needs a second chunk for small ones. */
+#define ZONE_CLEAR_BYTES 4096
+
+static bool zone_filling(const lb_rpc_conn *c) {
+  const msgpack_zone *z = c->unpacker.z;
+  return c->zone_bytes >= ZONE_CLEAR_BYTES || (z && z->chunk_list.free < z->chunk_size / 2);
+}
+
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   lb_rpc_conn *c = stream->data;
-  (void)buf;
   if (nread < 0) {
     lb_rpc_conn_close(c, nread == UV_EOF ? "end of stream" : uv_strerror((int)nread));
     return;
   }
   if (nread == 0)
     return;
-  msgpack_unpacker_buffer_consumed(&c->unpacker, (size_t)nread);
+  /* The sizes declared come first: a message that announces too much is
+   * never given to the unpacker; the messages before it in this read are. */
+  size_t take = (size_t)nread, bad_start;
+  unsigned char bad_head[HEAD_BYTES];
+  size_t bad_head_len = 0;
+  bool bad = lb_rpc_scan_feed(&c->scan, (const unsigned char *)buf->base, take, &bad_start) < 0;
+  if (bad && bad_start != SIZE_MAX) { /* it began in this read: its head is here */
+    bad_head_len = take - bad_start < HEAD_BYTES ? take - bad_start : HEAD_BYTES;
+    memcpy(bad_head, buf->base + bad_start, bad_head_len);
+    take = bad_start;
+  } else if (bad) {
+    take = 0; /* it began before: the unpacker holds its head */
+  }
+  msgpack_unpacker_buffer_consumed(&c->unpacker, take);
+  if ((size_t)nread == buf->len && c->read_size < READ_MAX)
+    c->read_size *= 2; /* it sends more than one read took */
 
   lb_rpc_conn_ref(c); /* a handler may close the connection */
   while (!c->closing) {
-    track_head(c);
-    msgpack_unpack_return r = msgpack_unpacker_next(&c->unpacker, &c->unpacked);
-    if (r == MSGPACK_UNPACK_SUCCESS) {
+    size_t start = c->unpacker.off;
+    int r = msgpack_unpacker_execute(&c->unpacker);
+    if (r <= 0)
+      track_head(c, start); /* not read whole: over_limit() answers the msgid in it */
+    if (r > 0) {
+      msgpack_object o = msgpack_unpacker_data(&c->unpacker);
       c->head_len = 0;
-      handle(c, &c->unpacked.data);
+      handle(c, &o);
+      c->zone_bytes += msgpack_unpacker_parsed_size(&c->unpacker);
+      msgpack_unpacker_reset(&c->unpacker);
+      if (zone_filling(c))
+        clear_zone(c);
     } else if (r == MSGPACK_UNPACK_CONTINUE) {
       /* A partial message just waits for more bytes, up to the limit. */
       if (msgpack_unpacker_message_size(&c->unpacker) > LB_RPC_MAX_MESSAGE)
         over_limit(c, "over the 1 MiB limit");
       break;
     } else if (r == MSGPACK_UNPACK_NOMEM_ERROR) {
-      /* msgpack-c's parse stack holds 32 levels: deeper nesting lands here. */
-      over_limit(c, "nested deeper than 32 levels");
+      /* msgpack-c's parse stack holds 32 levels: deeper nesting lands here,
+       * as does an array or map header announcing more elements than malloc
+       * gives room for (msgpack-c allocates them before they arrive). */
+      over_limit(c, "nested deeper than 32 levels, or announcing more elements than fit in "
+                    "1 MiB");
       break;
     } else {
       lb_warn("client %llu (pid %d) sent bytes that are not MessagePack; closing its connection",
@@ -286,9 +515,15 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
       break;
     }
   }
-  /* Release the last message's zone now rather than at the next read. */
-  msgpack_unpacked_destroy(&c->unpacked);
-  msgpack_unpacked_init(&c->unpacked);
+  if (bad && !c->closing) {
+    if (bad_head_len) {
+      memcpy(c->head, bad_head, bad_head_len);
+      c->head_len = bad_head_len;
+    }
+    over_limit(c, "it announces more elements than 1 MiB can hold");
+  }
+  if (msgpack_unpacker_parsed_size(&c->unpacker) == 0) /* no message in progress */
+    clear_zone(c);
   lb_rpc_conn_unref(c);
 }
 
@@ -297,8 +532,9 @@ lb_rpc_conn *lb_rpc_conn_accept(lb_rpc_server *s, uv_stream_t *listener, uint64_
   c->server = s;
   c->id = id;
   c->refs = 1; /* the handle's */
-  msgpack_unpacked_init(&c->unpacked);
-  if (!msgpack_unpacker_init(&c->unpacker, READ_CHUNK)) {
+  c->read_size = READ_INIT / 2;
+  lb_rpc_scan_init(&c->scan);
+  if (!msgpack_unpacker_init(&c->unpacker, READ_INIT)) {
     free(c);
     lb_rpc_server_conn_freed(s);
     return NULL;

@@ -24,8 +24,12 @@ void lb_rpc_conn_close(lb_rpc_conn *c, const char *why);
 void lb_rpc_conn_ref(lb_rpc_conn *c);
 void lb_rpc_conn_unref(lb_rpc_conn *c);
 
-/* Queue a packed message; drops the client when its queue is over the limit. */
+/* Queue a packed message (b is copied when small, else referenced until
+ * written); drops the client when its queue is over the limit. Whatever a
+ * loop turn queues goes out at its end, in one write (lb_rpc_conn_flush). */
 void lb_rpc_conn_send(lb_rpc_conn *c, lb_buf *b);
+/* Write what is queued: called by the server once per loop turn. */
+void lb_rpc_conn_flush(lb_rpc_conn *c);
 
 /* Subscriptions: glob patterns over event names. */
 void lb_rpc_conn_subscribe(lb_rpc_conn *c, const char *pattern);

@@ -22,9 +22,17 @@ struct lb_rpc_server {
   char *path;
   lb_rpc_conn *conns; /* open ones; a closing connection is already off this list */
   size_t n_clients;
-  size_t n_alive; /* connections not yet freed, plus the listener */
+  size_t n_alive; /* connections not yet freed, plus the listener, check and prepare */
   uint64_t next_id;
   bool closing, warned_full;
+  /* Connections with output queued this loop turn, flushed at its end: from
+   * the check phase for what the poll phase queued (reads, timers, D-Bus),
+   * from the prepare phase for what timers and idle callbacks queued, so
+   * nothing waits for the next wakeup. Each entry holds a reference. */
+  uv_check_t check;
+  uv_prepare_t prepare;
+  lb_rpc_conn **flush;
+  size_t n_flush, cap_flush;
 };
 
 lb_daemon *lb_rpc_server_daemon(lb_rpc_server *s) {
@@ -48,8 +56,42 @@ void lb_rpc_server_conn_closed(lb_rpc_server *s, lb_rpc_conn *c) {
 
 static void maybe_free(lb_rpc_server *s) {
   if (s->closing && s->n_alive == 0) {
+    free(s->flush);
     free(s->path);
     free(s);
+  }
+}
+
+static void flush_all(lb_rpc_server *s) {
+  /* A flush queues nothing new (a failed write closes its connection), so
+   * the list does not change under the loop. */
+  for (size_t i = 0; i < s->n_flush; i++) {
+    lb_rpc_conn_flush(s->flush[i]);
+    lb_rpc_conn_unref(s->flush[i]);
+  }
+  s->n_flush = 0;
+  uv_check_stop(&s->check);
+  uv_prepare_stop(&s->prepare);
+}
+
+static void on_check(uv_check_t *h) {
+  flush_all(h->data);
+}
+
+static void on_prepare(uv_prepare_t *h) {
+  flush_all(h->data);
+}
+
+void lb_rpc_server_flush_later(lb_rpc_server *s, lb_rpc_conn *c) {
+  if (s->n_flush == s->cap_flush) {
+    s->cap_flush = s->cap_flush ? s->cap_flush * 2 : 16;
+    s->flush = lb_xrealloc(s->flush, s->cap_flush * sizeof(*s->flush));
+  }
+  lb_rpc_conn_ref(c);
+  s->flush[s->n_flush++] = c;
+  if (s->n_flush == 1) {
+    uv_check_start(&s->check, on_check);
+    uv_prepare_start(&s->prepare, on_prepare);
   }
 }
 
@@ -137,7 +179,7 @@ static int prepare_dir(const char *path, char *err, size_t errlen) {
   return r;
 }
 
-static void on_listener_close(uv_handle_t *h) {
+static void on_handle_close(uv_handle_t *h) {
   lb_rpc_server *s = h->data;
   s->n_alive--;
   maybe_free(s);
@@ -187,9 +229,13 @@ lb_rpc_server *lb_rpc_server_listen(lb_daemon *d, const char *path, char *err, s
   if (r < 0) {
     snprintf(err, errlen, "cannot listen on %s: %s", path, uv_strerror(r));
     s->closing = true; /* freed by the close callback, on the next loop turn */
-    uv_close((uv_handle_t *)&s->listener, on_listener_close);
+    uv_close((uv_handle_t *)&s->listener, on_handle_close);
     return NULL;
   }
+  uv_check_init(d->loop, &s->check);
+  uv_prepare_init(d->loop, &s->prepare);
+  s->check.data = s->prepare.data = s;
+  s->n_alive += 2;
   lb_events_add_sink(d->events, on_event, s);
   return s;
 }
@@ -200,7 +246,12 @@ void lb_rpc_server_close(lb_rpc_server *s) {
   s->closing = true;
   lb_events_remove_sink(s->d->events, on_event, s);
   while (s->conns)
-    lb_rpc_conn_close(s->conns, "the daemon is stopping");
+    lb_rpc_conn_close(s->conns, "the daemon is stopping"); /* each writes what it can first */
+  for (size_t i = 0; i < s->n_flush; i++)
+    lb_rpc_conn_unref(s->flush[i]);
+  s->n_flush = 0;
   unlink(s->path);
-  uv_close((uv_handle_t *)&s->listener, on_listener_close);
+  uv_close((uv_handle_t *)&s->check, on_handle_close);
+  uv_close((uv_handle_t *)&s->prepare, on_handle_close);
+  uv_close((uv_handle_t *)&s->listener, on_handle_close);
 }

@@ -21,6 +21,8 @@ size_t lb_rpc_server_n_subscribers(const lb_rpc_server *s);
 struct lb_rpc_conn;
 void lb_rpc_server_conn_closed(lb_rpc_server *s, struct lb_rpc_conn *c);
 void lb_rpc_server_conn_freed(lb_rpc_server *s);
+/* Call lb_rpc_conn_flush(c) at the end of this loop turn (holds a reference). */
+void lb_rpc_server_flush_later(lb_rpc_server *s, struct lb_rpc_conn *c);
 lb_daemon *lb_rpc_server_daemon(lb_rpc_server *s);
 
 #endif

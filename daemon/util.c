@@ -43,6 +43,8 @@ char *lb_xasprintf(const char *fmt, ...) {
 }
 
 bool lb_utf8_valid(const char *s, size_t len) {
+  if (len == 0)
+    return true; /* s may be NULL: msgpack-c gives an empty string no body */
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
   while (p < end) {
     unsigned c = *p;
@@ -76,6 +78,20 @@ bool lb_utf8_valid(const char *s, size_t len) {
     p += n + 1;
   }
   return true;
+}
+
+void lb_utf8_scrub(char *s) {
+  for (unsigned char *p = (unsigned char *)s; *p;) {
+    size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : 4;
+    size_t have = 1;
+    while (have < n && (p[have] & 0xc0) == 0x80)
+      have++;
+    if (have == n && lb_utf8_valid((const char *)p, n)) {
+      p += n;
+    } else {
+      *p++ = '?';
+    }
+  }
 }
 
 bool lb_name_valid(const char *s) {

@@ -16,6 +16,11 @@ char *lb_xstrndup(const char *s, size_t n);
 char *lb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 bool lb_utf8_valid(const char *s, size_t len);
+/* Replace, in place, each byte of s that is not part of a valid UTF-8
+ * sequence with '?': for text that quotes a client's bytes or was cut short
+ * by a fixed buffer, before it goes out as a msgpack or D-Bus string (libdbus
+ * aborts on invalid UTF-8). */
+void lb_utf8_scrub(char *s);
 /* [a-z][a-z0-9_]* */
 bool lb_name_valid(const char *s);
 /* mkdir -p with the given mode for the directories it creates. */

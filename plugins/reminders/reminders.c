@@ -260,11 +260,25 @@ static void set_name(reminder *r, const char *name) {
   tsearch(r, &by_name, cmp_name);
 }
 
+/* reminders.add answers once its reminder is on disk (added reminders
+ * persist, and a full disk is the caller's error to see): its call waits
+ * here for the flush after the loop turn, which answers every add it wrote,
+ * or fails them and forgets their reminders when the write failed. */
+typedef struct adding {
+  lb_call *call;
+  uint64_t id;
+} adding;
+static adding *adds;
+static size_t n_adds, cap_adds;
+
+static void answer_adds(const char *why);
+
 static void flush(const uint64_t *dirty, size_t n_dirty) {
-  if (!n_dirty && !n_logs && !meta_dirty)
+  if (!n_dirty && !n_logs && !meta_dirty && !n_adds)
     return;
   sqlite3 *db = host->db(self);
   sqlite3_stmt *up = NULL, *del = NULL, *lg = NULL, *meta = NULL;
+  char why[256] = ""; /* why the changes could not be saved */
   if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db,
                          "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,?,?,?,"
@@ -278,8 +292,9 @@ static void flush(const uint64_t *dirty, size_t n_dirty) {
                          -1, &lg, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO reminders_meta VALUES(?, ?)", -1, &meta,
                          NULL) != SQLITE_OK) {
-    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s; they stay in memory",
-              sqlite3_errmsg(db));
+    snprintf(why, sizeof(why), "%s", sqlite3_errmsg(db));
+    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s; they stay in memory", why);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     goto out;
   }
   for (size_t i = 0; i < n_dirty; i++) {
@@ -300,9 +315,15 @@ static void flush(const uint64_t *dirty, size_t n_dirty) {
       sqlite3_bind_int64(st, 11, r->snoozed_until_ms);
       sqlite3_bind_int64(st, 12, r->paused_until_ms);
     }
-    if (sqlite3_step(st) != SQLITE_DONE)
-      host->log(self, LB_LOG_ERR, "cannot save reminder %llu: %s", (unsigned long long)dirty[i],
-                sqlite3_errmsg(db));
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      /* SQLite may have rolled the transaction back already (a full disk):
+       * writing on would commit piecemeal. */
+      snprintf(why, sizeof(why), "%s", sqlite3_errmsg(db));
+      host->log(self, LB_LOG_ERR, "cannot save reminder %llu: %s; the changes stay in memory",
+                (unsigned long long)dirty[i], why);
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+      goto out;
+    }
   }
   for (size_t i = 0; i < n_logs; i++) {
     sqlite3_reset(lg);
@@ -322,7 +343,8 @@ static void flush(const uint64_t *dirty, size_t n_dirty) {
   sqlite3_bind_int64(meta, 2, paused_all_until_ms);
   sqlite3_step(meta);
   if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s", sqlite3_errmsg(db));
+    snprintf(why, sizeof(why), "%s", sqlite3_errmsg(db));
+    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s", why);
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   }
 out:
@@ -332,6 +354,7 @@ out:
   sqlite3_finalize(meta);
   n_logs = 0;
   meta_dirty = false;
+  answer_adds(why[0] ? why : NULL);
 }
 
 static void want_flush(void) {
@@ -465,9 +488,46 @@ static reminder *create(uint64_t id) {
   return r;
 }
 
+static void reply_view(lb_call *call, const reminder *r);
+
+static void defer_add(lb_call *call, uint64_t id) {
+  if (n_adds == cap_adds) {
+    cap_adds = cap_adds ? cap_adds * 2 : 16;
+    adds = lbp_xrealloc(adds, cap_adds * sizeof(*adds));
+  }
+  adds[n_adds++] = (adding){call, id};
+}
+
+static void answer_adds(const char *why) {
+  /* Off the list first: destroy() below must not answer them again. */
+  adding *list = adds;
+  size_t n = n_adds;
+  adds = NULL;
+  n_adds = cap_adds = 0;
+  for (size_t i = 0; i < n; i++) {
+    reminder *r = find(list[i].id); /* destroy() answered those removed meanwhile */
+    if (!why && r) {
+      reply_view(list[i].call, r);
+      continue;
+    }
+    if (r)
+      destroy(r);
+    host->fail(list[i].call, LB_ERR_INTERNAL,
+               "the reminder could not be saved (%s); nothing was added",
+               why ? why : "it is gone");
+  }
+  free(list);
+}
+
 static void destroy(reminder *r) {
   if (r->timer)
     host->timer_stop(self, r->timer);
+  for (size_t i = 0; i < n_adds; i++)
+    if (adds[i].id == r->id) { /* removed in the turn it was added in */
+      reply_view(adds[i].call, r);
+      adds[i] = adds[--n_adds];
+      break;
+    }
   touch(r->id);
   tdelete(r, &by_id, cmp_id);
   if (r->name[0])
@@ -587,7 +647,7 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
   snprintf(r->source, sizeof(r->source), "%s", SOURCE_RUNTIME);
   schedule(r);
   touch(r->id);
-  reply_view(call, r);
+  defer_add(call, r->id);
 }
 
 static reminder *lookup(lb_call *call, const lb_value *id) {

@@ -1,7 +1,7 @@
 /* A lumbard method call over D-Bus against org.freedesktop.DBus.Peer.Ping to
  * the same daemon (the floor: libdbus answers it without reaching lumbard's
  * code), in one run, through the same bus. Rounds alternate so that drift in
- * the machine's load hits both alike; the median round counts. */
+ * the machine's load hits all alike; the median round counts. */
 #include <dbus/dbus.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,8 +76,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bench_dbus BUS-ADDRESS [CALLS-PER-ROUND]\n");
     return 2;
   }
-  int n = argc > 2 ? atoi(argv[2]) : 2000;
-  enum { ROUNDS = 7 };
+  int n = argc > 2 ? atoi(argv[2]) : 1000;
+  enum { ROUNDS = 15 };
+  if (n < 1) {
+    fprintf(stderr, "bench_dbus: CALLS-PER-ROUND must be positive\n");
+    return 2;
+  }
   DBusError err;
   dbus_error_init(&err);
   DBusConnection *c = dbus_connection_open_private(argv[1], &err);
@@ -91,27 +95,42 @@ int main(int argc, char **argv) {
   } kinds[] = {{"Peer.Ping (floor)", peer_ping},
                {"Lumbard1.Ping", lumbard_ping},
                {"Lumbard1.Test.Echo", echo}};
-  double per_call[3][ROUNDS];
+  /* Short rounds of the three back to back: each round's ratios are
+   * measured under the same load, and the median round counts. */
+  double per_call[3][ROUNDS], ratio[3][ROUNDS];
   for (int k = 0; k < 3; k++)
-    run(c, kinds[k].make, n / 10); /* warm up */
-  for (int r = 0; r < ROUNDS; r++)
+    run(c, kinds[k].make, n / 10 + 1); /* warm up */
+  for (int r = 0; r < ROUNDS; r++) {
     for (int k = 0; k < 3; k++)
       per_call[k][r] = run(c, kinds[k].make, n) / n * 1e6;
-  printf("D-Bus round trips through a private dbus-daemon, median of %d rounds of %d calls\n",
+    for (int k = 0; k < 3; k++)
+      ratio[k][r] = per_call[k][r] / per_call[0][r];
+  }
+  printf("D-Bus round trips through a private dbus-daemon, %d rounds of %d calls of each; "
+         "medians\n",
          ROUNDS, n);
-  double floor = 0;
+  double med[3], rat[3];
   int worst_ok = 1;
   for (int k = 0; k < 3; k++) {
     qsort(per_call[k], ROUNDS, sizeof(double), cmp);
-    double med = per_call[k][ROUNDS / 2];
-    if (k == 0)
-      floor = med;
-    printf("  %-22s %8.1f us/call   ratio to floor %.2f\n", kinds[k].name, med, med / floor);
-    if (k > 0 && med / floor > 1.5)
+    qsort(ratio[k], ROUNDS, sizeof(double), cmp);
+    med[k] = per_call[k][ROUNDS / 2];
+    rat[k] = ratio[k][ROUNDS / 2];
+    printf("  %-22s %8.1f us/call   ratio to floor %.2f\n", kinds[k].name, med[k], rat[k]);
+    if (k > 0 && rat[k] > 1.5)
       worst_ok = 0;
   }
   printf("target: lumbard calls within 1.5x of Peer.Ping: %s\n", worst_ok ? "met" : "MISSED");
+  /* Lumbard1.Ping and Peer.Ping are the same message both ways: the ratio
+   * is lumbard's dispatch alone. Test.Echo's call and answer are larger, so
+   * the bus and this client do more for it too. */
+  printf("@figure\tdbus.ping\t(3) D-Bus Lumbard1.Ping vs Peer.Ping to the same daemon, through a "
+         "private dbus-daemon\tratio <= 1.5\t%.2f (%.0f us vs %.0f us)\t%s\n",
+         rat[1], med[1], med[0], rat[1] <= 1.5 ? "pass" : "miss");
+  printf("@figure\tdbus.echo\t(3) D-Bus Test.Echo (arguments, options, a map back) vs "
+         "Peer.Ping\tratio <= 1.5\t%.2f (%.0f us vs %.0f us)\t%s\n",
+         rat[2], med[2], med[0], rat[2] <= 1.5 ? "pass" : "miss");
   dbus_connection_close(c);
   dbus_connection_unref(c);
-  return worst_ok ? 0 : 1;
+  return 0; /* a missed target is a figure, not a failure of the bench */
 }

@@ -9,8 +9,7 @@ import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from lbtest import Client, Daemon  # noqa: E402
+from benchlib import Client, Daemon, figure
 
 N = int(os.environ.get("BENCH_PAIN", "100000"))
 
@@ -78,8 +77,15 @@ def main():
                 ok &= ms < 50
             print("  %-44s %8.2f ms%s" % (name, ms, mark))
         print("target: each under 50 ms: %s" % ("met" if ok else "MISSED"))
+        over = ["%s %.0f ms" % (name, ms) for name, ms in results[1:] if ms >= 50]
+        worst = max(results[1:], key=lambda r: r[1])
+        figure("pain", "(8) pain diary at %s entries: log, history, stats, export (median per "
+               "call)" % format(N, ","), "each < 50 ms",
+               "worst: %s %.1f ms; %d of %d over 50 ms%s"
+               % (worst[0], worst[1], len(over), len(results) - 1,
+                  (": " + ", ".join(over)) if over else ""), "pass" if ok else "miss")
         c.close()
-        return 0 if ok else 1
+        return 0
     finally:
         d.cleanup()
 

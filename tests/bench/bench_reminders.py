@@ -11,9 +11,8 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-import msgpack  # noqa: E402
-from lbtest import Client, Daemon  # noqa: E402
+import msgpack
+from benchlib import Client, Daemon, figure
 
 N = int(os.environ.get("BENCH_REMINDERS", "100000"))
 
@@ -115,6 +114,13 @@ def main():
               " a ping meanwhile waited %.1f ms" % (N, fwd * 1000, fwd / N * 1e6, ping_wait * 1000))
         print("  reminders.preview (5 elapses, %d calls): %7.1f us/call   ratio to floor %.1f"
               % (n_prev, prev / n_prev * 1e6, (prev / n_prev) / (ping / N)))
+        figure("reminders", "%s reminders: add, a clock jump back (all recomputed) and forward "
+               "(all caught up), preview" % format(N, ","), "none set (floor: daemon.ping %.1f us)"
+               % (ping / N * 1e6),
+               "add %.1fx a ping, %.0f B RSS each; back %.1f us each; forward %.1f us each (a ping "
+               "waited %.0f ms); preview %.1fx" % (add / ping, (after - base) * 1024 / N,
+                                                   back / N * 1e6, fwd / N * 1e6, ping_wait * 1000,
+                                                   (prev / n_prev) / (ping / N)), "info")
         c.close()
         return 0
     finally:

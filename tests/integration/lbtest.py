@@ -1,6 +1,12 @@
 """Test harness: a real lumbard in a temporary XDG world, and a raw
-MessagePack-RPC client written from the spec with Debian's python3-msgpack."""
+MessagePack-RPC client written from the spec with Debian's python3-msgpack.
+
+LB_VALGRIND=1 runs every daemon under valgrind's memcheck (tests/integration/
+memcheck does that for the whole suite): a daemon that exits by itself must
+exit with no error and no definite or indirect leak, and the harness's
+timeouts grow to match valgrind's pace (LB_SLOW scales them further)."""
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -14,6 +20,40 @@ import msgpack
 LUMBARD = os.environ.get("LUMBARD_BIN", "lumbard")
 GOOD_PLUGINS = os.environ.get("LB_TEST_PLUGIN_DIR")
 DUP_PLUGINS = os.environ.get("LB_TEST_DUP_PLUGIN_DIR")
+CRASH_PLUGINS = os.environ.get("LB_TEST_CRASH_PLUGIN_DIR")
+BADDECL_PLUGINS = os.environ.get("LB_TEST_BADDECL_PLUGIN_DIR")
+
+VALGRIND = os.environ.get("LB_VALGRIND") == "1"
+VALGRIND_ARGS = ["valgrind", "--error-exitcode=99", "--leak-check=full",
+                 "--errors-for-leak-kinds=definite,indirect",
+                 "--show-leak-kinds=definite,indirect", "--num-callers=30"]
+# Where each daemon's valgrind report is copied, for memcheck's summary.
+VALGRIND_DIR = os.environ.get("LB_VALGRIND_DIR")
+SLOW = float(os.environ.get("LB_SLOW", "1")) * (20 if VALGRIND else 1)
+
+
+def slow(seconds):
+    """A timeout for this run: valgrind runs the daemon many times slower."""
+    return seconds * SLOW
+
+
+# No test daemon may leave a core file in the source tree, where they run.
+resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+if VALGRIND:
+    # valgrind keeps a few descriptors at the top of the limit it starts
+    # with: leave room above the 1024 clients the daemon serves.
+    _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _want = 4096 if _hard == resource.RLIM_INFINITY else min(_hard, 4096)
+    if _soft < _want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (_want, _hard))
+
+
+def asan_options(**options):
+    """ASAN_OPTIONS with these set, for a daemon whose fault is the point
+    (harmless without the sanitizer)."""
+    given = [o for o in os.environ.get("ASAN_OPTIONS", "").split(":") if o]
+    given += ["%s=%s" % kv for kv in options.items()]
+    return ":".join(given)
 
 
 class Bus:
@@ -54,7 +94,8 @@ class Bus:
     def run(self, *args, check=True, timeout=10):
         """Run a D-Bus client (busctl, gdbus, ...) against this bus."""
         env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address)
-        out = subprocess.run(list(args), capture_output=True, text=True, env=env, timeout=timeout)
+        out = subprocess.run(list(args), capture_output=True, text=True, env=env,
+                             timeout=slow(timeout))
         if check and out.returncode != 0:
             raise AssertionError("%s failed (%d): %s%s" % (" ".join(args), out.returncode,
                                                           out.stdout, out.stderr))
@@ -83,6 +124,7 @@ class Monitor:
             return f.read()
 
     def wait_for(self, needle, timeout=10.0):
+        timeout = slow(timeout)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if needle in self.text():
@@ -138,16 +180,73 @@ class Daemon:
         self.args += list(extra_args)
         self.log_path = os.path.join(self.root, "lumbard.log")
         self.proc = None
+        # Runs the daemon inside another program (unshare, ...), which must
+        # exec it so that the process stays the daemon.
+        self.wrapper = []
+        self.runs = []  # (process, valgrind report) of each start
 
     def start(self, wait=True):
         self.log_file = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.args, env=self.env, stdout=self.log_file,
+        command = list(self.args)
+        report = None
+        if VALGRIND:
+            # writable by a daemon that runs as another user (PeerCredentials)
+            reports = os.path.join(self.root, "valgrind")
+            os.makedirs(reports, exist_ok=True)
+            os.chmod(reports, 0o1777)
+            report = os.path.join(reports, "valgrind-%d.log" % (len(self.runs) + 1))
+            command = VALGRIND_ARGS + ["--log-file=" + report] + command
+        self.proc = subprocess.Popen(self.wrapper + command, env=self.env, stdout=self.log_file,
                                      stderr=subprocess.STDOUT, preexec_fn=None)
+        self.runs.append((self.proc, report))
         if wait:
             self.wait_ready()
         return self
 
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def proc_status(self, field):
+        """A number from /proc/PID/status, e.g. VmRSS or VmHWM (in kB)."""
+        with open("/proc/%d/status" % self.pid) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        raise AssertionError("no %s in /proc/%d/status" % (field, self.pid))
+
+    def sanitized(self):
+        """Whether the daemon runs with AddressSanitizer (its redzones make
+        every allocation larger)."""
+        with open("/proc/%d/maps" % self.pid) as f:
+            return "libasan" in f.read()
+
+    def open_fds(self):
+        """How many file descriptors the daemon holds."""
+        return len(os.listdir("/proc/%d/fd" % self.pid))
+
+    def valgrind_problems(self):
+        """The valgrind reports of the starts that ended by themselves (not by
+        a signal) and found errors or leaks."""
+        bad = []
+        for proc, report in self.runs:
+            if report is None or proc.poll() is None or proc.returncode < 0:
+                continue
+            try:
+                with open(report) as f:
+                    text = f.read()
+            except OSError as e:
+                bad.append("%s: %s" % (report, e))
+                continue
+            if VALGRIND_DIR:
+                shutil.copy(report, os.path.join(VALGRIND_DIR, "%s-%s" % (
+                    os.path.basename(self.root), os.path.basename(report))))
+            if proc.returncode == 99 or "ERROR SUMMARY: 0 errors" not in text:
+                bad.append(text)
+        return bad
+
     def wait_ready(self, timeout=10.0):
+        timeout = slow(timeout)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -169,20 +268,24 @@ class Daemon:
         except OSError:
             return ""
 
-    def wait_log(self, text, timeout=10.0):
+    def wait_log(self, text, timeout=10.0, count=1):
+        """Wait until text is in the log (count times: the log file goes on
+        across restarts)."""
+        timeout = slow(timeout)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if text in self.log():
+            if self.log().count(text) >= count:
                 return
             time.sleep(0.02)
-        raise AssertionError("expected %r in the daemon log within %.0f s; the log:\n%s"
-                             % (text, timeout, self.log()))
+        raise AssertionError("expected %r %d time(s) in the daemon log within %.0f s; the log:"
+                             "\n%s" % (text, count, timeout, self.log()))
 
     def send_signal(self, sig):
         self.proc.send_signal(sig)
 
     def stop(self, sig=signal.SIGTERM, timeout=10.0):
         """Stop the daemon; returns its exit status."""
+        timeout = slow(timeout)
         if self.proc is None:
             return None
         if self.proc.poll() is None:
@@ -212,6 +315,10 @@ class Daemon:
                         "left open at exit"):
                 if bad in log:
                     raise AssertionError("%r in the daemon log:\n%s" % (bad, log))
+            reports = self.valgrind_problems()
+            if reports:
+                raise AssertionError("valgrind found errors or leaks in lumbard:\n%s\n"
+                                     "the daemon log:\n%s" % ("\n".join(reports), log))
         finally:
             if self.proc is not None and self.proc.poll() is None:
                 self.proc.kill()
@@ -231,6 +338,7 @@ class Client:
     """A blocking MessagePack-RPC client over the daemon's socket."""
 
     def __init__(self, path, timeout=10.0):
+        timeout = slow(timeout)
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         # A blocking connect waits for room in a full listen backlog; one in
         # timeout mode would fail with EAGAIN at once.
@@ -296,6 +404,7 @@ class Client:
         """The next event called name whose fields include match; other
         events before it are kept in self.seen. Returns (fields, arrival
         time in unix seconds)."""
+        timeout = slow(timeout)
         deadline = time.monotonic() + timeout
         self.seen = getattr(self, "seen", [])
         while True:
@@ -317,7 +426,7 @@ class Client:
     def closed_by_peer(self, timeout=5.0):
         """True when the daemon closes the connection (pending bytes are read
         and kept)."""
-        self.sock.settimeout(timeout)
+        self.sock.settimeout(slow(timeout))
         try:
             while True:
                 self._read()

@@ -194,6 +194,29 @@ class BadInput(DaemonTest):
         self.assertIn("1 MiB", error["message"])
         self.assertEqual(bystander.call("daemon.ping"), "pong")
 
+    def test_huge_declared_sizes_refused_before_allocating(self):
+        """An array or map header announcing billions of elements is refused
+        from its few bytes: msgpack-c would allocate them all at once. A
+        message that announces no more than 1 MiB can hold still passes."""
+        bystander = self.connect()
+        head = msgpack.packb(0) + msgpack.packb(77) + msgpack.packb("test.echo")
+        for header in (b"\xdd\x10\x00\x00\x00",           # array32 of 2^28
+                       b"\xdf\xff\xff\xff\xff",           # map32 of 2^32 - 1
+                       b"\x91" * 5 + b"\xdd\x00\x09\x27\xc0" * 2):  # two of 600,000 nested
+            client = self.connect()
+            client.send_raw(b"\x94" + head + b"\x91" + header)
+            self.assertTrue(client.closed_by_peer(), header[:8])
+            _, _, error, _ = client.responses[77]
+            self.assertEqual(error["code"], "too_large")
+            self.assertIn("announces more elements than 1 MiB can hold", error["message"])
+        # Up to the limit is read: 500,000 nils in one array get test.echo's
+        # own answer (its text must be a string), and the connection stays.
+        ok = msgpack.packb([0, 78, "test.echo", [[None] * 500000]])
+        self.client.send_raw(ok)
+        self.assertEqual(self.client.response(78)[2]["code"], "invalid_params")
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+        self.assertEqual(bystander.call("daemon.ping"), "pong")
+
     def test_nesting_limit(self):
         def nested(depth):
             v = "leaf"
@@ -387,8 +410,8 @@ class PeerCredentials(unittest.TestCase):
         for sub in ("run", "data", "config", "config/lumbard"):
             os.chown(os.path.join(d.root, sub), nobody.pw_uid, nobody.pw_gid)
         d.env["HOME"] = d.root
-        d.args = ["setpriv", "--reuid=%d" % nobody.pw_uid, "--regid=%d" % nobody.pw_gid,
-                  "--clear-groups"] + d.args
+        d.wrapper = ["setpriv", "--reuid=%d" % nobody.pw_uid, "--regid=%d" % nobody.pw_gid,
+                     "--clear-groups"]
         d.start(wait=False)
         deadline = time.monotonic() + 10
         while not os.path.exists(d.socket) and time.monotonic() < deadline:

@@ -21,6 +21,15 @@
  * Threading: everything runs on the daemon's one loop thread. Never block in
  * a callback; arm a timer or answer later instead.
  *
+ * Crash guard: a plugin runs inside the daemon, so a crash in its init() (or
+ * in a constructor that dlopen runs) takes lumbard down. Before loading each
+ * plugin the daemon notes it in $XDG_DATA_HOME/lumbard/plugin-guard, and
+ * clears the note once init() has returned. A plugin that was loading when
+ * lumbard died is skipped at every later start, with a log line saying so,
+ * until its file changes: a rebuilt or replaced .so is tried again. To try
+ * the same file again, delete its "crashed" line (or the whole file) and
+ * restart lumbard.
+ *
  * Ownership: values passed *to* the host are borrowed for the duration of the
  * call (the host copies or serialises what it keeps). Values passed *to* the
  * plugin (handler arguments, event fields) are valid until the handler or

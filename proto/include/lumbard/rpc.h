@@ -76,4 +76,28 @@ void lb_duration_format(uint64_t seconds, char *buf, size_t len);
  * -ENAMETOOLONG. */
 int lb_socket_path_default(char *buf, size_t len);
 
+/* The sizes a MessagePack stream declares, checked before msgpack-c reads
+ * them: msgpack-c allocates the elements an array or map header announces
+ * as soon as it reads the header, so 5 bytes could make it ask for
+ * gigabytes. The scanner follows the bytes as they arrive, message after
+ * message, and adds up the elements each message's headers announce; every
+ * element takes at least a byte, so a message within LB_RPC_MAX_MESSAGE
+ * announces at most that many. Bytes that are not MessagePack are left to
+ * the decoder to refuse. */
+typedef struct lb_rpc_scan {
+  uint64_t items_left; /* items still to come in the message */
+  uint64_t declared;   /* elements its arrays and maps announced */
+  uint64_t skip;       /* payload bytes still to come */
+  size_t start;        /* where the message began in this chunk; SIZE_MAX: before */
+  unsigned char hdr[9];
+  uint8_t hdr_len, hdr_need;
+} lb_rpc_scan;
+
+void lb_rpc_scan_init(lb_rpc_scan *s);
+/* The next n bytes of the stream. Returns 0, or -EMSGSIZE when a message
+ * announces more elements than LB_RPC_MAX_MESSAGE bytes can hold; then
+ * *ret_start is where that message began in p (SIZE_MAX: in an earlier
+ * chunk), and the stream is to be given up. */
+int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *ret_start);
+
 #endif

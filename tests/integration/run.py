@@ -4,7 +4,10 @@ import os
 import sys
 import unittest
 
+# The test modules are in the working directory (ctest's, e.g. tests/notify),
+# the harness (lbtest) next to this file.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.getcwd())
 
 suite = unittest.defaultTestLoader.loadTestsFromName(sys.argv[1])
 result = unittest.TextTestRunner(verbosity=2).run(suite)
