@@ -15,13 +15,13 @@ ARGS         ?=
 # gdbus, busctl), systemd-analyze, python3 with msgpack for the raw client,
 # tmux for the terminal tests, chromium to render the pain report;
 # python3-dbusmock's notification server, and dunst under Xvfb, for
-# lumbar-notify.
+# lumbar-notify; clang and libFuzzer's runtime for the short fuzzing run.
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
               libsqlite3-dev libinih-dev libjansson-dev
 LINT_DEPS  := cppcheck clang-tidy
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
               systemd sqlite3 tmux chromium python3-dbus python3-dbusmock dunst xvfb \
-              fonts-dejavu-core
+              fonts-dejavu-core clang libclang-rt-14-dev
 
 .PHONY: all deps test-deps lint-deps configure build run test test-plain test-asan bench lint \
         clean distclean format
