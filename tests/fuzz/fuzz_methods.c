@@ -91,7 +91,8 @@ static void later(lb_call *call, const lb_value *args, void *ud) {
   n_deferred++;
 }
 
-/* fuzz.fail(code, message?): every error code, and one past them. */
+/* fuzz.fail(code, message?): every error code, and one past them, with the
+ * client's text as the message, as a careless plugin would (empty too). */
 static void fail(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   const char *msg = args[1].kind == LB_STR ? args[1].as.str.ptr : "failed";

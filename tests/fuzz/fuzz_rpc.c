@@ -23,7 +23,9 @@
  * sends back is a MessagePack response or notification of the right shape,
  * an error is {code, message} with a code of the protocol, and every string
  * in it is valid UTF-8 (PROTOCOL.md promises clients that); the connection is
- * closed and freed after the client leaves, whatever it sent. */
+ * closed and freed after the client leaves, whatever it sent; and the size
+ * scanner the daemon reads first (proto/scan.c) never refuses a message that
+ * msgpack-c reads whole. */
 #include <errno.h>
 #include <lumbard/rpc.h>
 #include <msgpack.h>
@@ -259,6 +261,40 @@ static void emit_tick(void) {
   FUZZ_CHECK(r == 0, "emitting fuzz.tick: %s", err);
 }
 
+/* ---- the size scanner against msgpack-c ------------------------------------ */
+
+/* lb_rpc_scan (proto/scan.c) reads the sizes a message's headers announce
+ * before msgpack-c does, and the daemon gives up a connection on its word: it
+ * must never refuse a message msgpack-c reads whole. (Every element takes a
+ * byte, so a whole message under 1 MiB, as every input here is, announces
+ * less than the limit.) The stream goes to the scanner in the pieces the
+ * daemon gets; msgpack-c says where each message begins and ends. */
+static void check_scanner(const uint8_t *data, size_t size, const size_t cut[5]) {
+  size_t refused_at = SIZE_MAX; /* a byte of the refused message */
+  lb_rpc_scan scan;
+  lb_rpc_scan_init(&scan);
+  for (int i = 0; i < 4 && refused_at == SIZE_MAX; i++) {
+    size_t start;
+    if (lb_rpc_scan_feed(&scan, data + cut[i], cut[i + 1] - cut[i], &start) < 0)
+      refused_at = start != SIZE_MAX ? cut[i] + start : cut[i]; /* SIZE_MAX: still going */
+  }
+  if (refused_at == SIZE_MAX)
+    return;
+  msgpack_unpacked u;
+  msgpack_unpacked_init(&u);
+  size_t off = 0, begin = 0;
+  while (msgpack_unpack_next(&u, (const char *)data, size, &off) == MSGPACK_UNPACK_SUCCESS) {
+    /* A message the scanner refused started before refused_at, and took in
+     * its byte unless it began exactly there. */
+    FUZZ_CHECK(!(begin <= refused_at && refused_at < off),
+               "lb_rpc_scan refused the message at bytes %zu..%zu, which msgpack-c reads "
+               "whole",
+               begin, off);
+    begin = off;
+  }
+  msgpack_unpacked_destroy(&u);
+}
+
 static int by_value(const void *a, const void *b) {
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
   return (x > y) - (x < y);
@@ -285,6 +321,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t cut[5] = {0, (h & 0xffff) % (size + 1), (h >> 16 & 0xffff) % (size + 1),
                    (h >> 32 & 0xffff) % (size + 1), size};
   qsort(cut + 1, 3, sizeof(cut[0]), by_value);
+  check_scanner(data, size, cut);
   bool open = true;
   for (int i = 0; i < 4 && open; i++) {
     if (cut[i + 1] > cut[i])
