@@ -234,6 +234,16 @@ static const char *const schema[] = {
     "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
     "  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'skipped')), source TEXT NOT NULL);"
     "CREATE INDEX pain_sessions_at ON pain_sessions(at);",
+    /* Version 2: each day's worst, kept by a trigger in the same transaction
+     * as the entry, so that flare-ups are found from a row a day, not from
+     * every entry. Entries are never changed or deleted. */
+    "CREATE TABLE pain_days(day INTEGER PRIMARY KEY, worst INTEGER NOT NULL);"
+    "INSERT INTO pain_days SELECT day, max(level) FROM pain_entries GROUP BY day;"
+    "CREATE TRIGGER pain_days_keep AFTER INSERT ON pain_entries BEGIN"
+    "  INSERT INTO pain_days(day, worst) VALUES(new.day, new.level)"
+    "  ON CONFLICT(day) DO UPDATE SET worst = max(worst, excluded.worst);"
+    "END;"
+    "DROP INDEX pain_entries_day;",
     NULL};
 
 /* ---- log ---------------------------------------------------------------------------- */
@@ -500,8 +510,7 @@ typedef struct episode {
 static episode *find_episodes(size_t *ret_n) {
   episode *eps = NULL;
   size_t n = 0;
-  sqlite3_stmt *st = prepare(NULL, "SELECT day, max(level) FROM pain_entries GROUP BY day "
-                                   "ORDER BY day");
+  sqlite3_stmt *st = prepare(NULL, "SELECT day, worst FROM pain_days ORDER BY day");
   if (!st) {
     *ret_n = 0;
     return NULL;
@@ -649,10 +658,10 @@ static lb_value warmup_value(keep *k) {
   int64_t sessions[2] = {0};
   double averages[2] = {0};
   sqlite3_stmt *st =
+      /* a join, not a correlated subquery, which SQLite would run twice */
       prepare(NULL, "SELECT outcome, count(*), avg(after) FROM (SELECT s.outcome, "
-                    "(SELECT avg(level) FROM pain_entries e WHERE e.at >= s.at AND "
-                    "e.at <= s.at + ?) AS after FROM pain_sessions s) WHERE after IS NOT "
-                    "NULL GROUP BY outcome");
+                    "avg(e.level) AS after FROM pain_sessions s JOIN pain_entries e ON "
+                    "e.at >= s.at AND e.at <= s.at + ? GROUP BY s.id) GROUP BY outcome");
   if (st) {
     sqlite3_bind_int64(st, 1, AFTER_SESSION_S);
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -728,160 +737,199 @@ static void m_stats(lb_call *call, const lb_value *args, void *ud) {
 
 /* ---- export ------------------------------------------------------------------------------ */
 
-/* A growing text buffer. */
+/* The export's text. pain.export builds it in memory, up to what one answer
+ * carries; pain.export_file writes it out in pieces as it goes, so a whole
+ * diary (tens of MB as JSON) never sits in memory at once. A row is written
+ * into room reserved for its worst case, with no check per character. */
+#define EXPORT_PIECE (256 * 1024)
+#define EXPORT_MAX_ANSWER (1000 * 1000)
+
 typedef struct text {
   char *s;
   size_t len, cap;
+  size_t total; /* bytes so far, written out or not */
+  int fd;       /* >= 0: written out to it in EXPORT_PIECE pieces */
+  int err;      /* the errno of a failed write */
 } text;
 
-static void text_add(text *t, const char *s, size_t n) {
+/* Room for n more bytes at t->s + t->len. */
+static char *text_room(text *t, size_t n) {
   if (t->len + n + 1 > t->cap) {
     t->cap = (t->len + n + 1) * 2;
     t->s = lbp_xrealloc(t->s, t->cap);
   }
-  memcpy(t->s + t->len, s, n);
+  return t->s + t->len;
+}
+
+/* The room used up to end. */
+static void text_done(text *t, const char *end) {
+  size_t n = (size_t)(end - (t->s + t->len));
   t->len += n;
+  t->total += n;
   t->s[t->len] = '\0';
 }
 
+/* Writes out what is held, when writing to a file (and once more at the end:
+ * all). */
+static void text_flush(text *t, bool all) {
+  if (t->fd < 0 || t->err || (!all && t->len < EXPORT_PIECE))
+    return;
+  size_t off = 0;
+  while (off < t->len) {
+    ssize_t w = write(t->fd, t->s + off, t->len - off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0) {
+      t->err = errno;
+      break;
+    }
+    off += (size_t)w;
+  }
+  t->len = 0;
+}
+
+static char *put(char *p, const char *s, size_t n) {
+  memcpy(p, s, n);
+  return p + n;
+}
+
+static char *put_int(char *p, int64_t v) {
+  char digits[20];
+  size_t n = 0;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do
+    digits[n++] = (char)('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *p++ = '-';
+  while (n)
+    *p++ = digits[--n];
+  return p;
+}
+
 /* A JSON string (RFC 8259): quotes, backslashes and control characters
- * escaped, the rest copied as it is (UTF-8). */
-static void json_string(text *t, const char *s, size_t n) {
+ * escaped, the rest copied as it is (entries are valid UTF-8: the core checked
+ * them). At most 6 n + 2 bytes. */
+static char *put_json_string(char *p, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
-  text_add(t, "\"", 1);
-  size_t from = 0;
+  *p++ = '"';
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    text_add(t, s + from, i - from);
-    char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
-    size_t len = 2;
-    if (c < 0x20) {
-      esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-      len = 6;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      *p++ = (char)c;
+    } else if (c >= 0x20) {
+      *p++ = '\\', *p++ = (char)c;
+    } else {
+      p = put(p, "\\u00", 4);
+      *p++ = hex[c >> 4], *p++ = hex[c & 15];
     }
-    text_add(t, esc, len);
-    from = i + 1;
   }
-  text_add(t, s + from, n - from);
-  text_add(t, "\"", 1);
+  *p++ = '"';
+  return p;
 }
 
 /* RFC 4180: a field with a comma, quote or line break is quoted, its quotes
- * doubled. */
-static void csv_field(text *t, const char *s, bool last) {
-  if (strpbrk(s, ",\"\r\n")) {
-    text_add(t, "\"", 1);
-    for (const char *p = s; *p; p++) {
-      if (*p == '"')
-        text_add(t, "\"", 1);
-      text_add(t, p, 1);
-    }
-    text_add(t, "\"", 1);
-  } else {
-    text_add(t, s, strlen(s));
+ * doubled. At most 2 n + 2 bytes. */
+static char *put_csv_field(char *p, const char *s, size_t n) {
+  bool quote = false;
+  for (size_t i = 0; i < n && !quote; i++)
+    quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+  if (!quote)
+    return put(p, s, n);
+  *p++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"')
+      *p++ = '"';
+    *p++ = s[i];
   }
-  text_add(t, last ? "\r\n" : ",", last ? 2 : 1);
+  *p++ = '"';
+  return p;
 }
 
-/* The export of [since, until] as CSV or JSON into t; the number of rows, or
- * -1 after failing the call. */
+/* The export of [since, until] as CSV or JSON into t (in memory, or written
+ * out when t->fd >= 0); the number of rows, or -1 after failing the call. An
+ * export in memory stops once it is over what an answer carries. */
 static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t until, text *t) {
-  int64_t rows = 0;
-  /* one allocation of about the right size, not a dozen doublings */
-  sqlite3_stmt *cnt = prepare(NULL, "SELECT count(*), total(length(note)) FROM pain_entries "
-                                    "WHERE at >= ? AND at <= ?");
-  if (cnt) {
-    sqlite3_bind_int64(cnt, 1, since);
-    sqlite3_bind_int64(cnt, 2, until);
-    if (sqlite3_step(cnt) == SQLITE_ROW) {
-      size_t want = (size_t)sqlite3_column_int64(cnt, 0) * (json ? 130 : 80) +
-                    (size_t)sqlite3_column_double(cnt, 1) * 2 + 64;
-      if (want > t->cap && (t->s = lbp_xrealloc(t->s, want)))
-        t->cap = want;
-    }
-    sqlite3_finalize(cnt);
-  }
-  if (json) {
-    /* Written here, row by row: SQLite's json_object and json_quote cost
-     * twice the export's time, and a JSON string is the loop in
-     * json_string() (entries are valid UTF-8: the core checked them). */
-    sqlite3_stmt *st = prepare(call, "SELECT id, at, level, location, trigger, note, symptoms "
-                                     "FROM pain_entries WHERE at >= ? AND at <= ? ORDER BY at, id");
-    if (!st)
-      return -1;
-    sqlite3_bind_int64(st, 1, since);
-    sqlite3_bind_int64(st, 2, until);
-    static const struct {
-      const char *s;
-      size_t n;
-    } keys[] = {{"{\"id\":", 6},        {",\"at\":", 6},       {",\"level\":", 9},
-                {",\"location\":", 12}, {",\"trigger\":", 11}, {",\"note\":", 8}};
-    text_add(t, "[", 1);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      if (rows++)
-        text_add(t, ",\n", 2);
-      for (int c = 0; c < 6; c++) {
-        text_add(t, keys[c].s, keys[c].n);
-        const char *v = (const char *)sqlite3_column_text(st, c);
-        size_t n = (size_t)sqlite3_column_bytes(st, c);
-        if (c < 3)
-          text_add(t, v, n);
-        else
-          json_string(t, v, n);
-      }
-      text_add(t, ",\"symptoms\":[", 13);
-      const char *sym = (const char *)sqlite3_column_text(st, 6);
-      for (const char *p = sym; p && *p;) {
-        size_t n = strcspn(p, ",");
-        json_string(t, p, n);
-        p += n;
-        if (*p == ',') {
-          text_add(t, ",", 1);
-          p++;
-        }
-      }
-      text_add(t, "]}", 2);
-    }
-    text_add(t, "]\n", 2);
-    sqlite3_finalize(st);
-    return rows;
-  }
   sqlite3_stmt *st = prepare(call, "SELECT id, at, level, location, trigger, note, symptoms FROM "
                                    "pain_entries WHERE at >= ? AND at <= ? ORDER BY at, id");
   if (!st)
     return -1;
   sqlite3_bind_int64(st, 1, since);
   sqlite3_bind_int64(st, 2, until);
-  const char header[] = "id,at,level,location,trigger,note,symptoms\r\n";
-  text_add(t, header, sizeof(header) - 1);
+  int64_t rows = 0;
   zone_span zone = {0, 0, 0};
+  if (json) {
+    text_done(t, put(text_room(t, 1), "[", 1));
+  } else {
+    static const char header[] = "id,at,level,location,trigger,note,symptoms\r\n";
+    text_done(t, put(text_room(t, sizeof(header)), header, sizeof(header) - 1));
+  }
   while (sqlite3_step(st) == SQLITE_ROW) {
-    char when[64];
-    /* numbers as SQLite's own text of them: no formatting here */
-    text_add(t, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-    text_add(t, ",", 1);
-    iso_local(sqlite3_column_int64(st, 1), &zone, when, sizeof(when));
-    text_add(t, when, strlen(when));
-    text_add(t, ",", 1);
-    text_add(t, (const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2));
-    text_add(t, ",", 1);
-    for (int c = 3; c <= 6; c++) {
-      const char *s = (const char *)sqlite3_column_text(st, c);
-      char joined[256];
-      if (c == 6) { /* symptoms: ';' between keys, so the field needs no quoting */
-        snprintf(joined, sizeof(joined), "%s", s ? s : "");
-        for (char *p = joined; *p; p++)
-          if (*p == ',')
-            *p = ';';
-        s = joined;
-      }
-      csv_field(t, s ? s : "", c == 6);
+    const char *col[7];
+    size_t len[7], strings = 0;
+    for (int c = 3; c < 7; c++) {
+      col[c] = (const char *)sqlite3_column_text(st, c);
+      len[c] = (size_t)sqlite3_column_bytes(st, c);
+      col[c] = col[c] ? col[c] : "";
+      strings += len[c];
     }
+    /* the worst case: every byte escaped as \u00XX, and the fixed parts */
+    char *p = text_room(t, 6 * strings + 256);
+    int64_t id = sqlite3_column_int64(st, 0), at = sqlite3_column_int64(st, 1),
+            level = sqlite3_column_int64(st, 2);
+    if (json) {
+      /* Written here, not by SQLite's json_object and json_quote, which
+       * cost twice the export's time. */
+      p = put(p, rows ? ",\n{\"id\":" : "{\"id\":", rows ? 8 : 6);
+      p = put_int(p, id);
+      p = put(p, ",\"at\":", 6);
+      p = put_int(p, at);
+      p = put(p, ",\"level\":", 9);
+      p = put_int(p, level);
+      p = put(p, ",\"location\":", 12);
+      p = put_json_string(p, col[3], len[3]);
+      p = put(p, ",\"trigger\":", 11);
+      p = put_json_string(p, col[4], len[4]);
+      p = put(p, ",\"note\":", 8);
+      p = put_json_string(p, col[5], len[5]);
+      p = put(p, ",\"symptoms\":[", 13);
+      for (size_t i = 0; i < len[6];) { /* stored as "a,b": ["a","b"] */
+        const char *comma = memchr(col[6] + i, ',', len[6] - i);
+        size_t n = comma ? (size_t)(comma - col[6]) - i : len[6] - i;
+        p = put_json_string(p, col[6] + i, n);
+        i += n + 1;
+        if (comma)
+          *p++ = ',';
+      }
+      p = put(p, "]}", 2);
+    } else {
+      char when[64];
+      iso_local(at, &zone, when, sizeof(when));
+      p = put_int(p, id);
+      *p++ = ',';
+      p = put(p, when, strlen(when));
+      *p++ = ',';
+      p = put_int(p, level);
+      for (int c = 3; c < 6; c++) {
+        *p++ = ',';
+        p = put_csv_field(p, col[c], len[c]);
+      }
+      *p++ = ',';
+      /* symptoms: ';' between keys, so the field needs no quoting */
+      for (size_t i = 0; i < len[6]; i++)
+        *p++ = col[6][i] == ',' ? ';' : col[6][i];
+      p = put(p, "\r\n", 2);
+    }
+    text_done(t, p);
     rows++;
+    text_flush(t, false);
+    if (t->fd < 0 && t->total > EXPORT_MAX_ANSWER)
+      break;
   }
   sqlite3_finalize(st);
+  if (json)
+    text_done(t, put(text_room(t, 2), "]\n", 2));
+  text_flush(t, true);
   return rows;
 }
 
@@ -904,16 +952,15 @@ static void m_export(lb_call *call, const lb_value *args, void *ud) {
   if (!format_of(call, &args[0], &json))
     return;
   range_of(&args[0], &since, &until);
-  text t = {0};
+  text t = {.fd = -1};
   if (export_text(call, json, since, until, &t) < 0) {
     free(t.s);
     return;
   }
-  if (t.len > 1000 * 1000) {
+  if (t.total > EXPORT_MAX_ANSWER) {
     host->fail(call, LB_ERR_INVALID_PARAMS,
-               "the export is %zu bytes, more than one answer carries (1 MiB): write it to a file "
-               "with pain.export_file (lumbarctl pain export -o FILE), or ask for a shorter range",
-               t.len);
+               "the export is more than one answer carries (1 MiB): write it to a file with "
+               "pain.export_file (lumbarctl pain export -o FILE), or ask for a shorter range");
     free(t.s);
     return;
   }
@@ -935,50 +982,39 @@ static void m_export_file(lb_call *call, const lb_value *args, void *ud) {
   if (!format_of(call, &args[1], &json))
     return;
   range_of(&args[1], &since, &until);
-  text t = {0};
-  int64_t rows = export_text(call, json, since, until, &t);
-  if (rows < 0) {
-    free(t.s);
-    return;
-  }
-  /* Whole or not at all: a temporary file beside it, then rename. */
+  /* Whole or not at all: a temporary file beside it, renamed over it once
+   * complete. Not fsync'd: the diary itself is durable, the export is a copy
+   * of it, and an fsync of tens of MB would hold up every other client. */
   char *tmp = NULL;
   if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-    free(t.s);
     host->fail(call, LB_ERR_INTERNAL, "out of memory");
     return;
   }
-  int fd = mkstemp(tmp), err = 0;
-  if (fd < 0) {
-    err = errno;
+  text t = {.fd = mkstemp(tmp)};
+  int64_t rows = 0;
+  if (t.fd < 0) {
+    t.err = errno;
   } else {
-    size_t off = 0;
-    while (off < t.len) {
-      ssize_t w = write(fd, t.s + off, t.len - off);
-      if (w < 0) {
-        err = errno;
-        break;
-      }
-      off += (size_t)w;
-    }
-    if (!err && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
-      err = errno;
-    close(fd);
-    if (!err && rename(tmp, path) < 0)
-      err = errno;
-    if (err)
+    rows = export_text(call, json, since, until, &t); /* < 0: it failed the call */
+    if (rows >= 0 && !t.err && fchmod(t.fd, 0644) < 0)
+      t.err = errno;
+    close(t.fd);
+    if (rows >= 0 && !t.err && rename(tmp, path) < 0)
+      t.err = errno;
+    if (rows < 0 || t.err)
       unlink(tmp);
   }
   free(tmp);
-  if (err) {
-    host->fail(call, LB_ERR_INVALID_PARAMS, "cannot write %s: %s", path, strerror(err));
-    free(t.s);
+  free(t.s);
+  if (rows < 0)
+    return;
+  if (t.err) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "cannot write %s: %s", path, strerror(t.err));
     return;
   }
   lb_value v = LB_MAP({"path", lb_v_str(path)}, {"rows", lb_v_uint((uint64_t)rows)},
-                      {"bytes", lb_v_uint(t.len)});
+                      {"bytes", lb_v_uint(t.total)});
   host->reply(call, &v);
-  free(t.s);
 }
 
 /* ---- sessions and check-ins -------------------------------------------------------------- */

@@ -193,6 +193,30 @@ class Stats(PainTest):
         s7 = self.client.call("pain.stats", {"days": 7})
         self.assertEqual(s7["count"], len(week))
 
+    def test_a_diary_of_the_first_schema_is_migrated(self):
+        # Version 1 found flare-ups from every entry; version 2 keeps each
+        # day's worst in pain_days, filled from the entries when it migrates.
+        for days_ago, level in [(9, 3), (8, 8), (7, 6), (6, 2), (5, 1), (4, 2), (2, 9), (1, 7)]:
+            self.log(level, at=noon(days_ago))
+        before = self.client.call("pain.stats")["episodes"]
+        self.assertEqual(len(before), 2)
+        self.daemon.stop()
+        db = self.db()
+        db.executescript("DROP TRIGGER pain_days_keep; DROP TABLE pain_days;"
+                         "CREATE INDEX pain_entries_day ON pain_entries(day, level);"
+                         "UPDATE lb_schema SET version = 1 WHERE owner = 'pain';")
+        db.close()
+        self.daemon.start()
+        self.client = self.connect()
+        self.assertEqual(self.client.call("pain.stats")["episodes"], before)
+        self.log(10, at=noon(0))  # and the trigger keeps the days from now on
+        self.assertEqual(self.client.call("pain.stats")["episodes"][-1]["worst"], 10)
+        db = self.db()
+        self.assertEqual(db.execute("SELECT version FROM lb_schema WHERE owner = 'pain'")
+                         .fetchone()[0], 2)
+        self.assertEqual(db.execute("SELECT count(*) FROM pain_days").fetchone()[0], 9)
+        db.close()
+
     def test_trend_is_better_only_for_a_meaningful_change(self):
         for d in range(7, 14):
             self.log(6, at=noon(d))
@@ -318,6 +342,16 @@ class Export(PainTest):
         self.assertEqual(r["bytes"], os.path.getsize(out))
         with open(out, newline="") as f:
             self.assertEqual(len(list(csv.DictReader(f))), 1100)
+        # JSON, written out in pieces as it goes: whole, in order, and only the file
+        out = os.path.join(self.daemon.root, "back.json")
+        r = self.client.call("pain.export_file", out, {"format": "json"})
+        self.assertEqual(r["bytes"], os.path.getsize(out))
+        with open(out) as f:
+            data = json.load(f)
+        self.assertEqual([d["level"] for d in data], [i % 11 for i in range(1100)])
+        self.assertEqual({d["note"] for d in data}, {"n" * 990})
+        self.assertEqual(sorted(os.listdir(self.daemon.root)).count("back.json"), 1)
+        self.assertFalse([n for n in os.listdir(self.daemon.root) if n.startswith("back.json.")])
         self.assertRpcError("invalid_params", "cannot write /nonexistent/x.csv",
                             "pain.export_file", "/nonexistent/x.csv")
 
