@@ -25,7 +25,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
   if (!key) /* inih reports a bare [section] too, when built to */
     return 1;
   /* inih hands an indented continuation line over as the same key again:
-   * it continues the value (lines are at most 200 characters). */
+   * it continues the value (lines are at most 199 characters: inih's INI_MAX_LINE, 200, counts the newline). */
   entry *prev = c->previous;
   if (prev && strcmp(prev->section, section) == 0 && strcmp(prev->key, key) == 0) {
     char *joined = lb_xasprintf("%s %s", prev->value, value);
@@ -55,7 +55,7 @@ static lb_config *finish(lb_config *c, int r, const char *origin, char *err, siz
     return c;
   if (r > 0)
     snprintf(err, errlen,
-             "%s:%d: not a [section] header or a key = value line (a line holds at most 200 "
+             "%s:%d: not a [section] header or a key = value line (a line holds at most 199 "
              "characters: continue a long value on the next line, indented); fix it and reload",
              origin, r);
   else if (r == -1)

@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <lumbard/rpc.h>
 #include <lumbard/version.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,25 +44,6 @@ static void usage(FILE *f) {
           "Talk to it with lumbarctl (lumbarctl status). lumbard is not a medical device.\n");
 }
 
-static char *home_dir(void) {
-  const char *h = getenv("HOME");
-  if (h && *h)
-    return lb_xstrdup(h);
-  struct passwd *pw = getpwuid(getuid());
-  return lb_xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
-}
-
-/* $VAR/sub, or $HOME/fallback/sub when VAR is unset or not absolute. */
-static char *xdg_path(const char *var, const char *fallback, const char *sub) {
-  const char *v = getenv(var);
-  if (v && v[0] == '/')
-    return lb_xasprintf("%s/%s", v, sub);
-  char *home = home_dir();
-  char *p = lb_xasprintf("%s/%s/%s", home, fallback, sub);
-  free(home);
-  return p;
-}
-
 static char *builtin_plugin_dir(void) {
   char exe[PATH_MAX];
   size_t len = sizeof(exe);
@@ -74,10 +54,16 @@ static char *builtin_plugin_dir(void) {
    * install's libdir is multiarch. */
   char *p = lb_xasprintf("%s/%s", dir, LUMBARD_PLUGIN_RELDIR);
   struct stat st;
-  if (stat(p, &st) == 0)
+  if (stat(p, &st) != 0) {
+    free(p);
+    p = lb_xasprintf("%s/../lib/lumbard/plugins", dir);
+  }
+  /* /usr/lib/lumbard/plugins in the log, not /usr/bin/../lib/... */
+  char *real = realpath(p, NULL);
+  if (!real)
     return p;
   free(p);
-  return lb_xasprintf("%s/../lib/lumbard/plugins", dir);
+  return real;
 }
 
 static void on_stop_signal(uv_signal_t *h, int signum) {
@@ -203,9 +189,9 @@ int main(int argc, char **argv) {
   umask(077); /* the database and everything else are the user's alone */
 
   if (!d.config_path)
-    d.config_path = xdg_path("XDG_CONFIG_HOME", ".config", "lumbard/lumbard.conf");
+    d.config_path = lb_xdg_path("XDG_CONFIG_HOME", ".config", "lumbard/lumbard.conf");
   if (!d.data_dir)
-    d.data_dir = xdg_path("XDG_DATA_HOME", ".local/share", "lumbard");
+    d.data_dir = lb_xdg_path("XDG_DATA_HOME", ".local/share", "lumbard");
   if (!d.socket_path) {
     char buf[PATH_MAX];
     if (lb_socket_path_default(buf, sizeof(buf)) < 0) {
@@ -290,7 +276,7 @@ int main(int argc, char **argv) {
   char *builtin = builtin_plugin_dir();
   lb_plugins_load_dir(d.plugins, builtin, false);
   free(builtin);
-  char *user_dir = xdg_path("XDG_DATA_HOME", ".local/share", "lumbard/plugins");
+  char *user_dir = lb_xdg_path("XDG_DATA_HOME", ".local/share", "lumbard/plugins");
   lb_plugins_load_dir(d.plugins, user_dir, true);
   free(user_dir);
   for (size_t i = 0; i < d.n_plugin_dirs; i++)

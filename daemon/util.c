@@ -1,11 +1,13 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -121,4 +123,16 @@ int lb_mkdir_p(const char *path, unsigned mode) {
   }
   free(p);
   return r;
+}
+
+char *lb_xdg_path(const char *var, const char *fallback, const char *sub) {
+  const char *v = getenv(var);
+  if (v && v[0] == '/')
+    return lb_xasprintf("%s/%s", v, sub);
+  const char *home = getenv("HOME");
+  if (!home || !*home) {
+    const struct passwd *pw = getpwuid(getuid());
+    home = pw && pw->pw_dir ? pw->pw_dir : "/";
+  }
+  return lb_xasprintf("%s/%s/%s", home, fallback, sub);
 }

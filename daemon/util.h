@@ -23,6 +23,9 @@ bool lb_utf8_valid(const char *s, size_t len);
 void lb_utf8_scrub(char *s);
 /* [a-z][a-z0-9_]* */
 bool lb_name_valid(const char *s);
+/* $VAR/sub, or HOME/fallback/sub when VAR is unset or not absolute (HOME
+ * from the environment, else from the password database). */
+char *lb_xdg_path(const char *var, const char *fallback, const char *sub);
 /* mkdir -p with the given mode for the directories it creates. */
 int lb_mkdir_p(const char *path, unsigned mode);
 

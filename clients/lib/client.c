@@ -17,6 +17,7 @@
 
 struct lb_client {
   int fd;
+  int timeout_ms; /* how long a call waits for its answer; < 0: for ever */
   char *path;
   lb_client_codec *codec;
   /* The last response or event handed out: what the caller's pointers point
@@ -60,6 +61,7 @@ int lb_client_connect(const char *path, lb_client **ret) {
   if (!c)
     return -ENOMEM;
   c->fd = -1;
+  c->timeout_ms = -1;
   int r = -ENOMEM;
   c->path = strdup(path);
   if (!c->path || lb_client_codec_new(&c->codec) < 0)
@@ -104,6 +106,10 @@ lb_client *lb_client_close(lb_client *c) {
   free(c->path);
   free(c);
   return NULL;
+}
+
+void lb_client_set_timeout(lb_client *c, int timeout_ms) {
+  c->timeout_ms = timeout_ms;
 }
 
 const char *lb_client_path(const lb_client *c) {
@@ -268,13 +274,18 @@ int lb_client_call(lb_client *c, const char *method, const void *params, size_t 
   if (r < 0)
     return r;
 
+  int64_t deadline = c->timeout_ms < 0 ? -1 : now_ms() + c->timeout_ms;
   for (;;) {
     lb_client_msg *m;
     r = next_msg(c, &m);
     if (r < 0)
       return r;
     if (!m) {
-      r = fill(c, -1, NULL);
+      r = fill(c, deadline, NULL);
+      if (r == -ETIMEDOUT) /* its answer, should it come, is dropped as stale */
+        snprintf(c->error, sizeof(c->error),
+                 "no answer to %s within %d s: is lumbard stopped (kill -CONT) or stuck?", method,
+                 (c->timeout_ms + 999) / 1000);
       if (r < 0)
         return r;
       continue;

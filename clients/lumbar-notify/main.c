@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "notify.h"
+#include "util.h"
 
 static const char usage[] =
     "Usage: lumbar-notify [OPTION]...\n"
@@ -52,11 +53,9 @@ static void on_hup(uv_signal_t *h, int signum) {
 }
 
 static void default_config_path(char *buf, size_t len) {
-  const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-  if (xdg && xdg[0] == '/')
-    snprintf(buf, len, "%s/lumbard/lumbard.conf", xdg);
-  else
-    snprintf(buf, len, "%s/.config/lumbard/lumbard.conf", home ? home : "");
+  char *p = lb_xdg_path("XDG_CONFIG_HOME", ".config", "lumbard/lumbard.conf");
+  snprintf(buf, len, "%s", p);
+  free(p);
 }
 
 static void close_walk(uv_handle_t *h, void *arg) {

@@ -18,6 +18,9 @@ int lbctl_connect(lbctl *ctl) {
             HOW_TO_START);
     return LBCTL_UNREACHABLE;
   }
+  /* A stopped or stuck daemon is said, not waited on for ever (events, as
+   * in watch and --wait, are not calls: they wait as long as they must). */
+  lb_client_set_timeout(ctl->client, LBCTL_ANSWER_TIMEOUT_S * 1000);
   return LBCTL_OK;
 }
 

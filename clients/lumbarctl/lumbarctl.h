@@ -24,6 +24,9 @@ enum {
   LBCTL_UNREACHABLE = 3,
 };
 
+/* How long a call waits for the daemon's answer. */
+#define LBCTL_ANSWER_TIMEOUT_S 30
+
 typedef struct lbctl {
   const char *socket_flag; /* --socket, or NULL */
   char socket[4096];       /* the path in use: --socket, $LUMBARD_SOCKET or the default */
@@ -48,6 +51,10 @@ extern const lbctl_verb lbctl_core_verbs[];
 extern const lbctl_verb lbctl_rest_verbs[];
 extern const lbctl_verb lbctl_remind_verbs[];
 extern const lbctl_verb lbctl_pain_verbs[];
+
+/* `lumbarctl __complete KIND` (complete.c): the daemon's values for the shell
+ * completions, "value<TAB>description" a line; hidden from the help. */
+int lbctl_complete(lbctl *ctl, int argc, char **argv);
 
 /* ---- arguments (main.c) -------------------------------------------------- */
 

@@ -52,21 +52,33 @@ static size_t usage_width(const lbctl_verb *v) {
   return strlen(v->name) + (v->args ? 1 + strlen(v->args) : 0);
 }
 
+/* "  VERB ARGS   summary", the summary at column w + 4 (on the next line when
+ * the usage is longer). */
+static void overview_line(FILE *f, const lbctl_verb *v, size_t w) {
+  int pad = (int)w - (int)usage_width(v);
+  fprintf(f, "  %s%s%s", v->name, v->args ? " " : "", v->args ? v->args : "");
+  if (pad >= 0)
+    fprintf(f, "%*s  %s\n", pad, "", v->summary);
+  else
+    fprintf(f, "\n  %*s  %s\n", (int)w, "", v->summary);
+}
+
 static void overview(FILE *f) {
   fprintf(f, "Usage: lumbarctl [--socket PATH] [--json] COMMAND [ARG]...\n"
              "Talk to lumbard, the lower-back-care daemon: warm-up reminders, rest timers\n"
              "between sets and a pain diary.\n\nCommands:\n");
+  /* Summaries in a column at most SUMMARY_AT in; a longer usage puts its
+   * summary on the next line, so the list stays in 80 columns. */
+  enum { SUMMARY_AT = 36 };
   size_t w = usage_width(&help_verb);
   for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
-      if (usage_width(v) > w)
+      if (usage_width(v) > w && usage_width(v) <= SUMMARY_AT)
         w = usage_width(v);
   for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
-      fprintf(f, "  %s%s%-*s  %s\n", v->name, v->args ? " " : "",
-              (int)(w - strlen(v->name) - (v->args ? 1 : 0)), v->args ? v->args : "", v->summary);
-  fprintf(f, "  %s %-*s  %s\n", help_verb.name, (int)(w - strlen(help_verb.name) - 1),
-          help_verb.args, help_verb.summary);
+      overview_line(f, v, w);
+  overview_line(f, &help_verb, w);
   fprintf(f, "\n%s\n%s", OPTIONS, EXIT_STATUS);
 }
 
@@ -343,6 +355,11 @@ int main(int argc, char **argv) {
   else if (lb_socket_path_default(ctl.socket, sizeof(ctl.socket)) < 0)
     return top_usage_error("%s", "$LUMBARD_SOCKET or $XDG_RUNTIME_DIR is too long for a path");
 
+  if (strcmp(args[0], "__complete") == 0) { /* for the shell completions only */
+    int r = lbctl_complete(&ctl, n, args);
+    lb_client_close(ctl.client);
+    return r;
+  }
   const lbctl_verb *v = find_verb(n, args);
   if (!v)
     return unknown_command(n, args);

@@ -175,7 +175,7 @@ static void row_cells(row *rw) {
 /* On a terminal the table fits its width: the message takes what the other
  * columns leave, and when that is too little the schedule, then the name,
  * give up columns first. */
-static void fit_to_terminal(row *rows, uint32_t n, int *w) {
+static int fit_to_terminal(row *rows, uint32_t n, int *w) {
   static const lbctl_squeeze give[] = {{C_SCHEDULE, 17}, {C_NAME, 9}};
   int room = lbctl_table_squeeze(w, N_CELLS, lbctl_term_columns(), give, 2, 10);
   bool utf8 = lbctl_utf8_terminal();
@@ -185,6 +185,7 @@ static void fit_to_terminal(row *rows, uint32_t n, int *w) {
     /* At least the mark that something was cut, however narrow. */
     lbctl_text_cut(rows[i].r.message, sizeof(rows[i].r.message), room, utf8);
   }
+  return room;
 }
 
 static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
@@ -202,8 +203,8 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     fprintf(stderr, "lumbarctl: remind list: out of memory\n");
     return 1;
   }
-  static const char *const head[] = {"ID",    "NAME",   "SCHEDULE", "NEXT",
-                                     "STATE", "SOURCE", "MESSAGE"};
+  const char *head[] = {"ID", "NAME", "SCHEDULE", "NEXT", "STATE", "SOURCE", "MESSAGE"};
+  char message_head[16] = "MESSAGE";
   int w[N_CELLS];
   lbctl_table_start(w, head, N_CELLS);
   for (uint32_t i = 0; i < n; i++) {
@@ -211,8 +212,11 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     row_cells(&rows[i]);
     lbctl_table_fit(w, N_CELLS, rows[i].cell[0], sizeof(rows[i].cell[0]));
   }
-  if (isatty(STDOUT_FILENO))
-    fit_to_terminal(rows, n, w);
+  if (isatty(STDOUT_FILENO)) { /* the heading too: "MESS…" over a narrow column */
+    lbctl_text_cut(message_head, sizeof(message_head), fit_to_terminal(rows, n, w),
+                   lbctl_utf8_terminal());
+    head[N_CELLS] = message_head;
+  }
   lbctl_table_head(ctl, head, N_CELLS, w);
   for (uint32_t i = 0; i < n; i++) {
     for (int c = 0; c < N_CELLS; c++) {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1123,8 +1124,21 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
   } else if (!strcmp(key, "checkin")) {
     snprintf(s->checkin, sizeof(s->checkin), "%s", strcmp(value, "off") == 0 ? "" : value);
   } else if (!strcmp(key, "checkin_after_routine")) {
-    s->after_routine = !strcmp(value, "yes") || !strcmp(value, "true") || !strcmp(value, "1");
+    static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
+                                                                                "off", "0"};
+    bool is_yes = false, is_no = false;
+    for (size_t i = 0; i < 4; i++) {
+      is_yes = is_yes || !strcasecmp(value, yes[i]);
+      is_no = is_no || !strcasecmp(value, no[i]);
+    }
+    if (is_yes || is_no)
+      s->after_routine = is_yes;
+    else
+      host->log(self, LB_LOG_WARNING, "[pain] checkin_after_routine = %s: say yes or no; kept yes",
+                value);
   } else if (!strcmp(key, "scores")) {
+    /* all checked before any is kept */
+    int64_t scores[MAX_SCORES] = {0};
     size_t n = 0;
     char copy[128];
     snprintf(copy, sizeof(copy), "%s", value);
@@ -1133,12 +1147,13 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
       char *end;
       long v = strtol(tok, &end, 10);
       if (*end || v < 0 || v > 10) {
-        host->log(self, LB_LOG_WARNING, "[pain] scores = %s: scores are 0 to 10; kept 0,2,5,8",
-                  value);
+        host->log(self, LB_LOG_WARNING,
+                  "[pain] scores = %s: scores are 0 to 10, between commas; kept 0,2,5,8", value);
         return;
       }
-      s->scores[n++] = v;
+      scores[n++] = v;
     }
+    memcpy(s->scores, scores, n * sizeof(scores[0]));
     s->n_scores = n;
   } else if (!strcmp(key, "warmup_reminder")) {
     snprintf(s->warmup_reminder, sizeof(s->warmup_reminder), "%s", value);

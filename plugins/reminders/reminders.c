@@ -513,8 +513,7 @@ static void answer_adds(const char *why) {
     if (r)
       destroy(r);
     host->fail(list[i].call, LB_ERR_INTERNAL,
-               "the reminder could not be saved (%s); nothing was added",
-               why ? why : "it is gone");
+               "the reminder could not be saved (%s); nothing was added", why ? why : "it is gone");
   }
   free(list);
 }
@@ -863,11 +862,19 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
     if (strcmp(key, "snooze") != 0 && strcmp(key, "catch_up") != 0) {
       host->log(self, LB_LOG_WARNING, "[reminders] %s: unknown key (snooze, catch_up); ignored",
                 key);
-    } else if (host->parse_duration(value, &d, why, sizeof(why)) < 0 || d == 0 || d > 30 * 86400) {
+      return;
+    }
+    /* a snooze as long as reminders.snooze takes; a catch-up window of a month */
+    bool snooze = strcmp(key, "snooze") == 0;
+    uint64_t max = snooze ? 86400 : 30 * 86400;
+    if (host->parse_duration(value, &d, why, sizeof(why)) < 0) {
       host->log(self, LB_LOG_WARNING, "[reminders] %s = %s: %s; the built-in value stays", key,
-                value, d == 0 || d > 30 * 86400 ? "1 s to 30 days" : why);
+                value, why);
+    } else if (d == 0 || d > max) {
+      host->log(self, LB_LOG_WARNING, "[reminders] %s = %s: 1 s to %s; the built-in value stays",
+                key, value, snooze ? "1 day" : "30 days");
     } else {
-      *(strcmp(key, "snooze") == 0 ? &c->snooze : &c->catch_up) = (uint32_t)d;
+      *(snooze ? &c->snooze : &c->catch_up) = (uint32_t)d;
     }
     return;
   }
@@ -1082,7 +1089,7 @@ static const lb_param preview_params[] = {
     {.name = "count",
      .type = LB_T_UINT,
      .optional = true,
-     .def = {LB_UINT, {.u = 5}},
+     .def = LB_DEF_UINT(5),
      .min = 1,
      .max = 1000},
     {.name = "base", .type = LB_T_TIME, .optional = true, .doc = "unix seconds; now when omitted"},
@@ -1177,8 +1184,8 @@ static const lb_event events[] = {
     {.name = "due",
      .doc = "A reminder is due (late_s > 0: it came due while away).",
      .fields = due_fields},
-    {.name = "snoozed", .fields = snoozed_fields},
-    {.name = "done", .fields = done_fields},
+    {.name = "snoozed", .doc = "A due reminder comes again later.", .fields = snoozed_fields},
+    {.name = "done", .doc = "A due reminder was done.", .fields = done_fields},
     {.name = "skipped",
      .doc = "An occurrence was skipped, with the reason.",
      .fields = skipped_fields},

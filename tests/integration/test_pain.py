@@ -308,6 +308,32 @@ step1 = 1s | go
         ev, _ = c.wait_event("pain.checkin_due", timeout=5)
         self.assertEqual(ev["reason"], "after routine")
 
+    def test_bad_values_are_said_and_change_nothing(self):
+        # "Off" in any case turns the after-routine check-in off; a bad score
+        # list keeps the default one whole (not its first scores)
+        self.daemon.stop()
+        with open(self.daemon.config_path, "w") as f:
+            f.write("[pain]\ncheckin = *:*:0/2\nscores = 1,2,x\ncheckin_after_routine = Off\n"
+                    "[rest.preset.quick]\nstep1 = 1s | go\n")
+        self.daemon.start()
+        c = Client(self.daemon.socket)
+        self.addCleanup(c.close)
+        c.call("daemon.subscribe", ["pain.checkin_due"])
+        ev, _ = c.wait_event("pain.checkin_due", reason="scheduled", timeout=5)
+        self.assertEqual(ev["scores"], [0, 2, 5, 8])
+        self.assertIn("[pain] scores = 1,2,x: scores are 0 to 10", self.daemon.log())
+        c.call("rest.preset", "quick")
+        time.sleep(2)
+        c.call("daemon.ping")  # reads what came meanwhile
+        self.assertEqual([n for n in c.notifications if n[1] == "pain.checkin_due"
+                          and n[2][0]["reason"] == "after routine"], [])
+        # and a word that is neither yes nor no is said, not taken as no
+        self.daemon.stop()
+        with open(self.daemon.config_path, "w") as f:
+            f.write("[pain]\ncheckin = off\ncheckin_after_routine = sometimes\n")
+        self.daemon.start()
+        self.assertIn("checkin_after_routine = sometimes: say yes or no", self.daemon.log())
+
 
 class Export(PainTest):
     def test_csv_and_json_read_back_whole(self):

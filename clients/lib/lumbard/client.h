@@ -39,6 +39,10 @@ lb_client *lb_client_close(lb_client *c); /* accepts NULL, returns NULL */
 const char *lb_client_path(const lb_client *c);
 int lb_client_fd(const lb_client *c); /* -1 once the connection is closed */
 
+/* How long lb_client_call() waits for an answer before it gives up with
+ * -ETIMEDOUT (the connection stays usable); < 0, the default: for ever. */
+void lb_client_set_timeout(lb_client *c, int timeout_ms);
+
 /* Call method with params (the packed params array, exactly one msgpack
  * array; NULL for []). On 0, *ret_result is the result, valid until the next
  * call into c. */

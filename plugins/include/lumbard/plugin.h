@@ -30,6 +30,15 @@
  * the same file again, delete its "crashed" line (or the whole file) and
  * restart lumbard.
  *
+ * Building out of tree: `pkg-config --cflags lumbard-plugin` gives the
+ * include path; there is no library to link. Build a shared object with
+ * -fPIC -fvisibility=hidden (LB_PLUGIN_DEFINE exports the one symbol) and
+ * put it in `pkg-config --variable=plugindir lumbard-plugin`, in
+ * $XDG_DATA_HOME/lumbard/plugins, or in a directory given to lumbard with
+ * --plugin-dir. This header needs only C11, but a plugin built with -std=c11
+ * that uses POSIX functions (localtime_r, ...) defines _POSIX_C_SOURCE before
+ * including it. See lumbard-plugin(7) and the example in plugins/example/.
+ *
  * Ownership: values passed *to* the host are borrowed for the duration of the
  * call (the host copies or serialises what it keeps). Values passed *to* the
  * plugin (handler arguments, event fields) are valid until the handler or
@@ -197,8 +206,12 @@ typedef enum lb_type {
 
 /* A parameter or an option key. Positional parameters: the required ones
  * first, then the optional ones. An omitted (or nil) optional parameter takes
- * `def`; with no default the handler sees nil. When min < max an integer,
- * duration or time value outside [min, max] is refused with invalid_params. */
+ * `def`; with no default the handler sees nil. Over D-Bus, where an argument
+ * cannot be left out, 0 or an empty string for an optional parameter means
+ * "omitted" (so its default applies). When min < max an integer, duration or
+ * time value outside [min, max] is refused with invalid_params.
+ * In a static table, write a default with LB_DEF_UINT(600), LB_DEF_INT(-1),
+ * LB_DEF_BOOL(true) or LB_DEF_STR("csv"). */
 typedef struct lb_param {
   const char *name;
   lb_type type;
@@ -207,6 +220,32 @@ typedef struct lb_param {
   int64_t min, max;
   const char *doc;
 } lb_param;
+
+/* Constant defaults, for static lb_param tables (lb_v_*() are functions). */
+#define LB_DEF_BOOL(x)                                                                             \
+  {                                                                                                \
+    LB_BOOL, {                                                                                     \
+      .b = (x)                                                                                     \
+    }                                                                                              \
+  }
+#define LB_DEF_INT(x)                                                                              \
+  {                                                                                                \
+    LB_INT, {                                                                                      \
+      .i = (x)                                                                                     \
+    }                                                                                              \
+  }
+#define LB_DEF_UINT(x)                                                                             \
+  {                                                                                                \
+    LB_UINT, {                                                                                     \
+      .u = (x)                                                                                     \
+    }                                                                                              \
+  }
+#define LB_DEF_STR(s)                                                                              \
+  {                                                                                                \
+    LB_STR, {                                                                                      \
+      .str = {(s), sizeof(s) - 1 }                                                                 \
+    }                                                                                              \
+  }
 
 /* A typed field of an event or of a map result. D-Bus signals carry an
  * event's fields as arguments in this order. */
@@ -218,7 +257,8 @@ typedef struct lb_field {
 
 /* args: one value per declared parameter, in order, defaults filled in; then,
  * when the method declares options, a map holding the options the client
- * gave (and the defaults of those it did not). Answer with lb_host.reply or
+ * gave (and the defaults of those it did not). A method with neither gets an
+ * args it must not read. Answer with lb_host.reply or
  * lb_host.fail, now or later: a call not answered when the handler returns is
  * deferred, and stays valid until it is answered. */
 typedef void (*lb_method_fn)(lb_call *call, const lb_value *args, void *userdata);
@@ -325,7 +365,8 @@ struct lb_host {
   void (*fail)(lb_call *call, lb_error code, const char *fmt, ...) LB_PRINTF(3, 4);
 
   /* Publish a declared event; fields is a map holding at least the declared
-   * fields, with their declared types. Returns 0 or a negative errno. */
+   * fields, with their declared types. Returns 0 or a negative errno (the
+   * host has logged why). */
   int (*emit)(lb_plugin *p, const char *event, const lb_value *fields);
 
   /* Receive events whose full name matches a glob ("rest.*"). */
@@ -333,7 +374,11 @@ struct lb_host {
 
   /* One-shot timer at an absolute deadline in ms on the given clock, precise
    * to well under a millisecond (timerfd, no poll slack). Returns a timer id
-   * (never 0). Stopping a timer that already fired or was stopped is a no-op. */
+   * (never 0). A deadline already past fires on the next loop turn, never
+   * inside timer_start. Stopping a timer that already fired or was stopped,
+   * or timer id 0, is a no-op. A monotonic timer that spans a suspend fires
+   * late, when the machine wakes: compare now_ms(LB_CLOCK_MONOTONIC) with the
+   * deadline in the callback to tell. */
   uint64_t (*timer_start)(lb_plugin *p, lb_clock clock, int64_t deadline_ms, lb_timer_fn fn,
                           void *userdata);
   void (*timer_stop)(lb_plugin *p, uint64_t timer_id);
@@ -342,11 +387,17 @@ struct lb_host {
 
   /* Config: the value of key in [<plugin>] (section NULL or "") or in
    * [<plugin>.<section>], or NULL. Valid until the plugin's reload()
-   * callback or until it is unloaded. */
+   * callback or until it is unloaded: a plugin that keeps these pointers
+   * must have a reload() that fetches them again. A config that fails to
+   * parse on reload is not applied (the daemon keeps the previous one, says
+   * so in its log, and does not call reload()). */
   const char *(*config_get)(lb_plugin *p, const char *section, const char *key);
   void (*config_each)(lb_plugin *p, lb_config_fn fn, void *userdata);
 
-  /* Storage: the shared database (SQLite, WAL, synchronous=FULL). Name
+  /* Storage: the shared database (SQLite, WAL, synchronous=FULL). db() is
+   * never NULL. Use it with the system's shared libsqlite3 (include
+   * <sqlite3.h>, link `pkg-config --libs sqlite3`), the library the daemon
+   * uses; a static or bundled SQLite must never touch this handle. Name
    * tables "<plugin>_..." . db_migrate() applies, in one transaction, the
    * steps from the plugin's recorded schema version up to the number of
    * steps (a NULL-terminated array of SQL scripts; step i makes version i+1)

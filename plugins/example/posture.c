@@ -1,0 +1,315 @@
+/* posture — a break reminder for people who sit at a desk: the SDK's tutorial.
+ *
+ * Every `every` minutes of sitting (45 by default) it publishes posture.due
+ * with a message telling the person to get up; posture.took_break() counts a
+ * break (kept in the shared database, so breaks_today survives a restart) and
+ * starts the next stretch of sitting from now. Read it top to bottom: the
+ * sections follow the life of a plugin, from its state to its descriptor.
+ *
+ * Build it against the installed SDK (see README.md): one header, no library
+ * of lumbard's to link. The database handle the host lends us is SQLite's, so
+ * we include <sqlite3.h> and link the system libsqlite3, the same shared
+ * library the daemon uses. */
+#define _POSIX_C_SOURCE 200809L /* localtime_r under -std=c11 */
+#include <errno.h>
+#include <lumbard/plugin.h>
+#include <sqlite3.h>
+#include <time.h>
+
+#define DEFAULT_EVERY_S (45u * 60)
+#define DAY_S 86400u
+#define SLEPT_MS (5 * 60 * 1000) /* a timer this late means the machine was asleep */
+#define DEFAULT_MESSAGE                                                                            \
+  "Time to get up: stand, walk for a few minutes, and do a few standing hip extensions. "          \
+  "Long sitting stiffens the lower back; moving often keeps it easier."
+
+/* ---- state ----------------------------------------------------------------
+ *
+ * Everything runs on the daemon's one loop thread, so plain statics are safe:
+ * no callback of ours ever runs concurrently with another. A plugin is loaded
+ * once per daemon, which is why file-scope state is the usual shape. */
+
+static const lb_host *host; /* the host's function table, valid until shutdown */
+static lb_plugin *self;     /* our handle, the first argument of most host calls */
+
+static uint32_t every_s = DEFAULT_EVERY_S;
+/* config_get() strings stay valid until our reload() callback, so we may keep
+ * the pointer instead of copying the text; reload() fetches it again. */
+static const char *message = DEFAULT_MESSAGE;
+
+static uint64_t timer; /* the one timer armed, 0 when none */
+static int64_t due_ms; /* its deadline, on LB_CLOCK_MONOTONIC */
+
+/* ---- storage ----------------------------------------------------------------
+ *
+ * Our tables live in the shared database and are named "<plugin>_...".
+ * db_migrate() runs the steps we have not run yet, each once, in one
+ * transaction: to change the schema later, append a step, never edit one. */
+
+static const char *const schema[] = {
+    "CREATE TABLE posture_breaks(at INTEGER NOT NULL); /* unix seconds */"
+    "CREATE INDEX posture_breaks_at ON posture_breaks(at);",
+    NULL};
+
+/* Local midnight today, as unix seconds: "today" is the person's day. */
+static int64_t today_start(void) {
+  time_t now = (time_t)(host->now_ms(LB_CLOCK_WALL) / 1000);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_isdst = -1; /* let mktime work out whether midnight was in DST */
+  return (int64_t)mktime(&tm);
+}
+
+/* Run one statement that takes one integer, and read the first column of its
+ * row when ret_value is not NULL. Returns 0, or -EIO after logging what SQLite
+ * said, prefixed with what we were doing. */
+static int run_sql(const char *what, const char *sql, int64_t arg, int64_t *ret_value) {
+  sqlite3 *db = host->db(self);
+  sqlite3_stmt *st = NULL;
+  int want = ret_value ? SQLITE_ROW : SQLITE_DONE;
+  int r = -EIO;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_bind_int64(st, 1, arg) == SQLITE_OK && sqlite3_step(st) == want) {
+    if (ret_value)
+      *ret_value = sqlite3_column_int64(st, 0);
+    r = 0;
+  } else {
+    host->log(self, LB_LOG_ERR, "cannot %s: %s", what, sqlite3_errmsg(db));
+  }
+  sqlite3_finalize(st); /* accepts NULL, like free() */
+  return r;
+}
+
+/* Breaks since local midnight. Counting in SQL rather than keeping a counter
+ * means nothing to reset at midnight and nothing to restore at start. */
+static int count_today(uint32_t *ret) {
+  int64_t n;
+  int r = run_sql("count today's breaks", "SELECT count(*) FROM posture_breaks WHERE at >= ?",
+                  today_start(), &n);
+  if (r == 0)
+    *ret = (uint32_t)n;
+  return r;
+}
+
+/* The database runs with synchronous=FULL: once this returns 0, the break is
+ * on disk. */
+static int save_break(int64_t at) {
+  return run_sql("save a break", "INSERT INTO posture_breaks(at) VALUES(?)", at, NULL);
+}
+
+/* ---- the timer ----------------------------------------------------------------
+ *
+ * Sitting time is a duration, so the deadline is on LB_CLOCK_MONOTONIC (it
+ * counts suspend too). Calendar deadlines ("at 18:00") would use
+ * LB_CLOCK_WALL. Timers are one-shot: the callback arms the next one. */
+
+static void on_due(lb_plugin *p, uint64_t id, void *userdata);
+
+static void arm(uint32_t seconds) {
+  host->timer_stop(self, timer); /* a no-op for 0 or a timer that already fired */
+  due_ms = host->now_ms(LB_CLOCK_MONOTONIC) + (int64_t)seconds * 1000;
+  timer = host->timer_start(self, LB_CLOCK_MONOTONIC, due_ms, on_due, NULL);
+}
+
+static void on_due(lb_plugin *p, uint64_t id, void *userdata) {
+  (void)p, (void)id, (void)userdata;
+  timer = 0;
+  int64_t late_ms = host->now_ms(LB_CLOCK_MONOTONIC) - due_ms;
+  arm(every_s);
+  /* The loop never stalls for minutes, so this late means the machine slept:
+   * whoever sat there has been up since. Start a new stretch quietly rather
+   * than nag the moment the lid opens. */
+  if (late_ms > SLEPT_MS)
+    return;
+  uint32_t breaks = 0;
+  if (count_today(&breaks) < 0)
+    breaks = 0; /* already logged; the reminder matters more than the count */
+  /* Fields must include every declared field, with its declared type. emit()
+   * logs its own errors; the return value is for plugins that need to react. */
+  lb_value ev = LB_MAP({"message", lb_v_str(message)}, {"breaks_today", lb_v_uint(breaks)});
+  host->emit(self, "due", &ev);
+}
+
+/* ---- methods ----------------------------------------------------------------------
+ *
+ * A handler gets the arguments already checked against the declaration below,
+ * defaults filled in; it must answer with reply() or fail() exactly once. */
+
+/* The map every method answers with; it must match status_fields. */
+static void reply_status(lb_call *call, uint32_t breaks) {
+  int64_t left_ms = due_ms - host->now_ms(LB_CLOCK_MONOTONIC);
+  int64_t next_at = (host->now_ms(LB_CLOCK_WALL) + (left_ms > 0 ? left_ms : 0) + 999) / 1000;
+  lb_value v = LB_MAP({"next_at", lb_v_int(next_at)}, {"every_s", lb_v_uint(every_s)},
+                      {"breaks_today", lb_v_uint(breaks)});
+  host->reply(call, &v); /* the host copies v: the stack is fine */
+}
+
+static void m_status(lb_call *call, const lb_value *args, void *userdata) {
+  (void)args, (void)userdata;
+  uint32_t breaks;
+  if (count_today(&breaks) < 0) {
+    host->fail(call, LB_ERR_INTERNAL,
+               "cannot read today's breaks from the database; the lumbard log says why");
+    return;
+  }
+  reply_status(call, breaks);
+}
+
+static void m_took_break(lb_call *call, const lb_value *args, void *userdata) {
+  (void)args, (void)userdata;
+  /* Check everything that can fail before changing anything: a failed call
+   * leaves the plugin as it was. */
+  uint32_t breaks;
+  int64_t now = host->now_ms(LB_CLOCK_WALL) / 1000;
+  if (count_today(&breaks) < 0 || save_break(now) < 0) {
+    host->fail(call, LB_ERR_INTERNAL,
+               "the break was not saved: the database refused it; the lumbard log says why");
+    return;
+  }
+  breaks++;
+  arm(every_s);
+  lb_value ev = LB_MAP({"at", lb_v_int(now)}, {"breaks_today", lb_v_uint(breaks)});
+  host->emit(self, "break_taken", &ev);
+  reply_status(call, breaks);
+}
+
+static void m_snooze(lb_call *call, const lb_value *args, void *userdata) {
+  (void)userdata;
+  /* args[0] is LB_UINT seconds: "10m" and 600 arrive alike, and the host has
+   * already refused anything outside [min, max]. */
+  uint32_t breaks;
+  if (count_today(&breaks) < 0) {
+    host->fail(call, LB_ERR_INTERNAL,
+               "cannot read today's breaks from the database; the lumbard log says why");
+    return;
+  }
+  arm((uint32_t)args[0].as.u);
+  reply_status(call, breaks);
+}
+
+/* ---- declarations ------------------------------------------------------------------
+ *
+ * Static tables, as the host keeps pointers to them until we are unloaded.
+ * Each array ends with an entry whose name is NULL ({0}). From these alone
+ * the daemon serves posture.status on the socket and Posture.Status on
+ * D-Bus, describes us in `lumbarctl plugins`, and checks every call. */
+
+static const lb_field status_fields[] = {
+    {.name = "next_at", .type = LB_T_TIME, .doc = "when the next reminder is due, unix s"},
+    {.name = "every_s", .type = LB_T_UINT, .doc = "the reminder interval, s"},
+    {.name = "breaks_today", .type = LB_T_UINT, .doc = "breaks taken since local midnight"},
+    {0}};
+
+/* lb_v_uint() is not a constant expression, so a default in a static table
+ * is spelt out as the lb_value it makes. */
+static const lb_param snooze_params[] = {{.name = "duration",
+                                          .type = LB_T_DURATION,
+                                          .optional = true,
+                                          .def = LB_DEF_UINT(600),
+                                          .min = 1,
+                                          .max = DAY_S,
+                                          .doc = "how long until the next reminder"},
+                                         {0}};
+
+static const lb_method methods[] = {
+    {.name = "status",
+     .doc = "When the next break is due and how many were taken today.",
+     .result = LB_T_MAP,
+     .result_fields = status_fields,
+     .handler = m_status},
+    {.name = "took_break",
+     .doc = "Count a break and start the next stretch of sitting from now.",
+     .result = LB_T_MAP,
+     .result_fields = status_fields,
+     .handler = m_took_break},
+    {.name = "snooze",
+     .doc = "Remind later, without counting a break.",
+     .params = snooze_params,
+     .result = LB_T_MAP,
+     .result_fields = status_fields,
+     .handler = m_snooze},
+};
+
+/* D-Bus signals carry the fields as arguments in this order:
+ * Posture.Due(s message, u breaks_today), Posture.BreakTaken(x at, u breaks_today). */
+static const lb_field due_fields[] = {
+    {.name = "message", .type = LB_T_STRING}, {.name = "breaks_today", .type = LB_T_UINT}, {0}};
+static const lb_field break_fields[] = {
+    {.name = "at", .type = LB_T_TIME}, {.name = "breaks_today", .type = LB_T_UINT}, {0}};
+
+static const lb_event events[] = {
+    {.name = "due", .doc = "Time to get up and move.", .fields = due_fields},
+    {.name = "break_taken", .doc = "A break was counted.", .fields = break_fields},
+};
+
+/* ---- config ---------------------------------------------------------------------------
+ *
+ *   [posture]
+ *   every = 45m
+ *   message = ...
+ *
+ * A bad value is logged and replaced by the default: the daemon runs on. */
+
+static void load_config(void) {
+  const char *text = host->config_get(self, NULL, "every");
+  char err[256];
+  uint64_t s;
+  every_s = DEFAULT_EVERY_S;
+  if (text && host->parse_duration(text, &s, err, sizeof(err)) < 0)
+    host->log(self, LB_LOG_WARNING, "[posture] every: %s; using 45 min", err);
+  else if (text && (s < 1 || s > DAY_S))
+    host->log(self, LB_LOG_WARNING, "[posture] every = %s: must be 1 s to 24 h; using 45 min",
+              text);
+  else if (text)
+    every_s = (uint32_t)s;
+  message = host->config_get(self, NULL, "message");
+  if (!message || !*message)
+    message = DEFAULT_MESSAGE;
+}
+
+/* ---- life cycle --------------------------------------------------------------------------- */
+
+static int init(lb_plugin *p, const lb_host *h) {
+  host = h;
+  self = p;
+  /* The host table only grows. parse_duration came with host API 2: a daemon
+   * older than that lacks it, so say so rather than call through garbage. */
+  if (!LB_HOST_HAS(h, parse_duration)) {
+    h->log(p, LB_LOG_ERR, "this lumbard is too old (host API %u, posture needs 2): upgrade it",
+           h->api);
+    return -ENOTSUP;
+  }
+  /* The host has logged what was wrong with a declaration or the schema;
+   * returning an error unloads us cleanly and the daemon runs on. */
+  if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)
+    return -EINVAL;
+  if (h->db_migrate(p, schema) < 0)
+    return -EIO;
+  load_config();
+  arm(every_s); /* a new stretch of sitting starts with the daemon */
+  return 0;
+}
+
+/* SIGHUP or daemon.reload: our config pointers are stale now, read them again.
+ * A changed interval starts a new stretch; an unchanged one keeps its timer. */
+static void reload(lb_plugin *p) {
+  (void)p;
+  uint32_t before = every_s;
+  load_config();
+  if (every_s != before)
+    arm(every_s);
+}
+
+/* Nothing to free: the host stops our timer and removes our declarations
+ * after this returns, and our state is static. */
+static void shutdown(lb_plugin *p) {
+  (void)p;
+}
+
+/* The one exported symbol. The name is the method prefix ("posture.status")
+ * and the D-Bus interface (org.lumbard.Lumbard1.Posture). Build with
+ * -fvisibility=hidden: LB_PLUGIN_DEFINE exports only this. */
+LB_PLUGIN_DEFINE(.name = "posture", .version = "1.0",
+                 .description = "desk break reminders: get up and move every 45 minutes",
+                 .init = init, .shutdown = shutdown, .reload = reload);
