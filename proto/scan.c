@@ -120,8 +120,37 @@ int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *r
           lb_rpc_scan_init(s);
         if (s->declared == 0 && s->items_left == 1)
           s->start = i;
+        uint8_t b = p[i];
+        /* The one-byte headers, most of any message, at once: fixints, nil,
+         * booleans, fixstr (its payload skipped next), fixarray, fixmap. */
+        if (b <= 0xbf || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
+          i++;
+          s->items_left--;
+          if (b >= 0x80 && b <= 0x9f) { /* at most 30 elements */
+            uint64_t items = (uint64_t)(b & 0x0f) * (b <= 0x8f ? 2 : 1);
+            s->declared += items;
+            if (s->declared > LB_RPC_MAX_MESSAGE) {
+              *ret_start = s->start;
+              return -EMSGSIZE;
+            }
+            s->items_left += items;
+          } else if (b >= 0xa0 && b <= 0xbf) {
+            s->skip = b & 0x1f;
+          }
+          if (s->items_left == 0 && s->skip == 0)
+            s->start = SIZE_MAX;
+          continue;
+        }
         uint32_t inline_count;
-        kind k = kind_of(p[i], &inline_count);
+        kind k = kind_of(b, &inline_count);
+        if (k.len_bytes == 0 && k.extra == 0) { /* a number: its bytes next */
+          i++;
+          s->items_left--;
+          s->skip = k.fixed;
+          if (s->items_left == 0 && s->skip == 0)
+            s->start = SIZE_MAX;
+          continue;
+        }
         s->hdr_need = (uint8_t)(1 + k.len_bytes + k.extra);
       }
       s->hdr[s->hdr_len++] = p[i++];
