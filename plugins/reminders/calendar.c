@@ -1149,7 +1149,8 @@ static int search(const lb_calendar *c, cal_clock *k, struct tm *tm, int *usec) 
   return -EDEADLK;
 }
 
-static int next_on(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
+/* One search from just after `after`. */
+static int search_from(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
   int64_t from = after + 1;
   struct tm tm;
   clock_localtime(k, from / USEC_PER_SEC, &tm);
@@ -1161,6 +1162,35 @@ static int next_on(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *r
   if (t < 0)
     return -EINVAL;
   *ret = t * USEC_PER_SEC + usec;
+  return 0;
+}
+
+/* An event that names the zone's daylight time ("... CEST", "... +1345"),
+ * searched from the hour repeated when the clocks go back, matches that
+ * hour's first pass, before the start; systemd 252 answers so too. An elapse
+ * must come after the time it was asked from (a reminder would otherwise
+ * fire again and again), so then: the elapses that follow that one, as
+ * systemd's iterations do, up to the first after the start; and when that
+ * takes long, a search from an hour on, past the repeat. */
+#define MAX_CHAIN 4
+#define MAX_JUMPS 3
+
+static int next_on(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
+  int64_t t;
+  int r = search_from(c, k, after, &t);
+  for (int i = 0; r == 0 && t <= after && i < MAX_CHAIN; i++) {
+    int64_t prev = t;
+    r = search_from(c, k, prev, &t);
+    if (r == 0 && t <= prev)
+      r = -EDEADLK;
+  }
+  for (int i = 1; r == 0 && t <= after && i <= MAX_JUMPS; i++)
+    r = search_from(c, k, after + (int64_t)i * 3600 * USEC_PER_SEC, &t);
+  if (r < 0)
+    return r;
+  if (t <= after)
+    return -EDEADLK;
+  *ret = t;
   return 0;
 }
 

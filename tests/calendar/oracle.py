@@ -456,6 +456,30 @@ def compare(job):
     return problems, counts
 
 
+UTC_LINE = re.compile(r"\(in UTC\): \w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC$")
+
+
+def utc_elapses(block):
+    return [int(datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")
+                .replace(tzinfo=datetime.timezone.utc).timestamp())
+            for m in (UTC_LINE.search(line) for line in block) if m]
+
+
+def before_base_quirk(base, x, y):
+    """systemd 252 can answer an elapse before its base: an event naming the
+    daylight time ("... CEST"), asked from the hour repeated when the clocks
+    go back, matches that hour's first pass. The engine answers the first of
+    systemd's elapses after the base instead (or never, when none is). True
+    when x (systemd) and y (the engine) differ only so."""
+    sx, sy = utc_elapses(x), utc_elapses(y)
+    b = float(base)
+    if not sx or sx[0] > b or x[:2] != y[:2] or any(u <= b for u in sy):
+        return False
+    after = [u for u in sx if u > b]
+    n = min(len(after), len(sy))
+    return sy[:n] == after[:n] and (sy or not after)
+
+
 def compare_one(tz, base, cases, expected, got, mode):
     exprs = [c.expr for c in cases]
     rc1, out1, err1 = expected
@@ -489,6 +513,9 @@ def compare_one(tz, base, cases, expected, got, mode):
         problems.append("%s: exit status %d expected, got %d" % (where, rc1, rc2))
     counts = collections.Counter()
     for case, x, y in zip(cases, b1, b2):
+        if x != y and before_base_quirk(base, x, y):
+            counts["systemd answered before its base; the engine, the next elapse after it"] += 1
+            continue
         if x != y:
             problems.append("%s expr %r\n    expected: %s\n    got:      %s"
                             % (where, case.expr, " | ".join(x) or "(failure)",
