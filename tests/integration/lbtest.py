@@ -225,6 +225,17 @@ class Daemon:
         """How many file descriptors the daemon holds."""
         return len(os.listdir("/proc/%d/fd" % self.pid))
 
+    def fd_targets(self):
+        """What each of the daemon's descriptors is (fd -> link target)."""
+        out = {}
+        d = "/proc/%d/fd" % self.pid
+        for f in os.listdir(d):
+            try:
+                out[int(f)] = os.readlink(os.path.join(d, f))
+            except OSError:
+                pass
+        return out
+
     def valgrind_problems(self):
         """The valgrind reports of the starts that ended by themselves (not by
         a signal) and found errors or leaks."""

@@ -66,12 +66,25 @@ class LoadTest(DaemonTest):
             time.sleep(0.05)
 
     def wait_fds(self, want, timeout=10.0):
+        """The daemon's descriptors come down to want; on the way, what they
+        were before (self.fds_seen) is compared with what they are, so that a
+        failure names the descriptors left over."""
         deadline = time.monotonic() + slow(timeout)
         while True:
             n = self.daemon.open_fds()
             if n <= want or time.monotonic() > deadline:
+                if n > want:
+                    before = getattr(self, "fds_seen", {})
+                    now = self.daemon.fd_targets()
+                    self.fd_report = "; descriptors new since before: %r" % sorted(
+                        (fd, t) for fd, t in now.items() if before.get(fd) != t)
                 return n
             time.sleep(0.05)
+
+    def fds_now(self):
+        self.fds_seen = self.daemon.fd_targets()
+        self.fd_report = ""
+        return len(self.fds_seen)
 
 
 class Concurrency(LoadTest):
@@ -123,7 +136,7 @@ class Concurrency(LoadTest):
             method, params, want = self.request(0, i)
             self.assertTrue(self.check(want, self.client.response(
                 self.client.request(method, *params))), (method, params))
-        fds_before = self.daemon.open_fds()
+        fds_before = self.fds_now()
         clients = [Client(self.daemon.socket, timeout=30) for _ in range(self.CLIENTS)]
         self.addCleanup(lambda: [c.close() for c in clients])
         self.assertEqual(self.client.call("daemon.status")["clients"], self.CLIENTS + 1)
@@ -163,7 +176,8 @@ class Concurrency(LoadTest):
             c.close()
         self.assertEqual(self.wait_clients(1), 1, "clients still counted after all 200 left")
         self.assertLessEqual(self.wait_fds(fds_before), fds_before,
-                             "the daemon holds more descriptors than before the 200 clients")
+                             "the daemon holds more descriptors than before the 200 clients"
+                             + self.fd_report)
 
 
 class ConnectionStorm(LoadTest):
@@ -171,7 +185,7 @@ class ConnectionStorm(LoadTest):
 
     def test_1100_at_once_1024_served_the_rest_refused(self):
         raise_fd_limit(self.TOTAL + 200)
-        fds_before = self.daemon.open_fds()
+        fds_before = self.fds_now()
         socks = [None] * self.TOTAL
 
         def connect(first, last):
@@ -237,7 +251,7 @@ class ConnectionStorm(LoadTest):
             s.close()
         self.assertEqual(self.wait_clients(1), 1, "clients still counted after all left")
         self.assertLessEqual(self.wait_fds(fds_before), fds_before,
-                             "the daemon holds more descriptors than before the storm")
+                             "the daemon holds more descriptors than before the storm" + self.fd_report)
         # and the room is there again
         again = [Client(self.daemon.socket) for _ in range(50)]
         self.addCleanup(lambda: [c.close() for c in again])
@@ -415,7 +429,7 @@ class InputStorm(LoadTest):
         seed = int(os.environ.get("LB_SEED", "20241126"))
         rng = random.Random(seed)
         where = "(seed %d; LB_SEED=%d reproduces it)" % (seed, seed)
-        fds_before = self.daemon.open_fds()
+        fds_before = self.fds_now()
         bystander = self.connect()
         bystander.call("daemon.subscribe", ["*"])
         inputs = [self.make(rng, i) for i in range(self.CONNECTIONS)]
@@ -504,7 +518,8 @@ class InputStorm(LoadTest):
             s.close()
         self.assertEqual(self.wait_clients(2), 2, "clients still counted after the storm " + where)
         self.assertLessEqual(self.wait_fds(fds_before + 1), fds_before + 1,
-                             "the daemon holds more descriptors than before the storm " + where)
+                             "the daemon holds more descriptors than before the storm " + where
+                             + self.fd_report)
         print("\nclosed by the daemon, by kind: %r %s" % (by_kind, where))
 
     def test_error_messages_quoting_input_stay_utf8(self):
