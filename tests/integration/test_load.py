@@ -11,6 +11,7 @@ import resource
 import selectors
 import shutil
 import socket
+import subprocess
 import tempfile
 import threading
 import time
@@ -76,12 +77,39 @@ class LoadTest(DaemonTest):
                 if n > want:
                     before = getattr(self, "fds_seen", {})
                     now = self.daemon.fd_targets()
-                    self.fd_report = "; descriptors new since before: %r" % sorted(
-                        (fd, t) for fd, t in now.items() if before.get(fd) != t)
+                    new = sorted((fd, t) for fd, t in now.items() if before.get(fd) != t)
+                    inodes = {t[8:-1] for _, t in new if t.startswith("socket:[")}
+                    with open("/proc/net/unix") as f:  # their state and path
+                        unix = [l.strip() for l in f if l.split()[6:7] and
+                                l.split()[6] in inodes]
+                    try:
+                        probe = Client(self.daemon.socket, timeout=2)
+                        fresh = probe.call("daemon.ping")
+                        probe.close()
+                    except Exception as e:  # noqa: BLE001
+                        fresh = "a new client got no answer: %r" % e
+                    polled = []  # what the daemon's epoll watches
+                    for fd, t in now.items():
+                        if t == "anon_inode:[eventpoll]":
+                            with open("/proc/%d/fdinfo/%d" % (self.daemon.pid, fd)) as f:
+                                polled += [l.split()[1] for l in f if l.startswith("tfd:")]
+                    unix.append("epoll watches fds %s" % " ".join(sorted(polled, key=int)))
+                    ss = subprocess.run(["ss", "-xpn"], capture_output=True, text=True).stdout
+                    peers = [l.split()[7] for l in ss.splitlines()
+                             if len(l.split()) > 7 and l.split()[5] in inodes]
+                    unix += [l for l in ss.splitlines() if any(x in l.split()[5:6] for x in inodes)
+                             or any(x in l.split()[5:6] for x in peers)]
+                    self.fd_report = ("; descriptors new since before: %r %r; a new client: %s; "
+                                      "the daemon's log:\n%s"
+                                      % (new, unix, fresh, self.daemon.log()[-1500:]))
                 return n
             time.sleep(0.05)
 
     def fds_now(self):
+        """The daemon's descriptors now, once it surely holds this test's own
+        connection (connected in setUp, accepted when the loop gets to it: a
+        count taken before that would miss it)."""
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
         self.fds_seen = self.daemon.fd_targets()
         self.fd_report = ""
         return len(self.fds_seen)
