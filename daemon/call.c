@@ -128,8 +128,7 @@ void lb_call_failv(lb_call *c, lb_rpc_code code, const char *fmt, va_list ap) {
   if (code == LB_RPC_OK)
     code = LB_RPC_INTERNAL;
   if (!msg[0]) /* an error always says something (PROTOCOL.md) */
-    snprintf(msg, sizeof(msg), "%s failed without saying why (a bug in its plugin)",
-             c->m->name);
+    snprintf(msg, sizeof(msg), "%s failed without saying why (a bug in its plugin)", c->m->name);
   finish(c, NULL, code, msg);
 }
 

@@ -25,7 +25,8 @@ static int on_entry(void *user, const char *section, const char *key, const char
   if (!key) /* inih reports a bare [section] too, when built to */
     return 1;
   /* inih hands an indented continuation line over as the same key again:
-   * it continues the value (lines are at most 199 characters: inih's INI_MAX_LINE, 200, counts the newline). */
+   * it continues the value (lines are at most 199 characters: inih's INI_MAX_LINE, 200, counts the
+   * newline). */
   entry *prev = c->previous;
   if (prev && strcmp(prev->section, section) == 0 && strcmp(prev->key, key) == 0) {
     char *joined = lb_xasprintf("%s %s", prev->value, value);

@@ -19,7 +19,7 @@ typedef struct kind {
   uint8_t elements;  /* 0: a scalar; 1: an array; 2: a map (two per entry) */
 } kind;
 
-static kind kind_of(uint8_t b, uint32_t *ret_inline_count) {
+static inline __attribute__((always_inline)) kind kind_of(uint8_t b, uint32_t *ret_inline_count) {
   *ret_inline_count = 0;
   if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
     return (kind){0, 0, 0, 0};
@@ -88,13 +88,8 @@ static kind kind_of(uint8_t b, uint32_t *ret_inline_count) {
   }
 }
 
-/* A whole header is in s->hdr: account for it. */
-static int header_done(lb_rpc_scan *s) {
-  uint32_t inline_count;
-  kind k = kind_of(s->hdr[0], &inline_count);
-  uint64_t n = inline_count;
-  for (uint8_t i = 0; i < k.len_bytes; i++)
-    n = n << 8 | s->hdr[1 + i];
+/* An item whose header says n (its count, or its payload's length). */
+static int account(lb_rpc_scan *s, kind k, uint64_t n) {
   s->items_left--;
   if (k.elements) {
     uint64_t items = n * k.elements;
@@ -108,60 +103,47 @@ static int header_done(lb_rpc_scan *s) {
   return 0;
 }
 
+/* A whole header of more than one byte is in s->hdr. */
+static int header_done(lb_rpc_scan *s) {
+  uint32_t inline_count;
+  kind k = kind_of(s->hdr[0], &inline_count);
+  uint64_t n = inline_count;
+  for (uint8_t i = 0; i < k.len_bytes; i++)
+    n = n << 8 | s->hdr[1 + i];
+  return account(s, k, n);
+}
+
 int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *ret_start) {
   for (size_t i = 0; i < n;) {
+    int r = 0;
     if (s->skip > 0) {
       size_t take = s->skip < n - i ? (size_t)s->skip : n - i;
       s->skip -= take;
       i += take;
-    } else {
-      if (s->hdr_len == 0) {
-        if (s->items_left == 0) /* the next message */
-          lb_rpc_scan_init(s);
-        if (s->declared == 0 && s->items_left == 1)
-          s->start = i;
-        uint8_t b = p[i];
-        /* The one-byte headers, most of any message, at once: fixints, nil,
-         * booleans, fixstr (its payload skipped next), fixarray, fixmap. */
-        if (b <= 0xbf || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
-          i++;
-          s->items_left--;
-          if (b >= 0x80 && b <= 0x9f) { /* at most 30 elements */
-            uint64_t items = (uint64_t)(b & 0x0f) * (b <= 0x8f ? 2 : 1);
-            s->declared += items;
-            if (s->declared > LB_RPC_MAX_MESSAGE) {
-              *ret_start = s->start;
-              return -EMSGSIZE;
-            }
-            s->items_left += items;
-          } else if (b >= 0xa0 && b <= 0xbf) {
-            s->skip = b & 0x1f;
-          }
-          if (s->items_left == 0 && s->skip == 0)
-            s->start = SIZE_MAX;
-          continue;
-        }
-        uint32_t inline_count;
-        kind k = kind_of(b, &inline_count);
-        if (k.len_bytes == 0 && k.extra == 0) { /* a number: its bytes next */
-          i++;
-          s->items_left--;
-          s->skip = k.fixed;
-          if (s->items_left == 0 && s->skip == 0)
-            s->start = SIZE_MAX;
-          continue;
-        }
-        s->hdr_need = (uint8_t)(1 + k.len_bytes + k.extra);
+    } else if (s->hdr_len == 0) {
+      if (s->items_left == 0) /* the next message */
+        lb_rpc_scan_init(s);
+      if (s->declared == 0 && s->items_left == 1)
+        s->start = i;
+      uint32_t inline_count;
+      kind k = kind_of(p[i], &inline_count);
+      s->hdr_need = (uint8_t)(1 + k.len_bytes + k.extra);
+      s->hdr[0] = p[i++];
+      if (s->hdr_need > 1) {
+        s->hdr_len = 1;
+        continue;
       }
+      r = account(s, k, inline_count); /* most headers are one byte: at once */
+    } else {
       s->hdr[s->hdr_len++] = p[i++];
       if (s->hdr_len < s->hdr_need)
         continue;
-      int r = header_done(s);
       s->hdr_len = 0;
-      if (r < 0) {
-        *ret_start = s->start;
-        return r;
-      }
+      r = header_done(s);
+    }
+    if (r < 0) {
+      *ret_start = s->start;
+      return r;
     }
     /* A message ends when its last item's payload is through. */
     if (s->items_left == 0 && s->skip == 0)

@@ -57,14 +57,16 @@ static void line(const msgpack_object *map, const char *key, const char *first,
   putchar('\n');
 }
 
+/* The method's answer is a list of maps, or, with `within`, a list of
+ * plugins, each with such a list under that key. */
 static const struct kind {
-  const char *name, *method, *key, *first, *second;
+  const char *name, *method, *within, *key, *first, *second;
 } kinds[] = {
-    {"reminders", "reminders.list", "id", "name", "schedule"},
-    {"rests", "rest.list", "id", "label", "state"},
-    {"presets", "rest.presets", "name", "description", NULL},
-    {"methods", "daemon.plugins", "name", "doc", NULL},
-    {"events", "daemon.plugins", "name", "doc", NULL},
+    {"reminders", "reminders.list", NULL, "id", "name", "schedule"},
+    {"rests", "rest.list", NULL, "id", "label", "state"},
+    {"presets", "rest.presets", NULL, "name", "description", NULL},
+    {"methods", "daemon.plugins", "methods", "name", "doc", NULL},
+    {"events", "daemon.plugins", "events", "name", "doc", NULL},
 };
 
 int lbctl_complete(lbctl *ctl, int argc, char **argv) {
@@ -89,16 +91,14 @@ int lbctl_complete(lbctl *ctl, int argc, char **argv) {
     return LBCTL_OK;
   for (uint32_t i = 0; i < r->via.array.size; i++) {
     const msgpack_object *item = &r->via.array.ptr[i];
-    if (k->method[0] != 'd') { /* a list of maps */
+    if (!k->within) {
       line(item, k->key, k->first, k->second);
       continue;
     }
-    /* daemon.plugins: each plugin's methods, or its events after a
-     * "<plugin>.*" for all of them */
-    bool events = k->name[0] == 'e';
-    const msgpack_object *list = lb_msg_map_get(item, events ? "events" : "methods");
+    /* a plugin's methods, or its events after a "<plugin>.*" for them all */
+    const msgpack_object *list = lb_msg_map_get(item, k->within);
     const msgpack_object *name = lb_msg_map_str(item, "name");
-    if (events && name)
+    if (strcmp(k->within, "events") == 0 && name)
       printf("%.*s.*\tevery event of %.*s\n", (int)name->via.str.size, name->via.str.ptr,
              (int)name->via.str.size, name->via.str.ptr);
     for (uint32_t j = 0; list && list->type == MSGPACK_OBJECT_ARRAY && j < list->via.array.size;

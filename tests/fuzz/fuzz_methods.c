@@ -135,7 +135,7 @@ static void emit(lb_call *call, const lb_value *args, void *ud) {
 static const lb_param start_params[] = {{.name = "seconds",
                                          .type = LB_T_DURATION,
                                          .optional = true,
-                                         .def = {LB_UINT, {.u = 90}},
+                                         .def = LB_DEF_UINT(90),
                                          .min = 1,
                                          .max = 86400},
                                         {0}};
@@ -143,7 +143,7 @@ static const lb_param start_options[] = {
     {.name = "label", .type = LB_T_STRING},
     {.name = "sets", .type = LB_T_UINT, .min = 1, .max = 20},
     {.name = "set", .type = LB_T_UINT, .min = 1, .max = 20},
-    {.name = "warn", .type = LB_T_DURATION, .def = {LB_UINT, {.u = 10}}, .min = 0, .max = 3600},
+    {.name = "warn", .type = LB_T_DURATION, .def = LB_DEF_UINT(10), .min = 0, .max = 3600},
     {.name = "until", .type = LB_T_DURATION, .min = 1, .max = 86400},
     {0}};
 static const lb_field start_fields[] = {{"id", LB_T_U64, NULL},
@@ -182,7 +182,7 @@ static const lb_param types_params[] = {
     OPT("a", LB_T_ANY),
     {0}};
 static const lb_param types_options[] = {
-    {.name = "flag", .type = LB_T_BOOL, .def = {LB_BOOL, {.b = true}}},
+    {.name = "flag", .type = LB_T_BOOL, .def = LB_DEF_BOOL(true)},
     {.name = "when", .type = LB_T_TIME, .min = 0, .max = INT64_C(4102444800)},
     {.name = "any", .type = LB_T_ANY},
     {0}};
@@ -191,7 +191,7 @@ static const lb_param preview_params[] = {{.name = "schedule", .type = LB_T_STRI
                                           {.name = "count",
                                            .type = LB_T_UINT,
                                            .optional = true,
-                                           .def = {LB_UINT, {.u = 5}},
+                                           .def = LB_DEF_UINT(5),
                                            .min = 1,
                                            .max = 100},
                                           OPT("base", LB_T_TIME),

@@ -67,43 +67,33 @@ class LoadTest(DaemonTest):
             time.sleep(0.05)
 
     def wait_fds(self, want, timeout=10.0):
-        """The daemon's descriptors come down to want; on the way, what they
-        were before (self.fds_seen) is compared with what they are, so that a
-        failure names the descriptors left over."""
+        """The daemon's descriptors come down to want; when they do not,
+        self.fd_report names those left over."""
         deadline = time.monotonic() + slow(timeout)
         while True:
             n = self.daemon.open_fds()
             if n <= want or time.monotonic() > deadline:
                 if n > want:
-                    before = getattr(self, "fds_seen", {})
-                    now = self.daemon.fd_targets()
-                    new = sorted((fd, t) for fd, t in now.items() if before.get(fd) != t)
-                    inodes = {t[8:-1] for _, t in new if t.startswith("socket:[")}
-                    with open("/proc/net/unix") as f:  # their state and path
-                        unix = [l.strip() for l in f if l.split()[6:7] and
-                                l.split()[6] in inodes]
-                    try:
-                        probe = Client(self.daemon.socket, timeout=2)
-                        fresh = probe.call("daemon.ping")
-                        probe.close()
-                    except Exception as e:  # noqa: BLE001
-                        fresh = "a new client got no answer: %r" % e
-                    polled = []  # what the daemon's epoll watches
-                    for fd, t in now.items():
-                        if t == "anon_inode:[eventpoll]":
-                            with open("/proc/%d/fdinfo/%d" % (self.daemon.pid, fd)) as f:
-                                polled += [l.split()[1] for l in f if l.startswith("tfd:")]
-                    unix.append("epoll watches fds %s" % " ".join(sorted(polled, key=int)))
-                    ss = subprocess.run(["ss", "-xpn"], capture_output=True, text=True).stdout
-                    peers = [l.split()[7] for l in ss.splitlines()
-                             if len(l.split()) > 7 and l.split()[5] in inodes]
-                    unix += [l for l in ss.splitlines() if any(x in l.split()[5:6] for x in inodes)
-                             or any(x in l.split()[5:6] for x in peers)]
-                    self.fd_report = ("; descriptors new since before: %r %r; a new client: %s; "
-                                      "the daemon's log:\n%s"
-                                      % (new, unix, fresh, self.daemon.log()[-1500:]))
+                    self.fd_report = self.leftover_fds()
                 return n
             time.sleep(0.05)
+
+    def leftover_fds(self):
+        """The descriptors that are new since fds_now(), for a socket with
+        ss's line for it and for its peer (who holds the other end), and the
+        end of the daemon's log."""
+        before = self.fds_seen
+        new = sorted((fd, t) for fd, t in self.daemon.fd_targets().items() if before.get(fd) != t)
+        inodes = {t[len("socket:["):-1] for _, t in new if t.startswith("socket:[")}
+        try:
+            ss = subprocess.run(["ss", "-xpn"], capture_output=True, text=True).stdout
+        except OSError:
+            ss = ""
+        rows = [line.split() for line in ss.splitlines()]
+        peers = {r[7] for r in rows if len(r) > 7 and r[5] in inodes}
+        sockets = [" ".join(r) for r in rows if len(r) > 5 and r[5] in inodes | peers]
+        return "; descriptors new since before: %r %r; the daemon's log:\n%s" % (
+            new, sockets, self.daemon.log()[-1500:])
 
     def fds_now(self):
         """The daemon's descriptors now, once it surely holds this test's own

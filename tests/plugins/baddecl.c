@@ -24,14 +24,16 @@ static void late(lb_call *call, const lb_value *args, void *ud) {
   host->reply(call, &v);
 }
 
-static const lb_param twice[] = {{.name = "a", .type = LB_T_INT}, {.name = "a", .type = LB_T_INT}, {0}};
+static const lb_param twice[] = {
+    {.name = "a", .type = LB_T_INT}, {.name = "a", .type = LB_T_INT}, {0}};
 static const lb_param bad_default[] = {
-    {.name = "n", .type = LB_T_UINT, .optional = true, .def = {LB_STR, {.str = {"ten", 3}}}}, {0}};
+    {.name = "n", .type = LB_T_UINT, .optional = true, .def = LB_DEF_STR("ten")}, {0}};
 static const lb_param required_after_optional[] = {
     {.name = "a", .type = LB_T_INT, .optional = true}, {.name = "b", .type = LB_T_INT}, {0}};
 static const lb_param bad_type[] = {{.name = "a", .type = (lb_type)99}, {0}};
 static const lb_field bad_field[] = {{.name = "Level", .type = LB_T_UINT}, {0}};
-static const lb_field dup_field[] = {{.name = "x", .type = LB_T_UINT}, {.name = "x", .type = LB_T_UINT}, {0}};
+static const lb_field dup_field[] = {
+    {.name = "x", .type = LB_T_UINT}, {.name = "x", .type = LB_T_UINT}, {0}};
 
 static const lb_method bad_methods[] = {
     {.name = "Bad-Name", .result = LB_T_NONE, .handler = good},

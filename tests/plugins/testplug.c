@@ -159,7 +159,7 @@ static const lb_param echo_params[] = {{.name = "text", .type = LB_T_STRING, .do
                                        {.name = "times",
                                         .type = LB_T_UINT,
                                         .optional = true,
-                                        .def = {LB_UINT, {.u = 1}},
+                                        .def = LB_DEF_UINT(1),
                                         .min = 1,
                                         .max = 10},
                                        {0}};

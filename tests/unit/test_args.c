@@ -13,14 +13,14 @@ static void nop(lb_call *c, const lb_value *a, void *u) {
 static const lb_param start_params[] = {{.name = "seconds",
                                          .type = LB_T_DURATION,
                                          .optional = true,
-                                         .def = {LB_UINT, {.u = 90}},
+                                         .def = LB_DEF_UINT(90),
                                          .min = 1,
                                          .max = 86400},
                                         {0}};
 static const lb_param start_options[] = {
     {.name = "label", .type = LB_T_STRING},
     {.name = "sets", .type = LB_T_UINT, .min = 1, .max = 20},
-    {.name = "warn", .type = LB_T_DURATION, .def = {LB_UINT, {.u = 10}}},
+    {.name = "warn", .type = LB_T_DURATION, .def = LB_DEF_UINT(10)},
     {0}};
 static const lb_method start = {.name = "start",
                                 .params = start_params,
@@ -168,7 +168,7 @@ TEST(bad_declarations_refused) {
   CHECK_INT(lb_registry_add_method(reg, "bad", NULL, &m2, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "must match [a-z][a-z0-9_]*");
   static const lb_param bad_default[] = {
-      {.name = "a", .type = LB_T_STRING, .optional = true, .def = {LB_INT, {.i = 3}}}, {0}};
+      {.name = "a", .type = LB_T_STRING, .optional = true, .def = LB_DEF_INT(3)}, {0}};
   static const lb_method m3 = {
       .name = "m3", .params = bad_default, .result = LB_T_NONE, .handler = nop};
   CHECK_INT(lb_registry_add_method(reg, "bad", NULL, &m3, err, sizeof(err)), -EINVAL);
