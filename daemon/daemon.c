@@ -58,6 +58,7 @@ void lb_daemon_stop(lb_daemon *d) {
    * read from before the server closes below, in this same callback. */
   lb_plugins_unload_all(d->plugins);
   lb_calls_fail_owner(d, NULL, "the daemon is stopping"); /* core calls are never deferred */
+  lb_store_detach(d->store);
   lb_dbus_stop(d->dbus);
   lb_rpc_server_close(d->server);
   d->server = NULL;

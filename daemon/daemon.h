@@ -38,6 +38,7 @@ typedef struct lb_daemon {
   bool no_dbus;
   bool verbose; /* --verbose: debug lines whatever [daemon] log_level says */
 
+  int data_lock;         /* the data directory's lock, held until exit */
   int64_t started_at_ms; /* wall clock */
   char dbus_state[160];  /* what daemon.status says about D-Bus */
   uv_signal_t sig_term, sig_int, sig_hup;

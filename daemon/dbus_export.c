@@ -393,8 +393,13 @@ static void call_method(lb_dbus *x, DBusMessage *msg, const member *mem) {
   if (strcmp(sig, mem->in_sig) != 0) {
     char want[256];
     describe_signature(m, want, sizeof(want));
+    /* "Rest.Start" for a plugin's; the core's interface has no ".<Plugin>"
+     * to show, so its whole name */
+    const char *iface = mem->iface;
+    if (strncmp(iface, LB_DBUS_IFACE ".", sizeof(LB_DBUS_IFACE)) == 0)
+      iface += sizeof(LB_DBUS_IFACE);
     reply_error(x, msg, DBUS_ERROR_INVALID_ARGS, "%s.%s takes (%s), signature '%s'; got '%s'",
-                mem->iface + sizeof(LB_DBUS_IFACE), mem->name, want, mem->in_sig, sig);
+                iface, mem->name, want, mem->in_sig, sig);
     return;
   }
   pending *p = lb_xmalloc(sizeof(*p));

@@ -17,6 +17,7 @@
 
 #include "call.h"
 #include "daemon.h"
+#include "datadir.h"
 #include "dbus_export.h"
 #include "log.h"
 #include "plugin_host.h"
@@ -140,7 +141,7 @@ int main(int argc, char **argv) {
                                        {"version", no_argument, NULL, 'V'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
-  lb_daemon d = {0};
+  lb_daemon d = {.data_lock = -1};
   int c;
   while ((c = getopt_long(argc, argv, "c:d:s:p:vh", opts, NULL)) != -1) {
     switch (c) {
@@ -213,9 +214,11 @@ int main(int argc, char **argv) {
   if (!lb_config_from_file(d.config))
     lb_info("no config file at %s: using the built-in defaults", d.config_path);
 
-  int r = lb_mkdir_p(d.data_dir, 0700);
-  if (r < 0) {
-    lb_err("cannot create the data directory %s: %s", d.data_dir, strerror(-r));
+  /* Before anything in it is opened: the data directory is ours, and this
+   * daemon's alone until it exits. */
+  d.data_lock = lb_datadir_lock(d.data_dir, d.socket_path, err, sizeof(err));
+  if (d.data_lock < 0) {
+    lb_err("%s", err);
     goto out;
   }
   d.store = lb_store_open(d.db_path, err, sizeof(err));
@@ -227,6 +230,8 @@ int main(int argc, char **argv) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   d.loop = &loop;
+  lb_store_attach(d.store, &loop);
+  int r;
   d.started_at_ms = lb_clock_now_ms(LB_CLOCK_WALL);
   d.registry = lb_registry_new();
   d.events = lb_events_new(&loop, d.registry);
@@ -254,8 +259,10 @@ int main(int argc, char **argv) {
     lb_daemon_stop(&d);
     goto run_closes;
   }
-  if (lb_core_methods_register(&d) < 0)
-    abort(); /* a bug in a static table, not an input error */
+  if (lb_core_methods_register(&d) < 0) { /* said why */
+    lb_daemon_stop(&d);
+    goto run_closes;
+  }
   /* Caught from here on, handled once the loop runs: a SIGTERM while the
    * plugins load stops lumbard cleanly after them, rather than killing it in
    * the middle of one (which the plugin crash guard would blame on that
@@ -311,6 +318,8 @@ run_closes:
   lb_registry_free(d.registry);
 out:
   lb_store_close(d.store);
+  if (d.data_lock >= 0)
+    close(d.data_lock); /* the lock goes with it */
   lb_config_free(d.config);
   for (size_t i = 0; i < d.n_plugin_dirs; i++)
     free(d.plugin_dirs[i]);

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <lumbard/rpc.h>
 #include <lumbard/version.h>
@@ -15,6 +16,7 @@
 
 #include "call.h"
 #include "log.h"
+#include "output.h"
 #include "util.h"
 
 typedef struct clock_listener {
@@ -31,7 +33,19 @@ struct lb_plugin {
   bool in_init; /* declarations are only taken during init() */
   clock_listener *clock_listeners;
   size_t n_clock_listeners;
+  /* write-behind (host API 3): the store's object and the plugin's save */
+  lb_store_behind *behind;
+  lb_db_save_fn save;
+  lb_db_done_fn saved;
+  void *save_ud;
+  char init_error[512]; /* the last error it logged while loading: why it failed */
 };
+
+/* A plugin that did not load, by name, so that a call of one of its methods
+ * says why instead of only "no method". */
+typedef struct failure {
+  char *name, *path, *reason;
+} failure;
 
 /* A plugin file the crash guard remembers, by path and identity. */
 typedef struct guard_entry {
@@ -50,6 +64,8 @@ struct lb_plugins {
   bool guard_read, guard_broken;
   guard_entry *crashed;
   size_t n_crashed;
+  failure *failed;
+  size_t n_failed;
 };
 
 lb_plugins *lb_plugins_new(lb_daemon *d) {
@@ -64,6 +80,12 @@ void lb_plugins_free(lb_plugins *ps) {
   for (size_t i = 0; i < ps->n_crashed; i++)
     free(ps->crashed[i].path);
   free(ps->crashed);
+  for (size_t i = 0; i < ps->n_failed; i++) {
+    free(ps->failed[i].name);
+    free(ps->failed[i].path);
+    free(ps->failed[i].reason);
+  }
+  free(ps->failed);
   free(ps->guard_path);
   free(ps->items);
   free(ps);
@@ -99,6 +121,12 @@ const char *lb_plugin_path(const lb_plugin *p) {
 static void host_log(lb_plugin *p, int level, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
+  if (p->in_init && level <= LB_LOG_WARNING) {
+    va_list copy;
+    va_copy(copy, ap);
+    vsnprintf(p->init_error, sizeof(p->init_error), fmt, copy);
+    va_end(copy);
+  }
   lb_logv(level, p->name, fmt, ap);
   va_end(ap);
 }
@@ -255,6 +283,75 @@ static int host_parse_duration(const char *text, uint64_t *ret, char *err, size_
   return lb_duration_parse(text, strlen(text), ret, err, errlen);
 }
 
+/* ---- host API 3: storage and files --------------------------------------------- */
+
+typedef struct write_ctx {
+  lb_plugin *p;
+  lb_db_write_fn write;
+  lb_db_done_fn done;
+  void *ud;
+} write_ctx;
+
+static int run_write(sqlite3 *db, void *ud) {
+  write_ctx *w = ud;
+  return w->write(w->p, db, w->ud);
+}
+
+static void write_done(int result, const char *error, void *ud) {
+  write_ctx *w = ud;
+  if (w->done)
+    w->done(w->p, result, error, w->ud);
+  else if (result < 0)
+    host_log(w->p, LB_LOG_ERR, "a write failed: %s", error);
+  free(w);
+}
+
+static void host_db_write(lb_plugin *p, lb_db_write_fn write, lb_db_done_fn done, void *ud) {
+  write_ctx *w = lb_xmalloc(sizeof(*w));
+  *w = (write_ctx){p, write, done, ud};
+  lb_store_write(p->ps->d->store, p, run_write, write_done, w);
+}
+
+static int run_save(sqlite3 *db, const uint64_t *ids, size_t n, void *ud) {
+  lb_plugin *p = ud;
+  return p->save(p, db, ids, n, p->save_ud);
+}
+
+static void save_done(int result, const char *error, void *ud) {
+  lb_plugin *p = ud;
+  if (p->saved)
+    p->saved(p, result, error, p->save_ud);
+}
+
+static int host_db_save_behind(lb_plugin *p, lb_db_save_fn save, lb_db_done_fn saved, void *ud) {
+  if (!p->in_init || p->behind || !save) {
+    host_log(p, LB_LOG_ERR, "db_save_behind: declare it once, in init(), with a save function");
+    return -EINVAL;
+  }
+  p->save = save;
+  p->saved = saved;
+  p->save_ud = ud;
+  p->behind = lb_store_behind_new(p->ps->d->store, p, run_save, save_done, p);
+  return 0;
+}
+
+static void host_db_touch(lb_plugin *p, uint64_t id) {
+  if (!p->behind) {
+    host_log(p, LB_LOG_ERR, "db_touch without db_save_behind: the change is not saved");
+    return;
+  }
+  lb_store_behind_touch(p->behind, id);
+}
+
+static const char *host_db_error(lb_plugin *p, int rc) {
+  static char buf[1024];
+  return lb_store_explain(p->ps->d->store, rc, buf, sizeof(buf));
+}
+
+static lb_output *host_output_open(lb_plugin *p, const char *path, char *err, size_t errlen) {
+  return lb_output_open(p->ps->d, path, err, errlen);
+}
+
 const lb_host lb_host_table = {
     .size = sizeof(lb_host),
     .api = LB_HOST_API,
@@ -276,6 +373,13 @@ const lb_host lb_host_table = {
     .declare_property = host_declare_property,
     .property_changed = host_property_changed,
     .parse_duration = host_parse_duration,
+    .db_write = host_db_write,
+    .db_save_behind = host_db_save_behind,
+    .db_touch = host_db_touch,
+    .db_error = host_db_error,
+    .output_open = host_output_open,
+    .output_fd = lb_output_fd,
+    .output_close = lb_output_close,
 };
 
 /* ---- the crash guard ------------------------------------------------------ */
@@ -318,8 +422,14 @@ static void guard_write(lb_plugins *ps, const char *loading, const struct stat *
     return;
   }
   char *tmp = lb_xasprintf("%s.new", ps->guard_path);
-  FILE *f = fopen(tmp, "w");
+  /* A new file, never through a link planted in its place. */
+  if (unlink(tmp) < 0 && errno != ENOENT)
+    lb_debug("cannot remove %s: %s", tmp, strerror(errno));
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
   int r = f ? 0 : -errno;
+  if (!f && fd >= 0)
+    close(fd);
   if (f) {
     fprintf(f, "# lumbard's plugin crash guard: a plugin marked \"crashed\" is skipped until its\n"
                "# file changes. Delete its line, or this file, to try it again as it is.\n");
@@ -390,7 +500,10 @@ static void guard_read(lb_plugins *ps) {
   if (!ps->d->data_dir)
     return; /* a test's bare daemon */
   ps->guard_path = lb_xasprintf("%s/plugin-guard", ps->d->data_dir);
-  FILE *f = fopen(ps->guard_path, "r");
+  int fd = open(ps->guard_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+  if (!f && fd >= 0)
+    close(fd);
   if (!f) {
     if (errno != ENOENT)
       lb_warn("cannot read the plugin crash guard %s: %s", ps->guard_path, strerror(errno));
@@ -454,6 +567,18 @@ static bool guard_skips(lb_plugins *ps, const char *path, const struct stat *st)
 /* Remove everything a plugin registered, so nothing points into it. */
 static void forget(lb_plugin *p) {
   lb_daemon *d = p->ps->d;
+  if (d->store) {
+    /* Its save() may read what its shutdown() freed (or an init() that
+     * failed half-way): what it noted since is dropped, with a word. Its
+     * durable writes carry their own data and still run. */
+    if (p->behind && lb_store_behind_pending(p->behind))
+      lb_warn("%s: %zu change%s noted after its last save are not saved", p->name,
+              lb_store_behind_pending(p->behind),
+              lb_store_behind_pending(p->behind) == 1 ? "" : "s");
+    lb_store_behind_free(p->behind);
+    p->behind = NULL;
+    lb_store_drain(d->store, p, LB_STORE_STOP_WAIT_MS);
+  }
   lb_calls_fail_owner(d, p, "the plugin was unloaded");
   lb_registry_remove_owner(d->registry, p);
   lb_events_remove_owner(d->events, p);
@@ -470,6 +595,35 @@ static void plugin_free(lb_plugin *p) {
   free(p->name);
   free(p->path);
   free(p);
+}
+
+static void remember_failure(lb_plugins *ps, const char *name, const char *path,
+                             const char *reason) {
+  ps->failed = lb_xrealloc(ps->failed, (ps->n_failed + 1) * sizeof(*ps->failed));
+  ps->failed[ps->n_failed++] = (failure){lb_xstrdup(name), lb_xstrdup(path), lb_xstrdup(reason)};
+}
+
+const char *lb_plugins_failure(const lb_plugins *ps, const char *name, size_t len,
+                               const char **ret_path) {
+  for (size_t i = ps->n_failed; i-- > 0;)
+    if (strlen(ps->failed[i].name) == len && memcmp(ps->failed[i].name, name, len) == 0 &&
+        !lb_plugins_find(ps, ps->failed[i].name)) {
+      if (ret_path)
+        *ret_path = ps->failed[i].path;
+      return ps->failed[i].reason;
+    }
+  return NULL;
+}
+
+size_t lb_plugins_n_failed(const lb_plugins *ps) {
+  return ps->n_failed;
+}
+
+const char *lb_plugins_failed_at(const lb_plugins *ps, size_t i, const char **ret_path,
+                                 const char **ret_reason) {
+  *ret_path = ps->failed[i].path;
+  *ret_reason = ps->failed[i].reason;
+  return ps->failed[i].name;
 }
 
 static int load(lb_plugins *ps, const char *path) {
@@ -528,6 +682,8 @@ static int load(lb_plugins *ps, const char *path) {
   if (r != 0) {
     lb_warn("skipping plugin %s (%s): its init failed (%s); see the lines above", p->name, path,
             strerror(r < 0 ? -r : r));
+    remember_failure(ps, p->name, path,
+                     p->init_error[0] ? p->init_error : strerror(r < 0 ? -r : r));
     forget(p);
     if (r > 0)
       r = -r;
@@ -590,6 +746,9 @@ void lb_plugins_load_dir(lb_plugins *ps, const char *dir, bool missing_ok) {
 void lb_plugins_unload_all(lb_plugins *ps) {
   while (ps->n > 0) {
     lb_plugin *p = ps->items[--ps->n];
+    /* what it noted or asked to write, while it can still answer */
+    if (ps->d->store)
+      lb_store_drain(ps->d->store, p, LB_STORE_STOP_WAIT_MS);
     if (p->desc->shutdown)
       p->desc->shutdown(p);
     lb_calls_fail_owner(ps->d, p, "the daemon is stopping");

@@ -4,51 +4,215 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
 
 #include "log.h"
 #include "util.h"
 
+/* One queued write: a durable one (write, done) or a write-behind object's
+ * save (behind). */
+typedef struct job {
+  struct job *next;
+  void *owner;
+  lb_store_write_fn write;
+  lb_store_done_fn done;
+  void *ud;
+  lb_store_behind *behind;
+  int64_t give_up_ms;    /* monotonic; durable writes only */
+  int64_t not_before_ms; /* a write-behind save that failed waits until then */
+} job;
+
+struct lb_store_behind {
+  lb_store *s;
+  void *owner;
+  lb_store_save_fn save;
+  lb_store_done_fn saved;
+  void *ud;
+  uint64_t *ids;
+  size_t n, cap;
+  bool wanted;       /* a save is wanted even with no id noted */
+  job *queued;       /* its job in the queue, or NULL */
+  unsigned failures; /* in a row, for the backoff */
+  lb_store_behind *next_behind;
+};
+
 struct lb_store {
   sqlite3 *db;
   char *path;
+  uv_loop_t *loop;
+  uv_timer_t pump; /* runs the queue: after a turn, and after a lock, with backoff */
+  bool attached;
+  job *head, *tail;
+  size_t n_jobs;
+  bool running; /* inside a transaction or the pump: new writes queue up */
+  bool blocked; /* the last attempt met another program's lock */
+  int64_t blocked_since_ms;
+  unsigned backoff_ms;
+  bool warned_locked;
+  bool damaged, warned_damaged;
+  lb_store_behind *behinds;
 };
 
-static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen) {
-  char *msg = NULL;
-  if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-    return 0;
-  snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
-  sqlite3_free(msg);
-  return -EIO;
+static int64_t mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool is_busy(int rc) {
+  rc &= 0xff;
+  return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
+/* ---- SQLite's own log ------------------------------------------------------- */
+
+/* SQLite reports through its log what never reaches an API caller: a WAL
+ * recovered after a crash, an index it found damaged, a file it could not
+ * open. Routine codes (a lock, a constraint a plugin checks) stay at debug. */
+static void on_sqlite_log(void *ud, int code, const char *msg) {
+  (void)ud;
+  int level;
+  switch (code & 0xff) {
+  case SQLITE_WARNING:
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+  case SQLITE_IOERR:
+  case SQLITE_FULL:
+  case SQLITE_CANTOPEN:
+  case SQLITE_READONLY:
+    level = LB_WARNING;
+    break;
+  case SQLITE_NOTICE:
+    level = LB_NOTICE;
+    break;
+  default:
+    level = LB_DEBUG;
+  }
+  lb_log(level, "sqlite (%s): %s", sqlite3_errstr(code), msg);
+}
+
+static void config_sqlite_log(void) {
+  static bool done;
+  if (done)
+    return;
+  done = true;
+  /* Only before the library is initialised, which the first open does. */
+  if (sqlite3_config(SQLITE_CONFIG_LOG, on_sqlite_log, NULL) != SQLITE_OK)
+    lb_debug("cannot route SQLite's log: the library was initialised already");
+}
+
+/* ---- explaining failures ----------------------------------------------------------- */
+
+static bool on_read_only_fs(const char *path) {
+  char *dir = lb_xstrdup(path);
+  char *slash = strrchr(dir, '/');
+  if (slash)
+    *(slash == dir ? slash + 1 : slash) = '\0';
+  struct statvfs vfs;
+  bool ro = statvfs(slash ? dir : ".", &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+  free(dir);
+  return ro;
+}
+
+const char *lb_store_explain(lb_store *s, int rc, char *buf, size_t len) {
+  const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    snprintf(buf, len,
+             "the database %s is locked by another program (an sqlite3 shell or a backup tool "
+             "holding a write transaction?); close it and try again",
+             s->path);
+    break;
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+    s->damaged = true;
+    snprintf(buf, len,
+             "the database %s is damaged (%s), so lumbard cannot read all of it. Stop lumbard, "
+             "keep a copy of the file, recover what is readable with `sqlite3 %s .recover | "
+             "sqlite3 recovered.db` and put recovered.db in its place (man lumbard, DATA "
+             "SAFETY)",
+             s->path, msg, s->path);
+    if (!s->warned_damaged) {
+      s->warned_damaged = true;
+      lb_err("%s", buf);
+    }
+    break;
+  case SQLITE_FULL:
+    snprintf(buf, len, "the disk that holds %s is full; free some space and try again", s->path);
+    break;
+  case SQLITE_READONLY:
+    if (on_read_only_fs(s->path))
+      snprintf(buf, len,
+               "the file system that holds %s is mounted read-only, so nothing can be saved; "
+               "remount it writable or give lumbard another --data-dir",
+               s->path);
+    else
+      snprintf(buf, len,
+               "the database %s can only be read (the file or its directory is read-only), so "
+               "nothing can be saved; make it writable (chmod u+w) or give lumbard another "
+               "--data-dir",
+               s->path);
+    break;
+  case SQLITE_IOERR:
+    snprintf(buf, len, "reading or writing %s failed (%s); check the disk and its log (dmesg)",
+             s->path, msg);
+    break;
+  case SQLITE_CANTOPEN:
+    snprintf(buf, len, "cannot open %s or its journal (%s); check the data directory", s->path,
+             msg);
+    break;
+  default:
+    snprintf(buf, len, "the database %s: %s", s->path, msg);
+  }
+  return buf;
+}
+
+bool lb_store_damaged(const lb_store *s) {
+  return s->damaged;
+}
+
+/* ---- open and close ------------------------------------------------------------ */
+
+static int exec(sqlite3 *db, const char *sql) {
+  return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
 lb_store *lb_store_open(const char *path, char *err, size_t errlen) {
+  config_sqlite_log();
   lb_store *s = lb_xcalloc(1, sizeof(*s));
   s->path = lb_xstrdup(path);
-  char why[512];
-  /* Only the loop thread touches the database: no mutexes needed. */
+  char why[1024];
+  /* Only the loop thread touches the database: no mutexes needed. NOFOLLOW:
+   * a symbolic link planted at the database's path is refused. */
   int rc = sqlite3_open_v2(path, &s->db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                               SQLITE_OPEN_NOFOLLOW,
+                           NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errlen, "cannot open the database %s: %s", path,
              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
     goto fail;
   }
   sqlite3_extended_result_codes(s->db, 1);
-  sqlite3_busy_timeout(s->db, 2000);
+  /* SQLite opens a file it may not write read-only, without a word. */
+  if (sqlite3_db_readonly(s->db, "main") == 1) {
+    snprintf(err, errlen, "%s", lb_store_explain(s, SQLITE_READONLY, why, sizeof(why)));
+    goto fail;
+  }
+  /* At start-up another program's lock may be waited for: nothing is
+   * served yet. lb_store_attach shortens it for the loop. */
+  sqlite3_busy_timeout(s->db, LB_STORE_STOP_WAIT_MS);
   /* WAL: readers never block the writer. synchronous=FULL: a commit is on
    * disk when it returns, which pain.log promises its caller. */
-  if (exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", why,
-           sizeof(why)) < 0 ||
-      exec(s->db,
-           "CREATE TABLE IF NOT EXISTS lb_schema ("
-           "  owner TEXT PRIMARY KEY NOT NULL,"
-           "  version INTEGER NOT NULL,"
-           "  updated_at INTEGER NOT NULL)",
-           why, sizeof(why)) < 0) {
-    snprintf(err, errlen,
-             "cannot use the database %s: %s; if it is damaged, move it aside and start again",
-             path, why);
+  if ((rc = exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                        "PRAGMA foreign_keys=ON;")) != SQLITE_OK ||
+      (rc = exec(s->db, "CREATE TABLE IF NOT EXISTS lb_schema ("
+                        "  owner TEXT PRIMARY KEY NOT NULL,"
+                        "  version INTEGER NOT NULL,"
+                        "  updated_at INTEGER NOT NULL)")) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot use the database: %s", lb_store_explain(s, rc, why, sizeof(why)));
     goto fail;
   }
   return s;
@@ -57,9 +221,36 @@ fail:
   return NULL;
 }
 
+static void pump_later(lb_store *s, int64_t delay_ms);
+static void on_pump(uv_timer_t *t);
+
+void lb_store_attach(lb_store *s, uv_loop_t *loop) {
+  s->loop = loop;
+  uv_timer_init(loop, &s->pump);
+  s->pump.data = s;
+  s->attached = true;
+  sqlite3_busy_timeout(s->db, LB_STORE_BUSY_MS);
+}
+
+void lb_store_detach(lb_store *s) {
+  if (!s || !s->attached)
+    return;
+  lb_store_drain(s, NULL, LB_STORE_STOP_WAIT_MS);
+  s->attached = false;
+  uv_close((uv_handle_t *)&s->pump, NULL); /* s outlives the loop: freed after uv_run */
+}
+
 void lb_store_close(lb_store *s) {
   if (!s)
     return;
+  while (s->behinds)
+    lb_store_behind_free(s->behinds);
+  for (job *j = s->head, *next; j; j = next) {
+    next = j->next;
+    if (j->done)
+      j->done(-ECANCELED, "the database was closed", j->ud);
+    free(j);
+  }
   if (s->db && sqlite3_close(s->db) != SQLITE_OK)
     lb_warn("closing the database %s: %s", s->path, sqlite3_errmsg(s->db));
   free(s->path);
@@ -72,6 +263,322 @@ sqlite3 *lb_store_db(lb_store *s) {
 const char *lb_store_path(const lb_store *s) {
   return s->path;
 }
+
+/* ---- transactions ------------------------------------------------------------- */
+
+/* A statement a plugin left stepping would make COMMIT fail ("SQL
+ * statements in progress") and keep the transaction open on the shared
+ * handle: every statement is reset before the transaction ends. */
+static void reset_statements(sqlite3 *db) {
+  for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
+    if (sqlite3_stmt_busy(st)) {
+      lb_debug("a statement was still running at the end of a transaction: %s", sqlite3_sql(st));
+      sqlite3_reset(st);
+    }
+}
+
+/* One attempt of j in its own transaction. SQLITE_OK: committed. Otherwise
+ * rolled back, and why says why (for a person). */
+static int attempt(lb_store *s, job *j, char *why, size_t len) {
+  int rc = exec(s->db, "BEGIN IMMEDIATE");
+  if (rc == SQLITE_OK) {
+    if (j->behind) {
+      lb_store_behind *b = j->behind;
+      rc = b->save(s->db, b->ids, b->n, b->ud);
+    } else {
+      rc = j->write(s->db, j->ud);
+    }
+    reset_statements(s->db);
+    if (rc == SQLITE_OK)
+      rc = exec(s->db, "COMMIT");
+  }
+  if (rc != SQLITE_OK) {
+    int code = sqlite3_extended_errcode(s->db);
+    /* the write's own code when it stopped without an SQLite error */
+    lb_store_explain(s, rc == SQLITE_ERROR && code != SQLITE_OK ? code : rc, why, len);
+    reset_statements(s->db);
+    if (!sqlite3_get_autocommit(s->db))
+      exec(s->db, "ROLLBACK");
+  }
+  return rc;
+}
+
+static void unlink_job(lb_store *s, job *j) {
+  job **pp = &s->head, *prev = NULL;
+  while (*pp && *pp != j) {
+    prev = *pp;
+    pp = &(*pp)->next;
+  }
+  if (!*pp)
+    return;
+  *pp = j->next;
+  if (s->tail == j)
+    s->tail = prev;
+  s->n_jobs--;
+  j->next = NULL;
+}
+
+static void append_job(lb_store *s, job *j) {
+  j->next = NULL;
+  if (s->tail)
+    s->tail->next = j;
+  else
+    s->head = j;
+  s->tail = j;
+  s->n_jobs++;
+}
+
+/* A save landed: its ids are written. */
+static void behind_landed(lb_store_behind *b) {
+  b->n = 0;
+  b->wanted = false;
+  b->failures = 0;
+  b->queued = NULL;
+}
+
+/* Run what is due in the queue, in order. Stops at a lock (everything
+ * after it would meet the same lock) and comes back later. */
+static void pump(lb_store *s) {
+  if (s->running)
+    return;
+  s->running = true;
+  char why[1024];
+  int64_t now = mono_ms(), next_due = 0;
+  bool blocked = false;
+  for (job *j = s->head, *next; j; j = next) {
+    next = j->next;
+    if (j->not_before_ms > now) {
+      if (!next_due || j->not_before_ms < next_due)
+        next_due = j->not_before_ms;
+      continue;
+    }
+    int rc = attempt(s, j, why, sizeof(why));
+    now = mono_ms();
+    if (is_busy(rc)) {
+      blocked = true;
+      break;
+    }
+    unlink_job(s, j);
+    if (j->behind) {
+      lb_store_behind *b = j->behind;
+      if (rc == SQLITE_OK) {
+        behind_landed(b);
+        free(j);
+      } else {
+        /* kept, tried again later: a full disk may get room */
+        b->failures++;
+        int64_t wait = 100LL << (b->failures < 10 ? b->failures : 10);
+        j->not_before_ms = now + (wait > 60000 ? 60000 : wait);
+        append_job(s, j);
+        lb_err("%s; %zu change%s wait%s and will be saved when it can", why, b->n,
+               b->n == 1 ? "" : "s", b->n == 1 ? "s" : "");
+        if (!next_due || j->not_before_ms < next_due)
+          next_due = j->not_before_ms;
+      }
+      if (b->saved)
+        b->saved(rc == SQLITE_OK ? 0 : -EIO, rc == SQLITE_OK ? NULL : why, b->ud);
+    } else {
+      if (j->done)
+        j->done(rc == SQLITE_OK ? 0 : -EIO, rc == SQLITE_OK ? NULL : why, j->ud);
+      free(j);
+    }
+    next = s->head; /* callbacks may have queued or run anything: start over */
+    while (next && next->not_before_ms > now) /* but skip what waits */
+      next = next->next;
+  }
+
+  if (blocked) {
+    if (!s->blocked) {
+      s->blocked = true;
+      s->blocked_since_ms = now;
+      s->backoff_ms = 10;
+    } else if (s->backoff_ms < 1000) {
+      s->backoff_ms *= 2;
+    }
+    if (!s->warned_locked && now - s->blocked_since_ms >= 1000) {
+      s->warned_locked = true;
+      lb_warn("%s; %zu write%s wait and lumbard keeps trying: nothing is lost",
+              lb_store_explain(s, SQLITE_BUSY, why, sizeof(why)), s->n_jobs,
+              s->n_jobs == 1 ? "" : "s");
+    }
+    /* Durable writes that waited too long are answered now. */
+    for (job *j = s->head, *next; j; j = next) {
+      next = j->next;
+      if (j->behind || now < j->give_up_ms)
+        continue;
+      unlink_job(s, j);
+      snprintf(why, sizeof(why),
+               "the database %s has been locked by another program for %d s (an sqlite3 shell "
+               "or a backup tool holding a write transaction?); nothing was saved: close that "
+               "program and try again",
+               s->path, LB_STORE_DURABLE_WAIT_MS / 1000);
+      j->done(-EBUSY, why, j->ud);
+      free(j);
+      next = s->head;
+    }
+  } else if (s->blocked) {
+    s->blocked = false;
+    if (s->warned_locked)
+      lb_notice("the database %s can be written again; what waited is saved", s->path);
+    s->warned_locked = false;
+  }
+  s->running = false;
+
+  if (blocked && s->head) {
+    int64_t delay = s->backoff_ms;
+    for (job *j = s->head; j; j = j->next)
+      if (!j->behind && j->give_up_ms - now < delay)
+        delay = j->give_up_ms - now;
+    pump_later(s, delay < 1 ? 1 : delay);
+  } else if (next_due) {
+    pump_later(s, next_due - now);
+  }
+}
+
+static void on_pump(uv_timer_t *t) {
+  pump(t->data);
+}
+
+static void pump_later(lb_store *s, int64_t delay_ms) {
+  if (!s->attached)
+    return;
+  if (delay_ms < 0)
+    delay_ms = 0;
+  /* an earlier run wins over a later one already armed */
+  if (uv_is_active((uv_handle_t *)&s->pump)) {
+    uint64_t due = uv_timer_get_due_in(&s->pump);
+    if (due <= (uint64_t)delay_ms)
+      return;
+  }
+  uv_timer_start(&s->pump, on_pump, (uint64_t)delay_ms, 0);
+}
+
+void lb_store_write(lb_store *s, void *owner, lb_store_write_fn write, lb_store_done_fn done,
+                    void *ud) {
+  job *j = lb_xcalloc(1, sizeof(*j));
+  *j = (job){.owner = owner,
+             .write = write,
+             .done = done,
+             .ud = ud,
+             .give_up_ms = mono_ms() + LB_STORE_DURABLE_WAIT_MS};
+  append_job(s, j);
+  if (!s->attached) { /* no loop to retry from: wait for a lock here */
+    lb_store_drain(s, NULL, LB_STORE_STOP_WAIT_MS);
+    return;
+  }
+  if (!s->running && !s->blocked && s->head == j) {
+    pump(s); /* nothing ahead of it: now, so that it is on disk before the answer */
+    return;
+  }
+  if (!s->blocked)
+    pump_later(s, 0);
+}
+
+/* ---- write-behind ------------------------------------------------------------------ */
+
+lb_store_behind *lb_store_behind_new(lb_store *s, void *owner, lb_store_save_fn save,
+                                     lb_store_done_fn saved, void *ud) {
+  lb_store_behind *b = lb_xcalloc(1, sizeof(*b));
+  *b = (lb_store_behind){.s = s, .owner = owner, .save = save, .saved = saved, .ud = ud};
+  b->next_behind = s->behinds;
+  s->behinds = b;
+  return b;
+}
+
+void lb_store_behind_touch(lb_store_behind *b, uint64_t id) {
+  if (id) {
+    /* the common case: several changes to one object in a row */
+    bool seen = false;
+    for (size_t i = b->n; i-- > 0 && i + 64 > b->n && !seen;)
+      seen = b->ids[i] == id;
+    if (!seen) {
+      if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 64;
+        b->ids = lb_xrealloc(b->ids, b->cap * sizeof(*b->ids));
+      }
+      b->ids[b->n++] = id;
+    }
+  } else {
+    b->wanted = true;
+  }
+  if (b->queued)
+    return;
+  job *j = lb_xcalloc(1, sizeof(*j));
+  *j = (job){.owner = b->owner, .behind = b};
+  b->queued = j;
+  append_job(b->s, j);
+  if (!b->s->blocked)
+    pump_later(b->s, 0); /* after this loop turn: a burst of changes is one commit */
+}
+
+size_t lb_store_behind_pending(const lb_store_behind *b) {
+  return b->n;
+}
+
+void lb_store_behind_free(lb_store_behind *b) {
+  if (!b)
+    return;
+  lb_store *s = b->s;
+  if (b->queued) {
+    unlink_job(s, b->queued);
+    free(b->queued);
+  }
+  for (lb_store_behind **pp = &s->behinds; *pp; pp = &(*pp)->next_behind)
+    if (*pp == b) {
+      *pp = b->next_behind;
+      break;
+    }
+  free(b->ids);
+  free(b);
+}
+
+/* ---- draining ------------------------------------------------------------------------ */
+
+void lb_store_drain(lb_store *s, void *owner, int wait_ms) {
+  if (s->running)
+    return;
+  sqlite3_busy_timeout(s->db, wait_ms);
+  char why[1024];
+  for (job *j = s->head, *next; j; j = next) {
+    next = j->next;
+    if (owner && j->owner != owner)
+      continue;
+    s->running = true;
+    int rc = attempt(s, j, why, sizeof(why));
+    s->running = false;
+    if (is_busy(rc))
+      sqlite3_busy_timeout(s->db, 0); /* one wait is enough: the rest would wait the same */
+    unlink_job(s, j);
+    if (j->behind) {
+      lb_store_behind *b = j->behind;
+      if (rc == SQLITE_OK) {
+        behind_landed(b);
+      } else {
+        b->queued = NULL;
+        lb_err("%s; %zu change%s could not be saved before lumbard stopped", why, b->n,
+               b->n == 1 ? "" : "s");
+      }
+      if (b->saved)
+        b->saved(rc == SQLITE_OK ? 0 : -EIO, rc == SQLITE_OK ? NULL : why, b->ud);
+    } else if (j->done) {
+      j->done(rc == SQLITE_OK ? 0
+              : is_busy(rc)   ? -EBUSY
+                              : -EIO,
+              rc == SQLITE_OK ? NULL : why, j->ud);
+    }
+    free(j);
+    next = s->head; /* callbacks may have changed the queue */
+  }
+  sqlite3_busy_timeout(s->db, s->attached ? LB_STORE_BUSY_MS : wait_ms);
+  if (!s->head && s->attached)
+    uv_timer_stop(&s->pump);
+}
+
+size_t lb_store_queued(const lb_store *s) {
+  return s->n_jobs;
+}
+
+/* ---- schema ---------------------------------------------------------------------------- */
 
 int lb_store_schema_version(lb_store *s, const char *owner) {
   sqlite3_stmt *st;
@@ -88,64 +595,86 @@ int lb_store_schema_version(lb_store *s, const char *owner) {
   return v;
 }
 
-int lb_store_migrate(lb_store *s, const char *owner, const char *const *steps, char *err,
-                     size_t errlen) {
-  int n = 0;
-  while (steps && steps[n])
-    n++;
-  char why[512];
-  if (exec(s->db, "BEGIN IMMEDIATE", why, sizeof(why)) < 0) {
-    snprintf(err, errlen, "cannot start a transaction: %s", why);
-    return -EIO;
-  }
-  int have = lb_store_schema_version(s, owner);
+typedef struct migration {
+  lb_store *s;
+  const char *owner;
+  const char *const *steps;
+  int n, have;
+  char *err;
+  size_t errlen;
+  int result;
+} migration;
+
+static int migrate_in_txn(sqlite3 *db, void *ud) {
+  migration *m = ud;
+  int have = lb_store_schema_version(m->s, m->owner);
   if (have < 0) {
-    snprintf(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(s->db));
-    goto rollback;
+    snprintf(m->err, m->errlen, "cannot read the schema version: %s", sqlite3_errmsg(db));
+    m->result = -EIO;
+    return sqlite3_extended_errcode(db);
   }
-  if (have > n) {
-    snprintf(err, errlen,
+  m->have = have;
+  if (have > m->n) {
+    snprintf(m->err, m->errlen,
              "the database %s holds %s's tables at schema version %d, newer than this version "
              "knows (%d): it was written by a newer lumbard; run that one, or move the database "
              "aside",
-             s->path, owner, have, n);
-    exec(s->db, "ROLLBACK", why, sizeof(why));
-    return -EPROTO;
+             m->s->path, m->owner, have, m->n);
+    m->result = -EPROTO;
+    return SQLITE_ABORT;
   }
-  if (have == n) {
-    exec(s->db, "ROLLBACK", why, sizeof(why));
-    return 0;
-  }
-  for (int i = have; i < n; i++)
-    if (exec(s->db, steps[i], why, sizeof(why)) < 0) {
-      snprintf(err, errlen, "schema step %d of %s failed: %s", i + 1, owner, why);
-      goto rollback;
+  for (int i = have; i < m->n; i++) {
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, m->steps[i], NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+      snprintf(m->err, m->errlen, "schema step %d of %s failed: %s", i + 1, m->owner,
+               msg ? msg : sqlite3_errmsg(db));
+      sqlite3_free(msg);
+      m->result = -EIO;
+      return rc;
     }
+  }
+  if (have == m->n)
+    return SQLITE_OK;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(s->db,
-                         "INSERT INTO lb_schema(owner, version, updated_at) VALUES(?, ?, "
-                         "strftime('%s','now')) ON CONFLICT(owner) DO UPDATE SET "
-                         "version = excluded.version, updated_at = excluded.updated_at",
-                         -1, &st, NULL) != SQLITE_OK) {
-    snprintf(err, errlen, "cannot record the schema version: %s", sqlite3_errmsg(s->db));
-    goto rollback;
+  int rc = sqlite3_prepare_v2(db,
+                              "INSERT INTO lb_schema(owner, version, updated_at) VALUES(?, ?, "
+                              "strftime('%s','now')) ON CONFLICT(owner) DO UPDATE SET "
+                              "version = excluded.version, updated_at = excluded.updated_at",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, m->owner, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, m->n);
+    rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+    sqlite3_finalize(st);
   }
-  sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 2, n);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
-    snprintf(err, errlen, "cannot record the schema version: %s", sqlite3_errmsg(s->db));
-    goto rollback;
+  if (rc != SQLITE_OK) {
+    snprintf(m->err, m->errlen, "cannot record the schema version: %s", sqlite3_errmsg(db));
+    m->result = -EIO;
   }
-  if (exec(s->db, "COMMIT", why, sizeof(why)) < 0) {
-    snprintf(err, errlen, "cannot commit the schema of %s: %s", owner, why);
-    goto rollback;
+  return rc;
+}
+
+static void migrated(int result, const char *error, void *ud) {
+  migration *m = ud;
+  if (result < 0 && m->result == 0) {
+    snprintf(m->err, m->errlen, "%s", error);
+    m->result = result;
   }
-  if (have > 0)
-    lb_info("database: %s schema upgraded from version %d to %d", owner, have, n);
-  return 0;
-rollback:
-  exec(s->db, "ROLLBACK", why, sizeof(why));
-  return -EIO;
+}
+
+int lb_store_migrate(lb_store *s, const char *owner, const char *const *steps, char *err,
+                     size_t errlen) {
+  migration m = {.s = s, .owner = owner, .steps = steps, .err = err, .errlen = errlen};
+  while (steps && steps[m.n])
+    m.n++;
+  /* At load time, before anything is served: a lock may be waited for, and
+   * nothing is retried later: the plugin needs its tables now. */
+  job *j = lb_xcalloc(1, sizeof(*j));
+  *j = (job){.write = migrate_in_txn, .done = migrated, .ud = &m};
+  append_job(s, j);
+  lb_store_drain(s, NULL, LB_STORE_STOP_WAIT_MS);
+  if (m.result == 0 && m.have > 0 && m.have < m.n)
+    lb_info("database: %s schema upgraded from version %d to %d", owner, m.have, m.n);
+  return m.result;
 }

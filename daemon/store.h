@@ -1,17 +1,51 @@
 /* The one SQLite database (WAL, synchronous=FULL), shared by the core and the
- * plugins, with a schema version recorded per owner. */
+ * plugins, with a schema version recorded per owner.
+ *
+ * Every write goes through the store, in a transaction the store begins and
+ * always ends (commit, or rollback of that transaction alone). Writes run in
+ * the order they were asked for. When another program holds the database's
+ * write lock, a write waits a few milliseconds at most, then the queue is
+ * retried from a timer with backoff: the loop never stalls on a lock. A
+ * write-behind object's changes are retried until they land, never dropped;
+ * a durable write gives up after LB_STORE_DURABLE_WAIT_MS and says so. */
 #ifndef LB_STORE_H
 #define LB_STORE_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+/* How long one statement waits for another program's lock, inside the loop. */
+#define LB_STORE_BUSY_MS 3
+/* How long a durable write waits, in the queue, for a lock to go. */
+#define LB_STORE_DURABLE_WAIT_MS 10000
+/* At a stop, how long the writes still queued may wait for a lock. */
+#define LB_STORE_STOP_WAIT_MS 5000
 
 typedef struct lb_store lb_store;
+typedef struct lb_store_behind lb_store_behind;
 
+/* Opens (or creates) the database without following a symbolic link at
+ * path. A database that cannot be written (a read-only file or file system)
+ * or is not a database is an error here, with err saying what to do. */
 lb_store *lb_store_open(const char *path, char *err, size_t errlen);
-void lb_store_close(lb_store *s); /* accepts NULL */
+/* Retries run on loop's timers: without a loop (unit tests) a locked write
+ * fails at once. */
+void lb_store_attach(lb_store *s, uv_loop_t *loop);
+/* Closes the retry timer (its close callback runs in the loop); writes
+ * still queued are run with the stop's wait, then answered. */
+void lb_store_detach(lb_store *s);
+void lb_store_close(lb_store *s); /* accepts NULL; after detach and the loop's last turn */
 sqlite3 *lb_store_db(lb_store *s);
 const char *lb_store_path(const lb_store *s);
+
+/* Words for a person about a failed SQLite call (the code it returned):
+ * what happened and what to do. A damaged database is logged (once) too. */
+const char *lb_store_explain(lb_store *s, int sqlite_rc, char *buf, size_t len);
+/* Whether the last failure seen was damage (SQLITE_CORRUPT, SQLITE_NOTADB). */
+bool lb_store_damaged(const lb_store *s);
 
 /* The recorded schema version of owner (0: none yet), or a negative errno. */
 int lb_store_schema_version(lb_store *s, const char *owner);
@@ -19,5 +53,42 @@ int lb_store_schema_version(lb_store *s, const char *owner);
  * -EPROTO when the recorded version is newer than the steps know. */
 int lb_store_migrate(lb_store *s, const char *owner, const char *const *steps, char *err,
                      size_t errlen);
+
+/* ---- writes ---- */
+
+/* Runs inside the transaction: returns SQLITE_OK to commit, or the code of
+ * the call that failed (the transaction is rolled back; SQLITE_BUSY and
+ * SQLITE_LOCKED are retried later). May run more than once for one write
+ * (after a lock), so it reads what it writes from its userdata or from
+ * memory as it is at that moment. */
+typedef int (*lb_store_write_fn)(sqlite3 *db, void *ud);
+/* The outcome: 0 (committed, on disk) or a negative errno with error saying
+ * why in words for a person (nothing of the write is in the database). */
+typedef void (*lb_store_done_fn)(int result, const char *error, void *ud);
+
+/* Queue a durable write. done is called exactly once, possibly before this
+ * returns (the usual case: nothing waits). owner tags the write for
+ * lb_store_drain. */
+void lb_store_write(lb_store *s, void *owner, lb_store_write_fn write, lb_store_done_fn done,
+                    void *ud);
+
+/* Write-behind: an object's ids are noted as they change (touch); after the
+ * loop turn, save() writes every id noted since the last save that landed,
+ * in one transaction. A save that fails keeps its ids and is tried again
+ * (soon after a lock, with backoff after other errors), never dropped;
+ * saved(), when not NULL, hears the outcome of every attempt. */
+typedef int (*lb_store_save_fn)(sqlite3 *db, const uint64_t *ids, size_t n, void *ud);
+lb_store_behind *lb_store_behind_new(lb_store *s, void *owner, lb_store_save_fn save,
+                                     lb_store_done_fn saved, void *ud);
+/* id 0 notes nothing but still asks for a save. */
+void lb_store_behind_touch(lb_store_behind *b, uint64_t id);
+size_t lb_store_behind_pending(const lb_store_behind *b);
+void lb_store_behind_free(lb_store_behind *b); /* accepts NULL; drops what is noted */
+
+/* Run now the queued writes of owner (NULL: all), letting each wait up to
+ * wait_ms for a lock; what still fails is answered (durable) or logged as
+ * lost (write-behind). Used when a plugin unloads and at a stop. */
+void lb_store_drain(lb_store *s, void *owner, int wait_ms);
+size_t lb_store_queued(const lb_store *s);
 
 #endif

@@ -208,12 +208,33 @@ static void keep_free(keep *k) {
   k->n = 0;
 }
 
+/* The first failed read of the method being answered (0: none). A read that
+ * fails part-way (a damaged page) must fail the answer: a short diary read
+ * as if it were whole is the one thing the diary may never give. */
+static int read_rc;
+
+static void note_rc(int rc) {
+  if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && !read_rc)
+    read_rc = rc;
+}
+
+/* Fails call when a read went wrong (true then). */
+static bool read_failed(lb_call *call) {
+  int rc = read_rc;
+  read_rc = 0;
+  if (!rc)
+    return false;
+  host->fail(call, LB_ERR_INTERNAL, "the diary cannot be read: %s", host->db_error(self, rc));
+  return true;
+}
+
 static sqlite3_stmt *prepare(lb_call *call, const char *sql) {
   sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(host->db(self), sql, -1, &st, NULL) != SQLITE_OK) {
+  int rc = sqlite3_prepare_v2(host->db(self), sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) {
+    note_rc(rc);
     if (call)
-      host->fail(call, LB_ERR_INTERNAL, "the diary cannot be read: %s",
-                 sqlite3_errmsg(host->db(self)));
+      read_failed(call);
     return NULL;
   }
   return st;
@@ -270,6 +291,94 @@ static bool plain_text(const char *s) {
   return true;
 }
 
+/* An entry on its way to the disk. */
+typedef struct new_entry {
+  lb_call *call;
+  uint64_t id; /* given in the transaction */
+  int64_t at, level, logged_at;
+  char location[64], trigger[65], symptoms[256];
+  char *note;
+  const symptom *flags[N_SYMPTOMS];
+  size_t n_flags;
+} new_entry;
+
+static int write_entry(lb_plugin *p, sqlite3 *db, void *ud) {
+  (void)p;
+  new_entry *e = ud;
+  /* Ids are the plugin's (the table is keyed on time): one more than the
+   * largest, read from its unique index inside the same transaction. */
+  sqlite3_stmt *st;
+  int rc =
+      sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries", -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  rc = sqlite3_step(st);
+  e->id = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW)
+    return sqlite3_extended_errcode(db);
+  rc = sqlite3_prepare_v2(db,
+                          "INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
+                          "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                          -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)e->id);
+  sqlite3_bind_int64(st, 2, e->at);
+  sqlite3_bind_int64(st, 3, local_day(e->at));
+  sqlite3_bind_int64(st, 4, e->level);
+  sqlite3_bind_text(st, 5, e->location, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, e->trigger, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, e->note, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, e->symptoms, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, e->logged_at);
+  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static void entry_written(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  new_entry *e = ud;
+  if (result < 0) {
+    /* Not saved, but the advice must still reach the person at once. */
+    char advice[2048] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < e->n_flags && off < sizeof(advice); i++)
+      off += (size_t)snprintf(advice + off, sizeof(advice) - off, " %s", e->flags[i]->advice);
+    host->log(self, LB_LOG_ERR, "cannot save a pain entry: %s", error);
+    host->fail(e->call, LB_ERR_INTERNAL,
+               "the entry could not be saved (%s); nothing was logged%s%s", error,
+               e->n_flags ? ". Meanwhile:" : "", advice);
+    goto out;
+  }
+  /* Red flags first: at once, never batched. */
+  lb_value items[N_SYMPTOMS];
+  lb_pair pairs[N_SYMPTOMS][2];
+  for (size_t i = 0; i < e->n_flags; i++) {
+    const symptom *sy = e->flags[i];
+    lb_value ev = LB_MAP({"id", lb_v_uint(e->id)}, {"symptom", lb_v_str(sy->key)},
+                         {"advice", lb_v_str(sy->advice)});
+    host->emit(self, "red_flag", &ev);
+    pairs[i][0] = (lb_pair){"symptom", lb_v_str(sy->key)};
+    pairs[i][1] = (lb_pair){"advice", lb_v_str(sy->advice)};
+    items[i] = lb_v_map(pairs[i], 2);
+  }
+  if (e->n_flags)
+    host->log(self, LB_LOG_NOTICE, "entry %llu has red-flag symptoms: urgent care advised",
+              (unsigned long long)e->id);
+  lb_value ev = LB_MAP({"id", lb_v_uint(e->id)}, {"level", lb_v_uint((uint64_t)e->level)},
+                       {"at", lb_v_int(e->at)}, {"location", lb_v_str(e->location)},
+                       {"trigger", lb_v_str(e->trigger)});
+  host->emit(self, "logged", &ev);
+  lb_value r = LB_MAP({"id", lb_v_uint(e->id)}, {"at", lb_v_int(e->at)},
+                      {"red_flags", lb_v_array(items, e->n_flags)});
+  host->reply(e->call, &r);
+out:
+  free(e->note);
+  free(e);
+}
+
 static void m_log(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   const lb_value *opts = &args[1];
@@ -315,9 +424,12 @@ static void m_log(lb_call *call, const lb_value *args, void *ud) {
     }
     note = v->as.str.ptr;
   }
-  const lb_value *flags[N_SYMPTOMS];
+  const symptom *flags[N_SYMPTOMS];
   size_t n_flags = 0;
   if ((v = lb_map_get(opts, "symptoms"))) {
+    /* Each key once, in the order first given: a mask over the table keeps
+     * it linear however long the array (a client may send 170,000). */
+    uint32_t seen = 0;
     size_t off = 0;
     for (uint32_t i = 0; i < v->as.arr.len; i++) {
       const char *key = v->as.arr.items[i].as.str.ptr;
@@ -330,14 +442,13 @@ static void m_log(lb_call *call, const lb_value *args, void *ud) {
                    key);
         return;
       }
-      bool dup = false;
-      for (uint32_t j = 0; j < i; j++)
-        dup |= strcmp(v->as.arr.items[j].as.str.ptr, key) == 0;
-      if (dup)
+      uint32_t bit = 1u << (s - symptoms);
+      if (seen & bit)
         continue;
+      seen |= bit;
       off += (size_t)snprintf(sym + off, sizeof(sym) - off, "%s%s", off ? "," : "", key);
       if (s->advice)
-        flags[n_flags++] = &v->as.arr.items[i];
+        flags[n_flags++] = s;
     }
   }
   if ((v = lb_map_get(opts, "at"))) {
@@ -353,60 +464,15 @@ static void m_log(lb_call *call, const lb_value *args, void *ud) {
     at = v->as.i;
   }
 
-  /* Ids are the plugin's (the table is keyed on time): one more than the
-   * largest, read from its unique index. */
-  uint64_t id = 1;
-  sqlite3_stmt *st = prepare(call, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries");
-  if (!st)
-    return;
-  if (sqlite3_step(st) == SQLITE_ROW)
-    id = (uint64_t)sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  /* On disk before the answer: autocommit with synchronous=FULL fsyncs. */
-  st = prepare(call, "INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
-                     "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)");
-  if (!st)
-    return;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-  sqlite3_bind_int64(st, 2, at);
-  sqlite3_bind_int64(st, 3, local_day(at));
-  sqlite3_bind_int64(st, 4, level);
-  sqlite3_bind_text(st, 5, location, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 6, trigger, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 7, note, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 8, sym, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 9, now);
-  int rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
-    host->log(self, LB_LOG_ERR, "cannot save a pain entry: %s", sqlite3_errmsg(host->db(self)));
-    host->fail(call, LB_ERR_INTERNAL, "the entry could not be saved (%s); nothing was logged",
-               sqlite3_errmsg(host->db(self)));
-    return;
-  }
-
-  /* Red flags first: at once, never batched. */
-  lb_value items[N_SYMPTOMS];
-  lb_pair pairs[N_SYMPTOMS][2];
-  for (size_t i = 0; i < n_flags; i++) {
-    const symptom *s = find_symptom(flags[i]->as.str.ptr);
-    lb_value ev = LB_MAP({"id", lb_v_uint(id)}, {"symptom", lb_v_str(s->key)},
-                         {"advice", lb_v_str(s->advice)});
-    host->emit(self, "red_flag", &ev);
-    pairs[i][0] = (lb_pair){"symptom", lb_v_str(s->key)};
-    pairs[i][1] = (lb_pair){"advice", lb_v_str(s->advice)};
-    items[i] = lb_v_map(pairs[i], 2);
-  }
-  if (n_flags)
-    host->log(self, LB_LOG_NOTICE, "entry %llu has red-flag symptoms: urgent care advised",
-              (unsigned long long)id);
-  lb_value ev =
-      LB_MAP({"id", lb_v_uint(id)}, {"level", lb_v_uint((uint64_t)level)}, {"at", lb_v_int(at)},
-             {"location", lb_v_str(location)}, {"trigger", lb_v_str(trigger)});
-  host->emit(self, "logged", &ev);
-  lb_value r = LB_MAP({"id", lb_v_uint(id)}, {"at", lb_v_int(at)},
-                      {"red_flags", lb_v_array(items, n_flags)});
-  host->reply(call, &r);
+  new_entry *e = lbp_xcalloc(1, sizeof(*e));
+  *e = (new_entry){.call = call, .at = at, .level = level, .logged_at = now, .n_flags = n_flags};
+  snprintf(e->location, sizeof(e->location), "%s", location);
+  snprintf(e->trigger, sizeof(e->trigger), "%s", trigger);
+  snprintf(e->symptoms, sizeof(e->symptoms), "%s", sym);
+  e->note = lbp_xstrdup(note);
+  memcpy(e->flags, flags, n_flags * sizeof(flags[0]));
+  /* On disk before the answer: the host commits (fsync'd) before done. */
+  host->db_write(self, write_entry, entry_written, e);
 }
 
 /* ---- history -------------------------------------------------------------------------- */
@@ -459,11 +525,15 @@ static void m_history(lb_call *call, const lb_value *args, void *ud) {
   keep k = {0};
   lb_value *items = keep_mem(&k, sizeof(lb_value) * (size_t)limit);
   size_t n = 0;
-  while (sqlite3_step(st) == SQLITE_ROW)
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     items[n++] = entry_value(st, &k);
   sqlite3_finalize(st);
-  lb_value v = lb_v_array(items, n);
-  host->reply(call, &v);
+  note_rc(rc);
+  if (!read_failed(call)) {
+    lb_value v = lb_v_array(items, n);
+    host->reply(call, &v);
+  }
   keep_free(&k);
 }
 
@@ -482,11 +552,13 @@ static summary summarize(int64_t since, int64_t until) {
     return s;
   sqlite3_bind_int64(st, 1, since);
   sqlite3_bind_int64(st, 2, until);
-  if (sqlite3_step(st) == SQLITE_ROW) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
     s.count = sqlite3_column_int64(st, 0);
     s.average = sqlite3_column_double(st, 1);
     s.worst = sqlite3_column_int64(st, 2);
   }
+  note_rc(rc);
   sqlite3_finalize(st);
   return s;
 }
@@ -518,8 +590,8 @@ static episode *find_episodes(size_t *ret_n) {
   }
   episode cur = {0};
   bool in = false;
-  int calm = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int calm = 0, rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int64_t day = sqlite3_column_int64(st, 0), worst = sqlite3_column_int64(st, 1);
     if (!in) {
       if (worst >= FLARE_AT) {
@@ -546,6 +618,7 @@ static episode *find_episodes(size_t *ret_n) {
     if (worst > cur.worst)
       cur.worst = worst;
   }
+  note_rc(rc);
   sqlite3_finalize(st);
   if (in) {
     cur.current = true;
@@ -640,7 +713,8 @@ static summary scan_window(int64_t since, int64_t until, groups *triggers, group
     return s;
   sqlite3_bind_int64(st, 1, since);
   sqlite3_bind_int64(st, 2, until);
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int64_t level = sqlite3_column_int64(st, 0);
     s.count++;
     sum += (double)level;
@@ -649,6 +723,7 @@ static summary scan_window(int64_t since, int64_t until, groups *triggers, group
     group_add(triggers, sqlite3_column_text(st, 1), level);
     group_add(places, sqlite3_column_text(st, 2), level);
   }
+  note_rc(rc);
   sqlite3_finalize(st);
   s.average = s.count ? sum / (double)s.count : 0;
   return s;
@@ -665,11 +740,13 @@ static lb_value warmup_value(keep *k) {
                     "e.at >= s.at AND e.at <= s.at + ? GROUP BY s.id) GROUP BY outcome");
   if (st) {
     sqlite3_bind_int64(st, 1, AFTER_SESSION_S);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       int i = strcmp((const char *)sqlite3_column_text(st, 0), "done") == 0 ? 0 : 1;
       sessions[i] = sqlite3_column_int64(st, 1);
       averages[i] = sqlite3_column_double(st, 2);
     }
+    note_rc(rc);
     sqlite3_finalize(st);
   }
   bool enough = sessions[0] >= MIN_SESSIONS && sessions[1] >= MIN_SESSIONS;
@@ -730,7 +807,8 @@ static void m_stats(lb_call *call, const lb_value *args, void *ud) {
              {"trend", lb_v_map(tf, 4)}, {"episodes", lb_v_array(ev, n_eps)},
              {"current_episode", current}, {"by_trigger", groups_value(&triggers, &k)},
              {"by_location", groups_value(&places, &k)}, {"warmup", warmup_value(&k)});
-  host->reply(call, &v);
+  if (!read_failed(call))
+    host->reply(call, &v);
   keep_free(&k);
   groups_free(&triggers);
   groups_free(&places);
@@ -865,7 +943,8 @@ static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t unti
     static const char header[] = "id,at,level,location,trigger,note,symptoms\r\n";
     text_done(t, put(text_room(t, sizeof(header)), header, sizeof(header) - 1));
   }
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *col[7];
     size_t len[7], strings = 0;
     for (int c = 3; c < 7; c++) {
@@ -926,10 +1005,15 @@ static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t unti
     text_done(t, p);
     rows++;
     text_flush(t, false);
-    if (t->fd < 0 && t->total > EXPORT_MAX_ANSWER)
+    if (t->fd < 0 && t->total > EXPORT_MAX_ANSWER) {
+      rc = SQLITE_DONE;
       break;
+    }
   }
   sqlite3_finalize(st);
+  note_rc(rc);
+  if (read_failed(call))
+    return -1;
   if (json)
     text_done(t, put(text_room(t, 2), "]\n", 2));
   text_flush(t, true);
@@ -977,6 +1061,7 @@ static void m_export_file(lb_call *call, const lb_value *args, void *ud) {
   const char *path = args[0].as.str.ptr;
   bool json;
   int64_t since, until;
+  char err[1024];
   if (path[0] != '/') {
     host->fail(call, LB_ERR_INVALID_PARAMS,
                "parameter 'path' must be absolute (the daemon does not know your directory)");
@@ -985,34 +1070,27 @@ static void m_export_file(lb_call *call, const lb_value *args, void *ud) {
   if (!format_of(call, &args[1], &json))
     return;
   range_of(&args[1], &since, &until);
-  /* Whole or not at all: a temporary file beside it, renamed over it once
-   * complete. Not fsync'd: the diary itself is durable, the export is a copy
-   * of it, and an fsync of tens of MB would hold up every other client. */
-  char *tmp = NULL;
-  if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-    host->fail(call, LB_ERR_INTERNAL, "out of memory");
+  /* Whole or not at all, and never over one of lumbard's own files: the
+   * host checks the path and gives a new file beside it, renamed over it
+   * once complete. Not fsync'd: the diary itself is durable, the export is
+   * a copy of it, and an fsync of tens of MB would hold up every client. */
+  lb_output *out = host->output_open(self, path, err, sizeof(err));
+  if (!out) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
     return;
   }
-  text t = {.fd = mkstemp(tmp)};
-  int64_t rows = 0;
-  if (t.fd < 0) {
-    t.err = errno;
-  } else {
-    rows = export_text(call, json, since, until, &t); /* < 0: it failed the call */
-    if (rows >= 0 && !t.err && fchmod(t.fd, 0644) < 0)
-      t.err = errno;
-    close(t.fd);
-    if (rows >= 0 && !t.err && rename(tmp, path) < 0)
-      t.err = errno;
-    if (rows < 0 || t.err)
-      unlink(tmp);
-  }
-  free(tmp);
+  text t = {.fd = host->output_fd(out)};
+  int64_t rows = export_text(call, json, since, until, &t); /* < 0: it failed the call */
   free(t.s);
-  if (rows < 0)
+  if (rows >= 0 && t.err) {
+    snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(t.err));
+    rows = -2;
+  }
+  int r = host->output_close(out, rows >= 0, err, sizeof(err));
+  if (rows == -1)
     return;
-  if (t.err) {
-    host->fail(call, LB_ERR_INVALID_PARAMS, "cannot write %s: %s", path, strerror(t.err));
+  if (rows < 0 || r < 0) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
     return;
   }
   lb_value v = LB_MAP({"path", lb_v_str(path)}, {"rows", lb_v_uint((uint64_t)rows)},
@@ -1022,40 +1100,66 @@ static void m_export_file(lb_call *call, const lb_value *args, void *ud) {
 
 /* ---- sessions and check-ins -------------------------------------------------------------- */
 
-static void record_session(int64_t at, const char *outcome, const char *source) {
+typedef struct session {
+  int64_t at;
+  const char *outcome, *source; /* static text */
+} session;
+
+static int write_session(lb_plugin *p, sqlite3 *db, void *ud) {
+  (void)p;
+  const session *se = ud;
   /* A warm-up run and the reminder's "done" for one session are one session:
    * within three hours, the later word counts. */
-  sqlite3_stmt *st = prepare(NULL, "UPDATE pain_sessions SET outcome = ?, source = ? WHERE "
-                                   "abs(at - ?) < 10800");
-  if (!st)
-    return;
-  sqlite3_bind_text(st, 1, outcome, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 3, at);
-  sqlite3_step(st);
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db,
+                              "UPDATE pain_sessions SET outcome = ?, source = ? WHERE "
+                              "abs(at - ?) < 10800",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, se->outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, se->source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, se->at);
+  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
   sqlite3_finalize(st);
-  if (sqlite3_changes(host->db(self)) > 0)
-    return;
-  st = prepare(NULL, "INSERT INTO pain_sessions(at, outcome, source) VALUES(?,?,?)");
-  if (!st)
-    return;
-  sqlite3_bind_int64(st, 1, at);
-  sqlite3_bind_text(st, 2, outcome, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) != SQLITE_DONE)
-    host->log(self, LB_LOG_ERR, "cannot record a training session: %s",
-              sqlite3_errmsg(host->db(self)));
+  if (rc != SQLITE_OK || sqlite3_changes(db) > 0)
+    return rc;
+  rc = sqlite3_prepare_v2(db, "INSERT INTO pain_sessions(at, outcome, source) VALUES(?,?,?)", -1,
+                          &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, se->at);
+  sqlite3_bind_text(st, 2, se->outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, se->source, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
   sqlite3_finalize(st);
+  return rc;
+}
+
+static void session_written(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  if (result < 0)
+    host->log(self, LB_LOG_ERR, "cannot record a training session: %s", error);
+  free(ud);
+}
+
+static void record_session(int64_t at, const char *outcome, const char *source) {
+  session *se = lbp_xcalloc(1, sizeof(*se));
+  *se = (session){at, outcome, source};
+  host->db_write(self, write_session, session_written, se);
 }
 
 static bool logged_recently(int64_t now) {
   sqlite3_stmt *st = prepare(NULL, "SELECT 1 FROM pain_entries WHERE at > ? LIMIT 1");
+  read_rc = 0; /* not a method's read: said below */
   if (!st)
     return false;
   sqlite3_bind_int64(st, 1, now - QUIET_BEFORE_CHECKIN_S);
-  bool yes = sqlite3_step(st) == SQLITE_ROW;
+  int rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return yes;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) /* ask anyway: a check-in too many is harmless */
+    host->log(self, LB_LOG_WARNING, "check-in: %s", host->db_error(self, rc));
+  return rc == SQLITE_ROW;
 }
 
 static void checkin(const char *reason, const char *message) {
@@ -1301,6 +1405,10 @@ static const lb_event events[] = {
 static int init(lb_plugin *p, const lb_host *h) {
   host = h;
   self = p;
+  if (!LB_HOST_HAS(h, output_close)) {
+    h->log(p, LB_LOG_ERR, "this lumbard is too old for the pain plugin (host API %u)", h->api);
+    return -ENOTSUP;
+  }
   if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)
     return -EINVAL;
   if (h->db_migrate(p, schema) < 0)

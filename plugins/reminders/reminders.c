@@ -18,10 +18,16 @@
 #include <time.h>
 
 #include "calendar.h"
-#include "writebehind.h"
 #include "xalloc.h"
 
 #define MAX_PAUSE (30 * 86400)
+/* The history of dues, dones and skips is kept for this long, and at most
+ * this many rows (an "every 1s" reminder adds 86,400 a day). */
+#define LOG_KEEP_MS (400LL * 86400 * 1000)
+#define LOG_KEEP_ROWS 100000
+/* The last second of the year 9999: the latest base preview takes (systemd's
+ * calendar arithmetic, and ours, stop there). */
+#define MAX_BASE_S 253402300799LL
 #define SOURCE_CONFIG "config"
 #define SOURCE_RUNTIME "runtime"
 
@@ -33,7 +39,7 @@ typedef struct reminder {
   char name[64], schedule[256], message[512], source[8];
   kind kind;
   lb_calendar *cal;
-  uint32_t every_s;
+  uint32_t every_s;     /* EVERY: the interval; ONCE: how long "in ..." waits */
   int from_min, to_min; /* active hours of an interval, minutes after midnight; -1: none */
   int64_t anchor_ms;    /* an interval without hours counts from here; a one-off fires here */
   int64_t next_at_ms;   /* the next elapse; 0: none left */
@@ -59,10 +65,15 @@ typedef struct logrow {
   int64_t occurrence_ms, at_ms;
 } logrow;
 
-static lb_writebehind saving; /* reminder ids to write (or delete) after the loop turn */
-static logrow *logs;          /* and the log rows and meta values waiting with them */
+/* Changed reminders are noted with the host (db_touch) and written after the
+ * loop turn; the log rows and meta values wait here until a save lands. */
+static logrow *logs;
 static size_t n_logs, cap_logs;
 static bool meta_dirty;
+static int64_t last_prune_ms;
+/* The wall clock minus the monotonic one when last looked at: a change of
+ * it is how far the wall clock was set (suspend moves both). */
+static int64_t clock_offset_ms;
 
 static int64_t now_ms(void) {
   return host->now_ms(LB_CLOCK_WALL);
@@ -152,6 +163,7 @@ static int parse_schedule(reminder *r, const char *text, const char *from, const
       return -EINVAL;
     }
     r->kind = ONCE;
+    r->every_s = (uint32_t)secs;
     r->anchor_ms = now + (int64_t)secs * 1000;
     return 0;
   }
@@ -260,70 +272,82 @@ static void set_name(reminder *r, const char *name) {
   tsearch(r, &by_name, cmp_name);
 }
 
-/* reminders.add answers once its reminder is on disk (added reminders
- * persist, and a full disk is the caller's error to see): its call waits
- * here for the flush after the loop turn, which answers every add it wrote,
- * or fails them and forgets their reminders when the write failed. */
-typedef struct adding {
-  lb_call *call;
-  uint64_t id;
-} adding;
-static adding *adds;
-static size_t n_adds, cap_adds;
+static int bind_reminder(sqlite3_stmt *st, const reminder *r) {
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)r->id);
+  sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, r->schedule, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, r->message, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 5, r->from_min);
+  sqlite3_bind_int(st, 6, r->to_min);
+  sqlite3_bind_text(st, 7, r->source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 8, r->anchor_ms);
+  sqlite3_bind_int64(st, 9, r->next_at_ms);
+  sqlite3_bind_int64(st, 10, r->due_at_ms);
+  sqlite3_bind_int64(st, 11, r->snoozed_until_ms);
+  sqlite3_bind_int64(st, 12, r->paused_until_ms);
+  return sqlite3_step(st);
+}
 
-static void answer_adds(const char *why);
+static int exec_step(sqlite3 *db, sqlite3_stmt *st) {
+  return sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+}
 
-static void flush(const uint64_t *dirty, size_t n_dirty) {
-  if (!n_dirty && !n_logs && !meta_dirty && !n_adds)
-    return;
-  sqlite3 *db = host->db(self);
+/* The history is pruned as it is written: past LOG_KEEP_ROWS at once (ids
+ * grow, so that is a range of the rowid), past its age once a day (rows are
+ * written in time order: the scan stops at the first young one). */
+static int prune_log(sqlite3 *db, int64_t now) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "DELETE FROM reminders_log WHERE id <= ?", -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db) - LOG_KEEP_ROWS);
+  rc = exec_step(db, st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_OK || now - last_prune_ms < 86400 * 1000)
+    return rc;
+  rc = sqlite3_prepare_v2(db,
+                          "DELETE FROM reminders_log WHERE id < (SELECT coalesce(min(id), 0) FROM "
+                          "(SELECT id FROM reminders_log WHERE at_ms >= ? ORDER BY id LIMIT 1))",
+                          -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, now - LOG_KEEP_MS);
+  rc = exec_step(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Write-behind (the host's): the reminders noted since the last save as
+ * they are now (deleted when gone), the log rows and the meta values. */
+static int save(lb_plugin *p, sqlite3 *db, const uint64_t *dirty, size_t n_dirty, void *ud) {
+  (void)p, (void)ud;
   sqlite3_stmt *up = NULL, *del = NULL, *lg = NULL, *meta = NULL;
-  char why[256] = ""; /* why the changes could not be saved */
-  if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,?,?,?,"
-                         "?)",
-                         -1, &up, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "DELETE FROM reminders_reminders WHERE id = ?", -1, &del, NULL) !=
-          SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "INSERT INTO reminders_log(reminder_id, name, occurrence_ms, action, "
-                         "reason, at_ms) VALUES(?,?,?,?,?,?)",
-                         -1, &lg, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO reminders_meta VALUES(?, ?)", -1, &meta,
-                         NULL) != SQLITE_OK) {
-    snprintf(why, sizeof(why), "%s", sqlite3_errmsg(db));
-    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s; they stay in memory", why);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  int rc;
+  if ((rc = sqlite3_prepare_v2(db,
+                               "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,"
+                               "?,?,?,?)",
+                               -1, &up, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2(db, "DELETE FROM reminders_reminders WHERE id = ?", -1, &del,
+                               NULL)) != SQLITE_OK ||
+      (rc =
+           sqlite3_prepare_v2(db,
+                              "INSERT INTO reminders_log(reminder_id, name, occurrence_ms, action, "
+                              "reason, at_ms) VALUES(?,?,?,?,?,?)",
+                              -1, &lg, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO reminders_meta VALUES(?, ?)", -1, &meta,
+                               NULL)) != SQLITE_OK)
     goto out;
-  }
   for (size_t i = 0; i < n_dirty; i++) {
     reminder *r = find(dirty[i]);
-    sqlite3_stmt *st = r ? up : del;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)dirty[i]);
+    sqlite3_reset(r ? up : del);
     if (r) {
-      sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 3, r->schedule, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 4, r->message, -1, SQLITE_STATIC);
-      sqlite3_bind_int(st, 5, r->from_min);
-      sqlite3_bind_int(st, 6, r->to_min);
-      sqlite3_bind_text(st, 7, r->source, -1, SQLITE_STATIC);
-      sqlite3_bind_int64(st, 8, r->anchor_ms);
-      sqlite3_bind_int64(st, 9, r->next_at_ms);
-      sqlite3_bind_int64(st, 10, r->due_at_ms);
-      sqlite3_bind_int64(st, 11, r->snoozed_until_ms);
-      sqlite3_bind_int64(st, 12, r->paused_until_ms);
+      rc = bind_reminder(up, r) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+    } else {
+      sqlite3_bind_int64(del, 1, (sqlite3_int64)dirty[i]);
+      rc = exec_step(db, del);
     }
-    if (sqlite3_step(st) != SQLITE_DONE) {
-      /* SQLite may have rolled the transaction back already (a full disk):
-       * writing on would commit piecemeal. */
-      snprintf(why, sizeof(why), "%s", sqlite3_errmsg(db));
-      host->log(self, LB_LOG_ERR, "cannot save reminder %llu: %s; the changes stay in memory",
-                (unsigned long long)dirty[i], why);
-      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
       goto out;
-    }
   }
   for (size_t i = 0; i < n_logs; i++) {
     sqlite3_reset(lg);
@@ -333,36 +357,44 @@ static void flush(const uint64_t *dirty, size_t n_dirty) {
     sqlite3_bind_text(lg, 4, logs[i].action, -1, SQLITE_STATIC);
     sqlite3_bind_text(lg, 5, logs[i].reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(lg, 6, logs[i].at_ms);
-    sqlite3_step(lg);
+    if ((rc = exec_step(db, lg)) != SQLITE_OK)
+      goto out;
   }
+  if (n_logs && (rc = prune_log(db, now_ms())) != SQLITE_OK)
+    goto out;
   sqlite3_bind_text(meta, 1, "next_id", -1, SQLITE_STATIC);
   sqlite3_bind_int64(meta, 2, (sqlite3_int64)next_id);
-  sqlite3_step(meta);
+  if ((rc = exec_step(db, meta)) != SQLITE_OK)
+    goto out;
   sqlite3_reset(meta);
   sqlite3_bind_text(meta, 1, "paused_until_ms", -1, SQLITE_STATIC);
   sqlite3_bind_int64(meta, 2, paused_all_until_ms);
-  sqlite3_step(meta);
-  if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-    snprintf(why, sizeof(why), "%s", sqlite3_errmsg(db));
-    host->log(self, LB_LOG_ERR, "cannot save the reminders: %s", why);
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-  }
+  rc = exec_step(db, meta);
 out:
   sqlite3_finalize(up);
   sqlite3_finalize(del);
   sqlite3_finalize(lg);
   sqlite3_finalize(meta);
+  return rc;
+}
+
+/* A save landed: what waited with it is written. */
+static void saved(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p, (void)error, (void)ud;
+  if (result < 0)
+    return; /* the host retries; the rows wait */
+  if (n_logs && now_ms() - last_prune_ms >= 86400 * 1000)
+    last_prune_ms = now_ms();
   n_logs = 0;
   meta_dirty = false;
-  answer_adds(why[0] ? why : NULL);
 }
 
 static void want_flush(void) {
-  lb_writebehind_want(&saving);
+  host->db_touch(self, 0);
 }
 
 static void touch(uint64_t id) {
-  lb_writebehind_touch(&saving, id);
+  host->db_touch(self, id);
 }
 
 static void log_action(const reminder *r, int64_t occurrence_ms, const char *action,
@@ -490,43 +522,9 @@ static reminder *create(uint64_t id) {
 
 static void reply_view(lb_call *call, const reminder *r);
 
-static void defer_add(lb_call *call, uint64_t id) {
-  if (n_adds == cap_adds) {
-    cap_adds = cap_adds ? cap_adds * 2 : 16;
-    adds = lbp_xrealloc(adds, cap_adds * sizeof(*adds));
-  }
-  adds[n_adds++] = (adding){call, id};
-}
-
-static void answer_adds(const char *why) {
-  /* Off the list first: destroy() below must not answer them again. */
-  adding *list = adds;
-  size_t n = n_adds;
-  adds = NULL;
-  n_adds = cap_adds = 0;
-  for (size_t i = 0; i < n; i++) {
-    reminder *r = find(list[i].id); /* destroy() answered those removed meanwhile */
-    if (!why && r) {
-      reply_view(list[i].call, r);
-      continue;
-    }
-    if (r)
-      destroy(r);
-    host->fail(list[i].call, LB_ERR_INTERNAL,
-               "the reminder could not be saved (%s); nothing was added", why ? why : "it is gone");
-  }
-  free(list);
-}
-
 static void destroy(reminder *r) {
   if (r->timer)
     host->timer_stop(self, r->timer);
-  for (size_t i = 0; i < n_adds; i++)
-    if (adds[i].id == r->id) { /* removed in the turn it was added in */
-      reply_view(adds[i].call, r);
-      adds[i] = adds[--n_adds];
-      break;
-    }
   touch(r->id);
   tdelete(r, &by_id, cmp_id);
   if (r->name[0])
@@ -599,6 +597,59 @@ static const char *opt_str(const lb_value *opts, const char *key) {
   return v ? v->as.str.ptr : NULL;
 }
 
+/* reminders.add answers once its reminder is on disk: added reminders
+ * persist, and a full disk or a database locked for long is the caller's to
+ * see (the reminder is then not added). */
+typedef struct adding {
+  lb_call *call;
+  uint64_t id;
+  char name[64];
+} adding;
+
+static int write_added(lb_plugin *p, sqlite3 *db, void *ud) {
+  (void)p;
+  adding *a = ud;
+  const reminder *r = find(a->id);
+  if (!r)
+    return SQLITE_OK; /* removed before it could be written */
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db,
+                              "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,"
+                              "?,?,?,?)",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  rc = bind_reminder(st, r) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_OK)
+    return rc;
+  if ((rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO reminders_meta VALUES('next_id', ?)", -1,
+                               &st, NULL)) != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)next_id);
+  rc = exec_step(db, st);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static void added(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  adding *a = ud;
+  reminder *r = find(a->id);
+  if (result == 0 && r) {
+    reply_view(a->call, r);
+  } else if (result == 0) {
+    lb_value v = LB_MAP({"id", lb_v_uint(a->id)}, {"name", lb_v_str(a->name)});
+    host->reply(a->call, &v);
+  } else {
+    if (r)
+      destroy(r);
+    host->fail(a->call, LB_ERR_INTERNAL, "the reminder could not be saved (%s); nothing was added",
+               error);
+  }
+  free(a);
+}
+
 static void m_add(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   const char *name = args[0].as.str.ptr, *text = args[1].as.str.ptr;
@@ -645,8 +696,10 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
   snprintf(r->message, sizeof(r->message), "%s", msg && *msg ? msg : name);
   snprintf(r->source, sizeof(r->source), "%s", SOURCE_RUNTIME);
   schedule(r);
-  touch(r->id);
-  defer_add(call, r->id);
+  adding *a = lbp_xcalloc(1, sizeof(*a));
+  *a = (adding){.call = call, .id = r->id};
+  snprintf(a->name, sizeof(a->name), "%s", r->name);
+  host->db_write(self, write_added, added, a);
 }
 
 static reminder *lookup(lb_call *call, const lb_value *id) {
@@ -676,14 +729,23 @@ static void m_remove(lb_call *call, const lb_value *args, void *ud) {
 }
 
 static void m_list(lb_call *call, const lb_value *args, void *ud) {
-  (void)args, (void)ud;
-  size_t n = n_reminders ? n_reminders : 1;
+  (void)ud;
+  /* A page: the reminders after id `after`, at most `limit` (all by
+   * default), in id order; a client with thousands pages through them. */
+  const lb_value *o = lb_map_get(&args[0], "after");
+  uint64_t after = o ? o->as.u : 0;
+  size_t limit = (o = lb_map_get(&args[0], "limit")) ? (size_t)o->as.u : n_reminders;
+  size_t n = limit < n_reminders ? limit : n_reminders;
+  n = n ? n : 1;
   lb_value *items = lbp_xcalloc(n, sizeof(lb_value));
   lb_pair *pairs = lbp_xcalloc(n * VIEW_PAIRS, sizeof(lb_pair));
   char(*hours)[2][16] = lbp_xcalloc(n, sizeof(*hours));
   size_t i = 0;
-  for (reminder *r = first; r; r = r->next, i++)
-    items[i] = view(r, pairs + i * VIEW_PAIRS, hours[i]);
+  for (reminder *r = first; r && i < limit; r = r->next)
+    if (r->id > after) {
+      items[i] = view(r, pairs + i * VIEW_PAIRS, hours[i]);
+      i++;
+    }
   lb_value v = lb_v_array(items, i);
   host->reply(call, &v);
   free(items);
@@ -974,32 +1036,95 @@ static void reload(lb_plugin *p) {
   sync_config();
 }
 
-/* The wall clock was set or the time zone changed: elapses still ahead are
- * recomputed from now (one behind fires through its timer and is caught
- * up). */
+/* Durations (an interval without hours, a one-off, a snooze, a pause) wait
+ * at most their own length from now: after the clock was set back (a wrong
+ * clock corrected, or set back while lumbard was down) none waits for a
+ * time that only existed on the wrong clock. True when r changed. */
+static bool clamp_to_now(reminder *r, int64_t now) {
+  bool changed = false;
+  int64_t len = (int64_t)r->every_s * 1000;
+  bool duration = r->kind == ONCE || (r->kind == EVERY && r->from_min < 0);
+  if (duration && r->next_at_ms && r->next_at_ms - now > len) {
+    r->next_at_ms = now + len;
+    r->anchor_ms = r->kind == ONCE ? r->next_at_ms : now;
+    changed = true;
+  }
+  if (r->snoozed_until_ms - now > 86400 * 1000) { /* the longest snooze */
+    r->snoozed_until_ms = now + 86400 * 1000;
+    changed = true;
+  }
+  if (r->paused_until_ms - now > (int64_t)MAX_PAUSE * 1000) {
+    r->paused_until_ms = now + (int64_t)MAX_PAUSE * 1000;
+    changed = true;
+  }
+  return changed;
+}
+
+/* The wall clock was set or the time zone changed. What is a duration
+ * (intervals without hours, one-offs, snoozes, pauses) keeps the real time
+ * it had left: it moves with the clock by as much as the clock moved.
+ * Calendar elapses still ahead are recomputed from now (one behind fires
+ * through its timer and is caught up); one that fired on a clock that was
+ * ahead, at a time still to come, is no longer due: it comes again. */
 static void clock_changed(lb_plugin *p, void *ud) {
   (void)p, (void)ud;
   int64_t now = now_ms();
+  int64_t offset = now - host->now_ms(LB_CLOCK_MONOTONIC);
+  int64_t delta = offset - clock_offset_ms;
+  clock_offset_ms = offset;
+  if (delta && paused_all_until_ms) {
+    paused_all_until_ms += delta;
+    meta_dirty = true;
+    want_flush();
+  }
   for (reminder *r = first; r; r = r->next) {
-    if (r->next_at_ms > now && r->kind != ONCE) {
-      int64_t next = next_after(r, now);
-      if (next != r->next_at_ms) {
+    bool changed = false;
+    bool duration = r->kind == ONCE || (r->kind == EVERY && r->from_min < 0);
+    if (delta) {
+      if (duration) {
+        r->anchor_ms += delta;
+        if (r->next_at_ms)
+          r->next_at_ms += delta;
+        if (r->due_at_ms)
+          r->due_at_ms += delta;
+      }
+      if (r->snoozed_until_ms)
+        r->snoozed_until_ms += delta;
+      if (r->paused_until_ms)
+        r->paused_until_ms += delta;
+      changed = true;
+    }
+    if (!duration) {
+      if (r->due_at_ms > now) {
+        r->due_at_ms = r->snoozed_until_ms = 0;
+        changed = true;
+      }
+      if (r->next_at_ms > now || (!r->next_at_ms && r->kind == CALENDAR)) {
+        int64_t next = next_after(r, now);
+        changed |= next != r->next_at_ms;
         r->next_at_ms = next;
-        touch(r->id);
       }
     }
+    changed |= clamp_to_now(r, now);
+    if (changed)
+      touch(r->id);
     schedule(r);
   }
 }
 
 /* ---- restore ------------------------------------------------------------------ */
 
-static void restore(void) {
+/* The reminders of the last run. A read that fails (a damaged database)
+ * fails the plugin's start, with why: a reminder silently lost is worse. */
+static int restore(void) {
   sqlite3 *db = host->db(self);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT key, value FROM reminders_meta", -1, &st, NULL) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW) {
+  int rc = sqlite3_prepare_v2(db, "SELECT key, value FROM reminders_meta", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       const char *k = (const char *)sqlite3_column_text(st, 0);
+      if (!k)
+        continue;
       if (!strcmp(k, "next_id"))
         next_id = (uint64_t)sqlite3_column_int64(st, 1);
       else if (!strcmp(k, "paused_until_ms"))
@@ -1007,24 +1132,28 @@ static void restore(void) {
     }
     sqlite3_finalize(st);
   }
-  if (sqlite3_prepare_v2(db,
-                         "SELECT id, name, schedule, message, from_min, to_min, source, anchor_ms,"
-                         " next_at_ms, due_at_ms, snoozed_until_ms, paused_until_ms"
-                         " FROM reminders_reminders ORDER BY id",
-                         -1, &st, NULL) != SQLITE_OK)
-    return;
+  if (rc == SQLITE_DONE)
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT id, name, schedule, message, from_min, to_min, source, "
+                            "anchor_ms, next_at_ms, due_at_ms, snoozed_until_ms, paused_until_ms"
+                            " FROM reminders_reminders ORDER BY id",
+                            -1, &st, NULL);
+  if (rc != SQLITE_OK) {
+    host->log(self, LB_LOG_ERR, "cannot restore the reminders: %s", host->db_error(self, rc));
+    return -EIO;
+  }
   int64_t now = now_ms();
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     reminder tmp = {0};
     const char *schedule_text = (const char *)sqlite3_column_text(st, 2);
     int from_min = sqlite3_column_int(st, 4), to_min = sqlite3_column_int(st, 5);
     char from[16], to[16], err[512];
     snprintf(from, sizeof(from), "%02d:%02d", from_min / 60, from_min % 60);
     snprintf(to, sizeof(to), "%02d:%02d", to_min / 60, to_min % 60);
-    if (parse_schedule(&tmp, schedule_text, from_min >= 0 ? from : NULL, to_min >= 0 ? to : NULL,
-                       now, err, sizeof(err)) < 0) {
+    if (!schedule_text || parse_schedule(&tmp, schedule_text, from_min >= 0 ? from : NULL,
+                                         to_min >= 0 ? to : NULL, now, err, sizeof(err)) < 0) {
       host->log(self, LB_LOG_WARNING, "stored reminder %s: %s; dropped", sqlite3_column_text(st, 1),
-                err);
+                schedule_text ? err : "no schedule");
       continue;
     }
     reminder *r = create((uint64_t)sqlite3_column_int64(st, 0));
@@ -1042,11 +1171,20 @@ static void restore(void) {
     r->due_at_ms = sqlite3_column_int64(st, 9);
     r->snoozed_until_ms = sqlite3_column_int64(st, 10);
     r->paused_until_ms = sqlite3_column_int64(st, 11);
+    /* The clock may have been set back while lumbard was down: nothing
+     * waits longer than its own length. */
+    if (clamp_to_now(r, now))
+      touch(r->id);
     /* An elapse that passed while the daemon was down is behind now: its
      * timer fires on the first loop turn and catches up once. */
     schedule(r);
   }
   sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    host->log(self, LB_LOG_ERR, "cannot restore the reminders: %s", host->db_error(self, rc));
+    return -EIO;
+  }
+  return 0;
 }
 
 /* ---- declarations ---------------------------------------------------------------- */
@@ -1063,6 +1201,14 @@ static const lb_param add_options[] = {
     {.name = "to", .type = LB_T_STRING, .doc = "\"every\" only: active until HH:MM"},
     {0}};
 static const lb_param id_params[] = {{.name = "id", .type = LB_T_U64}, {0}};
+static const lb_param list_options[] = {
+    {.name = "limit",
+     .type = LB_T_UINT,
+     .min = 1,
+     .max = 100000,
+     .doc = "at most this many (all when omitted)"},
+    {.name = "after", .type = LB_T_U64, .doc = "only those with a greater id: the next page"},
+    {0}};
 static const lb_param snooze_params[] = {
     {.name = "id", .type = LB_T_U64},
     {.name = "seconds",
@@ -1092,7 +1238,12 @@ static const lb_param preview_params[] = {
      .def = LB_DEF_UINT(5),
      .min = 1,
      .max = 1000},
-    {.name = "base", .type = LB_T_TIME, .optional = true, .doc = "unix seconds; now when omitted"},
+    {.name = "base",
+     .type = LB_T_TIME,
+     .optional = true,
+     .min = 0,
+     .max = MAX_BASE_S,
+     .doc = "unix seconds, 0 to the year 9999; now when omitted"},
     {0}};
 
 #define F(n, t)                                                                                    \
@@ -1121,7 +1272,8 @@ static const lb_method methods[] = {
      .result_fields = view_fields,
      .handler = m_add},
     {.name = "list",
-     .doc = "Every reminder, with its next elapse.",
+     .doc = "Every reminder, with its next elapse, in id order.",
+     .options = list_options,
      .result = LB_T_MAPS,
      .result_fields = view_fields,
      .handler = m_list},
@@ -1191,27 +1343,31 @@ static const lb_event events[] = {
      .fields = skipped_fields},
 };
 
+static void shutdown(lb_plugin *p);
+
 static int init(lb_plugin *p, const lb_host *h) {
   host = h;
   self = p;
-  lb_writebehind_init(&saving, h, p, flush);
-  if (!LB_HOST_HAS(h, parse_duration)) {
+  if (!LB_HOST_HAS(h, output_close)) {
     h->log(p, LB_LOG_ERR, "this lumbard is too old for the reminders plugin (host API %u)", h->api);
     return -ENOTSUP;
   }
   if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)
     return -EINVAL;
-  if (h->db_migrate(p, schema) < 0)
+  if (h->db_migrate(p, schema) < 0 || h->db_save_behind(p, save, saved, NULL) < 0)
     return -EIO;
   h->on_clock_change(p, clock_changed, NULL);
-  restore();
+  clock_offset_ms = h->now_ms(LB_CLOCK_WALL) - h->now_ms(LB_CLOCK_MONOTONIC);
+  if (restore() < 0) {
+    shutdown(p);
+    return -EIO;
+  }
   sync_config();
   return 0;
 }
 
 static void shutdown(lb_plugin *p) {
-  (void)p;
-  lb_writebehind_flush(&saving);
+  (void)p; /* the host saved what changed in the last turn */
   while (first) {
     reminder *r = first;
     first = r->next;
@@ -1222,7 +1378,6 @@ static void shutdown(lb_plugin *p) {
   }
   last = NULL;
   n_reminders = 0;
-  lb_writebehind_free(&saving);
   free(logs);
   logs = NULL;
   n_logs = cap_logs = 0;

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "writebehind.h"
 #include "xalloc.h"
 
 #define DAY 86400u
@@ -76,7 +75,6 @@ static rest *first, *last; /* in id order */
 static void *by_id;        /* tsearch tree */
 static size_t n_rests;
 static uint64_t next_id = 1;
-static lb_writebehind saving; /* rest ids to write (or delete) after the loop turn */
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -137,23 +135,21 @@ static const char *const schema[] = {
     "CREATE TABLE rest_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
     NULL};
 
-static void flush(const uint64_t *dirty, size_t n_dirty) {
-  if (n_dirty == 0)
-    return;
-  sqlite3 *db = host->db(self);
+/* Write-behind (the host's): the rests noted since the last save, as they
+ * are now; a rest that is gone is deleted. */
+static int save(lb_plugin *p, sqlite3 *db, const uint64_t *dirty, size_t n_dirty, void *ud) {
+  (void)p, (void)ud;
   sqlite3_stmt *up = NULL, *del = NULL, *meta = NULL;
-  if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db,
-                         "INSERT OR REPLACE INTO rest_rests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                         "?,?,?)",
-                         -1, &up, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "DELETE FROM rest_rests WHERE id = ?", -1, &del, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO rest_meta VALUES('next_id', ?)", -1, &meta,
-                         NULL) != SQLITE_OK) {
-    host->log(self, LB_LOG_ERR, "cannot save the rests: %s; they stay in memory",
-              sqlite3_errmsg(db));
+  int rc;
+  if ((rc = sqlite3_prepare_v2(db,
+                               "INSERT OR REPLACE INTO rest_rests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                               "?,?,?,?,?)",
+                               -1, &up, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2(db, "DELETE FROM rest_rests WHERE id = ?", -1, &del, NULL)) !=
+          SQLITE_OK ||
+      (rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO rest_meta VALUES('next_id', ?)", -1,
+                               &meta, NULL)) != SQLITE_OK)
     goto out;
-  }
   for (size_t i = 0; i < n_dirty; i++) {
     rest *r = find(dirty[i]);
     sqlite3_stmt *st = r ? up : del;
@@ -178,25 +174,23 @@ static void flush(const uint64_t *dirty, size_t n_dirty) {
       sqlite3_bind_int64(st, 17, r->expires_ms);
       sqlite3_bind_int(st, 18, r->warned);
     }
-    if (sqlite3_step(st) != SQLITE_DONE)
-      host->log(self, LB_LOG_ERR, "cannot save rest %llu: %s", (unsigned long long)dirty[i],
-                sqlite3_errmsg(db));
+    if (sqlite3_step(st) != SQLITE_DONE) {
+      rc = sqlite3_extended_errcode(db);
+      goto out;
+    }
   }
   sqlite3_bind_int64(meta, 1, (sqlite3_int64)next_id);
-  sqlite3_step(meta);
-  if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-    host->log(self, LB_LOG_ERR, "cannot save the rests: %s", sqlite3_errmsg(db));
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-  }
+  rc = sqlite3_step(meta) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
 out:
   sqlite3_finalize(up);
   sqlite3_finalize(del);
   sqlite3_finalize(meta);
+  return rc;
 }
 
 /* Remember a change; it is written once the loop turn is over. */
 static void touch(uint64_t id) {
-  lb_writebehind_touch(&saving, id);
+  host->db_touch(self, id);
 }
 
 /* ---- views and events --------------------------------------------------------------- */
@@ -739,12 +733,21 @@ static void m_next(lb_call *call, const lb_value *args, void *ud) {
 }
 
 static void m_list(lb_call *call, const lb_value *args, void *ud) {
-  (void)args, (void)ud;
-  lb_value *items = lbp_xcalloc(n_rests ? n_rests : 1, sizeof(lb_value));
-  lb_pair *pairs = lbp_xcalloc((n_rests ? n_rests : 1) * 14, sizeof(lb_pair));
+  (void)ud;
+  /* A page: the rests after id `after`, at most `limit` of them (all by
+   * default), in id order; a client with thousands pages through them. */
+  const lb_value *o = lb_map_get(&args[0], "after");
+  uint64_t after = o ? o->as.u : 0;
+  size_t limit = (o = lb_map_get(&args[0], "limit")) ? (size_t)o->as.u : n_rests;
+  size_t n = limit < n_rests ? limit : n_rests;
+  lb_value *items = lbp_xcalloc(n ? n : 1, sizeof(lb_value));
+  lb_pair *pairs = lbp_xcalloc((n ? n : 1) * 14, sizeof(lb_pair));
   size_t i = 0;
-  for (rest *r = first; r; r = r->next, i++)
-    items[i] = view(r, pairs + i * 14);
+  for (rest *r = first; r && i < n; r = r->next)
+    if (r->id > after) {
+      items[i] = view(r, pairs + i * 14);
+      i++;
+    }
   lb_value v = lb_v_array(items, i);
   host->reply(call, &v);
   free(items);
@@ -923,24 +926,34 @@ static void reload(lb_plugin *p) {
 
 /* ---- restore ------------------------------------------------------------------------------- */
 
-static void restore(void) {
+/* The rests of the last run. A read that fails (a damaged database) fails
+ * the plugin's start, with why: a rest silently lost is worse. */
+static int restore(void) {
   sqlite3 *db = host->db(self);
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT value FROM rest_meta WHERE key = 'next_id'", -1, &st, NULL) ==
-      SQLITE_OK) {
-    if (sqlite3_step(st) == SQLITE_ROW)
+  int rc =
+      sqlite3_prepare_v2(db, "SELECT value FROM rest_meta WHERE key = 'next_id'", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
       next_id = (uint64_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
   }
-  if (sqlite3_prepare_v2(db,
-                         "SELECT id, state, label, routine, message, seconds, base_seconds, warn,"
-                         " window, set_no, sets, step, steps, ends_at_ms, remaining_ms,"
-                         " window_end_ms, expires_at_ms, warned FROM rest_rests ORDER BY id",
-                         -1, &st, NULL) != SQLITE_OK)
-    return;
+  if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    host->log(self, LB_LOG_ERR, "cannot restore the rests: %s", host->db_error(self, rc));
+    return -EIO;
+  }
+  if ((rc = sqlite3_prepare_v2(db,
+                               "SELECT id, state, label, routine, message, seconds, base_seconds,"
+                               " warn, window, set_no, sets, step, steps, ends_at_ms,"
+                               " remaining_ms, window_end_ms, expires_at_ms, warned FROM"
+                               " rest_rests ORDER BY id",
+                               -1, &st, NULL)) != SQLITE_OK) {
+    host->log(self, LB_LOG_ERR, "cannot restore the rests: %s", host->db_error(self, rc));
+    return -EIO;
+  }
   int64_t now = mono(), now_wall = wall();
   size_t n = 0;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     rest *r = lbp_xcalloc(1, sizeof(*r));
     r->id = (uint64_t)sqlite3_column_int64(st, 0);
     const char *s = (const char *)sqlite3_column_text(st, 1);
@@ -986,8 +999,13 @@ static void restore(void) {
     n++;
   }
   sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    host->log(self, LB_LOG_ERR, "cannot restore the rests: %s", host->db_error(self, rc));
+    return -EIO;
+  }
   if (n)
     host->log(self, LB_LOG_INFO, "restored %zu rest%s", n, n == 1 ? "" : "s");
+  return 0;
 }
 
 /* ---- declarations ---------------------------------------------------------------------------- */
@@ -1026,6 +1044,14 @@ static const lb_param id_params[] = {ID_PARAM, {0}};
 static const lb_param extend_params[] = {
     ID_PARAM,
     {.name = "seconds", .type = LB_T_DURATION, .min = 1, .max = DAY, .doc = "how much longer"},
+    {0}};
+static const lb_param list_options[] = {
+    {.name = "limit",
+     .type = LB_T_UINT,
+     .min = 1,
+     .max = 100000,
+     .doc = "at most this many (all when omitted)"},
+    {.name = "after", .type = LB_T_U64, .doc = "only those with a greater id: the next page"},
     {0}};
 static const lb_param preset_params[] = {
     {.name = "name", .type = LB_T_STRING, .doc = "a [rest.preset.NAME] of the config"}, {0}};
@@ -1093,7 +1119,8 @@ static const lb_method methods[] = {
      .result_fields = view_fields,
      .handler = m_next},
     {.name = "list",
-     .doc = "The rests and routines under way.",
+     .doc = "The rests and routines under way, in id order.",
+     .options = list_options,
      .result = LB_T_MAPS,
      .result_fields = view_fields,
      .handler = m_list},
@@ -1196,26 +1223,30 @@ static const lb_property props[] = {
      .get = on_active_rests},
 };
 
+static void shutdown(lb_plugin *p);
+
 static int init(lb_plugin *p, const lb_host *h) {
   host = h;
   self = p;
-  lb_writebehind_init(&saving, h, p, flush);
-  if (!LB_HOST_HAS(h, declare_property)) {
+  if (!LB_HOST_HAS(h, output_close)) {
     h->log(p, LB_LOG_ERR, "this lumbard is too old for the rest plugin (host API %u)", h->api);
     return -ENOTSUP;
   }
   if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)
     return -EINVAL;
-  if (h->declare_property(p, &props[0]) < 0 || h->db_migrate(p, schema) < 0)
+  if (h->declare_property(p, &props[0]) < 0 || h->db_migrate(p, schema) < 0 ||
+      h->db_save_behind(p, save, NULL, NULL) < 0)
     return -EIO;
   load_config();
-  restore();
+  if (restore() < 0) {
+    shutdown(p); /* what was restored, and the config */
+    return -EIO;
+  }
   return 0;
 }
 
 static void shutdown(lb_plugin *p) {
-  (void)p;
-  lb_writebehind_flush(&saving); /* what changed in this last turn */
+  (void)p; /* the host saved what changed in the last turn */
   while (first) {
     rest *r = first;
     first = r->next;
@@ -1224,7 +1255,6 @@ static void shutdown(lb_plugin *p) {
   }
   last = NULL;
   n_rests = 0;
-  lb_writebehind_free(&saving);
   free(cfg.presets);
   cfg.presets = NULL;
   cfg.n_presets = 0;

@@ -20,7 +20,7 @@ run 0 plugins && expect_exactly "$OUT" \
 run 0 call daemon.ping && expect_exactly "$OUT" "pong"
 run 0 call daemon.version && expect_exactly "$OUT" "version: 0.1.0
 plugin_abi: 1
-host_api: 2"
+host_api: 3"
 run 0 call daemon.unsubscribe && expect_exactly "$OUT" "(none)"
 # No colour codes when stdout is not a terminal.
 run 0 status && expect_not_in "$OUT" "$(printf '\033')"

@@ -196,13 +196,13 @@ class FullDisk(unittest.TestCase):
         self.assertIsNotNone(error, "200 entries of 1 KiB logged on a full disk (%d bytes filled)"
                              % filled)
         self.assertEqual(error.code, "internal")
-        self.assertIn("database or disk is full", error.message)
+        self.assertIn("is full; free some space", error.message)
         self.assertIn("nothing was logged", error.message)
-        self.d.wait_log("cannot save a pain entry: database or disk is full")
+        self.d.wait_log("cannot save a pain entry: the disk that holds")
         with self.assertRaises(RpcError) as cm:
             self.c.call("reminders.add", "while-full", "every 2h")
         self.assertEqual(cm.exception.code, "internal")
-        self.assertIn("database or disk is full", cm.exception.message)
+        self.assertIn("is full; free some space", cm.exception.message)
         self.assertIn("nothing was added", cm.exception.message)
         # still serving, reads still work
         self.assertEqual(self.c.call("daemon.ping"), "pong")

@@ -271,13 +271,24 @@ class CatchUp(ReminderTest):
 
 
 class ClockJump(ReminderTest):
+    """The wall clock set forward and back (daemon.test_shift_clock). With a
+    config of its own: the built-in routine's reminders would fall inside
+    the jumps on some afternoons. What is a duration (an interval without
+    hours, a one-off, a snooze) keeps the real time it had left; calendar
+    elapses are recomputed, and one jumped over fires once, late."""
     seams = True
+    config = "[pain]\ncheckin = off\n"
 
-    def test_forward_jump_fires_once_late(self):
-        r = self.add("stand", "every 1h")
-        self.client.call("daemon.test_shift_clock", 3 * 3600 + 60)  # three elapses jumped over
+    def now(self):
+        return self.client.call("daemon.test_shift_clock", 0)
+
+    def test_forward_jump_fires_a_calendar_elapse_once_late(self):
+        r = self.add("chime", "*:00:00")
+        # to 60 s past the third elapse from now: three jumped over
+        self.client.call("daemon.test_shift_clock", r["next_at"] - self.now() + 2 * 3600 + 60)
         due, _ = self.client.wait_event("reminders.due", id=r["id"])
         self.assertEqual(due["missed"], 3)
+        self.assertEqual(due["at"], r["next_at"] + 2 * 3600)
         self.assertGreaterEqual(due["late_s"], 60)
         self.daemon.wait_log("the wall clock jumps")
         time.sleep(0.3)
@@ -290,6 +301,41 @@ class ClockJump(ReminderTest):
         want = self.client.call("reminders.preview", "*-*-* 12:00", 1, shifted)[0]
         self.assertEqual(view["next_at"], want)
         self.assertLess(view["next_at"], r["next_at"])
+
+    def test_durations_keep_their_real_time_both_ways(self):
+        every = self.add("stand", "every 45m")
+        once = self.add("tea", "in 10m")
+        for jump in (-86400, -20 * 365 * 86400, 3 * 3600, 20 * 365 * 86400):
+            now = self.client.call("daemon.test_shift_clock", jump)
+            views = {x["name"]: x for x in self.client.call("reminders.list")}
+            # never waiting for a time that only existed on the old clock
+            self.assertAlmostEqual(views["stand"]["next_at"], now + 45 * 60, delta=5, msg=jump)
+            self.assertAlmostEqual(views["tea"]["next_at"], now + 10 * 60, delta=5, msg=jump)
+        time.sleep(0.3)  # and nothing fell due from the jumps
+        self.assertEqual([n for n in self.client.notifications if n[1] == "reminders.due"], [])
+        self.assertEqual((every["name"], once["name"]), ("stand", "tea"))
+
+    def test_a_due_occurrence_is_not_left_in_the_future(self):
+        r = self.add("chime", "*:00:00")
+        self.client.call("daemon.test_shift_clock", r["next_at"] - self.now() + 1)
+        self.client.wait_event("reminders.due", id=r["id"])
+        # the clock was an hour ahead: set right, that elapse is still to come
+        now = self.client.call("daemon.test_shift_clock", -3600)
+        view = next(x for x in self.client.call("reminders.list") if x["id"] == r["id"])
+        self.assertEqual(view["due_at"], 0)
+        self.assertGreater(view["next_at"], now)
+        self.assertLessEqual(view["next_at"], now + 3600)
+
+    def test_a_restart_after_the_clock_went_back(self):
+        r = self.add("stand", "every 45m")
+        self.assertEqual(self.daemon.stop(), 0)
+        # the daemon comes back on a clock a day behind the one it stopped on
+        self.daemon.env["LUMBARD_TEST_NOW"] = str(r["next_at"] - 86400)
+        self.daemon.start()
+        c = self.connect()
+        now = c.call("daemon.test_shift_clock", 0)
+        view = next(x for x in c.call("reminders.list") if x["id"] == r["id"])
+        self.assertLessEqual(view["next_at"], now + 45 * 60)
 
 
 class OverDbus(unittest.TestCase):

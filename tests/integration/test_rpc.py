@@ -329,7 +329,9 @@ class Lifecycle(unittest.TestCase):
         second.start(wait=False)
         rc = second.proc.wait(10)
         self.assertEqual(rc, 1)
-        self.assertIn("another lumbard is already running on " + d.socket, second.log())
+        # the same data directory: its lock names the first daemon
+        self.assertIn("another lumbard (pid %d, serving %s) is using the data directory"
+                      % (d.pid, d.socket), second.log())
         self.assertNotIn("loaded plugin", second.log())  # it stopped before its plugins
         c = Client(d.socket)
         self.assertEqual(c.call("daemon.ping"), "pong")

@@ -76,8 +76,11 @@ class Reminders(NotifyTest):
             self.assertEqual(len(shown), 1, "one notification per due reminder, got %r" % shown)
 
     def test_a_late_reminder_says_how_late(self):
-        r = self.client.call("reminders.add", "stand", "every 1h", {"message": "Stand up"})
-        self.client.call("daemon.test_shift_clock", 3600 + 310)  # the elapse is 5 min 10 s behind
+        r = self.client.call("reminders.add", "stand", "*:00:00", {"message": "Stand up"})
+        now = self.client.call("daemon.test_shift_clock", 0)
+        # the clock set forward: the elapse is 5 min 10 s behind (an interval
+        # would move with the clock: no real time passed)
+        self.client.call("daemon.test_shift_clock", r["next_at"] - now + 310)
         due = wait_event(self.client, "reminders.due", timeout=5, id=r["id"])
         self.assertEqual(due["late_s"] // 60, 5, due)
         note = self.server.wait_summary("Reminder: stand", timeout=5)

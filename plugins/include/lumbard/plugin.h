@@ -59,7 +59,7 @@ extern "C" {
 #endif
 
 #define LB_PLUGIN_ABI 1
-#define LB_HOST_API 2 /* 2: properties, parse_duration */
+#define LB_HOST_API 3 /* 2: properties, parse_duration; 3: host-owned writes, client files */
 
 #if defined(__GNUC__)
 #define LB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -343,6 +343,29 @@ typedef struct lb_property {
 
 struct sqlite3;
 
+/* Host API 3: storage is the host's. A write runs inside a transaction the
+ * host begins and always ends: write() does its statements on db and
+ * returns SQLITE_OK to commit, or the code of the call that failed (the
+ * transaction is rolled back, and that transaction alone; SQLITE_BUSY and
+ * SQLITE_LOCKED, another program's lock, are retried later by the host).
+ * write() may run more than once for one write (after a lock), so it takes
+ * what it writes from userdata or from the plugin's memory as it is then,
+ * and changes nothing but the database. It must finalize or reset every
+ * statement it steps; it never runs BEGIN, COMMIT or ROLLBACK itself. */
+typedef int (*lb_db_write_fn)(lb_plugin *p, struct sqlite3 *db, void *userdata);
+/* The outcome of a write: result 0 when it is committed and on disk, else a
+ * negative errno with error saying why in words for a person (nothing of
+ * the write is in the database). */
+typedef void (*lb_db_done_fn)(lb_plugin *p, int result, const char *error, void *userdata);
+/* Write-behind: writes the objects of ids (those noted with db_touch since
+ * the last save that landed; n may be 0) as they are in memory now, or
+ * deletes the rows of those that are gone. Same rules as lb_db_write_fn. */
+typedef int (*lb_db_save_fn)(lb_plugin *p, struct sqlite3 *db, const uint64_t *ids, size_t n,
+                             void *userdata);
+
+/* A file written at a path a client named, whole or not at all. */
+typedef struct lb_output lb_output;
+
 /* ---- the host table ------------------------------------------------------ */
 
 struct lb_host {
@@ -395,14 +418,14 @@ struct lb_host {
   void (*config_each)(lb_plugin *p, lb_config_fn fn, void *userdata);
 
   /* Storage: the shared database (SQLite, WAL, synchronous=FULL). db() is
-   * never NULL. Use it with the system's shared libsqlite3 (include
-   * <sqlite3.h>, link `pkg-config --libs sqlite3`), the library the daemon
-   * uses; a static or bundled SQLite must never touch this handle. Name
-   * tables "<plugin>_..." . db_migrate() applies, in one transaction, the
-   * steps from the plugin's recorded schema version up to the number of
-   * steps (a NULL-terminated array of SQL scripts; step i makes version i+1)
-   * and records the new version. Fails (-EPROTO, logged) when the database
-   * was written by a newer plugin. */
+   * never NULL; use it to read, and write only through db_write and
+   * db_save_behind (host API 3), never with a BEGIN of the plugin's own. Use it with the system's
+   * shared libsqlite3 (include <sqlite3.h>, link `pkg-config --libs sqlite3`), the library the
+   * daemon uses; a static or bundled SQLite must never touch this handle. Name tables
+   * "<plugin>_..." . db_migrate() applies, in one transaction, the steps from the plugin's recorded
+   * schema version up to the number of steps (a NULL-terminated array of SQL scripts; step i makes
+   * version i+1) and records the new version. Fails (-EPROTO, logged) when the database was written
+   * by a newer plugin. */
   struct sqlite3 *(*db)(lb_plugin *p);
   int (*db_migrate)(lb_plugin *p, const char *const *steps);
 
@@ -415,6 +438,42 @@ struct lb_host {
    * "2min", "1.5min", "1h". Returns 0, or -EINVAL with err saying what is
    * wrong and which forms work. */
   int (*parse_duration)(const char *text, uint64_t *ret_seconds, char *err, size_t errlen);
+
+  /* ---- host API 3 ---- */
+
+  /* A durable write (see lb_db_write_fn): done is called exactly once, when
+   * it is committed and fsync'd or has failed; usually before db_write
+   * returns, later when another program holds the database's lock (the host
+   * retries from a timer for up to 10 s, then fails it). Writes run in the
+   * order they were asked for, across plugins. done may be NULL. */
+  void (*db_write)(lb_plugin *p, lb_db_write_fn write, lb_db_done_fn done, void *userdata);
+  /* Write-behind, once per plugin during init(): after each loop turn in
+   * which db_touch() noted ids, save() gets them all in one transaction. A
+   * save that fails keeps its ids and is retried (soon after a lock, with
+   * backoff after other errors) until it lands: nothing noted is dropped.
+   * saved() (may be NULL) hears the outcome of each attempt. Before the
+   * plugin's shutdown() the host saves what is noted, waiting up to 5 s for
+   * a lock; what shutdown() itself changes is not saved. */
+  int (*db_save_behind)(lb_plugin *p, lb_db_save_fn save, lb_db_done_fn saved, void *userdata);
+  /* Note that object id changed (0: no object, but a save is wanted). */
+  void (*db_touch)(lb_plugin *p, uint64_t id);
+  /* Words for a person about a failed SQLite call, from the code it
+   * returned (or sqlite3_step's last code): what happened and what to do. A
+   * damaged database says so (and the host logs it); a plugin answers that
+   * instead of a partial result. Valid until the next call. */
+  const char *(*db_error)(lb_plugin *p, int sqlite_rc);
+
+  /* A file at a path a client named (an export): path must be absolute and
+   * name a regular file or a new name; lumbard's own files (its database
+   * and journal, its config, its socket, anything in its data directory),
+   * directories, devices, FIFOs and symbolic links are refused. The data
+   * goes to a new temporary file beside it (mode 0600, or the mode of the
+   * file it replaces), which output_close(o, true) renames over path; false
+   * deletes it. NULL with err saying why. */
+  lb_output *(*output_open)(lb_plugin *p, const char *path, char *err, size_t errlen);
+  int (*output_fd)(const lb_output *o);
+  /* 0, or a negative errno with err; o is freed either way. */
+  int (*output_close)(lb_output *o, bool commit, char *err, size_t errlen);
 };
 
 /* Declare a table of methods and a table of events in init(): 0, or the

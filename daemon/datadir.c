@@ -1,0 +1,119 @@
+#include "datadir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#define LOCK_NAME "lumbard.lock"
+
+static const char *user_name(uid_t uid, char *buf, size_t len) {
+  const struct passwd *pw = getpwuid(uid);
+  if (pw && pw->pw_name)
+    snprintf(buf, len, "uid %u (%s)", (unsigned)uid, pw->pw_name);
+  else
+    snprintf(buf, len, "uid %u", (unsigned)uid);
+  return buf;
+}
+
+/* Another user able to write in the directory could replace the database
+ * or plant a link where lumbard creates a file: refused, with the fix. */
+static int check_dir(int fd, const char *dir, char *err, size_t errlen) {
+  struct stat st;
+  char who[96];
+  if (fstat(fd, &st) < 0) {
+    snprintf(err, errlen, "cannot use the data directory %s: %s", dir, strerror(errno));
+    return -errno;
+  }
+  if (st.st_uid != geteuid()) {
+    snprintf(err, errlen,
+             "the data directory %s belongs to %s, not to you: lumbard keeps your diary only in "
+             "a directory of your own; give it one with --data-dir",
+             dir, user_name(st.st_uid, who, sizeof(who)));
+    return -EPERM;
+  }
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    snprintf(err, errlen,
+             "the data directory %s can be written by other users (mode %04o): one of them could "
+             "replace lumbard's files there. Run `chmod go-w %s` and start lumbard again",
+             dir, (unsigned)(st.st_mode & 07777), dir);
+    return -EPERM;
+  }
+  return 0;
+}
+
+/* Who holds the lock, as its holder wrote it: "PID SOCKET". */
+static void holder(int fd, char *buf, size_t len) {
+  char text[512];
+  ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+  long pid = 0;
+  int off = 0;
+  buf[0] = '\0';
+  if (n <= 0)
+    return;
+  text[n] = '\0';
+  text[strcspn(text, "\n")] = '\0';
+  if (sscanf(text, "%ld %n", &pid, &off) == 1 && pid > 0 && text[off])
+    snprintf(buf, len, " (pid %ld, serving %.300s)", pid, text + off);
+  else if (pid > 0)
+    snprintf(buf, len, " (pid %ld)", pid);
+}
+
+int lb_datadir_lock(const char *dir, const char *socket_path, char *err, size_t errlen) {
+  int r = lb_mkdir_p(dir, 0700);
+  if (r < 0) {
+    snprintf(err, errlen, "cannot create the data directory %s: %s", dir, strerror(-r));
+    return r;
+  }
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    r = -errno;
+    snprintf(err, errlen, "cannot use the data directory %s: %s", dir, strerror(errno));
+    return r;
+  }
+  r = check_dir(dfd, dir, err, errlen);
+  int fd = r < 0 ? -1 : openat(dfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (r == 0 && fd < 0) {
+    r = -errno;
+    snprintf(err, errlen, "cannot open the lock %s/%s: %s%s", dir, LOCK_NAME, strerror(errno),
+             errno == ELOOP ? " (it is a symbolic link: remove it)" : "");
+  }
+  close(dfd);
+  if (r < 0)
+    return r;
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "%s/%s is not a regular file; remove it and start lumbard again", dir,
+             LOCK_NAME);
+    close(fd);
+    return -EINVAL;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    r = -errno;
+    char who[400];
+    if (r == -EWOULDBLOCK) {
+      holder(fd, who, sizeof(who));
+      snprintf(err, errlen,
+               "another lumbard%s is using the data directory %s; stop it first (systemctl "
+               "--user stop lumbard), or give this one its own --data-dir",
+               who, dir);
+      r = -EBUSY;
+    } else {
+      snprintf(err, errlen, "cannot lock %s/%s: %s", dir, LOCK_NAME, strerror(errno));
+    }
+    close(fd);
+    return r;
+  }
+  char line[512];
+  int n = snprintf(line, sizeof(line), "%ld %s\n", (long)getpid(), socket_path);
+  if (ftruncate(fd, 0) < 0 || pwrite(fd, line, (size_t)n, 0) != n)
+    lb_debug("cannot write who holds %s/%s: %s", dir, LOCK_NAME, strerror(errno));
+  return fd;
+}
