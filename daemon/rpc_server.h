@@ -7,11 +7,14 @@
 
 #include "daemon.h"
 
-/* Bind and listen on path (mode 0600). A stale socket file is replaced; a
- * live daemon on it is -EADDRINUSE. Returns NULL with err on failure. */
+/* Bind and listen on path (mode 0600), holding path.lock (flock) until the
+ * server closes. A stale socket file is replaced; another daemon on the path
+ * (holding the lock, or answering on it) is -EADDRINUSE. Returns NULL with
+ * err (and errno) on failure. */
 lb_rpc_server *lb_rpc_server_listen(lb_daemon *d, const char *path, char *err, size_t errlen);
-/* Stop listening, close every client, remove the socket file. Freed once the
- * last handle has closed. */
+/* Stop listening, close every client, remove the socket file if it is still
+ * the one this server made, release the lock. Freed once the last handle has
+ * closed. */
 void lb_rpc_server_close(lb_rpc_server *s);
 
 size_t lb_rpc_server_n_clients(const lb_rpc_server *s);

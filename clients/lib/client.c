@@ -45,21 +45,31 @@ static int finish_connect(int fd) {
   return -err;
 }
 
-int lb_client_connect(const char *path, lb_client **ret) {
+int lb_client_connect_err(const char *path, lb_client **ret, char *err, size_t errlen) {
   char def[sizeof(((struct sockaddr_un *)0)->sun_path)];
-  if (!path) {
-    if (lb_socket_path_default(def, sizeof(def)) < 0)
-      return -ENAMETOOLONG;
-    path = def;
-  }
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof(sa.sun_path))
+  if (!path && lb_socket_path_default(def, sizeof(def)) < 0) {
+    if (err && errlen)
+      snprintf(err, errlen, "the default socket path is longer than %zu bytes; pass --socket",
+               sizeof(sa.sun_path) - 1);
     return -ENAMETOOLONG;
+  }
+  if (!path)
+    path = def;
+  if (strlen(path) >= sizeof(sa.sun_path)) {
+    if (err && errlen)
+      snprintf(err, errlen, "the socket path %s is longer than %zu bytes", path,
+               sizeof(sa.sun_path) - 1);
+    return -ENAMETOOLONG;
+  }
   strcpy(sa.sun_path, path);
 
   lb_client *c = calloc(1, sizeof(*c));
-  if (!c)
+  if (!c) {
+    if (err && errlen)
+      snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(ENOMEM));
     return -ENOMEM;
+  }
   c->fd = -1;
   c->timeout_ms = -1;
   int r = -ENOMEM;
@@ -80,12 +90,27 @@ int lb_client_connect(const char *path, lb_client **ret) {
     if (r < 0)
       goto fail;
   }
+  /* Before a byte goes out: on the /tmp fallback another user may have
+   * listened first, and would be sent every request (a whole diary entry). A
+   * peer that cannot be told is refused too. */
+  r = lb_socket_check_peer(c->fd, path, err, errlen);
+  if (r < 0) {
+    r = -EPERM;
+    goto fail_said;
+  }
   *ret = c;
   return 0;
 
 fail:
+  if (err && errlen)
+    snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(-r));
+fail_said:
   lb_client_close(c);
   return r;
+}
+
+int lb_client_connect(const char *path, lb_client **ret) {
+  return lb_client_connect_err(path, ret, NULL, 0);
 }
 
 static void drop_queue(lb_client *c) {

@@ -35,9 +35,10 @@ struct ln_link {
   size_t n_patterns;
   ln_link_cbs cbs;
   void *ud;
-  conn *conn;     /* the current attempt or connection; NULL while waiting */
-  bool up;        /* subscribed */
-  bool said_down; /* "not running" said since the last connection */
+  conn *conn;        /* the current attempt or connection; NULL while waiting */
+  bool up;           /* subscribed */
+  bool said_down;    /* "not running" said since the last connection */
+  bool said_refused; /* "another user's socket" said since the last connection */
   uint32_t subscribe_msgid;
   uint64_t backoff_ms;
   uv_timer_t retry;
@@ -149,7 +150,7 @@ static void on_message(ln_link *l, lb_client_msg *m) {
         return;
       }
       l->up = true;
-      l->said_down = false;
+      l->said_down = l->said_refused = false;
       l->backoff_ms = BACKOFF_FIRST_MS;
       lb_notice("connected to lumbard on %s", l->path);
       if (l->cbs.up)
@@ -223,6 +224,23 @@ static void on_connect(uv_connect_t *req, int status) {
     drop(l, status == UV_ENOENT ? "no socket" : uv_strerror(status));
     return;
   }
+  /* Before the subscribe goes out: on the /tmp fallback another user may
+   * have listened first. Said once; the retries go on, since the socket may
+   * be cleaned up and our daemon start. */
+  uv_os_fd_t fd;
+  char why[1024];
+  int r = uv_fileno((uv_handle_t *)&c->pipe, &fd);
+  if (r < 0) {
+    drop(l, uv_strerror(r));
+    return;
+  }
+  if (lb_socket_check_peer(fd, l->path, l->said_refused ? NULL : why, sizeof(why)) < 0) {
+    if (!l->said_refused)
+      lb_err("%s", why);
+    l->said_refused = l->said_down = true; /* a "not there" notice would mislead */
+    drop(l, "another user's socket");
+    return;
+  }
   /* Subscribe as many patterns as were given: ["daemon.subscribe", [[p...]]]. */
   msgpack_sbuffer sb;
   msgpack_sbuffer_init(&sb);
@@ -232,7 +250,7 @@ static void on_connect(uv_connect_t *req, int status) {
   msgpack_pack_array(&pk, l->n_patterns);
   for (size_t i = 0; i < l->n_patterns; i++)
     lb_rpc_pack_str(&pk, l->patterns[i]);
-  int r = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
+  r = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
   if (r == 0)
     r = send_request(l, "daemon.subscribe", sb.data, sb.size, &l->subscribe_msgid);
   msgpack_sbuffer_destroy(&sb);

@@ -12,7 +12,12 @@ static const char HOW_TO_START[] =
 int lbctl_connect(lbctl *ctl) {
   if (ctl->client)
     return LBCTL_OK;
-  int r = lb_client_connect(ctl->socket, &ctl->client);
+  char why[1024];
+  int r = lb_client_connect_err(ctl->socket, &ctl->client, why, sizeof(why));
+  if (r == -EPERM) { /* another user's socket: starting lumbard is not the fix */
+    fprintf(stderr, "lumbarctl: %s\n", why);
+    return LBCTL_UNREACHABLE;
+  }
   if (r < 0) {
     fprintf(stderr, "lumbarctl: cannot reach lumbard at %s: %s. %s\n", ctl->socket, strerror(-r),
             HOW_TO_START);

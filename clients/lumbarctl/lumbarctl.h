@@ -171,7 +171,8 @@ int lbctl_request_send(lbctl *ctl, lbctl_request *q, const char *method,
                        const msgpack_object **ret_result);
 
 /* Connect if not yet connected. Returns LBCTL_OK or LBCTL_UNREACHABLE after
- * saying which socket was tried, why it failed and how to start lumbard. */
+ * saying which socket was tried, why it failed and how to start lumbard (or,
+ * when another user serves the socket, who and what to do instead). */
 int lbctl_connect(lbctl *ctl);
 /* Call method with packed params (NULL for []). Returns LBCTL_OK with
  * *ret_result valid until the next call, LBCTL_DAEMON_SAID_NO after printing

@@ -29,10 +29,17 @@
 typedef struct lb_client lb_client;
 
 /* Connect to the socket at path, or at lb_socket_path_default() when path is
- * NULL. Returns 0, or the negative errno of socket()/connect() (-ENOENT: no
- * daemon has made the socket; -ECONNREFUSED: a stale socket no daemon
- * serves) or -ENAMETOOLONG. */
+ * NULL, and check who serves it before anything is sent. Returns 0, or the
+ * negative errno of socket()/connect() (-ENOENT: no daemon has made the
+ * socket; -ECONNREFUSED: a stale socket no daemon serves), -ENAMETOOLONG, or
+ * -EPERM: the process listening there is of another uid (or SO_PEERCRED
+ * could not say), so nothing was sent to it; on the /tmp fallback another
+ * user can make the socket's directory and listen first. */
 int lb_client_connect(const char *path, lb_client **ret);
+/* The same; on failure err (when errlen > 0) says in words what went wrong:
+ * for -EPERM, the socket's path, the uid and name of the user behind it and
+ * what to do. */
+int lb_client_connect_err(const char *path, lb_client **ret, char *err, size_t errlen);
 /* Close the connection and free everything, queued events included. */
 lb_client *lb_client_close(lb_client *c); /* accepts NULL, returns NULL */
 

@@ -1,5 +1,6 @@
 /* lumbard/rpc.h — the MessagePack-RPC wire contract shared by the daemon and
- * its clients (see proto/PROTOCOL.md). Pure functions over msgpack-c; no I/O. */
+ * its clients (see proto/PROTOCOL.md). Pure functions over msgpack-c; no I/O
+ * but in the socket's helpers (lb_socket_*). */
 #ifndef LUMBARD_RPC_H
 #define LUMBARD_RPC_H
 
@@ -70,11 +71,24 @@ int lb_duration_parse(const char *s, size_t len, uint64_t *ret_seconds, char *er
 /* "1h 2min 5s"-style text for a number of seconds ("0s" for 0). */
 void lb_duration_format(uint64_t seconds, char *buf, size_t len);
 
+/* The socket: where it is and who serves it. */
+
 /* The socket path every program uses: LUMBARD_SOCKET, else
  * $XDG_RUNTIME_DIR/lumbard.sock, else /run/user/UID/lumbard.sock when that
  * directory exists, else /tmp/lumbard-UID/lumbard.sock. Returns 0 or
  * -ENAMETOOLONG. */
 int lb_socket_path_default(char *buf, size_t len);
+/* The last resort's directory, /tmp/lumbard-UID (UID the real uid): made in a
+ * directory every user can write to, so another user may have made it
+ * first. Returns 0 or -ENAMETOOLONG. */
+int lb_socket_fallback_dir(char *buf, size_t len);
+/* Is the process behind the connected socket fd (reached at path) of our own
+ * effective uid? Call it right after connect(), before sending anything: on
+ * the /tmp fallback another user can listen first, and would be sent every
+ * request. Returns 0; -EPERM when another uid serves it, or the errno of
+ * SO_PEERCRED; then err (may be NULL) names the path, the other user and
+ * what to do. */
+int lb_socket_check_peer(int fd, const char *path, char *err, size_t errlen);
 
 /* The sizes a MessagePack stream declares, checked before msgpack-c reads
  * them: msgpack-c allocates the elements an array or map header announces
