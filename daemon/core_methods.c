@@ -42,6 +42,18 @@ static void status(lb_call *call, const lb_value *args, void *ud) {
   for (size_t i = 0; i < n; i++)
     names[i] = lb_v_str(lb_plugin_name(lb_plugins_at(d->plugins, i)));
   int64_t now = lb_clock_now_ms(LB_CLOCK_WALL);
+  size_t n_failed = lb_plugins_n_failed(d->plugins);
+  lb_value *failed = lb_arena_alloc(a, sizeof(lb_value) * (n_failed ? n_failed : 1));
+  for (size_t i = 0; i < n_failed; i++) {
+    const char *path, *reason, *name = lb_plugins_failed_at(d->plugins, i, &path, &reason);
+    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 3);
+    f[0] = (lb_pair){"name", lb_v_str(name)};
+    f[1] = (lb_pair){"path", lb_v_str(path)};
+    f[2] = (lb_pair){"reason", lb_v_str(reason)};
+    failed[i] = lb_v_map(f, 3);
+  }
+  char state[256];
+  lb_store_state(d->store, state, sizeof(state));
   lb_value v = LB_MAP(
       {"version", lb_v_str(LUMBARD_VERSION)}, {"pid", lb_v_uint((uint64_t)getpid())},
       {"started_at", lb_v_int(d->started_at_ms / 1000)},
@@ -49,6 +61,7 @@ static void status(lb_call *call, const lb_value *args, void *ud) {
       {"config", lb_v_str(d->config_path)},
       {"config_source", lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")},
       {"data_dir", lb_v_str(d->data_dir)}, {"database", lb_v_str(d->db_path)},
+      {"database_state", lb_v_str(state)}, {"not_loaded", lb_v_array(failed, n_failed)},
       {"dbus", lb_v_str(d->dbus_state)}, {"plugins", lb_v_array(names, n)},
       {"clients", lb_v_uint(lb_rpc_server_n_clients(d->server))},
       {"subscribers", lb_v_uint(lb_rpc_server_n_subscribers(d->server))},
@@ -306,13 +319,13 @@ int lb_core_methods_register(lb_daemon *d) {
     const char *start = getenv("LUMBARD_TEST_NOW");
     if (start && *start) {
       char *end;
-      long long at = strtoll(start, &end, 10);
-      if (*end || at <= 0) {
+      double at = strtod(start, &end); /* seconds, and a fraction: one timeline across restarts */
+      if (*end || !(at > 0 && at < 253402300800.0)) {
         lb_err("LUMBARD_TEST_NOW=%s is not unix seconds", start);
         return -EINVAL;
       }
-      lb_timers_shift_wall(d->timers, at * 1000 - lb_clock_now_ms(LB_CLOCK_WALL));
-      lb_warn("test seam: the wall clock starts at %lld", at);
+      lb_timers_shift_wall(d->timers, (int64_t)(at * 1000) - lb_clock_now_ms(LB_CLOCK_WALL));
+      lb_warn("test seam: the wall clock starts at %s", start);
     }
     seam_methods[0].userdata = d;
     if (lb_registry_add_method(d->registry, "daemon", NULL, &seam_methods[0], err, sizeof(err)) < 0)

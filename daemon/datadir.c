@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -49,21 +50,40 @@ static int check_dir(int fd, const char *dir, char *err, size_t errlen) {
   return 0;
 }
 
-/* Who holds the lock, as its holder wrote it: "PID SOCKET". */
+/* Who holds the lock, as its holder wrote it: "PID SOCKET". A holder that
+ * has only just taken it may not have written yet: a second is waited. */
 static void holder(int fd, char *buf, size_t len) {
   char text[512];
-  ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
   long pid = 0;
   int off = 0;
   buf[0] = '\0';
-  if (n <= 0)
-    return;
-  text[n] = '\0';
-  text[strcspn(text, "\n")] = '\0';
-  if (sscanf(text, "%ld %n", &pid, &off) == 1 && pid > 0 && text[off])
+  /* What an earlier holder left (killed before it could empty the file)
+   * names a process that is gone: wait for the live one's words. */
+  for (int i = 0; i < 100; i++, usleep(10 * 1000)) {
+    ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+    if (n <= 0 || text[n - 1] != '\n')
+      continue;
+    text[n] = '\0';
+    text[strcspn(text, "\n")] = '\0';
+    if (sscanf(text, "%ld %n", &pid, &off) == 1 && pid > 0 &&
+        (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+      break;
+    pid = 0;
+  }
+  if (pid > 0 && text[off])
     snprintf(buf, len, " (pid %ld, serving %.300s)", pid, text + off);
   else if (pid > 0)
     snprintf(buf, len, " (pid %ld)", pid);
+}
+
+void lb_datadir_unlock(int fd) {
+  if (fd < 0)
+    return;
+  /* The file stays (removing a lock file races with the next daemon that
+   * opens it); its words go, so nobody is named for a lock no one holds. */
+  if (ftruncate(fd, 0) < 0)
+    lb_debug("cannot empty the data directory's lock: %s", strerror(errno));
+  close(fd);
 }
 
 int lb_datadir_lock(const char *dir, const char *socket_path, char *err, size_t errlen) {
@@ -82,8 +102,14 @@ int lb_datadir_lock(const char *dir, const char *socket_path, char *err, size_t 
   int fd = r < 0 ? -1 : openat(dfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (r == 0 && fd < 0) {
     r = -errno;
-    snprintf(err, errlen, "cannot open the lock %s/%s: %s%s", dir, LOCK_NAME, strerror(errno),
-             errno == ELOOP ? " (it is a symbolic link: remove it)" : "");
+    if (errno == EROFS)
+      snprintf(err, errlen,
+               "the data directory %s is on a read-only file system, so lumbard could save "
+               "nothing there; remount it writable, or give lumbard another --data-dir",
+               dir);
+    else
+      snprintf(err, errlen, "cannot open the lock %s/%s: %s%s", dir, LOCK_NAME, strerror(errno),
+               errno == ELOOP ? " (it is a symbolic link: remove it)" : "");
   }
   close(dfd);
   if (r < 0)

@@ -10,5 +10,7 @@
  * lock's descriptor, to keep open until exit, or a negative errno with err
  * saying what to do: -EBUSY when another daemon holds it. */
 int lb_datadir_lock(const char *dir, const char *socket_path, char *err, size_t errlen);
+/* Release it at exit (accepts -1). */
+void lb_datadir_unlock(int fd);
 
 #endif

@@ -259,6 +259,26 @@ static const member *find_member(lb_dbus *x, const char *iface, const char *name
   return NULL;
 }
 
+/* When iface is that of a plugin that did not load: why, in why. */
+static bool failed_plugin(lb_dbus *x, const char *iface, char *why, size_t len) {
+  lb_plugins *ps = x->d->plugins;
+  for (size_t i = 0; i < lb_plugins_n_failed(ps); i++) {
+    const char *path, *reason, *name = lb_plugins_failed_at(ps, i, &path, &reason);
+    char *want = iface_of(name);
+    bool hit = strcmp(want, iface) == 0 && !lb_plugins_find(ps, name);
+    free(want);
+    if (hit) {
+      snprintf(why, len,
+               "the %s plugin did not load (%s); its file is %s, and lumbard's log (journalctl "
+               "--user -u lumbard) says more",
+               name, reason, path);
+      lb_utf8_scrub(why);
+      return true;
+    }
+  }
+  return false;
+}
+
 static bool iface_known(lb_dbus *x, const char *iface) {
   refresh(x);
   if (strcmp(iface, LB_DBUS_IFACE) == 0)
@@ -707,8 +727,11 @@ static DBusHandlerResult on_object_message(DBusConnection *conn, DBusMessage *ms
     return DBUS_HANDLER_RESULT_HANDLED;
   }
   const member *m = find_member(x, iface, name, 0);
+  char why[1024];
   if (m) {
     call_method(x, msg, m);
+  } else if (iface && !iface_known(x, iface) && failed_plugin(x, iface, why, sizeof(why))) {
+    reply_error(x, msg, DBUS_ERROR_UNKNOWN_INTERFACE, "no interface %s: %s", iface, why);
   } else if (iface && !iface_known(x, iface)) {
     reply_error(x, msg, DBUS_ERROR_UNKNOWN_INTERFACE,
                 "no interface %s on %s; `busctl --user introspect " LB_DBUS_NAME " " LB_DBUS_PATH

@@ -318,8 +318,7 @@ run_closes:
   lb_registry_free(d.registry);
 out:
   lb_store_close(d.store);
-  if (d.data_lock >= 0)
-    close(d.data_lock); /* the lock goes with it */
+  lb_datadir_unlock(d.data_lock);
   lb_config_free(d.config);
   for (size_t i = 0; i < d.n_plugin_dirs; i++)
     free(d.plugin_dirs[i]);

@@ -78,7 +78,8 @@ static const char *refusal(const lb_daemon *d, const struct stat *dir, const cha
   }
   const char *own[] = {d->db_path, d->config_path, d->socket_path};
   for (size_t i = 0; i < LB_ARRAY_SIZE(own); i++) {
-    char *wal = own[i] && i == 0 ? lb_xasprintf("%s-wal", own[i]) : NULL;
+    /* the database's journal and shared memory; the socket's lock */
+    char *wal = own[i] && i != 1 ? lb_xasprintf("%s%s", own[i], i == 0 ? "-wal" : ".lock") : NULL;
     char *shm = own[i] && i == 0 ? lb_xasprintf("%s-shm", own[i]) : NULL;
     bool hit =
         is_own(own[i], dir, name, st) || is_own(wal, dir, name, st) || is_own(shm, dir, name, st);

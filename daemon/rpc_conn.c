@@ -10,6 +10,7 @@
 
 #include "call.h"
 #include "log.h"
+#include "plugin_host.h"
 #include "util.h"
 #include "value.h"
 
@@ -298,6 +299,27 @@ static void send_error(lb_rpc_conn *c, uint32_t msgid, lb_rpc_code code, const c
 
 /* ---- answers ------------------------------------------------------------ */
 
+static bool has_option(const lb_method_entry *m, const char *name) {
+  for (uint32_t i = 0; i < m->n_options; i++)
+    if (strcmp(m->decl->options[i].name, name) == 0)
+      return true;
+  return false;
+}
+
+/* Advice a client can follow with what the method takes. */
+static const char *how_to_ask_for_less(const lb_method_entry *m) {
+  if (has_option(m, "limit") && has_option(m, "after"))
+    return "ask for it in pages: {\"limit\": 1000}, then {\"limit\": 1000, \"after\": the last "
+           "id} until a page is shorter";
+  if (has_option(m, "since") && has_option(m, "limit"))
+    return "ask for less: a shorter time range (since, until) or a smaller limit";
+  if (has_option(m, "since"))
+    return "ask for less: a shorter time range (since, until)";
+  if (has_option(m, "limit"))
+    return "ask for less: a smaller limit";
+  return "this method cannot answer in pieces; tell lumbard's developers";
+}
+
 static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rpc_code code,
                    const char *message) {
   lb_rpc_conn *c = ctx;
@@ -320,11 +342,11 @@ static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rp
       lb_rpc_pack_response_error(&pk, o->msgid, code, message);
     }
     if (b->len - start > LB_RPC_MAX_MESSAGE) {
-      char msg[256];
+      char msg[512];
+      const lb_method_entry *m = lb_call_method(call);
       snprintf(msg, sizeof(msg),
-               "the answer of %s would be %zu bytes, over the 1 MiB limit of one message; ask for "
-               "less (a shorter time range or a limit)",
-               lb_call_method(call)->name, b->len - start);
+               "the answer of %s would be %zu bytes, over the 1 MiB limit of one message; %s",
+               m->name, b->len - start, how_to_ask_for_less(m));
       b->len = start;
       lb_rpc_pack_response_error(&pk, o->msgid, LB_RPC_TOO_LARGE, msg);
     }
@@ -348,10 +370,22 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
     c->last_generation = generation;
   }
   if (!m) {
-    char text[320];
-    snprintf(text, sizeof(text),
-             "no method \"%.*s\"; `lumbarctl plugins` lists the methods this daemon serves",
-             (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method);
+    char text[1024];
+    const char *dot = memchr(msg->method, '.', msg->method_len);
+    const char *path = NULL;
+    const char *why = dot ? lb_plugins_failure(d->plugins, msg->method,
+                                               (size_t)(dot - msg->method), &path)
+                          : NULL;
+    if (why) /* its plugin is there but did not load: say why, not only "no method" */
+      snprintf(text, sizeof(text),
+               "no method \"%.*s\": the %.*s plugin did not load (%s); its file is %s, and "
+               "lumbard's log (journalctl --user -u lumbard) says more",
+               (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method,
+               (int)(dot - msg->method), msg->method, why, path);
+    else
+      snprintf(text, sizeof(text),
+               "no method \"%.*s\"; `lumbarctl plugins` lists the methods this daemon serves",
+               (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method);
     lb_utf8_scrub(text); /* the name is the client's bytes, cut anywhere */
     if (wants_reply)
       send_error(c, msg->msgid, LB_RPC_NO_SUCH_METHOD, text);

@@ -173,6 +173,16 @@ bool lb_store_damaged(const lb_store *s) {
   return s->damaged;
 }
 
+void lb_store_state(const lb_store *s, char *buf, size_t len) {
+  if (s->damaged)
+    snprintf(buf, len, "damaged: see lumbard's log for what to do");
+  else if (s->blocked)
+    snprintf(buf, len, "locked by another program: %zu write%s waiting", s->n_jobs,
+             s->n_jobs == 1 ? "" : "s");
+  else
+    snprintf(buf, len, "ok");
+}
+
 /* ---- open and close ------------------------------------------------------------ */
 
 static int exec(sqlite3 *db, const char *sql) {
@@ -397,7 +407,7 @@ static void pump(lb_store *s) {
     }
     if (!s->warned_locked && now - s->blocked_since_ms >= 1000) {
       s->warned_locked = true;
-      lb_warn("%s; %zu write%s wait and lumbard keeps trying: nothing is lost",
+      lb_warn("%s; %zu write%s waiting, and lumbard keeps trying: nothing is lost",
               lb_store_explain(s, SQLITE_BUSY, why, sizeof(why)), s->n_jobs,
               s->n_jobs == 1 ? "" : "s");
     }

@@ -46,6 +46,8 @@ const char *lb_store_path(const lb_store *s);
 const char *lb_store_explain(lb_store *s, int sqlite_rc, char *buf, size_t len);
 /* Whether the last failure seen was damage (SQLITE_CORRUPT, SQLITE_NOTADB). */
 bool lb_store_damaged(const lb_store *s);
+/* "ok", or what is wrong in a few words (damaged; locked, with writes waiting). */
+void lb_store_state(const lb_store *s, char *buf, size_t len);
 
 /* The recorded schema version of owner (0: none yet), or a negative errno. */
 int lb_store_schema_version(lb_store *s, const char *owner);

@@ -31,7 +31,7 @@ int lbctl_print_json_result(const msgpack_object *result) {
 static const char *const status_known[] = {
     "version",       "pid",           "started_at", "uptime_s", "socket",  "config",
     "config_source", "data_dir",      "database",   "dbus",     "plugins", "clients",
-    "subscribers",   "pending_calls", "timers",     NULL,
+    "subscribers",   "pending_calls", "timers",     "database_state", "not_loaded", NULL,
 };
 
 static bool is_known(const char *const *known, const msgpack_object *key) {
@@ -96,6 +96,12 @@ static void print_status(const lbctl *ctl, const msgpack_object *st) {
   putchar('\n');
   row(ctl, "database");
   put_str(stdout, lb_msg_map_str(st, "database"));
+  const msgpack_object *state = lb_msg_map_str(st, "database_state");
+  if (state && !lb_msg_str_eq(state, "ok")) {
+    fputs(" (", stdout);
+    put_str(stdout, state);
+    fputs(")", stdout);
+  }
   putchar('\n');
   row(ctl, "D-Bus");
   put_str(stdout, lb_msg_map_str(st, "dbus"));
@@ -114,6 +120,17 @@ static void print_status(const lbctl *ctl, const msgpack_object *st) {
     }
   }
   putchar('\n');
+  /* plugins that did not load, and why: a method of theirs is "no method" */
+  const msgpack_object *failed = lb_msg_map_get(st, "not_loaded");
+  for (uint32_t i = 0; failed && failed->type == MSGPACK_OBJECT_ARRAY && i < failed->via.array.size;
+       i++) {
+    const msgpack_object *f = &failed->via.array.ptr[i];
+    row(ctl, i ? "" : "not loaded");
+    put_str(stdout, lb_msg_map_str(f, "name"));
+    fputs(": ", stdout);
+    put_str(stdout, lb_msg_map_str(f, "reason"));
+    putchar('\n');
+  }
 
   row(ctl, "clients");
   print_int_or_unknown(st, "clients");

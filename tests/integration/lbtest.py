@@ -32,6 +32,25 @@ VALGRIND_DIR = os.environ.get("LB_VALGRIND_DIR")
 SLOW = float(os.environ.get("LB_SLOW", "1")) * (20 if VALGRIND else 1)
 
 
+# A fixed date and time for the clock-sensitive tests (ctest runs them again
+# with LB_TEST_NOW=unix seconds and LB_TEST_TZ=zone): every daemon's wall
+# clock runs from that moment on (the daemon's LUMBARD_TEST_NOW seam), and
+# the tests compare with wall() and zone(), never with time.time().
+FAKE_NOW = os.environ.get("LB_TEST_NOW")
+CLOCK_OFFSET = int(FAKE_NOW) - time.time() if FAKE_NOW else 0.0
+FAKE_TZ = os.environ.get("LB_TEST_TZ")
+
+
+def wall():
+    """Now on the daemons' wall clock, in unix seconds."""
+    return time.time() + CLOCK_OFFSET
+
+
+def zone(default):
+    """The time zone a test runs its daemons in: its own, or the fixed run's."""
+    return FAKE_TZ or default
+
+
 def slow(seconds):
     """A timeout for this run: valgrind runs the daemon many times slower."""
     return seconds * SLOW
@@ -196,7 +215,12 @@ class Daemon:
             os.chmod(reports, 0o1777)
             report = os.path.join(reports, "valgrind-%d.log" % (len(self.runs) + 1))
             command = VALGRIND_ARGS + ["--log-file=" + report] + command
-        self.proc = subprocess.Popen(self.wrapper + command, env=self.env, stdout=self.log_file,
+        env = dict(self.env)
+        if FAKE_NOW and "LUMBARD_TEST_NOW" not in env:
+            env.update(LUMBARD_TEST_SEAMS="1", LUMBARD_TEST_NOW="%.3f" % wall())
+            if FAKE_TZ:
+                env["TZ"] = FAKE_TZ
+        self.proc = subprocess.Popen(self.wrapper + command, env=env, stdout=self.log_file,
                                      stderr=subprocess.STDOUT, preexec_fn=None)
         self.runs.append((self.proc, report))
         if wait:

@@ -12,9 +12,9 @@ import tempfile
 import time
 import unittest
 
-from lbtest import Bus, Client, Daemon, DaemonTest, Monitor, RpcError
+from lbtest import wall, zone, Bus, Client, Daemon, DaemonTest, Monitor, RpcError
 
-TZ = "Europe/Berlin"
+TZ = zone("Europe/Berlin")
 
 
 class ReminderTest(DaemonTest):
@@ -54,7 +54,8 @@ class Builtin(ReminderTest):
         self.assertIn("after calves", abd["message"])
         self.assertIn("3 sets of 20-30 reps", abd["message"])
         # the next elapse is what systemd computes for that schedule
-        out = subprocess.run(["systemd-analyze", "calendar", "--iterations=1", warm["schedule"]],
+        out = subprocess.run(["systemd-analyze", "calendar", "--iterations=1",
+                              "--base-time=@%d" % int(wall()), warm["schedule"]],
                              capture_output=True, text=True, env=dict(os.environ, TZ=TZ))
         when = [l for l in out.stdout.splitlines() if "Next elapse" in l][0].split(": ", 1)[1]
         os.environ["TZ"] = TZ
@@ -66,7 +67,7 @@ class Builtin(ReminderTest):
 class Schedules(ReminderTest):
     def test_add_list_remove(self):
         r = self.add("tea", "in 10m", message="the tea is ready")
-        self.assertAlmostEqual(r["next_at"], time.time() + 600, delta=2)
+        self.assertAlmostEqual(r["next_at"], wall() + 600, delta=2)
         self.assertEqual((r["name"], r["message"], r["source"]), ("tea", "the tea is ready", "runtime"))
         s = self.add("stand", "every 45m", **{"from": "09:00", "to": "18:00"})
         self.assertEqual((s["from"], s["to"]), ("09:00", "18:00"))
@@ -146,7 +147,7 @@ class Lifecycle(ReminderTest):
         self.assertRpcError("conflict", "is not due", "reminders.snooze", r["id"])
         self.client.wait_event("reminders.due", id=r["id"])
         s = self.client.call("reminders.snooze", r["id"], "2s")
-        self.assertAlmostEqual(s["snoozed_until"], time.time() + 2, delta=1.5)
+        self.assertAlmostEqual(s["snoozed_until"], wall() + 2, delta=1.5)
         self.client.wait_event("reminders.snoozed", id=r["id"])
         self.client.call("reminders.remove", r["id"])
         t = self.add("tea", "in 1s")
@@ -169,7 +170,7 @@ class Lifecycle(ReminderTest):
 
     def test_pause_skips_and_ends_by_itself(self):
         p = self.client.call("reminders.pause", "2s")
-        self.assertAlmostEqual(p["until"], time.time() + 2, delta=1.5)
+        self.assertAlmostEqual(p["until"], wall() + 2, delta=1.5)
         r = self.add("tea", "in 1s")
         ev, _ = self.client.wait_event("reminders.skipped", id=r["id"])
         self.assertEqual(ev["reason"], "paused")
@@ -230,7 +231,7 @@ class CatchUp(ReminderTest):
         r = c.call("reminders.add", "stand", "every 1s")
         c.close()
         self.assertEqual(d.stop(), 0)
-        stopped_at = time.time()
+        stopped_at = wall()
         time.sleep(3.5)  # three or more elapses pass while it is down
         mon = Monitor(bus, "type='signal',interface='org.lumbard.Lumbard1.Reminders'")
         self.addCleanup(mon.stop)
