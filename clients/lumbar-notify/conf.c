@@ -6,10 +6,12 @@
 #include <ini.h>
 #include <lumbard/rpc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "log.h"
+#include "readfile.h"
 
 void ln_config_defaults(ln_config *c) {
   *c = (ln_config){.reminders = true,
@@ -108,40 +110,51 @@ static int on_entry(void *user, const char *section, const char *key, const char
   return 1;
 }
 
-/* inih without the line number in its handler: count lines as they come. */
+/* inih without the line number in its handler: the reader counts the lines
+ * as it hands them over. */
 typedef struct counting {
   reading r;
-  int line;
-  FILE *f;
+  lb_readfile_lines lines;
 } counting;
-
-static char *read_line(char *str, int num, void *stream) {
-  counting *k = stream;
-  char *s = fgets(str, num, k->f);
-  if (s)
-    k->line++;
-  return s;
-}
 
 static int on_entry_counted(void *user, const char *section, const char *key, const char *value) {
   counting *k = user;
-  return on_entry(&k->r, section, key, value, k->line);
+  return on_entry(&k->r, section, key, value, k->lines.line);
 }
 
 int ln_config_load(const char *path, ln_config *c) {
   ln_config_defaults(c);
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    if (errno == ENOENT)
-      return 0;
-    int e = errno;
-    lb_warn("cannot read %s (%s): using the defaults of [notify]", path, strerror(e));
-    return -e;
+  /* Read as the daemon reads it: a FIFO or a device named here would hang
+   * lumbar-notify's loop, at start or on SIGHUP. */
+  char *text, err[512];
+  size_t len;
+  int r = lb_readfile(path, LB_READFILE_CONFIG_MAX, &text, &len, err, sizeof(err));
+  if (r == -ENOENT)
+    return 0;
+  if (r == -EISDIR || r == -EBADFD) {
+    lb_warn("%s; lumbar-notify reads its config only from a regular file: replace it with one; "
+            "using the defaults of [notify]",
+            err);
+    return r;
   }
-  counting k = {{path, c}, 0, f};
-  int r = ini_parse_stream(read_line, &k, on_entry_counted, &k);
-  fclose(f);
-  if (r > 0)
+  if (r < 0) {
+    lb_warn("%s; using the defaults of [notify]", err);
+    return r;
+  }
+  counting k = {.r = {path, c}};
+  lb_readfile_lines_init(&k.lines, text, len);
+  r = ini_parse_stream(lb_readfile_next_line, &k.lines, on_entry_counted, &k);
+  free(text);
+  int bad = k.lines.bad_line; /* a line the reader could not hand over */
+  if (bad && (r <= 0 || bad < r)) {
+    char why[96];
+    if (k.lines.bad_is_nul)
+      snprintf(why, sizeof(why), "holds a NUL byte, which a text file cannot");
+    else
+      snprintf(why, sizeof(why), "the line is longer than %d bytes, the most a line holds",
+               k.lines.longest);
+    lb_warn("%s:%d: %s; the rest of [notify] was read", path, bad, why);
+  } else if (r > 0)
     lb_warn("%s:%d: not a [section] header or a key = value line; the rest of [notify] was read",
             path, r);
   return r < 0 ? -EIO : 0;

@@ -569,6 +569,25 @@ class Config(NotifyTest):
         note = self.server.wait_summary("Reminder: b", timeout=6)
         self.assertEqual(note.timeout, -1, "timeout = default: the server's own (-1): %r" % note)
 
+    def test_a_fifo_is_refused_at_start_and_on_sighup(self):
+        # read as the daemon reads it: a FIFO would hang lumbar-notify's loop
+        self.notifier = self.make_notifier(config="")
+        path = self.notifier.config_path
+        os.remove(path)
+        os.mkfifo(path)
+        self.notifier.start()
+        self.wait_subscribed()
+        self.server.wait_method("GetCapabilities")
+        refusal = ("%s is a FIFO, not a regular file; lumbar-notify reads its config only from a "
+                   "regular file: replace it with one; using the defaults of [notify]" % path)
+        self.notifier.wait_log(lambda l: refusal in l, "refusing the FIFO", timeout=5)
+        self.notifier.proc.send_signal(signal.SIGHUP)
+        self.notifier.wait_log(lambda l: "read %s again" % path in l, "after SIGHUP", timeout=5)
+        self.assertEqual(self.notifier.log().count(refusal), 2, self.notifier.log())
+        self.notifier.assert_running("after SIGHUP")
+        self.remind("a", "Shown")  # the defaults: reminders notify
+        self.server.wait_summary("Reminder: a", timeout=6)
+
 
 # ---- a real notification server: dunst under Xvfb -------------------------------------------
 
