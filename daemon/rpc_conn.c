@@ -371,7 +371,7 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
   }
   if (!m) {
     char text[1024];
-    const char *dot = memchr(msg->method, '.', msg->method_len);
+    const char *dot = msg->method_len ? memchr(msg->method, '.', msg->method_len) : NULL;
     const char *path = NULL;
     const char *why = dot ? lb_plugins_failure(d->plugins, msg->method,
                                                (size_t)(dot - msg->method), &path)

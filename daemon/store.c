@@ -174,7 +174,9 @@ bool lb_store_damaged(const lb_store *s) {
 }
 
 void lb_store_state(const lb_store *s, char *buf, size_t len) {
-  if (s->damaged)
+  if (!s)
+    snprintf(buf, len, "not open");
+  else if (s->damaged)
     snprintf(buf, len, "damaged: see lumbard's log for what to do");
   else if (s->blocked)
     snprintf(buf, len, "locked by another program: %zu write%s waiting", s->n_jobs,
