@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <lumbard/plugin.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <time.h>
 
 #define DEFAULT_EVERY_S (45u * 60)
@@ -92,10 +93,46 @@ static int count_today(uint32_t *ret) {
   return r;
 }
 
-/* The database runs with synchronous=FULL: once this returns 0, the break is
- * on disk. */
-static int save_break(int64_t at) {
-  return run_sql("save a break", "INSERT INTO posture_breaks(at) VALUES(?)", at, NULL);
+/* Writes go through the host (host API 3): it runs write_break inside a
+ * transaction it begins and ends, on the database every plugin shares, and
+ * tells break_saved once the row is on disk (synchronous=FULL) or why not.
+ * Another program holding the database's lock makes the host retry later,
+ * so write_break may run twice: it writes only what its userdata says. */
+typedef struct taking {
+  lb_call *call;
+  int64_t at;
+  uint32_t breaks; /* counted before this one */
+} taking;
+
+static int write_break(lb_plugin *p, sqlite3 *db, void *userdata) {
+  (void)p;
+  const taking *t = userdata;
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "INSERT INTO posture_breaks(at) VALUES(?)", -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc; /* the host rolls back and tells break_saved */
+  sqlite3_bind_int64(st, 1, t->at);
+  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_finalize(st); /* every statement finalized: the host commits next */
+  return rc;
+}
+
+static void reply_status(lb_call *call, uint32_t breaks);
+static void arm(uint32_t seconds);
+
+static void break_saved(lb_plugin *p, int result, const char *error, void *userdata) {
+  (void)p;
+  taking *t = userdata;
+  if (result < 0) {
+    /* error is in words the person can act on (a full disk, a lock) */
+    host->fail(t->call, LB_ERR_INTERNAL, "the break was not saved: %s", error);
+  } else {
+    arm(every_s);
+    lb_value ev = LB_MAP({"at", lb_v_int(t->at)}, {"breaks_today", lb_v_uint(t->breaks + 1)});
+    host->emit(self, "break_taken", &ev);
+    reply_status(t->call, t->breaks + 1);
+  }
+  free(t);
 }
 
 /* ---- the timer ----------------------------------------------------------------
@@ -161,17 +198,20 @@ static void m_took_break(lb_call *call, const lb_value *args, void *userdata) {
   /* Check everything that can fail before changing anything: a failed call
    * leaves the plugin as it was. */
   uint32_t breaks;
-  int64_t now = host->now_ms(LB_CLOCK_WALL) / 1000;
-  if (count_today(&breaks) < 0 || save_break(now) < 0) {
+  if (count_today(&breaks) < 0) {
     host->fail(call, LB_ERR_INTERNAL,
-               "the break was not saved: the database refused it; the lumbard log says why");
+               "cannot read today's breaks from the database; the lumbard log says why");
     return;
   }
-  breaks++;
-  arm(every_s);
-  lb_value ev = LB_MAP({"at", lb_v_int(now)}, {"breaks_today", lb_v_uint(breaks)});
-  host->emit(self, "break_taken", &ev);
-  reply_status(call, breaks);
+  taking *t = malloc(sizeof(*t));
+  if (!t) {
+    host->fail(call, LB_ERR_INTERNAL, "out of memory");
+    return;
+  }
+  *t = (taking){.call = call, .at = host->now_ms(LB_CLOCK_WALL) / 1000, .breaks = breaks};
+  /* Answered in break_saved, usually before db_write returns; the call
+   * stays valid until it is answered. */
+  host->db_write(self, write_break, break_saved, t);
 }
 
 static void m_snooze(lb_call *call, const lb_value *args, void *userdata) {
@@ -273,10 +313,10 @@ static void load_config(void) {
 static int init(lb_plugin *p, const lb_host *h) {
   host = h;
   self = p;
-  /* The host table only grows. parse_duration came with host API 2: a daemon
+  /* The host table only grows. db_write came with host API 3: a daemon
    * older than that lacks it, so say so rather than call through garbage. */
-  if (!LB_HOST_HAS(h, parse_duration)) {
-    h->log(p, LB_LOG_ERR, "this lumbard is too old (host API %u, posture needs 2): upgrade it",
+  if (!LB_HOST_HAS(h, db_write)) {
+    h->log(p, LB_LOG_ERR, "this lumbard is too old (host API %u, posture needs 3): upgrade it",
            h->api);
     return -ENOTSUP;
   }
