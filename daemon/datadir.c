@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,15 +13,6 @@
 #include "util.h"
 
 #define LOCK_NAME "lumbard.lock"
-
-static const char *user_name(uid_t uid, char *buf, size_t len) {
-  const struct passwd *pw = getpwuid(uid);
-  if (pw && pw->pw_name)
-    snprintf(buf, len, "uid %u (%s)", (unsigned)uid, pw->pw_name);
-  else
-    snprintf(buf, len, "uid %u", (unsigned)uid);
-  return buf;
-}
 
 /* Another user able to write in the directory could replace the database
  * or plant a link where lumbard creates a file: refused, with the fix. */
@@ -37,7 +27,7 @@ static int check_dir(int fd, const char *dir, char *err, size_t errlen) {
     snprintf(err, errlen,
              "the data directory %s belongs to %s, not to you: lumbard keeps your diary only in "
              "a directory of your own; give it one with --data-dir",
-             dir, user_name(st.st_uid, who, sizeof(who)));
+             dir, lb_uid_describe(st.st_uid, who, sizeof(who)));
     return -EPERM;
   }
   if (st.st_mode & (S_IWGRP | S_IWOTH)) {

@@ -173,15 +173,6 @@ static bool socket_alive(const char *path) {
   return alive;
 }
 
-/* "NAME, " for uid, or "" when it has none. */
-static void user_name(uid_t uid, char *buf, size_t len) {
-  char pwbuf[2048];
-  struct passwd pw, *found = NULL;
-  buf[0] = '\0';
-  if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)
-    snprintf(buf, len, "%s, ", found->pw_name);
-}
-
 /* The /tmp fallback's directory is made where every user can write: another
  * user may have made it first (and would then be sent every client's
  * requests, or could swap the socket), or put a symlink or a file there.
@@ -205,13 +196,12 @@ static int prepare_fallback_dir(const char *dir, char *err, size_t errlen) {
     return -ENOTDIR;
   }
   if (st.st_uid != geteuid()) {
-    char name[300];
-    user_name(st.st_uid, name, sizeof(name));
+    char who[300];
     snprintf(err, errlen,
-             "the socket directory %s belongs to uid %u (%snot lumbard's uid %u): its owner could "
+             "the socket directory %s belongs to %s, not to lumbard's uid %u: its owner could "
              "listen there in lumbard's place. Remove it (in /tmp that takes its owner or root), "
              "or set XDG_RUNTIME_DIR or pass --socket",
-             dir, (unsigned)st.st_uid, name, (unsigned)geteuid());
+             dir, lb_uid_describe(st.st_uid, who, sizeof(who)), (unsigned)geteuid());
     return -EPERM;
   }
   if (st.st_mode & (S_IWGRP | S_IWOTH)) {

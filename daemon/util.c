@@ -136,3 +136,13 @@ char *lb_xdg_path(const char *var, const char *fallback, const char *sub) {
   }
   return lb_xasprintf("%s/%s/%s", home, fallback, sub);
 }
+
+const char *lb_uid_describe(unsigned uid, char *buf, size_t len) {
+  char pwbuf[2048];
+  struct passwd pw, *found = NULL;
+  if (getpwuid_r((uid_t)uid, &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)
+    snprintf(buf, len, "uid %u (%s)", uid, found->pw_name);
+  else
+    snprintf(buf, len, "uid %u", uid);
+  return buf;
+}

@@ -26,6 +26,8 @@ bool lb_name_valid(const char *s);
 /* $VAR/sub, or HOME/fallback/sub when VAR is unset or not absolute (HOME
  * from the environment, else from the password database). */
 char *lb_xdg_path(const char *var, const char *fallback, const char *sub);
+/* "uid 1001 (mallory)", or "uid 1001" without a password entry. */
+const char *lb_uid_describe(unsigned uid, char *buf, size_t len);
 /* mkdir -p with the given mode for the directories it creates. */
 int lb_mkdir_p(const char *path, unsigned mode);
 

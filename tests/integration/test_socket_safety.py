@@ -306,7 +306,7 @@ class FallbackDir(unittest.TestCase):
         os.mkdir(self.dir, 0o700)
         os.chown(self.dir, self.mallory.pw_uid, self.mallory.pw_gid)
         log = self.refused()
-        self.assertIn("the socket directory %s belongs to uid %d (%s, not lumbard's uid %d)"
+        self.assertIn("the socket directory %s belongs to uid %d (%s), not to lumbard's uid %d"
                       % (self.dir, self.mallory.pw_uid, self.mallory.pw_name,
                          self.victim.pw_uid), log)
         self.assertIn("set XDG_RUNTIME_DIR or pass --socket", log)
