@@ -5,7 +5,6 @@
 #include <libgen.h>
 #include <limits.h>
 #include <lumbard/rpc.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
