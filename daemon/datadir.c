@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -55,9 +56,12 @@ static void holder(int fd, char *buf, size_t len) {
       continue;
     text[n] = '\0';
     text[strcspn(text, "\n")] = '\0';
-    if (sscanf(text, "%ld %n", &pid, &off) == 1 && pid > 0 &&
-        (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+    char *end;
+    pid = strtol(text, &end, 10);
+    if (pid > 0 && *end == ' ' && (kill((pid_t)pid, 0) == 0 || errno == EPERM)) {
+      off = (int)(end + 1 - text);
       break;
+    }
     pid = 0;
   }
   if (pid > 0 && text[off])

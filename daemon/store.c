@@ -255,8 +255,11 @@ void lb_store_detach(lb_store *s) {
 void lb_store_close(lb_store *s) {
   if (!s)
     return;
-  while (s->behinds)
-    lb_store_behind_free(s->behinds);
+  for (lb_store_behind *b = s->behinds, *next; b; b = next) {
+    next = b->next_behind;
+    free(b->ids); /* its queued job, if any, goes with the others below */
+    free(b);
+  }
   for (job *j = s->head, *next; j; j = next) {
     next = j->next;
     if (j->done)

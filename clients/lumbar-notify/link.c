@@ -228,7 +228,7 @@ static void on_connect(uv_connect_t *req, int status) {
    * have listened first. Said once; the retries go on, since the socket may
    * be cleaned up and our daemon start. */
   uv_os_fd_t fd;
-  char why[1024];
+  char why[1024] = "";
   int r = uv_fileno((uv_handle_t *)&c->pipe, &fd);
   if (r < 0) {
     drop(l, uv_strerror(r));

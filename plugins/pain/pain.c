@@ -424,7 +424,7 @@ static void m_log(lb_call *call, const lb_value *args, void *ud) {
     }
     note = v->as.str.ptr;
   }
-  const symptom *flags[N_SYMPTOMS];
+  const symptom *flags[N_SYMPTOMS] = {0};
   size_t n_flags = 0;
   if ((v = lb_map_get(opts, "symptoms"))) {
     /* Each key once, in the order first given: a mask over the table keeps

@@ -475,7 +475,9 @@ TEST(readfile_bounds_what_fstat_does_not) {
   CHECK_INT(lb_readfile("/proc/self/status", 64, &s, &len, err, sizeof(err)), -EFBIG);
   CHECK_STR(err, "/proc/self/status is larger than 64 bytes");
   CHECK_INT(lb_readfile("/proc/self/status", 1 << 20, &s, &len, err, sizeof(err)), 0);
-  CHECK(s && len == strlen(s) && strncmp(s, "Name:", 5) == 0, "the whole file: %.20s", s);
+  CHECK(s != NULL, "the whole file read");
+  if (s)
+    CHECK(len == strlen(s) && strncmp(s, "Name:", 5) == 0, "the whole file: %.20s", s);
   free(s);
   const char *path = write_file("small", "12345", 5);
   CHECK_INT(lb_readfile(path, 5, &s, &len, err, sizeof(err)), 0);
