@@ -33,6 +33,8 @@
 #define CALM_AT 2
 #define CALM_DAYS 3
 #define MIN_SESSIONS 3
+#define SESSION_GAP_S (2 * 3600) /* sets further apart are two sessions */
+#define WARMED_UP_S (3 * 3600)   /* a warm-up this long before a session's first set */
 
 static const lb_host *host;
 static lb_plugin *self;
@@ -266,6 +268,18 @@ static const char *const schema[] = {
     "  ON CONFLICT(day) DO UPDATE SET worst = max(worst, excluded.worst);"
     "END;"
     "DROP INDEX pain_entries_day;",
+    /* Version 3: training sessions as the daemon saw them, and warm-ups,
+     * instead of reminder answers (a skip is no session). The warm-ups
+     * recorded so far are kept; what was "skipped" was never training. */
+    "CREATE TABLE pain_training(id INTEGER PRIMARY KEY, start_at INTEGER NOT NULL,"
+    "  end_at INTEGER NOT NULL, sets INTEGER NOT NULL);"
+    "CREATE INDEX pain_training_start ON pain_training(start_at);"
+    "CREATE TABLE pain_warmups(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, how TEXT NOT NULL);"
+    "CREATE INDEX pain_warmups_at ON pain_warmups(at);"
+    "INSERT INTO pain_warmups(at, how) SELECT min(at, strftime('%s', 'now')), CASE source WHEN"
+    "  'reminder' THEN 'warm-up reminder' ELSE 'warm-up preset' END FROM pain_sessions"
+    "  WHERE outcome = 'done';"
+    "DROP TABLE pain_sessions;",
     NULL};
 
 /* ---- log ---------------------------------------------------------------------------- */
@@ -291,29 +305,182 @@ static bool plain_text(const char *s) {
   return true;
 }
 
-/* An entry on its way to the disk. */
-typedef struct new_entry {
-  lb_call *call;
-  uint64_t id; /* given in the transaction */
-  int64_t at, level, logged_at;
-  char location[64], trigger[65], symptoms[256];
-  char *note;
-  const symptom *flags[N_SYMPTOMS];
-  size_t n_flags;
-} new_entry;
+/* What a client gave for an entry (pain.log, pain.amend), checked. */
+enum { F_LEVEL = 1, F_LOCATION = 2, F_TRIGGER = 4, F_NOTE = 8, F_SYMPTOMS = 16, F_AT = 32 };
 
-static int write_entry(lb_plugin *p, sqlite3 *db, void *ud) {
-  (void)p;
-  new_entry *e = ud;
+typedef struct entry_in {
+  unsigned given; /* F_*: what the client named */
+  int64_t level, at;
+  char location[64], trigger[65], symptoms[256];
+  char *note; /* owned */
+  uint32_t mask; /* the symptoms, a bit per entry of the table */
+} entry_in;
+
+static uint32_t red_flag_bits(void) {
+  uint32_t bits = 0;
+  for (size_t i = 0; i < N_SYMPTOMS; i++)
+    bits |= symptoms[i].advice ? 1u << i : 0;
+  return bits;
+}
+
+static uint32_t symptoms_mask(const char *text) {
+  uint32_t mask = 0;
+  char copy[256];
+  snprintf(copy, sizeof(copy), "%s", text ? text : "");
+  for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    const symptom *sy = find_symptom(tok);
+    if (sy)
+      mask |= 1u << (sy - symptoms);
+  }
+  return mask;
+}
+
+/* Check what opts gives; fail call and return false on the first problem. */
+static bool read_fields(lb_call *call, const lb_value *opts, int64_t now, entry_in *f) {
+  const lb_value *v;
+  if ((v = lb_map_get(opts, "level"))) {
+    f->level = (int64_t)v->as.u;
+    f->given |= F_LEVEL;
+  }
+  if ((v = lb_map_get(opts, "location"))) {
+    if (*v->as.str.ptr && !in_list(locations, v->as.str.ptr)) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'location' must be one of lower-back, lower-back-left, "
+                 "lower-back-right, glute-left, glute-right, hip-left, hip-right, leg-left, "
+                 "leg-right; got \"%.40s\"",
+                 v->as.str.ptr);
+      return false;
+    }
+    snprintf(f->location, sizeof(f->location), "%s", v->as.str.ptr);
+    f->given |= F_LOCATION;
+  }
+  if ((v = lb_map_get(opts, "trigger"))) {
+    const char *t = v->as.str.ptr;
+    while (isspace((unsigned char)*t))
+      t++;
+    size_t n = strlen(t);
+    while (n && isspace((unsigned char)t[n - 1]))
+      n--;
+    if (n > 64 || !plain_text(t)) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'trigger' must be up to 64 characters of plain text, such as deadlift, "
+                 "bending, lifting, cleaning, sitting, skipped-warm-up, stress");
+      return false;
+    }
+    for (size_t i = 0; i < n; i++)
+      f->trigger[i] = (char)tolower((unsigned char)t[i]);
+    f->trigger[n] = '\0';
+    f->given |= F_TRIGGER;
+  }
+  if ((v = lb_map_get(opts, "note"))) {
+    if (v->as.str.len > 1000) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'note' must be up to 1,000 characters, got %u", v->as.str.len);
+      return false;
+    }
+    f->note = lbp_xstrdup(v->as.str.ptr);
+    f->given |= F_NOTE;
+  }
+  if ((v = lb_map_get(opts, "symptoms"))) {
+    /* Each key once: a mask over the table keeps it linear however long
+     * the array (a client may send 170,000). */
+    size_t off = 0;
+    for (uint32_t i = 0; i < v->as.arr.len; i++) {
+      const char *key = v->as.arr.items[i].as.str.ptr;
+      const symptom *sy = find_symptom(key);
+      if (!sy) {
+        host->fail(call, LB_ERR_INVALID_PARAMS,
+                   "option 'symptoms': unknown symptom \"%.40s\"; the keys are saddle-numbness, "
+                   "bladder-bowel, leg-weakness, fever, weight-loss, night-pain, trauma, "
+                   "stiffness, spasm, radiating, tingling",
+                   key);
+        return false;
+      }
+      uint32_t bit = 1u << (sy - symptoms);
+      if (f->mask & bit)
+        continue;
+      f->mask |= bit; /* kept in the order first given */
+      off += (size_t)snprintf(f->symptoms + off, sizeof(f->symptoms) - off, "%s%s",
+                              off ? "," : "", key);
+    }
+    f->given |= F_SYMPTOMS;
+  }
+  if ((v = lb_map_get(opts, "at"))) {
+    if (v->as.i > now + 60) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'at' is in the future; log now, or an earlier time");
+      return false;
+    }
+    if (v->as.i < MIN_AT) {
+      host->fail(call, LB_ERR_INVALID_PARAMS, "option 'at' is before the year 2000");
+      return false;
+    }
+    f->at = v->as.i;
+    f->given |= F_AT;
+  }
+  return true;
+}
+
+/* A change of the diary on its way to the disk: a new entry, an amended
+ * one, or one removed. The write fills in what the answer says. */
+typedef enum change_kind { LOG, AMEND, REMOVE } change_kind;
+
+typedef struct change {
+  change_kind kind;
+  lb_call *call;
+  uint64_t id;       /* LOG: given in the transaction */
+  entry_in f;        /* LOG: the entry; AMEND: what changes */
+  int64_t logged_at; /* LOG */
+  bool missing;      /* AMEND, REMOVE: no such entry */
+  uint32_t was_mask; /* AMEND: the symptoms before */
+  entry_in now;      /* AMEND: the entry as it is after */
+} change;
+
+static void change_free(change *c) {
+  free(c->f.note);
+  free(c->now.note);
+  free(c);
+}
+
+static int step_done(sqlite3 *db, sqlite3_stmt *st) {
+  int rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* pain_days keeps each day's worst: after an entry of day changed or went,
+ * the day's row is made again from its entries (read by time, the table's
+ * key: the day's entries lie within a day of its local midnights). */
+static int refresh_day(sqlite3 *db, int64_t day) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "DELETE FROM pain_days WHERE day = ?", -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, day);
+  if ((rc = step_done(db, st)) != SQLITE_OK)
+    return rc;
+  rc = sqlite3_prepare_v2(db,
+                          "INSERT INTO pain_days(day, worst) SELECT day, max(level) FROM "
+                          "pain_entries WHERE at >= ? AND at < ? AND day = ? GROUP BY day",
+                          -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, day_start(day) - DAY_S);
+  sqlite3_bind_int64(st, 2, day_start(day + 1) + DAY_S);
+  sqlite3_bind_int64(st, 3, day);
+  return step_done(db, st);
+}
+
+static int write_log(sqlite3 *db, change *c) {
   /* Ids are the plugin's (the table is keyed on time): one more than the
    * largest, read from its unique index inside the same transaction. */
   sqlite3_stmt *st;
-  int rc =
-      sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries", -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries", -1, &st,
+                              NULL);
   if (rc != SQLITE_OK)
     return rc;
   rc = sqlite3_step(st);
-  e->id = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+  c->id = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
   sqlite3_finalize(st);
   if (rc != SQLITE_ROW)
     return sqlite3_extended_errcode(db);
@@ -323,156 +490,254 @@ static int write_entry(lb_plugin *p, sqlite3 *db, void *ud) {
                           -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)e->id);
-  sqlite3_bind_int64(st, 2, e->at);
-  sqlite3_bind_int64(st, 3, local_day(e->at));
-  sqlite3_bind_int64(st, 4, e->level);
-  sqlite3_bind_text(st, 5, e->location, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 6, e->trigger, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 7, e->note, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 8, e->symptoms, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 9, e->logged_at);
-  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)c->id);
+  sqlite3_bind_int64(st, 2, c->f.at);
+  sqlite3_bind_int64(st, 3, local_day(c->f.at));
+  sqlite3_bind_int64(st, 4, c->f.level);
+  sqlite3_bind_text(st, 5, c->f.location, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, c->f.trigger, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, c->f.note ? c->f.note : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, c->f.symptoms, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, c->logged_at);
+  return step_done(db, st);
+}
+
+/* The entry id as stored, into f (and its day); false when there is none. */
+static int read_entry(sqlite3 *db, uint64_t id, entry_in *f, int64_t *ret_day, bool *ret_found) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT at, day, level, location, trigger, note, symptoms FROM "
+                              "pain_entries WHERE id = ?",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+  rc = sqlite3_step(st);
+  *ret_found = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW) {
+    f->at = sqlite3_column_int64(st, 0);
+    *ret_day = sqlite3_column_int64(st, 1);
+    f->level = sqlite3_column_int64(st, 2);
+    snprintf(f->location, sizeof(f->location), "%s", sqlite3_column_text(st, 3));
+    snprintf(f->trigger, sizeof(f->trigger), "%s", sqlite3_column_text(st, 4));
+    free(f->note);
+    f->note = lbp_xstrdup((const char *)sqlite3_column_text(st, 5));
+    snprintf(f->symptoms, sizeof(f->symptoms), "%s", sqlite3_column_text(st, 6));
+    f->mask = symptoms_mask(f->symptoms);
+    rc = SQLITE_OK;
+  } else if (rc == SQLITE_DONE) {
+    rc = SQLITE_OK;
+  } else {
+    rc = sqlite3_extended_errcode(db);
+  }
   sqlite3_finalize(st);
   return rc;
 }
 
-static void entry_written(lb_plugin *p, int result, const char *error, void *ud) {
-  (void)p;
-  new_entry *e = ud;
-  if (result < 0) {
-    /* Not saved, but the advice must still reach the person at once. */
-    char advice[2048] = "";
-    size_t off = 0;
-    for (size_t i = 0; i < e->n_flags && off < sizeof(advice); i++)
-      off += (size_t)snprintf(advice + off, sizeof(advice) - off, " %s", e->flags[i]->advice);
-    host->log(self, LB_LOG_ERR, "cannot save a pain entry: %s", error);
-    host->fail(e->call, LB_ERR_INTERNAL,
-               "the entry could not be saved (%s); nothing was logged%s%s", error,
-               e->n_flags ? ". Meanwhile:" : "", advice);
-    goto out;
+static int write_amend(sqlite3 *db, change *c) {
+  int64_t old_day;
+  bool found = false;
+  int rc = read_entry(db, c->id, &c->now, &old_day, &found);
+  if (rc != SQLITE_OK || !found) {
+    c->missing = !found;
+    return rc;
   }
-  /* Red flags first: at once, never batched. */
-  lb_value items[N_SYMPTOMS];
-  lb_pair pairs[N_SYMPTOMS][2];
-  for (size_t i = 0; i < e->n_flags; i++) {
-    const symptom *sy = e->flags[i];
-    lb_value ev = LB_MAP({"id", lb_v_uint(e->id)}, {"symptom", lb_v_str(sy->key)},
+  c->was_mask = c->now.mask;
+  const entry_in *f = &c->f;
+  if (f->given & F_LEVEL)
+    c->now.level = f->level;
+  if (f->given & F_AT)
+    c->now.at = f->at;
+  if (f->given & F_LOCATION)
+    snprintf(c->now.location, sizeof(c->now.location), "%s", f->location);
+  if (f->given & F_TRIGGER)
+    snprintf(c->now.trigger, sizeof(c->now.trigger), "%s", f->trigger);
+  if (f->given & F_NOTE) {
+    free(c->now.note);
+    c->now.note = lbp_xstrdup(f->note);
+  }
+  if (f->given & F_SYMPTOMS) {
+    c->now.mask = f->mask;
+    snprintf(c->now.symptoms, sizeof(c->now.symptoms), "%s", f->symptoms);
+  }
+  int64_t new_day = local_day(c->now.at);
+  sqlite3_stmt *st;
+  rc = sqlite3_prepare_v2(db,
+                          "UPDATE pain_entries SET at = ?, day = ?, level = ?, location = ?, "
+                          "trigger = ?, note = ?, symptoms = ? WHERE id = ?",
+                          -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, c->now.at);
+  sqlite3_bind_int64(st, 2, new_day);
+  sqlite3_bind_int64(st, 3, c->now.level);
+  sqlite3_bind_text(st, 4, c->now.location, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, c->now.trigger, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, c->now.note, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, c->now.symptoms, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 8, (sqlite3_int64)c->id);
+  if ((rc = step_done(db, st)) != SQLITE_OK || (rc = refresh_day(db, old_day)) != SQLITE_OK)
+    return rc;
+  return new_day != old_day ? refresh_day(db, new_day) : SQLITE_OK;
+}
+
+static int write_remove(sqlite3 *db, change *c) {
+  int64_t day;
+  bool found = false;
+  int rc = read_entry(db, c->id, &c->now, &day, &found);
+  if (rc != SQLITE_OK || !found) {
+    c->missing = !found;
+    return rc;
+  }
+  sqlite3_stmt *st;
+  rc = sqlite3_prepare_v2(db, "DELETE FROM pain_entries WHERE id = ?", -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)c->id);
+  if ((rc = step_done(db, st)) != SQLITE_OK)
+    return rc;
+  return refresh_day(db, day);
+}
+
+static int write_change(lb_plugin *p, sqlite3 *db, void *ud) {
+  (void)p;
+  change *c = ud;
+  switch (c->kind) {
+  case LOG:
+    return write_log(db, c);
+  case AMEND:
+    return write_amend(db, c);
+  case REMOVE:
+    return write_remove(db, c);
+  }
+  return SQLITE_MISUSE;
+}
+
+/* Red flags first: at once, never batched; the answer lists them. */
+static size_t emit_red_flags(uint64_t id, uint32_t mask, lb_value *items, lb_pair (*pairs)[2]) {
+  size_t n = 0;
+  for (size_t i = 0; i < N_SYMPTOMS; i++) {
+    const symptom *sy = &symptoms[i];
+    if (!(mask & (1u << i)) || !sy->advice)
+      continue;
+    lb_value ev = LB_MAP({"id", lb_v_uint(id)}, {"symptom", lb_v_str(sy->key)},
                          {"advice", lb_v_str(sy->advice)});
     host->emit(self, "red_flag", &ev);
-    pairs[i][0] = (lb_pair){"symptom", lb_v_str(sy->key)};
-    pairs[i][1] = (lb_pair){"advice", lb_v_str(sy->advice)};
-    items[i] = lb_v_map(pairs[i], 2);
+    pairs[n][0] = (lb_pair){"symptom", lb_v_str(sy->key)};
+    pairs[n][1] = (lb_pair){"advice", lb_v_str(sy->advice)};
+    items[n] = lb_v_map(pairs[n], 2);
+    n++;
   }
-  if (e->n_flags)
+  if (n)
     host->log(self, LB_LOG_NOTICE, "entry %llu has red-flag symptoms: urgent care advised",
-              (unsigned long long)e->id);
-  lb_value ev = LB_MAP({"id", lb_v_uint(e->id)}, {"level", lb_v_uint((uint64_t)e->level)},
-                       {"at", lb_v_int(e->at)}, {"location", lb_v_str(e->location)},
-                       {"trigger", lb_v_str(e->trigger)});
-  host->emit(self, "logged", &ev);
-  lb_value r = LB_MAP({"id", lb_v_uint(e->id)}, {"at", lb_v_int(e->at)},
-                      {"red_flags", lb_v_array(items, e->n_flags)});
-  host->reply(e->call, &r);
-out:
-  free(e->note);
-  free(e);
+              (unsigned long long)id);
+  return n;
+}
+
+/* The entry as a map, as pain.history shows one (symptoms in the order
+ * they were given, as stored). */
+static lb_value fields_value(uint64_t id, const entry_in *f, lb_pair *out, lb_value *syms,
+                             char (*keys)[32]) {
+  size_t n = 0;
+  char copy[256];
+  snprintf(copy, sizeof(copy), "%s", f->symptoms);
+  for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok && n < N_SYMPTOMS;
+       tok = strtok_r(NULL, ",", &save)) {
+    snprintf(keys[n], 32, "%s", tok);
+    syms[n] = lb_v_str(keys[n]);
+    n++;
+  }
+  out[0] = (lb_pair){"id", lb_v_uint(id)};
+  out[1] = (lb_pair){"at", lb_v_int(f->at)};
+  out[2] = (lb_pair){"level", lb_v_uint((uint64_t)f->level)};
+  out[3] = (lb_pair){"location", lb_v_str(f->location)};
+  out[4] = (lb_pair){"trigger", lb_v_str(f->trigger)};
+  out[5] = (lb_pair){"note", lb_v_str(f->note ? f->note : "")};
+  out[6] = (lb_pair){"symptoms", lb_v_array(syms, n)};
+  return lb_v_map(out, 7);
+}
+
+static void change_written(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  change *c = ud;
+  static const char *const what[] = {"logged", "amended", "removed"};
+  lb_value items[N_SYMPTOMS];
+  lb_pair pairs[N_SYMPTOMS][2];
+  if (result < 0) {
+    /* Nothing saved, but advice for a red flag must still reach the person. */
+    char advice[2048] = "";
+    size_t off = 0;
+    for (size_t i = 0; i < N_SYMPTOMS && off < sizeof(advice); i++)
+      if ((c->f.mask & red_flag_bits() & (1u << i)))
+        off += (size_t)snprintf(advice + off, sizeof(advice) - off, " %s", symptoms[i].advice);
+    host->log(self, LB_LOG_ERR, "cannot save a pain entry: %s", error);
+    host->fail(c->call, LB_ERR_INTERNAL, "the entry could not be saved (%s); nothing was %s%s%s",
+               error, what[c->kind], off ? ". Meanwhile:" : "", advice);
+  } else if (c->missing) {
+    host->fail(c->call, LB_ERR_NOT_FOUND,
+               "no entry %llu in the diary; `lumbarctl pain history` shows the entries and their "
+               "ids",
+               (unsigned long long)c->id);
+  } else if (c->kind == LOG) {
+    size_t n = emit_red_flags(c->id, c->f.mask, items, pairs);
+    lb_value ev = LB_MAP({"id", lb_v_uint(c->id)}, {"level", lb_v_uint((uint64_t)c->f.level)},
+                         {"at", lb_v_int(c->f.at)}, {"location", lb_v_str(c->f.location)},
+                         {"trigger", lb_v_str(c->f.trigger)});
+    host->emit(self, "logged", &ev);
+    lb_value r = LB_MAP({"id", lb_v_uint(c->id)}, {"at", lb_v_int(c->f.at)},
+                        {"red_flags", lb_v_array(items, n)});
+    host->reply(c->call, &r);
+  } else if (c->kind == AMEND) {
+    /* a red flag the amendment added is raised as for a new entry */
+    emit_red_flags(c->id, c->now.mask & ~c->was_mask, items, pairs);
+    lb_value ev = LB_MAP({"id", lb_v_uint(c->id)}, {"level", lb_v_uint((uint64_t)c->now.level)},
+                         {"at", lb_v_int(c->now.at)});
+    host->emit(self, "amended", &ev);
+    lb_pair out[7];
+    lb_value syms[N_SYMPTOMS];
+    char keys[N_SYMPTOMS][32];
+    lb_value r = fields_value(c->id, &c->now, out, syms, keys);
+    host->reply(c->call, &r);
+  } else {
+    lb_value ev = LB_MAP({"id", lb_v_uint(c->id)});
+    host->emit(self, "removed", &ev);
+    host->reply(c->call, &ev);
+  }
+  change_free(c);
 }
 
 static void m_log(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
-  const lb_value *opts = &args[1];
-  int64_t level = (int64_t)args[0].as.u;
-  const lb_value *v;
-  char location[64] = "", trigger[65] = "", sym[256] = "";
-  const char *note = "";
-  int64_t now = now_s(), at = now;
-
-  if ((v = lb_map_get(opts, "location"))) {
-    if (!in_list(locations, v->as.str.ptr)) {
-      host->fail(call, LB_ERR_INVALID_PARAMS,
-                 "option 'location' must be one of lower-back, lower-back-left, "
-                 "lower-back-right, glute-left, glute-right, hip-left, hip-right, leg-left, "
-                 "leg-right; got \"%.40s\"",
-                 v->as.str.ptr);
-      return;
-    }
-    snprintf(location, sizeof(location), "%s", v->as.str.ptr);
+  int64_t now = now_s();
+  change *c = lbp_xcalloc(1, sizeof(*c));
+  *c = (change){.kind = LOG, .call = call, .logged_at = now};
+  if (!read_fields(call, &args[1], now, &c->f)) {
+    change_free(c);
+    return;
   }
-  if ((v = lb_map_get(opts, "trigger"))) {
-    const char *s = v->as.str.ptr;
-    while (isspace((unsigned char)*s))
-      s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-      n--;
-    if (n > 64 || !plain_text(s)) {
-      host->fail(call, LB_ERR_INVALID_PARAMS,
-                 "option 'trigger' must be up to 64 characters of plain text, such as deadlift, "
-                 "bending, lifting, cleaning, sitting, skipped-warm-up, stress");
-      return;
-    }
-    for (size_t i = 0; i < n; i++)
-      trigger[i] = (char)tolower((unsigned char)s[i]);
-    trigger[n] = '\0';
-  }
-  if ((v = lb_map_get(opts, "note"))) {
-    if (v->as.str.len > 1000) {
-      host->fail(call, LB_ERR_INVALID_PARAMS,
-                 "option 'note' must be up to 1,000 characters, got %u", v->as.str.len);
-      return;
-    }
-    note = v->as.str.ptr;
-  }
-  const symptom *flags[N_SYMPTOMS] = {0};
-  size_t n_flags = 0;
-  if ((v = lb_map_get(opts, "symptoms"))) {
-    /* Each key once, in the order first given: a mask over the table keeps
-     * it linear however long the array (a client may send 170,000). */
-    uint32_t seen = 0;
-    size_t off = 0;
-    for (uint32_t i = 0; i < v->as.arr.len; i++) {
-      const char *key = v->as.arr.items[i].as.str.ptr;
-      const symptom *s = find_symptom(key);
-      if (!s) {
-        host->fail(call, LB_ERR_INVALID_PARAMS,
-                   "option 'symptoms': unknown symptom \"%.40s\"; the keys are saddle-numbness, "
-                   "bladder-bowel, leg-weakness, fever, weight-loss, night-pain, trauma, "
-                   "stiffness, spasm, radiating, tingling",
-                   key);
-        return;
-      }
-      uint32_t bit = 1u << (s - symptoms);
-      if (seen & bit)
-        continue;
-      seen |= bit;
-      off += (size_t)snprintf(sym + off, sizeof(sym) - off, "%s%s", off ? "," : "", key);
-      if (s->advice)
-        flags[n_flags++] = s;
-    }
-  }
-  if ((v = lb_map_get(opts, "at"))) {
-    if (v->as.i > now + 60) {
-      host->fail(call, LB_ERR_INVALID_PARAMS,
-                 "option 'at' is in the future; log now, or an earlier time");
-      return;
-    }
-    if (v->as.i < MIN_AT) {
-      host->fail(call, LB_ERR_INVALID_PARAMS, "option 'at' is before the year 2000");
-      return;
-    }
-    at = v->as.i;
-  }
-
-  new_entry *e = lbp_xcalloc(1, sizeof(*e));
-  *e = (new_entry){.call = call, .at = at, .level = level, .logged_at = now, .n_flags = n_flags};
-  snprintf(e->location, sizeof(e->location), "%s", location);
-  snprintf(e->trigger, sizeof(e->trigger), "%s", trigger);
-  snprintf(e->symptoms, sizeof(e->symptoms), "%s", sym);
-  e->note = lbp_xstrdup(note);
-  memcpy(e->flags, flags, n_flags * sizeof(flags[0]));
+  c->f.level = (int64_t)args[0].as.u;
+  if (!(c->f.given & F_AT))
+    c->f.at = now;
   /* On disk before the answer: the host commits (fsync'd) before done. */
-  host->db_write(self, write_entry, entry_written, e);
+  host->db_write(self, write_change, change_written, c);
+}
+
+static void m_amend(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  change *c = lbp_xcalloc(1, sizeof(*c));
+  *c = (change){.kind = AMEND, .call = call, .id = args[0].as.u};
+  if (!read_fields(call, &args[1], now_s(), &c->f)) {
+    change_free(c);
+    return;
+  }
+  host->db_write(self, write_change, change_written, c);
+}
+
+static void m_remove(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  change *c = lbp_xcalloc(1, sizeof(*c));
+  *c = (change){.kind = REMOVE, .call = call, .id = args[0].as.u};
+  host->db_write(self, write_change, change_written, c);
 }
 
 /* ---- history -------------------------------------------------------------------------- */
@@ -729,39 +994,74 @@ static summary scan_window(int64_t since, int64_t until, groups *triggers, group
   return s;
 }
 
-/* Pain in the 48 h after each session, by outcome. */
-static lb_value warmup_value(keep *k) {
+/* The warm-up comparison: the training sessions that started in
+ * [since, until], each warmed up or not (see "Training sessions" below), and
+ * the pain in the 48 h after each; sessions with no entry in those hours
+ * tell nothing and are listed but not counted. */
+static lb_value warmup_value(keep *k, int64_t since, int64_t until) {
   int64_t sessions[2] = {0};
-  double averages[2] = {0};
-  sqlite3_stmt *st =
-      /* a join, not a correlated subquery, which SQLite would run twice */
-      prepare(NULL, "SELECT outcome, count(*), avg(after) FROM (SELECT s.outcome, "
-                    "avg(e.level) AS after FROM pain_sessions s JOIN pain_entries e ON "
-                    "e.at >= s.at AND e.at <= s.at + ? GROUP BY s.id) GROUP BY outcome");
+  double sums[2] = {0};
+  sqlite3_stmt *st = prepare(
+      NULL, "SELECT t.start_at, t.end_at, t.sets, (SELECT how FROM pain_warmups w WHERE w.at >= "
+            "t.start_at - ?1 AND w.at <= t.start_at ORDER BY w.at DESC LIMIT 1), (SELECT "
+            "count(*) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= t.start_at + ?2), "
+            "(SELECT avg(level) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= "
+            "t.start_at + ?2) FROM pain_training t WHERE t.start_at >= ?3 AND t.start_at <= ?4 "
+            "ORDER BY t.start_at");
+  lb_value *list = NULL;
+  size_t n = 0, cap = 0;
   if (st) {
-    sqlite3_bind_int64(st, 1, AFTER_SESSION_S);
+    sqlite3_bind_int64(st, 1, WARMED_UP_S);
+    sqlite3_bind_int64(st, 2, AFTER_SESSION_S);
+    sqlite3_bind_int64(st, 3, since);
+    sqlite3_bind_int64(st, 4, until);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      int i = strcmp((const char *)sqlite3_column_text(st, 0), "done") == 0 ? 0 : 1;
-      sessions[i] = sqlite3_column_int64(st, 1);
-      averages[i] = sqlite3_column_double(st, 2);
+      const unsigned char *how = sqlite3_column_text(st, 3);
+      int64_t entries = sqlite3_column_int64(st, 4);
+      double after = sqlite3_column_double(st, 5);
+      int i = how ? 0 : 1;
+      if (entries > 0) {
+        sessions[i]++;
+        sums[i] += after;
+      }
+      if (n == cap) {
+        cap = cap ? cap * 2 : 16;
+        lb_value *grown = keep_mem(k, cap * sizeof(lb_value));
+        if (n)
+          memcpy(grown, list, n * sizeof(lb_value));
+        list = grown;
+      }
+      lb_pair *f = keep_mem(k, sizeof(lb_pair) * 7);
+      f[0] = (lb_pair){"start", lb_v_int(sqlite3_column_int64(st, 0))};
+      f[1] = (lb_pair){"end", lb_v_int(sqlite3_column_int64(st, 1))};
+      f[2] = (lb_pair){"sets", lb_v_uint((uint64_t)sqlite3_column_int64(st, 2))};
+      f[3] = (lb_pair){"warmed_up", lb_v_bool(how != NULL)};
+      f[4] = (lb_pair){"how", lb_v_str(keep_str(k, how))};
+      f[5] = (lb_pair){"entries_after", lb_v_uint((uint64_t)entries)};
+      f[6] = (lb_pair){"average_after", lb_v_double(entries ? after : 0)};
+      list[n++] = lb_v_map(f, 7);
     }
     note_rc(rc);
     sqlite3_finalize(st);
   }
+  double averages[2] = {sessions[0] ? sums[0] / (double)sessions[0] : 0,
+                        sessions[1] ? sums[1] / (double)sessions[1] : 0};
   bool enough = sessions[0] >= MIN_SESSIONS && sessions[1] >= MIN_SESSIONS;
   lb_pair *d = keep_mem(k, sizeof(lb_pair) * 2), *s = keep_mem(k, sizeof(lb_pair) * 2);
   d[0] = (lb_pair){"sessions", lb_v_uint((uint64_t)sessions[0])};
   d[1] = (lb_pair){"average_after", lb_v_double(averages[0])};
   s[0] = (lb_pair){"sessions", lb_v_uint((uint64_t)sessions[1])};
   s[1] = (lb_pair){"average_after", lb_v_double(averages[1])};
-  lb_pair *f = keep_mem(k, sizeof(lb_pair) * 5);
+  lb_pair *f = keep_mem(k, sizeof(lb_pair) * 6);
+  /* "done": warmed up; "skipped": not (the names scripts know) */
   f[0] = (lb_pair){"done", lb_v_map(d, 2)};
   f[1] = (lb_pair){"skipped", lb_v_map(s, 2)};
   f[2] = (lb_pair){"difference", lb_v_double(averages[1] - averages[0])};
   f[3] = (lb_pair){"meaningful", lb_v_bool(enough && meaningful(averages[0], averages[1]))};
   f[4] = (lb_pair){"enough_data", lb_v_bool(enough)};
-  return lb_v_map(f, 5);
+  f[5] = (lb_pair){"sessions", lb_v_array(list, n)};
+  return lb_v_map(f, 6);
 }
 
 static void m_stats(lb_call *call, const lb_value *args, void *ud) {
@@ -806,7 +1106,8 @@ static void m_stats(lb_call *call, const lb_value *args, void *ud) {
              {"week", summary_value(week, wf)}, {"month", summary_value(month, mf)},
              {"trend", lb_v_map(tf, 4)}, {"episodes", lb_v_array(ev, n_eps)},
              {"current_episode", current}, {"by_trigger", groups_value(&triggers, &k)},
-             {"by_location", groups_value(&places, &k)}, {"warmup", warmup_value(&k)});
+             {"by_location", groups_value(&places, &k)},
+             {"warmup", warmup_value(&k, day_start(today - days + 1), now)});
   if (!read_failed(call))
     host->reply(call, &v);
   keep_free(&k);
@@ -1100,53 +1401,68 @@ static void m_export_file(lb_call *call, const lb_value *args, void *ud) {
 
 /* ---- sessions and check-ins -------------------------------------------------------------- */
 
-typedef struct session {
-  int64_t at;
-  const char *outcome, *source; /* static text */
-} session;
+/* Training sessions and warm-ups, as the daemon sees them (DESIGN §6
+ * "pain"): a session is a stretch of training -- sets counted by the rest
+ * plugin (a routine, or rests that carry a set number), later logged sets --
+ * with no gap of SESSION_GAP_S between two of them; it is warmed up when a
+ * warm-up (the warm-up preset run to its end, or the warm-up reminder marked
+ * done) came in the WARMED_UP_S before its first set. Both are recorded at
+ * the moment the daemon hears of them, never at a time from an event's
+ * fields (a skipped reminder's "at" may be ahead), and a skip records
+ * nothing. Whether a session was warmed up is found when stats are asked, so
+ * a later answer cannot undo a warm-up that happened. */
 
-static int write_session(lb_plugin *p, sqlite3 *db, void *ud) {
+typedef struct moment {
+  int64_t at;
+  const char *what; /* static: "warm-up preset", "warm-up reminder", or NULL for a set */
+} moment;
+
+static int write_moment(lb_plugin *p, sqlite3 *db, void *ud) {
   (void)p;
-  const session *se = ud;
-  /* A warm-up run and the reminder's "done" for one session are one session:
-   * within three hours, the later word counts. */
+  const moment *m = ud;
   sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(db,
-                              "UPDATE pain_sessions SET outcome = ?, source = ? WHERE "
-                              "abs(at - ?) < 10800",
-                              -1, &st, NULL);
+  int rc;
+  if (m->what) {
+    rc = sqlite3_prepare_v2(db, "INSERT INTO pain_warmups(at, how) VALUES(?, ?)", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+      return rc;
+    sqlite3_bind_int64(st, 1, m->at);
+    sqlite3_bind_text(st, 2, m->what, -1, SQLITE_STATIC);
+    return step_done(db, st);
+  }
+  /* a set: it goes on the session under way, or starts one */
+  rc = sqlite3_prepare_v2(db,
+                          "UPDATE pain_training SET end_at = max(end_at, ?1), sets = sets + 1 "
+                          "WHERE id = (SELECT id FROM pain_training WHERE end_at >= ?1 - ?2 AND "
+                          "start_at <= ?1 ORDER BY start_at DESC LIMIT 1)",
+                          -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
-  sqlite3_bind_text(st, 1, se->outcome, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, se->source, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 3, se->at);
-  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_OK || sqlite3_changes(db) > 0)
+  sqlite3_bind_int64(st, 1, m->at);
+  sqlite3_bind_int64(st, 2, SESSION_GAP_S);
+  if ((rc = step_done(db, st)) != SQLITE_OK || sqlite3_changes(db) > 0)
     return rc;
-  rc = sqlite3_prepare_v2(db, "INSERT INTO pain_sessions(at, outcome, source) VALUES(?,?,?)", -1,
-                          &st, NULL);
+  rc = sqlite3_prepare_v2(db,
+                          "INSERT INTO pain_training(start_at, end_at, sets) VALUES(?1, ?1, 1)",
+                          -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
-  sqlite3_bind_int64(st, 1, se->at);
-  sqlite3_bind_text(st, 2, se->outcome, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, se->source, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
-  sqlite3_finalize(st);
-  return rc;
+  sqlite3_bind_int64(st, 1, m->at);
+  return step_done(db, st);
 }
 
-static void session_written(lb_plugin *p, int result, const char *error, void *ud) {
+static void moment_written(lb_plugin *p, int result, const char *error, void *ud) {
   (void)p;
   if (result < 0)
-    host->log(self, LB_LOG_ERR, "cannot record a training session: %s", error);
+    host->log(self, LB_LOG_ERR, "cannot record %s: %s",
+              ((moment *)ud)->what ? "a warm-up" : "a training set", error);
   free(ud);
 }
 
-static void record_session(int64_t at, const char *outcome, const char *source) {
-  session *se = lbp_xcalloc(1, sizeof(*se));
-  *se = (session){at, outcome, source};
-  host->db_write(self, write_session, session_written, se);
+static void record(const char *what) {
+  moment *m = lbp_xcalloc(1, sizeof(*m));
+  *m = (moment){now_s(), what};
+  host->db_write(self, write_moment, moment_written, m);
 }
 
 static bool logged_recently(int64_t now) {
@@ -1195,20 +1511,29 @@ static void arm_checkin(void) {
     checkin_timer = host->timer_start(self, LB_CLOCK_WALL, next / 1000, on_checkin, NULL);
 }
 
+static const char *str_field(const lb_value *fields, const char *key) {
+  const lb_value *v = lb_map_get(fields, key);
+  return v && v->kind == LB_STR ? v->as.str.ptr : "";
+}
+
+static uint64_t uint_field(const lb_value *fields, const char *key) {
+  const lb_value *v = lb_map_get(fields, key);
+  return v && v->kind == LB_UINT ? v->as.u : 0;
+}
+
 static void on_event(lb_plugin *p, const char *name, const lb_value *fields, void *ud) {
   (void)p, (void)ud;
-  const lb_value *who = lb_map_get(fields, "name"), *at = lb_map_get(fields, "at");
-  if (strcmp(name, "reminders.done") == 0 || strcmp(name, "reminders.skipped") == 0) {
-    if (who && who->kind == LB_STR && strcmp(who->as.str.ptr, cfg.warmup_reminder) == 0)
-      record_session(at && at->kind == LB_INT ? at->as.i : now_s(),
-                     strcmp(name, "reminders.done") == 0 ? "done" : "skipped", "reminder");
-    return;
-  }
-  if (strcmp(name, "rest.routine_done") == 0) {
-    const lb_value *routine = lb_map_get(fields, "routine");
-    const char *r = routine && routine->kind == LB_STR ? routine->as.str.ptr : "";
-    if (strcmp(r, cfg.warmup_preset) == 0)
-      record_session(now_s(), "done", "rest preset");
+  if (strcmp(name, "reminders.done") == 0) {
+    if (strcmp(str_field(fields, "name"), cfg.warmup_reminder) == 0)
+      record("warm-up reminder");
+  } else if (strcmp(name, "rest.started") == 0) {
+    /* a set was done and its rest begins: training (a sequence's step is
+     * not a set: the warm-up is one) */
+    if (uint_field(fields, "steps") == 0 && uint_field(fields, "set") > 0)
+      record(NULL);
+  } else if (strcmp(name, "rest.routine_done") == 0) {
+    if (strcmp(str_field(fields, "routine"), cfg.warmup_preset) == 0)
+      record("warm-up preset");
     if (cfg.after_routine)
       checkin("after routine", "Routine done. How is your back? 0 is no pain, 10 the worst.");
   }
@@ -1313,6 +1638,16 @@ static const lb_param log_options[] = {
     {.name = "symptoms", .type = LB_T_STRINGS, .doc = "saddle-numbness, bladder-bowel, ..."},
     {.name = "at", .type = LB_T_TIME, .doc = "unix seconds, to log an earlier moment"},
     {0}};
+static const lb_param id_params[] = {
+    {.name = "id", .type = LB_T_U64, .doc = "the entry's id (pain.history shows them)"}, {0}};
+static const lb_param amend_options[] = {
+    {.name = "level", .type = LB_T_UINT, .min = 0, .max = 10, .doc = "0 no pain ... 10 the worst"},
+    {.name = "location", .type = LB_T_STRING, .doc = "lower-back, ...; \"\" for none"},
+    {.name = "trigger", .type = LB_T_STRING},
+    {.name = "note", .type = LB_T_STRING},
+    {.name = "symptoms", .type = LB_T_STRINGS, .doc = "the whole list, as it should be"},
+    {.name = "at", .type = LB_T_TIME, .doc = "unix seconds"},
+    {0}};
 static const lb_param range_options[] = {
     {.name = "since", .type = LB_T_TIME},
     {.name = "until", .type = LB_T_TIME},
@@ -1349,6 +1684,9 @@ static const lb_field stats_fields[] = {F("days", LB_T_UINT),
                                         F("by_location", LB_T_MAPS),
                                         F("warmup", LB_T_MAP),
                                         {0}};
+static const lb_field removed_fields[] = {F("id", LB_T_U64), {0}};
+static const lb_field amended_fields[] = {
+    F("id", LB_T_U64), F("level", LB_T_UINT), F("at", LB_T_TIME), {0}};
 static const lb_field file_fields[] = {
     F("path", LB_T_STRING), F("rows", LB_T_U64), F("bytes", LB_T_U64), {0}};
 
@@ -1360,6 +1698,19 @@ static const lb_method methods[] = {
      .result = LB_T_MAP,
      .result_fields = log_fields,
      .handler = m_log},
+    {.name = "amend",
+     .doc = "Correct an entry (a mistyped score, the wrong time); on disk before the answer.",
+     .params = id_params,
+     .options = amend_options,
+     .result = LB_T_MAP,
+     .result_fields = entry_fields,
+     .handler = m_amend},
+    {.name = "remove",
+     .doc = "Remove an entry from the diary; on disk before the answer.",
+     .params = id_params,
+     .result = LB_T_MAP,
+     .result_fields = removed_fields,
+     .handler = m_remove},
     {.name = "history",
      .doc = "Entries, newest first.",
      .options = range_options,
@@ -1400,6 +1751,8 @@ static const lb_event events[] = {
      .doc = "A red-flag symptom was logged: seek urgent medical care.",
      .fields = red_flag_fields},
     {.name = "checkin_due", .doc = "Time to ask how the back is.", .fields = checkin_fields},
+    {.name = "amended", .doc = "An entry was corrected.", .fields = amended_fields},
+    {.name = "removed", .doc = "An entry was removed.", .fields = removed_fields},
 };
 
 static int init(lb_plugin *p, const lb_host *h) {
@@ -1413,7 +1766,8 @@ static int init(lb_plugin *p, const lb_host *h) {
     return -EINVAL;
   if (h->db_migrate(p, schema) < 0)
     return -EIO;
-  if (h->listen(p, "reminders.*", on_event, NULL) < 0 ||
+  if (h->listen(p, "reminders.done", on_event, NULL) < 0 ||
+      h->listen(p, "rest.started", on_event, NULL) < 0 ||
       h->listen(p, "rest.routine_done", on_event, NULL) < 0 ||
       h->on_clock_change(p, clock_changed, NULL) < 0)
     return -EINVAL;

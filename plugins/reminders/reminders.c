@@ -46,6 +46,7 @@ typedef struct reminder {
   int64_t due_at_ms;    /* the occurrence that fired and waits for done, skip or snooze */
   int64_t snoozed_until_ms;
   int64_t paused_until_ms;
+  int64_t held_ms; /* a one-off's elapse that fell in a pause: delivered when it ends */
   uint64_t timer;
   bool seen; /* config sync */
 } reminder;
@@ -240,6 +241,8 @@ static const char *const schema[] = {
     "  at_ms INTEGER NOT NULL);"
     "CREATE INDEX reminders_log_by_name ON reminders_log(name, occurrence_ms);"
     "CREATE TABLE reminders_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+    /* Version 2: a one-off that falls due in a pause is held, not dropped. */
+    "ALTER TABLE reminders_reminders ADD COLUMN held_ms INTEGER NOT NULL DEFAULT 0;",
     NULL};
 
 static int cmp_id(const void *a, const void *b) {
@@ -285,6 +288,7 @@ static int bind_reminder(sqlite3_stmt *st, const reminder *r) {
   sqlite3_bind_int64(st, 10, r->due_at_ms);
   sqlite3_bind_int64(st, 11, r->snoozed_until_ms);
   sqlite3_bind_int64(st, 12, r->paused_until_ms);
+  sqlite3_bind_int64(st, 13, r->held_ms);
   return sqlite3_step(st);
 }
 
@@ -325,7 +329,7 @@ static int save(lb_plugin *p, sqlite3 *db, const uint64_t *dirty, size_t n_dirty
   int rc;
   if ((rc = sqlite3_prepare_v2(db,
                                "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,"
-                               "?,?,?,?)",
+                               "?,?,?,?,?)",
                                -1, &up, NULL)) != SQLITE_OK ||
       (rc = sqlite3_prepare_v2(db, "DELETE FROM reminders_reminders WHERE id = ?", -1, &del,
                                NULL)) != SQLITE_OK ||
@@ -417,6 +421,15 @@ static void log_action(const reminder *r, int64_t occurrence_ms, const char *act
 
 static void on_timer(lb_plugin *p, uint64_t id, void *ud);
 
+/* When the pause that holds r ends (0: none set). */
+static int64_t pause_end(const reminder *r) {
+  return r->paused_until_ms > paused_all_until_ms ? r->paused_until_ms : paused_all_until_ms;
+}
+
+static bool paused(const reminder *r, int64_t now) {
+  return pause_end(r) > now;
+}
+
 static void schedule(reminder *r) {
   if (r->timer)
     host->timer_stop(self, r->timer);
@@ -424,12 +437,14 @@ static void schedule(reminder *r) {
   int64_t at = r->next_at_ms;
   if (r->snoozed_until_ms && (!at || r->snoozed_until_ms < at))
     at = r->snoozed_until_ms;
+  if (r->held_ms) { /* held until the pause ends (now, when it has ended) */
+    int64_t end = pause_end(r);
+    end = end > r->held_ms ? end : r->held_ms;
+    if (!at || end < at)
+      at = end;
+  }
   if (at)
     r->timer = host->timer_start(self, LB_CLOCK_WALL, at, on_timer, r);
-}
-
-static bool paused(const reminder *r, int64_t now) {
-  return paused_all_until_ms > now || r->paused_until_ms > now;
 }
 
 static void emit_due(reminder *r, int64_t occurrence_ms, int64_t now, uint32_t missed,
@@ -470,8 +485,12 @@ static void elapse(reminder *r, int64_t now) {
     host->log(self, LB_LOG_INFO, "%s was due %lld min ago, past the catch-up horizon: dropped",
               r->name, (long long)(now - latest) / 60000);
     log_action(r, latest, "dropped", "missed while away, past the catch-up horizon");
+  } else if (paused(r, now) && r->kind == ONCE) {
+    /* a one-off has no next time: held, and delivered when the pause ends */
+    r->held_ms = latest;
+    log_action(r, latest, "held", "paused");
   } else if (paused(r, now)) {
-    emit_skipped(r, latest, "paused");
+    emit_skipped(r, latest, "paused"); /* the next elapse comes anyway */
   } else {
     r->due_at_ms = latest;
     r->snoozed_until_ms = 0;
@@ -487,14 +506,27 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
   int64_t now = now_ms();
   if (r->snoozed_until_ms && r->snoozed_until_ms <= now) {
     int64_t until = r->snoozed_until_ms;
+    if (r->due_at_ms && paused(r, now)) {
+      r->snoozed_until_ms = pause_end(r); /* it comes again when the pause is over */
+    } else {
+      r->snoozed_until_ms = 0;
+      if (r->due_at_ms)
+        emit_due(r, r->due_at_ms, until, 1, true);
+    }
+  }
+  if (r->held_ms && !paused(r, now)) {
+    int64_t at = r->held_ms;
+    r->held_ms = 0;
+    r->due_at_ms = at;
     r->snoozed_until_ms = 0;
-    if (r->due_at_ms && !paused(r, now))
-      emit_due(r, r->due_at_ms, until, 1, true);
+    log_action(r, at, "due", "held by a pause");
+    emit_due(r, at, now, 1, false);
   }
   if (r->next_at_ms && r->next_at_ms <= now)
     elapse(r, now);
   touch(r->id);
-  if (!r->next_at_ms && !r->due_at_ms && !r->snoozed_until_ms && r->kind == ONCE) {
+  if (!r->next_at_ms && !r->due_at_ms && !r->snoozed_until_ms && !r->held_ms &&
+      r->kind == ONCE) {
     destroy(r); /* a one-off that fired and was answered */
     return;
   }
@@ -551,9 +583,23 @@ static lb_value view(const reminder *r, lb_pair *f, char hours[2][16]) {
   f[k++] = (lb_pair){"next_at", lb_v_int(r->next_at_ms / 1000)};
   f[k++] = (lb_pair){"due_at", lb_v_int(r->due_at_ms / 1000)};
   f[k++] = (lb_pair){"snoozed_until", lb_v_int(r->snoozed_until_ms / 1000)};
-  int64_t paused_until =
-      r->paused_until_ms > paused_all_until_ms ? r->paused_until_ms : paused_all_until_ms;
-  f[k++] = (lb_pair){"paused_until", lb_v_int(paused_until > now_ms() ? paused_until / 1000 : 0)};
+  int64_t now = now_ms(), paused_until = pause_end(r);
+  bool in_pause = paused_until > now;
+  f[k++] = (lb_pair){"paused_until", lb_v_int(in_pause ? paused_until / 1000 : 0)};
+  /* Due is a state: how late it is, for a client that connects later. */
+  int64_t late = r->due_at_ms && now > r->due_at_ms ? (now - r->due_at_ms) / 1000 : 0;
+  f[k++] = (lb_pair){"late_s", lb_v_uint((uint64_t)late)};
+  /* What the pause does: the next elapse in it is skipped, or (a one-off)
+   * held until it ends. */
+  const char *pause = "";
+  if (r->held_ms || (in_pause && r->next_at_ms && r->next_at_ms < paused_until))
+    pause = r->kind == ONCE ? "hold" : "skip";
+  f[k++] = (lb_pair){"pause", lb_v_str(pause)};
+  f[k++] = (lb_pair){"held_until",
+                     lb_v_int(r->held_ms ? (paused_until > r->held_ms ? paused_until
+                                                                      : r->held_ms) /
+                                               1000
+                                         : 0)};
   f[k++] = (lb_pair){"source", lb_v_str(r->source)};
   f[k++] = (lb_pair){"kind", lb_v_str(r->kind == CALENDAR ? "calendar"
                                       : r->kind == EVERY  ? "every"
@@ -567,7 +613,7 @@ static lb_value view(const reminder *r, lb_pair *f, char hours[2][16]) {
   return lb_v_map(f, k);
 }
 
-#define VIEW_PAIRS 12
+#define VIEW_PAIRS 15
 
 static void reply_view(lb_call *call, const reminder *r) {
   lb_pair f[VIEW_PAIRS];
@@ -615,7 +661,7 @@ static int write_added(lb_plugin *p, sqlite3 *db, void *ud) {
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(db,
                               "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,"
-                              "?,?,?,?)",
+                              "?,?,?,?,?)",
                               -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
@@ -814,6 +860,9 @@ static void m_skip(lb_call *call, const lb_value *args, void *ud) {
   if (r->due_at_ms) { /* the occurrence that is due */
     at = r->due_at_ms;
     r->due_at_ms = r->snoozed_until_ms = 0;
+  } else if (r->held_ms) { /* a one-off waiting for the pause to end */
+    at = r->held_ms;
+    r->held_ms = 0;
   } else if (r->next_at_ms) { /* the next one, ahead of time: a rest day */
     at = r->next_at_ms;
     r->next_at_ms = next_after(r, at);
@@ -836,6 +885,13 @@ static void m_skip(lb_call *call, const lb_value *args, void *ud) {
     schedule(r);
 }
 
+/* A pause moved: the one-offs it holds wait for its new end (or come now). */
+static void reschedule_held(void) {
+  for (reminder *r = first; r; r = r->next)
+    if (r->held_ms || r->snoozed_until_ms)
+      schedule(r);
+}
+
 static void m_pause(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   int64_t until = now_ms() + (int64_t)args[0].as.u * 1000;
@@ -846,10 +902,12 @@ static void m_pause(lb_call *call, const lb_value *args, void *ud) {
       return;
     r->paused_until_ms = until;
     touch(r->id);
+    schedule(r); /* what it holds waits for the new end */
   } else {
     paused_all_until_ms = until;
     meta_dirty = true;
     want_flush();
+    reschedule_held();
   }
   lb_value v =
       LB_MAP({"until", lb_v_int(until / 1000)}, {"id", id ? lb_v_uint(id->as.u) : lb_v_uint(0)});
@@ -865,6 +923,7 @@ static void m_resume(lb_call *call, const lb_value *args, void *ud) {
       return;
     r->paused_until_ms = 0;
     touch(r->id);
+    schedule(r); /* what it held comes now */
   } else {
     paused_all_until_ms = 0;
     for (reminder *r = first; r; r = r->next)
@@ -874,6 +933,7 @@ static void m_resume(lb_call *call, const lb_value *args, void *ud) {
       }
     meta_dirty = true;
     want_flush();
+    reschedule_held();
   }
   lb_value v = LB_MAP({"paused_until", lb_v_int(0)});
   host->reply(call, &v);
@@ -1087,6 +1147,8 @@ static void clock_changed(lb_plugin *p, void *ud) {
           r->next_at_ms += delta;
         if (r->due_at_ms)
           r->due_at_ms += delta;
+        if (r->held_ms)
+          r->held_ms += delta;
       }
       if (r->snoozed_until_ms)
         r->snoozed_until_ms += delta;
@@ -1135,8 +1197,8 @@ static int restore(void) {
   if (rc == SQLITE_DONE)
     rc = sqlite3_prepare_v2(db,
                             "SELECT id, name, schedule, message, from_min, to_min, source, "
-                            "anchor_ms, next_at_ms, due_at_ms, snoozed_until_ms, paused_until_ms"
-                            " FROM reminders_reminders ORDER BY id",
+                            "anchor_ms, next_at_ms, due_at_ms, snoozed_until_ms, paused_until_ms,"
+                            " held_ms FROM reminders_reminders ORDER BY id",
                             -1, &st, NULL);
   if (rc != SQLITE_OK) {
     host->log(self, LB_LOG_ERR, "cannot restore the reminders: %s", host->db_error(self, rc));
@@ -1171,6 +1233,7 @@ static int restore(void) {
     r->due_at_ms = sqlite3_column_int64(st, 9);
     r->snoozed_until_ms = sqlite3_column_int64(st, 10);
     r->paused_until_ms = sqlite3_column_int64(st, 11);
+    r->held_ms = sqlite3_column_int64(st, 12);
     /* The clock may have been set back while lumbard was down: nothing
      * waits longer than its own length. */
     if (clamp_to_now(r, now))
@@ -1256,6 +1319,9 @@ static const lb_field view_fields[] = {F("id", LB_T_U64),
                                        F("due_at", LB_T_TIME),
                                        F("snoozed_until", LB_T_TIME),
                                        F("paused_until", LB_T_TIME),
+                                       F("late_s", LB_T_UINT),
+                                       F("pause", LB_T_STRING),
+                                       F("held_until", LB_T_TIME),
                                        F("source", LB_T_STRING),
                                        F("from", LB_T_STRING),
                                        F("to", LB_T_STRING),

@@ -227,7 +227,15 @@ class Stats(PainTest):
         db = self.db()
         db.executescript("DROP TRIGGER pain_days_keep; DROP TABLE pain_days;"
                          "CREATE INDEX pain_entries_day ON pain_entries(day, level);"
-                         "UPDATE lb_schema SET version = 1 WHERE owner = 'pain';")
+                         "DROP TABLE pain_training; DROP TABLE pain_warmups;"
+                         "CREATE TABLE pain_sessions(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+                         " outcome TEXT NOT NULL CHECK (outcome IN ('done', 'skipped')),"
+                         " source TEXT NOT NULL);"
+                         "INSERT INTO pain_sessions(at, outcome, source) VALUES"
+                         " (%d, 'done', 'reminder'), (%d, 'skipped', 'reminder'),"
+                         " (%d, 'done', 'rest preset');"
+                         "UPDATE lb_schema SET version = 1 WHERE owner = 'pain';"
+                         % (noon(3), noon(2), noon(1)))
         db.close()
         self.daemon.start()
         self.client = self.connect()
@@ -236,7 +244,10 @@ class Stats(PainTest):
         self.assertEqual(self.client.call("pain.stats")["episodes"][-1]["worst"], 10)
         db = self.db()
         self.assertEqual(db.execute("SELECT version FROM lb_schema WHERE owner = 'pain'")
-                         .fetchone()[0], 2)
+                         .fetchone()[0], 3)
+        # version 3: the warm-ups done are kept; a skip was never training
+        self.assertEqual(db.execute("SELECT at, how FROM pain_warmups ORDER BY at").fetchall(),
+                         [(noon(3), "warm-up reminder"), (noon(1), "warm-up preset")])
         self.assertEqual(db.execute("SELECT count(*) FROM pain_days").fetchone()[0], 9)
         db.close()
 
@@ -251,41 +262,51 @@ class Stats(PainTest):
 
 
 class Warmup(PainTest):
+    """The warm-up comparison counts training sessions (sets the rest plugin
+    counted), warmed up when the warm-up preset ran to its end or the
+    warm-up reminder was marked done in the 3 hours before the first set.
+    A skipped reminder is no session and undoes nothing; a rest without a
+    set number is no training."""
     seams = True
     config = """
 [pain]
 checkin = off
-[reminders.warmup]
-schedule = every 1s
+checkin_after_routine = no
 [rest.preset.warmup]
 step1 = 1s | left side
 done = warm
 """
 
-    def session(self, outcome, level):
-        """A warm-up session done or skipped, pain logged after it, then three
-        days later by the clock seam (each session's 48 h stay its own)."""
-        warm = next(r for r in self.client.call("reminders.list") if r["name"] == "warmup")
+    def warm_up(self, how):
         self.client.call("daemon.subscribe", ["reminders.due", "rest.routine_done"])
-        # a due of this session: queued ones from before the last jump are stale
-        since = getattr(self, "clock", 0)
-        while self.client.wait_event("reminders.due", id=warm["id"])[0]["at"] < since:
-            pass
-        if outcome == "done":
-            self.client.call("reminders.done", warm["id"])
-        elif outcome == "skipped":
-            self.client.call("reminders.skip", warm["id"], "rest day")
-        else:  # the warm-up preset run to its end counts as done
+        if how == "preset":
             r = self.client.call("rest.preset", "warmup")
             self.client.wait_event("rest.routine_done", id=r["id"])
-        time.sleep(0.3)  # the pain plugin hears the event on a later loop turn
+        elif how in ("reminder", "skipped"):
+            r = self.client.call("reminders.add", "warmup", "in 1s")
+            self.client.wait_event("reminders.due", id=r["id"])
+            if how == "reminder":
+                self.client.call("reminders.done", r["id"])
+            else:
+                self.client.call("reminders.skip", r["id"], "rest day")
+
+    def session(self, how, level, sets=3):
+        """A warm-up (or none), a session of sets, pain logged after it, then
+        three days on by the clock seam (each session's 48 h its own)."""
+        self.warm_up(how)
+        time.sleep(0.2)  # the pain plugin hears events on a later loop turn
+        for n in range(1, sets + 1):  # each set done starts its rest
+            r = self.client.call("rest.start", 60, {"sets": sets, "set": n, "label": "abduction"})
+            self.client.call("rest.cancel", r["id"])
+        time.sleep(0.2)
         self.log(level)
         self.clock = self.client.call("daemon.test_shift_clock", 3 * 86400)
 
-    def test_pain_after_warm_ups_done_against_skipped(self):
-        for outcome, level in (("done", 2), ("skipped", 6), ("preset", 3), ("skipped", 7),
-                               ("done", 2), ("skipped", 5)):
-            self.session(outcome, level)
+    def test_pain_after_sessions_warmed_up_or_not(self):
+        plan = (("preset", 2), ("none", 6), ("reminder", 3), ("skipped", 7), ("preset", 2),
+                ("none", 5))
+        for how, level in plan:
+            self.session(how, level)
         w = self.client.call("pain.stats")["warmup"]
         self.assertEqual(w["done"]["sessions"], 3)
         self.assertAlmostEqual(w["done"]["average_after"], (2 + 3 + 2) / 3)
@@ -293,12 +314,110 @@ done = warm
         self.assertAlmostEqual(w["skipped"]["average_after"], 6)
         self.assertAlmostEqual(w["difference"], 6 - 7 / 3)
         self.assertEqual((w["meaningful"], w["enough_data"]), (True, True))
+        # the sessions it compared, oldest first, each with how it was warmed up
+        got = [(x["warmed_up"], x["how"], x["sets"], x["entries_after"]) for x in w["sessions"]]
+        self.assertEqual(got, [(True, "warm-up preset", 3, 1), (False, "", 3, 1),
+                               (True, "warm-up reminder", 3, 1), (False, "", 3, 1),
+                               (True, "warm-up preset", 3, 1), (False, "", 3, 1)])
+        # nothing was recorded in the future
+        db = self.db()
+        latest = db.execute("SELECT max(at) FROM pain_warmups").fetchone()[0]
+        db.close()
+        self.assertLessEqual(latest, self.client.call("daemon.test_shift_clock", 0))
+
+    def test_a_skip_after_a_warm_up_undoes_nothing(self):
+        self.warm_up("preset")
+        self.warm_up("skipped")  # "rest day", said after the warm-up: too late to undo it
+        self.warm_up("skipped")  # and twice: no session in the future
+        self.session("none", 4)
+        sessions = self.client.call("pain.stats")["warmup"]["sessions"]
+        self.assertEqual([(x["warmed_up"], x["how"]) for x in sessions],
+                         [(True, "warm-up preset")])
+
+    def test_rests_without_sets_and_skips_are_no_training(self):
+        self.warm_up("skipped")
+        r = self.client.call("rest.start", 60)  # a rest with no set number
+        self.client.call("rest.cancel", r["id"])
+        time.sleep(0.2)
+        self.log(3)
+        self.assertEqual(self.client.call("pain.stats")["warmup"]["sessions"], [])
+
+    def test_sets_hours_apart_are_two_sessions(self):
+        self.session("none", 4, sets=2)
+        self.client.call("daemon.test_shift_clock", -3 * 86400 + 3 * 3600)  # 3 h later
+        r = self.client.call("rest.start", 60, {"sets": 3, "set": 1})
+        self.client.call("rest.cancel", r["id"])
+        time.sleep(0.2)
+        sessions = self.client.call("pain.stats")["warmup"]["sessions"]
+        self.assertEqual([x["sets"] for x in sessions], [2, 1])
 
     def test_not_enough_data(self):
-        self.session("done", 2)
-        self.session("skipped", 6)
+        self.session("preset", 2)
+        self.session("none", 6)
         w = self.client.call("pain.stats")["warmup"]
         self.assertEqual((w["enough_data"], w["meaningful"]), (False, False))
+
+
+class Corrections(PainTest):
+    """pain.amend and pain.remove: on disk before they answer, and stats,
+    flare-ups and exports follow; a red flag added by an amendment is
+    raised like a new entry."""
+
+    def test_a_mistyped_score_is_corrected(self):
+        e = self.log(8, at=noon(1), note="meant 3")
+        a = self.client.call("pain.amend", e["id"], {"level": 3, "location": "glute-left"})
+        self.assertEqual((a["id"], a["level"], a["location"], a["note"], a["at"]),
+                         (e["id"], 3, "glute-left", "meant 3", noon(1)))
+        ev, _ = self.client.wait_event("pain.amended", id=e["id"])
+        self.assertEqual(ev["level"], 3)
+        self.assertEqual(self.client.call("pain.stats")["worst"], 3)
+        self.assertEqual(self.client.call("pain.stats")["episodes"], [])  # no flare-up of an 8
+        db = self.db()  # on disk, with the day's worst
+        self.assertEqual(db.execute("SELECT level FROM pain_entries WHERE id = ?",
+                                    (e["id"],)).fetchone()[0], 3)
+        self.assertEqual(db.execute("SELECT max(worst) FROM pain_days").fetchone()[0], 3)
+        db.close()
+        # moved to another day: both days follow
+        self.client.call("pain.amend", e["id"], {"at": noon(5), "level": 9})
+        export = self.client.call("pain.export", {"format": "json"})
+        self.assertIn('"level":9', export)
+        eps = self.client.call("pain.stats")["episodes"]
+        self.assertEqual([(x["start"], x["worst"]) for x in eps], [(midnight(5), 9)])
+
+    def test_remove(self):
+        keep = self.log(2, at=noon(2))
+        gone = self.log(9, at=noon(2) + 60)
+        self.assertEqual(self.client.call("pain.remove", gone["id"]), {"id": gone["id"]})
+        self.client.wait_event("pain.removed", id=gone["id"])
+        self.assertEqual([x["id"] for x in self.client.call("pain.history")], [keep["id"]])
+        self.assertEqual(self.client.call("pain.stats")["worst"], 2)
+        self.assertRpcError("not_found", "no entry %d in the diary" % gone["id"], "pain.remove",
+                            gone["id"])
+        self.assertRpcError("not_found", "no entry 999", "pain.amend", 999, {"level": 1})
+        db = self.db()
+        self.assertEqual(db.execute("SELECT count(*) FROM pain_entries").fetchone()[0], 1)
+        self.assertEqual(db.execute("SELECT worst FROM pain_days").fetchall(), [(2,)])
+        db.close()
+
+    def test_a_red_flag_added_later_is_raised(self):
+        e = self.log(5, symptoms=["stiffness"])
+        self.client.call("pain.amend", e["id"], {"symptoms": ["stiffness", "leg-weakness"]})
+        flag, _ = self.client.wait_event("pain.red_flag", id=e["id"])
+        self.assertEqual(flag["symptom"], "leg-weakness")
+        self.assertIn("urgent medical care", flag["advice"])
+        # amending again without a new red flag raises nothing more
+        self.client.call("pain.amend", e["id"], {"note": "it eased"})
+        time.sleep(0.2)
+        self.assertEqual([n for n in self.client.notifications if n[1] == "pain.red_flag"], [])
+
+    def test_bad_amendments(self):
+        e = self.log(4)
+        for opts, words in (({"level": 11}, "option 'level' must be between 0 and 10"),
+                            ({"location": "knee"}, "option 'location' must be one of"),
+                            ({"at": int(wall()) + 3600}, "option 'at' is in the future"),
+                            ({"symptoms": ["hiccups"]}, "unknown symptom")):
+            self.assertRpcError("invalid_params", words, "pain.amend", e["id"], opts)
+        self.assertEqual(self.client.call("pain.history")[0]["level"], 4)
 
 
 class Checkins(PainTest):

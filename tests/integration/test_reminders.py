@@ -171,9 +171,10 @@ class Lifecycle(ReminderTest):
     def test_pause_skips_and_ends_by_itself(self):
         p = self.client.call("reminders.pause", "2s")
         self.assertAlmostEqual(p["until"], wall() + 2, delta=1.5)
-        r = self.add("tea", "in 1s")
-        ev, _ = self.client.wait_event("reminders.skipped", id=r["id"])
-        self.assertEqual(ev["reason"], "paused")
+        tick = self.add("tick", "every 1s")
+        ev, _ = self.client.wait_event("reminders.skipped", id=tick["id"])
+        self.assertEqual(ev["reason"], "paused")  # a recurring elapse: skipped, recorded
+        self.client.call("reminders.remove", tick["id"])
         time.sleep(1.2)  # the pause is over by itself
         s = self.add("later", "in 1s")
         self.client.wait_event("reminders.due", id=s["id"])
@@ -181,6 +182,50 @@ class Lifecycle(ReminderTest):
         self.client.call("reminders.resume")
         u = self.add("soon", "in 1s")
         self.client.wait_event("reminders.due", id=u["id"])
+        time.sleep(0.1)
+        self.assertIn(("tick", "skipped", "paused"), self.log_rows())
+
+    def test_a_one_off_in_a_pause_is_held_not_dropped(self):
+        """remind add tea "in 10m", then remind pause 2h: the tea comes when
+        the pause ends, saying how late, and remind list says so meanwhile."""
+        r = self.add("tea", "in 1s")
+        p = self.client.call("reminders.pause", "3s")
+        time.sleep(1.5)  # its elapse has passed, inside the pause
+        view = next(x for x in self.client.call("reminders.list") if x["id"] == r["id"])
+        self.assertEqual((view["pause"], view["held_until"], view["due_at"]),
+                         ("hold", p["until"], 0))
+        self.assertEqual([n for n in self.client.notifications if n[1] == "reminders.skipped"],
+                         [])
+        due, _ = self.client.wait_event("reminders.due", id=r["id"])
+        self.assertEqual(due["at"], r["next_at"])
+        self.assertGreaterEqual(due["late_s"], 1)
+        view = next(x for x in self.client.call("reminders.list") if x["id"] == r["id"])
+        self.assertEqual((view["due_at"], view["pause"]), (r["next_at"], ""))
+        self.assertGreaterEqual(view["late_s"], 1)  # due is a state, with its lateness
+        self.client.call("reminders.done", r["id"])
+        time.sleep(0.1)
+        self.assertEqual([x for x in self.log_rows() if x[0] == "tea"],
+                         [("tea", "held", "paused"), ("tea", "due", "held by a pause"),
+                          ("tea", "done", "")])
+
+    def test_resume_delivers_what_the_pause_held(self):
+        r = self.add("tea", "in 1s")
+        self.client.call("reminders.pause", "1h")
+        time.sleep(1.3)
+        self.client.call("reminders.resume")
+        due, _ = self.client.wait_event("reminders.due", id=r["id"])
+        self.assertEqual(due["at"], r["next_at"])
+
+    def test_a_held_one_off_survives_a_restart(self):
+        r = self.add("tea", "in 1s")
+        self.client.call("reminders.pause", "3s")
+        time.sleep(1.3)
+        self.assertEqual(self.daemon.stop(), 0)
+        self.daemon.start()
+        c = self.connect()
+        c.call("daemon.subscribe", ["reminders.*"])
+        due, _ = c.wait_event("reminders.due", id=r["id"])
+        self.assertEqual(due["at"], r["next_at"])
 
 
 class Persistence(ReminderTest):
