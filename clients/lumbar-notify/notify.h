@@ -114,7 +114,9 @@ extern const ln_link_cbs ln_show_link_cbs;
 extern const ln_desk_cbs ln_show_desk_cbs;
 /* Close the countdowns (they would stand still) before exiting. */
 void ln_show_shutdown(ln_show *s);
-void ln_show_free(ln_show *s); /* accepts NULL */
+/* Accepts NULL. After ln_link_free(): the link's last answers end the
+ * lists show was still reading. */
+void ln_show_free(ln_show *s);
 /* Set by a lost session bus: main's exit status. */
 bool ln_show_bus_lost(const ln_show *s);
 

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include <lumbard/client_codec.h>
+#include <lumbard/client_list.h>
 
 #include "log.h"
 #include "util.h"
@@ -59,6 +60,8 @@ struct ln_show {
   uint64_t serial;
   uv_timer_t tick; /* redraws the countdowns */
   bool bus_lost;
+  /* The lists read after a (re)connect, while their pages come. */
+  struct reading *reading_rests, *reading_reminders;
 };
 
 /* ---- slots ---------------------------------------------------------------- */
@@ -383,8 +386,9 @@ static void rest_render(ln_show *s, slot *x) {
 
 static void tick_arm(ln_show *s);
 
-/* The rest's notification in its new phase; sound once, NULL for none. */
-static void rest_changed(ln_show *s, slot *x, const char *sound) {
+/* The rest's notification in its new phase; sound once, NULL for none. The
+ * countdown timer is the caller's to arm again (tick_arm()). */
+static void rest_show(ln_show *s, slot *x, const char *sound) {
   x->rest.muted = false;
   x->sound = sound;
   /* The last word on a rest: nothing follows a routine's end, a plain rest's
@@ -393,6 +397,10 @@ static void rest_changed(ln_show *s, slot *x, const char *sound) {
             (x->rest.phase == P_OVERDUE && x->rest.next_set == 0);
   rest_render(s, x);
   slot_push(s, x);
+}
+
+static void rest_changed(ln_show *s, slot *x, const char *sound) {
+  rest_show(s, x, sound);
   tick_arm(s);
 }
 
@@ -620,6 +628,8 @@ static void confirm(ln_show *s, char *summary) {
   slot_push(s, x);
 }
 
+static void reading_touch(ln_show *s, enum kind kind, uint64_t id);
+
 /* Close the slots of a kind for one object (or all of that kind). */
 static void close_kind(ln_show *s, enum kind kind, const uint64_t *obj) {
   slot *x = s->slots;
@@ -634,6 +644,11 @@ static void close_kind(ln_show *s, enum kind kind, const uint64_t *obj) {
 static void on_event(void *ud, const char *name, const msgpack_object *f) {
   ln_show *s = ud;
   lb_debug("event %s", name);
+  /* a list being read learns what changed meanwhile */
+  if (strncmp(name, "rest.", 5) == 0)
+    reading_touch(s, K_REST, msg_uint(f, "id"));
+  else if (strncmp(name, "reminders.", 10) == 0)
+    reading_touch(s, K_REMINDER, msg_uint(f, "id"));
   if (strncmp(name, "rest.", 5) == 0) {
     if (s->config.rest)
       rest_event(s, name + 5, f);
@@ -668,63 +683,214 @@ static enum phase phase_of(const msgpack_object *state, const rest_state *r) {
   return P_RUNNING;
 }
 
-/* Close the notifications of kind whose objects are not in list (a list of
- * views with ids): they ended while lumbar-notify was not listening. A last
- * word ("Routine done") is left to expire. */
-static void close_absent(ln_show *s, enum kind kind, const msgpack_object *list) {
-  slot *x = s->slots;
-  while (x) {
-    slot *next = x->next;
-    bool there = false;
-    for (uint32_t i = 0; x->kind == kind && i < list->via.array.size; i++)
-      there = there || (uint64_t)lb_msg_map_int0(&list->via.array.ptr[i], "id") == x->obj;
-    if (x->kind == kind && !x->dead && !x->once && !there)
+/* A list read after a (re)connect, a page at a time (lumbard/client_list.h):
+ * each page is asked from the answer to the one before, and nothing changes
+ * until the last one is in, so a page that fails leaves the notifications
+ * as they were rather than closing those a half list lacks. An event that
+ * comes meanwhile is newer than the pages answered before it: an item of
+ * those pages is left as the event made it, and a notification an event
+ * touched is not closed for being absent. Freed when it ends (the link
+ * answers every call, "unavailable" when the connection is lost or the link
+ * freed, so none outlives the link). */
+typedef struct touch {
+  uint64_t id;
+  size_t read; /* items read when the event came */
+} touch;
+
+typedef struct reading {
+  ln_show *s;
+  enum kind kind; /* K_REST or K_REMINDER */
+  const char *method;
+  lb_client_list *list;
+  touch *touched; /* the events meanwhile; sorted by id once the list is whole */
+  size_t n_touched, cap_touched;
+} reading;
+
+static struct reading **reading_of(ln_show *s, enum kind kind) {
+  return kind == K_REST ? &s->reading_rests : &s->reading_reminders;
+}
+
+static void reading_touch(ln_show *s, enum kind kind, uint64_t id) {
+  reading *rd = *reading_of(s, kind);
+  if (!rd || !id)
+    return;
+  if (rd->n_touched == rd->cap_touched) {
+    rd->cap_touched = rd->cap_touched ? 2 * rd->cap_touched : 16;
+    rd->touched = lb_xrealloc(rd->touched, rd->cap_touched * sizeof(touch));
+  }
+  rd->touched[rd->n_touched++] = (touch){id, lb_client_list_count(rd->list)};
+}
+
+/* By id, the latest event of an id first. */
+static int touch_order(const void *a, const void *b) {
+  const touch *x = a, *y = b;
+  if (x->id != y->id)
+    return x->id < y->id ? -1 : 1;
+  return x->read > y->read ? -1 : x->read < y->read;
+}
+
+static int touch_find(const void *key, const void *elem) {
+  uint64_t id = *(const uint64_t *)key, other = ((const touch *)elem)->id;
+  return id < other ? -1 : id > other;
+}
+
+/* The latest event of id while the list was read, or NULL. */
+static const touch *reading_touched(const reading *rd, uint64_t id) {
+  if (!rd->n_touched)
+    return NULL;
+  const touch *t = bsearch(&id, rd->touched, rd->n_touched, sizeof(touch), touch_find);
+  while (t && t > rd->touched && t[-1].id == id)
+    t--;
+  return t;
+}
+
+static void reading_end(reading *rd) {
+  *reading_of(rd->s, rd->kind) = NULL;
+  lb_client_list_free(rd->list);
+  free(rd->touched);
+  free(rd);
+}
+
+/* Whether the notification's object is gone: not in the whole list, and
+ * not touched by an event meanwhile. A last word ("Routine done") is left to
+ * expire. */
+static bool absent(const reading *rd, const slot *x) {
+  return x->kind == rd->kind && !x->dead && !x->once && !lb_client_list_has(rd->list, x->obj) &&
+         !reading_touched(rd, x->obj);
+}
+
+/* Close the notifications of objects that ended while lumbar-notify was not
+ * listening. */
+static void close_absent(ln_show *s, const reading *rd) {
+  for (slot *x = s->slots, *next; x; x = next) {
+    next = x->next;
+    if (absent(rd, x))
       slot_close(s, x);
-    x = next;
   }
 }
 
-static void on_rests(void *ud, const msgpack_object *result, const char *code, const char *msg) {
-  ln_show *s = ud;
-  if (!result || result->type != MSGPACK_OBJECT_ARRAY) {
-    lb_warn("rest.list: %s: %s; the rests' notifications show from their next change",
-            code ? code : "not a list", msg ? msg : "");
-    return;
-  }
-  close_absent(s, K_REST, result);
-  for (uint32_t i = 0; i < result->via.array.size; i++) {
-    const msgpack_object *v = &result->via.array.ptr[i];
-    uint64_t id = msg_uint(v, "id");
-    if (!id)
+static int slot_order(const void *a, const void *b) {
+  uint64_t x = (*(slot *const *)a)->obj, y = (*(slot *const *)b)->obj;
+  return x < y ? -1 : x > y;
+}
+
+static int slot_seek(const void *key, const void *elem) {
+  uint64_t id = *(const uint64_t *)key, obj = (*(slot *const *)elem)->obj;
+  return id < obj ? -1 : id > obj;
+}
+
+/* The rests under way, shown again in the notifications they had; those of
+ * rests that ended closed. */
+static void rests_read(ln_show *s, const reading *rd, const msgpack_object *list) {
+  /* The rests' slots that stay, by id: thousands of rests are not looked up
+   * one by one in the list of slots. */
+  size_t n = 0, cap = 0;
+  slot **had = NULL;
+  for (slot *x = s->slots, *next; x; x = next) {
+    next = x->next;
+    if (absent(rd, x)) {
+      slot_close(s, x);
       continue;
-    slot *x = slot_find(s, K_REST, id);
-    if (!x)
-      x = slot_new(s, K_REST, id);
+    }
+    if (x->kind != K_REST || x->dead)
+      continue;
+    if (n == cap) {
+      cap = cap ? 2 * cap : 64;
+      had = lb_xrealloc(had, cap * sizeof(*had));
+    }
+    had[n++] = x;
+  }
+  if (n)
+    qsort(had, n, sizeof(*had), slot_order);
+  for (uint32_t i = 0; i < list->via.array.size; i++) {
+    const msgpack_object *v = &list->via.array.ptr[i];
+    uint64_t id = msg_uint(v, "id");
+    const touch *t = reading_touched(rd, id);
+    if (!id || (t && t->read > i)) /* an event came after this item's page */
+      continue;
+    slot **found = n ? bsearch(&id, had, n, sizeof(*had), slot_seek) : NULL;
+    slot *x = found ? *found : slot_new(s, K_REST, id);
     x->rest.next_set = 0;
     rest_fields(x, v);
     rest_state *r = &x->rest;
     if (r->sets > 1 && r->set < r->sets && !lb_msg_str_eq(lb_msg_map_get(v, "state"), "in_set"))
       r->next_set = r->set + 1;
     r->phase = phase_of(lb_msg_map_get(v, "state"), r);
-    rest_changed(s, x, NULL);
+    rest_show(s, x, NULL);
+  }
+  free(had);
+  tick_arm(s);
+}
+
+static void reading_ask(reading *rd);
+
+static void on_page(void *ud, const msgpack_object *result, const char *code, const char *msg) {
+  reading *rd = ud;
+  ln_show *s = rd->s;
+  int r = result ? lb_client_list_add(rd->list, result) : -EREMOTEIO;
+  if (r == 1) {
+    reading_ask(rd);
+    return;
+  }
+  const msgpack_object *list = r == 0 ? lb_client_list_items(rd->list) : NULL;
+  if (r == 0 && !list)
+    r = -ENOMEM;
+  if (!list) {
+    const char *why = r == -EBADMSG   ? lb_client_list_error(rd->list)
+                      : r == -ENOMEM  ? "out of memory"
+                      : msg && msg[0] ? msg
+                                      : "no answer";
+    if (code && strcmp(code, "unavailable") == 0) /* the link said it lost lumbard */
+      lb_debug("%s: %s", rd->method, why);
+    else
+      lb_warn("%s: %s%s%s; the %s' notifications stay as they were until they change", rd->method,
+              code ? code : "", code ? ": " : "", why, rd->kind == K_REST ? "rests" : "reminders");
+    reading_end(rd);
+    return;
+  }
+  if (rd->n_touched)
+    qsort(rd->touched, rd->n_touched, sizeof(touch), touch_order);
+  if (rd->kind == K_REST)
+    rests_read(s, rd, list);
+  else
+    close_absent(s, rd);
+  lb_debug("%s: %zu read", rd->method, lb_client_list_count(rd->list));
+  reading_end(rd);
+}
+
+/* Ask the next page. */
+static void reading_ask(reading *rd) {
+  msgpack_sbuffer sb;
+  msgpack_sbuffer_init(&sb);
+  int r = lb_client_list_params(rd->list, &sb);
+  if (r == 0)
+    r = ln_link_call(rd->s->link, rd->method, sb.data, sb.size, on_page, rd);
+  msgpack_sbuffer_destroy(&sb);
+  if (r < 0) {
+    lb_debug("%s: cannot ask (%s)", rd->method, strerror(-r));
+    reading_end(rd);
   }
 }
 
-static void on_reminders(void *ud, const msgpack_object *result, const char *code,
-                         const char *msg) {
-  ln_show *s = ud;
-  if (!result || result->type != MSGPACK_OBJECT_ARRAY) {
-    lb_debug("reminders.list: %s: %s", code ? code : "not a list", msg ? msg : "");
+static void reading_start(ln_show *s, enum kind kind, const char *method) {
+  if (*reading_of(s, kind))
+    return; /* one in flight already; a reconnect ends it before the next up */
+  reading *rd = lb_xcalloc(1, sizeof(*rd));
+  *rd = (reading){.s = s, .kind = kind, .method = method};
+  if (lb_client_list_new(&rd->list) < 0) {
+    lb_err("%s: out of memory", method);
+    free(rd);
     return;
   }
-  close_absent(s, K_REMINDER, result);
+  *reading_of(s, kind) = rd;
+  reading_ask(rd);
 }
 
 static void on_up(void *ud) {
   ln_show *s = ud;
   if (s->config.rest)
-    ln_link_call(s->link, "rest.list", NULL, 0, on_rests, s);
-  ln_link_call(s->link, "reminders.list", NULL, 0, on_reminders, s);
+    reading_start(s, K_REST, "rest.list");
+  reading_start(s, K_REMINDER, "reminders.list");
 }
 
 const ln_link_cbs ln_show_link_cbs = {.up = on_up, .event = on_event};

@@ -2,13 +2,18 @@
  * only the daemon knows, one "value<TAB>description" line each. Hidden from
  * the help: the completions in completions/ are its only callers. It gives
  * the daemon one second to answer (a completion must never hang on a daemon
- * that is stopped), and prints nothing at all when it cannot ask. */
+ * that is stopped, or one with so many rests that their pages take longer:
+ * what came within the second is printed), and prints nothing at all when
+ * it cannot ask. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "lumbarctl.h"
 
 #define DESCRIPTION_MAX 70
+/* The whole time the daemon is given, for every page together. */
+#define BUDGET_MS 1000
 
 /* Text without tabs or line breaks, cut to DESCRIPTION_MAX bytes (on a
  * UTF-8 boundary). */
@@ -58,37 +63,22 @@ static void line(const msgpack_object *map, const char *key, const char *first,
 }
 
 /* The method's answer is a list of maps, or, with `within`, a list of
- * plugins, each with such a list under that key. */
+ * plugins, each with such a list under that key. paged: the method answers
+ * in pages (lumbard/client_list.h). */
 static const struct kind {
   const char *name, *method, *within, *key, *first, *second;
+  bool paged;
 } kinds[] = {
-    {"reminders", "reminders.list", NULL, "id", "name", "schedule"},
-    {"rests", "rest.list", NULL, "id", "label", "state"},
-    {"presets", "rest.presets", NULL, "name", "description", NULL},
-    {"methods", "daemon.plugins", "methods", "name", "doc", NULL},
-    {"events", "daemon.plugins", "events", "name", "doc", NULL},
+    {"reminders", "reminders.list", NULL, "id", "name", "schedule", true},
+    {"rests", "rest.list", NULL, "id", "label", "state", true},
+    {"presets", "rest.presets", NULL, "name", "description", NULL, false},
+    {"methods", "daemon.plugins", "methods", "name", "doc", NULL, false},
+    {"events", "daemon.plugins", "events", "name", "doc", NULL, false},
 };
 
-int lbctl_complete(lbctl *ctl, int argc, char **argv) {
-  const struct kind *k = NULL;
-  for (size_t i = 0; argc == 2 && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-    if (strcmp(argv[1], kinds[i].name) == 0)
-      k = &kinds[i];
-  if (!k) {
-    fprintf(stderr, "lumbarctl __complete: say reminders, rests, presets, methods or events\n");
-    return LBCTL_USAGE;
-  }
-  if (lb_client_connect(ctl->socket, &ctl->client) < 0)
-    return LBCTL_UNREACHABLE;
-  lb_client_set_timeout(ctl->client, 1000);
-  const msgpack_object *r;
-  int rc = lb_client_call(ctl->client, k->method, NULL, 0, &r);
-  if (rc == -EREMOTEIO)
-    return LBCTL_DAEMON_SAID_NO;
-  if (rc < 0)
-    return LBCTL_UNREACHABLE;
+static void put_lines(const struct kind *k, const msgpack_object *r) {
   if (r->type != MSGPACK_OBJECT_ARRAY)
-    return LBCTL_OK;
+    return;
   for (uint32_t i = 0; i < r->via.array.size; i++) {
     const msgpack_object *item = &r->via.array.ptr[i];
     if (!k->within) {
@@ -105,5 +95,67 @@ int lbctl_complete(lbctl *ctl, int argc, char **argv) {
          j++)
       line(&list->via.array.ptr[j], k->key, k->first, k->second);
   }
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Each page printed as it comes, until the last or until the budget is
+ * spent: a completion with the first thousands of ids beats one that
+ * hangs. Returns the exit status. */
+static int put_pages(lb_client *c, const struct kind *k, int64_t deadline) {
+  lb_client_list *l;
+  if (lb_client_list_new(&l) < 0)
+    return 1;
+  int status = LBCTL_OK;
+  for (bool more = true; more;) {
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    const msgpack_object *page = NULL;
+    int64_t left = deadline - now_ms();
+    int rc = left <= 0 ? -ETIMEDOUT : lb_client_list_params(l, &sb);
+    if (rc == 0) {
+      lb_client_set_timeout(c, (int)left);
+      rc = lb_client_call(c, k->method, sb.data, sb.size, &page);
+    }
+    msgpack_sbuffer_destroy(&sb);
+    if (rc < 0 || !page) {
+      /* What was printed stands; nothing at all is a failure. */
+      if (lb_client_list_count(l) == 0)
+        status = rc == -EREMOTEIO ? LBCTL_DAEMON_SAID_NO : LBCTL_UNREACHABLE;
+      break;
+    }
+    put_lines(k, page);
+    more = lb_client_list_add(l, page) == 1;
+  }
+  lb_client_list_free(l);
+  return status;
+}
+
+int lbctl_complete(lbctl *ctl, int argc, char **argv) {
+  const struct kind *k = NULL;
+  for (size_t i = 0; argc == 2 && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+    if (strcmp(argv[1], kinds[i].name) == 0)
+      k = &kinds[i];
+  if (!k) {
+    fprintf(stderr, "lumbarctl __complete: say reminders, rests, presets, methods or events\n");
+    return LBCTL_USAGE;
+  }
+  int64_t deadline = now_ms() + BUDGET_MS;
+  if (lb_client_connect(ctl->socket, &ctl->client) < 0)
+    return LBCTL_UNREACHABLE;
+  if (k->paged)
+    return put_pages(ctl->client, k, deadline);
+  lb_client_set_timeout(ctl->client, BUDGET_MS);
+  const msgpack_object *r;
+  int rc = lb_client_call(ctl->client, k->method, NULL, 0, &r);
+  if (rc == -EREMOTEIO)
+    return LBCTL_DAEMON_SAID_NO;
+  if (rc < 0)
+    return LBCTL_UNREACHABLE;
+  put_lines(k, r);
   return LBCTL_OK;
 }

@@ -109,6 +109,65 @@ int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const
   return LBCTL_OK;
 }
 
+/* Every item of a method that answers in pages, asked a page at a time.
+ * Returns the exit status, as lbctl_call() does; on LBCTL_OK *ret_list
+ * holds the whole list. */
+static int call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
+  *ret_list = NULL;
+  lb_client_list *l;
+  if (lb_client_list_new(&l) < 0) {
+    fprintf(stderr, "lumbarctl: %s: out of memory\n", method);
+    return 1;
+  }
+  int r;
+  do {
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    const msgpack_object *page;
+    if ((r = lb_client_list_params(l, &sb)) < 0) {
+      msgpack_sbuffer_destroy(&sb);
+      break;
+    }
+    int status = lbctl_call(ctl, method, &sb, &page);
+    msgpack_sbuffer_destroy(&sb);
+    if (status != LBCTL_OK) {
+      lb_client_list_free(l);
+      return status;
+    }
+    r = lb_client_list_add(l, page);
+  } while (r == 1);
+  if (r < 0 || !lb_client_list_items(l)) {
+    if (r == -EBADMSG)
+      fprintf(stderr, "lumbarctl: %s: an answer lumbarctl cannot page through: %s\n", method,
+              lb_client_list_error(l));
+    else
+      fprintf(stderr, "lumbarctl: %s: out of memory\n", method);
+    lb_client_list_free(l);
+    return 1; /* see main(): no status of DESIGN §7 fits */
+  }
+  *ret_list = l;
+  return LBCTL_OK;
+}
+
+int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
+                     lb_client_list **ret_list) {
+  *ret_list = NULL;
+  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  if (r != LBCTL_OK)
+    return r;
+  lb_client_list *l;
+  r = call_list(ctl, method, &l);
+  if (r != LBCTL_OK)
+    return r;
+  if (ctl->json) {
+    r = lbctl_print_json_result(lb_client_list_items(l));
+    lb_client_list_free(l);
+    return r;
+  }
+  *ret_list = l;
+  return LBCTL_OK;
+}
+
 const char *lbctl_bold(const lbctl *ctl) {
   return ctl->color ? "\033[1m" : "";
 }

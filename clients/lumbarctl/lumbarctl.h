@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <lumbard/client.h>
+#include <lumbard/client_list.h>
 #include <msgpack.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -187,6 +188,14 @@ int lbctl_call(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
  * as text, else NULL. */
 int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
                 msgpack_object_type type, const msgpack_object **ret_result);
+/* lbctl_query() for a method that answers in pages (rest.list,
+ * reminders.list; lumbard/client_list.h): check argv (no argument), read
+ * every page, one at a time, each with the timeout of one call, and with
+ * --json print the whole list as one JSON array. Returns the exit status,
+ * with *ret_list set (to be freed with lb_client_list_free()) when the verb
+ * is to print it as text, else NULL. */
+int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
+                     lb_client_list **ret_list);
 /* The exit status for what an lb_client call into the connected client
  * returned, after saying on stderr what went wrong, as lbctl_call() does. */
 int lbctl_status(lbctl *ctl, const char *method, int r);
@@ -288,6 +297,24 @@ typedef struct lbctl_squeeze {
 } lbctl_squeeze;
 int lbctl_table_squeeze(int *w, int ncols, int cols, const lbctl_squeeze *give, size_t n_give,
                         int last_min);
+
+/* The rows of a table kept as text, for a table of any length: each row's
+ * cells one after the other, so 100,000 rows take what their text takes
+ * rather than what their widest cells could. Zero-initialised; freed with
+ * lbctl_rows_free(). */
+typedef struct lbctl_rows {
+  char *text; /* every cell, each ended by a NUL */
+  size_t len, cap;
+  size_t *start; /* where each row begins in text */
+  size_t n, n_cap;
+} lbctl_rows;
+/* Append a row: the ncols strings of a char [ncols][cell_size] array (as
+ * lbctl_table_fit() takes them) and the last column's free text. Returns 0
+ * or -ENOMEM. */
+int lbctl_rows_add(lbctl_rows *t, const char *cells, size_t cell_size, int ncols, const char *last);
+/* Cell c of a row; c == ncols is its last column. */
+const char *lbctl_rows_cell(const lbctl_rows *t, size_t row, int c);
+void lbctl_rows_free(lbctl_rows *t);
 
 /* ---- the pain diary (pain_data.c) -------------------------------------------- */
 

@@ -5,11 +5,14 @@
  * its own. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <lumbard/rpc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -479,6 +482,109 @@ static int absolute_path(const char *path, char *buf, size_t len) {
   return 0;
 }
 
+/* Where -o sends the export. lumbard writes files itself, whole or not at
+ * all, and only regular files (a new one, or one it replaces); what is not
+ * one, lumbarctl writes itself from pain.export's answer (at most 1 MiB):
+ * stdout ("-", "/dev/stdout", "/dev/fd/1"), another descriptor it was
+ * given ("/dev/stderr", "/dev/fd/N": the descriptor itself, so that its
+ * offset and O_APPEND stand, as a shell's redirection set them), or a file
+ * that exists and is not a regular file (a FIFO, a terminal, /dev/null),
+ * which it opens here, before asking lumbard, so that the reader of a FIFO
+ * always sees an end. */
+typedef struct export_out {
+  int fd;          /* -1: lumbard writes the file at path */
+  bool close;      /* fd was opened here */
+  char path[4096]; /* absolute (lumbard runs elsewhere), or the /dev/fd name */
+} export_out;
+
+/* "/dev/fd/N" (or /dev/stdout, /dev/stderr): its N, else -1. */
+static int fd_name(const char *out) {
+  if (strcmp(out, "/dev/stdout") == 0)
+    return STDOUT_FILENO;
+  if (strcmp(out, "/dev/stderr") == 0)
+    return STDERR_FILENO;
+  uint64_t n;
+  if (strncmp(out, "/dev/fd/", 8) != 0 || !lbctl_parse_u64(out + 8, &n) || n > INT_MAX)
+    return -1;
+  return (int)n;
+}
+
+/* A file that exists and is not a regular file, opened for writing: returns
+ * 1 and *ret_fd; 0 when the file is lumbard's to write (a new name, or a
+ * regular file); or -errno. */
+static int open_stream(const char *path, int *ret_fd) {
+  struct stat st;
+  if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
+    return 0;
+  /* No O_CREAT: it exists; no O_TRUNC: a FIFO or a device has nothing to
+   * cut. */
+  int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return -errno;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    close(fd); /* it became a regular file meanwhile: lumbard's after all */
+    return 0;
+  }
+  *ret_fd = fd;
+  return 1;
+}
+
+/* Returns LBCTL_OK, or the exit status after saying why the output cannot
+ * be written. */
+static int export_out_open(const char *out, export_out *ret) {
+  *ret = (export_out){.fd = STDOUT_FILENO};
+  if (!out || strcmp(out, "-") == 0)
+    return LBCTL_OK;
+  int fd = fd_name(out), r;
+  if (fd >= 0) {
+    int fl = fcntl(fd, F_GETFL);
+    r = fl < 0 ? -errno : (fl & O_ACCMODE) == O_RDONLY ? -EBADF : 0;
+    ret->fd = fd;
+    snprintf(ret->path, sizeof(ret->path), "%s", out);
+  } else if ((r = open_stream(out, &ret->fd)) > 0) {
+    ret->close = true;
+    if (absolute_path(out, ret->path, sizeof(ret->path)) < 0)
+      snprintf(ret->path, sizeof(ret->path), "%s", out);
+  } else if (r == 0) {
+    ret->fd = -1;
+    if ((r = absolute_path(out, ret->path, sizeof(ret->path))) < 0) {
+      fprintf(stderr, "lumbarctl: pain export: %s: %s\n", out, strerror(-r));
+      return LBCTL_USAGE;
+    }
+  }
+  if (r < 0) {
+    fprintf(stderr, "lumbarctl: pain export: cannot write %s: %s\n", out, strerror(-r));
+    return 1; /* see main(): no status of DESIGN §7 fits */
+  }
+  return LBCTL_OK;
+}
+
+/* The export's text: byte for byte, but on a terminal with control
+ * characters shown as "?", as anything from lumbard is there. */
+static void export_put(FILE *f, const msgpack_object *text) {
+  if (text->type == MSGPACK_OBJECT_STR && !isatty(fileno(f)))
+    fwrite(text->via.str.ptr, 1, text->via.str.size, f);
+  else
+    lbctl_print_value(f, text);
+}
+
+/* The same to a descriptor other than stdout. Returns 0 or -errno. */
+static int export_put_fd(int fd, const msgpack_object *text) {
+  int copy = dup(fd);
+  FILE *f = copy < 0 ? NULL : fdopen(copy, "w");
+  if (!f) {
+    int r = -errno;
+    if (copy >= 0)
+      close(copy);
+    return r;
+  }
+  export_put(f, text);
+  int r = ferror(f) ? -EIO : 0;
+  if (fclose(f) != 0 && r == 0)
+    r = -errno;
+  return r;
+}
+
 static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const char *format = NULL, *out = NULL, *since_arg = NULL, *until_arg = NULL;
   const lbctl_flag flags[] = {
@@ -493,17 +599,15 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
     r = parse_moment(self, "--until", until_arg, &until);
   if (r != LBCTL_OK)
     return r;
-  bool to_file = out && strcmp(out, "-") != 0;
-  char path[4096];
-  if (to_file && (r = absolute_path(out, path, sizeof(path))) < 0) {
-    fprintf(stderr, "lumbarctl: pain export: %s: %s\n", out, strerror(-r));
-    return LBCTL_USAGE;
-  }
+  export_out o;
+  if ((r = export_out_open(out, &o)) != LBCTL_OK)
+    return r;
+  bool to_file = o.fd < 0;
 
   lbctl_request q;
   msgpack_packer *pk = lbctl_request_start(&q, to_file ? 2 : 1);
   if (to_file)
-    lb_rpc_pack_str(pk, path);
+    lb_rpc_pack_str(pk, o.path);
   msgpack_pack_map(pk, (format != NULL) + (since_arg != NULL) + (until_arg != NULL));
   if (format) {
     lb_rpc_pack_str(pk, "format");
@@ -519,18 +623,35 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   }
   const msgpack_object *result;
   r = lbctl_request_send(ctl, &q, to_file ? "pain.export_file" : "pain.export", &result);
-  if (r != LBCTL_OK || ctl->json)
-    return r != LBCTL_OK ? r : lbctl_print_json_result(result);
-  if (to_file) {
-    int64_t rows = lb_msg_map_int0(result, "rows");
-    printf("Wrote %" PRId64 " entr%s to %s\n", rows, rows == 1 ? "y" : "ies", out);
-  } else if (result->type == MSGPACK_OBJECT_STR && !isatty(STDOUT_FILENO)) {
-    /* Byte for byte, for the program that reads it. */
-    fwrite(result->via.str.ptr, 1, result->via.str.size, stdout);
-  } else {
-    lbctl_print_value(stdout, result); /* on a terminal, without control characters */
+  if (r != LBCTL_OK || to_file || o.fd == STDOUT_FILENO) {
+    if (o.close)
+      close(o.fd); /* a FIFO's reader sees its end */
+    if (r != LBCTL_OK || ctl->json)
+      return r != LBCTL_OK ? r : lbctl_print_json_result(result);
+    if (to_file) {
+      int64_t rows = lb_msg_map_int0(result, "rows");
+      printf("Wrote %" PRId64 " entr%s to %s\n", rows, rows == 1 ? "y" : "ies", out);
+    } else {
+      export_put(stdout, result); /* main() says when stdout cannot be written */
+    }
+    return LBCTL_OK;
   }
-  return LBCTL_OK;
+  /* A stream lumbarctl writes itself: nothing else is said, but with --json
+   * (the data went elsewhere; stdout is free for the answer). */
+  r = export_put_fd(o.fd, result);
+  if (o.close && close(o.fd) < 0 && r == 0)
+    r = -errno;
+  if (r < 0) {
+    fprintf(stderr, "lumbarctl: pain export: cannot write %s: %s\n", out, strerror(-r));
+    return 1;
+  }
+  if (!ctl->json)
+    return LBCTL_OK;
+  size_t bytes = result->type == MSGPACK_OBJECT_STR ? result->via.str.size : 0;
+  json_t *j = json_pack("{s:s, s:I}", "path", o.path, "bytes", (json_int_t)bytes);
+  r = lbctl_json_print_json(stdout, j, true);
+  json_decref(j);
+  return r < 0 ? 1 : LBCTL_OK;
 }
 
 /* ---- the table ------------------------------------------------------------------------- */
@@ -611,9 +732,14 @@ const lbctl_verb lbctl_pain_verbs[] = {
         .name = "pain export",
         .args = "[--format csv|json] [-o FILE] [--since TIME] [--until TIME]",
         .summary = "the diary as CSV or JSON",
-        .help = "Without -o the export is printed (at most 1 MiB); with -o lumbard writes it\n"
-                "to FILE whole, of any size, and lumbarctl says how many entries it holds.\n"
-                "A relative FILE is taken from the current directory; -o - prints.\n"
+        .help = "Without -o, or with -o - or -o /dev/stdout, the export is printed (at most\n"
+                "1 MiB). With -o FILE, a new file or a regular one to replace, lumbard\n"
+                "writes it whole, of any size, and lumbarctl says how many entries it holds;\n"
+                "a relative FILE is taken from the current directory. A FILE that exists and\n"
+                "is not a regular file (a FIFO, a terminal, /dev/null), /dev/stderr and\n"
+                "/dev/fd/N (the descriptor itself) lumbarctl writes itself, as it prints: at\n"
+                "most 1 MiB (past that lumbard says so and lumbarctl exits 1), and nothing\n"
+                "else is said, as with cat.\n"
                 "\n"
                 "  --format F     csv (a header row, then id,at,level,location,trigger,note,\n"
                 "                 symptoms; at in ISO 8601 local time) or json (an array of\n"
@@ -622,10 +748,12 @@ const lbctl_verb lbctl_pain_verbs[] = {
                 "  --since TIME, --until TIME   only the entries of that time\n"
                 "\n" TIME_HELP "\n"
                 "With --json: the answer as JSON: the export as one JSON string, or with\n"
-                "-o {path, rows, bytes}.\n"
+                "-o {path, rows, bytes}; with -o to a FIFO, a device or /dev/fd/N the export\n"
+                "goes there and the answer is {path, bytes}.\n"
                 "\n"
-                "Example:\n"
-                "  lumbarctl pain export --format csv -o back.csv --since \"2026-01-01\"\n",
+                "Examples:\n"
+                "  lumbarctl pain export --format csv -o back.csv --since \"2026-01-01\"\n"
+                "  lumbarctl pain export -o >(gzip >back.csv.gz)     # bash: /dev/fd/63\n",
         .run = export_run,
     },
     {

@@ -1,5 +1,6 @@
 /* Human output of msgpack values: YAML-like blocks for results, one-line
- * key=value text for events. */
+ * key=value text for events; tables. */
+#include <errno.h>
 #include <inttypes.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -134,6 +135,52 @@ int lbctl_table_squeeze(int *w, int ncols, int cols, const lbctl_squeeze *give, 
     over -= less;
   }
   return cols > used ? cols - used : 1;
+}
+
+int lbctl_rows_add(lbctl_rows *t, const char *cells, size_t cell_size, int ncols,
+                   const char *last) {
+  size_t len = strlen(last) + 1;
+  for (int c = 0; c < ncols; c++)
+    len += strlen(cells + (size_t)c * cell_size) + 1;
+  if (t->n == t->n_cap) {
+    size_t cap = t->n_cap ? 2 * t->n_cap : 64;
+    size_t *start = realloc(t->start, cap * sizeof(*start));
+    if (!start)
+      return -ENOMEM;
+    t->start = start;
+    t->n_cap = cap;
+  }
+  if (t->len + len > t->cap) {
+    size_t cap = t->cap ? t->cap : 4096;
+    while (cap < t->len + len)
+      cap *= 2;
+    char *text = realloc(t->text, cap);
+    if (!text)
+      return -ENOMEM;
+    t->text = text;
+    t->cap = cap;
+  }
+  t->start[t->n++] = t->len;
+  for (int c = 0; c <= ncols; c++) {
+    const char *s = c < ncols ? cells + (size_t)c * cell_size : last;
+    size_t n = strlen(s) + 1;
+    memcpy(t->text + t->len, s, n);
+    t->len += n;
+  }
+  return 0;
+}
+
+const char *lbctl_rows_cell(const lbctl_rows *t, size_t row, int c) {
+  const char *s = t->text + t->start[row];
+  while (c-- > 0)
+    s += strlen(s) + 1;
+  return s;
+}
+
+void lbctl_rows_free(lbctl_rows *t) {
+  free(t->text);
+  free(t->start);
+  *t = (lbctl_rows){0};
 }
 
 /* The shortest text that reads back as the same double. */

@@ -172,63 +172,81 @@ static void row_cells(row *rw) {
   snprintf(rw->cell[C_SOURCE], sizeof(rw->cell[C_SOURCE]), "%s", r->source);
 }
 
-/* On a terminal the table fits its width: the message takes what the other
- * columns leave, and when that is too little the schedule, then the name,
- * give up columns first. */
-static int fit_to_terminal(row *rows, uint32_t n, int *w) {
-  static const lbctl_squeeze give[] = {{C_SCHEDULE, 17}, {C_NAME, 9}};
-  int room = lbctl_table_squeeze(w, N_CELLS, lbctl_term_columns(), give, 2, 10);
-  bool utf8 = lbctl_utf8_terminal();
-  for (uint32_t i = 0; i < n; i++) {
-    lbctl_text_cut(rows[i].cell[C_SCHEDULE], sizeof(rows[i].cell[C_SCHEDULE]), w[C_SCHEDULE], utf8);
-    lbctl_text_cut(rows[i].cell[C_NAME], sizeof(rows[i].cell[C_NAME]), w[C_NAME], utf8);
-    /* At least the mark that something was cut, however narrow. */
-    lbctl_text_cut(rows[i].r.message, sizeof(rows[i].r.message), room, utf8);
-  }
-  return room;
+/* A cell for a terminal: a copy in buf, cut to width columns. */
+static const char *cut_cell(const char *cell, int width, bool utf8, char *buf, size_t cap) {
+  snprintf(buf, cap, "%s", cell);
+  lbctl_text_cut(buf, cap, width, utf8);
+  return buf;
 }
 
 static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  const msgpack_object *list;
-  int r = lbctl_query(ctl, self, argc, argv, "reminders.list", MSGPACK_OBJECT_ARRAY, &list);
-  if (!list)
+  lb_client_list *l;
+  int r = lbctl_query_list(ctl, self, argc, argv, "reminders.list", &l);
+  if (!l)
     return r;
+  const msgpack_object *list = lb_client_list_items(l);
   uint32_t n = list->via.array.size;
   if (n == 0) {
     printf("No reminders.\n");
+    lb_client_list_free(l);
     return LBCTL_OK;
-  }
-  row *rows = calloc(n, sizeof(row));
-  if (!rows) {
-    fprintf(stderr, "lumbarctl: remind list: out of memory\n");
-    return 1;
   }
   const char *head[] = {"ID", "NAME", "SCHEDULE", "NEXT", "STATE", "SOURCE", "MESSAGE"};
   char message_head[16] = "MESSAGE";
   int w[N_CELLS];
   lbctl_table_start(w, head, N_CELLS);
-  for (uint32_t i = 0; i < n; i++) {
-    reminder_read(&rows[i].r, &list->via.array.ptr[i]);
-    row_cells(&rows[i]);
-    lbctl_table_fit(w, N_CELLS, rows[i].cell[0], sizeof(rows[i].cell[0]));
+  /* The cells of each row are made once, for the widths, and kept as text
+   * until the table prints (a copy of the view would take 7 KiB a row). */
+  lbctl_rows rows = {0};
+  row rw;
+  bool *due = calloc(n, sizeof(bool));
+  if (!due)
+    r = 1;
+  for (uint32_t i = 0; i < n && r == LBCTL_OK; i++) {
+    reminder_read(&rw.r, &list->via.array.ptr[i]);
+    row_cells(&rw);
+    lbctl_table_fit(w, N_CELLS, rw.cell[0], sizeof(rw.cell[0]));
+    due[i] = rw.r.due_at && !rw.r.snoozed_until;
+    if (lbctl_rows_add(&rows, rw.cell[0], sizeof(rw.cell[0]), N_CELLS, rw.r.message) < 0)
+      r = 1;
   }
-  if (isatty(STDOUT_FILENO)) { /* the heading too: "MESS…" over a narrow column */
-    lbctl_text_cut(message_head, sizeof(message_head), fit_to_terminal(rows, n, w),
-                   lbctl_utf8_terminal());
-    head[N_CELLS] = message_head;
-  }
-  lbctl_table_head(ctl, head, N_CELLS, w);
-  for (uint32_t i = 0; i < n; i++) {
-    for (int c = 0; c < N_CELLS; c++) {
-      bool due = c == C_STATE && rows[i].r.due_at && !rows[i].r.snoozed_until;
-      printf("%s", due ? lbctl_bold(ctl) : "");
-      lbctl_put_cell(rows[i].cell[c], w[c]);
-      printf("%s", due ? lbctl_reset(ctl) : "");
+  lb_client_list_free(l);
+  if (r != LBCTL_OK) {
+    fprintf(stderr, "lumbarctl: remind list: out of memory\n");
+  } else {
+    /* On a terminal the table fits its width: the message takes what the
+     * other columns leave, and when that is too little the schedule, then
+     * the name, give up columns first (the heading too: "MESS…" over a
+     * narrow column; at least the mark that something was cut, however
+     * narrow). */
+    static const lbctl_squeeze give[] = {{C_SCHEDULE, 17}, {C_NAME, 9}};
+    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_utf8_terminal();
+    int room = 0;
+    if (fit) {
+      room = lbctl_table_squeeze(w, N_CELLS, lbctl_term_columns(), give, 2, 10);
+      lbctl_text_cut(message_head, sizeof(message_head), room, utf8);
+      head[N_CELLS] = message_head;
     }
-    printf("%s\n", rows[i].r.message);
+    lbctl_table_head(ctl, head, N_CELLS, w);
+    for (size_t i = 0; i < rows.n; i++) {
+      for (int c = 0; c < N_CELLS; c++) {
+        const char *cell = lbctl_rows_cell(&rows, i, c);
+        if (fit && (c == C_SCHEDULE || c == C_NAME))
+          cell = cut_cell(cell, w[c], utf8, rw.cell[c], sizeof(rw.cell[c]));
+        bool bold = c == C_STATE && due[i];
+        printf("%s", bold ? lbctl_bold(ctl) : "");
+        lbctl_put_cell(cell, w[c]);
+        printf("%s", bold ? lbctl_reset(ctl) : "");
+      }
+      const char *message = lbctl_rows_cell(&rows, i, N_CELLS);
+      if (fit)
+        message = cut_cell(message, room, utf8, rw.r.message, sizeof(rw.r.message));
+      printf("%s\n", message);
+    }
   }
-  free(rows);
-  return LBCTL_OK;
+  lbctl_rows_free(&rows);
+  free(due);
+  return r;
 }
 
 /* ---- one reminder by id: snooze, done, skip, rm ------------------------------------------ */

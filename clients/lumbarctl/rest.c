@@ -656,44 +656,48 @@ static void list_cells(const view *v, char *left, size_t left_len, char *prog, s
 }
 
 static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  const msgpack_object *list;
-  int r = lbctl_query(ctl, self, argc, argv, "rest.list", MSGPACK_OBJECT_ARRAY, &list);
-  if (!list)
+  lb_client_list *l;
+  int r = lbctl_query_list(ctl, self, argc, argv, "rest.list", &l);
+  if (!l)
     return r;
+  const msgpack_object *list = lb_client_list_items(l);
   uint32_t n = list->via.array.size;
   if (n == 0) {
     printf("No rests under way.\n");
+    lb_client_list_free(l);
     return LBCTL_OK;
   }
-  typedef struct row {
-    view v;
-    char cell[5][300];
-  } row;
-  row *rows = calloc(n, sizeof(row));
-  if (!rows) {
-    fprintf(stderr, "lumbarctl: rest list: out of memory\n");
-    return 1;
-  }
+  /* The cells of each row are read once, for the widths, and kept as text
+   * until the table prints. */
   static const char *const head[] = {"ID", "LABEL", "STATE", "LEFT", "PROGRESS", "MESSAGE"};
   int w[5];
   lbctl_table_start(w, head, 5);
-  for (uint32_t i = 0; i < n; i++) {
-    row *rw = &rows[i];
-    view_read(&rw->v, &list->via.array.ptr[i]);
-    snprintf(rw->cell[0], sizeof(rw->cell[0]), "%" PRIu64, rw->v.id);
-    snprintf(rw->cell[1], sizeof(rw->cell[1]), "%s", rw->v.label);
-    snprintf(rw->cell[2], sizeof(rw->cell[2]), "%s", rw->v.state);
-    list_cells(&rw->v, rw->cell[3], sizeof(rw->cell[3]), rw->cell[4], sizeof(rw->cell[4]));
-    lbctl_table_fit(w, 5, rw->cell[0], sizeof(rw->cell[0]));
+  lbctl_rows rows = {0};
+  for (uint32_t i = 0; i < n && r == LBCTL_OK; i++) {
+    view v;
+    char cell[5][300];
+    view_read(&v, &list->via.array.ptr[i]);
+    snprintf(cell[0], sizeof(cell[0]), "%" PRIu64, v.id);
+    snprintf(cell[1], sizeof(cell[1]), "%s", v.label);
+    snprintf(cell[2], sizeof(cell[2]), "%s", v.state);
+    list_cells(&v, cell[3], sizeof(cell[3]), cell[4], sizeof(cell[4]));
+    lbctl_table_fit(w, 5, cell[0], sizeof(cell[0]));
+    if (lbctl_rows_add(&rows, cell[0], sizeof(cell[0]), 5, v.message) < 0) {
+      fprintf(stderr, "lumbarctl: rest list: out of memory\n");
+      r = 1;
+    }
   }
-  lbctl_table_head(ctl, head, 5, w);
-  for (uint32_t i = 0; i < n; i++) {
-    for (int c = 0; c < 5; c++)
-      lbctl_put_cell(rows[i].cell[c], w[c]);
-    printf("%s\n", rows[i].v.message);
+  lb_client_list_free(l);
+  if (r == LBCTL_OK) {
+    lbctl_table_head(ctl, head, 5, w);
+    for (size_t i = 0; i < rows.n; i++) {
+      for (int c = 0; c < 5; c++)
+        lbctl_put_cell(lbctl_rows_cell(&rows, i, c), w[c]);
+      printf("%s\n", lbctl_rows_cell(&rows, i, 5));
+    }
   }
-  free(rows);
-  return LBCTL_OK;
+  lbctl_rows_free(&rows);
+  return r;
 }
 
 /* ---- rest presets --------------------------------------------------------------------------- */

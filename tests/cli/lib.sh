@@ -125,6 +125,34 @@ start_pain_daemon() {
   start_daemon --plugin-dir "$PLUGIN_DIR" "$@"
 }
 
+# call_many METHOD COUNT PARAMS: METHOD called COUNT times over the socket, 500
+# calls in flight (the daemon queues at most 4 MiB of answers for a client
+# that does not read), with the params of the Python expression PARAMS of i
+# (1 to COUNT).
+call_many() {
+  "$PY" - "$SOCK" "$@" <<'EOF_PY'
+import socket, sys
+import msgpack
+path, method, count, expr = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+s = socket.socket(socket.AF_UNIX)
+s.connect(path)
+u = msgpack.Unpacker(raw=False)
+sent = done = 0
+while done < count:
+    while sent < count and sent - done < 500:
+        sent += 1
+        s.sendall(msgpack.packb([0, sent, method, eval(expr, {"i": sent})]))
+    data = s.recv(1 << 20)
+    if not data:
+        sys.exit("%s: lumbard closed the connection after %d answers" % (method, done))
+    u.feed(data)
+    for msg in u:
+        if msg[2] is not None:
+            sys.exit("%s #%d: %r" % (method, msg[1], msg[2]))
+        done += 1
+EOF_PY
+}
+
 # day_ago N: the local date N days before today, YYYY-MM-DD.
 day_ago() {
   # From today's noon, so that a change of summer time between keeps the day.

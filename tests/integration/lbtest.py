@@ -91,6 +91,9 @@ class Bus:
   <type>session</type>
   <listen>unix:path=%s/bus</listen>
   <servicedir>%s</servicedir>
+  <!-- as a desktop's session bus has it (/usr/share/dbus-1/session.conf):
+       the built-in limit is far lower -->
+  <limit name="max_replies_per_connection">50000</limit>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>

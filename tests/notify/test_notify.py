@@ -8,13 +8,16 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
+import threading
 import time
 import unittest
 
 import dbus
+import msgpack
 
-from nftest import (DAEMON_CONFIG, FDN, Client, Daemon, NotifyTest, RpcError, plain,
+from nftest import (DAEMON_CONFIG, FDN, Client, Daemon, NotifyTest, RpcError, call_many, plain,
                     wait_event)
 
 BOLD_OR_TAG = re.compile(r"<\s*/?\s*[a-zA-Z]")
@@ -447,6 +450,164 @@ class WaitForDaemon(NotifyTest):
         self.remind("hello", "The daemon is here")
         note = self.server.wait_summary("Reminder: hello", timeout=6)
         self.assertEqual(plain(note.body).strip(), "The daemon is here")
+
+
+# ---- more than one answer carries ------------------------------------------------------------
+
+class Thousands(NotifyTest):
+    """20,000 rests and 20,000 reminders: rest.list or reminders.list of them
+    all would be over the 1 MiB of one answer (too_large), so lumbar-notify
+    reads them a page at a time."""
+    N = 20000
+    start_notifier = False
+    notify_config = "[notify]\ncountdown = 0\n"  # 20,000 countdowns, drawn once
+    # reminders.add answers once the reminder is on disk, an fsync each:
+    # 20,000 take a second in memory (tmpfs), twenty on a disk
+    tmp_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
+    def test_starts_and_shows_every_rest(self):
+        filler = self.connect()  # not subscribed: 40,000 events would only queue up
+        call_many(filler, "rest.start",
+                  ([3600, {"label": "r%d" % i, "warn": 0}] for i in range(1, self.N + 1)))
+        call_many(filler, "reminders.add",
+                  (["n%d" % i, "every 1h", {"message": "m%d" % i}] for i in range(1, self.N + 1)))
+        for method in ("rest.list", "reminders.list"):
+            with self.assertRaises(RpcError, msg="%s of them all in one answer" % method) as cm:
+                filler.call(method)
+            self.assertEqual(cm.exception.code, "too_large", cm.exception)
+
+        self.notifier = self.make_notifier(args=["--socket", self.daemon.socket, "--verbose"])
+        self.notifier.start()
+        self.wait_subscribed()
+        self.notifier.wait_log(lambda l: "connected to lumbard on %s" % self.daemon.socket in l,
+                               "saying it connected", timeout=5)
+        for method in ("rest.list", "reminders.list"):
+            self.notifier.wait_log(lambda l: "%s: %d read" % (method, self.N) in l,
+                                   "saying it read the %d of %s" % (self.N, method), timeout=15)
+        # Each rest in a notification of its own, the last page's too; the
+        # last one shown means the server has handled them all.
+        last = self.server.wait_summary("Rest: r%d" % self.N, timeout=20)
+        rests = {n.summary for n in self.server.notes() if n.summary.startswith("Rest: ")}
+        self.assertEqual(len(rests), self.N, "a notification for each of the %d rests" % self.N)
+
+        # and it goes on: a reminder that falls due now shows
+        self.remind("after", "After the lists", "in 2s")
+        note = self.server.wait_summary("Reminder: after", timeout=10, after=last.index)
+        self.assertEqual(plain(note.body).strip(), "After the lists", note)
+        self.notifier.assert_running()
+        log = self.notifier.log()
+        self.assertNotIn("too_large", log, "lumbar-notify never asks for more than one answer "
+                         "carries; its log ends:\n%s" % log[-3000:])
+
+
+class PagingDaemon:
+    """A daemon of rests only, on a socket of its own, whose rest.list the
+    test scripts page by page: each connection, one after the other, is
+    served the next script, a list of answers to the pages asked in turn
+    (a list of views, or an error (code, message)). reminders.list is
+    always empty. What each rest.list asked is kept in `asked`."""
+
+    def __init__(self, path):
+        self.path = path
+        self.scripts, self.asked = [], []
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(path)
+        self.listener.listen(4)
+        self.listener.settimeout(0.1)
+        self.stopping = self.hanging_up = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def views(first, last):
+        end = int(time.time() * 1000) + 3600 * 1000
+        return [{"id": i, "label": "r%d" % i, "state": "running", "seconds": 3600,
+                 "remaining_ms": 3600 * 1000, "ends_at_ms": end, "set": 1, "sets": 1, "step": 0,
+                 "steps": 0, "warn": 0, "window_end_ms": 0, "message": "Rest 60 min"}
+                for i in range(first, last + 1)]
+
+    def hang_up(self):
+        self.hanging_up = True
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        self.listener.close()
+
+    def serve(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            script = self.scripts.pop(0) if self.scripts else []
+            self.hanging_up = False
+            conn.settimeout(0.1)
+            unpacker = msgpack.Unpacker(raw=False)
+            while not self.stopping and not self.hanging_up:
+                try:
+                    data = conn.recv(65536)
+                except socket.timeout:
+                    continue
+                if not data:
+                    break
+                unpacker.feed(data)
+                for _, msgid, method, params in unpacker:
+                    error, result = None, None
+                    if method == "daemon.subscribe":
+                        result = params[0]
+                    elif method == "reminders.list":
+                        result = []
+                    elif method == "rest.list":
+                        self.asked.append(params)
+                        answer = script.pop(0) if script else []
+                        if isinstance(answer, tuple):
+                            error = {"code": answer[0], "message": answer[1]}
+                        else:
+                            result = answer
+                    else:
+                        error = {"code": "no_such_method", "message": method}
+                    conn.sendall(msgpack.packb([1, msgid, error, result]))
+            conn.close()
+
+
+class HalfList(NotifyTest):
+    """A page of rest.list that fails leaves the notifications as they were:
+    none is closed because a half list lacks it."""
+    start_daemon = False
+    start_notifier = False
+    notify_config = "[notify]\ncountdown = 0\n"
+
+    def test_a_failed_page_closes_nothing(self):
+        fake = PagingDaemon(os.path.join(self.root, "fake.sock"))
+        self.addCleanup(fake.stop)
+        views = PagingDaemon.views
+        fake.scripts = [
+            [views(1, 1000), views(1001, 1500)],
+            [views(2, 1001), ("internal", "the disk is on fire")],  # rest 1 is not in page 1
+            [views(2, 1001), views(1002, 1500)],  # whole, without rest 1
+        ]
+        self.notifier = self.make_notifier(args=["--socket", fake.path, "--verbose"])
+        self.notifier.start()
+        self.notifier.wait_log(lambda l: "rest.list: 1500 read" in l, "saying it read 1,500 rests")
+        first = self.server.wait_summary("Rest: r1", timeout=5)
+        self.server.wait_summary("Rest: r1500", timeout=5)
+        self.assertEqual(fake.asked, [[{"limit": 1000}], [{"limit": 1000, "after": 1000}]],
+                         "a page of 1000 at a time, each after the last id of the one before")
+
+        fake.hang_up()
+        line = self.notifier.wait_log(lambda l: "the disk is on fire" in l,
+                                      "with the daemon's words for the failed page", timeout=5)
+        self.assertEqual(line, "<4>rest.list: internal: the disk is on fire; the rests' "
+                         "notifications stay as they were until they change")
+        time.sleep(0.5)
+        self.assertNotIn(first.id, self.server.closes(),
+                         "a half list (its second page failed) closes no notification")
+
+        fake.hang_up()  # and a whole list without rest 1 closes its notification
+        self.server.wait_close(first.id, timeout=5)
+        self.assertEqual(self.server.closes(), [first.id], "only rest 1 is gone")
+        self.notifier.assert_running()
 
 
 # ---- process life ---------------------------------------------------------------------------
