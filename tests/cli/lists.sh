@@ -26,11 +26,11 @@ call_many rest.start $N '[3600, {"label": "r%d" % i, "warn": 0}]' || fail "could
 call_many reminders.add $N '["n%d" % i, "every 1h", {"message": "m%d" % i}]' ||
   fail "could not add $N reminders"
 
-# ---- all in one answer: too large, and the daemon says to ask for less -------------------
+# ---- all in one answer: too large, and the daemon says to ask in pages -------------------
 for method in rest.list reminders.list; do
   run 1 call $method &&
     expect_in "$ERR" "lumbarctl: $method: too_large: the answer of $method would be " &&
-    expect_in "$ERR" "over the 1 MiB limit of one message; ask for less"
+    expect_in "$ERR" "over the 1 MiB limit of one message; ask for it in pages"
 done
 
 # ---- the lists, a page at a time --------------------------------------------------------------
