@@ -5,9 +5,29 @@
  * list allows; after every step let mktime(3) normalize the time, and when that moves it (a day
  * past the month's end, an hour a DST change skips) start over from there; give up after 2199, or
  * after 1000 rounds. mktime's normalization is where DST gaps get skipped and repeated hours
- * resolved (glibc resolves a repeated hour by the offset its previous call found, and a time in a
- * gap by the DST flag it is given), so local time is had from glibc itself, call for call as
- * systemd does; only UTC is plain arithmetic, as glibc's timegm is. */
+ * resolved, so local time is had from glibc's localtime_r and from glibc's mktime, call for call
+ * as systemd makes them (only UTC is plain arithmetic, as glibc's timegm is), with one
+ * difference: the offset mktime starts guessing from is the engine's own, not glibc's.
+ *
+ * That guess alone decides a local time that comes twice without a change of DST flag (Moscow's
+ * 01:00-02:00 on 2014-10-26, +04 then +03; Caracas's 02:30-03:00 on 2007-12-09) and one skipped
+ * without one (Caracas's 02:30-03:00 on 2016-05-01, Apia's 2011-12-30), and glibc keeps it from
+ * whichever mktime call the process made last, so the answer would depend on what was asked
+ * before. The rule, which is what `systemd-analyze calendar --base-time=@BASE --iterations=N
+ * EXPR` prints when it runs alone:
+ * - a search starts from the guess of a fresh process, 0: its first mktime, which normalizes the
+ *   base's own local time, takes the offset in effect at the instant that has the base's digits
+ *   read as UTC (east of UTC the later pass of a repeated hour, west of it the earlier one; the
+ *   two passes of a DST change are told apart by the DST flag, whatever the guess);
+ * - every mktime after that starts from the offset the one before found (systemd's find_next,
+ *   tm_within_bounds, find_end_of_month and matches_weekday call it in turn, and the elapse's own
+ *   mktime_or_timegm closes the search);
+ * - the next iteration of an event in the local zone starts from where the previous search left
+ *   the guess, as systemd's process does; an event with its own zone starts every search from 0,
+ *   as systemd computes each one in a child that forks from a process that has made no mktime
+ *   call (src/shared/calendarspec.c, calendar_spec_next_usec).
+ * The local zone's names are taken the same way: as a fresh process's tzset(3) has them, never
+ * from glibc's tzname, which every conversion rewrites (calendar_zone.h). */
 #include "calendar.h"
 
 #include <ctype.h>
@@ -56,7 +76,8 @@ struct lb_calendar {
   bool utc;
   int dst;    /* -1; 0 or 1 when the local zone's standard or daylight name was given */
   char *zone; /* an IANA zone, or NULL; points into this allocation */
-  uint16_t first[C_N], count[C_N]; /* each component's slice of items; count 0 is "*" */
+  char dst_name[LB_CALENDAR_TZ_NAME_MAX]; /* with dst, the local zone's name for it */
+  uint16_t first[C_N], count[C_N];        /* each component's slice of items; count 0 is "*" */
   cal_item items[];
 };
 
@@ -82,6 +103,7 @@ typedef struct parser {
   bool end_of_month, utc, at_form;
   int dst;
   char *zone;
+  char names[2][LB_CALENDAR_TZ_NAME_MAX]; /* the local zone's, when the text may end in one */
   char *err;
   size_t errlen;
 } parser;
@@ -513,8 +535,9 @@ static bool zone_name_valid(const char *name) {
   return ok;
 }
 
-/* Split off a time zone: " UTC" (any case), the local zone's standard or daylight name (as
- * tzset(3) has it now), or an IANA name after the last space. */
+/* Split off a time zone: " UTC" (any case), the local zone's standard or daylight name (as a
+ * fresh process's tzset(3) has them, see calendar_zone.h), or an IANA name after the last
+ * space. */
 static int parse_zone(parser *ps) {
   const char *t = ps->text;
   size_t len = strlen(t), body = len;
@@ -522,28 +545,35 @@ static int parse_zone(parser *ps) {
     ps->utc = true;
     body = len - 4;
   } else {
-    tzset();
-    int j;
+    int j = 2;
     size_t at = 0;
-    for (j = 0; j < 2; j++) {
-      const char *name = tzname[j];
-      size_t n = name ? strlen(name) : 0;
-      if (n == 0 || n > len)
-        continue;
-      at = len - n;
-      if (strcasecmp(t + at, name) == 0 && at > 0 && t[at - 1] == ' ')
-        break;
+    const char *space = strrchr(t, ' ');
+    /* A name is the word after the last space, and of letters, digits, '+' and '-' (glibc takes
+     * no other into a name from TZ, and zic warns of any other in a zone file): reading the
+     * names costs a read of the zone file, only when the text may end in one. */
+    if (space && space[1] &&
+        strspn(space + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789+-") == strlen(space + 1)) {
+      int r = lb_calendar_tz_local_names(ps->names);
+      if (r < 0)
+        return fail(ps, -r, "the local time zone's names cannot be read: %s", strerror(-r));
+      for (j = 0; j < 2; j++) {
+        const char *name = ps->names[j];
+        size_t n = strlen(name);
+        if (n == 0 || n > len)
+          continue;
+        at = len - n;
+        if (strcasecmp(t + at, name) == 0 && at > 0 && t[at - 1] == ' ')
+          break;
+      }
     }
     if (j < 2) {
       ps->dst = j;
       body = at - 1;
-    } else {
-      const char *space = strrchr(t, ' ');
-      if (space && zone_name_valid(space + 1)) {
-        if (!(ps->zone = strdup(space + 1)))
-          return fail(ps, ENOMEM, "out of memory");
-        body = (size_t)(space - t);
-      }
+    } else if (space && zone_name_valid(space + 1)) {
+      if (!(ps->zone = strdup(space + 1)))
+        return fail(ps, ENOMEM, "out of memory");
+      body = (size_t)(space - t);
     }
   }
   if (!(ps->body = strndup(t, body)))
@@ -707,6 +737,8 @@ int lb_calendar_parse_sd(const char *text, lb_calendar **ret, char *err, size_t 
     } else {
       *c = (lb_calendar){
           .weekdays = ps.weekdays, .end_of_month = ps.end_of_month, .utc = ps.utc, .dst = ps.dst};
+      if (ps.dst == 0 || ps.dst == 1)
+        memcpy(c->dst_name, ps.names[ps.dst], sizeof(c->dst_name));
       size_t k = 0;
       for (int i = 0; i < C_N; i++) {
         c->first[i] = (uint16_t)k;
@@ -828,23 +860,23 @@ int lb_calendar_format(const lb_calendar *c, char *buf, size_t len) {
     put(&o, " UTC");
   } else if (c->zone) {
     put(&o, " %s", c->zone);
-  } else if (c->dst == 0 || c->dst == 1) {
-    /* The name the local zone has now, as systemd prints it. */
-    tzset();
-    if (tzname[c->dst] && tzname[c->dst][0])
-      put(&o, " %s", tzname[c->dst]);
+  } else if (c->dst_name[0]) {
+    /* systemd prints tzname[dst], as it was when the text was parsed. */
+    put(&o, " %s", c->dst_name);
   }
   return o.pos < len ? 0 : -ENOBUFS;
 }
 
 /* ---- the search ---- */
 
-/* How local time is had: glibc's mktime and localtime_r in the zone TZ names now, as systemd has
- * it; or, for UTC, plain arithmetic (off and dst stay 0). */
+/* How local time is had: glibc's localtime_r and its mktime's steps in the zone TZ names now, as
+ * systemd has it, with the offset mktime guesses from (see the top of this file); or, for UTC,
+ * plain arithmetic (off and dst stay 0). */
 typedef struct cal_clock {
   bool glibc;
   int32_t off;
   bool dst;
+  long guess;
 } cal_clock;
 
 static void breakdown(int64_t local, const cal_clock *k, struct tm *tm) {
@@ -879,7 +911,7 @@ static int64_t tm_local(const struct tm *tm) {
  * callers, as it does to systemd. */
 static int64_t clock_mktime(cal_clock *k, struct tm *tm) {
   if (k->glibc)
-    return (int64_t)mktime(tm);
+    return lb_calendar_tz_mktime(tm, &k->guess);
   int64_t local = tm_local(tm); /* UTC */
   breakdown(local, k, tm);
   return local - k->off;
@@ -1165,27 +1197,52 @@ static int search_from(const lb_calendar *c, cal_clock *k, int64_t after, int64_
   return 0;
 }
 
-/* An event that names the zone's daylight time ("... CEST", "... +1345"),
- * searched from the hour repeated when the clocks go back, matches that
- * hour's first pass, before the start; systemd 252 answers so too. An elapse
- * must come after the time it was asked from (a reminder would otherwise
- * fire again and again), so then: the elapses that follow that one, as
- * systemd's iterations do, up to the first after the start; and when that
- * takes long, a search from an hour on, past the repeat. */
+/* An event that names the zone's daylight time ("... CEST", "... +1345"), searched from the hour
+ * repeated when the clocks go back, matches that hour's first pass, before the start; systemd 252
+ * answers so too. So does a search that starts in the second pass of a time repeated without a
+ * change of DST flag west of UTC, whose first normalization takes the first pass (Caracas, 02:40
+ * -0430 on 2007-12-09: 02:41 -04). An elapse must come after the time it was asked from (a
+ * reminder would otherwise fire again and again), so then: the elapses that follow that one, as
+ * systemd's iterations do, up to the first after the start; when they do not get there soon
+ * (systemd may go round the first pass for ever: *:*:59.999999 from 02:59:59.999999 -04 goes
+ * back to 02:30:59.999999 -04), a search that takes the start at its own instant, as a systemd
+ * whose mktime last found the start's offset would (in the second pass, then); and as a last
+ * resort, a search from an hour on, past the repeat. */
 #define MAX_CHAIN 4
 #define MAX_JUMPS 3
+
+/* Where systemd's next search starts from: an event with its own zone is searched in a child
+ * process that forks from one whose guess a lone systemd-analyze never moves. */
+static void clock_next_search(const lb_calendar *c, cal_clock *k) {
+  if (c->zone)
+    k->guess = 0;
+}
+
+/* The guess mktime is left with when it has found the instant t. */
+static void clock_guess_at(cal_clock *k, int64_t t) {
+  struct tm tm;
+  clock_localtime(k, t, &tm);
+  k->guess = -tm.tm_gmtoff;
+}
 
 static int next_on(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
   int64_t t;
   int r = search_from(c, k, after, &t);
   for (int i = 0; r == 0 && t <= after && i < MAX_CHAIN; i++) {
     int64_t prev = t;
+    clock_next_search(c, k);
     r = search_from(c, k, prev, &t);
     if (r == 0 && t <= prev)
-      r = -EDEADLK;
+      break; /* systemd went back again: it would go round for ever */
   }
-  for (int i = 1; r == 0 && t <= after && i <= MAX_JUMPS; i++)
+  if (r == 0 && t <= after && k->glibc) {
+    clock_guess_at(k, (after + 1) / USEC_PER_SEC);
+    r = search_from(c, k, after, &t);
+  }
+  for (int i = 1; r == 0 && t <= after && i <= MAX_JUMPS; i++) {
+    clock_next_search(c, k);
     r = search_from(c, k, after + (int64_t)i * 3600 * USEC_PER_SEC, &t);
+  }
   if (r < 0)
     return r;
   if (t <= after)
@@ -1194,19 +1251,30 @@ static int next_on(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *r
   return 0;
 }
 
-int lb_calendar_next(const lb_calendar *c, int64_t after_usec, int64_t *ret_usec) {
-  if (after_usec < 0 || after_usec > FORMATTABLE_MAX_USEC)
+int lb_calendar_iterate(const lb_calendar *c, lb_calendar_iter *it, int64_t *ret_usec) {
+  if (it->after_usec < 0 || it->after_usec > FORMATTABLE_MAX_USEC)
     return -EINVAL;
-  if (c->utc) /* glibc's timegm is plain arithmetic too */
-    return next_on(c, &(cal_clock){0}, after_usec, ret_usec);
-
+  int64_t next;
+  cal_clock k = {.glibc = !c->utc, .guess = it->guess};
+  clock_next_search(c, &k);
   lb_calendar_tz_guard g;
-  int r = lb_calendar_tz_enter(&g, c->zone);
+  int r = 0;
+  /* UTC needs no zone: glibc's timegm is plain arithmetic too. */
+  if (!c->utc && (r = lb_calendar_tz_enter(&g, c->zone)) < 0)
+    return r;
+  r = next_on(c, &k, it->after_usec, &next);
+  if (!c->utc)
+    lb_calendar_tz_leave(&g);
   if (r < 0)
     return r;
-  r = next_on(c, &(cal_clock){.glibc = true}, after_usec, ret_usec);
-  lb_calendar_tz_leave(&g);
-  return r;
+  *it = (lb_calendar_iter){.after_usec = next, .guess = k.guess};
+  *ret_usec = next;
+  return 0;
+}
+
+int lb_calendar_next(const lb_calendar *c, int64_t after_usec, int64_t *ret_usec) {
+  lb_calendar_iter it = lb_calendar_iter_at(after_usec);
+  return lb_calendar_iterate(c, &it, ret_usec);
 }
 
 const char *lb_calendar_timezone(const lb_calendar *c) {

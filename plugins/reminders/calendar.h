@@ -2,9 +2,11 @@
  * grammar it accepts, the normalized form systemd-analyze prints, and the elapses it computes,
  * down to its handling of DST gaps, repeated hours and month ends.
  *
- * Single-threaded: evaluating an event in a zone other than the local one may set TZ for the
- * duration of the call (and restores it), and zones are read once and cached for the life of the
- * process (calendar_zone.h). */
+ * Every answer depends only on the arguments and the local zone (TZ, else /etc/localtime), never
+ * on earlier calls, the engine's or anyone's: what glibc remembers between calls (tzname, the
+ * offset mktime guesses from) is kept out of it, and the answers are those of `systemd-analyze
+ * calendar` run for that one expression (calendar.c says how). Single-threaded: a call may set
+ * TZ for its duration (and restores it, and glibc's tzname). */
 #ifndef LUMBARD_REMINDERS_CALENDAR_H
 #define LUMBARD_REMINDERS_CALENDAR_H
 
@@ -17,10 +19,14 @@ typedef struct lb_calendar lb_calendar;
  * *ret (free it with lb_calendar_free), or -EINVAL with err saying what is wrong and pointing at
  * the bad part (e.g. `"Mon 25:00": hour 25 is out of range (0-23)`). err may be NULL.
  *
- * The local zone's own abbreviations ("CET", "CEST" under Europe/Berlin) are taken as systemd
- * takes them, from glibc's tzname: so the result depends on TZ at the time of the call and, for a
- * zone that gave up DST ("+0430" under Asia/Tehran), on whether glibc has converted a recent time
- * since, which rewrites tzname. systemd behaves the same way. */
+ * The local zone's own abbreviations ("CET", "CEST" under Europe/Berlin; "+1030", "+11" under
+ * Australia/Lord_Howe) are its standard and daylight names as a fresh process's tzset(3) has them:
+ * for a zone file, its latest standard and latest daylight names ("+0330" and "+0430" under
+ * Asia/Tehran, which gave up DST in 2022; "+01" standard and "+00" daylight under
+ * Africa/Casablanca; "MSK" and "MSD" under Europe/Moscow). systemd reads glibc's tzname, which
+ * every conversion of a time rewrites with the names around that time, so a long-running systemd
+ * (or a later expression in one systemd-analyze run) may take other names; its first expression
+ * takes these. */
 int lb_calendar_parse(const char *text, lb_calendar **ret, char *err, size_t errlen);
 
 /* As lb_calendar_parse, but a failure returns the errno systemd 252 itself reports for text:
@@ -31,17 +37,39 @@ int lb_calendar_parse_sd(const char *text, lb_calendar **ret, char *err, size_t 
 void lb_calendar_free(lb_calendar *c); /* accepts NULL */
 
 /* The first elapse strictly after after_usec (unix microseconds), evaluated in the event's time
- * zone (its UTC / IANA suffix) or else the local zone (TZ / /etc/localtime). 0 and *ret_usec, or
- * -ENOENT when there is none (e.g. a date that never comes again; systemd gives up after 2199),
- * -EDEADLK when systemd's own safety valve would give up (1000 rounds of its search), -EINVAL for
- * an after_usec systemd cannot take (negative, or past 9999-12-30). */
+ * zone (its UTC / IANA suffix) or else the local zone (TZ / /etc/localtime): the "Next elapse" of
+ * `systemd-analyze calendar --base-time=@AFTER` (when systemd answers one before its base, the
+ * first of its iterations after it). 0 and *ret_usec, or -ENOENT when there is none (e.g. a date
+ * that never comes again; systemd gives up after 2199), -EDEADLK when systemd's own safety valve
+ * would give up (1000 rounds of its search), -EINVAL for an after_usec systemd cannot take
+ * (negative, or past 9999-12-30). */
 int lb_calendar_next(const lb_calendar *c, int64_t after_usec, int64_t *ret_usec);
+
+/* systemd-analyze's --iterations: each search after the first starts from the previous elapse,
+ * and, for an event in the local zone, from the offset glibc's mktime found last in the previous
+ * search, which decides a local time that comes twice without a change of DST flag (calendar.c).
+ * So the N-th lb_calendar_iterate from lb_calendar_iter_at(BASE) answers the N-th elapse of
+ * `systemd-analyze calendar --base-time=@BASE --iterations=N`, where chaining lb_calendar_next
+ * may answer another pass of such an hour. The fields are the engine's. */
+typedef struct lb_calendar_iter {
+  int64_t after_usec; /* the base, then the last elapse */
+  long guess;         /* glibc's mktime memory, as a fresh process has it: 0 */
+} lb_calendar_iter;
+
+static inline lb_calendar_iter lb_calendar_iter_at(int64_t base_usec) {
+  return (lb_calendar_iter){.after_usec = base_usec, .guess = 0};
+}
+
+/* The next elapse after it->after_usec, as lb_calendar_next answers, and it moved on to it. Errors
+ * as lb_calendar_next's; it is then unchanged. */
+int lb_calendar_iterate(const lb_calendar *c, lb_calendar_iter *it, int64_t *ret_usec);
 
 /* The IANA zone the event was written with ("Europe/Berlin"), or NULL (UTC or local time). */
 const char *lb_calendar_timezone(const lb_calendar *c);
 
-/* The normalized form exactly as systemd-analyze prints "Normalized form:". 0, or -ENOBUFS when it
- * does not fit in len bytes (buf then holds as much as fits, terminated). */
+/* The normalized form exactly as systemd-analyze prints "Normalized form:" (a local zone's name as
+ * it was when parsed). 0, or -ENOBUFS when it does not fit in len bytes (buf then holds as much as
+ * fits, terminated). */
 int lb_calendar_format(const lb_calendar *c, char *buf, size_t len);
 
 #endif

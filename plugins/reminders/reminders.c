@@ -195,7 +195,9 @@ static int64_t local_day_time(int64_t day_ms, int add_days, int minutes) {
   return (int64_t)mktime(&tm) * 1000;
 }
 
-/* The first elapse strictly after t (unix ms); 0 when none is left. */
+/* The first elapse strictly after t (unix ms); 0 when none is left. A calendar elapse falls on a
+ * microsecond: rounded up, so that its timer never fires before it (m_preview answers the
+ * elapses themselves). */
 static int64_t next_after(const reminder *r, int64_t t) {
   switch (r->kind) {
   case CALENDAR: {
@@ -953,8 +955,17 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
   }
   lb_value *items = lbp_xcalloc(count, sizeof(lb_value));
   uint32_t n = 0;
-  for (int64_t t = next_after(&tmp, base); t && n < count; t = next_after(&tmp, t))
-    items[n++] = lb_v_int(t / 1000);
+  if (tmp.kind == CALENDAR) {
+    /* systemd-analyze's iterations, each from the exact elapse before it, and each elapse as it
+     * prints them: down to the second (*:*:0.9995 is at :00). */
+    lb_calendar_iter it = lb_calendar_iter_at(base * 1000);
+    int64_t us;
+    while (n < count && lb_calendar_iterate(tmp.cal, &it, &us) == 0)
+      items[n++] = lb_v_int(us / 1000000);
+  } else {
+    for (int64_t t = next_after(&tmp, base); t && n < count; t = next_after(&tmp, t))
+      items[n++] = lb_v_int(t / 1000);
+  }
   lb_value v = lb_v_array(items, n);
   host->reply(call, &v);
   free(items);

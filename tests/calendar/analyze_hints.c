@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calendar_zone.h"
+
 #define USEC_PER_SEC UINT64_C(1000000)
 #define USEC_INFINITY UINT64_MAX
 #define FORMATTABLE_MAX UINT64_C(253402214399000000)
@@ -179,10 +181,13 @@ static bool timestamp(const char *text) {
     utc = true;
     t[at] = '\0';
   } else {
-    tzset();
+    /* The local zone's names as a systemd-analyze that has converted no time yet has them, as the
+     * engine takes them (calendar_zone.h). */
+    char names[2][LB_CALENDAR_TZ_NAME_MAX];
+    if (lb_calendar_tz_local_names(names) < 0)
+      return false;
     for (int j = 0; j < 2; j++)
-      if (tzname[j] && tzname[j][0] && ends_with_nocase(t, tzname[j], &at) && at > 0 &&
-          t[at - 1] == ' ') {
+      if (names[j][0] && ends_with_nocase(t, names[j], &at) && at > 0 && t[at - 1] == ' ') {
         t[at - 1] = '\0';
         dst = j;
         break;

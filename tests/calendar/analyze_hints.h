@@ -1,7 +1,7 @@
 /* What systemd-analyze 252 adds after "Failed to parse calendar specification": a hint when the
- * text is a valid timestamp or timespan instead. Checking the timestamp is not free of side
- * effects in systemd either: it converts times with localtime_r and mktime, which rewrite glibc's
- * tzname, which the next expression's calendar parse reads. These make the same calls. */
+ * text is a valid timestamp or timespan instead, as a systemd-analyze run for that one expression
+ * tells it: the local zone's names as it has them before it converts any time (the engine's,
+ * calendar_zone.h), not glibc's tzname, which the conversions of earlier expressions rewrite. */
 #ifndef LUMBARD_TESTS_ANALYZE_HINTS_H
 #define LUMBARD_TESTS_ANALYZE_HINTS_H
 

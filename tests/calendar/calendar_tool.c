@@ -1,15 +1,23 @@
 /* calendar_tool: systemd-analyze calendar, on lumbard's calendar engine.
  *
  *   calendar_tool [--base-time=@SECONDS[.FRACTION]] [--iterations=N] [--explain] EXPR...
+ *   calendar_tool --requests [--explain] < REQUESTS
  *
- * For each expression it prints what `systemd-analyze calendar` (systemd 252) prints, minus the
- * "From now:" lines: "Original form:" (when it differs from the normalized one), "Normalized
- * form:", "Next elapse:", "(in UTC):" (unless the local zone is UTC) and "Iter. #N:", right-aligned
- * as systemd's table; a blank line between expressions; and on stderr systemd's own failure line
- * with its hints (analyze_hints.h).
+ * For each expression it prints what `systemd-analyze calendar` (systemd 252) prints when it runs
+ * for that one expression, minus the "From now:" lines: "Original form:" (when it differs from the
+ * normalized one), "Normalized form:", "Next elapse:", "(in UTC):" (unless the local zone is UTC)
+ * and "Iter. #N:", right-aligned as systemd's table; a blank line between expressions; and on
+ * stderr systemd's own failure line with its hints (analyze_hints.h). A systemd-analyze given
+ * several expressions may answer a later one otherwise (glibc's tzname and mktime remember the
+ * earlier ones); the engine never does.
  * --explain adds lumbard's reason for a failure on the line after it. Exit status 1 when any
- * expression failed, as systemd-analyze's. */
+ * expression failed, as systemd-analyze's.
+ *
+ * --requests reads one request a line, "BASE<TAB>ITERATIONS<TAB>EXPR" (BASE as --base-time takes
+ * it, without the "@"), all in this one process, and prints for each its table and then its
+ * stderr lines prefixed "stderr: ", then a line "--". */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +31,7 @@
 
 static void usage(void) {
   fprintf(stderr, "usage: calendar_tool [--base-time=@SECONDS] [--iterations=N] [--explain] "
-                  "EXPR...\n");
+                  "EXPR...\n       calendar_tool --requests [--explain] < REQUESTS\n");
   exit(2);
 }
 
@@ -44,9 +52,15 @@ static void format_time(int64_t usec, bool utc, char *buf, size_t len) {
     snprintf(buf + n, len - (size_t)n, " %s", tm.tm_zone);
 }
 
+/* As systemd-analyze asks it, when it has converted no time yet: glibc's timezone and daylight
+ * change as it converts times in some zones (America/Danmarkshavn). */
 static bool in_utc_timezone(void) {
-  tzset();
-  return timezone == 0 && daylight == 0;
+  static int utc = -1;
+  if (utc < 0) {
+    tzset();
+    utc = timezone == 0 && daylight == 0;
+  }
+  return utc;
 }
 
 static bool parse_base(const char *s, int64_t *ret) {
@@ -124,24 +138,36 @@ static char *normalized(const lb_calendar *c) {
   }
 }
 
+/* Where systemd's stderr lines go: stderr, or in --requests, stdout with a prefix. */
+static bool errors_inline;
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  if (errors_inline)
+    fputs("stderr: ", stdout);
+  vfprintf(errors_inline ? stdout : stderr, fmt, ap);
+  va_end(ap);
+}
+
 static int show(const char *expr, int64_t base, unsigned iterations, bool explain) {
   char err[512], when[128], field[32];
   lb_calendar *c;
   int r = lb_calendar_parse_sd(expr, &c, err, sizeof(err));
   if (r < 0) {
-    fprintf(stderr, "Failed to parse calendar specification '%s': %s\n", expr, strerror(-r));
+    say("Failed to parse calendar specification '%s': %s\n", expr, strerror(-r));
     if (explain)
-      fprintf(stderr, "Reason: %s\n", err);
+      say("Reason: %s\n", err);
     if (analyze_timestamp_valid(expr))
-      fprintf(stderr,
-              "Hint: this expression is a valid timestamp. Use 'systemd-analyze timestamp \"%s\"' "
-              "instead?\n",
-              expr);
+      say("Hint: this expression is a valid timestamp. Use 'systemd-analyze timestamp \"%s\"' "
+          "instead?\n",
+          expr);
     if (analyze_timespan_valid(expr))
-      fprintf(stderr,
-              "Hint: this expression is a valid timespan. Use 'systemd-analyze timespan \"%s\"' "
-              "instead?\n",
-              expr);
+      say("Hint: this expression is a valid timespan. Use 'systemd-analyze timespan \"%s\"' "
+          "instead?\n",
+          expr);
     return r;
   }
   table t = {0};
@@ -155,29 +181,25 @@ static int show(const char *expr, int64_t base, unsigned iterations, bool explai
   if ((r = table_add(&t, "Normalized form", norm)) < 0)
     goto out;
   bool utc = in_utc_timezone();
-  /* As systemd: every elapse first, then the table, whose timestamps are formatted with
-   * localtime_r. The order matters to glibc's tzname, which localtime_r rewrites and the next
-   * expression's parse reads (a local zone's retired DST name is recognised only until then). */
+  /* As systemd: every elapse first (systemd-analyze's --iterations, lb_calendar_iterate), then
+   * the table, whose timestamps are formatted with localtime_r. */
   int64_t *elapses = calloc(iterations ? iterations : 1, sizeof(*elapses));
   unsigned found = 0;
   if (!elapses) {
     r = -ENOMEM;
     goto out;
   }
-  for (int64_t at = base; found < iterations; found++) {
-    r = lb_calendar_next(c, at, &elapses[found]);
-    if (r < 0) {
+  lb_calendar_iter it = lb_calendar_iter_at(base);
+  for (; found < iterations; found++)
+    if ((r = lb_calendar_iterate(c, &it, &elapses[found])) < 0)
       break;
-    }
-    at = elapses[found];
-  }
   if (r == -ENOENT) {
     r = found == 0 ? table_add(&t, "Next elapse", "never") : 0;
   } else if (r < 0) {
     /* systemd's search logs this as it gives up, but not in the child it forks for a zone. */
     if (r == -EDEADLK && !lb_calendar_timezone(c))
-      fprintf(stderr, "Infinite loop in calendar calculation: %s\n", norm);
-    fprintf(stderr, "Failed to determine next elapse for '%s': %s\n", expr, strerror(-r));
+      say("Infinite loop in calendar calculation: %s\n", norm);
+    say("Failed to determine next elapse for '%s': %s\n", expr, strerror(-r));
   }
   for (unsigned i = 0; i < found && r >= 0; i++) {
     if (i == 0)
@@ -202,10 +224,46 @@ out:
   return r;
 }
 
+/* --requests: "BASE<TAB>ITERATIONS<TAB>EXPR" lines. */
+static int requests(bool explain) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int status = 0;
+  errors_inline = true;
+  while ((n = getline(&line, &cap, stdin)) > 0) {
+    if (line[n - 1] == '\n')
+      line[--n] = '\0';
+    char *base_s = line, *iter_s = strchr(line, '\t'),
+         *expr = iter_s ? strchr(iter_s + 1, '\t') : NULL;
+    if (!expr) {
+      fprintf(stderr, "calendar_tool: a request is BASE<TAB>ITERATIONS<TAB>EXPR: %s\n", line);
+      free(line);
+      return 2;
+    }
+    *iter_s++ = '\0';
+    *expr++ = '\0';
+    char at[64];
+    int64_t base;
+    snprintf(at, sizeof(at), "@%s", base_s);
+    if (!parse_base(at, &base)) {
+      fprintf(stderr, "calendar_tool: not a base: %s\n", base_s);
+      free(line);
+      return 2;
+    }
+    if (show(expr, base, (unsigned)strtoul(iter_s, NULL, 10), explain) < 0)
+      status = 1;
+    printf("--\n");
+    fflush(stdout);
+  }
+  free(line);
+  return status;
+}
+
 int main(int argc, char **argv) {
   int64_t base = -1;
   unsigned long iterations = 1;
-  bool explain = false;
+  bool explain = false, from_stdin = false;
   int first = 1;
   for (; first < argc; first++) {
     const char *a = argv[first];
@@ -223,11 +281,18 @@ int main(int argc, char **argv) {
         usage();
     } else if (strcmp(a, "--explain") == 0) {
       explain = true;
+    } else if (strcmp(a, "--requests") == 0) {
+      from_stdin = true;
     } else if (strncmp(a, "--", 2) == 0) {
       usage();
     } else {
       break;
     }
+  }
+  if (from_stdin) {
+    if (first < argc)
+      usage();
+    return requests(explain);
   }
   if (first >= argc)
     usage();
