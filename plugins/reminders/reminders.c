@@ -25,9 +25,10 @@
  * this many rows (an "every 1s" reminder adds 86,400 a day). */
 #define LOG_KEEP_MS (400LL * 86400 * 1000)
 #define LOG_KEEP_ROWS 100000
-/* The last second of the year 9999: the latest base preview takes (systemd's
- * calendar arithmetic, and ours, stop there). */
-#define MAX_BASE_S 253402300799LL
+/* The latest base preview takes: 9999-12-30 23:59:59 UTC, the last second
+ * from which the engine (as systemd's arithmetic) still finds an elapse in
+ * the year 9999 in every zone. */
+#define MAX_BASE_S 253402214399LL
 #define SOURCE_CONFIG "config"
 #define SOURCE_RUNTIME "runtime"
 

@@ -585,7 +585,7 @@ class Preview(SafetyTest):
         d = self.start()
         c = self.client(d)
         for base in (2 ** 62, -2 ** 63, 2 ** 61, -1, 2 ** 63 - 1, 10 ** 12):
-            e = self.assertRefused(c, "parameter 'base' must be between 0 and 253402300799",
+            e = self.assertRefused(c, "parameter 'base' must be between 0 and 253402214399",
                                    "reminders.preview", "daily", 3, base)
             self.assertEqual(e.code, "invalid_params")
         self.assertEqual(len(c.call("reminders.preview", "daily", 3, 4102444800)), 3)
