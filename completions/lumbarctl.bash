@@ -7,8 +7,8 @@
 # Completes the global options, the commands and sub-commands, each
 # sub-command's options and their fixed values (pain log --where, --symptom,
 # pain export --format, ...), files for --socket and -o, and from the running
-# daemon: reminder ids, rest ids, preset names, method names for `call` and
-# event patterns for `watch`. Those come from `lumbarctl __complete KIND`
+# daemon: reminder ids, rest ids, diary entry ids, preset names, method names
+# for `call` and event patterns for `watch`. Those come from `lumbarctl __complete KIND`
 # (the lumbarctl typed, on the socket given on the line: -s/--socket, else
 # $LUMBARD_SOCKET or the default), which gives the daemon a second to answer
 # and prints nothing when none does; then nothing is offered.
@@ -17,7 +17,7 @@
 _lumbarctl_commands=(status plugins watch call remind rest pain help)
 _lumbarctl_remind_subs=(add list snooze 'done' skip pause resume rm preview)
 _lumbarctl_rest_subs=(start list pause resume extend next cancel preset presets)
-_lumbarctl_pain_subs=(log history stats export chart report)
+_lumbarctl_pain_subs=(log edit rm history stats export chart report)
 _lumbarctl_locations=(lower-back lower-back-left lower-back-right glute-left glute-right
     hip-left hip-right leg-left leg-right)
 _lumbarctl_symptoms=(stiffness spasm radiating tingling saddle-numbness bladder-bowel
@@ -47,10 +47,14 @@ _lumbarctl_verb_opts()
             switches='--wait'
             ;;
         'pain log') valued='-w --where --location -t --trigger -m --note --symptom --at' ;;
+        'pain edit') valued='--level -w --where --location -t --trigger -m --note --symptom --at' ;;
         'pain history') valued='--since --until -n --limit' ;;
         'pain stats' | 'pain chart') valued='--days' ;;
         'pain export') valued='--format -o --output --since --until' ;;
-        'pain report') valued='-o --output --days' ;;
+        'pain report')
+            valued='-o --output --days'
+            switches='--oldest-first'
+            ;;
     esac
 }
 
@@ -221,13 +225,17 @@ _lumbarctl()
     esac
     if [[ $prev == -* && " $valued " == *" $prev "* ]] && ! $ddash; then
         case "$verb/$prev" in
-            'pain log/-w' | 'pain log/--where' | 'pain log/--location')
+            'pain log/-w' | 'pain log/--where' | 'pain log/--location' | \
+                'pain edit/-w' | 'pain edit/--where' | 'pain edit/--location')
                 _lumbarctl_add "${_lumbarctl_locations[@]}"
                 ;;
-            'pain log/-t' | 'pain log/--trigger')
+            'pain log/-t' | 'pain log/--trigger' | 'pain edit/-t' | 'pain edit/--trigger')
                 _lumbarctl_add "${_lumbarctl_triggers[@]}"
                 ;;
-            'pain log/--symptom')
+            'pain edit/--level')
+                _lumbarctl_add 0 1 2 3 4 5 6 7 8 9 10
+                ;;
+            'pain log/--symptom' | 'pain edit/--symptom')
                 # KEY or KEY,KEY,...: complete the last one
                 local head='' key
                 [[ $cur == *,* ]] && head=${cur%,*},
@@ -301,6 +309,9 @@ _lumbarctl()
             ;;
         'pain log')
             ((nargs == 0)) && _lumbarctl_add 0 1 2 3 4 5 6 7 8 9 10
+            ;;
+        'pain edit' | 'pain rm')
+            ((nargs == 0)) && _lumbarctl_add_daemon entries
             ;;
         call)
             if ((nargs == 0)); then

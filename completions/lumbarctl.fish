@@ -6,8 +6,8 @@
 # Completes the global options, the commands and sub-commands, each
 # sub-command's options and their fixed values (pain log --where, --symptom,
 # pain export --format, ...), files for --socket and -o, and from the running
-# daemon: reminder ids, rest ids, preset names, method names for `call` and
-# event patterns for `watch`. Those come from `lumbarctl __complete KIND`
+# daemon: reminder ids, rest ids, diary entry ids, preset names, method names
+# for `call` and event patterns for `watch`. Those come from `lumbarctl __complete KIND`
 # (the lumbarctl typed, on the socket given on the line: -s/--socket, else
 # $LUMBARD_SOCKET or the default), which gives the daemon a second to answer
 # and prints nothing when none does; then nothing is offered.
@@ -33,6 +33,8 @@ function __lumbarctl_valued --argument-names verb
             echo --set
         case 'pain log'
             echo -w --where --location -t --trigger -m --note --symptom --at
+        case 'pain edit'
+            echo --level -w --where --location -t --trigger -m --note --symptom --at
         case 'pain history'
             echo --since --until -n --limit
         case 'pain stats' 'pain chart'
@@ -129,7 +131,7 @@ function __lumbarctl_verb
 end
 
 # __lumbarctl_ask KIND: `lumbarctl __complete KIND` (reminders, rests,
-# presets, methods, events), "VALUE<TAB>DESCRIPTION" lines, from the daemon
+# presets, methods, events, entries), "VALUE<TAB>DESCRIPTION" lines, from the daemon
 # the line talks to; nothing when none answers within a second.
 function __lumbarctl_ask --argument-names kind
     set -l run lumbarctl
@@ -195,6 +197,8 @@ function __lumbarctl_subs --argument-names cmd
                 presets 'the presets of the config, described'
         case pain
             printf '%s\t%s\n' log 'log how the back is, 0-10' \
+                edit 'correct an entry of the diary' \
+                rm 'remove an entry from the diary' \
                 history 'the entries of the diary, newest first' \
                 stats 'averages, trend, flare-ups, triggers and the warm-up' \
                 export 'the diary as CSV or JSON' \
@@ -266,14 +270,18 @@ complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a '1 2 3' -d mild
 complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a '4 5 6' -d moderate
 complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a '7 8 9' -d severe
 complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a 10 -d 'the worst imaginable'
-complete -c lumbarctl -n '__lumbarctl_verb "pain log"' -s w -l where -l location -x \
+complete -c lumbarctl -n '__lumbarctl_arg 0 "pain edit" "pain rm"' -a '(__lumbarctl_ask entries)'
+complete -c lumbarctl -n '__lumbarctl_verb "pain edit"' -l level -x \
+    -a '0 1 2 3 4 5 6 7 8 9 10' -d 'the level, 0-10'
+complete -c lumbarctl -n '__lumbarctl_verb "pain log" "pain edit"' -s w -l where -l location -x \
     -a "$__lumbarctl_locations" -d 'where it hurts'
-complete -c lumbarctl -n '__lumbarctl_verb "pain log"' -s t -l trigger -x \
+complete -c lumbarctl -n '__lumbarctl_verb "pain log" "pain edit"' -s t -l trigger -x \
     -a "$__lumbarctl_triggers" -d 'what set it off'
-complete -c lumbarctl -n '__lumbarctl_verb "pain log"' -s m -l note -x -d 'anything else'
-complete -c lumbarctl -n '__lumbarctl_verb "pain log"' -l symptom -x -a '(__lumbarctl_symptoms)' \
-    -d 'a symptom (KEY,KEY for more)'
+complete -c lumbarctl -n '__lumbarctl_verb "pain log" "pain edit"' -s m -l note -x -d 'anything else'
+complete -c lumbarctl -n '__lumbarctl_verb "pain log" "pain edit"' -l symptom -x \
+    -a '(__lumbarctl_symptoms)' -d 'a symptom (KEY,KEY for more)'
 complete -c lumbarctl -n '__lumbarctl_verb "pain log"' -l at -x -d 'an earlier moment'
+complete -c lumbarctl -n '__lumbarctl_verb "pain edit"' -l at -x -d 'when it was'
 complete -c lumbarctl -n '__lumbarctl_verb "pain history" "pain export"' -l since -x -d 'entries from TIME on'
 complete -c lumbarctl -n '__lumbarctl_verb "pain history" "pain export"' -l until -x -d 'entries before TIME'
 complete -c lumbarctl -n '__lumbarctl_verb "pain history"' -s n -l limit -x -d 'at most N entries'
@@ -282,3 +290,4 @@ complete -c lumbarctl -n '__lumbarctl_verb "pain export"' -l format -x -a 'csv j
 complete -c lumbarctl -n '__lumbarctl_verb "pain export"' -s o -l output -r -F -d 'write it to FILE'
 complete -c lumbarctl -n '__lumbarctl_verb "pain report"' -s o -l output -x \
     -a '(__fish_complete_suffix .html)' -d 'the HTML file to write'
+complete -c lumbarctl -n '__lumbarctl_verb "pain report"' -l oldest-first -d 'list the entries oldest first'

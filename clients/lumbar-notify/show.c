@@ -42,6 +42,14 @@ typedef struct slot {
   uint32_t nid; /* the server's id; 0: not shown */
   bool pending, dirty, dead;
   bool once; /* freed once shown: nothing can change it any more */
+  /* A reminder's: the elapse it shows (unix s), so that the same one is
+   * never shown twice (after a reconnect, or from the list and its live
+   * event); and, when closed by hand or expired, kept muted until the
+   * reminder is answered or comes due again. */
+  int64_t due_at;
+  bool muted;
+  char *name, *message; /* a reminder's, to draw it again for another server */
+  uint64_t late_s;
   char *summary, *body;
   char **actions; /* n_actions (key, label) pairs */
   size_t n_actions;
@@ -112,6 +120,8 @@ static void slot_free(ln_show *s, slot *x) {
   clear_actions(x);
   free(x->rest.label);
   free(x->rest.message);
+  free(x->name);
+  free(x->message);
   free(x);
 }
 
@@ -162,7 +172,7 @@ static void slot_push(ln_show *s, slot *x) {
     x->dirty = true;
     return;
   }
-  if (x->kind == K_REST && x->rest.muted)
+  if ((x->kind == K_REST && x->rest.muted) || x->muted)
     return;
   ln_note n = x->note;
   n.summary = x->summary;
@@ -526,14 +536,12 @@ static void tick_arm(ln_show *s) {
 
 /* ---- reminders, check-ins, red flags ------------------------------------------ */
 
-static void reminder_due(ln_show *s, const msgpack_object *f) {
-  uint64_t id = msg_uint(f, "id");
-  slot *x = slot_find(s, K_REMINDER, id);
-  if (!x)
-    x = slot_new(s, K_REMINDER, id);
+/* What a reminder's notification says, with the server's capabilities:
+ * its message and lateness, and buttons or the commands that do the
+ * same. */
+static void reminder_render(ln_show *s, slot *x) {
   clear_actions(x);
-  char *name = msg_text(f, "name"), *message = msg_text(f, "message");
-  uint64_t late = msg_uint(f, "late_s");
+  uint64_t late = x->late_s;
   char *lateness = NULL;
   if (late >= 3600)
     lateness = lb_xasprintf("(%" PRIu64 " h %" PRIu64 " min late)", late / 3600, late % 3600 / 60);
@@ -544,20 +552,41 @@ static void reminder_due(ln_show *s, const msgpack_object *f) {
     slot_action(x, "done", "Done");
     slot_action(x, "snooze", "Snooze");
   } else {
-    how = lb_xasprintf(
-        "`lumbarctl remind done %" PRIu64 "` or `lumbarctl remind snooze %" PRIu64 "`", id, id);
+    how =
+        lb_xasprintf("`lumbarctl remind done %" PRIu64 "` or `lumbarctl remind snooze %" PRIu64 "`",
+                     x->obj, x->obj);
   }
-  slot_text(x, lb_xasprintf("Reminder: %s", name),
-            lines(body_text(s, message), lateness ? body_text(s, lateness) : NULL, how));
+  slot_text(x, lb_xasprintf("Reminder: %s", x->name),
+            lines(body_text(s, x->message), lateness ? body_text(s, lateness) : NULL, how));
   free(lateness);
-  free(name);
-  free(message);
   x->note = (ln_note){.urgency = LN_URGENCY_NORMAL,
                       .category = "x-lumbard.reminder",
                       .value = -1,
                       .timeout_ms = s->config.timeout_ms};
+}
+
+/* A due reminder in its notification (x, or a new one): f holds its id,
+ * name, message and late_s, as the due event and reminders.list's views
+ * both do; due_at is the elapse it shows. */
+static void reminder_show(ln_show *s, slot *x, const msgpack_object *f, int64_t due_at) {
+  if (!x)
+    x = slot_new(s, K_REMINDER, msg_uint(f, "id"));
+  x->due_at = due_at;
+  x->muted = false;
+  free(x->name);
+  free(x->message);
+  x->name = msg_text(f, "name");
+  x->message = msg_text(f, "message");
+  x->late_s = msg_uint(f, "late_s");
+  reminder_render(s, x);
   x->sound = "alarm-clock-elapsed";
   slot_push(s, x);
+}
+
+/* reminders.due: shown whatever was shown before (a snooze that ended
+ * comes due again, its elapse unchanged), in the reminder's notification. */
+static void reminder_due(ln_show *s, const msgpack_object *f) {
+  reminder_show(s, slot_find(s, K_REMINDER, msg_uint(f, "id")), f, lb_msg_map_int0(f, "at"));
 }
 
 static void checkin_due(ln_show *s, const msgpack_object *f) {
@@ -759,16 +788,6 @@ static bool absent(const reading *rd, const slot *x) {
          !reading_touched(rd, x->obj);
 }
 
-/* Close the notifications of objects that ended while lumbar-notify was not
- * listening. */
-static void close_absent(ln_show *s, const reading *rd) {
-  for (slot *x = s->slots, *next; x; x = next) {
-    next = x->next;
-    if (absent(rd, x))
-      slot_close(s, x);
-  }
-}
-
 static int slot_order(const void *a, const void *b) {
   uint64_t x = (*(slot *const *)a)->obj, y = (*(slot *const *)b)->obj;
   return x < y ? -1 : x > y;
@@ -779,11 +798,11 @@ static int slot_seek(const void *key, const void *elem) {
   return id < obj ? -1 : id > obj;
 }
 
-/* The rests under way, shown again in the notifications they had; those of
- * rests that ended closed. */
-static void rests_read(ln_show *s, const reading *rd, const msgpack_object *list) {
-  /* The rests' slots that stay, by id: thousands of rests are not looked up
-   * one by one in the list of slots. */
+/* Close the notifications of objects that ended while lumbar-notify was not
+ * listening, and answer the slots of the list's kind that stay, sorted by
+ * id: thousands of items are not looked up one by one in the list of
+ * slots. Returns the array (free() it) and its length in *ret_n. */
+static slot **slots_by_id(ln_show *s, const reading *rd, size_t *ret_n) {
   size_t n = 0, cap = 0;
   slot **had = NULL;
   for (slot *x = s->slots, *next; x; x = next) {
@@ -792,7 +811,7 @@ static void rests_read(ln_show *s, const reading *rd, const msgpack_object *list
       slot_close(s, x);
       continue;
     }
-    if (x->kind != K_REST || x->dead)
+    if (x->kind != rd->kind || x->dead)
       continue;
     if (n == cap) {
       cap = cap ? 2 * cap : 64;
@@ -802,6 +821,15 @@ static void rests_read(ln_show *s, const reading *rd, const msgpack_object *list
   }
   if (n)
     qsort(had, n, sizeof(*had), slot_order);
+  *ret_n = n;
+  return had;
+}
+
+/* The rests under way, shown again in the notifications they had; those of
+ * rests that ended closed. */
+static void rests_read(ln_show *s, const reading *rd, const msgpack_object *list) {
+  size_t n;
+  slot **had = slots_by_id(s, rd, &n);
   for (uint32_t i = 0; i < list->via.array.size; i++) {
     const msgpack_object *v = &list->via.array.ptr[i];
     uint64_t id = msg_uint(v, "id");
@@ -820,6 +848,34 @@ static void rests_read(ln_show *s, const reading *rd, const msgpack_object *list
   }
   free(had);
   tick_arm(s);
+}
+
+/* The reminders that are due, each in a notification of its own: one that
+ * fell due while lumbar-notify was not there (a catch-up at log-in, before
+ * it connected) shows now, with its lateness. A reminder's notification
+ * shows one elapse once: one already shown (or closed by hand) for the
+ * same elapse is left as it is, and an event newer than the item's page
+ * wins over it. Those no longer due (done, snoozed or skipped meanwhile)
+ * are closed, as those no longer there. */
+static void reminders_read(ln_show *s, const reading *rd, const msgpack_object *list) {
+  size_t n;
+  slot **had = slots_by_id(s, rd, &n);
+  for (uint32_t i = 0; i < list->via.array.size; i++) {
+    const msgpack_object *v = &list->via.array.ptr[i];
+    uint64_t id = msg_uint(v, "id");
+    const touch *t = reading_touched(rd, id);
+    if (!id || (t && t->read > i)) /* an event came after this item's page */
+      continue;
+    slot **found = n ? bsearch(&id, had, n, sizeof(*had), slot_seek) : NULL;
+    slot *x = found ? *found : NULL;
+    int64_t due_at = lb_msg_map_int0(v, "due_at");
+    bool due = due_at > 0 && lb_msg_map_int0(v, "snoozed_until") == 0;
+    if (!due && x)
+      slot_close(s, x);
+    else if (due && s->config.reminders && (!x || x->due_at != due_at))
+      reminder_show(s, x, v, due_at);
+  }
+  free(had);
 }
 
 static void reading_ask(reading *rd);
@@ -853,7 +909,7 @@ static void on_page(void *ud, const msgpack_object *result, const char *code, co
   if (rd->kind == K_REST)
     rests_read(s, rd, list);
   else
-    close_absent(s, rd);
+    reminders_read(s, rd, list);
   lb_debug("%s: %zu read", rd->method, lb_client_list_count(rd->list));
   reading_end(rd);
 }
@@ -978,6 +1034,11 @@ static void on_closed(void *ud, uint32_t nid, uint32_t reason) {
     /* Closed by hand or expired: not pushed back every second. */
     x->rest.muted = true;
     tick_arm(s);
+  } else if (x->kind == K_REMINDER && !x->pending) {
+    /* Closed by hand or expired: its elapse was shown, and is not shown
+     * again after a reconnect; the slot goes when the reminder is
+     * answered, and comes back when it is due again. */
+    x->muted = true;
   } else if (!x->pending) {
     slot_free(s, x);
   } else {
@@ -996,8 +1057,11 @@ static void on_server(void *ud, bool present) {
   while (x) {
     slot *next = x->next;
     if (!x->dead && !x->pending && x->kind != K_CONFIRM) {
+      /* drawn for this server's capabilities (buttons, markup) */
       if (x->kind == K_REST)
         rest_render(s, x);
+      else if (x->kind == K_REMINDER)
+        reminder_render(s, x);
       slot_push(s, x);
     }
     x = next;

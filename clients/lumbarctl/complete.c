@@ -6,6 +6,7 @@
  * what came within the second is printed), and prints nothing at all when
  * it cannot ask. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,18 +63,32 @@ static void line(const msgpack_object *map, const char *key, const char *first,
   putchar('\n');
 }
 
+/* A diary entry described: "6/10 at Mon 21:04, lower back, left". */
+static void describe_entry(const msgpack_object *m) {
+  char when[64], key[96], place[128];
+  lbctl_clock_short(lb_msg_map_int0(m, "at"), false, when, sizeof(when));
+  lbctl_copy_text(key, sizeof(key), lb_msg_map_str(m, "location"));
+  lbctl_pain_place(key, place, sizeof(place));
+  printf("%lld/10 at %s%s%s", (long long)lb_msg_map_int0(m, "level"), when, place[0] ? ", " : "",
+         place);
+}
+
 /* The method's answer is a list of maps, or, with `within`, a list of
  * plugins, each with such a list under that key. paged: the method answers
- * in pages (lumbard/client_list.h). */
+ * in pages (lumbard/client_list.h). describe, when set, writes an item's
+ * description instead of its `first` and `second`. */
 static const struct kind {
   const char *name, *method, *within, *key, *first, *second;
   bool paged;
+  void (*describe)(const msgpack_object *item);
 } kinds[] = {
-    {"reminders", "reminders.list", NULL, "id", "name", "schedule", true},
-    {"rests", "rest.list", NULL, "id", "label", "state", true},
-    {"presets", "rest.presets", NULL, "name", "description", NULL, false},
-    {"methods", "daemon.plugins", "methods", "name", "doc", NULL, false},
-    {"events", "daemon.plugins", "events", "name", "doc", NULL, false},
+    {"reminders", "reminders.list", NULL, "id", "name", "schedule", true, NULL},
+    {"rests", "rest.list", NULL, "id", "label", "state", true, NULL},
+    {"presets", "rest.presets", NULL, "name", "description", NULL, false, NULL},
+    {"methods", "daemon.plugins", "methods", "name", "doc", NULL, false, NULL},
+    {"events", "daemon.plugins", "events", "name", "doc", NULL, false, NULL},
+    /* pain.history's default: the 100 newest entries, the ones one corrects */
+    {"entries", "pain.history", NULL, "id", NULL, NULL, false, describe_entry},
 };
 
 static void put_lines(const struct kind *k, const msgpack_object *r) {
@@ -81,6 +96,13 @@ static void put_lines(const struct kind *k, const msgpack_object *r) {
     return;
   for (uint32_t i = 0; i < r->via.array.size; i++) {
     const msgpack_object *item = &r->via.array.ptr[i];
+    if (k->describe && lb_msg_map_get(item, k->key)) {
+      put_value(lb_msg_map_get(item, k->key));
+      putchar('\t');
+      k->describe(item);
+      putchar('\n');
+      continue;
+    }
     if (!k->within) {
       line(item, k->key, k->first, k->second);
       continue;
@@ -141,7 +163,8 @@ int lbctl_complete(lbctl *ctl, int argc, char **argv) {
     if (strcmp(argv[1], kinds[i].name) == 0)
       k = &kinds[i];
   if (!k) {
-    fprintf(stderr, "lumbarctl __complete: say reminders, rests, presets, methods or events\n");
+    fprintf(stderr,
+            "lumbarctl __complete: say reminders, rests, presets, methods, events or entries\n");
     return LBCTL_USAGE;
   }
   int64_t deadline = now_ms() + BUDGET_MS;

@@ -316,6 +316,31 @@ int lbctl_rows_add(lbctl_rows *t, const char *cells, size_t cell_size, int ncols
 const char *lbctl_rows_cell(const lbctl_rows *t, size_t row, int c);
 void lbctl_rows_free(lbctl_rows *t);
 
+/* ---- where -o writes (output.c) ------------------------------------------------ */
+
+/* Where a verb's -o sends its output. Files that exist and are regular, or
+ * new names, are replaced whole (by lumbard, or by lumbarctl through a
+ * temporary file beside them: fd is then -1 and path absolute, as lumbard
+ * needs it). Everything else is written as a stream, on fd: stdout ("-",
+ * NULL, "/dev/stdout", "/dev/fd/1"), another descriptor the process was
+ * given ("/dev/stderr", "/dev/fd/N": the descriptor itself, so that its
+ * offset and O_APPEND stand as the shell set them), or a file that exists
+ * and is not a regular file (a FIFO, a terminal, /dev/null), opened here
+ * before anything is asked of lumbard, so that a FIFO's reader always sees
+ * an end. */
+typedef struct lbctl_output {
+  int fd;          /* -1: a file to replace whole, at path */
+  bool close;      /* fd was opened here: lbctl_output_close() closes it */
+  char path[4096]; /* absolute, or the /dev/fd name as given */
+} lbctl_output;
+/* Returns LBCTL_OK, or the exit status after saying (as "lumbarctl VERB:")
+ * why out cannot be written. */
+int lbctl_output_open(const lbctl_verb *self, const char *out, lbctl_output *ret);
+/* Close fd when it was opened here. Returns 0 or -errno. */
+int lbctl_output_close(lbctl_output *o);
+/* All of data to fd, through EINTR and short writes. Returns 0 or -errno. */
+int lbctl_write_all(int fd, const void *data, size_t len);
+
 /* ---- the pain diary (pain_data.c) -------------------------------------------- */
 
 /* What pain.* answers, read for the pain verbs (pain.c), the chart
@@ -391,10 +416,38 @@ void lbctl_pain_summary(const msgpack_object *m, char *buf, size_t len);
 /* The trend of pain.stats with its rule: "better: the last 7 days average
  * 3.1 against 5.4 the week before (a meaningful change: 2 points or 30 %)". */
 void lbctl_pain_trend(const msgpack_object *trend, char *buf, size_t len);
-/* The warm-up comparison: "after sessions with the warm-up done: 2.8 on
- * average (5 sessions); skipped: 5.1 (3 sessions); 2.3 points lower — a
- * meaningful difference", or what is missing for one. */
+/* The warm-up comparison: "after sessions warmed up: 2.8 on average (5
+ * sessions); without a warm-up: 5.1 (3 sessions); 2.3 points lower after a
+ * warm-up — a meaningful difference", or what is missing for one. */
 void lbctl_pain_warmup(const msgpack_object *warmup, bool utf8, char *buf, size_t len);
+/* What a training session is, and when it is warmed up, as a sentence. */
+extern const char lbctl_pain_session_rule[];
+/* A training session of the warm-up comparison (pain.stats' warmup.sessions). */
+typedef struct lbctl_pain_session {
+  int64_t start, end, sets, entries_after;
+  double average_after; /* NAN without an entry after it */
+  bool warmed_up;
+  char how[32]; /* "warm-up preset", "warm-up reminder"; "" when not warmed up */
+} lbctl_pain_session;
+/* The sessions of pain.stats' warmup, oldest first; *ret is freed with
+ * free(). Returns 0 or -ENOMEM. */
+int lbctl_pain_sessions_read(const msgpack_object *warmup, lbctl_pain_session **ret, size_t *ret_n);
+/* A session in four texts: "Mon 2026-11-16 18:02", "3 sets", "warm-up preset"
+ * (or "no warm-up"), "pain 2.0 (1 entry)" (or "no entry in the 48 h
+ * after"). */
+void lbctl_pain_session_texts(const lbctl_pain_session *s, char (*cells)[64]);
+
+/* A symptom key in words ("night-pain": "night pain (it wakes you, or does
+ * not ease with rest)"); an unknown key as it is. */
+const char *lbctl_pain_symptom_words(const char *key);
+/* Whether a symptom key is a red flag (DESIGN §6 "pain"). */
+bool lbctl_pain_red_flag(const char *key);
+/* The keys of an entry's symptoms (lbctl_pain_entry.symptoms, joined with
+ * ", "), up to max. Returns how many. */
+size_t lbctl_pain_symptom_keys(const char *joined, char (*keys)[64], size_t max);
+/* The urgent-care sentence a view of the diary shows with a red flag, when
+ * it has no advice of the daemon's to show. */
+extern const char lbctl_pain_urgent_care[];
 /* The rule of episodes, as a sentence. */
 extern const char lbctl_pain_episode_rule[];
 /* The closing line of every view of the stats. */

@@ -130,9 +130,7 @@ static void red_flag_box(FILE *f, const lbctl *ctl, char (*lines)[1024], int n, 
  * as well, so that it shows where a person sees it when stdout is read by
  * a program. With --json stdout is the answer, and the advice goes to
  * stderr. */
-static void print_red_flags(const lbctl *ctl, const msgpack_object *flags) {
-  char lines[16][1024];
-  int n = red_flag_lines(flags, lines, 16);
+static void print_red_flags(const lbctl *ctl, char (*lines)[1024], int n) {
   if (n == 0)
     return;
   bool utf8 = lbctl_utf8_terminal();
@@ -150,71 +148,87 @@ static void print_red_flags(const lbctl *ctl, const msgpack_object *flags) {
   fflush(stdout);
 }
 
-static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  const char *where = NULL, *trigger = NULL, *note = NULL, *at_arg = NULL;
+/* The flags pain log and pain edit share, as given (pointing into argv),
+ * and what was read from them. */
+typedef struct entry_args {
+  const char *level_arg; /* pain log's LEVEL, pain edit's --level */
+  const char *where, *trigger, *note, *at_arg;
   const char *given[MAX_SYMPTOMS];
-  int n_given = 0;
+  int n_given;
+  int64_t level, at;
+} entry_args;
+
+/* Take the flags of pain log (with edit, --level as well) out of argv,
+ * leaving the one positional argument (LEVEL, or edit's ID), and read the
+ * level and --at. Returns the exit status. */
+static int entry_args_read(const lbctl_verb *self, int *argc, char **argv, bool edit,
+                           entry_args *e) {
+  *e = (entry_args){0};
   const lbctl_flag flags[] = {
-      {"--where", "a LOCATION", &where, NULL},
-      {"-w", "a LOCATION", &where, NULL},
-      {"--location", "a LOCATION", &where, NULL},
-      {"--trigger", "a TRIGGER", &trigger, NULL},
-      {"-t", "a TRIGGER", &trigger, NULL},
-      {"--note", "a TEXT", &note, NULL},
-      {"-m", "a TEXT", &note, NULL},
-      {"--symptom", "a symptom KEY", NULL, NULL, given, MAX_SYMPTOMS, &n_given},
-      {"--at", "a TIME", &at_arg, NULL},
+      {"--level", "a LEVEL, 0-10", &e->level_arg, NULL},
+      {"--where", "a LOCATION", &e->where, NULL},
+      {"-w", "a LOCATION", &e->where, NULL},
+      {"--location", "a LOCATION", &e->where, NULL},
+      {"--trigger", "a TRIGGER", &e->trigger, NULL},
+      {"-t", "a TRIGGER", &e->trigger, NULL},
+      {"--note", "a TEXT", &e->note, NULL},
+      {"-m", "a TEXT", &e->note, NULL},
+      {"--symptom", "a symptom KEY", NULL, NULL, e->given, MAX_SYMPTOMS, &e->n_given},
+      {"--at", "a TIME", &e->at_arg, NULL},
       {0},
   };
-  int64_t level = 0, at = 0;
-  int r = lbctl_args(self, &argc, argv, flags, 1, 1);
-  if (r == LBCTL_OK)
-    r = parse_level(self, argv[1], &level);
-  if (r == LBCTL_OK)
-    r = parse_moment(self, "--at", at_arg, &at);
+  int r = lbctl_args(self, argc, argv, edit ? flags : flags + 1, 1, 1);
   if (r != LBCTL_OK)
     return r;
-  char symptoms[MAX_SYMPTOMS][64];
-  int n_symptoms = split_symptoms(given, n_given, symptoms, MAX_SYMPTOMS);
+  if (!edit)
+    e->level_arg = argv[1];
+  if (e->level_arg && (r = parse_level(self, e->level_arg, &e->level)) != LBCTL_OK)
+    return r;
+  return parse_moment(self, "--at", e->at_arg, &e->at);
+}
 
-  lbctl_request q;
-  msgpack_packer *pk = lbctl_request_start(&q, 2);
-  msgpack_pack_int64(pk, level);
-  msgpack_pack_map(pk, (where != NULL) + (trigger != NULL) + (note != NULL) + (n_given > 0) +
-                           (at_arg != NULL));
-  const char *texts[][2] = {{"location", where}, {"trigger", trigger}, {"note", note}};
+/* The options map of pain.log (without the level, its first param) and of
+ * pain.amend (with it): what was given. An empty --symptom is an empty
+ * list. */
+static void entry_args_pack(msgpack_packer *pk, const entry_args *e, bool with_level) {
+  char symptoms[MAX_SYMPTOMS][64];
+  int n_symptoms = split_symptoms(e->given, e->n_given, symptoms, MAX_SYMPTOMS);
+  bool level = with_level && e->level_arg;
+  msgpack_pack_map(pk, level + (e->where != NULL) + (e->trigger != NULL) + (e->note != NULL) +
+                           (e->n_given > 0) + (e->at_arg != NULL));
+  if (level) {
+    lb_rpc_pack_str(pk, "level");
+    msgpack_pack_int64(pk, e->level);
+  }
+  const char *texts[][2] = {{"location", e->where}, {"trigger", e->trigger}, {"note", e->note}};
   for (size_t i = 0; i < 3; i++)
     if (texts[i][1]) {
       lb_rpc_pack_str(pk, texts[i][0]);
       lb_rpc_pack_str(pk, texts[i][1]);
     }
-  if (n_given > 0) {
+  if (e->n_given > 0) {
     lb_rpc_pack_str(pk, "symptoms");
     msgpack_pack_array(pk, (uint32_t)n_symptoms);
     for (int i = 0; i < n_symptoms; i++)
       lb_rpc_pack_str(pk, symptoms[i]);
   }
-  if (at_arg) {
+  if (e->at_arg) {
     lb_rpc_pack_str(pk, "at");
-    msgpack_pack_int64(pk, at);
+    msgpack_pack_int64(pk, e->at);
   }
-  const msgpack_object *result;
-  r = lbctl_request_send(ctl, &q, "pain.log", &result);
-  if (r != LBCTL_OK)
-    return r;
-  print_red_flags(ctl, lb_msg_map_get(result, "red_flags"));
-  if (ctl->json)
-    return lbctl_print_json_result(result);
+}
 
-  /* "Logged 6/10 (lower back, left; deadlift) at 21:04." */
-  char place[128] = "", what[256] = "", when[64];
-  if (where) {
-    char clean[96];
-    lbctl_clean_text(clean, sizeof(clean), where, strlen(where));
+/* "6/10 (lower back, left; deadlift) at 21:04." after lead, and a newline:
+ * an entry as a sentence. location and trigger as given or as the diary
+ * keeps them; NULL or "" for none. */
+static void print_entry(const lbctl *ctl, const char *lead, int64_t level, const char *location,
+                        const char *trigger, int64_t at) {
+  char place[128] = "", what[256] = "", when[64], clean[96];
+  if (location && *location) {
+    lbctl_clean_text(clean, sizeof(clean), location, strlen(location));
     lbctl_pain_place(clean, place, sizeof(place));
   }
-  if (trigger) {
-    char clean[96];
+  if (trigger && *trigger) {
     lbctl_clean_text(clean, sizeof(clean), trigger, strlen(trigger));
     for (char *p = clean; *p; p++) /* as the diary keeps it */
       *p = (char)tolower((unsigned char)*p);
@@ -222,15 +236,162 @@ static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   } else if (place[0]) {
     snprintf(what, sizeof(what), " (%s)", place);
   }
-  lbctl_clock_short(lb_msg_map_int0(result, "at"), false, when, sizeof(when));
-  printf("Logged %s%" PRId64 "/10%s%s at %s.\n", level_color(ctl, level), level, lbctl_reset(ctl),
+  lbctl_clock_short(at, false, when, sizeof(when));
+  printf("%s%s%" PRId64 "/10%s%s at %s.\n", lead, level_color(ctl, level), level, lbctl_reset(ctl),
          what, when);
+}
+
+static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  entry_args e;
+  int r = entry_args_read(self, &argc, argv, false, &e);
+  if (r != LBCTL_OK)
+    return r;
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 2);
+  msgpack_pack_int64(pk, e.level);
+  entry_args_pack(pk, &e, false);
+  const msgpack_object *result;
+  r = lbctl_request_send(ctl, &q, "pain.log", &result);
+  if (r != LBCTL_OK)
+    return r;
+  char lines[16][1024];
+  print_red_flags(ctl, lines, red_flag_lines(lb_msg_map_get(result, "red_flags"), lines, 16));
+  if (ctl->json)
+    return lbctl_print_json_result(result);
+  /* "Logged 6/10 (lower back, left; deadlift) at 21:04." */
+  print_entry(ctl, "Logged ", e.level, e.where, e.trigger, lb_msg_map_int0(result, "at"));
+  return LBCTL_OK;
+}
+
+/* ---- pain edit, pain rm ------------------------------------------------------------------ */
+
+static const char *json_text(const json_t *o, const char *key) {
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
+/* The red flags an amendment raised: pain.amend's answer has no advice,
+ * but the daemon emits red_flag, with its advice, before it answers; the
+ * events of this connection's subscription wait in the client's queue. */
+static int amend_red_flags(lbctl *ctl, uint64_t id, char (*lines)[1024], int max) {
+  int n = 0;
+  while (lb_client_n_queued(ctl->client) > 0) {
+    const char *name;
+    const msgpack_object *params;
+    if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0)
+      break;
+    const msgpack_object *f =
+        params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size > 0
+            ? &params->via.array.ptr[0]
+            : NULL;
+    if (!f || strcmp(name, "pain.red_flag") != 0 || lb_msg_map_int0(f, "id") != (int64_t)id ||
+        n >= max)
+      continue;
+    char advice[1000];
+    lbctl_copy_text(advice, sizeof(advice), lb_msg_map_str(f, "advice"));
+    if (!advice[0]) /* never without advice: urgent care, in any case */
+      snprintf(advice, sizeof(advice), "%s", lbctl_pain_urgent_care);
+    snprintf(lines[n++], sizeof(lines[0]), "URGENT: %s", advice);
+  }
+  return n;
+}
+
+/* An entry's ID: a usage error says where the ids are shown. */
+static int parse_entry_id(const lbctl_verb *self, const char *arg, uint64_t *ret) {
+  if (lbctl_parse_u64(arg, ret))
+    return LBCTL_OK;
+  return lbctl_usage_error(self,
+                           "ID is a diary entry's number, as 'lumbarctl pain history' "
+                           "shows, not '%s'",
+                           arg);
+}
+
+static int edit_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  entry_args e;
+  uint64_t id;
+  int r = entry_args_read(self, &argc, argv, true, &e);
+  if (r == LBCTL_OK)
+    r = parse_entry_id(self, argv[1], &id);
+  if (r != LBCTL_OK)
+    return r;
+  if (!e.level_arg && !e.where && !e.trigger && !e.note && !e.n_given && !e.at_arg)
+    return lbctl_usage_error(self, "nothing to change: give --level, --where, --trigger, --note, "
+                                   "--symptom or --at");
+  /* Hear the red flags the change raises, with the daemon's advice. */
+  static const char *const patterns[] = {"pain.red_flag"};
+  if ((r = lbctl_connect(ctl)) != LBCTL_OK)
+    return r;
+  if ((r = lb_client_subscribe(ctl->client, patterns, 1, NULL)) < 0)
+    return lbctl_status(ctl, "daemon.subscribe", r);
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 2);
+  msgpack_pack_uint64(pk, id);
+  entry_args_pack(pk, &e, true);
+  const msgpack_object *result;
+  r = lbctl_request_send(ctl, &q, "pain.amend", &result);
+  if (r != LBCTL_OK)
+    return r;
+  /* The answer is copied: reading the events is a call into the client. */
+  json_t *entry = lbctl_json_from_msgpack(result);
+  if (!entry) {
+    fprintf(stderr, "lumbarctl: pain edit: out of memory\n");
+    return 1;
+  }
+  char lines[16][1024];
+  print_red_flags(ctl, lines, amend_red_flags(ctl, id, lines, 16));
+  if (ctl->json) {
+    r = lbctl_json_print_json(stdout, entry, true) < 0 ? 1 : LBCTL_OK;
+    json_decref(entry);
+    return r;
+  }
+  char lead[64], text[4096];
+  snprintf(lead, sizeof(lead), "Changed entry %" PRIu64 ": ", id);
+  print_entry(ctl, lead, json_integer_value(json_object_get(entry, "level")),
+              json_text(entry, "location"), json_text(entry, "trigger"),
+              json_integer_value(json_object_get(entry, "at")));
+  /* The rest of what the entry now holds. */
+  const json_t *symptoms = json_object_get(entry, "symptoms");
+  size_t i, off = 0;
+  const json_t *key;
+  json_array_foreach(symptoms, i, key) {
+    if (json_string_value(key) && off < sizeof(text))
+      off += (size_t)snprintf(text + off, sizeof(text) - off, "%s%s", off ? ", " : "",
+                              json_string_value(key));
+  }
+  if (off) {
+    char clean[4096];
+    lbctl_clean_text(clean, sizeof(clean), text, strlen(text));
+    printf("  symptoms: %s\n", clean);
+  }
+  const char *note = json_text(entry, "note");
+  if (*note) {
+    lbctl_clean_text(text, sizeof(text), note, strlen(note));
+    printf("  note: %s\n", text);
+  }
+  json_decref(entry);
+  return LBCTL_OK;
+}
+
+static int rm_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  uint64_t id;
+  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  if (r == LBCTL_OK)
+    r = parse_entry_id(self, argv[1], &id);
+  if (r != LBCTL_OK)
+    return r;
+  lbctl_request q;
+  msgpack_pack_uint64(lbctl_request_start(&q, 1), id);
+  const msgpack_object *result;
+  r = lbctl_request_send(ctl, &q, "pain.remove", &result);
+  if (r != LBCTL_OK || ctl->json)
+    return r != LBCTL_OK ? r : lbctl_print_json_result(result);
+  printf("Removed entry %" PRIu64 ".\n", id);
   return LBCTL_OK;
 }
 
 /* ---- pain history -------------------------------------------------------------------- */
 
-enum { H_WHEN, H_LEVEL, H_WHERE, H_TRIGGER, H_SYMPTOMS, N_HCELLS };
+enum { H_ID, H_WHEN, H_LEVEL, H_WHERE, H_TRIGGER, H_SYMPTOMS, N_HCELLS };
 
 /* "6 ███▌ ": the level and a bar of 5 cells, a full block for 2 points. */
 static void level_cell(int64_t level, bool utf8, char *buf, size_t len) {
@@ -295,7 +456,7 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
     fprintf(stderr, "lumbarctl: pain history: out of memory\n");
     return 1;
   }
-  static const char *const head[] = {"WHEN", "LEVEL", "WHERE", "TRIGGER", "SYMPTOMS", "NOTE"};
+  static const char *const head[] = {"ID", "WHEN", "LEVEL", "WHERE", "TRIGGER", "SYMPTOMS", "NOTE"};
   int w[N_HCELLS];
   bool utf8 = lbctl_utf8_terminal();
   lbctl_table_start(w, head, N_HCELLS);
@@ -303,6 +464,7 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
     hrow *rw = &rows[i];
     char clean[256];
     rw->level = e[i].level;
+    snprintf(rw->cell[H_ID], sizeof(rw->cell[H_ID]), "%" PRId64, e[i].id);
     lbctl_clock_short(e[i].at, false, rw->cell[H_WHEN], sizeof(rw->cell[H_WHEN]));
     level_cell(e[i].level, utf8, rw->cell[H_LEVEL], sizeof(rw->cell[H_LEVEL]));
     lbctl_clean_text(clean, sizeof(clean), e[i].location, strlen(e[i].location));
@@ -393,6 +555,50 @@ static void print_groups(const msgpack_object *list, bool places) {
     printf("  none in these days\n");
 }
 
+/* Text wrapped to 80 columns, each line indented. */
+static void print_wrapped(const char *text, int indent) {
+  const char *p = text;
+  do {
+    size_t cut = lbctl_wrap(p, 80 - indent);
+    printf("%*s%.*s\n", indent, "", (int)cut, p);
+    p += cut;
+    while (*p == ' ')
+      p++;
+  } while (*p);
+}
+
+/* The sessions the warm-up comparison looked at, one a line, in columns
+ * that fit 80: "Mon 2026-11-16 18:02  3 sets  warm-up preset    pain 2.0
+ * (1 entry)". Returns 0 or -ENOMEM. */
+static int print_sessions(const msgpack_object *warmup, const char *days) {
+  lbctl_pain_session *ss;
+  size_t n;
+  if (lbctl_pain_sessions_read(warmup, &ss, &n) < 0)
+    return -ENOMEM;
+  if (n == 0) {
+    printf("\n  No training sessions in the last %s days.\n", days);
+    print_wrapped(lbctl_pain_session_rule, 2);
+    free(ss);
+    return 0;
+  }
+  int w[3] = {0};
+  char cells[4][64];
+  for (size_t i = 0; i < n; i++) {
+    lbctl_pain_session_texts(&ss[i], cells);
+    for (int c = 0; c < 3; c++)
+      if (lbctl_text_width(cells[c]) > w[c])
+        w[c] = lbctl_text_width(cells[c]);
+  }
+  printf("\n  The sessions of the last %s days, oldest first:\n", days);
+  for (size_t i = 0; i < n; i++) {
+    lbctl_pain_session_texts(&ss[i], cells);
+    printf("    %s%*s  %*s  %s%*s  %s\n", cells[0], w[0] - lbctl_text_width(cells[0]), "", w[1],
+           cells[1], cells[2], w[2] - lbctl_text_width(cells[2]), "", cells[3]);
+  }
+  free(ss);
+  return 0;
+}
+
 static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   lbctl_opt opts[] = {{"days", LBCTL_OPT_COUNT, NULL}};
   const lbctl_flag flags[] = {{"--days", "a number of DAYS", &opts[0].value, NULL}, {0}};
@@ -453,111 +659,21 @@ static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   print_groups(lb_msg_map_get(st, "by_location"), true);
 
   heading(ctl, "Warm-up before training");
-  lbctl_pain_warmup(lb_msg_map_get(st, "warmup"), utf8, text, sizeof(text));
-  printf("  %s.\n", text);
-  printf("  (the pain after a session: the average of the entries in the 48 hours after it)\n");
+  const msgpack_object *warmup = lb_msg_map_get(st, "warmup");
+  lbctl_pain_warmup(warmup, utf8, text, sizeof(text));
+  snprintf(text + strlen(text), sizeof(text) - strlen(text), ".");
+  print_wrapped(text, 2);
+  printf("  (pain after a session: the average of the entries in the 48 hours after it)\n");
+  if (print_sessions(warmup, days) < 0) {
+    fprintf(stderr, "lumbarctl: pain stats: out of memory\n");
+    return 1;
+  }
 
   printf("\n%s%s%s\n", lbctl_dim(ctl), lbctl_pain_disclaimer, lbctl_reset(ctl));
   return LBCTL_OK;
 }
 
 /* ---- pain export ---------------------------------------------------------------------- */
-
-/* path made absolute against the working directory, as the daemon needs
- * it (it runs elsewhere). Returns 0 or -errno. */
-static int absolute_path(const char *path, char *buf, size_t len) {
-  if (path[0] == '/') {
-    if ((size_t)snprintf(buf, len, "%s", path) >= len)
-      return -ENAMETOOLONG;
-    return 0;
-  }
-  char cwd[4096];
-  if (!getcwd(cwd, sizeof(cwd)))
-    return -errno;
-  const char *rel = path;
-  while (strncmp(rel, "./", 2) == 0)
-    rel += 2;
-  if ((size_t)snprintf(buf, len, "%s%s%s", cwd, strcmp(cwd, "/") == 0 ? "" : "/", rel) >= len)
-    return -ENAMETOOLONG;
-  return 0;
-}
-
-/* Where -o sends the export. lumbard writes files itself, whole or not at
- * all, and only regular files (a new one, or one it replaces); what is not
- * one, lumbarctl writes itself from pain.export's answer (at most 1 MiB):
- * stdout ("-", "/dev/stdout", "/dev/fd/1"), another descriptor it was
- * given ("/dev/stderr", "/dev/fd/N": the descriptor itself, so that its
- * offset and O_APPEND stand, as a shell's redirection set them), or a file
- * that exists and is not a regular file (a FIFO, a terminal, /dev/null),
- * which it opens here, before asking lumbard, so that the reader of a FIFO
- * always sees an end. */
-typedef struct export_out {
-  int fd;          /* -1: lumbard writes the file at path */
-  bool close;      /* fd was opened here */
-  char path[4096]; /* absolute (lumbard runs elsewhere), or the /dev/fd name */
-} export_out;
-
-/* "/dev/fd/N" (or /dev/stdout, /dev/stderr): its N, else -1. */
-static int fd_name(const char *out) {
-  if (strcmp(out, "/dev/stdout") == 0)
-    return STDOUT_FILENO;
-  if (strcmp(out, "/dev/stderr") == 0)
-    return STDERR_FILENO;
-  uint64_t n;
-  if (strncmp(out, "/dev/fd/", 8) != 0 || !lbctl_parse_u64(out + 8, &n) || n > INT_MAX)
-    return -1;
-  return (int)n;
-}
-
-/* A file that exists and is not a regular file, opened for writing: returns
- * 1 and *ret_fd; 0 when the file is lumbard's to write (a new name, or a
- * regular file); or -errno. */
-static int open_stream(const char *path, int *ret_fd) {
-  struct stat st;
-  if (stat(path, &st) < 0 || S_ISREG(st.st_mode))
-    return 0;
-  /* No O_CREAT: it exists; no O_TRUNC: a FIFO or a device has nothing to
-   * cut. */
-  int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return -errno;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    close(fd); /* it became a regular file meanwhile: lumbard's after all */
-    return 0;
-  }
-  *ret_fd = fd;
-  return 1;
-}
-
-/* Returns LBCTL_OK, or the exit status after saying why the output cannot
- * be written. */
-static int export_out_open(const char *out, export_out *ret) {
-  *ret = (export_out){.fd = STDOUT_FILENO};
-  if (!out || strcmp(out, "-") == 0)
-    return LBCTL_OK;
-  int fd = fd_name(out), r;
-  if (fd >= 0) {
-    int fl = fcntl(fd, F_GETFL);
-    r = fl < 0 ? -errno : (fl & O_ACCMODE) == O_RDONLY ? -EBADF : 0;
-    ret->fd = fd;
-    snprintf(ret->path, sizeof(ret->path), "%s", out);
-  } else if ((r = open_stream(out, &ret->fd)) > 0) {
-    ret->close = true;
-    if (absolute_path(out, ret->path, sizeof(ret->path)) < 0)
-      snprintf(ret->path, sizeof(ret->path), "%s", out);
-  } else if (r == 0) {
-    ret->fd = -1;
-    if ((r = absolute_path(out, ret->path, sizeof(ret->path))) < 0) {
-      fprintf(stderr, "lumbarctl: pain export: %s: %s\n", out, strerror(-r));
-      return LBCTL_USAGE;
-    }
-  }
-  if (r < 0) {
-    fprintf(stderr, "lumbarctl: pain export: cannot write %s: %s\n", out, strerror(-r));
-    return 1; /* see main(): no status of DESIGN §7 fits */
-  }
-  return LBCTL_OK;
-}
 
 /* The export's text: byte for byte, but on a terminal with control
  * characters shown as "?", as anything from lumbard is there. */
@@ -599,8 +715,8 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
     r = parse_moment(self, "--until", until_arg, &until);
   if (r != LBCTL_OK)
     return r;
-  export_out o;
-  if ((r = export_out_open(out, &o)) != LBCTL_OK)
+  lbctl_output o;
+  if ((r = lbctl_output_open(self, out, &o)) != LBCTL_OK)
     return r;
   bool to_file = o.fd < 0;
 
@@ -624,8 +740,7 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   const msgpack_object *result;
   r = lbctl_request_send(ctl, &q, to_file ? "pain.export_file" : "pain.export", &result);
   if (r != LBCTL_OK || to_file || o.fd == STDOUT_FILENO) {
-    if (o.close)
-      close(o.fd); /* a FIFO's reader sees its end */
+    lbctl_output_close(&o); /* a FIFO's reader sees its end */
     if (r != LBCTL_OK || ctl->json)
       return r != LBCTL_OK ? r : lbctl_print_json_result(result);
     if (to_file) {
@@ -639,8 +754,9 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   /* A stream lumbarctl writes itself: nothing else is said, but with --json
    * (the data went elsewhere; stdout is free for the answer). */
   r = export_put_fd(o.fd, result);
-  if (o.close && close(o.fd) < 0 && r == 0)
-    r = -errno;
+  int closed = lbctl_output_close(&o);
+  if (r == 0)
+    r = closed;
   if (r < 0) {
     fprintf(stderr, "lumbarctl: pain export: cannot write %s: %s\n", out, strerror(-r));
     return 1;
@@ -697,11 +813,52 @@ const lbctl_verb lbctl_pain_verbs[] = {
         .run = log_run,
     },
     {
+        .name = "pain edit",
+        .args = "ID [OPTION]...",
+        .summary = "correct an entry of the diary",
+        .help = "ID is the entry's number, as 'lumbarctl pain history' shows it. Changes what\n"
+                "is given and keeps the rest; prints the entry as it now is: \"Changed entry\n"
+                "12: 3/10 (lower back, left) at Mon 21:04.\" The change is on disk when\n"
+                "lumbarctl says so, and the stats follow it at once.\n"
+                "\n"
+                "  --level N             the level, 0-10 (3 or 3/10)\n"
+                "  -w, --where LOCATION  as for 'pain log'; --where \"\" clears it\n"
+                "  -t, --trigger T       as for 'pain log'; --trigger \"\" clears it\n"
+                "  -m, --note TEXT       as for 'pain log'; --note \"\" clears it\n"
+                "  --symptom KEY         the symptoms, all of them: the list given replaces\n"
+                "                        the entry's (again for each, or KEY,KEY);\n"
+                "                        --symptom \"\" clears them\n"
+                "  --at TIME             when it was\n"
+                "\n" TIME_HELP "\n"
+                "A red-flag symptom the change adds brings lumbard's advice to seek urgent\n"
+                "medical care, printed first, as 'pain log' prints it.\n"
+                "\n"
+                "Examples:\n"
+                "  lumbarctl pain edit 12 --level 3\n"
+                "  lumbarctl pain edit 12 --where lower-back-left --at \"yesterday 21:00\"\n"
+                "  lumbarctl pain edit 12 --symptom stiffness --symptom spasm\n"
+                "\n"
+                "With --json: the entry as it now is (id, at, level, location, trigger, note,\n"
+                "symptoms); the advice of a red flag goes to stderr.\n",
+        .run = edit_run,
+    },
+    {
+        .name = "pain rm",
+        .args = "ID",
+        .summary = "remove an entry from the diary",
+        .help = "ID is the entry's number, as 'lumbarctl pain history' shows it. The entry is\n"
+                "gone from the diary, its stats and its exports when lumbarctl says so.\n"
+                "\n"
+                "With --json: {id}.\n",
+        .run = rm_run,
+    },
+    {
         .name = "pain history",
         .args = "[--since TIME] [--until TIME] [-n N]",
         .summary = "the entries of the diary, newest first",
-        .help = "A table: when (local time), the level with a small bar, where, the trigger,\n"
-                "the symptoms and the note. On a terminal long notes are cut to its width.\n"
+        .help = "A table: the entry's ID (for 'pain edit' and 'pain rm'), when (local time),\n"
+                "the level with a small bar, where, the trigger, the symptoms and the note.\n"
+                "On a terminal long notes are cut to its width.\n"
                 "\n"
                 "  --since TIME   entries from TIME on\n"
                 "  --until TIME   entries before TIME\n"
@@ -719,8 +876,12 @@ const lbctl_verb lbctl_pain_verbs[] = {
         .help = "What your entries show: the average and worst of this week and this month,\n"
                 "the trend (the last 7 days against the 7 before, with its rule), each\n"
                 "flare-up with its length, pain by trigger and by place, and the pain after\n"
-                "training sessions with the warm-up done against skipped. Each figure\n"
-                "describes your own entries; none is a diagnosis.\n"
+                "training sessions warmed up against those without a warm-up, with the\n"
+                "sessions it compared: when, how many sets, the warm-up (the warm-up preset\n"
+                "or the warm-up reminder done in the 3 hours before), the pain in the 48\n"
+                "hours after. A session is the sets lumbard timed ('rest preset abduction',\n"
+                "'rest start --sets 3 --set 1'). Each figure describes your own entries;\n"
+                "none is a diagnosis.\n"
                 "\n"
                 "  --days N   the days the overall figures, triggers and places cover\n"
                 "             (default 30)\n"
@@ -776,18 +937,25 @@ const lbctl_verb lbctl_pain_verbs[] = {
     },
     {
         .name = "pain report",
-        .args = "-o FILE.html [--days N]",
+        .args = "-o FILE.html [--days N] [--oldest-first]",
         .summary = "an HTML page of the diary to show a therapist",
         .help = "One self-contained page (no external files, works offline, prints well):\n"
-                "the dates it covers, a chart of each day's worst level with the flare-ups\n"
-                "shaded, the flare-ups with their lengths, the figures of 'pain stats', and\n"
-                "every entry with its note. The file is written whole or not at all; -o -\n"
-                "prints the page.\n"
+                "first, framed, the entries with a red-flag symptom, each with the advice to\n"
+                "seek urgent medical care; then the dates it covers, a chart of each day's\n"
+                "worst level with the flare-ups shaded, the flare-ups with their lengths, the\n"
+                "figures of 'pain stats' with the training sessions of the warm-up\n"
+                "comparison, and every entry with its note, symptoms in words.\n"
                 "\n"
-                "  -o, --output FILE   where to write it (needed)\n"
+                "  -o, --output FILE   where to write it (needed): a file ending in .html or\n"
+                "                      .htm (another extension, such as back.pdf, is\n"
+                "                      refused), written whole or not at all; -o - or\n"
+                "                      -o /dev/stdout prints the page; a FIFO, a device,\n"
+                "                      /dev/stderr or /dev/fd/N gets it as a stream, as\n"
+                "                      'pain export -o' writes one\n"
                 "  --days N            how many days up to today (default 30, at most 3660)\n"
+                "  --oldest-first      list the entries oldest first (default: newest first)\n"
                 "\n"
-                "With --json: {path, days, entries, bytes}.\n"
+                "With --json: {path, days, entries, logged_days, bytes}.\n"
                 "\n"
                 "Example:\n"
                 "  lumbarctl pain report -o back.html --days 90\n",

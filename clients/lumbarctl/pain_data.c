@@ -294,22 +294,128 @@ void lbctl_pain_warmup(const msgpack_object *warmup, bool utf8, char *buf, size_
   if (!lb_msg_map_true(warmup, "enough_data") || isnan(a_done) || isnan(a_skipped)) {
     snprintf(buf, len,
              "not enough data yet: it needs 3 training sessions of each kind with entries in the "
-             "48 hours after them (so far %lld with the warm-up done, %lld with it skipped)",
+             "48 hours after them (so far %lld warmed up, %lld without a warm-up)",
              (long long)n_done, (long long)n_skipped);
     return;
   }
+  /* "skipped" on the wire: the sessions without a warm-up */
   double diff = a_skipped - a_done;
   char by[64];
   if (fabs(diff) < 0.05)
     snprintf(by, sizeof(by), "the same on average");
   else
-    snprintf(by, sizeof(by), "%.1f points %s", fabs(diff), diff > 0 ? "lower" : "higher");
+    snprintf(by, sizeof(by), "%.1f points %s after a warm-up", fabs(diff),
+             diff > 0 ? "lower" : "higher");
   snprintf(buf, len,
-           "after sessions with the warm-up done: %s on average (%lld session%s); skipped: %s "
+           "after sessions warmed up: %s on average (%lld session%s); without a warm-up: %s "
            "(%lld session%s); %s %s %s",
            d, (long long)n_done, n_done == 1 ? "" : "s", s, (long long)n_skipped,
            n_skipped == 1 ? "" : "s", by, utf8 ? "\xe2\x80\x94" : "-",
            lb_msg_map_true(warmup, "meaningful") ? "a meaningful difference"
                                                  : "less than a meaningful difference (" MEANINGFUL
                                                    ")");
+}
+
+const char lbctl_pain_session_rule[] =
+    "A training session is the sets lumbard timed ('lumbarctl rest preset abduction', or 'rest "
+    "start --sets 3 --set 1'), with no gap of 2 hours between two of them; it is warmed up when "
+    "the warm-up preset ran to its end, or the warm-up reminder was marked done, in the 3 hours "
+    "before its first set.";
+
+int lbctl_pain_sessions_read(const msgpack_object *warmup, lbctl_pain_session **ret,
+                             size_t *ret_n) {
+  const msgpack_object *list = lb_msg_map_get(warmup, "sessions");
+  uint32_t n = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
+  lbctl_pain_session *s = calloc(n ? n : 1, sizeof(*s));
+  if (!s)
+    return -ENOMEM;
+  for (uint32_t i = 0; i < n; i++) {
+    const msgpack_object *m = &list->via.array.ptr[i];
+    s[i].start = lb_msg_map_int0(m, "start");
+    s[i].end = lb_msg_map_int0(m, "end");
+    s[i].sets = lb_msg_map_int0(m, "sets");
+    s[i].entries_after = lb_msg_map_int0(m, "entries_after");
+    s[i].warmed_up = lb_msg_map_true(m, "warmed_up");
+    s[i].average_after = s[i].entries_after > 0 ? number_or_nan(m, "average_after") : NAN;
+    lbctl_copy_text(s[i].how, sizeof(s[i].how), lb_msg_map_str(m, "how"));
+    if (s[i].warmed_up && !s[i].how[0])
+      snprintf(s[i].how, sizeof(s[i].how), "warmed up");
+  }
+  /* Oldest first, whatever order they came in. */
+  for (uint32_t i = 1; i < n; i++)
+    for (uint32_t j = i; j > 0 && s[j - 1].start > s[j].start; j--) {
+      lbctl_pain_session t = s[j];
+      s[j] = s[j - 1];
+      s[j - 1] = t;
+    }
+  *ret = s;
+  *ret_n = n;
+  return 0;
+}
+
+void lbctl_pain_session_texts(const lbctl_pain_session *s, char (*cells)[64]) {
+  lbctl_clock_format(s->start, "%a %Y-%m-%d %H:%M", cells[0], 64);
+  snprintf(cells[1], 64, "%lld set%s", (long long)s->sets, s->sets == 1 ? "" : "s");
+  snprintf(cells[2], 64, "%s", s->warmed_up ? s->how : "no warm-up");
+  if (s->entries_after > 0 && !isnan(s->average_after))
+    snprintf(cells[3], 64, "pain %.1f (%lld entr%s)", s->average_after, (long long)s->entries_after,
+             s->entries_after == 1 ? "y" : "ies");
+  else
+    snprintf(cells[3], 64, "no entry in the 48 h after");
+}
+
+/* ---- symptoms --------------------------------------------------------------------------- */
+
+/* The symptoms pain.log takes, in words, and which are red flags. The
+ * advice for a red flag is the daemon's (its red_flag events and pain.log's
+ * answer); a view of the diary that has only the keys says the short
+ * urgent-care sentence below. */
+static const struct {
+  const char *key, *words;
+  bool red_flag;
+} symptom_words[] = {
+    {"saddle-numbness", "numbness around the groin or saddle area", true},
+    {"bladder-bowel", "new trouble passing or holding urine or stool", true},
+    {"leg-weakness", "weakness in a leg that is getting worse", true},
+    {"fever", "fever with the back pain", true},
+    {"weight-loss", "weight loss you cannot explain", true},
+    {"night-pain", "night pain (it wakes you, or does not ease with rest)", true},
+    {"trauma", "pain after a fall, an accident or a heavy blow", true},
+    {"stiffness", "stiffness", false},
+    {"spasm", "spasm", false},
+    {"radiating", "pain down a leg", false},
+    {"tingling", "tingling", false},
+};
+
+const char lbctl_pain_urgent_care[] =
+    "This needs urgent medical care: go to an emergency department or call your local "
+    "emergency number, whatever the figures here say.";
+
+const char *lbctl_pain_symptom_words(const char *key) {
+  for (size_t i = 0; i < sizeof(symptom_words) / sizeof(symptom_words[0]); i++)
+    if (strcmp(key, symptom_words[i].key) == 0)
+      return symptom_words[i].words;
+  return key;
+}
+
+bool lbctl_pain_red_flag(const char *key) {
+  for (size_t i = 0; i < sizeof(symptom_words) / sizeof(symptom_words[0]); i++)
+    if (strcmp(key, symptom_words[i].key) == 0)
+      return symptom_words[i].red_flag;
+  return false;
+}
+
+size_t lbctl_pain_symptom_keys(const char *joined, char (*keys)[64], size_t max) {
+  size_t n = 0;
+  for (const char *p = joined; *p && n < max;) {
+    while (*p == ' ' || *p == ',')
+      p++;
+    size_t len = strcspn(p, ",");
+    if (len > 0) {
+      snprintf(keys[n], 64, "%.*s", (int)len, p);
+      n++;
+    }
+    p += len;
+  }
+  return n;
 }

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +67,11 @@ static const char STYLE[] =
     "svg .episode{fill:#f6d5d2}svg .none{fill:#bbb}svg .title{font-size:13px;fill:#222}\n"
     ".legend span{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;"
     "margin:0 .3em 0 1em}.legend .ep{background:#f6d5d2}\n"
+    ".red-flags{border:3px solid #c8413b;background:#fdf0ef;padding:.3em 1.2em .6em;"
+    "margin:1.2em 0}.red-flags h2{color:#a02a25;border:0;margin:.5em 0 .3em}"
+    ".red-flags .flag{border-top:1px solid #e8b4b0;padding:.2em 0}"
+    ".red-flags strong{color:#a02a25}\n"
+    "tr.flag td{background:#fdf0ef}tr.flag .sym{color:#a02a25;font-weight:bold}\n"
     "footer{margin:2.5em 0 1em;padding-top:.6em;border-top:1px solid #ccc;color:#555}\n"
     "@media print{body{margin:0;max-width:none}section{break-inside:avoid-page}}\n";
 
@@ -214,6 +220,35 @@ static void groups_table(FILE *f, const msgpack_object *list, bool places) {
   fputs("</table>\n", f);
 }
 
+/* The training sessions the warm-up comparison looked at, oldest first. */
+static void sessions_table(FILE *f, const msgpack_object *warmup) {
+  lbctl_pain_session *ss = NULL;
+  size_t n = 0;
+  if (lbctl_pain_sessions_read(warmup, &ss, &n) < 0 || n == 0) {
+    fputs("<p>No training sessions in these days.</p>\n", f);
+    free(ss);
+    return;
+  }
+  fputs("<table class=\"sessions\"><tr><th>session</th><th>sets</th><th>warm-up</th>"
+        "<th>pain after (average)</th><th>entries after</th></tr>\n",
+        f);
+  for (size_t i = 0; i < n; i++) {
+    char cells[4][64], avg[32];
+    lbctl_pain_session_texts(&ss[i], cells);
+    fprintf(f, "<tr><td>%s</td><td class=\"num\">%" PRId64 "</td><td>", cells[0], ss[i].sets);
+    html(f, cells[2]);
+    if (ss[i].entries_after > 0) {
+      lbctl_pain_average(ss[i].average_after, avg, sizeof(avg));
+      fprintf(f, "</td><td class=\"num\">%s</td><td class=\"num\">%" PRId64 "</td></tr>\n", avg,
+              ss[i].entries_after);
+    } else {
+      fputs("</td><td colspan=\"2\">no entry in the 48 h after</td></tr>\n", f);
+    }
+  }
+  fputs("</table>\n", f);
+  free(ss);
+}
+
 static void figures(FILE *f, const lbctl_pain_diary *d) {
   const msgpack_object *st = d->stats;
   char text[1024];
@@ -234,38 +269,114 @@ static void figures(FILE *f, const lbctl_pain_diary *d) {
   fputs("<h3>By place</h3>\n", f);
   groups_table(f, lb_msg_map_get(st, "by_location"), true);
   fputs("<h3>Warm-up before training</h3>\n<p>", f);
-  lbctl_pain_warmup(lb_msg_map_get(st, "warmup"), true, text, sizeof(text));
+  const msgpack_object *warmup = lb_msg_map_get(st, "warmup");
+  lbctl_pain_warmup(warmup, true, text, sizeof(text));
   html(f, text);
-  fputs(".</p>\n<p class=\"muted\">The pain after a training session is the average of the "
-        "entries in the 48 hours after it. A meaningful change or difference is one of 2 points "
-        "or 30 %.</p>\n",
+  fputs(".</p>\n", f);
+  sessions_table(f, warmup);
+  fputs("<p class=\"muted\">", f);
+  html(f, lbctl_pain_session_rule);
+  fputs(" The pain after a training session is the average of the entries in the 48 hours "
+        "after it. A meaningful change or difference is one of 2 points or 30 %.</p>\n",
         f);
 }
 
-static void entries_table(FILE *f, const lbctl_pain_diary *d) {
+enum { MAX_KEYS = 16 };
+
+/* The symptoms of an entry in words, joined with ", "; the red flags in a
+ * span of class "sym" (when flags is given, the red flags only). */
+static size_t symptom_words(FILE *f, const lbctl_pain_entry *e, bool flags_only) {
+  char keys[MAX_KEYS][64];
+  size_t n = lbctl_pain_symptom_keys(e->symptoms, keys, MAX_KEYS), shown = 0;
+  for (size_t i = 0; i < n; i++) {
+    bool red = lbctl_pain_red_flag(keys[i]);
+    if (flags_only && !red)
+      continue;
+    fputs(shown++ ? ", " : "", f);
+    fputs(red && !flags_only ? "<span class=\"sym\">" : "", f);
+    html(f, lbctl_pain_symptom_words(keys[i]));
+    fputs(red && !flags_only ? "</span>" : "", f);
+  }
+  return shown;
+}
+
+static bool has_red_flag(const lbctl_pain_entry *e) {
+  char keys[MAX_KEYS][64];
+  size_t n = lbctl_pain_symptom_keys(e->symptoms, keys, MAX_KEYS);
+  for (size_t i = 0; i < n; i++)
+    if (lbctl_pain_red_flag(keys[i]))
+      return true;
+  return false;
+}
+
+/* The entries in the order asked: index i of n, newest first unless
+ * oldest_first. */
+static const lbctl_pain_entry *nth(const lbctl_pain_diary *d, size_t i, bool oldest_first) {
+  return &d->entries[oldest_first ? d->n_entries - 1 - i : i];
+}
+
+/* The entries with a red flag, first on the page and framed, each with the
+ * advice to seek urgent care. The daemon's own advice comes with its
+ * events and pain.log's answer, not with pain.history: the page says the
+ * short sentence every red flag calls for, naming the symptoms. */
+static void red_flags(FILE *f, const lbctl_pain_diary *d, bool oldest_first) {
+  size_t n = 0;
+  for (size_t i = 0; i < d->n_entries; i++)
+    n += has_red_flag(&d->entries[i]);
+  if (n == 0)
+    return;
+  fprintf(f,
+          "<section class=\"red-flags\">\n<h2>Red flags: seek urgent medical care</h2>\n"
+          "<p>%s %s a symptom that needs urgent medical care. lumbard cannot tell what is "
+          "wrong; a doctor can.</p>\n",
+          n == 1 ? "This entry" : "These entries", n == 1 ? "names" : "name");
+  for (size_t i = 0; i < d->n_entries; i++) {
+    const lbctl_pain_entry *e = nth(d, i, oldest_first);
+    if (!has_red_flag(e))
+      continue;
+    char when[64], place[256];
+    lbctl_clock_format(e->at, "%a %Y-%m-%d %H:%M", when, sizeof(when));
+    lbctl_pain_place(e->location, place, sizeof(place));
+    fprintf(f, "<div class=\"flag\" data-id=\"%" PRId64 "\"><p>%s, level %" PRId64 "/10", e->id,
+            when, e->level);
+    if (place[0]) {
+      fputs(", ", f);
+      html(f, place);
+    }
+    fputs(": <strong>", f);
+    symptom_words(f, e, true);
+    fputs(".</strong> ", f);
+    html(f, lbctl_pain_urgent_care);
+    fputs("</p></div>\n", f);
+  }
+  fputs("</section>\n", f);
+}
+
+static void entries_table(FILE *f, const lbctl_pain_diary *d, bool oldest_first) {
   if (d->n_entries == 0) {
     fputs("<p>No entries in these days.</p>\n", f);
     return;
   }
+  fprintf(f, "<p class=\"muted\">%s first.</p>\n", oldest_first ? "Oldest" : "Newest");
   fputs("<table class=\"entries\"><tr><th>when</th><th>level</th><th>where</th><th>trigger</th>"
         "<th>symptoms</th><th>note</th></tr>\n",
         f);
   for (size_t i = 0; i < d->n_entries; i++) {
-    const lbctl_pain_entry *e = &d->entries[i];
+    const lbctl_pain_entry *e = nth(d, i, oldest_first);
     char when[64], place[256];
     lbctl_clock_format(e->at, "%a %Y-%m-%d %H:%M", when, sizeof(when));
     lbctl_pain_place(e->location, place, sizeof(place));
     int64_t pct = e->level < 0 ? 0 : e->level > 10 ? 100 : e->level * 10;
     fprintf(f,
-            "<tr data-id=\"%" PRId64 "\"><td>%s</td><td><span class=\"lvl\">%" PRId64
+            "<tr data-id=\"%" PRId64 "\"%s><td>%s</td><td><span class=\"lvl\">%" PRId64
             "</span><span class=\"meter\"><span class=\"%s\" style=\"width:%" PRId64
             "%%\"></span></span></td><td>",
-            e->id, when, e->level, band(e->level), pct);
+            e->id, has_red_flag(e) ? " class=\"flag\"" : "", when, e->level, band(e->level), pct);
     html(f, place);
     fputs("</td><td>", f);
     html(f, e->trigger);
     fputs("</td><td>", f);
-    html(f, e->symptoms);
+    symptom_words(f, e, false);
     fputs("</td><td class=\"note\">", f);
     html(f, e->note);
     fputs("</td></tr>\n", f);
@@ -273,7 +384,7 @@ static void entries_table(FILE *f, const lbctl_pain_diary *d) {
   fputs("</table>\n", f);
 }
 
-static void page(FILE *f, const lbctl_pain_diary *d) {
+static void page(FILE *f, const lbctl_pain_diary *d, bool oldest_first) {
   char first[64], last[64], iso_first[32], iso_last[32], made[96], text[256];
   lbctl_clock_day_format(d->days[0].day, "%a %Y-%m-%d", first, sizeof(first));
   lbctl_clock_day_format(d->days[d->ndays - 1].day, "%a %Y-%m-%d", last, sizeof(last));
@@ -293,6 +404,7 @@ static void page(FILE *f, const lbctl_pain_diary *d) {
           first, last, d->ndays, d->n_entries, d->n_entries == 1 ? "y" : "ies", d->logged_days,
           d->logged_days == 1 ? "" : "s", LUMBARD_VERSION, made);
 
+  red_flags(f, d, oldest_first);
   fputs("<section class=\"chart\">\n<h2>The worst level of each day</h2>\n", f);
   svg_chart(f, d);
   fputs("<p class=\"legend muted\">Bars: the worst level logged that day"
@@ -310,7 +422,7 @@ static void page(FILE *f, const lbctl_pain_diary *d) {
   fputs("</p>\n</section>\n<section>\n<h2>Figures</h2>\n", f);
   figures(f, d);
   fputs("</section>\n<section>\n<h2>Entries</h2>\n", f);
-  entries_table(f, d);
+  entries_table(f, d, oldest_first);
   fputs("</section>\n<footer>lumbard is not a medical device: this page shows the person's own "
         "entries; it is not a diagnosis.</footer>\n</body>\n</html>\n",
         f);
@@ -349,11 +461,24 @@ static int write_whole(const char *path, const char *data, size_t len) {
   return r;
 }
 
+/* A name ending in an extension other than .html or .htm (back.pdf): the
+ * page would be HTML under another kind's name. */
+static bool wrong_extension(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  if (!dot || dot == base) /* no extension: a name of the person's own */
+    return false;
+  return strcasecmp(dot, ".html") != 0 && strcasecmp(dot, ".htm") != 0;
+}
+
 int lbctl_pain_report_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const char *out = NULL, *days_arg = NULL;
+  bool oldest_first = false;
   const lbctl_flag flags[] = {{"-o", "a FILE", &out, NULL},
                               {"--output", "a FILE", &out, NULL},
                               {"--days", "a number of DAYS", &days_arg, NULL},
+                              {"--oldest-first", NULL, NULL, &oldest_first},
                               {0}};
   int ndays;
   int r = lbctl_args(self, &argc, argv, flags, 0, 0);
@@ -363,15 +488,28 @@ int lbctl_pain_report_run(lbctl *ctl, const lbctl_verb *self, int argc, char **a
     return r;
   if (!out)
     return lbctl_usage_error(self, "-o FILE is needed: where to write the page (-o - prints it)");
+  /* A file is named for what it holds; a stream (stdout, a FIFO, /dev/fd/N)
+   * is whatever its reader makes of it. */
+  struct stat st;
+  if (strcmp(out, "-") != 0 && (stat(out, &st) < 0 || S_ISREG(st.st_mode)) && wrong_extension(out))
+    return lbctl_usage_error(self,
+                             "-o %s: the report is an HTML page; give a name ending in .html "
+                             "or .htm (or -o - to print it)",
+                             out);
+  lbctl_output o;
+  if ((r = lbctl_output_open(self, out, &o)) != LBCTL_OK)
+    return r;
   lbctl_pain_diary d;
   r = lbctl_pain_diary_load(ctl, ndays, &d);
-  if (r != LBCTL_OK)
+  if (r != LBCTL_OK) {
+    lbctl_output_close(&o); /* a FIFO's reader sees its end */
     return r;
+  }
   char *buf = NULL;
   size_t len = 0;
   FILE *mem = open_memstream(&buf, &len);
   if (mem) {
-    page(mem, &d);
+    page(mem, &d, oldest_first);
     if (fclose(mem) != 0) {
       free(buf);
       buf = NULL;
@@ -381,28 +519,36 @@ int lbctl_pain_report_run(lbctl *ctl, const lbctl_verb *self, int argc, char **a
   int logged_days = d.logged_days;
   lbctl_pain_diary_free(&d);
   if (!buf) {
+    lbctl_output_close(&o);
     fprintf(stderr, "lumbarctl: pain report: out of memory\n");
     return 1;
   }
-  if (strcmp(out, "-") == 0) {
-    fwrite(buf, 1, len, stdout);
+  if (o.fd == STDOUT_FILENO) {
+    fwrite(buf, 1, len, stdout); /* main() says when stdout cannot be written */
     free(buf);
     return LBCTL_OK;
   }
-  r = write_whole(out, buf, len);
+  /* A file is written whole, through a temporary one beside it; a stream
+   * as it is. */
+  r = o.fd < 0 ? write_whole(o.path, buf, len) : lbctl_write_all(o.fd, buf, len);
+  int closed = lbctl_output_close(&o);
   free(buf);
+  if (r == 0)
+    r = closed;
   if (r < 0) {
     fprintf(stderr, "lumbarctl: pain report: cannot write %s: %s\n", out, strerror(-r));
     return 1; /* see main(): no status of DESIGN §7 fits */
   }
   if (!ctl->json) {
-    printf("Wrote the report of the last %d days (%zu entr%s) to %s\n", ndays, n_entries,
-           n_entries == 1 ? "y" : "ies", out);
+    /* A stream is like stdout: nothing else is said, as with cat. */
+    if (o.fd < 0)
+      printf("Wrote the report of the last %d days (%zu entr%s) to %s\n", ndays, n_entries,
+             n_entries == 1 ? "y" : "ies", out);
     return LBCTL_OK;
   }
   char path[4096];
-  if (!realpath(out, path))
-    snprintf(path, sizeof(path), "%s", out);
+  if (o.fd >= 0 || !realpath(o.path, path))
+    snprintf(path, sizeof(path), "%s", o.path);
   json_t *j =
       json_pack("{s:s, s:i, s:I, s:i, s:I}", "path", path, "days", ndays, "entries",
                 (json_int_t)n_entries, "logged_days", logged_days, "bytes", (json_int_t)len);

@@ -18,7 +18,9 @@
 typedef struct reminder {
   uint64_t id;
   char name[256], schedule[512], message[2048], source[32], from[16], to[16];
-  int64_t next_at, due_at, snoozed_until, paused_until, skipped_at;
+  int64_t next_at, due_at, snoozed_until, paused_until, skipped_at, held_until;
+  uint64_t late_s; /* how late it is, while due */
+  char pause[8];   /* what the pause does: "skip" its next elapse, "hold" a one-off, or "" */
 } reminder;
 
 static void reminder_read(reminder *r, const msgpack_object *m) {
@@ -34,6 +36,10 @@ static void reminder_read(reminder *r, const msgpack_object *m) {
   r->snoozed_until = lb_msg_map_int0(m, "snoozed_until");
   r->paused_until = lb_msg_map_int0(m, "paused_until");
   r->skipped_at = lb_msg_map_int0(m, "skipped_at");
+  r->held_until = lb_msg_map_int0(m, "held_until");
+  int64_t late = lb_msg_map_int0(m, "late_s");
+  r->late_s = late > 0 ? (uint64_t)late : 0;
+  lbctl_copy_text(r->pause, sizeof(r->pause), lb_msg_map_str(m, "pause"));
 }
 
 /* "Fri 2026-11-27 17:30:00 CET (in 1d 6h)" */
@@ -131,8 +137,11 @@ typedef struct row {
   char cell[N_CELLS][640];
 } row;
 
-/* "due since 17:30", "snoozed until 17:40:05", "paused until Fri 09:00",
- * together when more than one holds; "-" when none. */
+/* "due since 17:30 (12min late)", "snoozed until 17:40:05"; then what a
+ * pause does: "held until 14:00" (a one-off that falls due in it comes when
+ * it ends), "next skipped: paused until 14:00" (the next elapse falls in
+ * it), "paused until Fri 09:00"; together when more than one holds; "-"
+ * when none. */
 static void state_cell(const reminder *r, char *buf, size_t len) {
   char at[64];
   buf[0] = '\0';
@@ -142,10 +151,20 @@ static void state_cell(const reminder *r, char *buf, size_t len) {
   } else if (r->due_at) {
     fmt_at(r->due_at, at, sizeof(at));
     snprintf(buf, len, "due since %s", at);
+    if (r->late_s >= 60) { /* in whole minutes, as a person says it */
+      char late[64];
+      lbctl_clock_distance(r->late_s / 60 * 60, late, sizeof(late));
+      snprintf(buf + strlen(buf), len - strlen(buf), " (%s late)", late);
+    }
   }
-  if (r->paused_until) {
+  const char *sep = buf[0] ? ", " : "";
+  if (strcmp(r->pause, "hold") == 0) {
+    fmt_at(r->held_until ? r->held_until : r->paused_until, at, sizeof(at));
+    snprintf(buf + strlen(buf), len - strlen(buf), "%sheld until %s", sep, at);
+  } else if (r->paused_until) {
     fmt_at(r->paused_until, at, sizeof(at));
-    snprintf(buf + strlen(buf), len - strlen(buf), "%spaused until %s", buf[0] ? ", " : "", at);
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s%spaused until %s", sep,
+             strcmp(r->pause, "skip") == 0 ? "next skipped: " : "", at);
   }
   if (!buf[0])
     snprintf(buf, len, "-");
@@ -496,10 +515,14 @@ const lbctl_verb lbctl_remind_verbs[] = {
         .name = "remind list",
         .summary = "the reminders and when they are next due",
         .help = "A table: id, name, schedule (and the active hours of an \"every\"), the next\n"
-                "elapse in local time and how far off it is, the state (due since 17:30,\n"
-                "snoozed until 17:40, paused until Fri 09:00; - when waiting), where it comes\n"
-                "from (config: lumbard.conf, runtime: added with 'remind add') and its\n"
-                "message. On a terminal the table fits its width: long messages are cut.\n"
+                "elapse in local time and how far off it is, the state, where it comes from\n"
+                "(config: lumbard.conf, runtime: added with 'remind add') and its message.\n"
+                "The state: due since 17:30 (bold on a terminal; \"(12min late)\" once it has\n"
+                "waited a minute), snoozed until 17:40; and what a running pause does:\n"
+                "\"next skipped: paused until 14:00\" (the next elapse falls in it and is\n"
+                "skipped), \"held until 14:00\" (a one-off due in it comes when it ends), or\n"
+                "paused until Fri 09:00; - when waiting. On a terminal the table fits its\n"
+                "width: long messages are cut.\n"
                 "\n"
                 "With --json: the views, as reminders.list answers them.\n",
         .run = list_run,
@@ -539,7 +562,9 @@ const lbctl_verb lbctl_remind_verbs[] = {
         .args = "DURATION [--id ID]",
         .summary = "pause the reminders, or one, for a while",
         .help = "A pause always ends by itself, after DURATION (2h, 3d; at most 30d). An\n"
-                "elapse during the pause is skipped. --id pauses that reminder only.\n"
+                "elapse during the pause is skipped; a one-off (\"in 10m\") that falls due in\n"
+                "it is held, and comes when the pause ends. --id pauses that reminder only.\n"
+                "'lumbarctl remind list' shows what the pause does to each.\n"
                 "\n"
                 "Example:\n"
                 "  lumbarctl remind pause 2d   (an episode: no training for two days)\n",

@@ -275,6 +275,17 @@ expect_in() {
   fi
 }
 
+# expect_block FILE TEXT: the file holds the text whole, its lines in a row
+# (grep -F takes each line of a text of several lines as a pattern of its
+# own: expect_in would be content with any one of them).
+expect_block() {
+  if ! "$PY" -c 'import sys; sys.exit(0 if sys.argv[2] in open(sys.argv[1], encoding="utf-8").read() else 1)' "$1" "$2"; then
+    fail "'$LAST_CMD': expected $(basename "$1") to hold these lines, in a row:"
+    printf '%s\n' "$2" | sed 's/^/    > /'
+    show_output
+  fi
+}
+
 expect_not_in() {
   if grep -qF -- "$2" "$1"; then
     fail "'$LAST_CMD': expected $(basename "$1") not to contain '$2'"

@@ -177,13 +177,14 @@ run 0 pain log 3 --symptom stiffness,tingling && expect_line "$OUT" "Logged 3/10
 run 0 pain log 4 --at "$(day_ago 1) 07:15" -t cleaning -m 'mopping, the "wrong" way; then a sofa'
 run 0 --json pain history -n 10000 && cp "$OUT" "$W/all.json"
 N=$(json_get "$W/all.json" 'len(v)')
+MOPPING=$(json_get "$W/all.json" '[e["id"] for e in v if e["trigger"] == "cleaning"][0]')
 expect_json "$W/all.json" 'all(a["at"] >= b["at"] for a, b in zip(v, v[1:]))'
 run 0 pain history -n 10000 &&
-  expect_line "$OUT" "WHEN +LEVEL +WHERE +TRIGGER +SYMPTOMS +NOTE" &&
-  expect_line "$OUT" "$CLOCK +6 ███ +lower back, left +deadlift +- +no belt" &&
-  expect_line "$OUT" "$CLOCK +3 █▌ +glute, right +sitting +stiffness, spasm, radiating +desk day" &&
-  expect_line "$OUT" "$CLOCK +8 ████ +lower back +- +saddle-numbness, fever +" &&
-  expect_line "$OUT" "[A-Z][a-z][a-z] 07:15 +4 ██ +- +cleaning +- +mopping, the \"wrong\" way; then a sofa" &&
+  expect_line "$OUT" "ID +WHEN +LEVEL +WHERE +TRIGGER +SYMPTOMS +NOTE" &&
+  expect_line "$OUT" "1 +$CLOCK +6 ███ +lower back, left +deadlift +- +no belt" &&
+  expect_line "$OUT" "2 +$CLOCK +3 █▌ +glute, right +sitting +stiffness, spasm, radiating +desk day" &&
+  expect_line "$OUT" "[0-9]+ +$CLOCK +8 ████ +lower back +- +saddle-numbness, fever +" &&
+  expect_line "$OUT" "$MOPPING +[A-Z][a-z][a-z] 07:15 +4 ██ +- +cleaning +- +mopping, the \"wrong\" way; then a sofa" &&
   expect_not_in "$OUT" "$(printf '\033')"
 LAST_CMD="lumbarctl pain history -n 10000"
 [ "$(($(wc -l <"$OUT") - 1))" = "$N" ] || fail "$LAST_CMD: expected a header and $N rows; got $(wc -l <"$OUT") lines"

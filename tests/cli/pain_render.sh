@@ -1,8 +1,8 @@
 #!/bin/sh
 # pain report rendered by a browser: headless Chromium takes a screenshot of
 # the page of the hand-made diary, offline. The PNG has the window's size
-# and is not blank: the text, the chart's bars in their three colours and
-# the flare-ups' shading are drawn. Skipped (77) without /usr/bin/chromium.
+# and is not blank: the text, the red flag framed at the top, the chart's
+# bars in their three colours and the flare-ups' shading are drawn. Skipped (77) without /usr/bin/chromium.
 . "$(dirname "$0")/lib.sh"
 
 CHROMIUM=/usr/bin/chromium
@@ -17,6 +17,7 @@ W="$WORLD/out"
 start_pain_daemon
 log_flare_up
 "$LUMBARCTL" pain log 9 --where hip-left --trigger bending --note 'bent over the "bucket" & <mop>' >/dev/null
+"$LUMBARCTL" pain log 4 --where lower-back --symptom night-pain >/dev/null 2>&1
 run 0 pain report -o "$W/report.html"
 
 # Chromium with a profile of its own in the test's world, nothing from the
@@ -46,6 +47,8 @@ expect_json "$W/colors.json" 'len(v["colors"]) >= 50 and 0.5 < v["white"] / v["p
 expect_json "$W/colors.json" '
   v["colors"].get("c8413b", 0) > 8000 and v["colors"].get("e0a030", 0) > 4000 and
   v["colors"].get("4a9a5b", 0) > 1500 and v["colors"].get("f6d5d2", 0) > 5000'
+# The red flag framed at the top: its red border and pale red ground.
+expect_json "$W/colors.json" 'v["colors"].get("fdf0ef", 0) > 20000 and v["colors"].get("a02a25", 0) > 300'
 # Dark text: the headings, the tables.
 expect_json "$W/colors.json" 'v["colors"].get("222222", 0) > 2000'
 

@@ -159,4 +159,98 @@ run 1 pain report -o "$W/missing/report.html" &&
   expect_exactly "$ERR" "lumbarctl: pain report: cannot write $W/missing/report.html: No such file or directory" &&
   expect_empty "$OUT"
 
+# ---- red flags first, symptoms in words, the sessions compared, the order -------------------
+# A training session (three sets timed, no warm-up), then red flags after it;
+# a second after the entries before, so that none shares its first second.
+sleep 1.1
+for set in 1 2 3; do
+  "$LUMBARCTL" --json rest start 60 --sets 3 --set "$set" >"$W/rest.json" || fail "rest start --set $set failed"
+  "$LUMBARCTL" rest cancel "$(sed -n 's/^  "id": \([0-9]*\),*$/\1/p' "$W/rest.json")" >/dev/null
+done
+"$LUMBARCTL" --json pain log 4 --where lower-back-right --symptom night-pain,stiffness \
+  --note "woke at 3" >"$W/flag1.json" 2>/dev/null || fail "pain log 4 with night-pain failed"
+"$LUMBARCTL" --json pain log 3 --symptom saddle-numbness,fever,radiating >"$W/flag2.json" 2>/dev/null ||
+  fail "pain log 3 with saddle-numbness failed"
+FLAGGED="$("$PY" -c 'import json, sys; print(" ".join(str(json.load(open(f))["id"]) for f in sys.argv[1:]))' "$W/flag1.json" "$W/flag2.json")"
+export FLAGGED
+WORST='{12: 7, 11: 8, 10: 6, 9: 5, 5: 2, 4: 1, 3: 2, 0: 9}'
+run 0 pain report -o "$W/flags.html" &&
+  expect_exactly "$OUT" "Wrote the report of the last 30 days (10 entries) to $W/flags.html"
+check_page "$W/flags.html" 30 "$WORST" <<'EOF_PY'
+import os
+flagged = [int(i) for i in os.environ["FLAGGED"].split()]
+# the red flags first: framed, before the chart, newest first, each with urgent care
+box = page.index("<section class=\"red-flags\">")
+want(box < page.index("<section class=\"chart\">") and box < page.index("<h1>") + 600,
+     "the red flags first, right after the header")
+want(re.search(r"\.red-flags\{border:3px solid #c8413b", page), "the red flags framed")
+section = page[box:page.index("</section>", box)]
+flags = [int(i) for i in re.findall(r"<div class=\"flag\" data-id=\"(\d+)\">", section)]
+want(flags == flagged[::-1], "one framed item per entry with a red flag, newest first: %r" % flags)
+plain = lambda h: " ".join(html.unescape(re.sub(r"<[^>]*>", " ", h)).split())
+items = [plain(b) for b in re.findall(r"<div class=\"flag\"[^>]*>(.*?)</div>", section)]
+urgent = ("This needs urgent medical care: go to an emergency department or call your local "
+          "emergency number, whatever the figures here say.")
+want(re.fullmatch(r"[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d, level 3/10: numbness around the groin "
+                  r"or saddle area, fever with the back pain\. " + re.escape(urgent), items[0]),
+     "the newest red flag, its symptoms in words and the urgent-care advice: %r" % items[0])
+want(re.fullmatch(r"[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d, level 4/10, lower back, right: night "
+                  r"pain \(it wakes you, or does not ease with rest\)\. " + re.escape(urgent), items[1]),
+     "the place, and no ordinary symptom among the red flags: %r" % items[1])
+want("lumbard cannot tell what is wrong; a doctor can" in plain(section), "no diagnosis")
+# symptoms in words in the entries, never the keys; red-flag rows marked
+want(not re.search(r"saddle-numbness|night-pain|weight-loss|bladder-bowel|leg-weakness", page),
+     "no symptom key on the page")
+rows = re.findall(r"<tr data-id=\"(\d+)\"( class=\"flag\")?>", page)
+want(sorted(int(i) for i, f in rows if f) == sorted(flagged), "the red-flag rows marked: %r" % rows)
+want("<span class=\"sym\">numbness around the groin or saddle area</span>, "
+     "<span class=\"sym\">fever with the back pain</span>, pain down a leg" in page,
+     "the symptoms of an entry in words, red flags marked: %s" % re.findall(r"<td>[^<]*<span class=.sym.*?</td>", page))
+# entries newest first by default
+at = [int(i) for i, _ in rows]
+want(at[:2] == flagged[::-1], "newest first: %r" % at)
+want("Newest first." in text, "the order said")
+# the sessions the warm-up comparison looked at
+want(re.search(r"<table class=\"sessions\"><tr><th>session</th><th>sets</th><th>warm-up</th>"
+               r"<th>pain after \(average\)</th><th>entries after</th></tr>\n<tr><td>[A-Z][a-z]{2} "
+               r"\d{4}-\d\d-\d\d \d\d:\d\d</td><td class=\"num\">3</td><td>no warm-up</td><td "
+               r"class=\"num\">3\.5</td><td class=\"num\">2</td></tr>\n</table>", page),
+     "the session: 3 sets, no warm-up, pain 3.5 from 2 entries: %s"
+     % re.findall(r"<table class=.sessions.*?</table>", page, re.S))
+want("A training session is the sets lumbard timed" in text, "what a session is")
+EOF_PY
+
+# --oldest-first
+run 0 pain report -o "$W/oldest.html" --oldest-first
+check_page "$W/oldest.html" 30 "$WORST" <<'EOF_PY'
+import os
+rows = [int(i) for i in re.findall(r"<tr data-id=\"(\d+)\"", page)]
+want(rows[-2:] == [int(i) for i in os.environ["FLAGGED"].split()] and len(rows) == 10,
+     "oldest first, the newest last: %r" % rows)
+flags = [int(i) for i in re.findall(r"<div class=\"flag\" data-id=\"(\d+)\">", page)]
+want(flags == [int(i) for i in os.environ["FLAGGED"].split()], "the red flags oldest first too")
+want("Oldest first." in text, "the order said")
+EOF_PY
+
+# -o names an HTML file: another extension is refused, and nothing written.
+run 2 pain report -o "$W/back.pdf" &&
+  expect_in "$ERR" "lumbarctl pain report: -o $W/back.pdf: the report is an HTML page; give a name ending in .html or .htm (or -o - to print it)" &&
+  expect_empty "$OUT"
+LAST_CMD="lumbarctl pain report -o $W/back.pdf"
+[ ! -e "$W/back.pdf" ] || fail "$LAST_CMD: expected no back.pdf written"
+run 0 pain report -o "$W/REPORT.HTM" && check_page "$W/REPORT.HTM" 30 "$WORST" </dev/null
+
+# Streams: /dev/stdout and /dev/fd/N get the page, as pain export -o does.
+run 0 pain report -o /dev/stdout && check_page "$OUT" 30 "$WORST" </dev/null && expect_empty "$ERR"
+"$LUMBARCTL" pain report -o /dev/fd/3 3>"$W/fd3.html" >"$OUT" 2>"$ERR"
+LAST_CMD="lumbarctl pain report -o /dev/fd/3 3>fd3.html"
+expect_empty "$OUT" && expect_empty "$ERR" && check_page "$W/fd3.html" 30 "$WORST" </dev/null
+mkfifo "$W/fifo"
+timeout 20 cat "$W/fifo" >"$W/from-fifo.html" &
+CAT=$!
+run 0 pain report -o "$W/fifo"
+wait "$CAT" || fail "lumbarctl pain report -o FIFO: its reader saw no end within 20 s"
+[ -p "$W/fifo" ] || fail "lumbarctl pain report -o FIFO: expected the FIFO left a FIFO"
+check_page "$W/from-fifo.html" 30 "$WORST" </dev/null
+
 finish

@@ -41,8 +41,15 @@ By place (the last 30 days)
   hip, left         1 entry, average 9.0
 
 Warm-up before training
-  not enough data yet: it needs 3 training sessions of each kind with entries in the 48 hours after them (so far 0 with the warm-up done, 0 with it skipped).
-  (the pain after a session: the average of the entries in the 48 hours after it)
+  not enough data yet: it needs 3 training sessions of each kind with entries in
+  the 48 hours after them (so far 0 warmed up, 0 without a warm-up).
+  (pain after a session: the average of the entries in the 48 hours after it)
+
+  No training sessions in the last 30 days.
+  A training session is the sets lumbard timed ('lumbarctl rest preset
+  abduction', or 'rest start --sets 3 --set 1'), with no gap of 2 hours between
+  two of them; it is warmed up when the warm-up preset ran to its end, or the
+  warm-up reminder was marked done, in the 3 hours before its first set.
 
 These figures describe your own entries; lumbard is not a medical device and makes no diagnosis." &&
   expect_empty "$ERR"

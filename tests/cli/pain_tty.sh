@@ -1,6 +1,7 @@
 #!/bin/sh
 # The pain verbs in a real terminal (tmux): red-flag advice framed at the top,
-# bold red, before the logged line; the chart with its block characters, the
+# bold red, before the logged line (and before the changed entry of pain
+# edit); the chart with its block characters, the
 # flare-up marked under its days, within 80 columns, in colour, without it
 # under NO_COLOR, and in ASCII outside UTF-8; history cut to the terminal.
 . "$(dirname "$0")/lib.sh"
@@ -127,6 +128,36 @@ sys.exit(0 if len(lines) == 5 and all(len(l) <= 60 for l in lines) and
          lines[3].endswith("  A long no…") else 1)' "$W/narrow"; then
   fail "$LAST_CMD: expected a header, 3 rows within 60 columns, the long note cut with '…'; tmux showed:"
   show_pane narrow
+fi
+
+# ---- a red flag added by pain edit: framed first, as pain log frames it ----------------------
+# (after the others: it changes the entry the history shows)
+ENTRY=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"] - 1)' "$W/flag.json")
+pane edit 80 - "pain edit $ENTRY --symptom fever"
+wait_pane edit "[exit 0]"
+LAST_CMD="lumbarctl pain edit $ENTRY --symptom fever (in tmux, 80 columns)"
+capture edit
+if ! "$PY" - "$W/edit" "$ENTRY" >"$W/edit.err" 2>&1 <<'EOF_PY'; then
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert lines[0] == "┏" + "━" * 78, "the frame's top on the first line of the terminal: %r" % lines[0]
+end = lines.index("┗" + "━" * 78)
+body = lines[1:end]
+assert body and body[0].startswith("┃ ⚠  URGENT: "), "the advice next, marked: %r" % body
+text = " ".join(l[2:].strip() for l in body)
+assert "fever" in text and "urgent medical care" in text, "the advice for fever: %r" % text
+assert re.fullmatch(r"Changed entry %s: 9/10 \(hip, left; bending\) at [0-2][0-9]:[0-5][0-9]\."
+                    % sys.argv[2], lines[end + 1]), "the changed entry after the frame: %r" % lines[end + 1]
+assert lines[end + 2] == "  symptoms: fever", lines[end + 2]
+EOF_PY
+  fail "$LAST_CMD: expected the advice framed at the top, then the changed entry:"
+  sed 's/^/    /' "$W/edit.err"
+  show_pane edit
+fi
+capture edit -e
+if ! head -3 "$W/edit" | grep -q "${ESC}\[[0-9;]*\(31\|91\)[;m]"; then
+  fail "$LAST_CMD: expected the frame and the advice in red; tmux showed:"
+  show_pane edit
 fi
 
 finish

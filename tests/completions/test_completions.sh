@@ -122,7 +122,7 @@ EOF
 COMMANDS=(call help pain plugins remind rest status watch)
 REMIND_SUBS=(add 'done' list pause preview resume rm skip snooze)
 REST_SUBS=(cancel extend list next pause preset presets resume start)
-PAIN_SUBS=(chart export history log report stats)
+PAIN_SUBS=(chart edit export history log report rm stats)
 sorted() { tr ' ' '\n' | sed '/^$/d' | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//'; }
 got=$("$LUMBARCTL" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\).*/\1/p' | sorted)
 [[ $got == "$(sorted <<<"${COMMANDS[*]}")" ]] ||
@@ -361,6 +361,11 @@ ctl rest start 600 --label one
 ctl rest start 600 --label two
 ctl rest start 600 --label three
 ctl rest cancel 2
+# Diary entries 2 and 3 (1 removed).
+ctl pain log 5
+ctl pain log 3 --where lower-back-left
+ctl pain log 6
+ctl pain rm 1
 # ... as lumbarctl's own text output says
 got=$("$LUMBARCTL" --socket "$S" remind list | awk 'NR > 1 { print $1 }' | sorted)
 [[ $got == "2 4" ]] || fail "lumbarctl remind list shows the ids '$got', expected '2 4'"
@@ -398,6 +403,9 @@ got=$(cut -f1 <<<"$got" | sorted)
 complete_out events --socket "$S"
 got=$(grep -c <<<"$got" -e $'^pain[.][*]\tevery event of pain$' -e $'^pain[.]logged\t.')
 [[ $got == 2 ]] || fail "lumbarctl __complete events has no 'pain.*' or no described 'pain.logged' line"
+complete_out entries --socket "$S"
+[[ $got =~ ^3$'\t'6/10\ at\ [0-2][0-9]:[0-5][0-9]$'\n'2$'\t'3/10\ at\ [0-2][0-9]:[0-5][0-9],\ lower\ back,\ left$'\n'rc=0$ ]] ||
+  fail "lumbarctl __complete entries printed [$(cat -A <<<"$got")], expected entries 3 and 2, newest first, described"
 complete_out bogus --socket "$S"
 [[ $got == rc=2 ]] || fail "lumbarctl __complete bogus printed [$got], expected only the status 2"
 
@@ -437,7 +445,10 @@ expect all "lumbarctl pain history --" --since --until --limit "${GLOBAL_LONG[@]
 expect all "lumbarctl pain stats --" --days "${GLOBAL_LONG[@]}"
 expect all "lumbarctl pain chart --" --days "${GLOBAL_LONG[@]}"
 expect all "lumbarctl pain export --" --format --output --since --until "${GLOBAL_LONG[@]}"
-expect all "lumbarctl pain report --" --output --days "${GLOBAL_LONG[@]}"
+expect all "lumbarctl pain report --" --output --days --oldest-first "${GLOBAL_LONG[@]}"
+expect all "lumbarctl pain edit 2 --" --level --where --location --trigger --note --symptom --at "${GLOBAL_LONG[@]}"
+expect all "lumbarctl pain edit 2 -" --level -w --where --location -t --trigger -m --note --symptom --at "${GLOBAL[@]}"
+expect all "lumbarctl pain rm 2 --" "${GLOBAL_LONG[@]}"
 expect all "lumbarctl rest start 90 --" --label --sets --set --until --warn --wait "${GLOBAL_LONG[@]}"
 expect all "lumbarctl rest preset quick --" --set --wait "${GLOBAL_LONG[@]}"
 expect all "lumbarctl rest pause 1 --" "${GLOBAL_LONG[@]}"
@@ -456,6 +467,10 @@ expect all "lumbarctl pain log 6 -w glute" glute-left glute-right
 expect all "lumbarctl pain log 6 --location hip-" hip-left hip-right
 expect all "lumbarctl pain log 6 --trigger s" sitting skipped-warm-up sleep stress
 expect all "lumbarctl pain log 6 --symptom " "${SYMPTOMS[@]}"
+expect all "lumbarctl pain edit 2 --level " 0 1 2 3 4 5 6 7 8 9 10
+expect all "lumbarctl pain edit 2 --where " "${LOCATIONS[@]}"
+expect all "lumbarctl pain edit 2 -t s" sitting skipped-warm-up sleep stress
+expect all "lumbarctl pain edit 2 --symptom " "${SYMPTOMS[@]}"
 expect "bash fish" "lumbarctl pain log 6 --symptom stiffness,s" stiffness,spasm stiffness,saddle-numbness
 expect zsh "lumbarctl pain log 6 --symptom stiffness,s" spasm saddle-numbness
 expect_desc "fish zsh" "lumbarctl pain log 6 --symptom " saddle-numbness "red flag"
@@ -498,6 +513,12 @@ expect all "lumbarctl -s $S remind resume --id=" 2 4
 expect all "lumbarctl -s $S remind snooze 2 " # the duration
 expect_desc "fish zsh" "lumbarctl -s $S remind done " 4 "walk: Mon..Fri 12:30"
 expect_desc "fish zsh" "lumbarctl -s $S remind pause 2h --id " 2 "stretch: every 45m"
+expect all "lumbarctl -s $S pain edit " 2 3
+expect all "lumbarctl pain rm --socket $S " 2 3
+expect "bash fish" "lumbarctl -s $S pain edit 3 " # one entry
+expect_desc "fish zsh" "lumbarctl -s $S pain edit " 3 "6/10 at"
+expect_desc "fish zsh" "lumbarctl -s $S pain rm " 2 "3/10 at"
+expect_desc "fish zsh" "lumbarctl -s $S pain rm " 2 ", lower back, left"
 expect all "lumbarctl -s $S rest pause " 1 3
 expect all "lumbarctl -s $S rest resume " 1 3
 expect all "lumbarctl -s $S rest extend " 1 3
@@ -508,8 +529,10 @@ expect_desc "fish zsh" "lumbarctl -s $S rest cancel " 3 "three: running"
 expect all "lumbarctl -s $S call rest.p" rest.pause rest.preset rest.presets
 expect all "lumbarctl -s $S call daemon.p" daemon.ping daemon.plugins
 expect_desc "fish zsh" "lumbarctl -s $S call rest.p" rest.preset "Start a routine"
-expect "fish zsh" "lumbarctl -s $S watch pain" 'pain.*' pain.checkin_due pain.logged pain.red_flag
-expect bash "lumbarctl -s $S watch pain" 'pain.\*' pain.checkin_due pain.logged pain.red_flag
+expect "fish zsh" "lumbarctl -s $S watch pain" 'pain.*' pain.amended pain.checkin_due pain.logged \
+  pain.red_flag pain.removed
+expect bash "lumbarctl -s $S watch pain" 'pain.\*' pain.amended pain.checkin_due pain.logged \
+  pain.red_flag pain.removed
 expect_desc "fish zsh" "lumbarctl -s $S watch pain" 'pain.*' "every event of pain"
 expect_desc "fish zsh" "lumbarctl -s $S watch pain" pain.logged "An entry is on disk."
 expect all "lumbarctl -s $S watch pain.logged rest.f" rest.finished
@@ -567,6 +590,7 @@ expect all "lumbarctl -s $S rest preset "
 expect all "lumbarctl -s $S remind done "
 expect all "lumbarctl -s $S rest pause "
 expect all "lumbarctl -s $S remind pause 1h --id "
+expect all "lumbarctl -s $S pain edit "
 expect all "lumbarctl -s $S call daemon.p" daemon.ping daemon.plugins
 expect "fish zsh" "lumbarctl -s $S watch " '*'
 expect bash "lumbarctl -s $S watch " '\*'

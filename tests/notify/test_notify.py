@@ -19,6 +19,7 @@ import msgpack
 
 from nftest import (DAEMON_CONFIG, FDN, Client, Daemon, NotifyTest, RpcError, call_many, plain,
                     wait_event)
+from lbtest import wall
 
 BOLD_OR_TAG = re.compile(r"<\s*/?\s*[a-zA-Z]")
 
@@ -385,6 +386,161 @@ class DaemonRestart(NotifyTest):
         self.server.wait_summary("Reminder: new", timeout=6, after=gnote.index)
 
 
+class DueOnConnect(NotifyTest):
+    """A reminder that falls due while nobody listens (missed while the
+    laptop was off, it fires on the daemon's first loop turn at log-in,
+    before lumbar-notify connects) shows when lumbar-notify connects, with
+    its lateness, once; a reconnect shows it no second time; Done works."""
+    start_notifier = False
+    daemon_env = {"LUMBARD_TEST_SEAMS": "1"}
+
+    def restart_daemon(self, ahead):
+        """The daemon stopped, then started with its wall clock `ahead`
+        seconds past this test's (the seam: as if it had been off that
+        long); the test's client connected and subscribed again."""
+        self.assertEqual(self.daemon.stop(), 0)
+        self.daemon.env["LUMBARD_TEST_NOW"] = "%.3f" % (wall() + ahead)
+        self.daemon.start()
+        self.client = self.connect()
+        self.client.call("daemon.subscribe", ["*"])
+
+    def start_notifier_verbose(self):
+        self.notifier = self.make_notifier(args=["--socket", self.daemon.socket, "--verbose"])
+        self.notifier.start()
+        self.wait_subscribed()
+
+    def lists_read(self):
+        return len([l for l in self.notifier.lines() if "reminders.list: " in l and " read" in l])
+
+    def wait_lists_read(self, count):
+        deadline = time.monotonic() + 10
+        while self.lists_read() < count:
+            self.notifier.assert_running("while it read reminders.list")
+            if time.monotonic() > deadline:
+                raise AssertionError("lumbar-notify did not say it read reminders.list %d time(s) "
+                                     "within 10 s; its log:\n%s" % (count, self.notifier.log()))
+            time.sleep(0.05)
+        time.sleep(0.3)  # what it shows goes out; the server logs it
+
+    def shown(self, summary):
+        return [n for n in self.server.notes() if n.summary == summary]
+
+    def missed_reminder(self):
+        """"in 60s", and the daemon off for 6 min: due 5 min late at start."""
+        r = self.remind("stretch", "Stand up & stretch", "in 60s")
+        self.restart_daemon(360)
+        views = {v["id"]: v for v in self.client.call("reminders.list")}
+        view = views[r["id"]]
+        self.assertTrue(view["due_at"] > 0 and view["late_s"] >= 290,
+                        "the daemon caught the reminder up at start, late: %r" % view)
+        return r, view
+
+    def test_due_before_it_connects_shows_once_with_its_lateness(self):
+        r, view = self.missed_reminder()
+        later = self.remind("later", "Not due yet", "in 1h")
+        self.start_notifier_verbose()
+        note = self.server.wait_summary("Reminder: stretch", timeout=5)
+        self.assertEqual(note.replaces, 0, note)
+        self.assertEqual(sorted(note.action_keys), ["done", "snooze"], note)
+        self.assertRegex(" ".join(plain(note.body).split()),
+                         r"^Stand up & stretch \((5|6) min late\)$",
+                         "the message, and how late it is, as the live reminders.due says: %r"
+                         % note)
+        self.assertEqual(note.hints.get("category"), "x-lumbard.reminder", note)
+        self.wait_lists_read(1)
+        self.assertEqual(len(self.shown("Reminder: stretch")), 1, self.server.describe())
+        self.assertEqual(self.shown("Reminder: later"), [], "only due reminders show")
+
+        # The daemon restarts: lumbar-notify reconnects and reads the list
+        # again; the reminder, still due, is not shown a second time.
+        mark = self.server.last_index()
+        self.restart_daemon(360)
+        self.wait_subscribed(timeout=12)
+        self.wait_lists_read(2)
+        again = [n for n in self.server.notes() if n.index > mark]
+        self.assertEqual(again, [], "after a reconnect, a reminder already shown is not shown "
+                         "again (nor replaced): %r" % again)
+        self.assertNotIn(note.id, self.server.closes(), "still due: its notification stays")
+
+        # Done from the notification does it on the daemon, and closes it.
+        self.server.emit_action(note.id, "done")
+        wait_event(self.client, "reminders.done", timeout=5, id=r["id"])
+        self.server.wait_close(note.id, timeout=5)
+        self.assertEqual([v["id"] for v in self.client.call("reminders.list")],
+                         [later["id"]], "the one-off done is gone")
+
+    def test_closed_by_hand_stays_closed_after_a_reconnect(self):
+        r, _ = self.missed_reminder()
+        self.start_notifier_verbose()
+        note = self.server.wait_summary("Reminder: stretch", timeout=5)
+        self.server.emit_closed(note.id, 2)  # dismissed
+        time.sleep(0.3)
+        mark = self.server.last_index()
+        self.restart_daemon(360)
+        self.wait_subscribed(timeout=12)
+        self.wait_lists_read(2)
+        self.assertEqual([n for n in self.server.notes() if n.index > mark], [],
+                         "a reminder closed by hand is not pushed back by a reconnect")
+        # ... but when it comes due again (a snooze that ended), it shows
+        self.client.call("reminders.snooze", r["id"], 1)
+        wait_event(self.client, "reminders.due", timeout=5, id=r["id"])
+        again = self.server.wait_summary("Reminder: stretch", timeout=5, after=mark)
+        self.assertEqual(again.replaces, 0, again)
+
+    def test_a_live_due_while_it_is_connected_is_not_shown_twice(self):
+        self.start_notifier_verbose()
+        self.remind("tea", "Tea time", "in 1s")
+        note = self.server.wait_summary("Reminder: tea", timeout=5)
+        mark = self.server.last_index()
+        self.restart_daemon(0)
+        self.wait_subscribed(timeout=12)
+        self.wait_lists_read(2)
+        self.assertEqual([n for n in self.server.notes() if n.index > mark], [],
+                         "the live popup is the reminder's one popup")
+        self.assertNotIn(note.id, self.server.closes())
+
+
+class DueWhileReading(NotifyTest):
+    """Events that come while lumbar-notify reads reminders.list, page by
+    page, against a daemon whose answers the test writes: a due event
+    newer than the page that said "not due" wins (shown, not closed), and
+    one older than the page that says "due" is not shown twice."""
+    start_daemon = False
+    start_notifier = False
+
+    def test_due_events_and_pages(self):
+        fake = PagingDaemon(os.path.join(self.root, "fake.sock"))
+        self.addCleanup(fake.stop)
+        now = int(time.time())
+
+        def due_event(i, late):
+            return ("reminders.due", {"id": i, "name": "r%d" % i, "message": "m%d" % i,
+                                      "late_s": late, "at": now - late, "missed": 1,
+                                      "snoozed": False})
+
+        page1 = PagingDaemon.reminders(1, 1000)
+        page2 = PagingDaemon.reminders(1001, 1500, due={1200: 130, 1400: 0})
+        fake.reminder_scripts = [[
+            ([], page1),  # r7 not due in page 1 ...
+            ([due_event(7, 0), due_event(1400, 0)], page2),  # ... due by an event after it
+        ]]
+        self.notifier = self.make_notifier(args=["--socket", fake.path, "--verbose"])
+        self.notifier.start()
+        self.notifier.wait_log(lambda l: "reminders.list: 1500 read" in l,
+                               "saying it read 1,500 reminders")
+        r7 = self.server.wait_summary("Reminder: r7", timeout=5)
+        r1200 = self.server.wait_summary("Reminder: r1200", timeout=5)
+        self.server.wait_summary("Reminder: r1400", timeout=5)
+        time.sleep(0.5)
+        self.assertEqual(sorted(n.summary for n in self.server.notes()),
+                         ["Reminder: r1200", "Reminder: r1400", "Reminder: r7"],
+                         "one notification each: %s" % self.server.describe())
+        self.assertNotIn(r7.id, self.server.closes(),
+                         "the page before the event said r7 was not due; the event is newer")
+        self.assertEqual(" ".join(plain(r1200.body).split()), "m1200 (2 min late)", r1200)
+        self.notifier.assert_running()
+
+
 # ---- the notification server goes and comes back ---------------------------------------------
 
 class ServerLife(NotifyTest):
@@ -505,11 +661,14 @@ class PagingDaemon:
     test scripts page by page: each connection, one after the other, is
     served the next script, a list of answers to the pages asked in turn
     (a list of views, or an error (code, message)). reminders.list is
-    always empty. What each rest.list asked is kept in `asked`."""
+    empty, unless reminder_scripts has a script for the connection: a list
+    of (events, views), the events sent before each page's answer. What
+    each rest.list asked is kept in `asked`."""
 
     def __init__(self, path):
         self.path = path
         self.scripts, self.asked = [], []
+        self.reminder_scripts = []  # per connection: [(events sent first, answer)] a page
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(path)
         self.listener.listen(4)
@@ -524,6 +683,16 @@ class PagingDaemon:
         return [{"id": i, "label": "r%d" % i, "state": "running", "seconds": 3600,
                  "remaining_ms": 3600 * 1000, "ends_at_ms": end, "set": 1, "sets": 1, "step": 0,
                  "steps": 0, "warn": 0, "window_end_ms": 0, "message": "Rest 60 min"}
+                for i in range(first, last + 1)]
+
+    @staticmethod
+    def reminders(first, last, due=None):
+        """Views of reminders first..last; due: {id: late_s} of those due."""
+        now, due = int(time.time()), due or {}
+        return [{"id": i, "name": "r%d" % i, "schedule": "every 1h", "message": "m%d" % i,
+                 "next_at": now + 3600, "due_at": now - due[i] if i in due else 0,
+                 "late_s": due.get(i, 0), "snoozed_until": 0, "paused_until": 0, "pause": "",
+                 "held_until": 0, "source": "runtime", "kind": "every"}
                 for i in range(first, last + 1)]
 
     def hang_up(self):
@@ -541,6 +710,7 @@ class PagingDaemon:
             except socket.timeout:
                 continue
             script = self.scripts.pop(0) if self.scripts else []
+            rscript = self.reminder_scripts.pop(0) if self.reminder_scripts else []
             self.hanging_up = False
             conn.settimeout(0.1)
             unpacker = msgpack.Unpacker(raw=False)
@@ -557,7 +727,9 @@ class PagingDaemon:
                     if method == "daemon.subscribe":
                         result = params[0]
                     elif method == "reminders.list":
-                        result = []
+                        events, result = rscript.pop(0) if rscript else ([], [])
+                        for name, fields in events:
+                            conn.sendall(msgpack.packb([2, name, [fields]]))
                     elif method == "rest.list":
                         self.asked.append(params)
                         answer = script.pop(0) if script else []
