@@ -68,9 +68,11 @@ typedef int (*lb_store_write_fn)(sqlite3 *db, void *ud);
  * why in words for a person (nothing of the write is in the database). */
 typedef void (*lb_store_done_fn)(int result, const char *error, void *ud);
 
-/* Queue a durable write. done is called exactly once, possibly before this
- * returns (the usual case: nothing waits). owner tags the write for
- * lb_store_drain. */
+/* Queue a durable write. done is called exactly once, on a later loop turn
+ * (never inside this call): the durable writes of one loop turn share one
+ * transaction and one fsync (group commit). owner tags the write for
+ * lb_store_drain. Without a loop (lb_store_attach) it runs, and done is
+ * called, at once. */
 void lb_store_write(lb_store *s, void *owner, lb_store_write_fn write, lb_store_done_fn done,
                     void *ud);
 

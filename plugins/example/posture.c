@@ -209,7 +209,7 @@ static void m_took_break(lb_call *call, const lb_value *args, void *userdata) {
     return;
   }
   *t = (taking){.call = call, .at = host->now_ms(LB_CLOCK_WALL) / 1000, .breaks = breaks};
-  /* Answered in break_saved, usually before db_write returns; the call
+  /* Answered in break_saved, on a later loop turn; the call
    * stays valid until it is answered. */
   host->db_write(self, write_break, break_saved, t);
 }

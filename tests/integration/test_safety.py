@@ -29,6 +29,7 @@ daemon with a config of its own.
   reaches lumbard's log.
 """
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -165,9 +166,12 @@ class OneDaemonPerDataDir(unittest.TestCase):
 
     def test_two_at_once(self):
         root = tempfile.mkdtemp(prefix="lumbard-two-")
+        self.addCleanup(shutil.rmtree, root, True)
         for rnd in range(10):
             a = Daemon(root=root, config=PAIN, builtin_plugins=True)
             b = Daemon(root=root, config=PAIN, builtin_plugins=True)
+            for d in (a, b):  # stopped whatever happens
+                self.addCleanup(lambda d=d: d.proc and d.proc.poll() is None and d.proc.kill())
             b.socket = os.path.join(root, "other.sock")
             b.args += ["--socket", b.socket]
             b.log_path = os.path.join(root, "b.log")
@@ -187,8 +191,6 @@ class OneDaemonPerDataDir(unittest.TestCase):
             for d in (a, b):
                 d.log_file.close()
                 os.unlink(d.log_path)
-        a.owns_root = True
-        a.cleanup()
 
 
 class PlantedFiles(SafetyTest):

@@ -442,10 +442,12 @@ struct lb_host {
   /* ---- host API 3 ---- */
 
   /* A durable write (see lb_db_write_fn): done is called exactly once, when
-   * it is committed and fsync'd or has failed; usually before db_write
-   * returns, later when another program holds the database's lock (the host
-   * retries from a timer for up to 10 s, then fails it). Writes run in the
-   * order they were asked for, across plugins. done may be NULL. */
+   * it is committed and fsync'd or has failed, on a later loop turn, never
+   * inside db_write: the durable writes of one loop turn share one
+   * transaction and one fsync (one failing is then retried alone, so only it
+   * fails). When another program holds the database's lock the host retries
+   * from a timer for up to 10 s, then fails it. Writes run in the order they
+   * were asked for, across plugins. done may be NULL. */
   void (*db_write)(lb_plugin *p, lb_db_write_fn write, lb_db_done_fn done, void *userdata);
   /* Write-behind, once per plugin during init(): after each loop turn in
    * which db_touch() noted ids, save() gets them all in one transaction. A
