@@ -82,8 +82,12 @@ def main():
         sub.call("daemon.subscribe", ["reminders.due"])
         done_at = []
 
+        # Intervals are durations: they move with the clock, so only the
+        # calendar ones are behind after the jump and fire, caught up.
+        calendar = sum(1 for x in scheds if not x.startswith("every "))
+
         def count():  # a subscriber that keeps reading, as lumbar-notify does
-            for _ in range(N):
+            for _ in range(calendar):
                 sub.notification()
             done_at.append(time.perf_counter())
 
@@ -110,16 +114,19 @@ def main():
               ((after - base) * 1024 / N))
         print("  clock set back a day, all %d next elapses recomputed: %.0f ms (%.1f us each)"
               % (N, back * 1000, back / N * 1e6))
-        print("  clock set forward a week, all %d caught up once: %.0f ms (%.1f us each);"
-              " a ping meanwhile waited %.1f ms" % (N, fwd * 1000, fwd / N * 1e6, ping_wait * 1000))
+        print("  clock set forward a week, all %d calendar ones caught up once: %.0f ms (%.1f us"
+              " each); a ping meanwhile waited %.1f ms"
+              % (calendar, fwd * 1000, fwd / calendar * 1e6, ping_wait * 1000))
         print("  reminders.preview (5 elapses, %d calls): %7.1f us/call   ratio to floor %.1f"
               % (n_prev, prev / n_prev * 1e6, (prev / n_prev) / (ping / N)))
         figure("reminders", "%s reminders: add, a clock jump back (all recomputed) and forward "
-               "(all caught up), preview" % format(N, ","), "none set (floor: daemon.ping %.1f us)"
+               "(the calendar ones caught up), preview" % format(N, ","),
+               "none set (floor: daemon.ping %.1f us)"
                % (ping / N * 1e6),
                "add %.1fx a ping, %.0f B RSS each; back %.1f us each; forward %.1f us each (a ping "
                "waited %.0f ms); preview %.1fx" % (add / ping, (after - base) * 1024 / N,
-                                                   back / N * 1e6, fwd / N * 1e6, ping_wait * 1000,
+                                                   back / N * 1e6, fwd / calendar * 1e6,
+                                                   ping_wait * 1000,
                                                    (prev / n_prev) / (ping / N)), "info")
         c.close()
         return 0
