@@ -43,9 +43,12 @@ def main():
                          "stiffness" if i % 7 == 0 else "", at))
         db.executemany("INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
                        "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)", rows)
-        db.executemany("INSERT INTO pain_sessions(at, outcome, source) VALUES(?,?,?)",
-                       [(start + i * 86400 * 2, "done" if i % 2 else "skipped", "bench")
-                        for i in range(900)])
+        # a training session every other day, half of them warmed up an hour before
+        sessions = [start + i * 86400 * 2 for i in range(900)]
+        db.executemany("INSERT INTO pain_training(start_at, end_at, sets) VALUES(?,?,3)",
+                       [(t, t + 1800) for t in sessions])
+        db.executemany("INSERT INTO pain_warmups(at, how) VALUES(?, 'warm-up preset')",
+                       [(t - 3600,) for t in sessions[::2]])
         db.commit()
         db.close()
         d.start()
