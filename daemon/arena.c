@@ -18,9 +18,21 @@ void lb_arena_init(lb_arena *a) {
   a->head = NULL;
 }
 
-void *lb_arena_alloc(lb_arena *a, size_t n) {
+size_t lb_arena_size(size_t n) {
   size_t align = alignof(max_align_t);
-  n = (n + align - 1) / align * align;
+  return (n + align - 1) / align * align;
+}
+
+void lb_arena_reserve(lb_arena *a, size_t n) {
+  lb_arena_chunk *c = lb_xmalloc(sizeof(*c) + (n ? n : 1));
+  c->next = a->head;
+  c->used = 0;
+  c->cap = n;
+  a->head = c;
+}
+
+void *lb_arena_alloc(lb_arena *a, size_t n) {
+  n = lb_arena_size(n);
   lb_arena_chunk *c = a->head;
   if (!c || c->cap - c->used < n) {
     size_t cap = n > CHUNK ? n : CHUNK;

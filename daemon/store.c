@@ -1,6 +1,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct job {
   lb_store_behind *behind;
   int64_t give_up_ms;    /* monotonic; durable writes only */
   int64_t not_before_ms; /* a write-behind save that failed waits until then */
+  size_t saving;         /* a save: how many of its object's ids this attempt writes */
 } job;
 
 struct lb_store_behind {
@@ -54,8 +56,11 @@ struct lb_store {
   lb_store_behind *behinds;
 };
 
-/* The most durable writes one transaction carries. */
+/* The most durable writes one transaction carries, and the most ids of one
+ * write-behind object one save writes: bursts are cut so that no loop turn
+ * holds a transaction of more (a few milliseconds). */
 #define GROUP_MAX 4096
+#define BEHIND_CHUNK 4096
 
 static int64_t mono_ms(void) {
   struct timespec ts;
@@ -297,12 +302,13 @@ static void reset_statements(sqlite3 *db) {
 
 /* One attempt of j in its own transaction. SQLITE_OK: committed. Otherwise
  * rolled back, and why says why (for a person). */
-static int attempt(lb_store *s, job *j, char *why, size_t len) {
+static int attempt(lb_store *s, job *j, size_t max_ids, char *why, size_t len) {
   int rc = exec(s->db, "BEGIN IMMEDIATE");
   if (rc == SQLITE_OK) {
     if (j->behind) {
       lb_store_behind *b = j->behind;
-      rc = b->save(s->db, b->ids, b->n, b->ud);
+      j->saving = b->n < max_ids ? b->n : max_ids;
+      rc = b->save(s->db, b->ids, j->saving, b->ud);
     } else {
       rc = j->write(s->db, j->ud);
     }
@@ -346,12 +352,17 @@ static void append_job(lb_store *s, job *j) {
   s->n_jobs++;
 }
 
-/* A save landed: its ids are written. */
-static void behind_landed(lb_store_behind *b) {
-  b->n = 0;
-  b->wanted = false;
+/* A save of the first n ids landed: they are written. True when more wait
+ * (its job stays queued). */
+static bool behind_landed(lb_store_behind *b, size_t n) {
+  memmove(b->ids, b->ids + n, (b->n - n) * sizeof(*b->ids));
+  b->n -= n;
   b->failures = 0;
+  if (b->n > 0)
+    return true;
+  b->wanted = false;
   b->queued = NULL;
+  return false;
 }
 
 /* Group commit: j and the durable writes queued right after it, in one
@@ -391,7 +402,7 @@ static void pump(lb_store *s) {
   s->running = true;
   char why[1024];
   int64_t now = mono_ms(), next_due = 0;
-  bool blocked = false, one_by_one = false;
+  bool blocked = false, one_by_one = false, more = false;
   for (job *j = s->head, *next; j; j = next) {
     next = j->next;
     if (j->not_before_ms > now) {
@@ -412,7 +423,7 @@ static void pump(lb_store *s) {
       next = s->head;
       continue;
     }
-    int rc = attempt(s, j, why, sizeof(why));
+    int rc = attempt(s, j, BEHIND_CHUNK, why, sizeof(why));
     now = mono_ms();
     if (is_busy(rc)) {
       blocked = true;
@@ -421,8 +432,12 @@ static void pump(lb_store *s) {
     unlink_job(s, j);
     if (j->behind) {
       lb_store_behind *b = j->behind;
-      if (rc == SQLITE_OK) {
-        behind_landed(b);
+      if (rc == SQLITE_OK && behind_landed(b, j->saving)) {
+        /* more than a chunk: the rest after a loop turn, so that nobody
+         * waits for one transaction of a whole burst */
+        append_job(s, j);
+        more = true;
+      } else if (rc == SQLITE_OK) {
         free(j);
       } else {
         /* kept, tried again later: a full disk may get room */
@@ -437,6 +452,8 @@ static void pump(lb_store *s) {
       }
       if (b->saved)
         b->saved(rc == SQLITE_OK ? 0 : -EIO, rc == SQLITE_OK ? NULL : why, b->ud);
+      if (more)
+        break;
     } else {
       if (j->done)
         j->done(rc == SQLITE_OK ? 0 : -EIO, rc == SQLITE_OK ? NULL : why, j->ud);
@@ -490,6 +507,8 @@ static void pump(lb_store *s) {
       if (!j->behind && j->give_up_ms - now < delay)
         delay = j->give_up_ms - now;
     pump_later(s, delay < 1 ? 1 : delay);
+  } else if (more) {
+    pump_later(s, 0);
   } else if (next_due) {
     pump_later(s, next_due - now);
   }
@@ -602,7 +621,7 @@ void lb_store_drain(lb_store *s, void *owner, int wait_ms) {
     if (owner && j->owner != owner)
       continue;
     s->running = true;
-    int rc = attempt(s, j, why, sizeof(why));
+    int rc = attempt(s, j, SIZE_MAX, why, sizeof(why));
     s->running = false;
     if (is_busy(rc))
       sqlite3_busy_timeout(s->db, 0); /* one wait is enough: the rest would wait the same */
@@ -610,7 +629,7 @@ void lb_store_drain(lb_store *s, void *owner, int wait_ms) {
     if (j->behind) {
       lb_store_behind *b = j->behind;
       if (rc == SQLITE_OK) {
-        behind_landed(b);
+        behind_landed(b, j->saving);
       } else {
         b->queued = NULL;
         lb_err("%s; %zu change%s could not be saved before lumbard stopped", why, b->n,

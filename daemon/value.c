@@ -144,6 +144,27 @@ void lb_value_pack(msgpack_packer *pk, const lb_value *v) {
   }
 }
 
+size_t lb_value_copy_size(const lb_value *v) {
+  size_t n = 0;
+  switch (v->kind) {
+  case LB_STR:
+    return lb_arena_size(v->as.str.len + 1);
+  case LB_ARRAY:
+    n = lb_arena_size(sizeof(lb_value) * v->as.arr.len);
+    for (uint32_t i = 0; i < v->as.arr.len; i++)
+      n += lb_value_copy_size(&v->as.arr.items[i]);
+    return n;
+  case LB_MAP:
+    n = lb_arena_size(sizeof(lb_pair) * v->as.map.len);
+    for (uint32_t i = 0; i < v->as.map.len; i++)
+      n += lb_arena_size(strlen(v->as.map.items[i].key) + 1) +
+           lb_value_copy_size(&v->as.map.items[i].val);
+    return n;
+  default:
+    return 0;
+  }
+}
+
 lb_value lb_value_copy(lb_arena *a, const lb_value *v) {
   switch (v->kind) {
   case LB_STR:

@@ -19,6 +19,8 @@ void lb_value_pack(msgpack_packer *pk, const lb_value *v);
 const char *lb_pairs_duplicate_key(const lb_pair *pairs, uint32_t n);
 /* A deep copy whose memory all belongs to the arena. */
 lb_value lb_value_copy(lb_arena *a, const lb_value *v);
+/* The bytes lb_value_copy takes of an arena (see lb_arena_reserve). */
+size_t lb_value_copy_size(const lb_value *v);
 
 const char *lb_kind_name(lb_kind k); /* "a string", "an integer", ... */
 const char *lb_type_name(lb_type t); /* "duration", "string", ... */

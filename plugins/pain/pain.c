@@ -312,7 +312,7 @@ typedef struct entry_in {
   unsigned given; /* F_*: what the client named */
   int64_t level, at;
   char location[64], trigger[65], symptoms[256];
-  char *note; /* owned */
+  char *note;    /* owned */
   uint32_t mask; /* the symptoms, a bit per entry of the table */
 } entry_in;
 
@@ -327,7 +327,8 @@ static uint32_t symptoms_mask(const char *text) {
   uint32_t mask = 0;
   char copy[256];
   snprintf(copy, sizeof(copy), "%s", text ? text : "");
-  for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+  for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+       tok = strtok_r(NULL, ",", &save)) {
     const symptom *sy = find_symptom(tok);
     if (sy)
       mask |= 1u << (sy - symptoms);
@@ -400,8 +401,8 @@ static bool read_fields(lb_call *call, const lb_value *opts, int64_t now, entry_
       if (f->mask & bit)
         continue;
       f->mask |= bit; /* kept in the order first given */
-      off += (size_t)snprintf(f->symptoms + off, sizeof(f->symptoms) - off, "%s%s",
-                              off ? "," : "", key);
+      off += (size_t)snprintf(f->symptoms + off, sizeof(f->symptoms) - off, "%s%s", off ? "," : "",
+                              key);
     }
     f->given |= F_SYMPTOMS;
   }
@@ -471,25 +472,34 @@ static int refresh_day(sqlite3 *db, int64_t day) {
   return step_done(db, st);
 }
 
+/* The statements every pain.log runs, prepared once (a burst of entries
+ * shares one transaction); finalized at shutdown. */
+static sqlite3_stmt *log_next_id, *log_insert;
+
+static int prepared(sqlite3 *db, sqlite3_stmt **st, const char *sql) {
+  if (*st) {
+    sqlite3_reset(*st);
+    return SQLITE_OK;
+  }
+  return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+}
+
 static int write_log(sqlite3 *db, change *c) {
   /* Ids are the plugin's (the table is keyed on time): one more than the
    * largest, read from its unique index inside the same transaction. */
-  sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries", -1, &st,
-                              NULL);
+  int rc = prepared(db, &log_next_id, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries");
   if (rc != SQLITE_OK)
     return rc;
-  rc = sqlite3_step(st);
-  c->id = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-  sqlite3_finalize(st);
-  if (rc != SQLITE_ROW)
-    return sqlite3_extended_errcode(db);
-  rc = sqlite3_prepare_v2(db,
-                          "INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
-                          "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)",
-                          -1, &st, NULL);
-  if (rc != SQLITE_OK)
+  rc = sqlite3_step(log_next_id);
+  c->id = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(log_next_id, 0) : 0;
+  rc = rc == SQLITE_ROW ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_reset(log_next_id);
+  if (rc != SQLITE_OK ||
+      (rc = prepared(db, &log_insert,
+                     "INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
+                     "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)")) != SQLITE_OK)
     return rc;
+  sqlite3_stmt *st = log_insert;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)c->id);
   sqlite3_bind_int64(st, 2, c->f.at);
   sqlite3_bind_int64(st, 3, local_day(c->f.at));
@@ -499,7 +509,9 @@ static int write_log(sqlite3 *db, change *c) {
   sqlite3_bind_text(st, 7, c->f.note ? c->f.note : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 8, c->f.symptoms, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 9, c->logged_at);
-  return step_done(db, st);
+  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_reset(st);
+  return rc;
 }
 
 /* The entry id as stored, into f (and its day); false when there is none. */
@@ -1100,14 +1112,13 @@ static void m_stats(lb_call *call, const lb_value *args, void *ud) {
   }
   free(eps);
 
-  lb_value v =
-      LB_MAP({"days", lb_v_uint((uint64_t)days)}, {"count", lb_v_uint((uint64_t)all.count)},
-             {"average", lb_v_double(all.average)}, {"worst", lb_v_uint((uint64_t)all.worst)},
-             {"week", summary_value(week, wf)}, {"month", summary_value(month, mf)},
-             {"trend", lb_v_map(tf, 4)}, {"episodes", lb_v_array(ev, n_eps)},
-             {"current_episode", current}, {"by_trigger", groups_value(&triggers, &k)},
-             {"by_location", groups_value(&places, &k)},
-             {"warmup", warmup_value(&k, day_start(today - days + 1), now)});
+  lb_value v = LB_MAP(
+      {"days", lb_v_uint((uint64_t)days)}, {"count", lb_v_uint((uint64_t)all.count)},
+      {"average", lb_v_double(all.average)}, {"worst", lb_v_uint((uint64_t)all.worst)},
+      {"week", summary_value(week, wf)}, {"month", summary_value(month, mf)},
+      {"trend", lb_v_map(tf, 4)}, {"episodes", lb_v_array(ev, n_eps)}, {"current_episode", current},
+      {"by_trigger", groups_value(&triggers, &k)}, {"by_location", groups_value(&places, &k)},
+      {"warmup", warmup_value(&k, day_start(today - days + 1), now)});
   if (!read_failed(call))
     host->reply(call, &v);
   keep_free(&k);
@@ -1442,8 +1453,7 @@ static int write_moment(lb_plugin *p, sqlite3 *db, void *ud) {
   sqlite3_bind_int64(st, 2, SESSION_GAP_S);
   if ((rc = step_done(db, st)) != SQLITE_OK || sqlite3_changes(db) > 0)
     return rc;
-  rc = sqlite3_prepare_v2(db,
-                          "INSERT INTO pain_training(start_at, end_at, sets) VALUES(?1, ?1, 1)",
+  rc = sqlite3_prepare_v2(db, "INSERT INTO pain_training(start_at, end_at, sets) VALUES(?1, ?1, 1)",
                           -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
@@ -1777,6 +1787,9 @@ static int init(lb_plugin *p, const lb_host *h) {
 
 static void shutdown(lb_plugin *p) {
   (void)p;
+  sqlite3_finalize(log_next_id);
+  sqlite3_finalize(log_insert);
+  log_next_id = log_insert = NULL;
   lb_calendar_free(checkin_cal);
   checkin_cal = NULL;
   checkin_timer = 0;

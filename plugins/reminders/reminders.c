@@ -245,8 +245,7 @@ static const char *const schema[] = {
     "CREATE INDEX reminders_log_by_name ON reminders_log(name, occurrence_ms);"
     "CREATE TABLE reminders_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
     /* Version 2: a one-off that falls due in a pause is held, not dropped. */
-    "ALTER TABLE reminders_reminders ADD COLUMN held_ms INTEGER NOT NULL DEFAULT 0;",
-    NULL};
+    "ALTER TABLE reminders_reminders ADD COLUMN held_ms INTEGER NOT NULL DEFAULT 0;", NULL};
 
 static int cmp_id(const void *a, const void *b) {
   uint64_t x = ((const reminder *)a)->id, y = ((const reminder *)b)->id;
@@ -528,8 +527,7 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
   if (r->next_at_ms && r->next_at_ms <= now)
     elapse(r, now);
   touch(r->id);
-  if (!r->next_at_ms && !r->due_at_ms && !r->snoozed_until_ms && !r->held_ms &&
-      r->kind == ONCE) {
+  if (!r->next_at_ms && !r->due_at_ms && !r->snoozed_until_ms && !r->held_ms && r->kind == ONCE) {
     destroy(r); /* a one-off that fired and was answered */
     return;
   }
@@ -598,11 +596,9 @@ static lb_value view(const reminder *r, lb_pair *f, char hours[2][16]) {
   if (r->held_ms || (in_pause && r->next_at_ms && r->next_at_ms < paused_until))
     pause = r->kind == ONCE ? "hold" : "skip";
   f[k++] = (lb_pair){"pause", lb_v_str(pause)};
-  f[k++] = (lb_pair){"held_until",
-                     lb_v_int(r->held_ms ? (paused_until > r->held_ms ? paused_until
-                                                                      : r->held_ms) /
-                                               1000
-                                         : 0)};
+  f[k++] = (lb_pair){
+      "held_until",
+      lb_v_int(r->held_ms ? (paused_until > r->held_ms ? paused_until : r->held_ms) / 1000 : 0)};
   f[k++] = (lb_pair){"source", lb_v_str(r->source)};
   f[k++] = (lb_pair){"kind", lb_v_str(r->kind == CALENDAR ? "calendar"
                                       : r->kind == EVERY  ? "every"
@@ -655,30 +651,32 @@ typedef struct adding {
   char name[64];
 } adding;
 
+/* Statements every add runs, prepared once (a burst of 20,000 adds shares
+ * one transaction: preparing would be most of its cost); finalized at
+ * shutdown. */
+static sqlite3_stmt *add_row;
+
+static int prepared(sqlite3 *db, sqlite3_stmt **st, const char *sql) {
+  if (*st) {
+    sqlite3_reset(*st);
+    return SQLITE_OK;
+  }
+  return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+}
+
 static int write_added(lb_plugin *p, sqlite3 *db, void *ud) {
   (void)p;
   adding *a = ud;
   const reminder *r = find(a->id);
   if (!r)
     return SQLITE_OK; /* removed before it could be written */
-  sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(db,
-                              "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,"
-                              "?,?,?,?,?)",
-                              -1, &st, NULL);
+  int rc = prepared(db, &add_row,
+                    "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (rc != SQLITE_OK)
     return rc;
-  rc = bind_reminder(st, r) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_OK)
-    return rc;
-  if ((rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO reminders_meta VALUES('next_id', ?)", -1,
-                               &st, NULL)) != SQLITE_OK)
-    return rc;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)next_id);
-  rc = exec_step(db, st);
-  sqlite3_finalize(st);
-  return rc;
+  rc = bind_reminder(add_row, r) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  sqlite3_reset(add_row);
+  return rc; /* next_id goes with the write-behind: a restart takes it from the rows too */
 }
 
 static void added(lb_plugin *p, int result, const char *error, void *ud) {
@@ -745,6 +743,7 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
   snprintf(r->message, sizeof(r->message), "%s", msg && *msg ? msg : name);
   snprintf(r->source, sizeof(r->source), "%s", SOURCE_RUNTIME);
   schedule(r);
+  want_flush(); /* next_id, with the meta values */
   adding *a = lbp_xcalloc(1, sizeof(*a));
   *a = (adding){.call = call, .id = r->id};
   snprintf(a->name, sizeof(a->name), "%s", r->name);
@@ -1152,7 +1151,7 @@ static void clock_changed(lb_plugin *p, void *ud) {
   for (reminder *r = first; r; r = r->next) {
     bool changed = false;
     bool duration = r->kind == ONCE || (r->kind == EVERY && r->from_min < 0);
-    if (delta) {
+    if (delta) { /* only what moved is written again */
       if (duration) {
         r->anchor_ms += delta;
         if (r->next_at_ms)
@@ -1161,12 +1160,16 @@ static void clock_changed(lb_plugin *p, void *ud) {
           r->due_at_ms += delta;
         if (r->held_ms)
           r->held_ms += delta;
+        changed = true;
       }
-      if (r->snoozed_until_ms)
+      if (r->snoozed_until_ms) {
         r->snoozed_until_ms += delta;
-      if (r->paused_until_ms)
+        changed = true;
+      }
+      if (r->paused_until_ms) {
         r->paused_until_ms += delta;
-      changed = true;
+        changed = true;
+      }
     }
     if (!duration) {
       if (r->due_at_ms > now) {
@@ -1446,6 +1449,8 @@ static int init(lb_plugin *p, const lb_host *h) {
 
 static void shutdown(lb_plugin *p) {
   (void)p; /* the host saved what changed in the last turn */
+  sqlite3_finalize(add_row);
+  add_row = NULL;
   while (first) {
     reminder *r = first;
     first = r->next;
