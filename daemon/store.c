@@ -355,7 +355,8 @@ static void append_job(lb_store *s, job *j) {
 /* A save of the first n ids landed: they are written. True when more wait
  * (its job stays queued). */
 static bool behind_landed(lb_store_behind *b, size_t n) {
-  memmove(b->ids, b->ids + n, (b->n - n) * sizeof(*b->ids));
+  if (n && b->n > n)
+    memmove(b->ids, b->ids + n, (b->n - n) * sizeof(*b->ids));
   b->n -= n;
   b->failures = 0;
   if (b->n > 0)
