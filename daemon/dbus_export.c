@@ -265,16 +265,10 @@ static bool failed_plugin(lb_dbus *x, const char *iface, char *why, size_t len) 
   for (size_t i = 0; i < lb_plugins_n_failed(ps); i++) {
     const char *path, *reason, *name = lb_plugins_failed_at(ps, i, &path, &reason);
     char *want = iface_of(name);
-    bool hit = strcmp(want, iface) == 0 && !lb_plugins_find(ps, name);
+    bool hit = strcmp(want, iface) == 0;
     free(want);
-    if (hit) {
-      snprintf(why, len,
-               "the %s plugin did not load (%s); its file is %s, and lumbard's log (journalctl "
-               "--user -u lumbard) says more",
-               name, reason, path);
-      lb_utf8_scrub(why);
-      return true;
-    }
+    if (hit)
+      return lb_plugins_why_missing(ps, name, strlen(name), why, len);
   }
   return false;
 }

@@ -17,24 +17,6 @@ struct lb_output {
   char *dir, *name, *tmp;
 };
 
-static const char *kind_of(mode_t m) {
-  switch (m & S_IFMT) {
-  case S_IFDIR:
-    return "a directory";
-  case S_IFCHR:
-  case S_IFBLK:
-    return "a device";
-  case S_IFIFO:
-    return "a FIFO (a named pipe)";
-  case S_IFSOCK:
-    return "a socket";
-  case S_IFLNK:
-    return "a symbolic link";
-  default:
-    return "not a regular file";
-  }
-}
-
 static bool same_file(const struct stat *a, const struct stat *b) {
   return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
@@ -73,7 +55,7 @@ static const char *refusal(const lb_daemon *d, const struct stat *dir, const cha
     snprintf(buf, len,
              "it is %s, not a regular file; give the name of a file (a new one, or one "
              "to replace)",
-             kind_of(st->st_mode));
+             lb_file_kind(st->st_mode));
     return buf;
   }
   const char *own[] = {d->db_path, d->config_path, d->socket_path};
@@ -173,7 +155,7 @@ int lb_output_close(lb_output *o, bool commit, char *err, size_t errlen) {
     struct stat st;
     if (fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
       snprintf(err, errlen, "will not write %s/%s: it became %s meanwhile", o->dir, o->name,
-               kind_of(st.st_mode));
+               lb_file_kind(st.st_mode));
       r = -EEXIST;
     } else if (renameat(o->dirfd, o->tmp, o->dirfd, o->name) < 0) {
       r = -errno;

@@ -603,18 +603,21 @@ static void remember_failure(lb_plugins *ps, const char *name, const char *path,
   ps->failed[ps->n_failed++] = (failure){lb_xstrdup(name), lb_xstrdup(path), lb_xstrdup(reason)};
 }
 
-const char *lb_plugins_failure(const lb_plugins *ps, const char *name, size_t len,
-                               const char **ret_path) {
-  for (size_t i = ps->n_failed; i-- > 0;)
-    if (strlen(ps->failed[i].name) == len && memcmp(ps->failed[i].name, name, len) == 0 &&
-        !lb_plugins_find(ps, ps->failed[i].name)) {
-      if (ret_path)
-        *ret_path = ps->failed[i].path;
-      return ps->failed[i].reason;
-    }
-  return NULL;
+bool lb_plugins_why_missing(const lb_plugins *ps, const char *name, size_t len, char *buf,
+                            size_t buflen) {
+  for (size_t i = ps->n_failed; i-- > 0;) {
+    const failure *f = &ps->failed[i];
+    if (strlen(f->name) != len || memcmp(f->name, name, len) != 0 || lb_plugins_find(ps, f->name))
+      continue;
+    snprintf(buf, buflen,
+             "the %s plugin did not load (%s); its file is %s, and lumbard's log (journalctl "
+             "--user -u lumbard) says more",
+             f->name, f->reason, f->path);
+    lb_utf8_scrub(buf); /* cut anywhere by the buffer */
+    return true;
+  }
+  return false;
 }
-
 size_t lb_plugins_n_failed(const lb_plugins *ps) {
   return ps->n_failed;
 }

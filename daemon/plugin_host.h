@@ -32,10 +32,11 @@ const char *lb_plugin_version(const lb_plugin *p);
 const char *lb_plugin_description(const lb_plugin *p);
 const char *lb_plugin_path(const lb_plugin *p);
 
-/* Why the plugin called name (len bytes, not NUL-terminated) did not load,
- * when it did not: what it logged last while loading. NULL otherwise. */
-const char *lb_plugins_failure(const lb_plugins *ps, const char *name, size_t len,
-                               const char **ret_path);
+/* When the plugin called name (len bytes, not NUL-terminated) did not load:
+ * true, with a sentence for the person in buf ("the pain plugin did not load
+ * (WHY); its file is PATH, and lumbard's log ... says more"). */
+bool lb_plugins_why_missing(const lb_plugins *ps, const char *name, size_t len, char *buf,
+                            size_t buflen);
 size_t lb_plugins_n_failed(const lb_plugins *ps);
 const char *lb_plugins_failed_at(const lb_plugins *ps, size_t i, const char **ret_path,
                                  const char **ret_reason);

@@ -10,20 +10,6 @@
 
 #include "util.h"
 
-static const char *kind_of(mode_t mode) {
-  if (S_ISDIR(mode))
-    return "directory";
-  if (S_ISFIFO(mode))
-    return "FIFO";
-  if (S_ISCHR(mode))
-    return "character device";
-  if (S_ISBLK(mode))
-    return "block device";
-  if (S_ISSOCK(mode))
-    return "socket";
-  return "special file";
-}
-
 /* "1 MiB", "64 KiB" or "100 bytes": a bound as its reader would write it. */
 static void format_size(size_t n, char *buf, size_t len) {
   if (n >= (1u << 20) && n % (1u << 20) == 0)
@@ -64,7 +50,7 @@ int lb_readfile(const char *path, size_t max, char **ret_text, size_t *ret_len, 
     goto out;
   }
   if (!S_ISREG(st.st_mode)) {
-    snprintf(err, errlen, "%s is a %s, not a regular file", path, kind_of(st.st_mode));
+    snprintf(err, errlen, "%s is %s, not a regular file", path, lb_file_kind(st.st_mode));
     r = S_ISDIR(st.st_mode) ? -EISDIR : -EBADFD;
     goto out;
   }

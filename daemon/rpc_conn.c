@@ -371,17 +371,12 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
   }
   if (!m) {
     char text[1024];
+    char why[768];
     const char *dot = msg->method_len ? memchr(msg->method, '.', msg->method_len) : NULL;
-    const char *path = NULL;
-    const char *why = dot ? lb_plugins_failure(d->plugins, msg->method,
-                                               (size_t)(dot - msg->method), &path)
-                          : NULL;
-    if (why) /* its plugin is there but did not load: say why, not only "no method" */
-      snprintf(text, sizeof(text),
-               "no method \"%.*s\": the %.*s plugin did not load (%s); its file is %s, and "
-               "lumbard's log (journalctl --user -u lumbard) says more",
-               (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method,
-               (int)(dot - msg->method), msg->method, why, path);
+    if (dot && lb_plugins_why_missing(d->plugins, msg->method, (size_t)(dot - msg->method), why,
+                                      sizeof(why)))
+      snprintf(text, sizeof(text), "no method \"%.*s\": %s",
+               (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method, why);
     else
       snprintf(text, sizeof(text),
                "no method \"%.*s\"; `lumbarctl plugins` lists the methods this daemon serves",

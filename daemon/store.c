@@ -177,10 +177,6 @@ const char *lb_store_explain(lb_store *s, int rc, char *buf, size_t len) {
   return buf;
 }
 
-bool lb_store_damaged(const lb_store *s) {
-  return s->damaged;
-}
-
 void lb_store_state(const lb_store *s, char *buf, size_t len) {
   if (!s)
     snprintf(buf, len, "not open");
@@ -302,29 +298,32 @@ static void reset_statements(sqlite3 *db) {
 
 /* One attempt of j in its own transaction. SQLITE_OK: committed. Otherwise
  * rolled back, and why says why (for a person). */
+/* End the transaction the writes ran in: COMMIT when they all returned
+ * SQLITE_OK, else ROLLBACK (of that transaction alone), with why saying why
+ * for a person. The write's own code when it stopped without an SQLite
+ * error. */
+static int end_txn(lb_store *s, int rc, char *why, size_t len) {
+  reset_statements(s->db);
+  if (rc == SQLITE_OK && (rc = exec(s->db, "COMMIT")) == SQLITE_OK)
+    return SQLITE_OK;
+  int code = sqlite3_extended_errcode(s->db);
+  lb_store_explain(s, rc == SQLITE_ERROR && code != SQLITE_OK ? code : rc, why, len);
+  reset_statements(s->db);
+  if (!sqlite3_get_autocommit(s->db))
+    exec(s->db, "ROLLBACK");
+  return rc;
+}
+
 static int attempt(lb_store *s, job *j, size_t max_ids, char *why, size_t len) {
   int rc = exec(s->db, "BEGIN IMMEDIATE");
-  if (rc == SQLITE_OK) {
-    if (j->behind) {
-      lb_store_behind *b = j->behind;
-      j->saving = b->n < max_ids ? b->n : max_ids;
-      rc = b->save(s->db, b->ids, j->saving, b->ud);
-    } else {
-      rc = j->write(s->db, j->ud);
-    }
-    reset_statements(s->db);
-    if (rc == SQLITE_OK)
-      rc = exec(s->db, "COMMIT");
+  if (rc == SQLITE_OK && j->behind) {
+    lb_store_behind *b = j->behind;
+    j->saving = b->n < max_ids ? b->n : max_ids;
+    rc = b->save(s->db, b->ids, j->saving, b->ud);
+  } else if (rc == SQLITE_OK) {
+    rc = j->write(s->db, j->ud);
   }
-  if (rc != SQLITE_OK) {
-    int code = sqlite3_extended_errcode(s->db);
-    /* the write's own code when it stopped without an SQLite error */
-    lb_store_explain(s, rc == SQLITE_ERROR && code != SQLITE_OK ? code : rc, why, len);
-    reset_statements(s->db);
-    if (!sqlite3_get_autocommit(s->db))
-      exec(s->db, "ROLLBACK");
-  }
-  return rc;
+  return end_txn(s, rc, why, len);
 }
 
 static void unlink_job(lb_store *s, job *j) {
@@ -377,15 +376,8 @@ static int attempt_group(lb_store *s, job *j, char *why, size_t len) {
     rc = k->write(s->db, k->ud);
     reset_statements(s->db);
   }
-  if (rc == SQLITE_OK)
-    rc = exec(s->db, "COMMIT");
-  if (rc != SQLITE_OK) {
-    lb_store_explain(s, rc, why, len);
-    reset_statements(s->db);
-    if (!sqlite3_get_autocommit(s->db))
-      exec(s->db, "ROLLBACK");
+  if ((rc = end_txn(s, rc, why, len)) != SQLITE_OK)
     return rc;
-  }
   while (n-- > 0) {
     job *k = s->head; /* the group is at the head: answered in order */
     unlink_job(s, k);
@@ -650,10 +642,6 @@ void lb_store_drain(lb_store *s, void *owner, int wait_ms) {
   sqlite3_busy_timeout(s->db, s->attached ? LB_STORE_BUSY_MS : wait_ms);
   if (!s->head && s->attached)
     uv_timer_stop(&s->pump);
-}
-
-size_t lb_store_queued(const lb_store *s) {
-  return s->n_jobs;
 }
 
 /* ---- schema ---------------------------------------------------------------------------- */

@@ -44,8 +44,6 @@ const char *lb_store_path(const lb_store *s);
 /* Words for a person about a failed SQLite call (the code it returned):
  * what happened and what to do. A damaged database is logged (once) too. */
 const char *lb_store_explain(lb_store *s, int sqlite_rc, char *buf, size_t len);
-/* Whether the last failure seen was damage (SQLITE_CORRUPT, SQLITE_NOTADB). */
-bool lb_store_damaged(const lb_store *s);
 /* "ok", or what is wrong in a few words (damaged; locked, with writes waiting). */
 void lb_store_state(const lb_store *s, char *buf, size_t len);
 
@@ -93,6 +91,5 @@ void lb_store_behind_free(lb_store_behind *b); /* accepts NULL; drops what is no
  * wait_ms for a lock; what still fails is answered (durable) or logged as
  * lost (write-behind). Used when a plugin unloads and at a stop. */
 void lb_store_drain(lb_store *s, void *owner, int wait_ms);
-size_t lb_store_queued(const lb_store *s);
 
 #endif

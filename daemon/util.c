@@ -146,3 +146,24 @@ const char *lb_uid_describe(unsigned uid, char *buf, size_t len) {
     snprintf(buf, len, "uid %u", uid);
   return buf;
 }
+
+const char *lb_file_kind(unsigned mode) {
+  switch (mode & S_IFMT) {
+  case S_IFREG:
+    return "a regular file";
+  case S_IFDIR:
+    return "a directory";
+  case S_IFIFO:
+    return "a FIFO";
+  case S_IFCHR:
+    return "a character device";
+  case S_IFBLK:
+    return "a block device";
+  case S_IFSOCK:
+    return "a socket";
+  case S_IFLNK:
+    return "a symbolic link";
+  default:
+    return "a special file";
+  }
+}

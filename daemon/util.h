@@ -26,6 +26,9 @@ bool lb_name_valid(const char *s);
 /* $VAR/sub, or HOME/fallback/sub when VAR is unset or not absolute (HOME
  * from the environment, else from the password database). */
 char *lb_xdg_path(const char *var, const char *fallback, const char *sub);
+/* What a file of this st_mode is, in words with their article: "a FIFO",
+ * "a character device", "a directory", ... */
+const char *lb_file_kind(unsigned mode);
 /* "uid 1001 (mallory)", or "uid 1001" without a password entry. */
 const char *lb_uid_describe(unsigned uid, char *buf, size_t len);
 /* mkdir -p with the given mode for the directories it creates. */

@@ -29,8 +29,8 @@ int lbctl_print_json_result(const msgpack_object *result) {
 /* ---- status --------------------------------------------------------------- */
 
 static const char *const status_known[] = {
-    "version",       "pid",           "started_at", "uptime_s", "socket",  "config",
-    "config_source", "data_dir",      "database",   "dbus",     "plugins", "clients",
+    "version",       "pid",           "started_at", "uptime_s",       "socket",     "config",
+    "config_source", "data_dir",      "database",   "dbus",           "plugins",    "clients",
     "subscribers",   "pending_calls", "timers",     "database_state", "not_loaded", NULL,
 };
 

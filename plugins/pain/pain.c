@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "calendar.h"
+#include "db.h"
 #include "xalloc.h"
 
 #define DAY_S 86400
@@ -316,13 +317,6 @@ typedef struct entry_in {
   uint32_t mask; /* the symptoms, a bit per entry of the table */
 } entry_in;
 
-static uint32_t red_flag_bits(void) {
-  uint32_t bits = 0;
-  for (size_t i = 0; i < N_SYMPTOMS; i++)
-    bits |= symptoms[i].advice ? 1u << i : 0;
-  return bits;
-}
-
 static uint32_t symptoms_mask(const char *text) {
   uint32_t mask = 0;
   char copy[256];
@@ -444,7 +438,7 @@ static void change_free(change *c) {
 }
 
 static int step_done(sqlite3 *db, sqlite3_stmt *st) {
-  int rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  int rc = lbp_step(db, st);
   sqlite3_finalize(st);
   return rc;
 }
@@ -476,18 +470,10 @@ static int refresh_day(sqlite3 *db, int64_t day) {
  * shares one transaction); finalized at shutdown. */
 static sqlite3_stmt *log_next_id, *log_insert;
 
-static int prepared(sqlite3 *db, sqlite3_stmt **st, const char *sql) {
-  if (*st) {
-    sqlite3_reset(*st);
-    return SQLITE_OK;
-  }
-  return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
-}
-
 static int write_log(sqlite3 *db, change *c) {
   /* Ids are the plugin's (the table is keyed on time): one more than the
    * largest, read from its unique index inside the same transaction. */
-  int rc = prepared(db, &log_next_id, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries");
+  int rc = lbp_prepared(db, &log_next_id, "SELECT coalesce(max(id), 0) + 1 FROM pain_entries");
   if (rc != SQLITE_OK)
     return rc;
   rc = sqlite3_step(log_next_id);
@@ -495,9 +481,9 @@ static int write_log(sqlite3 *db, change *c) {
   rc = rc == SQLITE_ROW ? SQLITE_OK : sqlite3_extended_errcode(db);
   sqlite3_reset(log_next_id);
   if (rc != SQLITE_OK ||
-      (rc = prepared(db, &log_insert,
-                     "INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
-                     "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)")) != SQLITE_OK)
+      (rc = lbp_prepared(db, &log_insert,
+                         "INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
+                         "symptoms, logged_at) VALUES(?,?,?,?,?,?,?,?,?)")) != SQLITE_OK)
     return rc;
   sqlite3_stmt *st = log_insert;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)c->id);
@@ -509,7 +495,7 @@ static int write_log(sqlite3 *db, change *c) {
   sqlite3_bind_text(st, 7, c->f.note ? c->f.note : "", -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 8, c->f.symptoms, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 9, c->logged_at);
-  rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  rc = lbp_step(db, st);
   sqlite3_reset(st);
   return rc;
 }
@@ -680,7 +666,7 @@ static void change_written(lb_plugin *p, int result, const char *error, void *ud
     char advice[2048] = "";
     size_t off = 0;
     for (size_t i = 0; i < N_SYMPTOMS && off < sizeof(advice); i++)
-      if ((c->f.mask & red_flag_bits() & (1u << i)))
+      if ((c->f.mask & (1u << i)) && symptoms[i].advice)
         off += (size_t)snprintf(advice + off, sizeof(advice) - off, " %s", symptoms[i].advice);
     host->log(self, LB_LOG_ERR, "cannot save a pain entry: %s", error);
     host->fail(c->call, LB_ERR_INTERNAL, "the entry could not be saved (%s); nothing was %s%s%s",

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "calendar.h"
+#include "db.h"
 #include "xalloc.h"
 
 #define MAX_PAUSE (30 * 86400)
@@ -294,10 +295,6 @@ static int bind_reminder(sqlite3_stmt *st, const reminder *r) {
   return sqlite3_step(st);
 }
 
-static int exec_step(sqlite3 *db, sqlite3_stmt *st) {
-  return sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
-}
-
 /* The history is pruned as it is written: past LOG_KEEP_ROWS at once (ids
  * grow, so that is a range of the rowid), past its age once a day (rows are
  * written in time order: the scan stops at the first young one). */
@@ -307,7 +304,7 @@ static int prune_log(sqlite3 *db, int64_t now) {
   if (rc != SQLITE_OK)
     return rc;
   sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db) - LOG_KEEP_ROWS);
-  rc = exec_step(db, st);
+  rc = lbp_step(db, st);
   sqlite3_finalize(st);
   if (rc != SQLITE_OK || now - last_prune_ms < 86400 * 1000)
     return rc;
@@ -318,7 +315,7 @@ static int prune_log(sqlite3 *db, int64_t now) {
   if (rc != SQLITE_OK)
     return rc;
   sqlite3_bind_int64(st, 1, now - LOG_KEEP_MS);
-  rc = exec_step(db, st);
+  rc = lbp_step(db, st);
   sqlite3_finalize(st);
   return rc;
 }
@@ -350,7 +347,7 @@ static int save(lb_plugin *p, sqlite3 *db, const uint64_t *dirty, size_t n_dirty
       rc = bind_reminder(up, r) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
     } else {
       sqlite3_bind_int64(del, 1, (sqlite3_int64)dirty[i]);
-      rc = exec_step(db, del);
+      rc = lbp_step(db, del);
     }
     if (rc != SQLITE_OK)
       goto out;
@@ -363,19 +360,19 @@ static int save(lb_plugin *p, sqlite3 *db, const uint64_t *dirty, size_t n_dirty
     sqlite3_bind_text(lg, 4, logs[i].action, -1, SQLITE_STATIC);
     sqlite3_bind_text(lg, 5, logs[i].reason, -1, SQLITE_STATIC);
     sqlite3_bind_int64(lg, 6, logs[i].at_ms);
-    if ((rc = exec_step(db, lg)) != SQLITE_OK)
+    if ((rc = lbp_step(db, lg)) != SQLITE_OK)
       goto out;
   }
   if (n_logs && (rc = prune_log(db, now_ms())) != SQLITE_OK)
     goto out;
   sqlite3_bind_text(meta, 1, "next_id", -1, SQLITE_STATIC);
   sqlite3_bind_int64(meta, 2, (sqlite3_int64)next_id);
-  if ((rc = exec_step(db, meta)) != SQLITE_OK)
+  if ((rc = lbp_step(db, meta)) != SQLITE_OK)
     goto out;
   sqlite3_reset(meta);
   sqlite3_bind_text(meta, 1, "paused_until_ms", -1, SQLITE_STATIC);
   sqlite3_bind_int64(meta, 2, paused_all_until_ms);
-  rc = exec_step(db, meta);
+  rc = lbp_step(db, meta);
 out:
   sqlite3_finalize(up);
   sqlite3_finalize(del);
@@ -656,22 +653,14 @@ typedef struct adding {
  * shutdown. */
 static sqlite3_stmt *add_row;
 
-static int prepared(sqlite3 *db, sqlite3_stmt **st, const char *sql) {
-  if (*st) {
-    sqlite3_reset(*st);
-    return SQLITE_OK;
-  }
-  return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
-}
-
 static int write_added(lb_plugin *p, sqlite3 *db, void *ud) {
   (void)p;
   adding *a = ud;
   const reminder *r = find(a->id);
   if (!r)
     return SQLITE_OK; /* removed before it could be written */
-  int rc = prepared(db, &add_row,
-                    "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  int rc = lbp_prepared(
+      db, &add_row, "INSERT OR REPLACE INTO reminders_reminders VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (rc != SQLITE_OK)
     return rc;
   rc = bind_reminder(add_row, r) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db.h"
 #include "xalloc.h"
 
 #define DAY 86400u
@@ -180,7 +181,7 @@ static int save(lb_plugin *p, sqlite3 *db, const uint64_t *dirty, size_t n_dirty
     }
   }
   sqlite3_bind_int64(meta, 1, (sqlite3_int64)next_id);
-  rc = sqlite3_step(meta) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
+  rc = lbp_step(db, meta);
 out:
   sqlite3_finalize(up);
   sqlite3_finalize(del);
