@@ -16,8 +16,8 @@
 # The words a value may take.
 _lumbarctl_commands=(status plugins watch call remind rest pain help)
 _lumbarctl_remind_subs=(add list snooze 'done' skip pause resume rm preview)
-_lumbarctl_rest_subs=(start list pause resume extend next cancel preset presets)
-_lumbarctl_pain_subs=(log edit rm history stats export chart report)
+_lumbarctl_rest_subs=(start list watch pause resume extend next cancel preset presets)
+_lumbarctl_pain_subs=(log edit rm history stats export chart report checkin)
 _lumbarctl_locations=(lower-back lower-back-left lower-back-right glute-left glute-right
     hip-left hip-right leg-left leg-right)
 _lumbarctl_symptoms=(stiffness spasm radiating tingling saddle-numbness bladder-bowel
@@ -43,9 +43,11 @@ _lumbarctl_verb_opts()
             switches='--wait'
             ;;
         'rest preset')
-            valued='--set'
+            valued='--after-set --set'
             switches='--wait'
             ;;
+        'rest list' | 'rest next') switches='--wait' ;;
+        'pain checkin') switches='--skip' ;;
         'pain log') valued='-w --where --location -t --trigger -m --note --symptom --at' ;;
         'pain edit') valued='--level -w --where --location -t --trigger -m --note --symptom --at' ;;
         'pain history') valued='--since --until -n --limit' ;;
@@ -295,7 +297,7 @@ _lumbarctl()
         'remind snooze' | 'remind done' | 'remind skip' | 'remind rm')
             ((nargs == 0)) && _lumbarctl_add_daemon reminders
             ;;
-        'rest pause' | 'rest resume' | 'rest extend' | 'rest next' | 'rest cancel')
+        'rest pause' | 'rest resume' | 'rest extend' | 'rest next' | 'rest cancel' | 'rest watch')
             ((nargs == 0)) && _lumbarctl_add_daemon rests
             ;;
         'rest preset')
@@ -307,7 +309,7 @@ _lumbarctl()
         'remind preview')
             ((nargs == 0)) && _lumbarctl_add "${_lumbarctl_schedules[@]}"
             ;;
-        'pain log')
+        'pain log' | 'pain checkin')
             ((nargs == 0)) && _lumbarctl_add 0 1 2 3 4 5 6 7 8 9 10
             ;;
         'pain edit' | 'pain rm')

@@ -30,7 +30,7 @@ function __lumbarctl_valued --argument-names verb
         case 'rest start'
             echo --label --sets --set --until --warn
         case 'rest preset'
-            echo --set
+            echo --after-set --set
         case 'pain log'
             echo -w --where --location -t --trigger -m --note --symptom --at
         case 'pain edit'
@@ -188,6 +188,7 @@ function __lumbarctl_subs --argument-names cmd
         case rest
             printf '%s\t%s\n' start 'start a rest between sets' \
                 list 'the rests, routines and sequences under way' \
+                watch 'follow a rest or routine started elsewhere' \
                 pause 'pause a running rest' \
                 resume 'resume a paused rest' \
                 extend 'rest longer' \
@@ -203,7 +204,8 @@ function __lumbarctl_subs --argument-names cmd
                 stats 'averages, trend, flare-ups, triggers and the warm-up' \
                 export 'the diary as CSV or JSON' \
                 chart 'the last days at a glance' \
-                report 'an HTML page of the diary to show a therapist'
+                report 'an HTML page of the diary to show a therapist' \
+                checkin 'answer the check-in lumbard has due'
     end
 end
 
@@ -254,22 +256,27 @@ complete -c lumbarctl -n '__lumbarctl_verb "remind preview"' -s n -l count -x -d
 complete -c lumbarctl -n '__lumbarctl_verb "remind preview"' -l base -x -d 'count from TIME rather than now'
 
 # rest
-complete -c lumbarctl -n '__lumbarctl_arg 0 "rest pause" "rest resume" "rest extend" "rest next" "rest cancel"' \
+complete -c lumbarctl -n '__lumbarctl_arg 0 "rest pause" "rest resume" "rest extend" "rest next" "rest cancel" "rest watch"' \
     -a '(__lumbarctl_ask rests)'
 complete -c lumbarctl -n '__lumbarctl_arg 0 "rest preset"' -a '(__lumbarctl_ask presets)'
 complete -c lumbarctl -n '__lumbarctl_verb "rest start"' -l label -x -d 'what the rest is for'
 complete -c lumbarctl -n '__lumbarctl_verb "rest start"' -l sets -x -d 'sets in the routine'
-complete -c lumbarctl -n '__lumbarctl_verb "rest start" "rest preset"' -l set -x -d 'the set just done'
+complete -c lumbarctl -n '__lumbarctl_verb "rest start"' -l set -x -d 'the set just done'
+complete -c lumbarctl -n '__lumbarctl_verb "rest preset"' -l after-set -x -d 'sets done already: start with the rest after set N'
+complete -c lumbarctl -n '__lumbarctl_verb "rest preset"' -l set -x -d 'the old name of --after-set'
 complete -c lumbarctl -n '__lumbarctl_verb "rest start"' -l until -x -d 'a window: overdue after DURATION'
 complete -c lumbarctl -n '__lumbarctl_verb "rest start"' -l warn -x -d 'warn this long before the end'
 complete -c lumbarctl -n '__lumbarctl_verb "rest start" "rest preset"' -l wait -d 'follow it until it is over'
+complete -c lumbarctl -n '__lumbarctl_verb "rest next"' -l wait -d 'then follow it'
+complete -c lumbarctl -n '__lumbarctl_verb "rest list"' -l wait -d 'follow the rest under way, the most recent'
 
 # pain
-complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a 0 -d 'no pain'
-complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a '1 2 3' -d mild
-complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a '4 5 6' -d moderate
-complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a '7 8 9' -d severe
-complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log"' -a 10 -d 'the worst imaginable'
+complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log" "pain checkin"' -a 0 -d 'no pain'
+complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log" "pain checkin"' -a '1 2 3' -d mild
+complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log" "pain checkin"' -a '4 5 6' -d moderate
+complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log" "pain checkin"' -a '7 8 9' -d severe
+complete -c lumbarctl -n '__lumbarctl_arg 0 "pain log" "pain checkin"' -a 10 -d 'the worst imaginable'
+complete -c lumbarctl -n '__lumbarctl_verb "pain checkin"' -l skip -d 'skip the check-in'
 complete -c lumbarctl -n '__lumbarctl_arg 0 "pain edit" "pain rm"' -a '(__lumbarctl_ask entries)'
 complete -c lumbarctl -n '__lumbarctl_verb "pain edit"' -l level -x \
     -a '0 1 2 3 4 5 6 7 8 9 10' -d 'the level, 0-10'

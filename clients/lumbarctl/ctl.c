@@ -109,10 +109,7 @@ int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const
   return LBCTL_OK;
 }
 
-/* Every item of a method that answers in pages, asked a page at a time.
- * Returns the exit status, as lbctl_call() does; on LBCTL_OK *ret_list
- * holds the whole list. */
-static int call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
+int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
   *ret_list = NULL;
   lb_client_list *l;
   if (lb_client_list_new(&l) < 0) {
@@ -156,7 +153,7 @@ int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, 
   if (r != LBCTL_OK)
     return r;
   lb_client_list *l;
-  r = call_list(ctl, method, &l);
+  r = lbctl_call_list(ctl, method, &l);
   if (r != LBCTL_OK)
     return r;
   if (ctl->json) {

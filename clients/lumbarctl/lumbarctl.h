@@ -52,6 +52,7 @@ extern const lbctl_verb lbctl_core_verbs[];
 extern const lbctl_verb lbctl_rest_verbs[];
 extern const lbctl_verb lbctl_remind_verbs[];
 extern const lbctl_verb lbctl_pain_verbs[];
+extern const lbctl_verb lbctl_checkin_verbs[];
 
 /* `lumbarctl __complete KIND` (complete.c): the daemon's values for the shell
  * completions, "value<TAB>description" a line; hidden from the help. */
@@ -196,6 +197,10 @@ int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const
  * is to print it as text, else NULL. */
 int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
                      lb_client_list **ret_list);
+/* Every item of a method that answers in pages, asked a page at a time.
+ * Returns the exit status, as lbctl_call() does; on LBCTL_OK *ret_list
+ * holds the whole list (to be freed with lb_client_list_free()). */
+int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list);
 /* The exit status for what an lb_client call into the connected client
  * returned, after saying on stderr what went wrong, as lbctl_call() does. */
 int lbctl_status(lbctl *ctl, const char *method, int r);
@@ -225,6 +230,22 @@ bool lbctl_stop_requested(void);
 const char *lbctl_bold(const lbctl *ctl);
 const char *lbctl_dim(const lbctl *ctl);
 const char *lbctl_reset(const lbctl *ctl);
+
+/* ---- check-ins (checkin.c) ---------------------------------------------------- */
+
+/* pain.checkin() without answering it: LBCTL_OK with *ret_answer ({due,
+ * since, reason, message, scores}, valid until the next call), or with
+ * NULL when the pain plugin is not loaded; else the exit status, after
+ * saying why. */
+int lbctl_checkin_query(lbctl *ctl, const msgpack_object **ret_answer);
+/* "Check-in due since 21:00 (after routine)" for an answer that is due. */
+void lbctl_checkin_due_text(const msgpack_object *answer, char *buf, size_t len);
+/* After a routine followed on a terminal: when a check-in is due, ask "How
+ * is your back now? 0-10, Enter to skip" on stdin, and log the answer with
+ * trigger (the routine's name; NULL or "" for none), or skip the check-in.
+ * Nothing when none is due or the pain plugin is not loaded. wait_mask is
+ * lbctl_catch_stop()'s. Returns the exit status. */
+int lbctl_checkin_after(lbctl *ctl, const char *trigger, const sigset_t *wait_mask);
 
 /* ---- JSON (json.c) ------------------------------------------------------------ */
 

@@ -18,6 +18,7 @@ static const lbctl_verb *const verb_tables[] = {
     lbctl_remind_verbs,
     lbctl_rest_verbs,
     lbctl_pain_verbs,
+    lbctl_checkin_verbs,
 };
 
 static int help_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv);

@@ -1,6 +1,6 @@
 /* The rest verbs (plugins/rest/README.md): rests between sets, routines that
- * count sets, guided sequences, and --wait, which follows one rest with a
- * live countdown until it is over. */
+ * count sets, guided sequences, and following one rest (--wait, rest watch)
+ * with a live countdown until it is over. */
 #include <errno.h>
 #include <inttypes.h>
 #include <lumbard/rpc.h>
@@ -21,7 +21,7 @@
  * characters on the way in, so it prints as it is. */
 typedef struct view {
   uint64_t id;
-  char label[256], state[16], message[512];
+  char label[256], state[16], message[512], routine[128];
   int64_t seconds, remaining_ms, ends_at_ms, window_end_ms;
   int64_t set, sets, step, steps, warn;
 } view;
@@ -31,6 +31,7 @@ static void view_read(view *v, const msgpack_object *m) {
   lbctl_copy_text(v->label, sizeof(v->label), lb_msg_map_str(m, "label"));
   lbctl_copy_text(v->state, sizeof(v->state), lb_msg_map_str(m, "state"));
   lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(m, "message"));
+  lbctl_copy_text(v->routine, sizeof(v->routine), lb_msg_map_str(m, "routine"));
   v->seconds = lb_msg_map_int0(m, "seconds");
   v->remaining_ms = lb_msg_map_int0(m, "remaining_ms");
   v->ends_at_ms = lb_msg_map_int0(m, "ends_at_ms");
@@ -42,14 +43,26 @@ static void view_read(view *v, const msgpack_object *m) {
   v->warn = lb_msg_map_int0(m, "warn");
 }
 
+static bool in_state(const view *v, const char *state) {
+  return strcmp(v->state, state) == 0;
+}
+
 static bool is_routine(const view *v) {
   return v->sets > 1 && !v->steps;
 }
 
+/* Over, waiting for the next set: a routine between sets, or a window. */
+static bool is_over(const view *v) {
+  return in_state(v, "ready") || in_state(v, "overdue");
+}
+
+static const char *noun(const view *v) {
+  return v->steps ? "sequence" : is_routine(v) ? "routine" : "rest";
+}
+
 /* What is left of a running or paused rest, in ms. */
 static int64_t left_ms(const view *v) {
-  int64_t left =
-      strcmp(v->state, "running") == 0 ? v->ends_at_ms - lbctl_clock_now_ms() : v->remaining_ms;
+  int64_t left = in_state(v, "running") ? v->ends_at_ms - lbctl_clock_now_ms() : v->remaining_ms;
   return left > 0 ? left : 0;
 }
 
@@ -85,41 +98,103 @@ static const char *progress_note(const view *v, char *buf, size_t len) {
   return buf;
 }
 
-/* "Step 1 of 2 (1min): Left side: deep massage ...": a step and what to do. */
-static void print_step(const view *v) {
-  char dur[64];
-  fmt_duration(v->seconds, dur, sizeof(dur));
-  printf("Step %" PRId64 " of %" PRId64 " (%s): %s\n", v->step, v->steps, dur, v->message);
+/* prefix, then text wrapped at word boundaries to cols columns (a word
+ * longer than a line stays whole), the lines after the first indented as
+ * far as the prefix reaches, or by two columns when that leaves too little
+ * room. */
+static void put_wrapped(const char *prefix, const char *text, int cols) {
+  int indent = lbctl_text_width(prefix);
+  if (cols - indent < 30)
+    indent = 2;
+  const char *p = text;
+  int room = cols - lbctl_text_width(prefix);
+  fputs(prefix, stdout);
+  do {
+    size_t cut = lbctl_wrap(p, room > 10 ? room : 10);
+    printf("%*s%.*s\n", p == text ? 0 : indent, "", (int)cut, p);
+    p += cut;
+    while (*p == ' ')
+      p++;
+    room = cols - indent;
+  } while (*p);
 }
 
-/* "Rest 3 started: 1min 30s (abduction), set 1 of 3 done, ends at 17:42:10"
- * and, for a step of a sequence, its text on the next line. what: "started",
- * "resumed", ...; a running rest that did not just start says what is left. */
-static void print_running(const view *v, const char *what) {
-  char dur[64], lab[300], prog[64], end[32];
-  if (strcmp(what, "started") == 0) {
+/* "Step 1 of 2 (1min): Left side: deep massage ...": a step and what to do,
+ * wrapped to the terminal. */
+static void print_step(const view *v) {
+  char dur[64], prefix[128];
+  fmt_duration(v->seconds, dur, sizeof(dur));
+  snprintf(prefix, sizeof(prefix), "Step %" PRId64 " of %" PRId64 " (%s): ", v->step, v->steps,
+           dur);
+  put_wrapped(prefix, v->message, lbctl_term_columns());
+}
+
+/* A line of text; on a terminal wrapped at word boundaries to its width,
+ * which would otherwise break it anywhere. */
+static void put_line(const char *text) {
+  if (isatty(STDOUT_FILENO))
+    put_wrapped("", text, lbctl_term_columns());
+  else
+    printf("%s\n", text);
+}
+
+/* "LEAD: 1min 30s (abduction), set 1 of 3 done, ends at 17:42:10" for a rest
+ * that just started (fresh: its length), else "LEAD: 0:47 left (abduction),
+ * ..., ends at 17:42:10" (or ", paused"). A step of a sequence that just
+ * started adds its text. */
+static void print_running(const view *v, const char *lead, bool fresh) {
+  char dur[64], lab[300], prog[64], end[32], line[1024];
+  if (fresh) {
     fmt_duration(v->seconds, dur, sizeof(dur));
   } else {
     fmt_left(left_ms(v), dur, sizeof(dur));
     strcat(dur, " left");
   }
-  printf("Rest %" PRIu64 " %s: %s%s%s", v->id, what, dur, label_note(v, lab, sizeof(lab)),
-         progress_note(v, prog, sizeof(prog)));
-  if (strcmp(v->state, "running") == 0) {
+  if (in_state(v, "running")) {
     lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
-    printf(", ends at %s\n", end);
   } else {
-    printf(", %s\n", v->state);
+    snprintf(end, sizeof(end), "%s", v->state);
   }
-  if (v->steps && strcmp(what, "started") == 0)
+  snprintf(line, sizeof(line), "%s: %s%s%s, %s%s", lead, dur, label_note(v, lab, sizeof(lab)),
+           progress_note(v, prog, sizeof(prog)), in_state(v, "running") ? "ends at " : "", end);
+  put_line(line);
+  if (v->steps && fresh)
     print_step(v);
 }
 
-/* ---- --wait: following one rest ------------------------------------------------------ */
+/* The line that says what a rest is doing now, after lead ("Rest 3
+ * started", "Watching routine 7"): its countdown, or where its routine
+ * is. */
+static void print_now(const view *v, const char *lead, bool fresh) {
+  char lab[300], at[32], what[128], line[1024];
+  if (in_state(v, "running") || in_state(v, "paused")) {
+    print_running(v, lead, fresh);
+    return;
+  }
+  if (in_state(v, "in_set")) {
+    snprintf(what, sizeof(what), "set %" PRId64 " of %" PRId64 " under way", v->set, v->sets);
+  } else if (is_routine(v) && in_state(v, "ready")) {
+    snprintf(what, sizeof(what), "rest over, set %" PRId64 " of %" PRId64 " next", v->set + 1,
+             v->sets);
+  } else if (is_routine(v) && in_state(v, "overdue")) {
+    snprintf(what, sizeof(what), "set %" PRId64 " of %" PRId64 " is overdue", v->set + 1, v->sets);
+  } else if (in_state(v, "ready") && v->window_end_ms > 0) {
+    lbctl_clock_short(v->window_end_ms / 1000, true, at, sizeof(at));
+    snprintf(what, sizeof(what), "rest over, the next set by %s", at);
+  } else if (in_state(v, "overdue")) {
+    snprintf(what, sizeof(what), "rest over, the next set is overdue");
+  } else {
+    snprintf(what, sizeof(what), "%s", v->state);
+  }
+  snprintf(line, sizeof(line), "%s%s: %s", lead, label_note(v, lab, sizeof(lab)), what);
+  put_line(line);
+}
+
+/* ---- following one rest: --wait and rest watch ---------------------------------------- */
 
 typedef enum phase {
   COUNTING,  /* running or paused: the countdown */
-  MOVING_ON, /* over; the daemon moves on by itself (a step, the routine's end) */
+  MOVING_ON, /* over; the daemon moves on by itself (a step, a set, the routine's end) */
   SET_START, /* a routine waits for its next set to start */
   IN_SET,    /* a routine's set is under way */
 } phase;
@@ -134,9 +209,18 @@ typedef struct follow {
   bool prompts;       /* stdin too: a routine is guided with Enter */
   bool utf8;          /* the terminal takes block characters */
   bool line_open;     /* the cursor stands at the end of the bar or a prompt */
+  bool ended_early;   /* the last `finished` was a rest.next during the rest */
+  bool routine_done;  /* it ended with routine_done: time for a check-in */
+  char trigger[256];  /* the routine's name (or label), for the check-in's entry */
   char drawn[1024];   /* the status line as last drawn */
   int64_t reported_s; /* not a terminal: the time left last reported, in s */
 } follow;
+
+/* Enter during the countdown moves on: a routine's next set starts now, a
+ * sequence's next step. A single rest just counts down. */
+static bool enter_skips(const follow *f) {
+  return f->prompts && (f->v.steps || (is_routine(&f->v) && f->v.set < f->v.sets));
+}
 
 /* End the status line (the bar or a prompt) so that a line can print:
  * erased, or kept as it is with a newline. */
@@ -168,19 +252,25 @@ __attribute__((format(printf, 3, 4))) static void add(char *buf, size_t cap, con
   va_end(ap);
 }
 
-/* "abduction  [██████████░░░░░░░░░░]  0:47 left  set 1 of 3", fitted to the
- * terminal: the bar shrinks first, then the progress and the label go. */
+/* "abduction  [██████████░░░░░░░░░░]  0:47 left  set 1 of 3  Enter starts
+ * set 2", fitted to the terminal: the bar shrinks first, then the Enter
+ * hint, the progress and the label go. */
 static void bar_line(const follow *f, char *buf, size_t cap) {
   const lbctl *ctl = f->ctl;
-  bool paused = strcmp(f->v.state, "paused") == 0;
+  bool paused = in_state(&f->v, "paused");
   int64_t left = left_ms(&f->v), total = f->v.seconds * 1000;
-  char time_left[32], prog[64] = "", label[64];
+  char time_left[32], prog[64] = "", label[64], hint[64] = "";
   fmt_left(left, time_left, sizeof(time_left));
   strcat(time_left, " left");
   if (f->v.steps)
     snprintf(prog, sizeof(prog), "step %" PRId64 " of %" PRId64, f->v.step, f->v.steps);
   else if (f->v.sets > 1)
     snprintf(prog, sizeof(prog), "set %" PRId64 " of %" PRId64, f->v.set, f->v.sets);
+  if (enter_skips(f) && f->v.steps)
+    snprintf(hint, sizeof(hint), "%s",
+             f->v.step < f->v.steps ? "Enter: next step" : "Enter ends it");
+  else if (enter_skips(f))
+    snprintf(hint, sizeof(hint), "Enter starts set %" PRId64, f->v.set + 1);
   const char *note = paused ? "paused" : f->warned ? "get ready" : "";
   /* At most 24 columns of the label. */
   size_t cut = 0;
@@ -192,13 +282,16 @@ static void bar_line(const follow *f, char *buf, size_t cap) {
 
   int cols = lbctl_term_columns() - 1; /* the last column would wrap on some terminals */
   int width = 0;
-  for (int attempt = 0; attempt < 3; attempt++) {
+  for (int attempt = 0; attempt < 4; attempt++) {
     int fixed = 4 + lbctl_text_width(time_left) + (label[0] ? lbctl_text_width(label) + 2 : 0) +
-                (prog[0] ? (int)strlen(prog) + 2 : 0) + (note[0] ? (int)strlen(note) + 2 : 0);
+                (prog[0] ? (int)strlen(prog) + 2 : 0) + (note[0] ? (int)strlen(note) + 2 : 0) +
+                (hint[0] ? (int)strlen(hint) + 2 : 0);
     width = cols - fixed;
     if (width >= 10)
       break;
     if (attempt == 0)
+      hint[0] = '\0';
+    else if (attempt == 1)
       prog[0] = '\0';
     else
       label[0] = '\0';
@@ -224,6 +317,23 @@ static void bar_line(const follow *f, char *buf, size_t cap) {
     add(buf, cap, "  %s", prog);
   if (note[0])
     add(buf, cap, "  %s%s%s", ctl->color ? "\033[1;33m" : "", note, lbctl_reset(ctl));
+  if (hint[0])
+    add(buf, cap, "  %s%s%s", lbctl_dim(ctl), hint, lbctl_reset(ctl));
+}
+
+/* The prompt of a set under way: the daemon's "Set 2 of 3: go (20-30 reps,
+ * light to moderate weight)" and "— Enter when done", or the short "Set 2
+ * of 3: go — Enter when done" where that does not fit. */
+static void set_prompt(const follow *f, char *buf, size_t cap) {
+  const char *dash = f->utf8 ? " — " : " - ";
+  int cols = lbctl_term_columns() - 1;
+  if (strncmp(f->v.message, "Set ", 4) == 0) {
+    snprintf(buf, cap, "%s%sEnter when done ", f->v.message, dash);
+    if (lbctl_text_width(buf) <= cols)
+      return;
+  }
+  snprintf(buf, cap, "Set %" PRId64 " of %" PRId64 ": go%sEnter when done ", f->v.set, f->v.sets,
+           dash);
 }
 
 /* What the status line shows now: the bar, a prompt, or nothing; or, when
@@ -234,7 +344,7 @@ static void draw(follow *f) {
   char line[1024] = "";
   if (f->ph == COUNTING && !f->bar) {
     int64_t s = (left_ms(&f->v) + 999) / 1000;
-    if (strcmp(f->v.state, "running") == 0 && s > 0 && s % 10 == 0 && s < f->reported_s) {
+    if (in_state(&f->v, "running") && s > 0 && s % 10 == 0 && s < f->reported_s) {
       char left[32];
       fmt_left(s * 1000, left, sizeof(left));
       say(f, "%s: %s left", f->v.label, left);
@@ -247,7 +357,7 @@ static void draw(follow *f) {
   else if (f->ph == SET_START && f->prompts)
     snprintf(line, sizeof(line), "Press Enter when set %" PRId64 " starts: ", f->next_set);
   else if (f->ph == IN_SET && f->prompts)
-    snprintf(line, sizeof(line), "Press Enter when set %" PRId64 " is done: ", f->v.set);
+    set_prompt(f, line, sizeof(line));
   if (!line[0] || (f->line_open && strcmp(line, f->drawn) == 0))
     return;
   printf("\r%s\033[K", line);
@@ -255,15 +365,31 @@ static void draw(follow *f) {
   f->line_open = true;
 }
 
-/* A prompt is about to show: what was typed before it is not its answer. */
+/* A phase that reads Enter begins: what was typed before it is not its
+ * answer. */
 static void ask(follow *f, phase ph) {
   f->ph = ph;
   if (f->prompts)
     tcflush(STDIN_FILENO, TCIFLUSH);
 }
 
-static const char *noun(const view *v) {
-  return v->steps ? "sequence" : is_routine(v) ? "routine" : "rest";
+/* Where a person must act and no prompt can ask: say how to go on. Returns
+ * LBCTL_OK, the end of the wait. */
+static int how_to_go_on(follow *f) {
+  const view *v = &f->v;
+  if (in_state(v, "in_set")) {
+    if (strncmp(v->message, "Set ", 4) == 0)
+      say(f, "%s", v->message);
+    say(f, "Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64 " is done.", v->id, v->set);
+  } else if (is_routine(v)) {
+    say(f,
+        "Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64
+        " starts, and again when it is done.",
+        v->id, v->set + 1);
+  } else {
+    say(f, "Next: 'lumbarctl rest next %" PRIu64 "' when the next set starts.", v->id);
+  }
+  return LBCTL_OK;
 }
 
 /* Ctrl-C, SIGTERM, or the end of stdin at a prompt: stop watching, leave
@@ -271,26 +397,74 @@ static const char *noun(const view *v) {
 static int detach(follow *f) {
   line_end(f, true);
   FILE *out = f->ctl->json ? stderr : stdout;
-  fprintf(out, "The %s goes on in lumbard (id %" PRIu64 "): ", noun(&f->v), f->v.id);
+  fprintf(out,
+          "The %s goes on in lumbard (id %" PRIu64 "): 'lumbarctl rest watch %" PRIu64
+          "' follows it again,\n",
+          noun(&f->v), f->v.id, f->v.id);
   if (is_routine(&f->v))
-    fprintf(out, "'lumbarctl rest next %" PRIu64 "' moves it on,\n", f->v.id);
+    fprintf(out, "'lumbarctl rest next %" PRIu64 "' moves it on, ", f->v.id);
   fprintf(out, "'lumbarctl rest cancel %" PRIu64 "' stops it.\n", f->v.id);
   return LBCTL_OK;
 }
 
-/* One event; the exit status when it ends the wait, else -1. */
-static int on_event(follow *f, const char *name, const msgpack_object *params) {
+/* The fields of an event of the rest followed, or NULL. */
+static const msgpack_object *own_event(const follow *f, const char *name,
+                                       const msgpack_object *params) {
   const msgpack_object *ev = NULL;
   if (params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1)
     ev = &params->via.array.ptr[0];
   int64_t id;
   if (strncmp(name, "rest.", 5) != 0 || !lb_msg_map_int(ev, "id", &id) || (uint64_t)id != f->v.id)
+    return NULL;
+  return ev;
+}
+
+/* The rest is over (finished): what comes next. */
+static int on_finished(follow *f, const msgpack_object *ev) {
+  view *v = &f->v;
+  char left[32];
+  lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
+  int64_t next = lb_msg_map_int0(ev, "next_set");
+  f->ended_early = lb_msg_map_true(ev, "early");
+  if (f->ended_early) { /* rest.next during the rest: no bell, the person chose it */
+    fmt_left(lb_msg_map_int0(ev, "left_ms"), left, sizeof(left));
+    if (v->steps)
+      say(f, "Step %" PRId64 " of %" PRId64 " ended early, %s before its end", v->step, v->steps,
+          left);
+    else
+      say(f, "Rest ended early, %s before its end", left);
+    if (!v->steps && !(next > 0 && is_routine(v)))
+      return LBCTL_OK; /* a single rest: the next set is under way, nothing to follow */
+    f->ph = MOVING_ON; /* the next set or step starts at once */
+    return -1;
+  }
+  say(f, "%s%s", v->message, f->bar ? "\a" : "");
+  if (v->steps) {
+    f->ph = MOVING_ON; /* the next step starts by itself, or the sequence is done */
+  } else if (next > 0 && is_routine(v) && f->prompts) {
+    snprintf(v->state, sizeof(v->state), "ready");
+    f->next_set = next;
+    ask(f, SET_START);
+  } else if (next > 0 && is_routine(v)) {
+    snprintf(v->state, sizeof(v->state), "ready");
+    v->set = next - 1;
+    return how_to_go_on(f);
+  } else {
+    return LBCTL_OK;
+  }
+  return -1;
+}
+
+/* One event; the exit status when it ends the wait, else -1. */
+static int on_event(follow *f, const char *name, const msgpack_object *params) {
+  const msgpack_object *ev = own_event(f, name, params);
+  if (!ev)
     return -1;
   const char *what = name + 5;
   if (f->ctl->json && lbctl_print_event_json(name, params) < 0)
     return 1; /* see main(): no status of DESIGN §7 fits */
   view *v = &f->v;
-  char left[32], end[32], dur[64];
+  char left[32], end[32], dur[64], lab[300];
 
   if (strcmp(what, "started") == 0) {
     int64_t ends = lb_msg_map_int0(ev, "ends_at_ms");
@@ -302,7 +476,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     v->set = lb_msg_map_int0(ev, "set");
     v->step = lb_msg_map_int0(ev, "step");
     lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
-    f->ph = COUNTING;
+    ask(f, COUNTING); /* an Enter typed ahead would end this rest at once */
     f->warned = false;
     f->reported_s = v->seconds;
     if (v->steps && !f->ctl->json) {
@@ -333,8 +507,11 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     } else {
       v->remaining_ms += lb_msg_map_int0(ev, "added") * 1000;
     }
-    if (extended)
+    if (extended) {
       v->seconds = lb_msg_map_int0(ev, "seconds");
+      if (lb_msg_map_str(ev, "message"))
+        lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
+    }
     if (left_ms(v) > v->warn * 1000)
       f->warned = false;
     if (f->ph != COUNTING) { /* a finished rest rests some more */
@@ -345,57 +522,62 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     fmt_left(left_ms(v), left, sizeof(left));
     fmt_duration(lb_msg_map_int0(ev, "added"), dur, sizeof(dur));
     lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
-    if (!f->bar && extended)
-      say(f, "%s: extended by %s, %s left", v->label, dur, left);
+    /* The end time the first line said has moved: say the new one, also
+     * above the bar. */
+    if (extended && in_state(v, "running"))
+      say(f, "%s: extended by %s, %s left, ends at %s", v->label, dur, left, end);
+    else if (extended)
+      say(f, "%s: extended by %s, %s left, paused", v->label, dur, left);
     else if (!f->bar)
       say(f, "%s: resumed, %s left, ends at %s", v->label, left, end);
   } else if (strcmp(what, "finished") == 0) {
-    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
-    int64_t next = lb_msg_map_int0(ev, "next_set");
-    say(f, "%s%s", v->message, f->bar ? "\a" : "");
-    if (v->steps) {
-      f->ph = MOVING_ON; /* the next step starts by itself, or the sequence is done */
-    } else if (next > 0 && v->sets > 1 && f->prompts) {
-      f->next_set = next;
-      ask(f, SET_START);
-    } else {
-      if (next > 0 && v->sets > 1)
-        say(f,
-            "Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64
-            " starts, and again when it is done.",
-            v->id, next);
-      return LBCTL_OK;
-    }
+    return on_finished(f, ev);
   } else if (strcmp(what, "overdue") == 0) {
+    snprintf(v->state, sizeof(v->state), "overdue");
     if (f->ph == SET_START)
       say(f, "Set %" PRId64 " is overdue: its window has closed.", f->next_set);
   } else if (strcmp(what, "set_started") == 0) {
     v->set = lb_msg_map_int0(ev, "set");
+    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
+    snprintf(v->state, sizeof(v->state), "in_set");
     line_end(f, false);
-    if (v->set >= v->sets)
-      f->ph = MOVING_ON; /* the last set: the routine is done */
-    else
-      ask(f, IN_SET);
+    if (!is_routine(v))
+      return LBCTL_OK; /* a single rest's window: the next set is under way */
+    if (!f->prompts)
+      return how_to_go_on(f);
+    ask(f, IN_SET);
+  } else if (strcmp(what, "set_done") == 0) {
+    v->set = lb_msg_map_int0(ev, "set");
+    line_end(f, false);
+    f->ph = MOVING_ON; /* the next rest starts, or the routine is done */
   } else if (strcmp(what, "cancelled") == 0) {
     line_end(f, true);
     const msgpack_object *reason = lb_msg_map_str(ev, "reason");
     char why[256];
     lbctl_copy_text(why, sizeof(why), reason);
-    fprintf(stderr, "lumbarctl: rest %" PRIu64 "%s ", v->id, label_note(v, dur, sizeof(dur)));
+    fprintf(stderr, "lumbarctl: rest %" PRIu64 "%s ", v->id, label_note(v, lab, sizeof(lab)));
     if (!reason || strcmp(why, "cancelled") == 0)
       fprintf(stderr, "was cancelled while this waited\n");
     else
       fprintf(stderr, "ended: %s\n", why);
     return LBCTL_DAEMON_SAID_NO;
   } else if (strcmp(what, "routine_done") == 0) {
+    char msg[512];
+    lbctl_copy_text(msg, sizeof(msg), lb_msg_map_str(ev, "message"));
     if (!v->steps)
-      say(f, "Routine done: %" PRId64 " sets%s.", v->sets, label_note(v, dur, sizeof(dur)));
+      say(f, "Routine done: %" PRId64 " sets%s.", v->sets, label_note(v, lab, sizeof(lab)));
+    else if (f->ended_early && msg[0]) /* the last step's `finished` did not say it */
+      say(f, "%s", msg);
+    f->routine_done = true;
+    lbctl_copy_text(f->trigger, sizeof(f->trigger), lb_msg_map_str(ev, "routine"));
+    if (!f->trigger[0])
+      snprintf(f->trigger, sizeof(f->trigger), "%s", v->routine[0] ? v->routine : v->label);
     return LBCTL_OK;
   }
   return -1;
 }
 
-/* Enter at a prompt: rest.next. Its events say what came of it. */
+/* Enter: rest.next. Its events say what came of it. */
 static int on_input(follow *f) {
   char buf[256];
   ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
@@ -404,9 +586,19 @@ static int on_input(follow *f) {
   if (n == 0)
     return detach(f);
   if (!memchr(buf, '\n', (size_t)n))
-    return -1;          /* text, then Ctrl-D: not an Enter */
-  f->line_open = false; /* the echo of Enter ended the prompt's line */
+    return -1; /* text, then Ctrl-D: not an Enter */
+  /* The terminal's echo of Enter ended the status line: a prompt stays as
+   * it was answered, the bar goes (the line with it). Without echo the
+   * cursor is still on the line. */
+  struct termios t;
+  bool echo = tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ECHO);
+  if (f->line_open && f->ph == COUNTING)
+    fputs(echo ? "\033[A\r\033[K" : "\r\033[K", stdout);
+  else if (f->line_open && !echo)
+    putchar('\n');
+  f->line_open = false;
   f->drawn[0] = '\0';
+  fflush(stdout);
   msgpack_sbuffer sb;
   msgpack_packer pk;
   msgpack_sbuffer_init(&sb);
@@ -421,8 +613,37 @@ static int on_input(follow *f) {
   return r == LBCTL_UNREACHABLE ? r : -1;
 }
 
-/* Follow rest v (subscribed before it started) until it is over. */
-static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask) {
+/* Where a follow starts, from the state the rest is in. Returns the exit
+ * status when there is nothing to follow, else -1. */
+static int settle(follow *f) {
+  view *v = &f->v;
+  if (in_state(v, "running") || in_state(v, "paused")) {
+    f->ph = COUNTING;
+    return -1;
+  }
+  if (in_state(v, "in_set") && is_routine(v)) {
+    if (!f->prompts)
+      return how_to_go_on(f);
+    ask(f, IN_SET);
+    return -1;
+  }
+  if (is_over(v) && is_routine(v) && f->prompts) {
+    f->next_set = v->set + 1;
+    ask(f, SET_START);
+    return -1;
+  }
+  if (is_over(v))
+    return how_to_go_on(f);
+  return LBCTL_OK; /* done: nothing left to follow */
+}
+
+/* Follow rest start (subscribed to rest.* before its view was asked for)
+ * until it is over, or until a person must act and no prompt can ask.
+ * The events that came before the view are in it already: with replay
+ * they are shown (they say what the call that answered start did, as for
+ * rest next), else only passed on with --json. A routine that ends here,
+ * with stdin and stdout terminals, is followed by the check-in. */
+static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask, bool replay) {
   follow f = {.ctl = ctl, .v = *start, .ph = COUNTING};
   f.bar = !ctl->json && isatty(STDOUT_FILENO);
   f.prompts = f.bar && isatty(STDIN_FILENO);
@@ -430,45 +651,77 @@ static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask)
   f.reported_s = (left_ms(&f.v) + 999) / 1000;
   if (ctl->json)
     fflush(stdout);
-  for (;;) {
-    if (lbctl_stop_requested())
-      return detach(&f);
+
+  int r = -1;
+  bool own = false;
+  size_t before = lb_client_n_queued(ctl->client);
+  for (size_t i = 0; i < before && r < 0; i++) {
+    const char *name;
+    const msgpack_object *params;
+    if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0 ||
+        !own_event(&f, name, params))
+      continue;
+    own = true;
+    if (replay)
+      r = on_event(&f, name, params);
+    else if (ctl->json && lbctl_print_event_json(name, params) < 0)
+      r = 1;
+  }
+  if (r < 0 && !(replay && own))
+    r = settle(&f);
+
+  while (r < 0) {
+    if (lbctl_stop_requested()) {
+      r = detach(&f);
+      break;
+    }
     /* Whatever has come, before waiting: the client may hold events it
      * read along with others, which no poll of its socket would show. */
     const char *name;
     const msgpack_object *params;
-    int r = lb_client_next_event(ctl->client, 0, NULL, &name, &params);
-    if (r == 0) {
+    int e = lb_client_next_event(ctl->client, 0, NULL, &name, &params);
+    if (e == 0) {
       r = on_event(&f, name, params);
-      if (r >= 0) {
-        fflush(stdout);
-        return r;
-      }
       continue;
     }
-    if (r != -ETIMEDOUT) {
+    if (e != -ETIMEDOUT) {
       line_end(&f, true);
-      return lbctl_connection_lost(ctl, "rest --wait", r);
+      r = lbctl_connection_lost(ctl, "rest --wait", e);
+      break;
     }
     draw(&f);
     fflush(stdout);
 
-    bool prompting = f.prompts && (f.ph == SET_START || f.ph == IN_SET);
-    bool ticking = f.ph == COUNTING && strcmp(f.v.state, "running") == 0;
+    bool reading =
+        f.prompts && (f.ph == SET_START || f.ph == IN_SET || (f.ph == COUNTING && enter_skips(&f)));
+    bool ticking = f.ph == COUNTING && in_state(&f.v, "running");
     struct pollfd pfd[2] = {{.fd = lb_client_fd(ctl->client), .events = POLLIN},
                             {.fd = STDIN_FILENO, .events = POLLIN}};
     struct timespec tick = {.tv_nsec = (f.bar ? 100 : 250) * 1000000L};
-    int n = ppoll(pfd, prompting ? 2 : 1, ticking ? &tick : NULL, wait_mask);
+    int n = ppoll(pfd, reading ? 2 : 1, ticking ? &tick : NULL, wait_mask);
     if (n < 0 && errno != EINTR) {
       line_end(&f, true);
-      return lbctl_connection_lost(ctl, "rest --wait", -errno);
+      r = lbctl_connection_lost(ctl, "rest --wait", -errno);
+      break;
     }
-    if (n > 0 && prompting && pfd[1].revents) {
+    if (n > 0 && reading && pfd[1].revents)
       r = on_input(&f);
-      if (r >= 0)
-        return r;
-    }
   }
+  fflush(stdout);
+  if (r == LBCTL_OK && f.routine_done && f.prompts)
+    r = lbctl_checkin_after(ctl, f.trigger, wait_mask);
+  return r;
+}
+
+/* Subscribe to the rest events, for a follow that begins with the next
+ * call. */
+static int follow_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {
+  lbctl_catch_stop(ret_wait_mask);
+  int r = lbctl_connect(ctl);
+  if (r != LBCTL_OK)
+    return r;
+  static const char *const pattern[] = {"rest.*"};
+  return lbctl_status(ctl, "daemon.subscribe", lb_client_subscribe(ctl->client, pattern, 1, NULL));
 }
 
 /* ---- starting: rest start, rest preset ---------------------------------------------- */
@@ -477,18 +730,11 @@ static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask)
 static int start_and_print(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
                            bool wait) {
   sigset_t wait_mask;
-  if (wait) {
-    lbctl_catch_stop(&wait_mask);
-    int r = lbctl_connect(ctl);
-    if (r != LBCTL_OK)
-      return r;
-    static const char *const pattern[] = {"rest.*"};
-    r = lbctl_status(ctl, "daemon.subscribe", lb_client_subscribe(ctl->client, pattern, 1, NULL));
-    if (r != LBCTL_OK)
-      return r;
-  }
+  int r = wait ? follow_prepare(ctl, &wait_mask) : LBCTL_OK;
+  if (r != LBCTL_OK)
+    return r;
   const msgpack_object *result;
-  int r = lbctl_call(ctl, method, params, &result);
+  r = lbctl_call(ctl, method, params, &result);
   if (r != LBCTL_OK)
     return r;
   if (ctl->json && !wait)
@@ -497,9 +743,21 @@ static int start_and_print(lbctl *ctl, const char *method, const msgpack_sbuffer
     return 1;
   view v;
   view_read(&v, result);
+  char lead[64];
+  snprintf(lead, sizeof(lead), "%s %" PRIu64 " started",
+           in_state(&v, "in_set") ? "Routine" : "Rest", v.id);
   if (!ctl->json)
-    print_running(&v, "started");
-  return wait ? follow_rest(ctl, &v, &wait_mask) : LBCTL_OK;
+    print_now(&v, lead, true);
+  if (wait)
+    return follow_rest(ctl, &v, &wait_mask, false);
+  if (in_state(&v, "in_set")) {
+    if (v.message[0])
+      printf("%s\n", v.message);
+    printf("Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64
+           " is done; 'lumbarctl rest watch %" PRIu64 "' guides you.\n",
+           v.id, v.set, v.id);
+  }
+  return LBCTL_OK;
 }
 
 static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
@@ -537,14 +795,57 @@ static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   return r;
 }
 
+/* --after-set N of a preset: a whole number below its sets. Returns
+ * LBCTL_OK, or the exit status after saying what is wrong in the words
+ * typed (flag: "--after-set", or its old name "--set"). */
+static int check_after_set(lbctl *ctl, const lbctl_verb *self, const char *name, const char *flag,
+                           const char *value) {
+  uint64_t n;
+  if (!lbctl_parse_u64(value, &n))
+    return lbctl_usage_error(self, "%s takes the number of sets already done, not '%s'", flag,
+                             value);
+  if (n == 0)
+    return LBCTL_OK;
+  const msgpack_object *list;
+  int r = lbctl_call(ctl, "rest.presets", NULL, &list);
+  if (r != LBCTL_OK)
+    return r;
+  for (uint32_t i = 0; list->type == MSGPACK_OBJECT_ARRAY && i < list->via.array.size; i++) {
+    const msgpack_object *p = &list->via.array.ptr[i];
+    if (!lb_msg_str_eq(lb_msg_map_str(p, "name"), name))
+      continue;
+    int64_t sets = lb_msg_map_int0(p, "sets");
+    const msgpack_object *steps = lb_msg_map_get(p, "steps");
+    if (steps && steps->type == MSGPACK_OBJECT_ARRAY && steps->via.array.size > 0)
+      return lbctl_usage_error(self,
+                               "%s counts the sets of a routine; '%s' is a sequence of steps, "
+                               "which always starts at its first",
+                               flag, name);
+    if (sets > 0 && n >= (uint64_t)sets)
+      return lbctl_usage_error(self,
+                               "%s %s: '%s' has %" PRId64 " sets, so %s takes 0 to %" PRId64
+                               " (the sets already done; with all of them done there is "
+                               "nothing left to time)",
+                               flag, value, name, sets, flag, sets - 1);
+  }
+  return LBCTL_OK; /* no such preset: rest.preset says so */
+}
+
 static int preset_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   bool wait = false;
+  const char *after = NULL, *set = NULL;
   lbctl_opt opts[] = {{"set", LBCTL_OPT_COUNT, NULL}};
-  const lbctl_flag flags[] = {
-      {"--set", "a number", &opts[0].value, NULL}, {"--wait", NULL, NULL, &wait}, {0}};
+  const lbctl_flag flags[] = {{"--after-set", "a number", &after, NULL},
+                              {"--set", "a number", &set, NULL},
+                              {"--wait", NULL, NULL, &wait},
+                              {0}};
   int r = lbctl_args(self, &argc, argv, flags, 1, 1);
-  if (r == LBCTL_OK)
-    r = lbctl_check_options(self, opts, 1);
+  if (r == LBCTL_OK && after && set)
+    r = lbctl_usage_error(self, "--set is the old name of --after-set: give one of them");
+  const char *flag = after ? "--after-set" : "--set";
+  opts[0].value = after ? after : set;
+  if (r == LBCTL_OK && opts[0].value)
+    r = check_after_set(ctl, self, argv[1], flag, opts[0].value);
   if (r != LBCTL_OK)
     return r;
   msgpack_sbuffer sb;
@@ -584,6 +885,28 @@ static int id_call(lbctl *ctl, const lbctl_verb *self, const char *id_arg, const
   return r;
 }
 
+/* What rest.next did, from its answer. */
+static void print_next(const view *v) {
+  char lab[300], lead[64];
+  if (in_state(v, "running")) { /* the next rest of a routine, or the next step */
+    snprintf(lead, sizeof(lead), "Rest %" PRIu64 " started", v->id);
+    print_running(v, lead, true);
+  } else if (in_state(v, "in_set")) {
+    printf("Set %" PRId64 " of %" PRId64 " under way%s: 'lumbarctl rest next %" PRIu64
+           "' when it is done\n",
+           v->set, v->sets, label_note(v, lab, sizeof(lab)), v->id);
+  } else if (v->steps) {
+    printf("Sequence %" PRIu64 " done%s: that was the last step\n", v->id,
+           label_note(v, lab, sizeof(lab)));
+  } else if (is_routine(v)) {
+    printf("Routine %" PRIu64 " done%s: that was the last set\n", v->id,
+           label_note(v, lab, sizeof(lab)));
+  } else {
+    printf("Rest %" PRIu64 " done%s: the next set is under way\n", v->id,
+           label_note(v, lab, sizeof(lab)));
+  }
+}
+
 static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const msgpack_object *result;
   int r = lbctl_positionals(self, &argc, argv, 1, 1);
@@ -593,7 +916,7 @@ static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   view v;
   view_read(&v, result);
-  char lab[300], prog[64], left[32];
+  char lab[300], prog[64], left[32], lead[64];
   const char *verb = strchr(self->name, ' ') + 1;
   if (strcmp(verb, "cancel") == 0) {
     printf("Rest %" PRIu64 " cancelled%s\n", v.id, label_note(&v, lab, sizeof(lab)));
@@ -602,22 +925,41 @@ static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     printf("Rest %" PRIu64 " paused: %s left%s%s; 'lumbarctl rest resume %" PRIu64 "' goes on\n",
            v.id, left, label_note(&v, lab, sizeof(lab)), progress_note(&v, prog, sizeof(prog)),
            v.id);
-  } else if (strcmp(verb, "resume") == 0) {
-    print_running(&v, "resumed");
-  } else if (strcmp(v.state, "running") == 0) { /* next: the next rest of a routine */
-    print_running(&v, "started");
-  } else if (strcmp(v.state, "in_set") == 0) {
-    printf("Set %" PRId64 " of %" PRId64 " under way%s: 'lumbarctl rest next %" PRIu64
-           "' when it is done\n",
-           v.set, v.sets, label_note(&v, lab, sizeof(lab)), v.id);
-  } else if (is_routine(&v)) {
-    printf("Routine %" PRIu64 " done%s: that was the last set\n", v.id,
-           label_note(&v, lab, sizeof(lab)));
   } else {
-    printf("Rest %" PRIu64 " done%s: the next set is under way\n", v.id,
-           label_note(&v, lab, sizeof(lab)));
+    snprintf(lead, sizeof(lead), "Rest %" PRIu64 " resumed", v.id);
+    print_running(&v, lead, false);
   }
   return LBCTL_OK;
+}
+
+static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  bool wait = false;
+  const lbctl_flag flags[] = {{"--wait", NULL, NULL, &wait}, {0}};
+  int r = lbctl_args(self, &argc, argv, flags, 1, 1);
+  uint64_t id;
+  if (r == LBCTL_OK)
+    r = lbctl_parse_id(self, argv[1], "rest", &id);
+  sigset_t wait_mask;
+  if (r == LBCTL_OK && wait)
+    r = follow_prepare(ctl, &wait_mask);
+  const msgpack_object *result;
+  if (r == LBCTL_OK)
+    r = id_call(ctl, self, argv[1], NULL, &result);
+  if (r != LBCTL_OK)
+    return r;
+  if (ctl->json && !wait)
+    return lbctl_print_json_result(result);
+  if (ctl->json && lbctl_json_print(stdout, result, false) < 0)
+    return 1;
+  view v;
+  view_read(&v, result);
+  if (!wait) {
+    print_next(&v);
+    return LBCTL_OK;
+  }
+  /* The events of the next, queued before its answer, say what it did: a
+   * rest that ended early, a set done, the routine done. */
+  return follow_rest(ctl, &v, &wait_mask, true);
 }
 
 static int extend_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
@@ -630,11 +972,99 @@ static int extend_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   view v;
   view_read(&v, result);
-  char dur[64], what[96];
+  char dur[64], lead[128];
   fmt_duration(v.seconds, dur, sizeof(dur));
-  snprintf(what, sizeof(what), "extended to %s", dur);
-  print_running(&v, what);
+  snprintf(lead, sizeof(lead), "Rest %" PRIu64 " extended to %s", v.id, dur);
+  print_running(&v, lead, false);
   return LBCTL_OK;
+}
+
+/* ---- rest watch, rest list --wait: following a rest started elsewhere ------------------------ */
+
+/* Follow the rest of view v (found after follow_prepare()). */
+static int watch_view(lbctl *ctl, const view *v, const sigset_t *wait_mask) {
+  char lead[64];
+  snprintf(lead, sizeof(lead), "Watching %s %" PRIu64, noun(v), v->id);
+  if (!ctl->json)
+    print_now(v, lead, false);
+  return follow_rest(ctl, v, wait_mask, false);
+}
+
+static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  uint64_t id;
+  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  if (r == LBCTL_OK)
+    r = lbctl_parse_id(self, argv[1], "rest", &id);
+  sigset_t wait_mask;
+  if (r == LBCTL_OK)
+    r = follow_prepare(ctl, &wait_mask);
+  if (r != LBCTL_OK)
+    return r;
+  /* The page of one rest that starts at id. */
+  msgpack_sbuffer sb;
+  msgpack_packer pk;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&pk, 1);
+  msgpack_pack_map(&pk, id > 0 ? 2 : 1);
+  lb_rpc_pack_str(&pk, "limit");
+  msgpack_pack_uint64(&pk, 1);
+  if (id > 0) {
+    lb_rpc_pack_str(&pk, "after");
+    msgpack_pack_uint64(&pk, id - 1);
+  }
+  const msgpack_object *page;
+  r = lbctl_call(ctl, "rest.list", &sb, &page);
+  msgpack_sbuffer_destroy(&sb);
+  if (r != LBCTL_OK)
+    return r;
+  if (page->type != MSGPACK_OBJECT_ARRAY || page->via.array.size == 0 ||
+      (uint64_t)lb_msg_map_int0(&page->via.array.ptr[0], "id") != id) {
+    fprintf(stderr,
+            "lumbarctl: rest watch: no rest %" PRIu64
+            " is under way: it has ended or never was; 'lumbarctl rest list' shows the rests\n",
+            id);
+    return LBCTL_DAEMON_SAID_NO;
+  }
+  if (ctl->json && lbctl_json_print(stdout, &page->via.array.ptr[0], false) < 0)
+    return 1;
+  view v;
+  view_read(&v, &page->via.array.ptr[0]);
+  return watch_view(ctl, &v, &wait_mask);
+}
+
+/* rest list --wait: follow the rest under way, the most recent of them. */
+static int list_wait(lbctl *ctl) {
+  sigset_t wait_mask;
+  int r = follow_prepare(ctl, &wait_mask);
+  lb_client_list *l = NULL;
+  if (r == LBCTL_OK)
+    r = lbctl_call_list(ctl, "rest.list", &l);
+  if (r != LBCTL_OK)
+    return r;
+  const msgpack_object *list = lb_client_list_items(l);
+  uint32_t n = list->via.array.size;
+  if (n == 0) {
+    lb_client_list_free(l);
+    fprintf(stderr, "lumbarctl: rest list --wait: no rest is under way to follow; 'lumbarctl "
+                    "rest start --wait' or 'lumbarctl rest preset NAME --wait' starts one\n");
+    return LBCTL_DAEMON_SAID_NO;
+  }
+  view v;
+  view_read(&v, &list->via.array.ptr[n - 1]); /* ids grow: the last started */
+  if (ctl->json && lbctl_json_print(stdout, &list->via.array.ptr[n - 1], false) < 0) {
+    lb_client_list_free(l);
+    return 1;
+  }
+  lb_client_list_free(l);
+  if (n > 1) {
+    char lab[300];
+    fprintf(ctl->json ? stderr : stdout,
+            "%" PRIu32 " rests are under way; this follows the most recent, %s %" PRIu64
+            "%s ('lumbarctl rest watch ID' follows another).\n",
+            n, noun(&v), v.id, label_note(&v, lab, sizeof(lab)));
+  }
+  return watch_view(ctl, &v, &wait_mask);
 }
 
 /* ---- rest list ------------------------------------------------------------------------------ */
@@ -656,8 +1086,15 @@ static void list_cells(const view *v, char *left, size_t left_len, char *prog, s
 }
 
 static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
+  bool wait = false;
+  const lbctl_flag flags[] = {{"--wait", NULL, NULL, &wait}, {0}};
+  int r = lbctl_args(self, &argc, argv, flags, 0, 0);
+  if (r != LBCTL_OK)
+    return r;
+  if (wait)
+    return list_wait(ctl);
   lb_client_list *l;
-  int r = lbctl_query_list(ctl, self, argc, argv, "rest.list", &l);
+  r = lbctl_query_list(ctl, self, argc, argv, "rest.list", &l);
   if (!l)
     return r;
   const msgpack_object *list = lb_client_list_items(l);
@@ -702,21 +1139,6 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 
 /* ---- rest presets --------------------------------------------------------------------------- */
 
-/* prefix, then text wrapped to 78 columns, the lines after the first
- * indented as far as the prefix reaches. */
-static void put_wrapped(const char *prefix, const char *text) {
-  int indent = lbctl_text_width(prefix), room = 78 - indent;
-  const char *p = text;
-  fputs(prefix, stdout);
-  do {
-    size_t cut = lbctl_wrap(p, room);
-    printf("%*s%.*s\n", p == text ? 0 : indent, "", (int)cut, p);
-    p += cut;
-    while (*p == ' ')
-      p++;
-  } while (*p);
-}
-
 static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   char name[128], label[256], text[1024], d1[64], d2[64];
   lbctl_copy_text(name, sizeof(name), lb_msg_map_str(p, "name"));
@@ -751,16 +1173,23 @@ static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   }
   lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "description"));
   if (text[0])
-    put_wrapped("  ", text);
+    put_wrapped("  ", text, 78);
   for (uint32_t i = 0; i < n_steps; i++) {
     const msgpack_object *s = &steps->via.array.ptr[i];
     fmt_duration(lb_msg_map_int0(s, "seconds"), d1, sizeof(d1));
     lbctl_copy_text(text, sizeof(text), lb_msg_map_str(s, "text"));
     char prefix[96];
     snprintf(prefix, sizeof(prefix), "  %" PRIu32 ". %s: ", i + 1, d1);
-    put_wrapped(prefix, text);
+    put_wrapped(prefix, text, 78);
   }
-  printf("  %slumbarctl rest preset %s%s\n", lbctl_dim(ctl), name, lbctl_reset(ctl));
+  if (n_steps)
+    put_wrapped("  ", "Starts with step 1; each step moves on to the next by itself.", 78);
+  else if (lb_msg_map_int0(p, "sets") > 1)
+    put_wrapped("  ",
+                "Starts with set 1 under way: say when each set is done (Enter with --wait, or "
+                "'lumbarctl rest next ID') and the rest before the next one counts down.",
+                78);
+  printf("  %slumbarctl rest preset %s --wait%s\n", lbctl_dim(ctl), name, lbctl_reset(ctl));
 }
 
 static int presets_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
@@ -782,28 +1211,35 @@ static int presets_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
 
 #define WAIT_HELP                                                                                  \
   "--wait follows the rest until it is over. On a terminal a countdown bar is\n"                   \
-  "redrawn in place, about ten times a second; a pause, resume or extend made\n"                   \
-  "elsewhere shows at once, and the last seconds (after lumbard's warning) read\n"                 \
-  "'get ready'. When the rest is over its message prints on a line of its own\n"                   \
-  "(\"Rest over: set 2 of 3 (20-30 reps, light to moderate weight)\"), with a\n"                   \
-  "bell. When stdout is not a terminal, plain lines come instead: the time left\n"                 \
-  "every 10 s, one for each change, and the message at the end.\n"                                 \
+  "redrawn in place, about ten times a second; a pause or resume made elsewhere\n"                 \
+  "shows at once, an extend prints the new end time, and the last seconds (after\n"                \
+  "lumbard's warning) read 'get ready'. When the rest is over its message prints\n"                \
+  "on a line of its own (\"Rest over: set 2 of 3 (20-30 reps, light to moderate\n"                 \
+  "weight)\"), with a bell. When stdout is not a terminal, plain lines come\n"                     \
+  "instead: the time left every 10 s, one for each change, and the message at\n"                   \
+  "the end.\n"                                                                                     \
   "\n"                                                                                             \
   "A routine (more than one set) is guided when stdin and stdout are terminals:\n"                 \
-  "press Enter when the next set starts, and again when it is done; the next\n"                    \
-  "rest then counts down, up to the last set. Otherwise lumbarctl ends when the\n"                 \
-  "rest is over and says how to go on ('lumbarctl rest next ID'). A sequence\n"                    \
-  "(the warm-up) moves on by itself: each step's text, then its countdown.\n"                      \
+  "\"Set 1 of 3: go — Enter when done\"; press Enter when the set is done and the\n"             \
+  "rest counts down. Enter during the rest ends it early: the next set starts\n"                   \
+  "now. Once the rest is over, press Enter as the next set starts, and again\n"                    \
+  "when it is done, up to the last set, whose Enter ends the routine. Then, when\n"                \
+  "the pain diary has a check-in due, lumbarctl asks \"How is your back now?\n"                    \
+  "0-10, Enter to skip\" and logs the answer with the routine as its trigger.\n"                   \
+  "Otherwise lumbarctl ends where a person must act and says how to go on\n"                       \
+  "('lumbarctl rest next ID'). A sequence (the warm-up) moves on by itself: each\n"                \
+  "step's text, then its countdown; Enter moves to the next step now.\n"                           \
   "\n"                                                                                             \
   "Ctrl-C (or SIGTERM, or Ctrl-D at a prompt) stops watching, not the rest: it\n"                  \
-  "goes on in lumbard, and lumbarctl says its id and how to cancel it, and exits\n"                \
-  "0. If the rest is cancelled meanwhile (elsewhere, or a routine that waited too\n"               \
-  "long), lumbarctl says so and exits 1; if lumbard goes away, 3.\n"                               \
+  "goes on in lumbard, and lumbarctl says its id, how to follow it again\n"                        \
+  "('lumbarctl rest watch ID') and how to cancel it, and exits 0. If the rest is\n"                \
+  "cancelled meanwhile (elsewhere, or a routine that waited too long),\n"                          \
+  "lumbarctl says so and exits 1; if lumbard goes away, 3.\n"                                      \
   "\n"                                                                                             \
   "With --json: the answer (the rest's view: id, label, state, seconds,\n"                         \
   "remaining_ms, ends_at_ms, set, sets, step, steps, message, ...); with --wait,\n"                \
   "JSON Lines: the answer, then each event of the rest as 'lumbarctl watch\n"                      \
-  "--json' prints it.\n"
+  "--json' prints it. Nothing is asked.\n"
 
 const lbctl_verb lbctl_rest_verbs[] = {
     {
@@ -827,11 +1263,29 @@ const lbctl_verb lbctl_rest_verbs[] = {
     },
     {
         .name = "rest list",
+        .args = "[--wait]",
         .summary = "the rests, routines and sequences under way",
         .help = "One line each: id, label, state (running, paused, ready, overdue, in_set),\n"
                 "the time left (or when the window for the next set closes), the set or step\n"
-                "it is at, and its message.\n",
+                "it is at, and its message.\n"
+                "\n"
+                "  --wait   follow the one under way, as 'lumbarctl rest watch ID' does; when\n"
+                "           there are several, the most recently started (lumbarctl says\n"
+                "           which); when there is none, exit 1\n",
         .run = list_run,
+    },
+    {
+        .name = "rest watch",
+        .args = "ID",
+        .summary = "follow a rest or routine started elsewhere",
+        .help = "Follows rest ID with the countdown, the set counting and the Enter of\n"
+                "--wait (below): a rest started in another terminal, from the desktop or by\n"
+                "a script, or one left with Ctrl-C. It takes the rest as it finds it:\n"
+                "running, paused, over and waiting for the next set (ready, overdue), or\n"
+                "with a set under way (in_set). 'lumbarctl rest list --wait' follows the one\n"
+                "under way.\n"
+                "\n" WAIT_HELP,
+        .run = watch_run,
     },
     {
         .name = "rest pause",
@@ -855,12 +1309,19 @@ const lbctl_verb lbctl_rest_verbs[] = {
     },
     {
         .name = "rest next",
-        .args = "ID",
+        .args = "ID [--wait]",
         .summary = "the next set starts, or is done",
-        .help = "Once a rest is over: the next set starts now (a window closes without\n"
-                "being overdue). In a routine, once that set is done: the next rest starts.\n"
-                "After the last set the routine is done.\n",
-        .run = id_run,
+        .help = "Moves rest ID on, whatever it is doing:\n"
+                "  running, paused   the rest ends early: in a routine the next set starts\n"
+                "                    now, in a sequence the next step; a single rest is done\n"
+                "  ready, overdue    (over) the next set starts now; a window closes\n"
+                "                    without being overdue\n"
+                "  in_set            the set is done: the next rest starts; after the last\n"
+                "                    set the routine is done\n"
+                "\n"
+                "  --wait   then follow it as 'rest start --wait' does ('lumbarctl help rest\n"
+                "           start'): Enter for the sets, the check-in after the last one\n",
+        .run = next_run,
     },
     {
         .name = "rest cancel",
@@ -874,10 +1335,13 @@ const lbctl_verb lbctl_rest_verbs[] = {
         .summary = "start a routine or sequence of the config",
         .help = "Starts [rest.preset.NAME] of lumbard.conf ('lumbarctl rest presets' lists\n"
                 "them): a routine of sets (abduction: 3 sets, 90 s rest, the next set within\n"
-                "2 min) or a sequence of timed steps (warmup).\n"
+                "2 min) or a sequence of timed steps (warmup). A routine starts with set 1\n"
+                "under way: say when it is done (Enter with --wait, or 'lumbarctl rest next\n"
+                "ID') and the rest after it counts down.\n"
                 "\n"
-                "  --set N   the set just done (default 1)\n"
-                "  --wait    follow it until it is done (below)\n"
+                "  --after-set N   N sets are done already: the rest after set N starts now\n"
+                "                  (--set N, its old name, does the same)\n"
+                "  --wait          follow it until it is done (below)\n"
                 "\n" WAIT_HELP,
         .run = preset_run,
     },
@@ -885,7 +1349,7 @@ const lbctl_verb lbctl_rest_verbs[] = {
         .name = "rest presets",
         .summary = "the presets of the config, described",
         .help = "Each preset of lumbard.conf ([rest.preset.NAME]): its sets, reps, weight and\n"
-                "rest, or its steps, and what it is for.\n",
+                "rest, or its steps, what it is for, and how it starts.\n",
         .run = presets_run,
     },
     {0},

@@ -121,8 +121,8 @@ EOF
 # The commands and sub-commands the completions offer are lumbarctl's.
 COMMANDS=(call help pain plugins remind rest status watch)
 REMIND_SUBS=(add 'done' list pause preview resume rm skip snooze)
-REST_SUBS=(cancel extend list next pause preset presets resume start)
-PAIN_SUBS=(chart edit export history log report rm stats)
+REST_SUBS=(cancel extend list next pause preset presets resume start watch)
+PAIN_SUBS=(chart checkin edit export history log report rm stats)
 sorted() { tr ' ' '\n' | sed '/^$/d' | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//'; }
 got=$("$LUMBARCTL" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\).*/\1/p' | sorted)
 [[ $got == "$(sorted <<<"${COMMANDS[*]}")" ]] ||
@@ -450,7 +450,11 @@ expect all "lumbarctl pain edit 2 --" --level --where --location --trigger --not
 expect all "lumbarctl pain edit 2 -" --level -w --where --location -t --trigger -m --note --symptom --at "${GLOBAL[@]}"
 expect all "lumbarctl pain rm 2 --" "${GLOBAL_LONG[@]}"
 expect all "lumbarctl rest start 90 --" --label --sets --set --until --warn --wait "${GLOBAL_LONG[@]}"
-expect all "lumbarctl rest preset quick --" --set --wait "${GLOBAL_LONG[@]}"
+expect all "lumbarctl rest preset quick --" --after-set --set --wait "${GLOBAL_LONG[@]}"
+expect all "lumbarctl rest list --" --wait "${GLOBAL_LONG[@]}"
+expect all "lumbarctl rest next 1 --" --wait "${GLOBAL_LONG[@]}"
+expect all "lumbarctl rest watch 1 --" "${GLOBAL_LONG[@]}"
+expect all "lumbarctl pain checkin --" --skip "${GLOBAL_LONG[@]}"
 expect all "lumbarctl rest pause 1 --" "${GLOBAL_LONG[@]}"
 expect all "lumbarctl remind add tea daily --" --message --from --to "${GLOBAL_LONG[@]}"
 expect all "lumbarctl remind preview daily --" --count --base --from --to "${GLOBAL_LONG[@]}"
@@ -460,6 +464,7 @@ expect all "lumbarctl remind resume --" --id "${GLOBAL_LONG[@]}"
 
 # fixed values
 expect all "lumbarctl pain log " 0 1 2 3 4 5 6 7 8 9 10
+expect all "lumbarctl pain checkin " 0 1 2 3 4 5 6 7 8 9 10
 expect_desc "fish zsh" "lumbarctl pain log " 10 "the worst imaginable"
 expect all "lumbarctl pain log 6 --where " "${LOCATIONS[@]}"
 expect all "lumbarctl pain log 6 --where=lower-back-" lower-back-left lower-back-right
@@ -524,6 +529,7 @@ expect all "lumbarctl -s $S rest resume " 1 3
 expect all "lumbarctl -s $S rest extend " 1 3
 expect all "lumbarctl -s $S rest next " 1 3
 expect all "lumbarctl rest cancel -s $S " 1 3
+expect all "lumbarctl -s $S rest watch " 1 3
 expect "bash fish" "lumbarctl -s $S rest extend 3 " # the duration
 expect_desc "fish zsh" "lumbarctl -s $S rest cancel " 3 "three: running"
 expect all "lumbarctl -s $S call rest.p" rest.pause rest.preset rest.presets
