@@ -380,6 +380,7 @@ const lb_host lb_host_table = {
     .output_open = host_output_open,
     .output_fd = lb_output_fd,
     .output_close = lb_output_close,
+    .format_duration = lb_duration_format,
 };
 
 /* ---- the crash guard ------------------------------------------------------ */

@@ -342,6 +342,9 @@ static void rest_render(ln_show *s, slot *x) {
       int v = (int)(gone * 100 / ((int64_t)r->seconds * 1000));
       x->note.value = v < 0 ? 0 : v > 100 ? 100 : v;
     }
+    /* the next set may start before the rest is over (it ends early) */
+    if (r->steps == 0 && r->sets > 1 && r->set < r->sets && buttons(s))
+      slot_action(x, "next", "Next set now");
     break;
   case P_STEP_DONE:
     summary = label ? lb_xasprintf("Rest: %s", r->label) : lb_xstrdup("Rest");

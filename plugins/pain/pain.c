@@ -28,6 +28,7 @@
 #define DAY_S 86400
 #define AFTER_SESSION_S (48 * 3600)
 #define QUIET_BEFORE_CHECKIN_S (2 * 3600)
+#define CHECKIN_LAPSE_S (12 * 3600)
 #define MIN_AT 946684800 /* 2000-01-01 */
 #define MAX_SCORES 11
 #define FLARE_AT 7
@@ -92,6 +93,13 @@ typedef struct settings {
 static settings cfg;
 static lb_calendar *checkin_cal;
 static uint64_t checkin_timer;
+/* The check-in asked last, until an entry answers it, it is skipped or it
+ * lapses (CHECKIN_LAPSE_S): what `lumbarctl pain checkin` and `status`
+ * show to a person who never sees a notification. */
+static struct {
+  int64_t since; /* wall seconds; 0: none due */
+  char reason[32], message[160];
+} due;
 
 /* ---- small helpers ----------------------------------------------------------- */
 
@@ -682,6 +690,7 @@ static void change_written(lb_plugin *p, int result, const char *error, void *ud
                          {"at", lb_v_int(c->f.at)}, {"location", lb_v_str(c->f.location)},
                          {"trigger", lb_v_str(c->f.trigger)});
     host->emit(self, "logged", &ev);
+    due.since = 0; /* the check-in is answered */
     lb_value r = LB_MAP({"id", lb_v_uint(c->id)}, {"at", lb_v_int(c->f.at)},
                         {"red_flags", lb_v_array(items, n)});
     host->reply(c->call, &r);
@@ -1483,9 +1492,35 @@ static void checkin(const char *reason, const char *message) {
   lb_value scores[MAX_SCORES];
   for (size_t i = 0; i < cfg.n_scores; i++)
     scores[i] = lb_v_int(cfg.scores[i]);
+  due.since = now;
+  snprintf(due.reason, sizeof(due.reason), "%s", reason);
+  snprintf(due.message, sizeof(due.message), "%s", message);
   lb_value ev = LB_MAP({"reason", lb_v_str(reason)}, {"message", lb_v_str(message)},
                        {"scores", lb_v_array(scores, cfg.n_scores)});
   host->emit(self, "checkin_due", &ev);
+}
+
+/* pain.checkin({skip}): the check-in that is due, if one is; skip: it is
+ * answered by nothing. */
+static void m_checkin(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *skip = lb_map_get(&args[0], "skip");
+  int64_t now = now_s();
+  if (due.since && (now - due.since >= CHECKIN_LAPSE_S || due.since > now + 60))
+    due.since = 0; /* lapsed, or from before the clock went back */
+  if (due.since && skip && skip->as.b) {
+    host->log(self, LB_LOG_INFO, "check-in (%s) skipped", due.reason);
+    due.since = 0;
+  }
+  lb_value scores[MAX_SCORES];
+  for (size_t i = 0; i < cfg.n_scores; i++)
+    scores[i] = lb_v_int(cfg.scores[i]);
+  bool is_due = due.since != 0;
+  lb_value v = LB_MAP({"due", lb_v_bool(is_due)}, {"since", lb_v_int(is_due ? due.since : 0)},
+                      {"reason", lb_v_str(is_due ? due.reason : "")},
+                      {"message", lb_v_str(is_due ? due.message : "")},
+                      {"scores", lb_v_array(scores, cfg.n_scores)});
+  host->reply(call, &v);
 }
 
 static void arm_checkin(void);
@@ -1493,8 +1528,7 @@ static void arm_checkin(void);
 static void on_checkin(lb_plugin *p, uint64_t id, void *ud) {
   (void)p, (void)id, (void)ud;
   checkin_timer = 0;
-  checkin("scheduled", "How is your back today? 0 is no pain, 10 the worst: `lumbarctl pain "
-                       "log N`.");
+  checkin("scheduled", "How is your back today? 0 is no pain, 10 the worst.");
   arm_checkin();
 }
 
@@ -1512,21 +1546,13 @@ static const char *str_field(const lb_value *fields, const char *key) {
   return v && v->kind == LB_STR ? v->as.str.ptr : "";
 }
 
-static uint64_t uint_field(const lb_value *fields, const char *key) {
-  const lb_value *v = lb_map_get(fields, key);
-  return v && v->kind == LB_UINT ? v->as.u : 0;
-}
-
 static void on_event(lb_plugin *p, const char *name, const lb_value *fields, void *ud) {
   (void)p, (void)ud;
   if (strcmp(name, "reminders.done") == 0) {
     if (strcmp(str_field(fields, "name"), cfg.warmup_reminder) == 0)
       record("warm-up reminder");
-  } else if (strcmp(name, "rest.started") == 0) {
-    /* a set was done and its rest begins: training (a sequence's step is
-     * not a set: the warm-up is one) */
-    if (uint_field(fields, "steps") == 0 && uint_field(fields, "set") > 0)
-      record(NULL);
+  } else if (strcmp(name, "rest.set_done") == 0) {
+    record(NULL); /* a set was done: training */
   } else if (strcmp(name, "rest.routine_done") == 0) {
     if (strcmp(str_field(fields, "routine"), cfg.warmup_preset) == 0)
       record("warm-up preset");
@@ -1686,6 +1712,13 @@ static const lb_field amended_fields[] = {
 static const lb_field file_fields[] = {
     F("path", LB_T_STRING), F("rows", LB_T_U64), F("bytes", LB_T_U64), {0}};
 
+static const lb_param checkin_options[] = {
+    {.name = "skip", .type = LB_T_BOOL, .doc = "the person chose not to answer"}, {0}};
+static const lb_field checkin_result_fields[] = {
+    {.name = "due", .type = LB_T_BOOL},      {.name = "since", .type = LB_T_TIME},
+    {.name = "reason", .type = LB_T_STRING}, {.name = "message", .type = LB_T_STRING},
+    {.name = "scores", .type = LB_T_INTS},   {0}};
+
 static const lb_method methods[] = {
     {.name = "log",
      .doc = "Log pain now (or at an earlier moment); on disk before the answer.",
@@ -1724,6 +1757,12 @@ static const lb_method methods[] = {
      .options = export_options,
      .result = LB_T_STRING,
      .handler = m_export},
+    {.name = "checkin",
+     .doc = "The check-in that is due, if any (skip: answer it with nothing).",
+     .options = checkin_options,
+     .result = LB_T_MAP,
+     .result_fields = checkin_result_fields,
+     .handler = m_checkin},
     {.name = "export_file",
      .doc = "Write the diary as CSV or JSON to a file.",
      .params = file_params,
@@ -1763,7 +1802,7 @@ static int init(lb_plugin *p, const lb_host *h) {
   if (h->db_migrate(p, schema) < 0)
     return -EIO;
   if (h->listen(p, "reminders.done", on_event, NULL) < 0 ||
-      h->listen(p, "rest.started", on_event, NULL) < 0 ||
+      h->listen(p, "rest.set_done", on_event, NULL) < 0 ||
       h->listen(p, "rest.routine_done", on_event, NULL) < 0 ||
       h->on_clock_change(p, clock_changed, NULL) < 0)
     return -EINVAL;

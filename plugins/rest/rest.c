@@ -87,12 +87,7 @@ static int64_t wall(void) {
 }
 
 static void fmt_duration(uint32_t s, char *buf, size_t len) {
-  if (s % 60 == 0 && s >= 60)
-    snprintf(buf, len, "%u min", s / 60);
-  else if (s > 60)
-    snprintf(buf, len, "%u min %u s", s / 60, s % 60);
-  else
-    snprintf(buf, len, "%u s", s);
+  host->format_duration(s, buf, len); /* the clients' one style: "1min 30s" */
 }
 
 /* Config durations: the wire's forms, at most a day. */
@@ -290,6 +285,31 @@ static void set_message_running(rest *r) {
     snprintf(r->message, sizeof(r->message), "Rest %s", d);
 }
 
+/* "Set 2 of 3: go (20-30 reps, light to moderate weight)" */
+static void set_message_in_set(rest *r) {
+  const preset *pr = r->routine[0] ? find_preset(r->routine) : NULL;
+  if (pr && pr->reps[0])
+    snprintf(r->message, sizeof(r->message), "Set %u of %u: go (%s reps%s%s)", r->set, r->sets,
+             pr->reps, pr->weight[0] ? ", " : "", pr->weight);
+  else
+    snprintf(r->message, sizeof(r->message), "Set %u of %u: go", r->set, r->sets);
+}
+
+static void emit_set_started(const rest *r) {
+  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
+                       {"set", lb_v_uint(r->set)}, {"sets", lb_v_uint(r->sets)},
+                       {"routine", lb_v_str(r->routine)}, {"message", lb_v_str(r->message)});
+  host->emit(self, "set_started", &ev);
+}
+
+/* A set was done: what the pain plugin counts sessions by. */
+static void emit_set_done(const rest *r, uint32_t set) {
+  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
+                       {"routine", lb_v_str(r->routine)}, {"set", lb_v_uint(set)},
+                       {"sets", lb_v_uint(r->sets)});
+  host->emit(self, "set_done", &ev);
+}
+
 /* Start (or restart) the running phase of r for seconds, now. */
 static void run_for(rest *r, uint32_t seconds) {
   int64_t now = mono();
@@ -326,43 +346,64 @@ static void routine_done(rest *r) {
   destroy(r);
 }
 
-static void finish(rest *r, int64_t now, int64_t late_us) {
-  /* now: the loop turn's time, used for what waits after the rest */
+/* The `finished` event of r's running phase: over at its end (late_us
+ * after it), or ended early by `next` with left_ms still to go. */
+static void emit_finished(rest *r, int64_t late_us, int64_t left_ms) {
   uint32_t ns = next_set(r);
   const preset *pr = r->routine[0] ? find_preset(r->routine) : NULL;
+  char over[64] = "Rest over", left[32];
+  if (left_ms > 0) {
+    fmt_duration((uint32_t)((left_ms + 999) / 1000), left, sizeof(left));
+    snprintf(over, sizeof(over), "Rest ended %s early", left);
+  }
   if (r->steps && r->step < r->steps)
-    snprintf(r->message, sizeof(r->message), "Step %u of %u done", r->step, r->steps);
+    snprintf(r->message, sizeof(r->message), "Step %u of %u done%s", r->step, r->steps,
+             left_ms > 0 ? " early" : "");
   else if (r->steps)
     snprintf(r->message, sizeof(r->message), "%s", pr && pr->done[0] ? pr->done : "Sequence done");
   else if (ns && pr && pr->reps[0])
-    snprintf(r->message, sizeof(r->message), "Rest over: set %u of %u (%s reps%s%s)", ns, r->sets,
+    snprintf(r->message, sizeof(r->message), "%s: set %u of %u (%s reps%s%s)", over, ns, r->sets,
              pr->reps, pr->weight[0] ? ", " : "", pr->weight);
   else if (ns)
-    snprintf(r->message, sizeof(r->message), "Rest over: set %u of %u", ns, r->sets);
+    snprintf(r->message, sizeof(r->message), "%s: set %u of %u", over, ns, r->sets);
   else
-    snprintf(r->message, sizeof(r->message), "Rest over");
+    snprintf(r->message, sizeof(r->message), "%s", over);
   int64_t late_s = late_us / 1000000;
   if (late_s > 0) /* it ended while the daemon was down */
     host->log(self, LB_LOG_NOTICE,
               "rest %llu (%s) ended while lumbard was not running: %lld s late",
               (unsigned long long)r->id, r->label, (long long)late_s);
-  int64_t window_end_ms = r->window && !r->steps ? r->ends_at_ms + (int64_t)r->window * 1000 : 0;
+  int64_t window_end_ms =
+      r->window && !r->steps && left_ms <= 0 ? r->ends_at_ms + (int64_t)r->window * 1000 : 0;
   lb_value ev = LB_MAP(
       {"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)}, {"set", lb_v_uint(r->set)},
       {"sets", lb_v_uint(r->sets)}, {"next_set", lb_v_uint(ns)}, {"step", lb_v_uint(r->step)},
       {"steps", lb_v_uint(r->steps)}, {"late_s", lb_v_uint((uint64_t)late_s)},
       {"late_us", lb_v_int(late_us)}, {"message", lb_v_str(r->message)},
-      {"routine", lb_v_str(r->routine)}, {"window_end_ms", lb_v_int(window_end_ms)});
+      {"routine", lb_v_str(r->routine)}, {"window_end_ms", lb_v_int(window_end_ms)},
+      {"early", lb_v_bool(left_ms > 0)}, {"left_ms", lb_v_int(left_ms > 0 ? left_ms : 0)});
   host->emit(self, "finished", &ev);
+}
 
+/* A sequence's step is over: the next one runs, or the sequence is done
+ * (r is gone then: false). */
+static bool next_step(rest *r) {
+  const preset *pr = r->routine[0] ? find_preset(r->routine) : NULL;
+  if (pr && r->step < r->steps && r->step < pr->n_steps) {
+    r->step++;
+    run_for(r, pr->steps[r->step - 1].seconds);
+    emit_started(r);
+    return true;
+  }
+  routine_done(r);
+  return false;
+}
+
+static void finish(rest *r, int64_t now, int64_t late_us) {
+  /* now: the loop turn's time, used for what waits after the rest */
+  emit_finished(r, late_us, 0);
   if (r->steps) { /* a sequence moves on by itself */
-    if (pr && r->step < r->steps && r->step < pr->n_steps) {
-      r->step++;
-      run_for(r, pr->steps[r->step - 1].seconds);
-      emit_started(r);
-    } else {
-      routine_done(r);
-    }
+    next_step(r);
     return;
   }
   if (r->window) {
@@ -435,8 +476,17 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
     else
       schedule(r);
     break;
-  case OVERDUE:
   case IN_SET:
+    if (now >= r->expires && r->sets > 1 && r->set >= r->sets) {
+      emit_set_done(r, r->set); /* the last set: nothing waits on its end */
+      routine_done(r);
+    } else if (now >= r->expires) {
+      expire(r);
+    } else {
+      schedule(r);
+    }
+    break;
+  case OVERDUE:
     if (now >= r->expires)
       expire(r);
     else
@@ -496,9 +546,10 @@ static rest *lookup(lb_call *call, const lb_value *id) {
   return r;
 }
 
-/* Start a rest with its parameters checked; NULL after failing the call. */
-static rest *start_rest(lb_call *call, uint32_t seconds, const char *label, uint32_t set,
-                        uint32_t sets, uint32_t warn, uint32_t until, const char *routine) {
+/* A rest with its parameters checked, not yet running; NULL after failing
+ * the call. */
+static rest *new_rest(lb_call *call, uint32_t seconds, const char *label, uint32_t set,
+                      uint32_t sets, uint32_t warn, uint32_t until, const char *routine) {
   char a[32], b[32];
   if (until && until <= seconds) {
     fmt_duration(until, a, sizeof(a));
@@ -521,8 +572,7 @@ static rest *start_rest(lb_call *call, uint32_t seconds, const char *label, uint
   r->sets = sets;
   r->warn = warn;
   r->window = until ? until - seconds : 0;
-  r->base_seconds = seconds;
-  run_for(r, seconds);
+  r->base_seconds = r->seconds = seconds;
   return r;
 }
 
@@ -531,11 +581,14 @@ static void m_start(lb_call *call, const lb_value *args, void *ud) {
   const lb_value *opts = &args[1];
   uint32_t seconds = lb_is_nil(&args[0]) ? cfg.rest : (uint32_t)args[0].as.u;
   const lb_value *label = lb_map_get(opts, "label");
-  rest *r = start_rest(call, seconds, label ? label->as.str.ptr : NULL, opt_uint(opts, "set", 0),
-                       opt_uint(opts, "sets", 0), opt_uint(opts, "warn", cfg.warn),
-                       opt_uint(opts, "until", 0), NULL);
+  rest *r = new_rest(call, seconds, label ? label->as.str.ptr : NULL, opt_uint(opts, "set", 0),
+                     opt_uint(opts, "sets", 0), opt_uint(opts, "warn", cfg.warn),
+                     opt_uint(opts, "until", 0), NULL);
   if (!r)
     return;
+  run_for(r, seconds);
+  if (r->set)
+    emit_set_done(r, r->set);
   emit_started(r);
   reply_view(call, r);
 }
@@ -566,13 +619,36 @@ static void m_preset(lb_call *call, const lb_value *args, void *ud) {
     r->step = 1;
     r->warn = warn;
     run_for(r, pr->steps[0].seconds);
-  } else {
-    uint32_t set = opt_uint(&args[1], "set", 1);
-    r = start_rest(call, pr->rest, pr->label, set, pr->sets, warn, pr->until, pr->name);
+    emit_started(r);
+  } else if (pr->sets > 1) {
+    /* set: the sets already done; none: set 1 starts now */
+    uint32_t set = opt_uint(&args[1], "set", 0);
+    if (set >= pr->sets) {
+      host->fail(call, LB_ERR_INVALID_PARAMS,
+                 "option 'set' (%u): the routine has %u sets, so at most %u can be done before "
+                 "it starts",
+                 set, pr->sets, pr->sets - 1);
+      return;
+    }
+    r = new_rest(call, pr->rest, pr->label, set ? set : 1, pr->sets, warn, pr->until, pr->name);
     if (!r)
       return;
+    if (set) { /* the rest after it runs */
+      run_for(r, pr->rest);
+      emit_set_done(r, set);
+      emit_started(r);
+    } else {
+      set_message_in_set(r);
+      wait_for_next(r, IN_SET, mono());
+      emit_set_started(r);
+    }
+  } else { /* a single rest */
+    r = new_rest(call, pr->rest, pr->label, 0, pr->sets, warn, pr->until, pr->name);
+    if (!r)
+      return;
+    run_for(r, pr->rest);
+    emit_started(r);
   }
-  emit_started(r);
   reply_view(call, r);
 }
 
@@ -674,21 +750,36 @@ static void m_extend(lb_call *call, const lb_value *args, void *ud) {
     r->seconds += add;
     if (r->deadline - mono() > (int64_t)r->warn * 1000)
       r->warned = false; /* warn again before the new end */
+    set_message_running(r);
     schedule(r);
   } else if (r->st == PAUSED) {
     r->remaining_ms += ms;
     r->seconds += add;
     if (r->remaining_ms > (int64_t)r->warn * 1000)
       r->warned = false;
+    set_message_running(r);
   } else { /* finished, in its window or overdue: rest some more */
     run_for(r, add);
   }
   touch(r->id);
   lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
                        {"added", lb_v_uint(add)}, {"seconds", lb_v_uint(r->seconds)},
-                       {"ends_at_ms", lb_v_int(r->st == RUNNING ? r->ends_at_ms : 0)});
+                       {"ends_at_ms", lb_v_int(r->st == RUNNING ? r->ends_at_ms : 0)},
+                       {"message", lb_v_str(r->message)});
   host->emit(self, "extended", &ev);
   reply_view(call, r);
+}
+
+/* Answer r's view with state "done" and end the routine (or the rest). */
+static void reply_done(lb_call *call, rest *r, bool routine) {
+  lb_pair f[14];
+  lb_value v = view(r, f); /* points into r: answer before it goes */
+  f[2].val = lb_v_str("done");
+  host->reply(call, &v);
+  if (routine)
+    routine_done(r);
+  else
+    destroy(r);
 }
 
 static void m_next(lb_call *call, const lb_value *args, void *ud) {
@@ -696,41 +787,47 @@ static void m_next(lb_call *call, const lb_value *args, void *ud) {
   rest *r = lookup(call, &args[0]);
   if (!r)
     return;
-  if (r->st == RUNNING || r->st == PAUSED) {
-    host->fail(call, LB_ERR_CONFLICT,
-               "rest %llu %s: `next` works once it has finished (cancel it to stop early)",
-               (unsigned long long)r->id, conflict_text(r));
+  if (r->st == IN_SET) { /* the set is done: the rest after it, or the end */
+    emit_set_done(r, r->set);
+    if (r->set < r->sets) {
+      run_for(r, r->base_seconds);
+      emit_started(r);
+      reply_view(call, r);
+    } else {
+      reply_done(call, r, true);
+    }
     return;
   }
-  lb_pair f[14];
-  if (r->st == IN_SET) { /* the set is done: the next rest of the routine */
-    run_for(r, r->base_seconds);
-    emit_started(r);
-    reply_view(call, r);
-    return;
+  if (r->st == RUNNING || r->st == PAUSED) { /* the rest ends early */
+    emit_finished(r, 0, remaining(r, mono()));
+    if (r->steps) {
+      if (r->step < r->steps) {
+        next_step(r);
+        reply_view(call, r);
+      } else {
+        reply_done(call, r, true);
+      }
+      return;
+    }
   }
-  /* READY or OVERDUE: the next set starts now */
+  /* over (ready or overdue), or ended early: the next set starts now */
   uint32_t ns = next_set(r);
-  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
-                       {"set", lb_v_uint(ns ? ns : r->set + 1)}, {"sets", lb_v_uint(r->sets)});
-  host->emit(self, "set_started", &ev);
-  if (r->sets > 1 && ns && ns < r->sets) {
+  if (r->sets > 1 && ns) {
     r->set = ns;
-    snprintf(r->message, sizeof(r->message), "Set %u of %u in progress", ns, r->sets);
+    set_message_in_set(r);
     wait_for_next(r, IN_SET, mono());
+    emit_set_started(r);
     reply_view(call, r);
     return;
   }
-  /* the last set (or a single rest's next set): nothing more to time */
-  lb_value v = view(r, f);
-  f[2].val = lb_v_str("done");
-  host->reply(call, &v);
-  if (r->sets > 1) {
-    r->set = ns ? ns : r->set;
-    routine_done(r);
-  } else {
-    destroy(r);
-  }
+  /* a single rest's next set (or a routine past its last set): nothing
+   * more to time */
+  lb_value ev = LB_MAP({"id", lb_v_uint(r->id)}, {"label", lb_v_str(r->label)},
+                       {"set", lb_v_uint(r->set + 1)}, {"sets", lb_v_uint(r->sets)},
+                       {"routine", lb_v_str(r->routine)}, {"message", lb_v_str("")});
+  if (r->sets <= 1)
+    host->emit(self, "set_started", &ev);
+  reply_done(call, r, r->sets > 1);
 }
 
 static void m_list(lb_call *call, const lb_value *args, void *ud) {
@@ -1058,9 +1155,11 @@ static const lb_param preset_params[] = {
     {.name = "name", .type = LB_T_STRING, .doc = "a [rest.preset.NAME] of the config"}, {0}};
 static const lb_param preset_options[] = {{.name = "set",
                                            .type = LB_T_UINT,
-                                           .min = 1,
+                                           .min = 0,
                                            .max = 100,
-                                           .doc = "the set just done (default 1)"},
+                                           .doc = "the sets already done: the rest after the "
+                                                  "last of them starts (default 0: set 1 starts "
+                                                  "now)"},
                                           {0}};
 
 static const lb_field view_fields[] = {{.name = "id", .type = LB_T_U64},
@@ -1113,8 +1212,9 @@ static const lb_method methods[] = {
      .result_fields = view_fields,
      .handler = m_extend},
     {.name = "next",
-     .doc = "After a rest has finished: the next set starts now. In a routine, "
-            "once that set is done: the next rest starts now.",
+     .doc = "The next set starts now: after a rest, or during one (it ends "
+            "early). In a routine, once that set is done: the next rest starts "
+            "now, or after the last set the routine is done.",
      .params = id_params,
      .result = LB_T_MAP,
      .result_fields = view_fields,
@@ -1154,19 +1254,12 @@ static const lb_field started_fields[] = {F("id", LB_T_U64),
 static const lb_field warning_fields[] = {F("id", LB_T_U64),         F("label", LB_T_STRING),
                                           F("remaining", LB_T_UINT), F("set", LB_T_UINT),
                                           F("sets", LB_T_UINT),      {0}};
-static const lb_field finished_fields[] = {F("id", LB_T_U64),
-                                           F("label", LB_T_STRING),
-                                           F("set", LB_T_UINT),
-                                           F("sets", LB_T_UINT),
-                                           F("next_set", LB_T_UINT),
-                                           F("step", LB_T_UINT),
-                                           F("steps", LB_T_UINT),
-                                           F("late_s", LB_T_UINT),
-                                           F("late_us", LB_T_INT),
-                                           F("message", LB_T_STRING),
-                                           F("routine", LB_T_STRING),
-                                           F("window_end_ms", LB_T_INT),
-                                           {0}};
+static const lb_field finished_fields[] = {
+    F("id", LB_T_U64),         F("label", LB_T_STRING),   F("set", LB_T_UINT),
+    F("sets", LB_T_UINT),      F("next_set", LB_T_UINT),  F("step", LB_T_UINT),
+    F("steps", LB_T_UINT),     F("late_s", LB_T_UINT),    F("late_us", LB_T_INT),
+    F("message", LB_T_STRING), F("routine", LB_T_STRING), F("window_end_ms", LB_T_INT),
+    F("early", LB_T_BOOL),     F("left_ms", LB_T_INT),    {0}};
 static const lb_field overdue_fields[] = {F("id", LB_T_U64),
                                           F("label", LB_T_STRING),
                                           F("set", LB_T_UINT),
@@ -1178,13 +1271,25 @@ static const lb_field paused_fields[] = {
     F("id", LB_T_U64), F("label", LB_T_STRING), F("remaining_ms", LB_T_INT), {0}};
 static const lb_field resumed_fields[] = {
     F("id", LB_T_U64), F("label", LB_T_STRING), F("ends_at_ms", LB_T_INT), {0}};
-static const lb_field extended_fields[] = {F("id", LB_T_U64),         F("label", LB_T_STRING),
-                                           F("added", LB_T_UINT),     F("seconds", LB_T_UINT),
-                                           F("ends_at_ms", LB_T_INT), {0}};
+static const lb_field extended_fields[] = {F("id", LB_T_U64),
+                                           F("label", LB_T_STRING),
+                                           F("added", LB_T_UINT),
+                                           F("seconds", LB_T_UINT),
+                                           F("ends_at_ms", LB_T_INT),
+                                           F("message", LB_T_STRING),
+                                           {0}};
 static const lb_field cancelled_fields[] = {
     F("id", LB_T_U64), F("label", LB_T_STRING), F("reason", LB_T_STRING), {0}};
-static const lb_field set_fields[] = {
-    F("id", LB_T_U64), F("label", LB_T_STRING), F("set", LB_T_UINT), F("sets", LB_T_UINT), {0}};
+static const lb_field set_fields[] = {F("id", LB_T_U64),
+                                      F("label", LB_T_STRING),
+                                      F("set", LB_T_UINT),
+                                      F("sets", LB_T_UINT),
+                                      F("routine", LB_T_STRING),
+                                      F("message", LB_T_STRING),
+                                      {0}};
+static const lb_field set_done_fields[] = {F("id", LB_T_U64),         F("label", LB_T_STRING),
+                                           F("routine", LB_T_STRING), F("set", LB_T_UINT),
+                                           F("sets", LB_T_UINT),      {0}};
 static const lb_field done_fields[] = {F("id", LB_T_U64),
                                        F("label", LB_T_STRING),
                                        F("routine", LB_T_STRING),
@@ -1209,6 +1314,9 @@ static const lb_event events[] = {
      .doc = "A rest was stopped, or a routine expired waiting.",
      .fields = cancelled_fields},
     {.name = "set_started", .doc = "The next set of a routine is under way.", .fields = set_fields},
+    {.name = "set_done",
+     .doc = "A set was done (the rest after it starts, or the routine ends).",
+     .fields = set_done_fields},
     {.name = "routine_done", .doc = "A routine or sequence is complete.", .fields = done_fields},
 };
 

@@ -62,16 +62,18 @@ sets() {
     run 0 rest cancel "$REST"
   done
 }
-# The abduction routine: set 1 done (its rest starts), set 2 under way and
-# done (its rest), set 3 under way: the routine is done. Two rests, two sets
-# counted.
+# The abduction routine, typed before the first set: set 1 under way and
+# done (its rest starts), set 2 likewise, set 3 under way and done: the
+# routine is done. Three sets counted (the last one too).
 routine() {
   run 0 --json rest preset abduction && REST=$(sed -n 's/^  "id": \([0-9]*\),*$/\1/p' "$OUT")
+  run 0 rest next "$REST" # set 1 done: its rest
   rest_ready
   run 0 rest next "$REST" # set 2 starts
   run 0 rest next "$REST" # set 2 done: its rest
   rest_ready
-  run 0 rest next "$REST" # set 3 starts: the routine is done
+  run 0 rest next "$REST" # set 3 starts
+  run 0 rest next "$REST" # set 3 done: the routine is done
 }
 # rest_ready: the routine's 1 s rest is over, the next set may start.
 rest_ready() {
@@ -117,7 +119,7 @@ run 0 pain stats && expect_block "$OUT" "Warm-up before training
   (pain after a session: the average of the entries in the 48 hours after it)
 
   The sessions of the last 30 days, oldest first:
-    Mon 2026-03-02 17:30  2 sets  warm-up preset    pain 2.0 (1 entry)
+    Mon 2026-03-02 17:30  3 sets  warm-up preset    pain 2.0 (1 entry)
     Thu 2026-03-05 17:30  3 sets  no warm-up        pain 6.0 (1 entry)
     Sun 2026-03-08 17:30  3 sets  warm-up reminder  pain 2.0 (1 entry)
     Wed 2026-03-11 17:30  3 sets  no warm-up        pain 6.0 (1 entry)
@@ -142,7 +144,7 @@ run 0 --json pain stats && expect_json "$OUT" '
   abs(v["warmup"]["done"]["average_after"] - 2) < 1e-9 and
   abs(v["warmup"]["skipped"]["average_after"] - 6) < 1e-9 and
   [(s["sets"], s["how"], s["entries_after"]) for s in v["warmup"]["sessions"]] == [
-    (2, "warm-up preset", 1), (3, "", 1), (3, "warm-up reminder", 1), (3, "", 1),
+    (3, "warm-up preset", 1), (3, "", 1), (3, "warm-up reminder", 1), (3, "", 1),
     (3, "warm-up preset", 1), (3, "", 1), (3, "", 0)]'
 # Outside a UTF-8 locale, the dash is plain.
 LC_ALL=C "$LUMBARCTL" pain stats >"$OUT" 2>"$ERR"

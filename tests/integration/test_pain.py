@@ -477,6 +477,48 @@ step1 = 1s | go
         self.assertIn("checkin_after_routine = sometimes: say yes or no", self.daemon.log())
 
 
+class CheckinState(PainTest):
+    """A due check-in is a state a terminal can ask for (pain.checkin):
+    due after a routine, answered by an entry, skipped, lapsed after 12 h."""
+    seams = True
+    config = "[pain]\ncheckin = off\n[rest.preset.quick]\nstep1 = 1s | go\n"
+
+    def routine(self):
+        self.client.call("daemon.subscribe", ["rest.routine_done"])
+        r = self.client.call("rest.preset", "quick")
+        self.client.wait_event("rest.routine_done", id=r["id"], timeout=5)
+        return r
+
+    def test_due_answered_skipped_lapsed(self):
+        none = self.client.call("pain.checkin")
+        self.assertEqual((none["due"], none["since"], none["reason"]), (False, 0, ""))
+        self.routine()
+        # asked at once after routine_done: the check-in is already due
+        c = self.client.call("pain.checkin")
+        self.assertEqual((c["due"], c["reason"]), (True, "after routine"))
+        self.assertAlmostEqual(c["since"], self.client.call("daemon.test_shift_clock", 0), delta=2)
+        self.assertIn("How is your back", c["message"])
+        self.assertNotIn("`", c["message"])
+        self.assertEqual(c["scores"], [0, 2, 5, 8])
+        self.log(4, trigger="quick")  # the answer
+        self.assertFalse(self.client.call("pain.checkin")["due"])
+        # skipped (not logged lately: two hours on)
+        self.client.call("daemon.test_shift_clock", 3 * 3600)
+        self.routine()
+        self.assertTrue(self.client.call("pain.checkin")["due"])
+        s = self.client.call("pain.checkin", {"skip": True})
+        self.assertEqual((s["due"], s["since"]), (False, 0))
+        self.assertFalse(self.client.call("pain.checkin")["due"])
+        # lapsed: 12 h on nobody answered
+        self.client.call("daemon.test_shift_clock", 3 * 3600)
+        self.routine()
+        self.client.call("daemon.test_shift_clock", 11 * 3600)
+        self.assertTrue(self.client.call("pain.checkin")["due"])
+        self.client.call("daemon.test_shift_clock", 3600)
+        self.assertFalse(self.client.call("pain.checkin")["due"])
+        self.assertRpcError("invalid_params", "skip", "pain.checkin", {"skip": "yes"})
+
+
 class Export(PainTest):
     def test_csv_and_json_read_back_whole(self):
         notes = ["no belt", 'said "ouch", twice', "line one\nline two", "", "ünïcode ✓"]

@@ -32,6 +32,14 @@ label = warm-up
 step1 = 1s | Left side: deep massage
 step2 = 1s | Right side: deep massage
 done = Warm-up done: you are ready to train
+
+[rest.preset.long]
+sets = 3
+rest = 60s
+
+[rest.preset.slow]
+step1 = 30s | Left side
+step2 = 30s | Right side
 """
 
 
@@ -57,7 +65,7 @@ class Defaults(RestTest):
         r = self.start()
         self.assertEqual((r["seconds"], r["label"], r["state"], r["warn"]), (90, "rest", "running", 10))
         self.assertAlmostEqual(r["ends_at_ms"], before + 90000, delta=1000)
-        self.assertEqual(r["message"], "Rest 1 min 30 s")
+        self.assertEqual(r["message"], "Rest 1min 30s")
         ev, _ = self.client.wait_event("rest.started", id=r["id"])
         self.assertEqual((ev["seconds"], ev["label"], ev["ends_at_ms"]),
                          (90, "rest", r["ends_at_ms"]))
@@ -76,7 +84,7 @@ class Defaults(RestTest):
             (("1.5s",), "not a whole number of seconds"),
             ((60, {"lable": "x"}), "unknown option 'lable'"),
             ((60, {"sets": 0}), "option 'sets' must be between 1 and 100"),
-            ((60, {"until": "30s"}), "option 'until' (30 s) must be longer than the rest"),
+            ((60, {"until": "30s"}), "option 'until' (30s) must be longer than the rest (1min)"),
             ((60, {"set": 4, "sets": 3}), "option 'set' (4) is past option 'sets' (3)"),
             ((60, {"warn": "soon"}), "option 'warn': duration \"soon\""),
         ]
@@ -86,9 +94,8 @@ class Defaults(RestTest):
         self.assertRpcError("not_found", "no rest 999", "rest.cancel", 999)
         self.assertRpcError("conflict", "is running: only a paused rest can be resumed",
                             "rest.resume", r["id"])
-        self.assertRpcError("conflict", "works once it has finished", "rest.next", r["id"])
         self.assertRpcError("invalid_params", "over 24 h", "rest.extend", r["id"], "24h")
-        self.assertRpcError("not_found", 'no preset "nope"; the presets are: short, quick',
+        self.assertRpcError("not_found", 'no preset "nope"; the presets are: short, quick, long, slow',
                             "rest.preset", "nope")
         self.assertEqual([x["id"] for x in self.client.call("rest.list")], [r["id"]])
 
@@ -170,30 +177,92 @@ class Windows(RestTest):
 
 class Routines(RestTest):
     def test_preset_counts_sets(self):
+        # typed before the first set: set 1 is under way, nothing runs yet
         r = self.client.call("rest.preset", "short")
-        self.assertEqual((r["set"], r["sets"], r["routine"], r["label"]), (1, 3, "short", "short"))
-        self.assertEqual(r["message"], "Set 1 of 3 done: rest 1 s")
+        self.assertEqual((r["state"], r["set"], r["sets"], r["routine"], r["label"]),
+                         ("in_set", 1, 3, "short", "short"))
+        self.assertEqual(r["message"], "Set 1 of 3: go (20-30 reps, light to moderate weight)")
+        ev, _ = self.client.wait_event("rest.set_started", id=r["id"], set=1)
+        self.assertEqual(ev["message"], r["message"])
+        n = self.client.call("rest.next", r["id"])  # set 1 done: its rest
+        self.assertEqual((n["state"], n["set"], n["message"]), ("running", 1, "Set 1 of 3 done: rest 1s"))
         fin, _ = self.client.wait_event("rest.finished", id=r["id"])
-        self.assertEqual((fin["set"], fin["next_set"], fin["message"]),
-                         (1, 2, "Rest over: set 2 of 3 (20-30 reps, light to moderate weight)"))
+        self.assertEqual((fin["set"], fin["next_set"], fin["early"], fin["message"]),
+                         (1, 2, False, "Rest over: set 2 of 3 (20-30 reps, light to moderate weight)"))
         n = self.client.call("rest.next", r["id"])  # set 2 starts
-        self.assertEqual((n["state"], n["set"], n["message"]), ("in_set", 2, "Set 2 of 3 in progress"))
+        self.assertEqual((n["state"], n["set"], n["message"]),
+                         ("in_set", 2, "Set 2 of 3: go (20-30 reps, light to moderate weight)"))
         self.client.wait_event("rest.set_started", id=r["id"], set=2)
         n = self.client.call("rest.next", r["id"])  # set 2 done: rest
         self.assertEqual((n["state"], n["set"], n["id"]), ("running", 2, r["id"]))
         st, _ = self.client.wait_event("rest.started", id=r["id"], set=2)
-        self.assertEqual(st["message"], "Set 2 of 3 done: rest 1 s")
+        self.assertEqual(st["message"], "Set 2 of 3 done: rest 1s")
         fin, _ = self.client.wait_event("rest.finished", id=r["id"], set=2)
         self.assertEqual(fin["next_set"], 3)
-        n = self.client.call("rest.next", r["id"])  # the last set starts: done
+        n = self.client.call("rest.next", r["id"])  # the last set starts
+        self.assertEqual((n["state"], n["set"]), ("in_set", 3))
+        self.assertEqual([x["state"] for x in self.client.call("rest.list")], ["in_set"])
+        n = self.client.call("rest.next", r["id"])  # ... and is done: the routine too
         self.assertEqual(n["state"], "done")
         done, _ = self.client.wait_event("rest.routine_done", id=r["id"])
         self.assertEqual((done["routine"], done["sets"], done["message"]),
                          ("short", 3, "Routine done: 3 sets"))
         self.assertEqual(self.client.call("rest.list"), [])
+        sets_done = [e[2][0]["set"] for e in self.client.notifications if e[1] == "rest.set_done"]
+        self.assertEqual(sets_done, [1, 2, 3])  # every set, the last one included
+
+    def test_after_set(self):
+        r = self.client.call("rest.preset", "short", {"set": 2})  # two sets done before
+        self.assertEqual((r["state"], r["set"], r["message"]), ("running", 2, "Set 2 of 3 done: rest 1s"))
+        self.client.wait_event("rest.set_done", id=r["id"], set=2)
+        self.client.wait_event("rest.started", id=r["id"], set=2)
+        for bad in (3, 7):
+            self.assertRpcError("invalid_params", "option 'set' (%d): the routine has 3 sets" % bad,
+                                "rest.preset", "short", {"set": bad})
+
+    def test_next_during_the_rest_starts_the_next_set(self):
+        r = self.client.call("rest.preset", "long")
+        self.client.call("rest.next", r["id"])  # set 1 done: a 60 s rest runs
+        n = self.client.call("rest.next", r["id"])  # the next set now, 60 s early
+        self.assertEqual((n["state"], n["set"]), ("in_set", 2))
+        fin, _ = self.client.wait_event("rest.finished", id=r["id"])
+        self.assertTrue(fin["early"])
+        self.assertGreater(fin["left_ms"], 55000)
+        self.assertEqual(fin["window_end_ms"], 0)
+        self.assertTrue(fin["message"].startswith("Rest ended "), fin["message"])
+        self.assertIn("early: set 2 of 3", fin["message"])
+        self.client.wait_event("rest.set_started", id=r["id"], set=2)
+        # paused rests end early too, and a single rest is then done
+        one = self.start(60)
+        self.client.call("rest.pause", one["id"])
+        n = self.client.call("rest.next", one["id"])
+        self.assertEqual(n["state"], "done")
+        fin, _ = self.client.wait_event("rest.finished", id=one["id"])
+        self.assertTrue(fin["early"])
+        self.assertAlmostEqual(fin["left_ms"], 60000, delta=500)  # paused: none of it went
+        self.assertEqual([x["id"] for x in self.client.call("rest.list")], [r["id"]])
+
+    def test_next_during_a_sequence_step(self):
+        r = self.client.call("rest.preset", "slow")
+        n = self.client.call("rest.next", r["id"])
+        self.assertEqual((n["state"], n["step"]), ("running", 2))
+        f1, _ = self.client.wait_event("rest.finished", id=r["id"], step=1)
+        self.assertEqual((f1["early"], f1["message"]), (True, "Step 1 of 2 done early"))
+        self.assertEqual(self.client.call("rest.next", r["id"])["state"], "done")
+        self.client.wait_event("rest.routine_done", id=r["id"])
+
+    def test_extend_says_the_new_length(self):
+        r = self.start(60)
+        e = self.client.call("rest.extend", r["id"], 30)
+        self.assertEqual(e["message"], "Rest 1min 30s")
+        ev, _ = self.client.wait_event("rest.extended", id=r["id"])
+        self.assertEqual((ev["message"], ev["ends_at_ms"]), ("Rest 1min 30s", r["ends_at_ms"] + 30000))
+        self.assertEqual(self.client.call("rest.list")[0]["message"], "Rest 1min 30s")
+        self.client.call("rest.pause", r["id"])
+        self.assertEqual(self.client.call("rest.extend", r["id"], "30s")["message"], "Rest 2min")
 
     def test_overdue_routine_still_waits_then_expires(self):
-        r = self.client.call("rest.preset", "short")
+        r = self.client.call("rest.preset", "short", {"set": 1})
         over, _ = self.client.wait_event("rest.overdue", id=r["id"])
         self.assertEqual(over["next_set"], 2)
         self.assertEqual(self.client.call("rest.list")[0]["state"], "overdue")
@@ -201,6 +270,16 @@ class Routines(RestTest):
         # nobody says the set is done: expire = 2s in this config
         ev, _ = self.client.wait_event("rest.cancelled", id=r["id"], timeout=5)
         self.assertIn("expired", ev["reason"])
+
+    def test_last_set_left_open_counts_as_done(self):
+        r = self.client.call("rest.preset", "short", {"set": 2})
+        self.client.wait_event("rest.finished", id=r["id"])
+        self.assertEqual(self.client.call("rest.next", r["id"])["state"], "in_set")  # set 3
+        # nobody presses Enter after the last set: after `expire` it is done
+        done, _ = self.client.wait_event("rest.routine_done", id=r["id"], timeout=5)
+        self.assertEqual(done["sets"], 3)
+        self.client.wait_event("rest.set_done", id=r["id"], set=3)
+        self.assertEqual([e for e in self.client.notifications if e[1] == "rest.cancelled"], [])
 
     def test_sequence_runs_its_steps(self):
         r = self.client.call("rest.preset", "quick")
@@ -239,7 +318,7 @@ class Restart(RestTest):
         run = self.start(60, {"label": "abduction"})
         paused = self.start(40)
         self.client.call("rest.pause", paused["id"])
-        routine = self.client.call("rest.preset", "short")
+        routine = self.client.call("rest.preset", "short", {"set": 1})
         self.client.wait_event("rest.finished", id=routine["id"])
         self.client.call("rest.next", routine["id"])  # in_set
         before = {r["id"]: r for r in self.client.call("rest.list")}

@@ -153,6 +153,21 @@ class Rests(NotifyTest):
                       "rest.warning said %d s remain (its `remaining`); the notification: %r"
                       % (warning["remaining"], warned[0]))
 
+    def test_next_set_now_during_the_rest(self):
+        r = self.client.call("rest.start", 60, {"label": "abduction", "sets": 3, "warn": 0})
+        first = self.server.wait_summary("Rest: abduction", timeout=5)
+        self.assertIn("next", first.action_keys, "Next set now (next) on the countdown: %r" % first)
+        self.server.emit_action(first.id, "next")  # the rest ends early
+        fin, _ = self.client.wait_event("rest.finished", timeout=5, id=r["id"])
+        self.assertTrue(fin["early"], fin)
+        self.client.wait_event("rest.set_started", timeout=5, id=r["id"], set=2)
+        under = self.server.wait_text("Set 2 of 3 under way", timeout=3, after=first.index)
+        self.assertEqual(under.replaces, first.id, under)
+        plain = self.client.call("rest.start", 60, {"label": "plank", "warn": 0})
+        note = self.server.wait_summary("Rest: plank", timeout=5)
+        self.assertNotIn("next", note.action_keys, "no set to start: no button; %r" % note)
+        self.client.call("rest.cancel", plain["id"])
+
     def test_plain_rest_over(self):
         r = self.client.call("rest.start", 1, {"label": "plank", "warn": 0})
         first = self.server.wait_summary("Rest: plank", timeout=5)

@@ -476,6 +476,9 @@ struct lb_host {
   int (*output_fd)(const lb_output *o);
   /* 0, or a negative errno with err; o is freed either way. */
   int (*output_close)(lb_output *o, bool commit, char *err, size_t errlen);
+  /* A duration in the one style every client prints: "45s", "2min",
+   * "1min 30s", "1h 5min", "1d 2h 5s" (parse_duration reads it back). */
+  void (*format_duration)(uint64_t seconds, char *buf, size_t len);
 };
 
 /* Declare a table of methods and a table of events in init(): 0, or the
