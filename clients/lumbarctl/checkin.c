@@ -166,8 +166,7 @@ static int ask_and_answer(lbctl *ctl, const char *trigger, const sigset_t *wait_
       return log_level(ctl, level, trigger);
     char shown[64];
     lbctl_clean_text(shown, sizeof(shown), line, strlen(line));
-    printf("'%s' is not a score: type a whole number from 0 (no pain) to 10 (the worst), or\n"
-           "only Enter to skip.\n",
+    printf("Not a score: '%s'. Type 0 (no pain) to 10 (the worst), or only Enter to skip.\n",
            shown);
   }
 }
@@ -214,6 +213,8 @@ static int checkin_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
       printf("%s: answer it with 'lumbarctl pain checkin LEVEL' (0-10), or skip it with "
              "--skip.\n",
              due_text);
+    else if (skip)
+      printf("No check-in is due: nothing to skip.\n");
     else if (level >= 0)
       printf("No check-in is due, so nothing was logged: 'lumbarctl pain log %d' logs it.\n",
              level);

@@ -209,7 +209,6 @@ typedef struct follow {
   bool prompts;       /* stdin too: a routine is guided with Enter */
   bool utf8;          /* the terminal takes block characters */
   bool line_open;     /* the cursor stands at the end of the bar or a prompt */
-  bool ended_early;   /* the last `finished` was a rest.next during the rest */
   bool routine_done;  /* it ended with routine_done: time for a check-in */
   char trigger[256];  /* the routine's name (or label), for the check-in's entry */
   char drawn[1024];   /* the status line as last drawn */
@@ -425,17 +424,17 @@ static int on_finished(follow *f, const msgpack_object *ev) {
   char left[32];
   lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
   int64_t next = lb_msg_map_int0(ev, "next_set");
-  f->ended_early = lb_msg_map_true(ev, "early");
-  if (f->ended_early) { /* rest.next during the rest: no bell, the person chose it */
+  if (lb_msg_map_true(ev, "early")) { /* rest.next during the rest: no bell, the person chose it */
+    /* lumbard says "Rest ended 35s early: set 2 of 3 (...)", "Step 1 of 2
+     * done early", or a sequence's done message */
     fmt_left(lb_msg_map_int0(ev, "left_ms"), left, sizeof(left));
-    if (v->steps)
-      say(f, "Step %" PRId64 " of %" PRId64 " ended early, %s before its end", v->step, v->steps,
-          left);
+    if (v->message[0])
+      say(f, "%s", v->message);
     else
       say(f, "Rest ended early, %s before its end", left);
     if (!v->steps && !(next > 0 && is_routine(v)))
       return LBCTL_OK; /* a single rest: the next set is under way, nothing to follow */
-    f->ph = MOVING_ON; /* the next set or step starts at once */
+    f->ph = MOVING_ON; /* the next set or step starts at once, or the sequence is done */
     return -1;
   }
   say(f, "%s%s", v->message, f->bar ? "\a" : "");
@@ -562,12 +561,8 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
       fprintf(stderr, "ended: %s\n", why);
     return LBCTL_DAEMON_SAID_NO;
   } else if (strcmp(what, "routine_done") == 0) {
-    char msg[512];
-    lbctl_copy_text(msg, sizeof(msg), lb_msg_map_str(ev, "message"));
-    if (!v->steps)
+    if (!v->steps) /* a sequence's `finished` said its done message */
       say(f, "Routine done: %" PRId64 " sets%s.", v->sets, label_note(v, lab, sizeof(lab)));
-    else if (f->ended_early && msg[0]) /* the last step's `finished` did not say it */
-      say(f, "%s", msg);
     f->routine_done = true;
     lbctl_copy_text(f->trigger, sizeof(f->trigger), lb_msg_map_str(ev, "routine"));
     if (!f->trigger[0])
@@ -713,15 +708,19 @@ static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask,
   return r;
 }
 
-/* Subscribe to the rest events, for a follow that begins with the next
- * call. */
-static int follow_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {
-  lbctl_catch_stop(ret_wait_mask);
+static int subscribe_rest(lbctl *ctl) {
   int r = lbctl_connect(ctl);
   if (r != LBCTL_OK)
     return r;
   static const char *const pattern[] = {"rest.*"};
   return lbctl_status(ctl, "daemon.subscribe", lb_client_subscribe(ctl->client, pattern, 1, NULL));
+}
+
+/* Catch Ctrl-C and subscribe to the rest events, for a follow that begins
+ * with the next call. */
+static int follow_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {
+  lbctl_catch_stop(ret_wait_mask);
+  return subscribe_rest(ctl);
 }
 
 /* ---- starting: rest start, rest preset ---------------------------------------------- */
@@ -939,9 +938,13 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   uint64_t id;
   if (r == LBCTL_OK)
     r = lbctl_parse_id(self, argv[1], "rest", &id);
+  /* Subscribed, so that the events of the next (queued before its answer)
+   * can say what it did: a rest that ended early says how early. */
   sigset_t wait_mask;
   if (r == LBCTL_OK && wait)
     r = follow_prepare(ctl, &wait_mask);
+  else if (r == LBCTL_OK && !ctl->json)
+    r = subscribe_rest(ctl);
   const msgpack_object *result;
   if (r == LBCTL_OK)
     r = id_call(ctl, self, argv[1], NULL, &result);
@@ -954,6 +957,20 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   view v;
   view_read(&v, result);
   if (!wait) {
+    for (size_t n = lb_client_n_queued(ctl->client); n > 0; n--) {
+      const char *name;
+      const msgpack_object *params, *ev;
+      if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0)
+        break;
+      follow f = {.v = v};
+      if (strcmp(name, "rest.finished") == 0 && (ev = own_event(&f, name, params)) &&
+          lb_msg_map_true(ev, "early")) {
+        char msg[512];
+        lbctl_copy_text(msg, sizeof(msg), lb_msg_map_str(ev, "message"));
+        if (msg[0])
+          put_line(msg); /* "Rest ended 35s early: set 2 of 3 (...)" */
+      }
+    }
     print_next(&v);
     return LBCTL_OK;
   }
@@ -1061,7 +1078,7 @@ static int list_wait(lbctl *ctl) {
     char lab[300];
     fprintf(ctl->json ? stderr : stdout,
             "%" PRIu32 " rests are under way; this follows the most recent, %s %" PRIu64
-            "%s ('lumbarctl rest watch ID' follows another).\n",
+            "%s.\n'lumbarctl rest watch ID' follows another one.\n",
             n, noun(&v), v.id, label_note(&v, lab, sizeof(lab)));
   }
   return watch_view(ctl, &v, &wait_mask);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The rest verbs against the real rest plugin: start, list, pause, resume,
-# extend, next, cancel, preset and presets, as text and as JSON, and every
-# refusal with its exit status and message.
+# extend, next (after a rest and during one), cancel, preset (a routine
+# starts with set 1 under way, --after-set) and presets, as text and as
+# JSON, and every refusal with its exit status and message.
 . "$(dirname "$0")/lib.sh"
 
 CLOCK='([A-Z][a-z][a-z] )?[0-2][0-9]:[0-5][0-9]:[0-5][0-9]'
@@ -28,6 +29,18 @@ run 2 rest preset && expect_in "$ERR" "lumbarctl rest preset: missing argument"
 run 2 rest preset abduction --sets 2 && expect_in "$ERR" "unknown flag '--sets'"
 run 2 rest list all && expect_in "$ERR" "lumbarctl rest list: unexpected argument 'all'"
 run 2 rest presets -v && expect_in "$ERR" "unknown flag '-v'"
+run 2 rest watch && expect_in "$ERR" "lumbarctl rest watch: missing argument" &&
+  expect_in "$ERR" "Usage: lumbarctl rest watch ID"
+run 2 rest watch one && expect_in "$ERR" "lumbarctl rest watch: ID is a rest's number"
+run 2 rest watch 1 --wait && expect_in "$ERR" "lumbarctl rest watch: unknown flag '--wait'"
+run 2 rest list --wiat && expect_in "$ERR" "lumbarctl rest list: unknown flag '--wiat'"
+run 2 rest next 1 --wait=1 && expect_in "$ERR" "lumbarctl rest next: --wait takes no value"
+run 2 rest preset abduction --after-set two &&
+  expect_in "$ERR" "lumbarctl rest preset: --after-set takes the number of sets already done, not 'two'"
+run 2 rest preset abduction --set x &&
+  expect_in "$ERR" "lumbarctl rest preset: --set takes the number of sets already done, not 'x'"
+run 2 rest preset abduction --after-set 1 --set 1 &&
+  expect_in "$ERR" "lumbarctl rest preset: --set is the old name of --after-set: give one of them"
 
 # ---- help -------------------------------------------------------------------------------
 run 0 rest --help && expect_in "$OUT" "Sub-commands:" &&
@@ -37,17 +50,26 @@ run 0 help rest start && expect_in "$OUT" "Usage: lumbarctl rest start [DURATION
   expect_in "$OUT" "  --until DURATION " &&
   expect_in "$OUT" "Ctrl-C (or SIGTERM, or Ctrl-D at a prompt) stops watching, not the rest"
 run 0 rest preset --help && expect_in "$OUT" "Usage: lumbarctl rest preset NAME [OPTION]..." &&
-  expect_in "$OUT" "  --set N "
+  expect_in "$OUT" "  --after-set N   N sets are done already" && expect_in "$OUT" "(--set N, its old name" &&
+  expect_in "$OUT" "A routine starts with set 1"
+run 0 help rest next && expect_in "$OUT" "  running, paused   the rest ends early" &&
+  expect_in "$OUT" "  --wait   then follow it"
+run 0 help rest watch && expect_in "$OUT" "Usage: lumbarctl rest watch ID" &&
+  expect_in "$OUT" "running, paused, over and waiting for the next set (ready, overdue), or"
 run 0 --help && expect_line "$OUT" "  rest start \[DURATION\] \[OPTION\]\.\.\. +start a rest between sets"
 
 # ---- 3: no daemon ------------------------------------------------------------------------
 run 3 rest list && expect_in "$ERR" "lumbarctl: cannot reach lumbard at $SOCK"
 run 3 rest start 90 --wait && expect_in "$ERR" "lumbarctl: cannot reach lumbard at $SOCK"
+run 3 rest watch 1 && expect_in "$ERR" "lumbarctl: cannot reach lumbard at $SOCK"
 
 start_rest_daemon
 
 run 0 rest list && expect_exactly "$OUT" "No rests under way."
 run 0 rest list --json && expect_json "$OUT" 'v == []'
+run 1 rest list --wait && expect_exactly "$ERR" "lumbarctl: rest list --wait: no rest is under way to follow; 'lumbarctl rest start --wait' or 'lumbarctl rest preset NAME --wait' starts one" &&
+  expect_empty "$OUT"
+run 1 rest watch 1 && expect_exactly "$ERR" "lumbarctl: rest watch: no rest 1 is under way: it has ended or never was; 'lumbarctl rest list' shows the rests"
 
 # ---- start ------------------------------------------------------------------------------
 run 0 rest start 90 --label abduction --sets 3 &&
@@ -65,9 +87,9 @@ run 0 rest start && expect_line "$OUT" "Rest 4 started: 1min 30s, ends at $CLOCK
 # ---- list ---------------------------------------------------------------------------------
 run 0 rest list &&
   expect_line "$OUT" "ID  LABEL +STATE +LEFT +PROGRESS +MESSAGE" &&
-  expect_line "$OUT" "1   abduction +running  1:[0-3][0-9] +set 1/3 +Set 1 of 3 done: rest 1 min 30 s" &&
-  expect_line "$OUT" "2   rest +running  [12]:[0-5][0-9] +- +Rest 2 min" &&
-  expect_line "$OUT" "3   left glute +running  0:4[0-5] +- +Rest 45 s"
+  expect_line "$OUT" "1   abduction +running  1:[0-3][0-9] +set 1/3 +Set 1 of 3 done: rest 1min 30s" &&
+  expect_line "$OUT" "2   rest +running  [12]:[0-5][0-9] +- +Rest 2min" &&
+  expect_line "$OUT" "3   left glute +running  0:4[0-5] +- +Rest 45s"
 run 0 rest list --json && expect_json "$OUT" \
   '[r["id"] for r in v] == [1, 2, 3, 4] and v[0]["sets"] == 3 and v[0]["label"] == "abduction"'
 
@@ -91,8 +113,6 @@ run 1 rest cancel 2 && expect_in "$ERR" \
   "lumbarctl: rest.cancel: not_found: no rest 2: it has ended or never was; \`lumbarctl rest list\` shows the rests"
 run 1 rest pause 99 && expect_in "$ERR" "lumbarctl: rest.pause: not_found: no rest 99"
 run 1 rest extend 99 30s && expect_in "$ERR" "lumbarctl: rest.extend: not_found: no rest 99"
-run 1 rest next 1 && expect_in "$ERR" \
-  "lumbarctl: rest.next: conflict: rest 1 is running: \`next\` works once it has finished"
 
 # ---- durations the daemon refuses (1) ---------------------------------------------------------
 run 1 rest start 0 &&
@@ -102,7 +122,7 @@ run 1 rest start abc &&
 run 1 rest start 25h && expect_in "$ERR" "lumbarctl: rest.start: invalid_params: parameter 'seconds' must be between 1s and 1d"
 run 1 rest start -5 && expect_in "$ERR" "lumbarctl: rest.start: invalid_params: parameter 'seconds'"
 run 1 rest start 90 --until 60 &&
-  expect_in "$ERR" "invalid_params: option 'until' (1 min) must be longer than the rest (1 min 30 s)"
+  expect_in "$ERR" "invalid_params: option 'until' (1min) must be longer than the rest (1min 30s)"
 run 1 rest start 90 --warn soon && expect_in "$ERR" "invalid_params: option 'warn': duration \"soon\""
 run 1 rest start 90 --sets 0 && expect_in "$ERR" "invalid_params: option 'sets' must be between 1 and 100"
 run 1 rest extend 1 0 && expect_in "$ERR" "lumbarctl: rest.extend: invalid_params: parameter 'seconds'"
@@ -123,8 +143,18 @@ run 0 rest next 5 &&
 run 0 rest next 5 && expect_line "$OUT" "Rest 5 started: 1s \(routine\), set 2 of 3 done, ends at $CLOCK"
 run 0 rest next 6 && expect_exactly "$OUT" "Rest 6 done: the next set is under way"
 wait_until "rest 5 to be over again" "'$LUMBARCTL' rest list | grep -q 'Rest over: set 3 of 3'"
+# The last set starts, and is done by one more next.
+run 0 rest next 5 &&
+  expect_exactly "$OUT" "Set 3 of 3 under way (routine): 'lumbarctl rest next 5' when it is done"
 run 0 rest next 5 --json && expect_json "$OUT" 'v["state"] == "done" and v["id"] == 5'
 run 1 rest next 5 && expect_in "$ERR" "not_found: no rest 5"
+# During a rest: it ends early, and says how early.
+run 0 rest start 1min --sets 2 --label early && expect_line "$OUT" "Rest 7 started: 1min \(early\), .*"
+run 0 rest next 7 && expect_exactly "$OUT" "Rest ended 1min early: set 2 of 2
+Set 2 of 2 under way (early): 'lumbarctl rest next 7' when it is done"
+run 0 rest next 7 && expect_exactly "$OUT" "Routine 7 done (early): that was the last set"
+run 0 rest start 30 && run 0 rest pause 8 && run 0 rest next 8 &&
+  expect_line "$OUT" "Rest ended (30s|29s) early" && expect_line "$OUT" "Rest 8 done: the next set is under way"
 
 # ---- presets (the built-in ones: no config file) ------------------------------------------------
 run 0 rest presets &&
@@ -133,18 +163,30 @@ run 0 rest presets &&
   expect_line "$OUT" "warmup \(warm-up\): a sequence of 2 steps, 2min in all" &&
   expect_line "$OUT" "  1\. 1min: Left side: deep massage of the upper glute, near the bone, with" &&
   expect_line "$OUT" "           your thumbs or a massage gun" &&
-  expect_line "$OUT" "  lumbarctl rest preset warmup"
+  expect_line "$OUT" "  Starts with set 1 under way: say when each set is done \(Enter with --wait," &&
+  expect_line "$OUT" "  Starts with step 1; each step moves on to the next by itself\." &&
+  expect_line "$OUT" "  lumbarctl rest preset warmup --wait"
 run 0 rest presets --json && expect_json "$OUT" \
   '[p["name"] for p in v] == ["abduction", "warmup"] and len(v[1]["steps"]) == 2'
-run 0 rest preset abduction &&
-  expect_line "$OUT" "Rest 7 started: 1min 30s \(abduction\), set 1 of 3 done, ends at $CLOCK"
-run 0 rest preset abduction --set 2 --json &&
-  expect_json "$OUT" 'v["id"] == 8 and v["set"] == 2 and v["sets"] == 3 and v["routine"] == "abduction"'
+run 0 rest preset abduction && expect_exactly "$OUT" "Routine 9 started (abduction): set 1 of 3 under way
+Set 1 of 3: go (20-30 reps, light to moderate weight)
+Next: 'lumbarctl rest next 9' when set 1 is done; 'lumbarctl rest watch 9' guides you."
+run 0 rest list && expect_line "$OUT" "9   abduction +in_set +- +set 1/3 +Set 1 of 3: go .*"
+run 0 rest preset abduction --after-set 2 &&
+  expect_line "$OUT" "Rest 10 started: 1min 30s \(abduction\), set 2 of 3 done, ends at $CLOCK"
+run 0 rest preset abduction --set 1 --json &&
+  expect_json "$OUT" 'v["id"] == 11 and v["set"] == 1 and v["sets"] == 3 and v["state"] == "running"'
 run 0 rest preset warmup &&
-  expect_line "$OUT" "Rest 9 started: 1min \(warm-up\), step 1 of 2, ends at $CLOCK" &&
-  expect_line "$OUT" "Step 1 of 2 \(1min\): Left side: deep massage of the upper glute, .*"
-run 1 rest preset abduction --set 5 &&
-  expect_in "$ERR" "lumbarctl: rest.preset: invalid_params: option 'set' (5) is past option 'sets' (3)"
+  expect_line "$OUT" "Rest 12 started: 1min \(warm-up\), step 1 of 2, ends at $CLOCK" &&
+  expect_line "$OUT" "Step 1 of 2 \(1min\): Left side: deep massage of the upper glute, near the bone," &&
+  expect_line "$OUT" "                    with your thumbs or a massage gun"
+# --after-set past the sets, or for a sequence: said in the words typed (2).
+run 2 rest preset abduction --after-set 3 &&
+  expect_in "$ERR" "lumbarctl rest preset: --after-set 3: 'abduction' has 3 sets, so --after-set takes 0 to 2"
+run 2 rest preset abduction --set 5 &&
+  expect_in "$ERR" "lumbarctl rest preset: --set 5: 'abduction' has 3 sets, so --set takes 0 to 2"
+run 2 rest preset warmup --after-set 1 &&
+  expect_in "$ERR" "--after-set counts the sets of a routine; 'warmup' is a sequence of steps"
 run 1 rest preset yoga &&
   expect_in "$ERR" "lumbarctl: rest.preset: not_found: no preset \"yoga\"; the presets are: abduction, warmup"
 

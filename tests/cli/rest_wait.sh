@@ -1,9 +1,9 @@
 #!/bin/sh
-# rest start|preset --wait with stdout not a terminal: plain progress lines,
-# the message at the end, sequences that move on by themselves, a routine
-# that says how to go on, JSON Lines; a rest changed or cancelled from
-# elsewhere, Ctrl-C (SIGINT) that leaves the rest running, and the daemon
-# going away.
+# rest start|preset --wait and rest watch with stdout not a terminal: plain
+# progress lines, the message at the end, sequences that move on by
+# themselves, a routine that says how to go on, JSON Lines; a rest changed
+# (the new end time after an extend) or cancelled from elsewhere, Ctrl-C
+# (SIGINT) that leaves the rest running, and the daemon going away.
 . "$(dirname "$0")/lib.sh"
 
 CLOCK='([A-Z][a-z][a-z] )?[0-2][0-9]:[0-5][0-9]:[0-5][0-9]'
@@ -53,20 +53,25 @@ if [ "$ELAPSED" -lt 2000 ] || [ "$ELAPSED" -gt 8000 ]; then
   fail "'$LAST_CMD': expected it to end when the 2 s rest ended, not before and within 8 s; it took $ELAPSED ms"
 fi
 
-# ---- changes made elsewhere show as lines; a cancel elsewhere ends it with 1 --------------------
-start_waiter changes rest start 11 --warn 0 --label abduction --wait
+# ---- rest watch: changes made elsewhere show as lines, an extend with its new end; a cancel --------
+# ---- elsewhere ends it with 1 ------------------------------------------------------------------------
+run 0 rest start 11 --warn 0 --label abduction
+start_waiter changes rest watch 2
 wait_until "the waiter's line at 10 s left" "grep -q '^abduction: 0:10 left$' '$W/changes.out'"
 run 0 rest pause 2
 wait_until "the waiter to see the pause" "grep -q '^abduction: paused with 0:[01][0-9] left$' '$W/changes.out'"
 run 0 rest extend 2 +30s
 wait_until "the waiter to see the extension" \
-  "grep -qE '^abduction: extended by 30s, 0:[34][0-9] left$' '$W/changes.out'"
+  "grep -qE '^abduction: extended by 30s, 0:[34][0-9] left, paused$' '$W/changes.out'"
 run 0 rest resume 2
 wait_until "the waiter to see the resume" \
   "grep -qE '^abduction: resumed, 0:[34][0-9] left, ends at $CLOCK$' '$W/changes.out'"
+run 0 rest extend 2 1min
+wait_until "the waiter to see the new end" \
+  "grep -qE '^abduction: extended by 1min, 1:[34][0-9] left, ends at $CLOCK$' '$W/changes.out'"
 run 0 rest cancel 2
 expect_waiter_exit changes 1
-expect_line "$OUT" "Rest 2 started: 11s \(abduction\), ends at $CLOCK"
+expect_line "$OUT" "Watching rest 2: 0:1[01] left \(abduction\), ends at $CLOCK"
 expect_exactly "$ERR" "lumbarctl: rest 2 (abduction) was cancelled while this waited"
 
 # ---- a warning, as a line ---------------------------------------------------------------------------
@@ -80,17 +85,19 @@ start_waiter detach rest start 30 --label hold --wait
 wait_until "the detach waiter to start its rest" "grep -q '^Rest 4 started' '$W/detach.out'"
 kill -INT "$WAITER"
 expect_waiter_exit detach 0
-expect_in "$OUT" "The rest goes on in lumbard (id 4): 'lumbarctl rest cancel 4' stops it."
+expect_exactly "$OUT" "Rest 4 started: 30s (hold), ends at $(sed -n 's/.*ends at //p' "$OUT")
+The rest goes on in lumbard (id 4): 'lumbarctl rest watch 4' follows it again,
+'lumbarctl rest cancel 4' stops it."
 expect_empty "$ERR"
-run 0 rest list && expect_line "$OUT" "4   hold +running +0:[0-3][0-9] +- +Rest 30 s"
+run 0 rest list && expect_line "$OUT" "4   hold +running +0:[0-3][0-9] +- +Rest 30s"
 # SIGTERM as well, for a routine: it says how to move it on.
 start_waiter term rest start 30 --sets 2 --wait
 wait_until "the term waiter to start its rest" "grep -q '^Rest 5 started' '$W/term.out'"
 kill -TERM "$WAITER"
 expect_waiter_exit term 0
 expect_exactly "$OUT" "Rest 5 started: 30s, set 1 of 2 done, ends at $(sed -n 's/.*ends at //p' "$OUT")
-The routine goes on in lumbard (id 5): 'lumbarctl rest next 5' moves it on,
-'lumbarctl rest cancel 5' stops it."
+The routine goes on in lumbard (id 5): 'lumbarctl rest watch 5' follows it again,
+'lumbarctl rest next 5' moves it on, 'lumbarctl rest cancel 5' stops it."
 run 0 rest cancel 4
 run 0 rest cancel 5
 
@@ -108,15 +115,21 @@ Warm-up done"
 run 0 rest list && expect_exactly "$OUT" "No rests under way."
 
 # ---- a routine, stdin not a terminal: no prompt; it says how to go on -------------------------------
+# It starts with set 1 under way: that is where a person must act.
 run 0 rest preset short --wait </dev/null
-expect_line "$OUT" "Rest 7 started: 1s \(short\), set 1 of 3 done, ends at $CLOCK"
-sed 1d "$OUT" >"$W/routine.rest"
-expect_exactly "$W/routine.rest" "Rest over: set 2 of 3 (20-30 reps, light)
+expect_exactly "$OUT" "Routine 7 started (short): set 1 of 3 under way
+Set 1 of 3: go (20-30 reps, light)
+Next: 'lumbarctl rest next 7' when set 1 is done."
+run 0 rest list && expect_line "$OUT" "7   short +in_set .*"
+# rest next --wait: the set is done, the rest counts down, then how to go on.
+run 0 rest next 7 --wait </dev/null
+expect_exactly "$OUT" "Set 1 of 3 done: rest 1s
+Rest over: set 2 of 3 (20-30 reps, light)
 Next: 'lumbarctl rest next 7' when set 2 starts, and again when it is done."
-run 0 rest list && expect_line "$OUT" "7   short +(ready|overdue) .*"
 run 0 rest cancel 7
 
 # ---- --json --wait: JSON Lines, the answer then the rest's events ------------------------------------
+# (rest watch as well: the view, then the events)
 run 0 --json rest start 1 --label j --wait
 "$PY" -c '
 import json, sys
@@ -129,10 +142,22 @@ if not ok:
     for l in lines:
         print("    " + json.dumps(l))
 sys.exit(0 if ok else 1)' "$OUT" || fail "'$LAST_CMD': not the expected JSON Lines"
+run 0 rest start 1 --label w
+run 0 --json rest watch 9
+"$PY" -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()]
+ok = (len(lines) == 2 and lines[0]["id"] == 9 and lines[0]["state"] == "running"
+      and lines[1].get("event") == "rest.finished" and lines[1]["fields"]["id"] == 9)
+if not ok:
+    print("  expected the view of rest 9, then rest.finished; got:")
+    for l in lines:
+        print("    " + json.dumps(l))
+sys.exit(0 if ok else 1)' "$OUT" || fail "'$LAST_CMD': not the expected JSON Lines"
 
 # ---- the daemon goes away: 3 -------------------------------------------------------------------------
 start_waiter gone rest start 30 --wait
-wait_until "the last waiter to start its rest" "grep -q '^Rest 9 started' '$W/gone.out'"
+wait_until "the last waiter to start its rest" "grep -q '^Rest 10 started' '$W/gone.out'"
 stop_daemon
 expect_waiter_exit gone 3
 expect_in "$ERR" "lumbarctl: rest --wait: lost the connection to lumbard at $SOCK"
