@@ -385,25 +385,29 @@ static void emit_finished(rest *r, int64_t late_us, int64_t left_ms) {
   host->emit(self, "finished", &ev);
 }
 
-/* A sequence's step is over: the next one runs, or the sequence is done
- * (r is gone then: false). */
-static bool next_step(rest *r) {
+/* Whether a sequence has a step after the one under way (its preset may
+ * have lost steps to a reload). */
+static bool has_next_step(const rest *r) {
   const preset *pr = r->routine[0] ? find_preset(r->routine) : NULL;
-  if (pr && r->step < r->steps && r->step < pr->n_steps) {
-    r->step++;
-    run_for(r, pr->steps[r->step - 1].seconds);
-    emit_started(r);
-    return true;
-  }
-  routine_done(r);
-  return false;
+  return pr && r->step < r->steps && r->step < pr->n_steps;
+}
+
+/* The next step of a sequence runs (has_next_step(r) said there is one). */
+static void next_step(rest *r) {
+  const preset *pr = find_preset(r->routine);
+  r->step++;
+  run_for(r, pr ? pr->steps[r->step - 1].seconds : 1);
+  emit_started(r);
 }
 
 static void finish(rest *r, int64_t now, int64_t late_us) {
   /* now: the loop turn's time, used for what waits after the rest */
   emit_finished(r, late_us, 0);
   if (r->steps) { /* a sequence moves on by itself */
-    next_step(r);
+    if (has_next_step(r))
+      next_step(r);
+    else
+      routine_done(r);
     return;
   }
   if (r->window) {
@@ -801,7 +805,7 @@ static void m_next(lb_call *call, const lb_value *args, void *ud) {
   if (r->st == RUNNING || r->st == PAUSED) { /* the rest ends early */
     emit_finished(r, 0, remaining(r, mono()));
     if (r->steps) {
-      if (r->step < r->steps) {
+      if (has_next_step(r)) {
         next_step(r);
         reply_view(call, r);
       } else {
