@@ -170,8 +170,9 @@ typedef struct lbctl_opt {
  * DURATION that is not a duration, naming the flag as it was typed. */
 int lbctl_check_options(const lbctl_verb *self, const lbctl_opt *opts, size_t n);
 /* The map of the options given, in order (an empty map when none is); a
- * DURATION that reads as one is packed as its seconds. Notes each option's
- * key as the wire name of the flag that gave it (lbctl_typed_note()). */
+ * COUNT or DURATION that reads as one is packed as its number. Each
+ * option's key becomes the wire name of its flag, given or not, for
+ * lbctl_typed_rewrite(). */
 void lbctl_pack_options(msgpack_packer *pk, const lbctl_opt *opts, size_t n);
 
 /* ---- local time (clock.c) ------------------------------------------------------ */
@@ -183,8 +184,9 @@ void lbctl_clock_full(int64_t t, bool utc, char *buf, size_t len);
  * six days, "Thu 2026-12-24 17:42" further; with seconds, ":10" more. */
 void lbctl_clock_short(int64_t t, bool seconds, char *buf, size_t len);
 /* A length of time, exactly: "90s" is "1min 30s", 86405 s "1d 5s". The one
- * way lumbarctl writes a duration: every other that it prints (distances,
- * lateness, rests, uptimes) is made with it. */
+ * way lumbarctl writes a duration, as the daemon's messages write theirs
+ * ("between 1s and 1d"): every duration a verb prints is made with it or
+ * with lbctl_clock_distance(), which rounds, then writes with it. */
 void lbctl_clock_duration(uint64_t seconds, char *buf, size_t len);
 /* A distance in time, rounded to what reads well: "45s", "4min 30s",
  * "2h 5min", "1d 6h", "12d". */
