@@ -743,8 +743,11 @@ static void m_extend(lb_call *call, const lb_value *args, void *ud) {
   }
   uint32_t base = r->st == RUNNING || r->st == PAUSED ? r->seconds : 0;
   if ((uint64_t)base + add > DAY) {
+    char a[32], b[32];
+    fmt_duration(base, a, sizeof(a));
+    fmt_duration(add, b, sizeof(b));
     host->fail(call, LB_ERR_INVALID_PARAMS,
-               "parameter 'seconds': the rest would last over 24 h (%u s + %u s)", base, add);
+               "parameter 'seconds': the rest would last over 24h (%s + %s)", a, b);
     return;
   }
   int64_t ms = (int64_t)add * 1000;
@@ -1121,7 +1124,7 @@ static const lb_param start_params[] = {
      .optional = true,
      .min = 1,
      .max = DAY,
-     .doc = "how long to rest; the config's default (90 s) when omitted"},
+     .doc = "how long to rest; the config's default (1min 30s) when omitted"},
     {0}};
 static const lb_param start_options[] = {
     {.name = "label", .type = LB_T_STRING, .doc = "what the rest is for: abduction"},
@@ -1135,7 +1138,7 @@ static const lb_param start_options[] = {
      .type = LB_T_DURATION,
      .min = 0,
      .max = DAY,
-     .doc = "warn this long before the end; 0: no warning (default 10 s)"},
+     .doc = "warn this long before the end; 0: no warning (default 10s)"},
     {.name = "until",
      .type = LB_T_DURATION,
      .min = 1,

@@ -119,8 +119,8 @@ run 0 remind list &&
 
 # Refusals from the daemon: of a value typed (2), in the words typed; of the
 # request (1), its message as it is.
-run 1 remind add nap "Mon 25:00" &&
-  expect_in "$ERR" "lumbarctl: reminders.add: invalid_params: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
+run 2 remind add nap "Mon 25:00" &&
+  expect_in "$ERR" "lumbarctl remind add: SCHEDULE: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
   expect_empty "$OUT"
 run 2 remind add nap "every 45m" --from 9am --to 18:00 &&
   expect_in "$ERR" "lumbarctl remind add: --from must be a time of day such as 09:00" &&

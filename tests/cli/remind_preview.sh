@@ -99,10 +99,10 @@ run 0 remind preview "2020-01-01 10:00" && expect_line "$OUT" "    Next elapse: 
 run 0 remind preview "2020-01-01 10:00" --json && expect_json "$OUT" 'v == []'
 
 # Refusals: the daemon's, naming the bad part: of a value typed (2), in the
-# words typed; of a schedule it cannot read (1, until its message names the
-# parameter); and lumbarctl's (2).
-run 1 remind preview "Mon 25:00" &&
-  expect_in "$ERR" "lumbarctl: reminders.preview: invalid_params: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
+# words typed, a schedule it cannot read among them (2, SCHEDULE named);
+# and lumbarctl's (2).
+run 2 remind preview "Mon 25:00" &&
+  expect_in "$ERR" "lumbarctl remind preview: SCHEDULE: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
   expect_empty "$OUT"
 systemd-analyze calendar "Mon 25:00" >/dev/null 2>&1 &&
   fail "systemd-analyze calendar accepted 'Mon 25:00', which lumbard refuses"
