@@ -19,6 +19,7 @@
 
 #include <lumbard/client_codec.h>
 #include <lumbard/client_list.h>
+#include <lumbard/rpc.h>
 
 #include "log.h"
 #include "util.h"
@@ -281,7 +282,7 @@ static uint64_t msg_uint(const msgpack_object *fields, const char *key) {
   return v > 0 ? (uint64_t)v : 0;
 }
 
-/* "1:30 left" from a minute on, "45 s left" below. */
+/* "1:30 left" from a minute on, "45s left" below. */
 /* What is left is rounded up to whole seconds, less a little slack: an
  * event or a redraw that comes on a second's boundary (the warning at 10 s)
  * reads 1000 ms or 1001 ms by the wall clock, and must say "1 s". */
@@ -292,7 +293,7 @@ static void left_text(int64_t ms, char *buf, size_t len) {
   if (sec >= 60)
     snprintf(buf, len, "%" PRId64 ":%02" PRId64 " left", sec / 60, sec % 60);
   else
-    snprintf(buf, len, "%" PRId64 " s left", sec);
+    snprintf(buf, len, "%" PRId64 "s left", sec);
 }
 
 static int64_t now_ms(void) {
@@ -546,10 +547,11 @@ static void reminder_render(ln_show *s, slot *x) {
   clear_actions(x);
   uint64_t late = x->late_s;
   char *lateness = NULL;
-  if (late >= 3600)
-    lateness = lb_xasprintf("(%" PRIu64 " h %" PRIu64 " min late)", late / 3600, late % 3600 / 60);
-  else if (late >= 60)
-    lateness = lb_xasprintf("(%" PRIu64 " min late)", late / 60);
+  if (late >= 60) { /* whole minutes, in the one duration style: "(1h 5min late)" */
+    char d[32];
+    lb_duration_format(late / 60 * 60, d, sizeof(d));
+    lateness = lb_xasprintf("(%s late)", d);
+  }
   char *how = NULL;
   if (buttons(s)) {
     slot_action(x, "done", "Done");

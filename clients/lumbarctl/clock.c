@@ -41,11 +41,17 @@ void lbctl_clock_short(int64_t t, bool seconds, char *buf, size_t len) {
   strftime(buf, len, fmt, &tm);
 }
 
+void lbctl_clock_duration(uint64_t seconds, char *buf, size_t len) {
+  /* The daemon's own writing ("1min 30s", as in its "between 1s and 1d"),
+   * which its parser reads back: one style whoever writes. */
+  lb_duration_format(seconds, buf, len);
+}
+
 void lbctl_clock_distance(uint64_t seconds, char *buf, size_t len) {
   /* Precise when it matters, then coarser: "4min 30s", "2h 5min", "1d 6h",
    * "12d". Rounded to the nearest unit shown, so 9 min 59.5 s reads 10min. */
   uint64_t unit = seconds < 300 ? 1 : seconds < 86400 ? 60 : seconds < 7 * 86400 ? 3600 : 86400;
-  lb_duration_format((seconds + unit / 2) / unit * unit, buf, len);
+  lbctl_clock_duration((seconds + unit / 2) / unit * unit, buf, len);
 }
 
 void lbctl_clock_relative(int64_t seconds, char *buf, size_t len) {

@@ -254,7 +254,7 @@ static void print_param_value(const msgpack_object *p, const msgpack_object *v) 
   if (lb_msg_str_eq(lb_msg_map_get(p, "type"), "duration") &&
       v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
     char buf[64];
-    lb_duration_format(v->via.u64, buf, sizeof(buf));
+    lbctl_clock_duration(v->via.u64, buf, sizeof(buf));
     fputs(buf, stdout);
   } else {
     lbctl_print_inline(stdout, v);
@@ -561,8 +561,8 @@ const lbctl_verb lbctl_core_verbs[] = {
         .help = "Asks daemon.plugins. A method shows as\n"
                 "  rest.start(seconds?: duration, {label: string, sets: uint}) → map\n"
                 "where '?' marks an optional parameter and {...} the named options, given as\n"
-                "a map in the last argument: lumbarctl call rest.start 90 '{\"label\": "
-                "\"abduction\"}'\n",
+                "a map in the last argument:\n"
+                "  lumbarctl call rest.start 90 '{\"label\": \"abduction\"}'\n",
         .run = plugins_run,
     },
     {
@@ -581,7 +581,7 @@ const lbctl_verb lbctl_core_verbs[] = {
     {
         .name = "call",
         .args = "METHOD [ARG]...",
-        .summary = "call any method of the daemon and print its answer",
+        .summary = "call any method and print the answer",
         .help = "Each ARG is read as JSON (90, \"text\", [1,2], {\"label\": \"abduction\"}, true,\n"
                 "null); an ARG that is not JSON is taken as a plain string, so\n"
                 "  lumbarctl call reminders.add tea \"in 10m\"\n"

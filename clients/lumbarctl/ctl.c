@@ -54,6 +54,18 @@ int lbctl_status(lbctl *ctl, const char *method, int r) {
   if (r == 0)
     return LBCTL_OK;
   if (r == -EREMOTEIO) {
+    /* A value the person typed that the daemon refuses is a usage error,
+     * said in the person's words ("--where", "LEVEL"); a refusal of the
+     * request itself (not_found, conflict, ...), or of a value lumbarctl
+     * cannot tie to what was typed, is the daemon's no. */
+    char said[2048];
+    const char *code = lb_client_error_code(ctl->client);
+    if (ctl->verb && code && strcmp(code, "invalid_params") == 0 &&
+        lbctl_typed_rewrite(lb_client_error_message(ctl->client), said, sizeof(said))) {
+      char clean[2048];
+      lbctl_clean_text(clean, sizeof(clean), said, strlen(said));
+      return lbctl_usage_error(ctl->verb, "%s", clean);
+    }
     lbctl_print_daemon_error(method, ctl->client);
     return LBCTL_DAEMON_SAID_NO;
   }

@@ -28,15 +28,18 @@ enum {
 /* How long a call waits for the daemon's answer. */
 #define LBCTL_ANSWER_TIMEOUT_S 30
 
+typedef struct lbctl_verb lbctl_verb;
+
 typedef struct lbctl {
   const char *socket_flag; /* --socket, or NULL */
   char socket[4096];       /* the path in use: --socket, $LUMBARD_SOCKET or the default */
   bool json;
-  bool color;        /* stdout is a terminal and NO_COLOR is unset */
-  lb_client *client; /* connected on first use by lbctl_connect() */
+  bool color;             /* stdout is a terminal and NO_COLOR is unset */
+  lb_client *client;      /* connected on first use by lbctl_connect() */
+  const lbctl_verb *verb; /* the verb that runs: the daemon's refusals of what the person
+                           * typed are its usage errors (lbctl_status()) */
 } lbctl;
 
-typedef struct lbctl_verb lbctl_verb;
 struct lbctl_verb {
   const char *name;
   const char *args;    /* what follows the name in the usage line: "[PATTERN]..." */
@@ -61,7 +64,10 @@ int lbctl_complete(lbctl *ctl, int argc, char **argv);
 /* ---- arguments (main.c) -------------------------------------------------- */
 
 /* Print "lumbarctl VERB: <message>", the verb's usage line and where to find
- * help, on stderr. Returns LBCTL_USAGE. */
+ * help, on stderr. Returns LBCTL_USAGE. Input errors name what the person
+ * typed: the flag as it was spelt ("--where", "-w"; lbctl_typed()), a
+ * positional argument by its name in the usage ("LEVEL"), never a name of
+ * the wire ("location"). */
 int lbctl_usage_error(const lbctl_verb *self, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void lbctl_verb_help(FILE *f, const lbctl_verb *v);
@@ -75,7 +81,11 @@ int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, i
 /* A flag a verb takes: "--label L" or "--label=L" when value names what it
  * needs ("a LABEL"), else a switch ("--wait"). The last one given wins; a
  * flag with ret_values instead of ret_value may be given up to max_values
- * times, each value collected in order ("--symptom a --symptom b"). */
+ * times, each value collected in order ("--symptom a --symptom b"). wire,
+ * when set, is the name the daemon gives the value in its messages
+ * ("location" for --where): lbctl_args() notes that the person typed it as
+ * the flag (see lbctl_typed()). A flag of an lbctl_opt needs none: the
+ * option's key is its wire name. */
 typedef struct lbctl_flag {
   const char *name;        /* "--label" */
   const char *value;       /* "a LABEL", or NULL for a switch */
@@ -83,7 +93,8 @@ typedef struct lbctl_flag {
   bool *ret_on;            /* switches: set to true */
   const char **ret_values; /* repeatable flags: the values, in order */
   int max_values;
-  int *ret_n; /* how many ret_values holds */
+  int *ret_n;       /* how many ret_values holds */
+  const char *wire; /* the daemon's name for the value, or NULL */
 } lbctl_flag;
 
 /* As lbctl_positionals(), taking the flags of the table (ended by a NULL
@@ -100,15 +111,55 @@ bool lbctl_parse_u64(const char *s, uint64_t *ret);
  * LBCTL_USAGE. */
 int lbctl_parse_id(const lbctl_verb *self, const char *arg, const char *noun, uint64_t *ret);
 /* A duration as the daemon reads it: a whole number as an integer, anything
- * else as the text it is, for the daemon to parse or refuse. */
+ * else as the text it is, for the daemon to parse or refuse. Prefer
+ * lbctl_parse_duration(), which refuses a text that is no duration before
+ * anything is sent. */
 void lbctl_pack_duration(msgpack_packer *pk, const char *arg);
+/* A DURATION argument ("90", "90s", "1m30s", "2min", "1h"; DESIGN §6),
+ * read with the daemon's own parser, so what passes here the daemon reads
+ * alike. name is what the person typed: the positional's name in the
+ * usage ("DURATION") or the flag ("--until"); wire the daemon's name for
+ * the value ("seconds"), noted for its refusals (a range: "DURATION must be
+ * between 1s and 1d"), or NULL. Returns LBCTL_OK with *ret, or LBCTL_USAGE
+ * after saying what is wrong, naming name. */
+int lbctl_parse_duration(const lbctl_verb *self, const char *arg, const char *name,
+                         const char *wire, uint64_t *ret);
+
+/* ---- what the person typed (params.c) ---------------------------------------- */
+
+/* The daemon names a value by its wire name ("option 'location' must be
+ * ...", "parameter 'level' must be ..."); the person gave it as a flag or a
+ * positional argument ("--where", "LEVEL"). lumbarctl runs one verb a
+ * process, so these notes are the process's: lbctl_args() notes each flag
+ * with a value as it was spelt, lbctl_parse_id() (ID), lbctl_parse_duration()
+ * and lbctl_pack_options() theirs; a verb notes its other positionals with
+ * lbctl_typed_note(). */
+void lbctl_typed_note(const char *wire, const char *typed);
+/* lbctl_args()'s notes: flag (as typed) gave value, which the daemon calls
+ * wire (NULL: not known yet; lbctl_pack_options() fills it in); and, for
+ * the flags not given, their first names, for a message that names them
+ * too ("--from and --to go with ..."). Only a message that names a value
+ * typed is the person's error (lbctl_typed_rewrite()). */
+void lbctl_typed_flag(const char *wire, const char *flag, const void *value);
+void lbctl_typed_known(const char *wire, const char *flag, const void *value);
+/* The flag as the person spelt it ("-w", "--where") that set value (a
+ * ret_value or ret_values of lbctl_flag), or fallback when none did. */
+const char *lbctl_typed(const void *value, const char *fallback);
+/* The daemon's message with each name of a value the verb takes, quoted
+ * ('location'; with the word "option" or "parameter" before it, as the
+ * daemon writes them), replaced by what the person typed (or would type):
+ * "option 'location' must be one of ..." becomes "--where must be one of
+ * ...". Returns whether a value typed was named; buf holds the message
+ * either way. */
+bool lbctl_typed_rewrite(const char *message, char *buf, size_t len);
 
 /* A named option of a method's last params map, from a flag: value is NULL
  * when the flag was not given. */
 typedef enum lbctl_opt_kind {
   LBCTL_OPT_TEXT,     /* a string */
   LBCTL_OPT_COUNT,    /* a whole number (ids, counts): checked here, its range by the daemon */
-  LBCTL_OPT_DURATION, /* as lbctl_pack_duration() */
+  LBCTL_OPT_DURATION, /* a duration: its form checked here (lbctl_parse_duration()), its range
+                       * by the daemon */
 } lbctl_opt_kind;
 typedef struct lbctl_opt {
   const char *key;
@@ -116,9 +167,13 @@ typedef struct lbctl_opt {
   const char *value;
 } lbctl_opt;
 
-/* A usage error (LBCTL_USAGE) for a COUNT that is not a whole number. */
+/* A usage error (LBCTL_USAGE) for a COUNT that is not a whole number or a
+ * DURATION that is not a duration, naming the flag as it was typed. */
 int lbctl_check_options(const lbctl_verb *self, const lbctl_opt *opts, size_t n);
-/* The map of the options given, in order (an empty map when none is). */
+/* The map of the options given, in order (an empty map when none is); a
+ * COUNT or DURATION that reads as one is packed as its number. Each
+ * option's key becomes the wire name of its flag, given or not, for
+ * lbctl_typed_rewrite(). */
 void lbctl_pack_options(msgpack_packer *pk, const lbctl_opt *opts, size_t n);
 
 /* ---- local time (clock.c) ------------------------------------------------------ */
@@ -129,6 +184,11 @@ void lbctl_clock_full(int64_t t, bool utc, char *buf, size_t len);
 /* Local time as short as it is clear: "17:42" today, "Fri 17:42" within
  * six days, "Thu 2026-12-24 17:42" further; with seconds, ":10" more. */
 void lbctl_clock_short(int64_t t, bool seconds, char *buf, size_t len);
+/* A length of time, exactly: "90s" is "1min 30s", 86405 s "1d 5s". The one
+ * way lumbarctl writes a duration, as the daemon's messages write theirs
+ * ("between 1s and 1d"): every duration a verb prints is made with it or
+ * with lbctl_clock_distance(), which rounds, then writes with it. */
+void lbctl_clock_duration(uint64_t seconds, char *buf, size_t len);
 /* A distance in time, rounded to what reads well: "45s", "4min 30s",
  * "2h 5min", "1d 6h", "12d". */
 void lbctl_clock_distance(uint64_t seconds, char *buf, size_t len);
@@ -301,6 +361,16 @@ void lbctl_text_cut(char *s, size_t cap, int width, bool utf8);
 /* A table cell on stdout: text padded to width columns, and the gap to the
  * next column. */
 void lbctl_put_cell(const char *s, int width);
+/* A row of a table on stdout that ends in no blanks: each cell's padding
+ * and gap are held back until a cell with text follows. A zeroed
+ * lbctl_row starts a row; lbctl_row_cell() adds a cell (on and off: the
+ * styles around its text, "" for none), lbctl_row_end() the last column's
+ * free text and the newline. */
+typedef struct lbctl_row {
+  int pad; /* blanks owed before the next text */
+} lbctl_row;
+void lbctl_row_cell(lbctl_row *r, const char *on, const char *s, int width, const char *off);
+void lbctl_row_end(lbctl_row *r, const char *last);
 /* Tables of ncols padded columns, then a last one of free text (a
  * message), under a bold header of ncols + 1 names. The widths w start as
  * the header's and widen to fit each row, whose cells are the strings of a
@@ -429,6 +499,13 @@ int lbctl_pain_parse_days(const lbctl_verb *self, const char *arg, int def, int 
 /* A location key as people read it: "lower-back-left" is "lower back,
  * left", "glute-right" "glute, right". */
 void lbctl_pain_place(const char *key, char *buf, size_t len);
+/* The places pain.log takes, as the wire has them ("lower-back-left"),
+ * NULL-terminated. */
+extern const char *const lbctl_pain_places[];
+/* A place as the person gave it, as the wire has it or as lumbarctl shows
+ * it (lbctl_pain_place(): "lower back, left"), in any case, into its key;
+ * "" stays "" (no place). Returns false for anything else. */
+bool lbctl_pain_place_key(const char *given, char *key, size_t len);
 /* "3.1": an average, one decimal; "-" for NAN. */
 void lbctl_pain_average(double avg, char *buf, size_t len);
 /* {count, average, worst} as "5 entries, average 3.1, worst 6", or "no

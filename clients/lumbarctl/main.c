@@ -4,6 +4,7 @@
 #include <lumbard/rpc.h>
 #include <lumbard/version.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,9 @@ static const char OPTIONS[] =
     "  -V, --version      print lumbarctl's version\n";
 
 static const char EXIT_STATUS[] =
-    "Exit status: 0 done, 1 the daemon answered an error, 2 usage error,\n"
-    "3 cannot reach the daemon.\n";
+    "Exit status: 0 done, 1 the daemon refused the request (an unknown ID, a\n"
+    "conflict), 2 usage error (also a value typed that the daemon refuses: a\n"
+    "duration out of its range), 3 cannot reach the daemon.\n";
 
 static size_t n_words(const char *s) {
   size_t n = 1;
@@ -49,43 +51,107 @@ static size_t n_words(const char *s) {
   return n;
 }
 
-static size_t usage_width(const lbctl_verb *v) {
-  return strlen(v->name) + (v->args ? 1 + strlen(v->args) : 0);
+/* ---- help, in 80 columns -------------------------------------------------------- */
+
+/* Every line of help fits HELP_COLUMNS. A table of commands has its
+ * summaries in a column as far in as its widest usage of at most USAGE_AT
+ * columns (the column is then 37 in, and 43 wide: most summaries fit on
+ * their line); a longer usage puts its summary on the next line, and a
+ * long summary wraps within the column. */
+enum { HELP_COLUMNS = 80, USAGE_AT = 33 };
+
+static size_t usage_width(const char *prefix, const lbctl_verb *v) {
+  return strlen(prefix) + strlen(v->name) + (v->args ? 1 + strlen(v->args) : 0);
 }
 
-/* "  VERB ARGS   summary", the summary at column w + 4 (on the next line when
- * the usage is longer). */
-static void overview_line(FILE *f, const lbctl_verb *v, size_t w) {
-  int pad = (int)w - (int)usage_width(v);
-  fprintf(f, "  %s%s%s", v->name, v->args ? " " : "", v->args ? v->args : "");
-  if (pad >= 0)
-    fprintf(f, "%*s  %s\n", pad, "", v->summary);
+/* The length of the next group of a usage's arguments: up to a blank
+ * outside brackets ("[--format csv|json]" is one), an option with the
+ * value that follows it ("-o FILE.html") too. */
+static size_t usage_group(const char *p) {
+  size_t i = 0;
+  for (int depth = 0; p[i] && (depth > 0 || p[i] != ' '); i++)
+    depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
+  if (p[0] == '-' && p[i] == ' ' && p[i + 1] && p[i + 1] != '[' && p[i + 1] != '-')
+    i += 1 + usage_group(p + i + 1);
+  return i;
+}
+
+/* prefix, the verb's name and its arguments, from column col on: wrapped
+ * between groups of the arguments at HELP_COLUMNS, the lines after the
+ * first indented to where the arguments start. Returns the column where
+ * the last line ends. */
+static int put_usage(FILE *f, int col, const char *prefix, const lbctl_verb *v) {
+  fprintf(f, "%s%s", prefix, v->name);
+  int indent = col + (int)strlen(prefix) + (int)strlen(v->name) + 1, at = indent - 1;
+  for (const char *p = v->args ? v->args : ""; *p;) {
+    size_t n = usage_group(p);
+    if (at > indent - 1 && at + 1 + (int)n > HELP_COLUMNS) {
+      fprintf(f, "\n%*s", indent, "");
+      at = indent;
+    } else {
+      fputc(' ', f);
+      at++;
+    }
+    fprintf(f, "%.*s", (int)n, p);
+    at += (int)n;
+    p += n;
+    while (*p == ' ')
+      p++;
+  }
+  return at;
+}
+
+/* text from column col on (the cursor stands there), wrapped to end by
+ * HELP_COLUMNS, each line after the first indented to col. */
+static void put_wrapped(FILE *f, int col, const char *text) {
+  const char *p = text;
+  for (bool first = true; first || *p; first = false) {
+    size_t cut = lbctl_wrap(p, HELP_COLUMNS - col);
+    fprintf(f, "%*s%.*s\n", first ? 0 : col, "", (int)cut, p);
+    p += cut;
+    while (*p == ' ')
+      p++;
+  }
+}
+
+/* The width of a table's usages: w, or v's usage when it is wider and at
+ * most USAGE_AT wide. */
+static size_t usage_column(size_t w, const char *prefix, const lbctl_verb *v) {
+  size_t u = usage_width(prefix, v);
+  return u > w && u <= USAGE_AT ? u : w;
+}
+
+/* "  PREFIX VERB ARGS   summary": the summary at column w + 4, on the next
+ * line when the usage is longer, wrapped within its column. */
+static void table_line(FILE *f, const char *prefix, const lbctl_verb *v, size_t w) {
+  fputs("  ", f);
+  int at = put_usage(f, 2, prefix, v);
+  int col = (int)w + 4;
+  if (at + 2 <= col && usage_width(prefix, v) <= w)
+    fprintf(f, "%*s", col - at, "");
   else
-    fprintf(f, "\n  %*s  %s\n", (int)w, "", v->summary);
+    fprintf(f, "\n%*s", col, "");
+  put_wrapped(f, col, v->summary);
 }
 
 static void overview(FILE *f) {
   fprintf(f, "Usage: lumbarctl [--socket PATH] [--json] COMMAND [ARG]...\n"
              "Talk to lumbard, the lower-back-care daemon: warm-up reminders, rest timers\n"
              "between sets and a pain diary.\n\nCommands:\n");
-  /* Summaries in a column at most SUMMARY_AT in; a longer usage puts its
-   * summary on the next line, so the list stays in 80 columns. */
-  enum { SUMMARY_AT = 36 };
-  size_t w = usage_width(&help_verb);
+  size_t w = usage_width("", &help_verb);
   for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
-      if (usage_width(v) > w && usage_width(v) <= SUMMARY_AT)
-        w = usage_width(v);
+      w = usage_column(w, "", v);
   for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
-      overview_line(f, v, w);
-  overview_line(f, &help_verb, w);
+      table_line(f, "", v, w);
+  table_line(f, "", &help_verb, w);
   fprintf(f, "\n%s\n%s", OPTIONS, EXIT_STATUS);
 }
 
 void lbctl_verb_help(FILE *f, const lbctl_verb *v) {
-  fprintf(f, "Usage: lumbarctl %s%s%s\n%c%s.\n", v->name, v->args ? " " : "",
-          v->args ? v->args : "", toupper((unsigned char)v->summary[0]), v->summary + 1);
+  put_usage(f, 0, "Usage: lumbarctl ", v);
+  fprintf(f, "\n%c%s.\n", toupper((unsigned char)v->summary[0]), v->summary + 1);
   if (v->help)
     fprintf(f, "\n%s", v->help);
   fprintf(f, "\n%s\n%s", OPTIONS, EXIT_STATUS);
@@ -104,8 +170,9 @@ int lbctl_usage_error(const lbctl_verb *self, const char *fmt, ...) {
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\nUsage: lumbarctl %s%s%s\n", self->name, self->args ? " " : "",
-          self->args ? self->args : "");
+  fputc('\n', stderr);
+  put_usage(stderr, 0, "Usage: lumbarctl ", self);
+  fputc('\n', stderr);
   try_help(self->name);
   return LBCTL_USAGE;
 }
@@ -133,6 +200,10 @@ int lbctl_args(const lbctl_verb *self, int *argc, char **argv, const lbctl_flag 
                int max) {
   int n = 1;
   bool flags_end = false;
+  for (const lbctl_flag *f = flags; f && f->name; f++)
+    if (f->value)
+      lbctl_typed_known(f->wire, f->name,
+                        f->ret_values ? (const void *)f->ret_values : (const void *)f->ret_value);
   for (int i = 1; i < *argc; i++) {
     const char *a = argv[i];
     if (!flags_end && strcmp(a, "--") == 0) {
@@ -148,6 +219,9 @@ int lbctl_args(const lbctl_verb *self, int *argc, char **argv, const lbctl_flag 
     const lbctl_flag *f = find_flag(flags, a, len);
     if (!f)
       return lbctl_usage_error(self, "unknown flag '%.*s'", (int)len, a);
+    if (f->value) /* what the value is called, for what is said about it */
+      lbctl_typed_flag(f->wire, f->name,
+                       f->ret_values ? (const void *)f->ret_values : (const void *)f->ret_value);
     if (!f->value) {
       if (eq)
         return lbctl_usage_error(self, "%s takes no value", f->name);
@@ -212,30 +286,159 @@ static const lbctl_verb *find_verb(int argc, char **argv) {
  * name them on f (when not NULL), so `lumbarctl rest` says what it can do. */
 static bool list_sub_verbs(FILE *f, const char *word) {
   size_t len = strlen(word), w = 0;
+  bool any = false;
   for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
-      if (strncmp(v->name, word, len) == 0 && v->name[len] == ' ' && usage_width(v) > w)
-        w = usage_width(v);
-  if (f && w)
+      if (strncmp(v->name, word, len) == 0 && v->name[len] == ' ') {
+        w = usage_column(w, "lumbarctl ", v);
+        any = true;
+      }
+  if (f && any)
     fprintf(f, "Sub-commands:\n");
   for (size_t t = 0; f && t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
       if (strncmp(v->name, word, len) == 0 && v->name[len] == ' ')
-        fprintf(f, "  lumbarctl %s%s%-*s  %s\n", v->name, v->args ? " " : "",
-                (int)(w - strlen(v->name) - (v->args ? 1 : 0)), v->args ? v->args : "", v->summary);
-  return w > 0;
+        table_line(f, "lumbarctl ", v, w);
+  return any;
+}
+
+/* ---- did you mean ------------------------------------------------------------------ */
+
+typedef struct word {
+  const char *p;
+  size_t len;
+} word;
+
+/* The optimal string alignment distance: insertions, deletions,
+ * substitutions and swaps of two neighbours ("lgo" for "log") one edit
+ * each. Words longer than the table are far from everything. */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb) {
+  enum { MAX = 32 };
+  if (la >= MAX || lb >= MAX)
+    return SIZE_MAX;
+  size_t d[MAX][MAX];
+  for (size_t i = 0; i <= la; i++)
+    d[i][0] = i;
+  for (size_t j = 0; j <= lb; j++)
+    d[0][j] = j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+      size_t best = d[i - 1][j - 1] + cost;
+      if (d[i - 1][j] + 1 < best)
+        best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best)
+        best = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
+      d[i][j] = best;
+    }
+  return d[la][lb];
+}
+
+/* The words a command may have where typed stands: the first words of the
+ * verbs (and help) when first is NULL, else the second words of first's. */
+static size_t command_words(const word *first, word *ret, size_t max) {
+  size_t n = 0;
+  if (!first && n < max)
+    ret[n++] = (word){help_verb.name, strlen(help_verb.name)};
+  for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
+    for (const lbctl_verb *v = verb_tables[t]; v->name; v++) {
+      size_t len = strcspn(v->name, " ");
+      word w = {v->name, len};
+      if (first) {
+        if (len != first->len || strncmp(v->name, first->p, len) != 0 || !v->name[len])
+          continue;
+        w = (word){v->name + len + 1, strcspn(v->name + len + 1, " ")};
+      }
+      bool seen = false;
+      for (size_t i = 0; i < n; i++)
+        seen |= ret[i].len == w.len && strncmp(ret[i].p, w.p, w.len) == 0;
+      if (!seen && n < max)
+        ret[n++] = w;
+    }
+  return n;
+}
+
+/* The words where typed stands that are closest to it, within a slip: one
+ * edit in a word of up to 4 letters, two in a longer one. Ties are all
+ * returned, up to max. Returns how many. */
+static size_t closest_words(const word *first, const char *typed, word *ret, size_t max) {
+  word all[64];
+  size_t n = command_words(first, all, 64), found = 0, limit = strlen(typed) <= 4 ? 1 : 2;
+  size_t best = limit + 1;
+  for (size_t i = 0; i < n; i++) {
+    size_t d = edit_distance(typed, strlen(typed), all[i].p, all[i].len);
+    if (d > limit || d > best)
+      continue;
+    if (d < best)
+      found = 0;
+    best = d;
+    if (found < max)
+      ret[found++] = all[i];
+  }
+  return found;
+}
+
+/* "; did you mean 'pain log'?" (or "'rest start' or 'rest list'") for the
+ * words typed, argv[at] being the one no command has, into buf; "" when no
+ * command is that close. */
+static void did_you_mean(int argc, char **argv, int at, char *buf, size_t len) {
+  enum { MAX = 3 };
+  word firsts[MAX];
+  char said[MAX][80];
+  size_t n_first = 1, n = 0;
+  firsts[0] = (word){argv[0], strlen(argv[0])};
+  if (at == 0)
+    n_first = closest_words(NULL, argv[0], firsts, MAX);
+  for (size_t i = 0; i < n_first; i++) {
+    /* The second word: as typed when the first has it, else the closest. */
+    word all[64], subs[MAX];
+    size_t n_sub = 0, n_all = argc > 1 ? command_words(&firsts[i], all, 64) : 0;
+    for (size_t j = 0; j < n_all && !n_sub; j++)
+      if (all[j].len == strlen(argv[1]) && strncmp(all[j].p, argv[1], all[j].len) == 0)
+        subs[n_sub++] = all[j];
+    if (n_all && !n_sub)
+      n_sub = closest_words(&firsts[i], argv[1], subs, MAX);
+    if (at == 1 && !n_sub)
+      break;
+    for (size_t j = 0; j < (n_sub ? n_sub : 1) && n < MAX; j++)
+      snprintf(said[n++], sizeof(said[0]), "'%.*s%s%.*s'", (int)firsts[i].len, firsts[i].p,
+               n_sub ? " " : "", n_sub ? (int)subs[j].len : 0, n_sub ? subs[j].p : "");
+  }
+  buf[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    size_t off = strlen(buf);
+    snprintf(buf + off, len - off, "%s%s",
+             i == 0      ? "; did you mean "
+             : i + 1 < n ? ", "
+                         : " or ",
+             said[i]);
+  }
+  if (n)
+    snprintf(buf + strlen(buf), len - strlen(buf), "?");
 }
 
 static int unknown_command(int argc, char **argv) {
+  char hint[256];
   if (argc > 0 && list_sub_verbs(NULL, argv[0])) {
-    if (argc > 1)
-      fprintf(stderr, "lumbarctl %s: unknown sub-command '%s'\n", argv[0], argv[1]);
-    else
+    if (argc > 1) {
+      did_you_mean(argc, argv, 1, hint, sizeof(hint));
+      fprintf(stderr, "lumbarctl %s: unknown sub-command '%s'%s\n", argv[0], argv[1], hint);
+    } else {
       fprintf(stderr, "lumbarctl %s: needs a sub-command\n", argv[0]);
+    }
     list_sub_verbs(stderr, argv[0]);
     return LBCTL_USAGE;
   }
-  return top_usage_error("unknown command '%s'", argc > 0 ? argv[0] : "");
+  if (argc == 0)
+    return top_usage_error("%s", "missing command");
+  did_you_mean(argc, argv, 0, hint, sizeof(hint));
+  fprintf(stderr, "lumbarctl: unknown command '%s'%s\n", argv[0], hint);
+  fprintf(stderr, "Usage: lumbarctl [--socket PATH] [--json] COMMAND [ARG]...\n");
+  try_help(NULL);
+  return LBCTL_USAGE;
 }
 
 static int help_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
@@ -248,13 +451,18 @@ static int help_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     return LBCTL_OK;
   }
   const lbctl_verb *v = find_verb(argc - 1, argv + 1);
-  if (!v || n_words(v->name) != (size_t)(argc - 1)) {
-    if (!v && list_sub_verbs(stdout, argv[1]))
-      return LBCTL_OK;
-    return lbctl_usage_error(self, "no command '%s'", argv[1]);
+  if (v && n_words(v->name) == (size_t)(argc - 1)) {
+    lbctl_verb_help(stdout, v);
+    return LBCTL_OK;
   }
-  lbctl_verb_help(stdout, v);
-  return LBCTL_OK;
+  if (!v && argc == 2 && list_sub_verbs(stdout, argv[1]))
+    return LBCTL_OK; /* lumbarctl help rest */
+  char hint[256];
+  /* The first word that no command has: the second when the first is one. */
+  bool first_known = list_sub_verbs(NULL, argv[1]) || (v && argc > 2);
+  did_you_mean(argc - 1, argv + 1, first_known ? 1 : 0, hint, sizeof(hint));
+  return lbctl_usage_error(self, "no command '%s%s%s'%s", argv[1], argc > 2 ? " " : "",
+                           argc > 2 ? argv[2] : "", hint);
 }
 
 /* ---- global flags ------------------------------------------------------------ */
@@ -365,6 +573,7 @@ int main(int argc, char **argv) {
   if (!v)
     return unknown_command(n, args);
   size_t words = n_words(v->name);
+  ctl.verb = v;
   int r = v->run(&ctl, v, n - (int)words + 1, args + words - 1);
   lb_client_close(ctl.client);
   if (fflush(stdout) != 0 && r == LBCTL_OK) {

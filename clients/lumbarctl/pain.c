@@ -38,24 +38,39 @@ static const char *level_color(const lbctl *ctl, int64_t level) {
 
 enum { MAX_SYMPTOMS = 32 };
 
-/* LEVEL: a whole number ("6", or "6/10" as people write it); a negative
- * one goes to the daemon, which says what the range is. */
-static int parse_level(const lbctl_verb *self, const char *arg, int64_t *ret) {
+/* A level: a whole number from 0 to 10 ("6", or "6/10" as people write
+ * it). name is what the person typed: LEVEL, or edit's --level. */
+static int parse_level(const lbctl_verb *self, const char *name, const char *arg, int64_t *ret) {
   char digits[32];
   uint64_t u;
   snprintf(digits, sizeof(digits), "%s", arg);
   size_t n = strlen(digits);
   if (n > 3 && strcmp(digits + n - 3, "/10") == 0)
     digits[n - 3] = '\0';
-  bool negative = digits[0] == '-';
-  if (lbctl_parse_u64(digits + negative, &u) && u <= INT64_MAX) {
-    *ret = negative ? -(int64_t)u : (int64_t)u;
+  if (lbctl_parse_u64(digits, &u) && u <= 10) {
+    *ret = (int64_t)u;
     return LBCTL_OK;
   }
   return lbctl_usage_error(self,
-                           "LEVEL is a whole number from 0 (no pain) to 10 (the worst "
+                           "%s is a whole number from 0 (no pain) to 10 (the worst "
                            "imaginable), not '%s'",
-                           arg);
+                           name, arg);
+}
+
+/* --where: a place as the wire has it or as lumbarctl shows it, into its
+ * key. */
+static int parse_place(const lbctl_verb *self, const char *flag, const char *arg, char *key,
+                       size_t len) {
+  if (lbctl_pain_place_key(arg, key, len))
+    return LBCTL_OK;
+  char places[512] = "";
+  for (size_t i = 0; lbctl_pain_places[i]; i++)
+    snprintf(places + strlen(places), sizeof(places) - strlen(places), "%s%s", i ? ", " : "",
+             lbctl_pain_places[i]);
+  return lbctl_usage_error(self,
+                           "%s takes one of %s (or as 'pain history' shows them: \"lower back, "
+                           "left\"), not '%s'",
+                           flag, places, arg);
 }
 
 /* The symptom keys of every --symptom, split at commas as well
@@ -156,6 +171,7 @@ typedef struct entry_args {
   const char *given[MAX_SYMPTOMS];
   int n_given;
   int64_t level, at;
+  char place[32]; /* where, as its key */
 } entry_args;
 
 /* Take the flags of pain log (with edit, --level as well) out of argv,
@@ -165,26 +181,33 @@ static int entry_args_read(const lbctl_verb *self, int *argc, char **argv, bool 
                            entry_args *e) {
   *e = (entry_args){0};
   const lbctl_flag flags[] = {
-      {"--level", "a LEVEL, 0-10", &e->level_arg, NULL},
-      {"--where", "a LOCATION", &e->where, NULL},
-      {"-w", "a LOCATION", &e->where, NULL},
-      {"--location", "a LOCATION", &e->where, NULL},
-      {"--trigger", "a TRIGGER", &e->trigger, NULL},
-      {"-t", "a TRIGGER", &e->trigger, NULL},
-      {"--note", "a TEXT", &e->note, NULL},
-      {"-m", "a TEXT", &e->note, NULL},
-      {"--symptom", "a symptom KEY", NULL, NULL, e->given, MAX_SYMPTOMS, &e->n_given},
-      {"--at", "a TIME", &e->at_arg, NULL},
+      {"--level", "a LEVEL, 0-10", &e->level_arg, .wire = "level"},
+      {"--where", "a LOCATION", &e->where, .wire = "location"},
+      {"-w", "a LOCATION", &e->where, .wire = "location"},
+      {"--location", "a LOCATION", &e->where, .wire = "location"},
+      {"--trigger", "a TRIGGER", &e->trigger, .wire = "trigger"},
+      {"-t", "a TRIGGER", &e->trigger, .wire = "trigger"},
+      {"--note", "a TEXT", &e->note, .wire = "note"},
+      {"-m", "a TEXT", &e->note, .wire = "note"},
+      {"--symptom", "a symptom KEY", NULL, NULL, e->given, MAX_SYMPTOMS, &e->n_given,
+       .wire = "symptoms"},
+      {"--at", "a TIME", &e->at_arg, .wire = "at"},
       {0},
   };
   int r = lbctl_args(self, argc, argv, edit ? flags : flags + 1, 1, 1);
   if (r != LBCTL_OK)
     return r;
-  if (!edit)
+  if (!edit) {
     e->level_arg = argv[1];
-  if (e->level_arg && (r = parse_level(self, e->level_arg, &e->level)) != LBCTL_OK)
+    lbctl_typed_note("level", "LEVEL");
+  }
+  if (e->level_arg && (r = parse_level(self, lbctl_typed(&e->level_arg, "LEVEL"), e->level_arg,
+                                       &e->level)) != LBCTL_OK)
     return r;
-  return parse_moment(self, "--at", e->at_arg, &e->at);
+  if (e->where && (r = parse_place(self, lbctl_typed(&e->where, "--where"), e->where, e->place,
+                                   sizeof(e->place))) != LBCTL_OK)
+    return r;
+  return parse_moment(self, lbctl_typed(&e->at_arg, "--at"), e->at_arg, &e->at);
 }
 
 /* The options map of pain.log (without the level, its first param) and of
@@ -200,7 +223,8 @@ static void entry_args_pack(msgpack_packer *pk, const entry_args *e, bool with_l
     lb_rpc_pack_str(pk, "level");
     msgpack_pack_int64(pk, e->level);
   }
-  const char *texts[][2] = {{"location", e->where}, {"trigger", e->trigger}, {"note", e->note}};
+  const char *texts[][2] = {
+      {"location", e->where ? e->place : NULL}, {"trigger", e->trigger}, {"note", e->note}};
   for (size_t i = 0; i < 3; i++)
     if (texts[i][1]) {
       lb_rpc_pack_str(pk, texts[i][0]);
@@ -259,7 +283,7 @@ static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   if (ctl->json)
     return lbctl_print_json_result(result);
   /* "Logged 6/10 (lower back, left; deadlift) at 21:04." */
-  print_entry(ctl, "Logged ", e.level, e.where, e.trigger, lb_msg_map_int0(result, "at"));
+  print_entry(ctl, "Logged ", e.level, e.place, e.trigger, lb_msg_map_int0(result, "at"));
   return LBCTL_OK;
 }
 
@@ -298,6 +322,7 @@ static int amend_red_flags(lbctl *ctl, uint64_t id, char (*lines)[1024], int max
 
 /* An entry's ID: a usage error says where the ids are shown. */
 static int parse_entry_id(const lbctl_verb *self, const char *arg, uint64_t *ret) {
+  lbctl_typed_note("id", "ID");
   if (lbctl_parse_u64(arg, ret))
     return LBCTL_OK;
   return lbctl_usage_error(self,
@@ -413,10 +438,10 @@ typedef struct hrow {
 
 static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const char *since_arg = NULL, *until_arg = NULL, *limit_arg = NULL;
-  const lbctl_flag flags[] = {{"--since", "a TIME", &since_arg, NULL},
-                              {"--until", "a TIME", &until_arg, NULL},
-                              {"-n", "a COUNT", &limit_arg, NULL},
-                              {"--limit", "a COUNT", &limit_arg, NULL},
+  const lbctl_flag flags[] = {{"--since", "a TIME", &since_arg, .wire = "since"},
+                              {"--until", "a TIME", &until_arg, .wire = "until"},
+                              {"-n", "a COUNT", &limit_arg, .wire = "limit"},
+                              {"--limit", "a COUNT", &limit_arg, .wire = "limit"},
                               {0}};
   int64_t since, until;
   uint64_t limit = 0;
@@ -426,8 +451,8 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   if (r == LBCTL_OK)
     r = parse_moment(self, "--until", until_arg, &until);
   if (r == LBCTL_OK && limit_arg && (!lbctl_parse_u64(limit_arg, &limit) || limit == 0))
-    r = lbctl_usage_error(self, "-n takes a whole number of entries, 1 or more, not '%s'",
-                          limit_arg);
+    r = lbctl_usage_error(self, "%s takes a whole number of entries, 1 or more, not '%s'",
+                          lbctl_typed(&limit_arg, "-n"), limit_arg);
   if (r != LBCTL_OK)
     return r;
   const msgpack_object *list;
@@ -493,13 +518,13 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   }
   lbctl_table_head(ctl, head, N_HCELLS, w);
   for (size_t i = 0; i < n; i++) {
+    lbctl_row row = {0};
     for (int c = 0; c < N_HCELLS; c++) {
       bool lvl = c == H_LEVEL;
-      printf("%s", lvl ? level_color(ctl, rows[i].level) : "");
-      lbctl_put_cell(rows[i].cell[c], w[c]);
-      printf("%s", lvl ? lbctl_reset(ctl) : "");
+      lbctl_row_cell(&row, lvl ? level_color(ctl, rows[i].level) : "", rows[i].cell[c], w[c],
+                     lvl ? lbctl_reset(ctl) : "");
     }
-    printf("%s\n", rows[i].note);
+    lbctl_row_end(&row, rows[i].note);
   }
   free(rows);
   lbctl_pain_entries_free(e, n);
@@ -703,10 +728,12 @@ static int export_put_fd(int fd, const msgpack_object *text) {
 
 static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const char *format = NULL, *out = NULL, *since_arg = NULL, *until_arg = NULL;
-  const lbctl_flag flags[] = {
-      {"--format", "csv or json", &format, NULL}, {"-o", "a FILE", &out, NULL},
-      {"--output", "a FILE", &out, NULL},         {"--since", "a TIME", &since_arg, NULL},
-      {"--until", "a TIME", &until_arg, NULL},    {0}};
+  const lbctl_flag flags[] = {{"--format", "csv or json", &format, .wire = "format"},
+                              {"-o", "a FILE", &out, .wire = "path"},
+                              {"--output", "a FILE", &out, .wire = "path"},
+                              {"--since", "a TIME", &since_arg, .wire = "since"},
+                              {"--until", "a TIME", &until_arg, .wire = "until"},
+                              {0}};
   int64_t since, until;
   int r = lbctl_args(self, &argc, argv, flags, 0, 0);
   if (r == LBCTL_OK)
@@ -782,34 +809,36 @@ const lbctl_verb lbctl_pain_verbs[] = {
         .name = "pain log",
         .args = "LEVEL [OPTION]...",
         .summary = "log how the back is, 0-10",
-        .help =
-            "LEVEL is the Numeric Rating Scale: 0 no pain, 10 the worst imaginable (6 or\n"
-            "6/10). Prints what was logged: \"Logged 6/10 (lower back, left; deadlift) at\n"
-            "21:04.\" The entry is on disk when lumbarctl says so.\n"
-            "\n"
-            "  -w, --where LOCATION  lower-back, lower-back-left, lower-back-right,\n"
-            "                        glute-left, glute-right, hip-left, hip-right,\n"
-            "                        leg-left, leg-right (--location too)\n"
-            "  -t, --trigger T       what set it off, free text: deadlift, bending,\n"
-            "                        lifting, cleaning, sitting, skipped-warm-up, stress,\n"
-            "                        sleep, travel\n"
-            "  -m, --note TEXT       anything else, up to 1,000 characters\n"
-            "  --symptom KEY         again for each (or KEY,KEY): stiffness, spasm,\n"
-            "                        radiating, tingling; and the red flags\n"
-            "                        saddle-numbness, bladder-bowel, leg-weakness, fever,\n"
-            "                        weight-loss, night-pain, trauma\n"
-            "  --at TIME             an earlier moment (default: now)\n"
-            "\n" TIME_HELP "\n"
-            "A red-flag symptom brings lumbard's advice to seek urgent medical care. It\n"
-            "is printed first, before the logged line: framed (bold red where colour is\n"
-            "on) on a terminal; otherwise as the first lines of the output, each marked\n"
-            "with a warning sign and 'URGENT:', and on stderr as well. With --json the\n"
-            "advice goes to stderr and the answer (id, at, red_flags) to stdout.\n"
-            "\n"
-            "Examples:\n"
-            "  lumbarctl pain log 6 --where lower-back-left --trigger deadlift --note \"no belt\"\n"
-            "  lumbarctl pain log 3 -w glute-right -t sitting --at \"yesterday 21:00\"\n"
-            "  lumbarctl pain log 4 --symptom stiffness --at \"2h ago\"\n",
+        .help = "LEVEL is the Numeric Rating Scale: 0 no pain, 10 the worst imaginable (6 or\n"
+                "6/10). Prints what was logged: \"Logged 6/10 (lower back, left; deadlift) at\n"
+                "21:04.\" The entry is on disk when lumbarctl says so.\n"
+                "\n"
+                "  -w, --where LOCATION  lower-back, lower-back-left, lower-back-right,\n"
+                "                        glute-left, glute-right, hip-left, hip-right,\n"
+                "                        leg-left, leg-right, or as 'pain history' shows\n"
+                "                        them (\"lower back, left\"), in any case\n"
+                "                        (--location too)\n"
+                "  -t, --trigger T       what set it off, free text: deadlift, bending,\n"
+                "                        lifting, cleaning, sitting, skipped-warm-up, stress,\n"
+                "                        sleep, travel\n"
+                "  -m, --note TEXT       anything else, up to 1,000 characters\n"
+                "  --symptom KEY         again for each (or KEY,KEY): stiffness, spasm,\n"
+                "                        radiating, tingling; and the red flags\n"
+                "                        saddle-numbness, bladder-bowel, leg-weakness, fever,\n"
+                "                        weight-loss, night-pain, trauma\n"
+                "  --at TIME             an earlier moment (default: now)\n"
+                "\n" TIME_HELP "\n"
+                "A red-flag symptom brings lumbard's advice to seek urgent medical care. It\n"
+                "is printed first, before the logged line: framed (bold red where colour is\n"
+                "on) on a terminal; otherwise as the first lines of the output, each marked\n"
+                "with a warning sign and 'URGENT:', and on stderr as well. With --json the\n"
+                "advice goes to stderr and the answer (id, at, red_flags) to stdout.\n"
+                "\n"
+                "Examples:\n"
+                "  lumbarctl pain log 6 --where lower-back-left --trigger deadlift \\\n"
+                "      --note \"no belt\"\n"
+                "  lumbarctl pain log 3 -w glute-right -t sitting --at \"yesterday 21:00\"\n"
+                "  lumbarctl pain log 4 --symptom stiffness --at \"2h ago\"\n",
         .run = log_run,
     },
     {
@@ -902,9 +931,11 @@ const lbctl_verb lbctl_pain_verbs[] = {
                 "most 1 MiB (past that lumbard says so and lumbarctl exits 1), and nothing\n"
                 "else is said, as with cat.\n"
                 "\n"
-                "  --format F     csv (a header row, then id,at,level,location,trigger,note,\n"
-                "                 symptoms; at in ISO 8601 local time) or json (an array of\n"
-                "                 entries); lumbard's default (csv) when left out\n"
+                "  --format F     csv: a header row, then id,at,level,location,trigger,note,\n"
+                "                 symptoms; at in ISO 8601, the local time of lumbard's\n"
+                "                 time zone with its offset from UTC\n"
+                "                 (2026-11-19T21:04:00+01:00). json: an array of entries;\n"
+                "                 at in unix seconds. csv when left out\n"
                 "  -o, --output FILE\n"
                 "  --since TIME, --until TIME   only the entries of that time\n"
                 "\n" TIME_HELP "\n"

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "lumbarctl.h"
@@ -231,6 +232,24 @@ void lbctl_pain_place(const char *key, char *buf, size_t len) {
   for (char *p = buf; *p && p < buf + n; p++)
     if (*p == '-')
       *p = ' ';
+}
+
+/* As plugins/pain/pain.c has them. */
+const char *const lbctl_pain_places[] = {
+    "lower-back", "lower-back-left", "lower-back-right", "glute-left", "glute-right",
+    "hip-left",   "hip-right",       "leg-left",         "leg-right",  NULL};
+
+bool lbctl_pain_place_key(const char *given, char *key, size_t len) {
+  char shown[64];
+  for (size_t i = 0; lbctl_pain_places[i]; i++) {
+    lbctl_pain_place(lbctl_pain_places[i], shown, sizeof(shown));
+    if (strcasecmp(given, lbctl_pain_places[i]) == 0 || strcasecmp(given, shown) == 0) {
+      snprintf(key, len, "%s", lbctl_pain_places[i]);
+      return true;
+    }
+  }
+  snprintf(key, len, "%s", "");
+  return !*given;
 }
 
 void lbctl_pain_average(double avg, char *buf, size_t len) {

@@ -100,6 +100,21 @@ void lbctl_put_cell(const char *s, int width) {
   printf("%s%*s  ", s, width - lbctl_text_width(s), "");
 }
 
+void lbctl_row_cell(lbctl_row *r, const char *on, const char *s, int width, const char *off) {
+  if (*s) {
+    printf("%*s%s%s%s", r->pad, "", on, s, off);
+    r->pad = 0;
+  }
+  r->pad += width - lbctl_text_width(s) + 2;
+}
+
+void lbctl_row_end(lbctl_row *r, const char *last) {
+  if (*last)
+    printf("%*s%s", r->pad, "", last);
+  putchar('\n');
+  r->pad = 0;
+}
+
 void lbctl_table_start(int *w, const char *const *head, int ncols) {
   for (int c = 0; c < ncols; c++)
     w[c] = lbctl_text_width(head[c]);

@@ -17,7 +17,7 @@
  * client. Text is cleaned of control characters on the way in. */
 typedef struct reminder {
   uint64_t id;
-  char name[256], schedule[512], message[2048], source[32], from[16], to[16];
+  char name[256], schedule[512], message[2048], source[32], from[16], to[16], kind[16];
   int64_t next_at, due_at, snoozed_until, paused_until, skipped_at, held_until;
   uint64_t late_s; /* how late it is, while due */
   char pause[8];   /* what the pause does: "skip" its next elapse, "hold" a one-off, or "" */
@@ -40,6 +40,13 @@ static void reminder_read(reminder *r, const msgpack_object *m) {
   int64_t late = lb_msg_map_int0(m, "late_s");
   r->late_s = late > 0 ? (uint64_t)late : 0;
   lbctl_copy_text(r->pause, sizeof(r->pause), lb_msg_map_str(m, "pause"));
+  lbctl_copy_text(r->kind, sizeof(r->kind), lb_msg_map_str(m, "kind"));
+}
+
+/* A one-off ("in 10m"): the view's kind, or, from a daemon that says none,
+ * the schedule. */
+static bool is_once(const reminder *r) {
+  return r->kind[0] ? strcmp(r->kind, "once") == 0 : strncmp(r->schedule, "in ", 3) == 0;
 }
 
 /* "Fri 2026-11-27 17:30:00 CET (in 1d 6h)" */
@@ -63,7 +70,7 @@ static void print_next(const reminder *r) {
   if (r->next_at) {
     fmt_when(r->next_at, when, sizeof(when));
     printf("next at %s", when);
-  } else if (strncmp(r->schedule, "in ", 3) == 0) {
+  } else if (is_once(r)) {
     printf("it was for once only, and is removed");
   } else {
     printf("it has no further elapse");
@@ -104,6 +111,8 @@ static int add_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   int r = lbctl_args(self, &argc, argv, flags, 0, -1);
   if (r != LBCTL_OK)
     return r;
+  lbctl_typed_note("name", "NAME");
+  lbctl_typed_note("schedule", "SCHEDULE");
   if (argc < 3)
     return lbctl_usage_error(self, argc == 1
                                        ? "missing NAME and SCHEDULE"
@@ -174,11 +183,19 @@ static void row_cells(row *rw) {
   const reminder *r = &rw->r;
   snprintf(rw->cell[C_ID], sizeof(rw->cell[C_ID]), "%" PRIu64, r->id);
   snprintf(rw->cell[C_NAME], sizeof(rw->cell[C_NAME]), "%s", r->name);
-  if (r->from[0] || r->to[0])
+  if (is_once(r)) {
+    /* "in 10m" was said when it was added; what stays true is when. */
+    int64_t at = r->next_at ? r->next_at : r->due_at ? r->due_at : r->held_until;
+    char when[64] = "";
+    if (at)
+      lbctl_clock_short(at, false, when, sizeof(when));
+    snprintf(rw->cell[C_SCHEDULE], sizeof(rw->cell[C_SCHEDULE]), "once%s%s", at ? ", " : "", when);
+  } else if (r->from[0] || r->to[0]) {
     snprintf(rw->cell[C_SCHEDULE], sizeof(rw->cell[C_SCHEDULE]), "%s, %s-%s", r->schedule,
              r->from[0] ? r->from : "00:00", r->to[0] ? r->to : "24:00");
-  else
+  } else {
     snprintf(rw->cell[C_SCHEDULE], sizeof(rw->cell[C_SCHEDULE]), "%s", r->schedule);
+  }
   if (r->next_at) {
     char at[64], rel[64];
     fmt_at(r->next_at, at, sizeof(at));
@@ -248,19 +265,19 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     }
     lbctl_table_head(ctl, head, N_CELLS, w);
     for (size_t i = 0; i < rows.n; i++) {
+      lbctl_row line = {0};
       for (int c = 0; c < N_CELLS; c++) {
         const char *cell = lbctl_rows_cell(&rows, i, c);
         if (fit && (c == C_SCHEDULE || c == C_NAME))
           cell = cut_cell(cell, w[c], utf8, rw.cell[c], sizeof(rw.cell[c]));
         bool bold = c == C_STATE && due[i];
-        printf("%s", bold ? lbctl_bold(ctl) : "");
-        lbctl_put_cell(cell, w[c]);
-        printf("%s", bold ? lbctl_reset(ctl) : "");
+        lbctl_row_cell(&line, bold ? lbctl_bold(ctl) : "", cell, w[c],
+                       bold ? lbctl_reset(ctl) : "");
       }
       const char *message = lbctl_rows_cell(&rows, i, N_CELLS);
       if (fit)
         message = cut_cell(message, room, utf8, rw.r.message, sizeof(rw.r.message));
-      printf("%s\n", message);
+      lbctl_row_end(&line, message);
     }
   }
   lbctl_rows_free(&rows);
@@ -275,19 +292,21 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const char *verb = strchr(self->name, ' ') + 1, *reason = NULL;
   bool snooze = strcmp(verb, "snooze") == 0, skip = strcmp(verb, "skip") == 0;
-  const lbctl_flag flags[] = {{"--reason", "a TEXT", &reason, NULL}, {0}};
-  uint64_t id;
+  const lbctl_flag flags[] = {{"--reason", "a TEXT", &reason, .wire = "reason"}, {0}};
+  uint64_t id, seconds = 0;
   int r = lbctl_args(self, &argc, argv, skip ? flags : NULL, 1, snooze ? 2 : 1);
   if (r == LBCTL_OK)
     r = lbctl_parse_id(self, argv[1], "reminder", &id);
+  const char *duration = snooze && argc > 2 ? argv[2] : NULL; /* else the daemon's default */
+  if (r == LBCTL_OK && duration)
+    r = lbctl_parse_duration(self, duration, "DURATION", "seconds", &seconds);
   if (r != LBCTL_OK)
     return r;
-  const char *duration = snooze && argc > 2 ? argv[2] : NULL; /* else the daemon's default */
   lbctl_request q;
   msgpack_packer *pk = lbctl_request_start(&q, duration || reason ? 2 : 1);
   msgpack_pack_uint64(pk, id);
   if (duration)
-    lbctl_pack_duration(pk, duration);
+    msgpack_pack_uint64(pk, seconds);
   else if (reason)
     lb_rpc_pack_str(pk, reason);
   char method[32], when[192];
@@ -324,17 +343,20 @@ static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 static int pause_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   lbctl_opt opts[] = {{"id", LBCTL_OPT_COUNT, NULL}};
   const lbctl_flag flags[] = {{"--id", "an ID", &opts[0].value, NULL}, {0}};
+  uint64_t seconds;
   int r = lbctl_args(self, &argc, argv, flags, 0, 1);
   if (r == LBCTL_OK && argc < 2)
     r = lbctl_usage_error(self, "missing DURATION: a pause always ends by itself (2h, 3d; "
                                 "'lumbarctl remind resume' ends it early)");
+  if (r == LBCTL_OK)
+    r = lbctl_parse_duration(self, argv[1], "DURATION", "seconds", &seconds);
   if (r == LBCTL_OK)
     r = lbctl_check_options(self, opts, 1);
   if (r != LBCTL_OK)
     return r;
   lbctl_request q;
   msgpack_packer *pk = lbctl_request_start(&q, 2);
-  lbctl_pack_duration(pk, argv[1]);
+  msgpack_pack_uint64(pk, seconds);
   lbctl_pack_options(pk, opts, 1);
   const msgpack_object *result;
   r = lbctl_request_send(ctl, &q, "reminders.pause", &result);
@@ -423,9 +445,9 @@ static void print_elapses(const lbctl *ctl, const msgpack_object *list) {
 static int preview_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const char *count = NULL, *base_arg = NULL;
   lbctl_opt opts[] = {{"from", LBCTL_OPT_TEXT, NULL}, {"to", LBCTL_OPT_TEXT, NULL}};
-  const lbctl_flag flags[] = {{"-n", "a COUNT", &count, NULL},
-                              {"--count", "a COUNT", &count, NULL},
-                              {"--base", "a TIME", &base_arg, NULL},
+  const lbctl_flag flags[] = {{"-n", "a COUNT", &count, .wire = "count"},
+                              {"--count", "a COUNT", &count, .wire = "count"},
+                              {"--base", "a TIME", &base_arg, .wire = "base"},
                               {"--from", "a time of day, HH:MM", &opts[0].value, NULL},
                               {"--to", "a time of day, HH:MM", &opts[1].value, NULL},
                               {0}};
@@ -434,9 +456,11 @@ static int preview_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
     r = one_schedule(self, argc, argv, 1);
   if (r != LBCTL_OK)
     return r;
+  lbctl_typed_note("schedule", "SCHEDULE");
   uint64_t n = 0;
   if (count && !lbctl_parse_u64(count, &n))
-    return lbctl_usage_error(self, "-n takes a whole number, not '%s'", count);
+    return lbctl_usage_error(self, "%s takes a whole number, not '%s'", lbctl_typed(&count, "-n"),
+                             count);
   int64_t base = 0;
   char err[256];
   if (base_arg && lbctl_clock_parse(base_arg, &base, err, sizeof(err)) < 0)
@@ -514,15 +538,17 @@ const lbctl_verb lbctl_remind_verbs[] = {
     {
         .name = "remind list",
         .summary = "the reminders and when they are next due",
-        .help = "A table: id, name, schedule (and the active hours of an \"every\"), the next\n"
-                "elapse in local time and how far off it is, the state, where it comes from\n"
-                "(config: lumbard.conf, runtime: added with 'remind add') and its message.\n"
+        .help = "A table: id, name, schedule (and the active hours of an \"every\"; a\n"
+                "one-off, \"in 10m\", shows as once and the time it is for: \"once, 21:20\",\n"
+                "\"once, Tue 08:00\"), the next elapse in local time and how far off it is,\n"
+                "the state, where it comes from (config: lumbard.conf, runtime: added with\n"
+                "'remind add') and its message.\n"
                 "The state: due since 17:30 (bold on a terminal; \"(12min late)\" once it has\n"
-                "waited a minute), snoozed until 17:40; and what a running pause does:\n"
-                "\"next skipped: paused until 14:00\" (the next elapse falls in it and is\n"
-                "skipped), \"held until 14:00\" (a one-off due in it comes when it ends), or\n"
-                "paused until Fri 09:00; - when waiting. On a terminal the table fits its\n"
-                "width: long messages are cut.\n"
+                "waited a minute), snoozed until 17:40; and what a running pause does: \"next\n"
+                "skipped: paused until 14:00\" (the next elapse falls in it and is skipped),\n"
+                "\"held until 14:00\" (a one-off due in it comes when it ends), or paused until\n"
+                "Fri 09:00; - when waiting. On a terminal the table fits its width: long\n"
+                "messages are cut.\n"
                 "\n"
                 "With --json: the views, as reminders.list answers them.\n",
         .run = list_run,
@@ -532,7 +558,7 @@ const lbctl_verb lbctl_remind_verbs[] = {
         .args = "ID [DURATION]",
         .summary = "remind of a due reminder again later",
         .help = "DURATION is 10m, 1h, 90 (seconds), ...; when omitted, lumbard's\n"
-                "[reminders] snooze (10 min). Only a due reminder can be snoozed.\n"
+                "[reminders] snooze (10min). Only a due reminder can be snoozed.\n"
                 "\n"
                 "Example:\n"
                 "  lumbarctl remind snooze 1 15m\n",

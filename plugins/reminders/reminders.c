@@ -118,6 +118,13 @@ static const char *skip_word(const char *s, const char *word) {
 
 /* Parse a schedule into r's fields (kind, cal, every_s, anchor). from/to are
  * HH:MM or NULL. Returns 0, or -EINVAL with err for the client. */
+/* A schedule a client sent was refused: the answer names the parameter
+ * unless the words name an option already (from, to). */
+static void fail_schedule(lb_call *call, const char *err) {
+  host->fail(call, LB_ERR_INVALID_PARAMS, "%s%s",
+             strncmp(err, "option", 6) ? "parameter 'schedule': " : "", err);
+}
+
 static int parse_schedule(reminder *r, const char *text, const char *from, const char *to,
                           int64_t now, char *err, size_t errlen) {
   const char *rest;
@@ -708,14 +715,14 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
   int64_t now = now_ms();
   if (parse_schedule(&tmp, text, opt_str(opts, "from"), opt_str(opts, "to"), now, err,
                      sizeof(err)) < 0) {
-    host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
+    fail_schedule(call, err);
     return;
   }
   int64_t next = next_after(&tmp, now);
   if (!next) {
     lb_calendar_free(tmp.cal);
     host->fail(call, LB_ERR_INVALID_PARAMS,
-               "schedule \"%s\" never comes again after now; nothing to remind", text);
+               "parameter 'schedule': \"%s\" never comes again after now; nothing to remind", text);
     return;
   }
   reminder *r = create(0);
@@ -939,7 +946,7 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
   char err[512];
   if (parse_schedule(&tmp, args[0].as.str.ptr, opt_str(opts, "from"), opt_str(opts, "to"), base,
                      err, sizeof(err)) < 0) {
-    host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
+    fail_schedule(call, err);
     return;
   }
   lb_value *items = lbp_xcalloc(count, sizeof(lb_value));
@@ -1283,7 +1290,7 @@ static const lb_param snooze_params[] = {
      .optional = true,
      .min = 1,
      .max = 86400,
-     .doc = "how long; the config's snooze (10 min) when omitted"},
+     .doc = "how long; the config's snooze (10min) when omitted"},
     {0}};
 static const lb_param skip_params[] = {
     {.name = "id", .type = LB_T_U64},

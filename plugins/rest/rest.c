@@ -385,25 +385,29 @@ static void emit_finished(rest *r, int64_t late_us, int64_t left_ms) {
   host->emit(self, "finished", &ev);
 }
 
-/* A sequence's step is over: the next one runs, or the sequence is done
- * (r is gone then: false). */
-static bool next_step(rest *r) {
+/* Whether a sequence has a step after the one under way (its preset may
+ * have lost steps to a reload). */
+static bool has_next_step(const rest *r) {
   const preset *pr = r->routine[0] ? find_preset(r->routine) : NULL;
-  if (pr && r->step < r->steps && r->step < pr->n_steps) {
-    r->step++;
-    run_for(r, pr->steps[r->step - 1].seconds);
-    emit_started(r);
-    return true;
-  }
-  routine_done(r);
-  return false;
+  return pr && r->step < r->steps && r->step < pr->n_steps;
+}
+
+/* The next step of a sequence runs (has_next_step(r) said there is one). */
+static void next_step(rest *r) {
+  const preset *pr = find_preset(r->routine);
+  r->step++;
+  run_for(r, pr ? pr->steps[r->step - 1].seconds : 1);
+  emit_started(r);
 }
 
 static void finish(rest *r, int64_t now, int64_t late_us) {
   /* now: the loop turn's time, used for what waits after the rest */
   emit_finished(r, late_us, 0);
   if (r->steps) { /* a sequence moves on by itself */
-    next_step(r);
+    if (has_next_step(r))
+      next_step(r);
+    else
+      routine_done(r);
     return;
   }
   if (r->window) {
@@ -739,8 +743,11 @@ static void m_extend(lb_call *call, const lb_value *args, void *ud) {
   }
   uint32_t base = r->st == RUNNING || r->st == PAUSED ? r->seconds : 0;
   if ((uint64_t)base + add > DAY) {
+    char a[32], b[32];
+    fmt_duration(base, a, sizeof(a));
+    fmt_duration(add, b, sizeof(b));
     host->fail(call, LB_ERR_INVALID_PARAMS,
-               "parameter 'seconds': the rest would last over 24 h (%u s + %u s)", base, add);
+               "parameter 'seconds': the rest would last over 24h (%s + %s)", a, b);
     return;
   }
   int64_t ms = (int64_t)add * 1000;
@@ -801,7 +808,7 @@ static void m_next(lb_call *call, const lb_value *args, void *ud) {
   if (r->st == RUNNING || r->st == PAUSED) { /* the rest ends early */
     emit_finished(r, 0, remaining(r, mono()));
     if (r->steps) {
-      if (r->step < r->steps) {
+      if (has_next_step(r)) {
         next_step(r);
         reply_view(call, r);
       } else {
@@ -1117,7 +1124,7 @@ static const lb_param start_params[] = {
      .optional = true,
      .min = 1,
      .max = DAY,
-     .doc = "how long to rest; the config's default (90 s) when omitted"},
+     .doc = "how long to rest; the config's default (1min 30s) when omitted"},
     {0}};
 static const lb_param start_options[] = {
     {.name = "label", .type = LB_T_STRING, .doc = "what the rest is for: abduction"},
@@ -1131,7 +1138,7 @@ static const lb_param start_options[] = {
      .type = LB_T_DURATION,
      .min = 0,
      .max = DAY,
-     .doc = "warn this long before the end; 0: no warning (default 10 s)"},
+     .doc = "warn this long before the end; 0: no warning (default 10s)"},
     {.name = "until",
      .type = LB_T_DURATION,
      .min = 1,

@@ -8,7 +8,7 @@ run 0 --version && expect_exactly "$OUT" "lumbarctl 0.1.0"
 run 0 --help && expect_in "$OUT" "Usage: lumbarctl [--socket PATH] [--json] COMMAND [ARG]..." &&
   expect_in "$OUT" "  status " && expect_in "$OUT" "  plugins " &&
   expect_in "$OUT" "  watch [PATTERN]... " && expect_in "$OUT" "  call METHOD [ARG]... " &&
-  expect_in "$OUT" "Exit status: 0 done, 1 the daemon answered an error, 2 usage error," &&
+  expect_in "$OUT" "Exit status: 0 done, 1 the daemon refused the request (an unknown ID, a" &&
   expect_empty "$ERR"
 cp "$OUT" "$WORLD/out/dash-dash-help"
 run 0 help && if ! cmp -s "$OUT" "$WORLD/out/dash-dash-help"; then
@@ -21,6 +21,21 @@ run 0 call -h && expect_in "$OUT" "Usage: lumbarctl call METHOD [ARG]..." &&
   expect_in "$OUT" "taken as a plain string"
 run 0 --help status && expect_in "$OUT" "Usage: lumbarctl status"
 run 0 help plugins && expect_in "$OUT" "Usage: lumbarctl plugins"
+
+# Every help fits 80 columns, with no blanks at the ends of its lines: the
+# list of commands, each command's, and each list of sub-commands.
+"$LUMBARCTL" --help | sed -n 's/^  \([a-z][a-z]*\)\( [a-z][a-z]*\)\{0,1\}\( .*\)\{0,1\}$/\1\2/p' >"$WORLD/out/commands"
+[ "$(wc -l <"$WORLD/out/commands")" -ge 30 ] || fail "lumbarctl --help: expected 30 commands or more; read $(cat "$WORLD/out/commands")"
+for c in "" rest remind pain $(sed 's/ /+/' "$WORLD/out/commands"); do
+  # shellcheck disable=SC2046,SC2086 # the words are the arguments
+  run 0 help $(printf '%s' "$c" | tr + ' ') && "$PY" - "$OUT" "help $c" <<'EOF_PY' || FAILED=1
+import sys
+bad = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if len(l) > 80 or l.endswith(" ")]
+for l in bad:
+    print("FAIL (args): 'lumbarctl %s': a line of %d columns%s: %r" % (sys.argv[2], len(l), ", ending in a blank" if l.endswith(" ") else "", l))
+sys.exit(1 if bad else 0)
+EOF_PY
+done
 
 start_daemon --plugin-dir "$FIXTURE_DIR"
 

@@ -43,8 +43,8 @@ expect_rows() {
     fail "'$LAST_CMD': expected $N rows, $1 1 to $N in order; got $(wc -l <"$W/rows") rows"
 }
 run 0 rest list && expect_line "$OUT" "ID +LABEL +STATE +LEFT +PROGRESS +MESSAGE" &&
-  expect_line "$OUT" "1 +r1 +running +[0-9:]+ +- +Rest 60 min" &&
-  expect_line "$OUT" "$N +r$N +running +[0-9:]+ +- +Rest 60 min" && expect_empty "$ERR"
+  expect_line "$OUT" "1 +r1 +running +[0-9:]+ +- +Rest 1h" &&
+  expect_line "$OUT" "$N +r$N +running +[0-9:]+ +- +Rest 1h" && expect_empty "$ERR"
 expect_rows rests r
 run 0 --json rest list && expect_json "$OUT" \
   "isinstance(v, list) and [r['id'] for r in v] == list(range(1, $N + 1)) and

@@ -93,13 +93,15 @@ expect_line "$ERR" "!! URGENT: .*fever.*urgent medical care.*"
 run 1 pain edit 99 --level 2 &&
   expect_exactly "$ERR" "lumbarctl: pain.amend: not_found: no entry 99 in the diary; \`lumbarctl pain history\` shows the entries and their ids" &&
   expect_empty "$OUT"
-run 1 pain edit 1 --level 11 && expect_in "$ERR" "lumbarctl: pain.amend: invalid_params: "
-run 1 pain edit 1 --where knee && expect_in "$ERR" "lumbarctl: pain.amend: invalid_params: "
+run 2 pain edit 1 --level 11 &&
+  expect_in "$ERR" "lumbarctl pain edit: --level is a whole number from 0 (no pain) to 10 (the worst imaginable), not '11'"
+run 2 pain edit 1 --where knee && expect_in "$ERR" "lumbarctl pain edit: --where takes one of lower-back,"
+run 2 pain edit 1 --at "2099-01-01 00:00" && expect_in "$ERR" "lumbarctl pain edit: --at is in the future"
 run 2 pain edit 1 && expect_in "$ERR" "lumbarctl pain edit: nothing to change: give --level, --where, --trigger, --note, --symptom or --at"
 run 2 pain edit && expect_in "$ERR" "lumbarctl pain edit: missing argument"
 run 2 pain edit one --level 2 &&
   expect_in "$ERR" "lumbarctl pain edit: ID is a diary entry's number, as 'lumbarctl pain history' shows, not 'one'"
-run 2 pain edit 1 --level high && expect_in "$ERR" "LEVEL is a whole number from 0 (no pain) to 10"
+run 2 pain edit 1 --level high && expect_in "$ERR" "--level is a whole number from 0 (no pain) to 10"
 run 2 pain edit 1 --at soon && expect_in "$ERR" "lumbarctl pain edit: --at: 'soon' is not a time"
 run 2 pain edit 1 --mood good && expect_in "$ERR" "lumbarctl pain edit: unknown flag '--mood'"
 run 2 pain rm && expect_in "$ERR" "lumbarctl pain rm: missing argument"

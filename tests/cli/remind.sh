@@ -22,10 +22,16 @@ import sys, datetime
 t = int(sys.argv[1])
 at = datetime.datetime.fromtimestamp(t)
 days = (at.date() - datetime.date.today()).days
-f = "%H:%M" + (":%S" if t % 60 else "")
+f = "%H:%M" + (":%S" if t % 60 and len(sys.argv) < 3 else "")
 if days:
     f = "%a " + ("%Y-%m-%d " if abs(days) > 6 else "") + f
-print(at.strftime(f))' "$1"
+print(at.strftime(f))' "$@"
+}
+
+# minute_at EPOCH: the same without seconds, as the SCHEDULE column shows a
+# one-off: "once, 17:30".
+minute_at() {
+  short_at "$1" minutes
 }
 
 CLOCK='(... )?[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?'
@@ -74,7 +80,8 @@ run 2 remind preview daily --base "2026-03-29 02:30" && expect_in "$ERR" "--base
 
 # ---- help -------------------------------------------------------------------------------
 run 0 remind --help && expect_in "$OUT" "Sub-commands:" &&
-  expect_line "$OUT" "  lumbarctl remind pause DURATION \[--id ID\] +pause the reminders, or one, for a while" &&
+  expect_line "$OUT" "  lumbarctl remind pause DURATION \[--id ID\]" &&
+  expect_line "$OUT" " +pause the reminders, or one, for a while" &&
   expect_empty "$ERR"
 run 0 help remind && expect_in "$OUT" "lumbarctl remind preview SCHEDULE [OPTION]..."
 run 0 help remind add && expect_in "$OUT" "Usage: lumbarctl remind add NAME SCHEDULE [OPTION]..." &&
@@ -110,14 +117,16 @@ run 0 remind list &&
   expect_line "$OUT" "2   abduction  Wed 18:30          $(short_at "$(json_get "$W/builtin.json" 'v[1]["next_at"]')") \(in [0-9dhmins ]+\) +-      config  Leg day, after calves: the hip abduction machine, 3 sets of 20-30 reps, .*" &&
   expect_not_in "$OUT" "$(printf '\033')"
 
-# Refusals from the daemon (1), its message as it is.
-run 1 remind add nap "Mon 25:00" &&
-  expect_in "$ERR" "lumbarctl: reminders.add: invalid_params: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
+# Refusals from the daemon: of a value typed (2), in the words typed; of the
+# request (1), its message as it is.
+run 2 remind add nap "Mon 25:00" &&
+  expect_in "$ERR" "lumbarctl remind add: SCHEDULE: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
   expect_empty "$OUT"
-run 1 remind add nap "every 45m" --from 9am --to 18:00 &&
-  expect_in "$ERR" "lumbarctl: reminders.add: invalid_params: option 'from' must be a time of day such as 09:00"
-run 1 remind add nap "Mon 08:00" --from 09:00 --to 18:00 &&
-  expect_in "$ERR" "invalid_params: options 'from' and 'to' go with \"every …\" schedules"
+run 2 remind add nap "every 45m" --from 9am --to 18:00 &&
+  expect_in "$ERR" "lumbarctl remind add: --from must be a time of day such as 09:00" &&
+  expect_in "$ERR" "Usage: lumbarctl remind add NAME SCHEDULE [OPTION]..."
+run 2 remind add nap "Mon 08:00" --from 09:00 --to 18:00 &&
+  expect_in "$ERR" "lumbarctl remind add: --from and --to go with \"every …\" schedules"
 run 1 remind add warmup daily &&
   expect_in "$ERR" "lumbarctl: reminders.add: conflict: a reminder named \"warmup\" exists already (id 1, from lumbard.conf)"
 run 1 remind "done" 1 &&
@@ -133,9 +142,10 @@ run 1 remind pause 1h --id 99 && expect_in "$ERR" "lumbarctl: reminders.pause: n
 run 1 remind resume --id 99 && expect_in "$ERR" "lumbarctl: reminders.resume: not_found: no reminder 99"
 run 1 remind rm 1 &&
   expect_in "$ERR" "lumbarctl: reminders.remove: conflict: reminder 1 (warmup) comes from lumbard.conf ([reminders.warmup])"
-run 1 remind pause 0 && expect_in "$ERR" "lumbarctl: reminders.pause: invalid_params: parameter 'seconds'"
-run 1 remind pause 31d && expect_in "$ERR" "invalid_params: parameter 'seconds' must be between"
-run 1 remind pause soon && expect_in "$ERR" "invalid_params: parameter 'seconds': duration \"soon\""
+run 2 remind pause 0 && expect_in "$ERR" "lumbarctl remind pause: DURATION must be between 1s and 30d, got 0s"
+run 2 remind pause 31d && expect_in "$ERR" "DURATION must be between 1s and 30d, got 31d"
+run 2 remind pause soon && expect_in "$ERR" "lumbarctl remind pause: DURATION: duration \"soon\""
+run 2 remind snooze 2 soon && expect_in "$ERR" "lumbarctl remind snooze: DURATION: duration \"soon\""
 
 # skip ahead of time: the warm-up's next elapse is skipped (a rest day).
 ITER2=$(systemd-analyze calendar --iterations=2 'Mon,Wed,Fri 17:30' | sed -n 's/^ *Iter. #2: //p')
@@ -191,14 +201,16 @@ run 0 remind list --json && cp "$OUT" "$W/list.json" && expect_json "$OUT" \
    v[1]["from"] == "09:00" and v[1]["to"] == "18:00" and "from" not in v[0]'
 WARMUP_NEXT=$(json_get "$W/list.json" 'v[0]["next_at"]')
 STAND_AT=$(short_at "$(json_get "$W/list.json" 'v[1]["next_at"]')")
-TEA_AT=$(short_at "$(json_get "$W/list.json" 'v[2]["next_at"]')")
-LONG_AT=$(short_at "$(json_get "$W/list.json" 'v[3]["next_at"]')")
+TEA_NEXT=$(json_get "$W/list.json" 'v[2]["next_at"]')
+LONG_NEXT=$(json_get "$W/list.json" 'v[3]["next_at"]')
+TEA_AT=$(short_at "$TEA_NEXT")
+LONG_AT=$(short_at "$LONG_NEXT")
 run 0 remind list &&
   expect_line "$OUT" "ID  NAME    SCHEDULE +NEXT +STATE  SOURCE   MESSAGE" &&
   expect_line "$OUT" "1   warmup  Mon,Wed,Fri 17:30 +$(short_at "$WARMUP_NEXT") \(in [0-9dhmins ]+\) +-      runtime  $SEED_MESSAGE" &&
   expect_line "$OUT" "2   stand   every 45m, 09:00-18:00  $STAND_AT \(in [0-9dhmins ]+\) +-      runtime  stand" &&
-  expect_line "$OUT" "3   tea     in 10m +$TEA_AT \(in 10min\) +-      runtime  tea" &&
-  expect_line "$OUT" "4   long    in 2h 5m +$LONG_AT \(in 2h 5min\) +-      runtime  long"
+  expect_line "$OUT" "3   tea     once, $(minute_at "$TEA_NEXT") +$TEA_AT \(in 10min\) +-      runtime  tea" &&
+  expect_line "$OUT" "4   long    once, $(minute_at "$LONG_NEXT") +$LONG_AT \(in 2h 5min\) +-      runtime  long"
 
 run 0 remind rm 4 && expect_exactly "$OUT" "Reminder 4 (long) removed"
 run 0 remind rm 3 --json && expect_json "$OUT" 'v == {"id": 3, "name": "tea"}'

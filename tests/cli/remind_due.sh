@@ -8,6 +8,8 @@
 export TZ=Europe/Berlin
 W="$WORLD/out"
 CLOCK='[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?'
+# A one-off's time in its SCHEDULE column, "once, 17:30": to the minute.
+MINUTE='[0-2][0-9]:[0-5][0-9]'
 
 # No built-in reminders, and a snooze of 5 min to tell lumbard's default by.
 mkdir -p "$XDG_CONFIG_HOME/lumbard"
@@ -50,8 +52,8 @@ expect_line "$OUT" "$CLOCK reminders.due id=2 name=water message=water late_s=0 
 OUT="$W/stdout" ERR="$W/stderr"
 
 run 0 remind list &&
-  expect_line "$OUT" "1   stretch  in 2s +- +due since $CLOCK +runtime  Stand up and stretch" &&
-  expect_line "$OUT" "2   water    in 2s +- +due since $CLOCK +runtime  water"
+  expect_line "$OUT" "1   stretch  once, $MINUTE +- +due since $CLOCK +runtime  Stand up and stretch" &&
+  expect_line "$OUT" "2   water    once, $MINUTE +- +due since $CLOCK +runtime  water"
 run 0 remind list --json &&
   expect_json "$OUT" 'v[0]["due_at"] > 0 and v[0]["next_at"] == 0 and v[1]["due_at"] > 0'
 
@@ -62,7 +64,7 @@ wait_until "the done event" '[ "$(events reminders.done 1)" = 1 ]'
 
 # snooze: lumbard's default first (5 min from the config), then 1 s: due again.
 run 0 remind snooze 2 && expect_line "$OUT" "Reminder 2 \(water\) snoozed: due again at .* \(in 5min\)"
-run 0 remind list && expect_line "$OUT" "2   water +in 2s +- +snoozed until $CLOCK +runtime  water"
+run 0 remind list && expect_line "$OUT" "2   water +once, $MINUTE +- +snoozed until $CLOCK +runtime  water"
 run 0 remind snooze 2 1s --json &&
   expect_json "$OUT" 'v["id"] == 2 and v["due_at"] > 0 and v["snoozed_until"] > 0'
 wait_until "reminder 2 to come due again after its snooze" \
@@ -79,7 +81,7 @@ if not ok:
     print("  due events of 2: %s\n  snoozed events: %s" % (due2, snoozed))
 sys.exit(0 if ok else 1)' "$W/watch.json" ||
   fail "$LAST_CMD: expected snoozed events of 300 s then 1 s, and a due event with snoozed=true after them"
-run 0 remind list && expect_line "$OUT" "2   water +in 2s +- +due since $CLOCK +runtime  water"
+run 0 remind list && expect_line "$OUT" "2   water +once, $MINUTE +- +due since $CLOCK +runtime  water"
 
 # skip with a reason: the due one-off is skipped, and gone.
 run 0 remind skip 2 --reason "rest day" &&

@@ -16,6 +16,7 @@ T0=1772454000 # Mon 2026-03-02 13:20:00 CET
 DAY='(Mon (2026-03-02 )?)?'
 PAUSE_END="${DAY}14:45(:0[0-9])?"
 NEXT='[^ ].*\(.*\)' # the next elapse, and how far from the real clock (the seam moved lumbard's)
+MINUTE="${DAY}[0-2][0-9]:[0-5][0-9]" # a one-off's time in its SCHEDULE column: "once, 14:20"
 
 # clock_to T: the daemon's wall clock set to T (unix seconds).
 clock_to() {
@@ -56,8 +57,8 @@ run 0 remind list &&
   expect_line "$OUT" "1 +stretch +14:00 +$NEXT +due since ${DAY}14:00 \(12min late\), paused until $PAUSE_END +runtime +Stand up and stretch" &&
   expect_line "$OUT" "2 +five +\*:0/5 +$NEXT +next skipped: paused until $PAUSE_END +runtime +five" &&
   expect_line "$OUT" "3 +evening +18:00 +$NEXT +paused until $PAUSE_END +runtime +evening" &&
-  expect_line "$OUT" "4 +tea +in 10m +$NEXT +held until $PAUSE_END +runtime +tea" &&
-  expect_line "$OUT" "5 +soon +in 1s +- +held until $PAUSE_END +runtime +soon"
+  expect_line "$OUT" "4 +tea +once, $MINUTE +$NEXT +held until $PAUSE_END +runtime +tea" &&
+  expect_line "$OUT" "5 +soon +once, $MINUTE +- +held until $PAUSE_END +runtime +soon"
 # --json: the daemon's views, as they are.
 run 0 --json remind list && expect_json "$OUT" '
   [(r["id"], r["pause"], r["held_until"] > 0, r["late_s"] >= 720) for r in v] ==
@@ -71,8 +72,8 @@ wait_until "soon to come due when the pause ends" \
   '"$LUMBARCTL" --json remind list | grep -q "\"held_until\": 0" &&
    [ "$("$LUMBARCTL" --json remind list | grep -c "\"due_at\": [1-9]")" = 2 ]'
 run 0 remind list &&
-  expect_line "$OUT" "4 +tea +in 10m +$NEXT +- +runtime +tea" &&
-  expect_line "$OUT" "5 +soon +in 1s +- +due since ${DAY}14:12(:0[0-9])? +runtime +soon"
+  expect_line "$OUT" "4 +tea +once, $MINUTE +$NEXT +- +runtime +tea" &&
+  expect_line "$OUT" "5 +soon +once, $MINUTE +- +due since ${DAY}14:12(:0[0-9])? +runtime +soon"
 
 # An hour on: late in hours and minutes.
 clock_to $((T0 + 112 * 60))

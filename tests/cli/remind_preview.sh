@@ -98,17 +98,19 @@ run 0 remind preview "every 90m" -n 2 --base "2026-11-26 17:00:10" --json &&
 run 0 remind preview "2020-01-01 10:00" && expect_line "$OUT" "    Next elapse: never"
 run 0 remind preview "2020-01-01 10:00" --json && expect_json "$OUT" 'v == []'
 
-# Refusals: the daemon's (1), naming the bad part, and lumbarctl's (2).
-run 1 remind preview "Mon 25:00" &&
-  expect_in "$ERR" "lumbarctl: reminders.preview: invalid_params: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
+# Refusals: the daemon's, naming the bad part: of a value typed (2), in the
+# words typed, a schedule it cannot read among them (2, SCHEDULE named);
+# and lumbarctl's (2).
+run 2 remind preview "Mon 25:00" &&
+  expect_in "$ERR" "lumbarctl remind preview: SCHEDULE: \"Mon 25:00\": hour 25 is out of range (0-23)" &&
   expect_empty "$OUT"
 systemd-analyze calendar "Mon 25:00" >/dev/null 2>&1 &&
   fail "systemd-analyze calendar accepted 'Mon 25:00', which lumbard refuses"
-run 1 remind preview "Mon..Fri 08:30" -n 0 &&
-  expect_in "$ERR" "lumbarctl: reminders.preview: invalid_params: parameter 'count' must be between 1 and 1000, got 0"
-run 1 remind preview "Mon..Fri 08:30" -n 1001 && expect_in "$ERR" "got 1001"
-run 1 remind preview "daily" --from 09:00 &&
-  expect_in "$ERR" "invalid_params: options 'from' and 'to' go with \"every …\" schedules"
+run 2 remind preview "Mon..Fri 08:30" -n 0 &&
+  expect_in "$ERR" "lumbarctl remind preview: -n must be between 1 and 1000, got 0"
+run 2 remind preview "Mon..Fri 08:30" --count 1001 && expect_in "$ERR" "--count must be between 1 and 1000, got 1001"
+run 2 remind preview "daily" --from 09:00 &&
+  expect_in "$ERR" "lumbarctl remind preview: --from and --to go with \"every …\" schedules"
 run 2 remind preview "daily" --base "2026-10-18 25:00" && expect_in "$ERR" "--base: '2026-10-18 25:00' is not a time"
 run 2 remind preview "daily" -n -3 && expect_in "$ERR" "-n takes a whole number, not '-3'"
 

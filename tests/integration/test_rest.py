@@ -94,7 +94,7 @@ class Defaults(RestTest):
         self.assertRpcError("not_found", "no rest 999", "rest.cancel", 999)
         self.assertRpcError("conflict", "is running: only a paused rest can be resumed",
                             "rest.resume", r["id"])
-        self.assertRpcError("invalid_params", "over 24 h", "rest.extend", r["id"], "24h")
+        self.assertRpcError("invalid_params", "the rest would last over 24h (1min + 1d)", "rest.extend", r["id"], "24h")
         self.assertRpcError("not_found", 'no preset "nope"; the presets are: short, quick, long, slow',
                             "rest.preset", "nope")
         self.assertEqual([x["id"] for x in self.client.call("rest.list")], [r["id"]])

@@ -88,8 +88,8 @@ class Reminders(NotifyTest):
         due = wait_event(self.client, "reminders.due", timeout=5, id=r["id"])
         self.assertEqual(due["late_s"] // 60, 5, due)
         note = self.server.wait_summary("Reminder: stand", timeout=5)
-        self.assertEqual(" ".join(plain(note.body).split()), "Stand up (5 min late)",
-                         "the message, and (N min late) when it fired late: %r" % note)
+        self.assertEqual(" ".join(plain(note.body).split()), "Stand up (5min late)",
+                         "the message, and (Nmin late) when it fired late: %r" % note)
 
     def test_refused_action_is_logged(self):
         r = self.remind("gone", "Soon removed")
@@ -149,7 +149,7 @@ class Rests(NotifyTest):
         strays = [n for n in notes if n.replaces != first.id]
         self.assertEqual(strays, [], "every update of the rest replaces notification %d" % first.id)
         # last, so that the rest is checked whatever the warning's text
-        self.assertIn("%d s left" % warning["remaining"], warned[0].text,
+        self.assertIn("%ds left" % warning["remaining"], warned[0].text,
                       "rest.warning said %d s remain (its `remaining`); the notification: %r"
                       % (warning["remaining"], warned[0]))
 
@@ -458,7 +458,7 @@ class DueOnConnect(NotifyTest):
         self.assertEqual(note.replaces, 0, note)
         self.assertEqual(sorted(note.action_keys), ["done", "snooze"], note)
         self.assertRegex(" ".join(plain(note.body).split()),
-                         r"^Stand up & stretch \((5|6) min late\)$",
+                         r"^Stand up & stretch \((5|6)min late\)$",
                          "the message, and how late it is, as the live reminders.due says: %r"
                          % note)
         self.assertEqual(note.hints.get("category"), "x-lumbard.reminder", note)
@@ -552,7 +552,7 @@ class DueWhileReading(NotifyTest):
                          "one notification each: %s" % self.server.describe())
         self.assertNotIn(r7.id, self.server.closes(),
                          "the page before the event said r7 was not due; the event is newer")
-        self.assertEqual(" ".join(plain(r1200.body).split()), "m1200 (2 min late)", r1200)
+        self.assertEqual(" ".join(plain(r1200.body).split()), "m1200 (2min late)", r1200)
         self.notifier.assert_running()
 
 
