@@ -188,6 +188,7 @@ static int checkin_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   if (r != LBCTL_OK)
     return r;
   int level = -1;
+  lbctl_typed_note("level", "LEVEL");
   if (argc > 1 && !parse_level(argv[1], &level))
     return lbctl_usage_error(self,
                              "LEVEL is how your back is, a whole number from 0 (no pain) to 10 "

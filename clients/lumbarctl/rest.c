@@ -76,7 +76,7 @@ static void fmt_left(int64_t ms, char *buf, size_t len) {
 }
 
 static void fmt_duration(int64_t seconds, char *buf, size_t len) {
-  lb_duration_format(seconds > 0 ? (uint64_t)seconds : 0, buf, len);
+  lbctl_clock_duration(seconds > 0 ? (uint64_t)seconds : 0, buf, len);
 }
 
 /* " (abduction)", or nothing for the daemon's default label. */
@@ -775,6 +775,9 @@ static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
                               {0}};
   size_t n_opts = sizeof(opts) / sizeof(opts[0]);
   int r = lbctl_args(self, &argc, argv, flags, 0, 1);
+  uint64_t seconds = 0;
+  if (r == LBCTL_OK && argc > 1)
+    r = lbctl_parse_duration(self, argv[1], "DURATION", "seconds", &seconds);
   if (r == LBCTL_OK)
     r = lbctl_check_options(self, opts, n_opts);
   if (r != LBCTL_OK)
@@ -785,7 +788,7 @@ static int start_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
   msgpack_pack_array(&pk, 2);
   if (argc > 1)
-    lbctl_pack_duration(&pk, argv[1]);
+    msgpack_pack_uint64(&pk, seconds);
   else
     msgpack_pack_nil(&pk);
   lbctl_pack_options(&pk, opts, n_opts);
@@ -834,8 +837,8 @@ static int preset_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   bool wait = false;
   const char *after = NULL, *set = NULL;
   lbctl_opt opts[] = {{"set", LBCTL_OPT_COUNT, NULL}};
-  const lbctl_flag flags[] = {{"--after-set", "a number", &after, NULL},
-                              {"--set", "a number", &set, NULL},
+  const lbctl_flag flags[] = {{"--after-set", "a number", &after, NULL, .wire = "set"},
+                              {"--set", "a number", &set, NULL, .wire = "set"},
                               {"--wait", NULL, NULL, &wait},
                               {0}};
   int r = lbctl_args(self, &argc, argv, flags, 1, 1);
@@ -861,12 +864,17 @@ static int preset_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
 
 /* ---- one rest by id: pause, resume, cancel, next, extend ---------------------------------- */
 
-/* Call the verb's method on rest ID (and a duration). Returns LBCTL_OK with
- * *ret_result, valid until the next call, or the exit status. */
+/* Call the verb's method on rest ID (and a DURATION: "30s", "+30s").
+ * Returns LBCTL_OK with *ret_result, valid until the next call, or the exit
+ * status. */
 static int id_call(lbctl *ctl, const lbctl_verb *self, const char *id_arg, const char *duration,
                    const msgpack_object **ret_result) {
-  uint64_t id;
+  uint64_t id, seconds = 0;
   int r = lbctl_parse_id(self, id_arg, "rest", &id);
+  /* "+30s" reads as what it means: 30 s more. */
+  if (r == LBCTL_OK && duration)
+    r = lbctl_parse_duration(self, duration + (duration[0] == '+'), "DURATION", "seconds",
+                             &seconds);
   if (r != LBCTL_OK)
     return r;
   char method[32];
@@ -878,7 +886,7 @@ static int id_call(lbctl *ctl, const lbctl_verb *self, const char *id_arg, const
   msgpack_pack_array(&pk, duration ? 2 : 1);
   msgpack_pack_uint64(&pk, id);
   if (duration)
-    lbctl_pack_duration(&pk, duration);
+    msgpack_pack_uint64(&pk, seconds);
   r = lbctl_call(ctl, method, &sb, ret_result);
   msgpack_sbuffer_destroy(&sb);
   return r;
@@ -982,9 +990,8 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 static int extend_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const msgpack_object *result;
   int r = lbctl_positionals(self, &argc, argv, 2, 2);
-  /* "+30s" reads as what it means: 30 s more. */
   if (r == LBCTL_OK)
-    r = id_call(ctl, self, argv[1], argv[2] + (argv[2][0] == '+'), &result);
+    r = id_call(ctl, self, argv[1], argv[2], &result);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   view v;

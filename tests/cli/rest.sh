@@ -114,20 +114,19 @@ run 1 rest cancel 2 && expect_in "$ERR" \
 run 1 rest pause 99 && expect_in "$ERR" "lumbarctl: rest.pause: not_found: no rest 99"
 run 1 rest extend 99 30s && expect_in "$ERR" "lumbarctl: rest.extend: not_found: no rest 99"
 
-# ---- durations the daemon refuses (1) ---------------------------------------------------------
-run 1 rest start 0 &&
-  expect_in "$ERR" "lumbarctl: rest.start: invalid_params: parameter 'seconds' must be between 1s and 1d, got 0s"
-run 1 rest start abc &&
-  expect_in "$ERR" "lumbarctl: rest.start: invalid_params: parameter 'seconds': duration \"abc\": expected a number"
-run 1 rest start 25h && expect_in "$ERR" "lumbarctl: rest.start: invalid_params: parameter 'seconds' must be between 1s and 1d"
-run 1 rest start -5 && expect_in "$ERR" "lumbarctl: rest.start: invalid_params: parameter 'seconds'"
-run 1 rest start 90 --until 60 &&
-  expect_in "$ERR" "invalid_params: option 'until' (1min) must be longer than the rest (1min 30s)"
-run 1 rest start 90 --warn soon && expect_in "$ERR" "invalid_params: option 'warn': duration \"soon\""
-run 1 rest start 90 --sets 0 && expect_in "$ERR" "invalid_params: option 'sets' must be between 1 and 100"
-run 1 rest extend 1 0 && expect_in "$ERR" "lumbarctl: rest.extend: invalid_params: parameter 'seconds'"
-run 1 rest extend 1 +abc && expect_in "$ERR" "lumbarctl: rest.extend: invalid_params: parameter 'seconds': duration \"abc\""
-run 1 rest extend 1 24h && expect_in "$ERR" "the rest would last over 24 h"
+# ---- durations and options refused: said in the words typed (2) ------------------------------------
+run 2 rest start 0 && expect_in "$ERR" "lumbarctl rest start: DURATION must be between 1s and 1d, got 0s"
+run 2 rest start abc &&
+  expect_in "$ERR" "lumbarctl rest start: DURATION: duration \"abc\": expected a number"
+run 2 rest start 25h && expect_in "$ERR" "lumbarctl rest start: DURATION must be between 1s and 1d"
+run 2 rest start -5 && expect_in "$ERR" "lumbarctl rest start: DURATION: duration \"-5\""
+run 2 rest start 90 --until 60 &&
+  expect_in "$ERR" "lumbarctl rest start: --until (1min) must be longer than the rest (1min 30s)"
+run 2 rest start 90 --warn soon && expect_in "$ERR" "lumbarctl rest start: --warn: duration \"soon\""
+run 2 rest start 90 --sets 0 && expect_in "$ERR" "lumbarctl rest start: --sets must be between 1 and 100"
+run 2 rest extend 1 0 && expect_in "$ERR" "lumbarctl rest extend: DURATION must be between 1s and 1d"
+run 2 rest extend 1 +abc && expect_in "$ERR" "lumbarctl rest extend: DURATION: duration \"abc\""
+run 2 rest extend 1 24h && expect_in "$ERR" "lumbarctl rest extend: DURATION: the rest would last over 24h"
 run 0 rest list --json && expect_json "$OUT" '[r["id"] for r in v] == [1, 4]'
 
 # ---- next: a routine's sets, and a plain rest's window --------------------------------------------
