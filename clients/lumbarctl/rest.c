@@ -279,7 +279,9 @@ static void bar_line(const follow *f, char *buf, size_t cap) {
     while (((unsigned char)f->v.label[cut] & 0xc0) == 0x80);
   snprintf(label, sizeof(label), "%.*s", (int)cut, f->v.label);
 
-  int cols = lbctl_term_columns() - 1; /* the last column would wrap on some terminals */
+  /* The last column would wrap on some terminals, and a Ctrl-C echoes "^C"
+   * after the bar. */
+  int cols = lbctl_term_columns() - 3;
   int width = 0;
   for (int attempt = 0; attempt < 4; attempt++) {
     int fixed = 4 + lbctl_text_width(time_left) + (label[0] ? lbctl_text_width(label) + 2 : 0) +
@@ -395,14 +397,27 @@ static int how_to_go_on(follow *f) {
  * the rest to lumbard. */
 static int detach(follow *f) {
   line_end(f, true);
-  FILE *out = f->ctl->json ? stderr : stdout;
-  fprintf(out,
-          "The %s goes on in lumbard (id %" PRIu64 "): 'lumbarctl rest watch %" PRIu64
-          "' follows it again,\n",
-          noun(&f->v), f->v.id, f->v.id);
+  uint64_t id = f->v.id;
+  char c[4][96];
+  size_t n = 0;
+  snprintf(c[n++], sizeof(c[0]), "The %s goes on in lumbard (id %" PRIu64 "):", noun(&f->v), id);
+  snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest watch %" PRIu64 "' follows it again,", id);
   if (is_routine(&f->v))
-    fprintf(out, "'lumbarctl rest next %" PRIu64 "' moves it on, ", f->v.id);
-  fprintf(out, "'lumbarctl rest cancel %" PRIu64 "' stops it.\n", f->v.id);
+    snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest next %" PRIu64 "' moves it on,", id);
+  snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest cancel %" PRIu64 "' stops it.", id);
+  /* Lines broken between the clauses, never inside a command to copy. */
+  FILE *out = f->ctl->json ? stderr : stdout;
+  int cols = f->bar ? lbctl_term_columns() : 80, at = 0;
+  for (size_t i = 0; i < n; i++) {
+    int w = lbctl_text_width(c[i]);
+    if (at > 0 && at + 1 + w > cols) {
+      fputc('\n', out);
+      at = 0;
+    }
+    fprintf(out, "%s%s", at > 0 ? " " : "", c[i]);
+    at += (at > 0) + w;
+  }
+  fputc('\n', out);
   return LBCTL_OK;
 }
 

@@ -90,14 +90,16 @@ The rest goes on in lumbard (id 4): 'lumbarctl rest watch 4' follows it again,
 'lumbarctl rest cancel 4' stops it."
 expect_empty "$ERR"
 run 0 rest list && expect_line "$OUT" "4   hold +running +0:[0-3][0-9] +- +Rest 30s"
-# SIGTERM as well, for a routine: it says how to move it on.
+# SIGTERM as well, for a routine: it says how to move it on, in 80 columns,
+# each command whole on its line.
 start_waiter term rest start 30 --sets 2 --wait
 wait_until "the term waiter to start its rest" "grep -q '^Rest 5 started' '$W/term.out'"
 kill -TERM "$WAITER"
 expect_waiter_exit term 0
 expect_exactly "$OUT" "Rest 5 started: 30s, set 1 of 2 done, ends at $(sed -n 's/.*ends at //p' "$OUT")
-The routine goes on in lumbard (id 5): 'lumbarctl rest watch 5' follows it again,
-'lumbarctl rest next 5' moves it on, 'lumbarctl rest cancel 5' stops it."
+The routine goes on in lumbard (id 5):
+'lumbarctl rest watch 5' follows it again, 'lumbarctl rest next 5' moves it on,
+'lumbarctl rest cancel 5' stops it."
 run 0 rest cancel 4
 run 0 rest cancel 5
 
