@@ -43,16 +43,25 @@ test-deps:
 lint-deps:
 	@./tools/ensure-deps $(BUILD_DEPS) $(LINT_DEPS)
 
+CONFIGURE := cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLUMBARD_SANITIZE=$(SANITIZE) \
+             $(CMAKE_FLAGS)
+
 $(BUILD_DIR)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLUMBARD_SANITIZE=$(SANITIZE) $(CMAKE_FLAGS)
+	$(CONFIGURE)
 
 configure: $(BUILD_DIR)/CMakeCache.txt
 
 build: configure
 	cmake --build $(BUILD_DIR) --parallel
 
-run: build
-	$(BUILD_DIR)/bin/lumbard $(ARGS)
+# Only what runs (the `programs` target: lumbard, its plugins, lumbarctl,
+# lumbar-notify; no tests), and quietly: the configure and build output go to
+# build/configure.log and build/build.log, shown only when they fail; the
+# daemon's first line is the first line on the screen.
+run: deps
+	@[ -f $(BUILD_DIR)/cmake_install.cmake ] || ./tools/quietly $(BUILD_DIR)/configure.log $(CONFIGURE)
+	@./tools/quietly $(BUILD_DIR)/build.log cmake --build $(BUILD_DIR) --parallel --target programs
+	@exec $(BUILD_DIR)/bin/lumbard $(ARGS)
 
 # The whole suite twice: the normal build, then an ASan+UBSan build of the
 # same sources (any sanitizer report fails the test that saw it).
