@@ -150,6 +150,13 @@ class Layout(Installed):
         with open(os.path.join(SOURCE, "daemon", "default.conf")) as f:
             self.assertEqual(text, f.read())
         self.assertIn("not a medical device", text)
+        # a reminder's message is shown as it is (a notification, a list):
+        # plain text, no markup
+        messages = re.findall(r"(?m)^\[reminders\.\w+\]\n(?:\w+ = .*\n)*?"
+                              r"message = (.*\n(?:  .*\n)*)", text)
+        self.assertGreaterEqual(len(messages), 2)
+        for m in messages:
+            self.assertNotRegex(m, r"[`*_<>&\[\]]", m)
         d = self.daemon(config=text)
         d.start()
         c = Client(d.socket)
@@ -295,7 +302,8 @@ class UnitPaths(unittest.TestCase):
         self.assertEqual([f for f in files if not f.startswith(local + "/")], [])
         self.assertIn(local + "/bin/lumbard", files)
         # HOME itself, a trailing slash, and a HOME reached through a symlink
-        self.check(self.home, self.home + "/share/systemd/user", self.home + "/share/dbus-1/services")
+        self.check(self.home, self.home + "/share/systemd/user",
+                   self.home + "/share/dbus-1/services")
         self.check(local + "/", local + "/share/systemd/user", local + "/share/dbus-1/services")
         link = os.path.join(self.root, "home-link")
         os.symlink(self.home, link)
