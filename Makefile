@@ -14,15 +14,18 @@ ARGS         ?=
 # man pages. Test: what the test suite drives: a private dbus-daemon and its
 # clients (dbus-monitor, dbus-send, gdbus, busctl), systemd-analyze, python3
 # with msgpack for the raw client, tmux for the terminal tests, chromium to
-# render the pain report; python3-dbusmock's notification server, and dunst
-# under Xvfb, for lumbar-notify; clang and libFuzzer's runtime for the short
-# fuzzing run; man to render the installed pages, and the three shells whose
-# completions are tested.
+# render the pain report; for lumbar-notify, python3-dbusmock's notification
+# server, dunst under Xvfb, and xfce4-notifyd under Xvfb for the README's
+# picture (xwd from x11-apps takes it, xsetroot from x11-xserver-utils colours
+# the desktop, xdotool presses the buttons); clang and libFuzzer's runtime for
+# the short fuzzing run; man to render the installed pages, and the three
+# shells whose completions are tested.
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
               libsqlite3-dev libinih-dev libjansson-dev scdoc
 LINT_DEPS  := cppcheck clang-tidy
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
               systemd sqlite3 tmux chromium python3-dbus python3-dbusmock dunst xvfb \
+              xfce4-notifyd x11-apps x11-xserver-utils xdotool \
               fonts-dejavu-core clang libclang-rt-14-dev man-db zsh fish bash-completion
 
 .PHONY: all deps test-deps lint-deps configure build run test test-plain test-asan bench lint \
@@ -43,16 +46,25 @@ test-deps:
 lint-deps:
 	@./tools/ensure-deps $(BUILD_DEPS) $(LINT_DEPS)
 
+CONFIGURE := cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLUMBARD_SANITIZE=$(SANITIZE) \
+             $(CMAKE_FLAGS)
+
 $(BUILD_DIR)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLUMBARD_SANITIZE=$(SANITIZE) $(CMAKE_FLAGS)
+	$(CONFIGURE)
 
 configure: $(BUILD_DIR)/CMakeCache.txt
 
 build: configure
 	cmake --build $(BUILD_DIR) --parallel
 
-run: build
-	$(BUILD_DIR)/bin/lumbard $(ARGS)
+# Only what runs (the `programs` target: lumbard, its plugins, lumbarctl,
+# lumbar-notify; no tests), and quietly: the configure and build output go to
+# build/configure.log and build/build.log, shown only when they fail; the
+# daemon's first line is the first line on the screen.
+run: deps
+	@[ -f $(BUILD_DIR)/cmake_install.cmake ] || ./tools/quietly $(BUILD_DIR)/configure.log $(CONFIGURE)
+	@./tools/quietly $(BUILD_DIR)/build.log cmake --build $(BUILD_DIR) --parallel --target programs
+	@exec $(BUILD_DIR)/bin/lumbard $(ARGS)
 
 # The whole suite twice: the normal build, then an ASan+UBSan build of the
 # same sources (any sanitizer report fails the test that saw it).

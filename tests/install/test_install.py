@@ -44,15 +44,20 @@ class Installed(unittest.TestCase):
         if not BUILD:
             raise unittest.SkipTest("LB_BUILD_DIR is not set (ctest sets it)")
         cls.prefix = tempfile.mkdtemp(prefix="lumbard-prefix-")
-        out = run(["cmake", "--install", BUILD, "--prefix", cls.prefix])
+        # a HOME of its own, so that the prefix is never in it (that would move the units)
+        cls.home = tempfile.mkdtemp(prefix="lumbard-home-")
+        out = run(["cmake", "--install", BUILD, "--prefix", cls.prefix],
+                  env=dict(os.environ, HOME=cls.home))
         if out.returncode != 0:
             shutil.rmtree(cls.prefix, True)
+            shutil.rmtree(cls.home, True)
             raise AssertionError("cmake --install failed:\n" + out.stdout + out.stderr)
         cls.installed = out.stdout
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.prefix, True)
+        shutil.rmtree(cls.home, True)
 
     def p(self, *parts):
         return os.path.join(self.prefix, *parts)
@@ -145,6 +150,13 @@ class Layout(Installed):
         with open(os.path.join(SOURCE, "daemon", "default.conf")) as f:
             self.assertEqual(text, f.read())
         self.assertIn("not a medical device", text)
+        # a reminder's message is shown as it is (a notification, a list):
+        # plain text, no markup
+        messages = re.findall(r"(?m)^\[reminders\.\w+\]\n(?:\w+ = .*\n)*?"
+                              r"message = (.*\n(?:  .*\n)*)", text)
+        self.assertGreaterEqual(len(messages), 2)
+        for m in messages:
+            self.assertNotRegex(m, r"[`*_<>&\[\]]", m)
         d = self.daemon(config=text)
         d.start()
         c = Client(d.socket)
@@ -228,6 +240,110 @@ class Units(Installed):
                 args.insert(3, "--man=no")
             out = run(args, env=env)
             self.assertEqual((out.returncode, out.stdout + out.stderr), (0, ""), path)
+
+
+class UnitPaths(unittest.TestCase):
+    """`cmake --install build --prefix P` puts the user units and the D-Bus
+    activation file where systemd --user and the session bus look for P: a
+    prefix in $HOME (~/.local) in share/systemd/user and share/dbus-1/services
+    ($XDG_DATA_HOME's), /usr/local and /usr in lib/systemd/user and
+    share/dbus-1/services. The prefix is the one given at install time, not
+    the configured one. Every install goes under DESTDIR, with HOME a
+    temporary directory: nothing outside this test's directory is touched."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not BUILD:
+            raise unittest.SkipTest("LB_BUILD_DIR is not set (ctest sets it)")
+        cls.root = os.path.realpath(tempfile.mkdtemp(prefix="lumbard-unitpaths-"))
+        cls.home = os.path.join(cls.root, "home", "me")
+        os.makedirs(cls.home)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.root, True)
+
+    def install(self, prefix, home=None, args=None):
+        """Installs into DESTDIR (a new directory) with HOME set; returns
+        DESTDIR and the installed files' paths as the prefix sees them."""
+        dest = tempfile.mkdtemp(dir=self.root, prefix="dest-")
+        env = dict(os.environ, DESTDIR=dest, HOME=home or self.home)
+        for var in ("XDG_DATA_HOME", "XDG_DATA_DIRS"):
+            env.pop(var, None)
+        out = run(args or ["cmake", "--install", BUILD, "--prefix", prefix], env=env)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        files = set()
+        for root, _, names in os.walk(dest):
+            for name in names:
+                files.add("/" + os.path.relpath(os.path.join(root, name), dest))
+        self.assertEqual(os.listdir(self.home), [], "the install wrote into HOME")
+        return dest, files
+
+    def check(self, prefix, unit_dir, dbus_dir, **kw):
+        dest, files = self.install(prefix, **kw)
+        installed = sorted(f for f in files if f.endswith(".service"))
+        self.assertEqual(installed, sorted([unit_dir + "/lumbar-notify.service",
+                                            unit_dir + "/lumbard.service",
+                                            dbus_dir + "/" + NAME + ".service"]), prefix)
+        # the paths in them are the prefix's, not DESTDIR's
+        bindir = prefix.rstrip("/") + "/bin"
+        for f, line in ((unit_dir + "/lumbard.service", "ExecStart=%s/lumbard\n"),
+                        (unit_dir + "/lumbar-notify.service", "ExecStart=%s/lumbar-notify\n"),
+                        (dbus_dir + "/" + NAME + ".service", "Exec=%s/lumbard\n")):
+            with open(dest + f) as fh:
+                self.assertIn(line % bindir, fh.read(), f)
+        return dest, files
+
+    def test_a_prefix_in_home(self):
+        local = self.home + "/.local"
+        dest, files = self.check(local, local + "/share/systemd/user",
+                                 local + "/share/dbus-1/services")
+        # the whole install stays in the prefix, under DESTDIR
+        self.assertEqual([f for f in files if not f.startswith(local + "/")], [])
+        self.assertIn(local + "/bin/lumbard", files)
+        # HOME itself, a trailing slash, and a HOME reached through a symlink
+        self.check(self.home, self.home + "/share/systemd/user",
+                   self.home + "/share/dbus-1/services")
+        self.check(local + "/", local + "/share/systemd/user", local + "/share/dbus-1/services")
+        link = os.path.join(self.root, "home-link")
+        os.symlink(self.home, link)
+        self.check(local, local + "/share/systemd/user", local + "/share/dbus-1/services",
+                   home=link)
+
+    def test_usr_local_and_usr(self):
+        self.check("/usr/local", "/usr/local/lib/systemd/user", "/usr/local/share/dbus-1/services")
+        self.check("/usr", "/usr/lib/systemd/user", "/usr/share/dbus-1/services")
+
+    def test_a_prefix_outside_home(self):
+        # a name that merely begins like HOME's is not in it; a HOME of / counts as none
+        other = self.home + "2/.local"
+        self.check(other, other + "/lib/systemd/user", other + "/share/dbus-1/services")
+        self.check("/usr/local", "/usr/local/lib/systemd/user",
+                   "/usr/local/share/dbus-1/services", home="/")
+
+    def test_the_cache_overrides(self):
+        """-DLUMBARD_INSTALL_USER_UNIT_DIR and -DLUMBARD_INSTALL_DBUS_SERVICE_DIR
+        win over the choice; the old LUMBARD_USER_UNIT_DIR's default does not
+        stay in a build tree configured before. Each tree is configured only:
+        its systemd/ install script writes nothing but the three files."""
+        local = self.home + "/.local"
+
+        def configure(*flags):
+            tree = tempfile.mkdtemp(dir=self.root, prefix="tree-")
+            out = run(["cmake", "-S", SOURCE, "-B", tree, "-DLUMBARD_TESTS=OFF",
+                       "-DLUMBARD_MAN=OFF", *flags])
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            return ["cmake", "-DCMAKE_INSTALL_PREFIX=" + local, "-P",
+                    os.path.join(tree, "systemd", "cmake_install.cmake")]
+
+        script = configure("-DLUMBARD_INSTALL_USER_UNIT_DIR=/etc/systemd/user",
+                           "-DLUMBARD_INSTALL_DBUS_SERVICE_DIR=share/dbus-elsewhere")
+        self.check(local, "/etc/systemd/user", local + "/share/dbus-elsewhere", args=script)
+        script = configure("-DLUMBARD_USER_UNIT_DIR=lib/systemd/user")
+        self.check(local, local + "/share/systemd/user", local + "/share/dbus-1/services",
+                   args=script)
+        script = configure("-DLUMBARD_USER_UNIT_DIR=lib/units")
+        self.check(local, local + "/lib/units", local + "/share/dbus-1/services", args=script)
 
 
 class ExamplePlugin(Installed):
