@@ -19,6 +19,7 @@ static const lbctl_verb *const verb_tables[] = {
     lbctl_remind_verbs,
     lbctl_rest_verbs,
     lbctl_pain_verbs,
+    /* pain checkin, in checkin.c beside pain.c */
     lbctl_checkin_verbs,
 };
 
