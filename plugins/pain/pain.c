@@ -1556,7 +1556,9 @@ static void on_event(lb_plugin *p, const char *name, const lb_value *fields, voi
   } else if (strcmp(name, "rest.routine_done") == 0) {
     if (strcmp(str_field(fields, "routine"), cfg.warmup_preset) == 0)
       record("warm-up preset");
-    if (cfg.after_routine)
+    /* after training, not after the warm-up sequence that comes before it */
+    const lb_value *steps = lb_map_get(fields, "steps");
+    if (cfg.after_routine && !(steps && steps->kind == LB_UINT && steps->as.u > 0))
       checkin("after routine", "Routine done. How is your back? 0 is no pain, 10 the worst.");
   }
 }

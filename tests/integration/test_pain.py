@@ -441,14 +441,21 @@ step1 = 1s | go
     def test_after_routine(self):
         self.daemon.stop()
         with open(self.daemon.config_path, "w") as f:
-            f.write("[pain]\ncheckin = off\n[rest.preset.quick]\nstep1 = 1s | go\n")
+            f.write("[pain]\ncheckin = off\n[rest.preset.quick]\nstep1 = 1s | go\n"
+                    "[rest.preset.two]\nsets = 2\nrest = 1s\n")
         self.daemon.start()
         c = Client(self.daemon.socket)
         self.addCleanup(c.close)
-        c.call("daemon.subscribe", ["pain.checkin_due"])
-        c.call("rest.preset", "quick")
+        c.call("daemon.subscribe", ["pain.checkin_due", "rest.routine_done"])
+        # the warm-up sequence comes before training: no question after it
+        w = c.call("rest.preset", "quick")
+        c.wait_event("rest.routine_done", id=w["id"], timeout=5)
+        r = c.call("rest.preset", "two")
+        for _ in range(3):  # set 1 done, set 2 now, set 2 done
+            c.call("rest.next", r["id"])
         ev, _ = c.wait_event("pain.checkin_due", timeout=5)
         self.assertEqual(ev["reason"], "after routine")
+        self.assertEqual([n for n in c.notifications if n[1] == "pain.checkin_due"], [])
 
     def test_bad_values_are_said_and_change_nothing(self):
         # "Off" in any case turns the after-routine check-in off; a bad score
@@ -456,7 +463,7 @@ step1 = 1s | go
         self.daemon.stop()
         with open(self.daemon.config_path, "w") as f:
             f.write("[pain]\ncheckin = *:*:0/2\nscores = 1,2,x\ncheckin_after_routine = Off\n"
-                    "[rest.preset.quick]\nstep1 = 1s | go\n")
+                    "[rest.preset.two]\nsets = 2\nrest = 1s\n")
         self.daemon.start()
         c = Client(self.daemon.socket)
         self.addCleanup(c.close)
@@ -464,8 +471,10 @@ step1 = 1s | go
         ev, _ = c.wait_event("pain.checkin_due", reason="scheduled", timeout=5)
         self.assertEqual(ev["scores"], [0, 2, 5, 8])
         self.assertIn("[pain] scores = 1,2,x: scores are 0 to 10", self.daemon.log())
-        c.call("rest.preset", "quick")
-        time.sleep(2)
+        r = c.call("rest.preset", "two")
+        for _ in range(3):
+            c.call("rest.next", r["id"])
+        time.sleep(1)
         c.call("daemon.ping")  # reads what came meanwhile
         self.assertEqual([n for n in c.notifications if n[1] == "pain.checkin_due"
                           and n[2][0]["reason"] == "after routine"], [])
@@ -481,11 +490,14 @@ class CheckinState(PainTest):
     """A due check-in is a state a terminal can ask for (pain.checkin):
     due after a routine, answered by an entry, skipped, lapsed after 12 h."""
     seams = True
-    config = "[pain]\ncheckin = off\n[rest.preset.quick]\nstep1 = 1s | go\n"
+    config = "[pain]\ncheckin = off\n[rest.preset.two]\nsets = 2\nrest = 60s\n"
 
     def routine(self):
+        """Two sets: set 1 done, set 2 at once (its rest ended early), done."""
         self.client.call("daemon.subscribe", ["rest.routine_done"])
-        r = self.client.call("rest.preset", "quick")
+        r = self.client.call("rest.preset", "two")
+        for _ in range(3):
+            self.client.call("rest.next", r["id"])
         self.client.wait_event("rest.routine_done", id=r["id"], timeout=5)
         return r
 

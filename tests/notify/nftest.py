@@ -39,6 +39,11 @@ checkin = off
 label = quick
 step1 = 1s | Test step
 done = Quick done
+
+[rest.preset.pair]
+label = pair
+sets = 2
+rest = 60s
 """
 
 TAG = re.compile(r"<[^>]*>")

@@ -217,8 +217,14 @@ class Rests(NotifyTest):
 
 class Pain(NotifyTest):
     def checkin(self):
+        """The warm-up sequence (no check-in after it), then a routine of two
+        sets (set 1 done, set 2 at once, set 2 done): its check-in."""
         r = self.client.call("rest.preset", "quick")
         first = self.server.wait_summary("Rest: quick", timeout=5)
+        self.client.wait_event("rest.routine_done", timeout=6, id=r["id"])
+        pair = self.client.call("rest.preset", "pair")
+        for _ in range(3):
+            self.client.call("rest.next", pair["id"])
         ev, _ = self.client.wait_event("pain.checkin_due", timeout=6)
         note = self.server.wait_summary("How is your back?", timeout=3)
         return r, first, ev, note

@@ -52,7 +52,7 @@ NOTIFY_CONFIG = "[notify]\nevents = %s\ntimeout = 0\nsound = no\n"
 def daemon_config():
     """The built-in config (daemon/default.conf) word for word, but for when
     things happen: the warm-up reminder due 2 s after the start, no daily
-    check-in, and a one-step routine whose end asks for one."""
+    check-in, and a routine of two sets whose end asks for one."""
     with open(os.path.join(SOURCE, "daemon", "default.conf")) as f:
         text = f.read()
     text, n = re.subn(r"(?m)(^\[reminders\.warmup\]\n)schedule = .*\n", r"\1schedule = in 2s\n",
@@ -60,7 +60,7 @@ def daemon_config():
     assert n == 1, "no [reminders.warmup] schedule in daemon/default.conf"
     text, n = re.subn(r"(?m)^checkin = .*$", "checkin = off", text)
     assert n == 1, "no [pain] checkin in daemon/default.conf"
-    return text + "\n[rest.preset.stretch]\nlabel = stretch\nstep1 = 1s | Stretch\n"
+    return text + "\n[rest.preset.stretch]\nlabel = stretch\nsets = 2\nrest = 60s\n"
 
 
 class Screenshot(NotifyTest):
@@ -213,7 +213,9 @@ class Screenshot(NotifyTest):
         self.notifier.proc.send_signal(signal.SIGHUP)
         self.notifier.wait_log(lambda l: "read %s again" % self.notifier.config_path in l,
                                "on SIGHUP")
-        self.client.call("rest.preset", "stretch")
+        stretch = self.client.call("rest.preset", "stretch")
+        for _ in range(3):  # set 1 done, set 2 at once (its rest ends early), set 2 done
+            self.client.call("rest.next", stretch["id"])
         checkin, _ = self.client.wait_event("pain.checkin_due", timeout=10)
         scores = checkin["scores"]
         self.assertTrue(scores)
