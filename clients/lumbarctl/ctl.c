@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lumbarctl.h"
 
@@ -43,6 +44,15 @@ int lbctl_connection_lost(lbctl *ctl, const char *what, int err) {
 
 void lbctl_print_daemon_error(const char *method, const lb_client *c) {
   const char *code = lb_client_error_code(c), *message = lb_client_error_message(c);
+  if (isatty(STDERR_FILENO)) { /* wrapped between words */
+    char prefix[256], said[4096];
+    snprintf(prefix, sizeof(prefix), "lumbarctl: %s: %s: ", method, code);
+    lbctl_clean_text(said, sizeof(said), message, strlen(message));
+    char clean_prefix[256];
+    lbctl_clean_text(clean_prefix, sizeof(clean_prefix), prefix, strlen(prefix));
+    lbctl_put_said(stderr, clean_prefix, said);
+    return;
+  }
   fprintf(stderr, "lumbarctl: %s: ", method);
   lbctl_print_text(stderr, code, strlen(code));
   fputs(": ", stderr);

@@ -347,9 +347,16 @@ void lbctl_clean_text(char *dst, size_t cap, const char *s, size_t n);
  * to the last space within room columns (a longer word stays whole). The
  * next line starts after the spaces that follow. */
 size_t lbctl_wrap(const char *text, int room);
+/* text to f from column col on (where the cursor stands), wrapped at word
+ * boundaries to end by column cols (a longer word stays whole), each line
+ * after the first indented to column indent. */
+void lbctl_put_wrapped(FILE *f, const char *text, int col, int indent, int cols);
 
 /* The terminal's width (stdout's; 80 when it is not a terminal). */
 int lbctl_term_columns(void);
+/* prefix and text, one line; on a terminal text wraps between words to its
+ * width (the lines after the first indented by two), never inside one. */
+void lbctl_put_said(FILE *f, const char *prefix, const char *text);
 /* Whether the locale's character set is UTF-8, for block characters and
  * "…". */
 bool lbctl_utf8_terminal(void);

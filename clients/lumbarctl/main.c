@@ -102,19 +102,6 @@ static int put_usage(FILE *f, int col, const char *prefix, const lbctl_verb *v) 
   return at;
 }
 
-/* text from column col on (the cursor stands there), wrapped to end by
- * HELP_COLUMNS, each line after the first indented to col. */
-static void put_wrapped(FILE *f, int col, const char *text) {
-  const char *p = text;
-  for (bool first = true; first || *p; first = false) {
-    size_t cut = lbctl_wrap(p, HELP_COLUMNS - col);
-    fprintf(f, "%*s%.*s\n", first ? 0 : col, "", (int)cut, p);
-    p += cut;
-    while (*p == ' ')
-      p++;
-  }
-}
-
 /* The width of a table's usages: w, or v's usage when it is wider and at
  * most USAGE_AT wide. */
 static size_t usage_column(size_t w, const char *prefix, const lbctl_verb *v) {
@@ -132,7 +119,7 @@ static void table_line(FILE *f, const char *prefix, const lbctl_verb *v, size_t 
     fprintf(f, "%*s", col - at, "");
   else
     fprintf(f, "\n%*s", col, "");
-  put_wrapped(f, col, v->summary);
+  lbctl_put_wrapped(f, v->summary, col, col, HELP_COLUMNS);
 }
 
 static void overview(FILE *f) {
@@ -167,11 +154,12 @@ static void try_help(const char *verb) {
 
 int lbctl_usage_error(const lbctl_verb *self, const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "lumbarctl %s: ", self->name);
+  char prefix[128], said[4096];
+  snprintf(prefix, sizeof(prefix), "lumbarctl %s: ", self->name);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(said, sizeof(said), fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
+  lbctl_put_said(stderr, prefix, said);
   put_usage(stderr, 0, "Usage: lumbarctl ", self);
   fputc('\n', stderr);
   try_help(self->name);

@@ -582,14 +582,8 @@ static void print_groups(const msgpack_object *list, bool places) {
 
 /* Text wrapped to 80 columns, each line indented. */
 static void print_wrapped(const char *text, int indent) {
-  const char *p = text;
-  do {
-    size_t cut = lbctl_wrap(p, 80 - indent);
-    printf("%*s%.*s\n", indent, "", (int)cut, p);
-    p += cut;
-    while (*p == ' ')
-      p++;
-  } while (*p);
+  printf("%*s", indent, "");
+  lbctl_put_wrapped(stdout, text, indent, indent, 80);
 }
 
 /* The sessions the warm-up comparison looked at, one a line, in columns

@@ -39,11 +39,23 @@ void lbctl_copy_text(char *dst, size_t cap, const msgpack_object *s) {
 
 /* ---- terminals and columns ---------------------------------------------------- */
 
-int lbctl_term_columns(void) {
+static int fd_columns(int fd) {
   struct winsize ws;
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
     return ws.ws_col;
   return 80;
+}
+
+int lbctl_term_columns(void) {
+  return fd_columns(STDOUT_FILENO);
+}
+
+void lbctl_put_said(FILE *f, const char *prefix, const char *text) {
+  fputs(prefix, f);
+  if (isatty(fileno(f)))
+    lbctl_put_wrapped(f, text, lbctl_text_width(prefix), 2, fd_columns(fileno(f)));
+  else
+    fprintf(f, "%s\n", text);
 }
 
 bool lbctl_utf8_terminal(void) {
@@ -94,6 +106,19 @@ size_t lbctl_wrap(const char *p, int room) {
     w += ((unsigned char)p[i] & 0xc0) != 0x80;
   }
   return cut ? cut : strcspn(p, " ");
+}
+
+void lbctl_put_wrapped(FILE *f, const char *text, int col, int indent, int cols) {
+  const char *p = text;
+  int room = cols - col;
+  do {
+    size_t cut = lbctl_wrap(p, room > 10 ? room : 10);
+    fprintf(f, "%*s%.*s\n", p == text ? 0 : indent, "", (int)cut, p);
+    p += cut;
+    while (*p == ' ')
+      p++;
+    room = cols - indent;
+  } while (*p);
 }
 
 void lbctl_put_cell(const char *s, int width) {

@@ -103,20 +103,9 @@ static const char *progress_note(const view *v, char *buf, size_t len) {
  * far as the prefix reaches, or by two columns when that leaves too little
  * room. */
 static void put_wrapped(const char *prefix, const char *text, int cols) {
-  int indent = lbctl_text_width(prefix);
-  if (cols - indent < 30)
-    indent = 2;
-  const char *p = text;
-  int room = cols - lbctl_text_width(prefix);
+  int col = lbctl_text_width(prefix);
   fputs(prefix, stdout);
-  do {
-    size_t cut = lbctl_wrap(p, room > 10 ? room : 10);
-    printf("%*s%.*s\n", p == text ? 0 : indent, "", (int)cut, p);
-    p += cut;
-    while (*p == ' ')
-      p++;
-    room = cols - indent;
-  } while (*p);
+  lbctl_put_wrapped(stdout, text, col, cols - col < 30 ? 2 : col, cols);
 }
 
 /* "Step 1 of 2 (1min): Left side: deep massage ...": a step and what to do,
@@ -1165,11 +1154,23 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   }
   lb_client_list_free(l);
   if (r == LBCTL_OK) {
+    /* On a terminal the message ends within its width ("…"), as in the
+     * other lists; the whole of it is in --json. */
+    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_utf8_terminal();
+    int room = 0;
+    for (int c = 0; c < 5; c++)
+      room += w[c] + 2;
+    room = lbctl_term_columns() - room;
     lbctl_table_head(ctl, head, 5, w);
     for (size_t i = 0; i < rows.n; i++) {
+      lbctl_row line = {0};
       for (int c = 0; c < 5; c++)
-        lbctl_put_cell(lbctl_rows_cell(&rows, i, c), w[c]);
-      printf("%s\n", lbctl_rows_cell(&rows, i, 5));
+        lbctl_row_cell(&line, "", lbctl_rows_cell(&rows, i, c), w[c], "");
+      char message[300];
+      snprintf(message, sizeof(message), "%s", lbctl_rows_cell(&rows, i, 5));
+      if (fit)
+        lbctl_text_cut(message, sizeof(message), room > 10 ? room : 10, utf8);
+      lbctl_row_end(&line, message);
     }
   }
   lbctl_rows_free(&rows);

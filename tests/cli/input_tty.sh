@@ -33,7 +33,12 @@ pane helplgo "help pain lgo"
 pane help "--help"
 pane export "help pain export"
 pane place "pain log 3 --where 'Lower back, LEFT'"
-for p in level where short at symptom days lgo pian pianlog strat helplgo help export; do
+# An 80-column terminal: an error longer than a line wraps between words; a
+# list's long message is cut ("…") rather than wrapped into the next row.
+tty_run narrow 80 24 - "rest start abc"
+"$LUMBARCTL" rest preset abduction >/dev/null 2>&1 || fail "lumbarctl rest preset abduction failed"
+tty_run list 80 24 - "rest list"
+for p in narrow list level where short at symptom days lgo pian pianlog strat helplgo help export; do
   wait_pane "$p" "[exit "
 done
 wait_pane place "[exit 0]"
@@ -96,6 +101,22 @@ expect_screen days 2 "lumbarctl pain stats: --days must be between 1 and "
 expect_not_on_screen days "option 'days'"
 # A place as 'pain history' shows it is a place.
 expect_screen place 0 "Logged 3/10 (lower back, left) at "
+
+# ---- in 80 columns: wrapped between words, cut with an ellipsis ---------------------------
+capture narrow
+LAST_CMD="lumbarctl rest start abc (in an 80-column tmux pane)"
+grep -q '^lumbarctl rest start: DURATION: duration "abc": expected a number at "abc";$' \
+  "$W/narrow" && grep -q '^  write it as seconds (90) or with units' "$W/narrow" || {
+  fail "$LAST_CMD: expected the message wrapped between words, the rest indented; the pane shows:"
+  show_pane narrow
+}
+capture list
+LAST_CMD="lumbarctl rest list (in an 80-column tmux pane)"
+grep -q '^[0-9]* *abduction *in_set .*Set 1 of 3: go (20-30 reps, .*…$' "$W/list" &&
+  [ "$(grep -c . "$W/list")" = 3 ] || { # the head, the row, [exit 0]
+  fail "$LAST_CMD: expected the message cut to the line with an ellipsis; the pane shows:"
+  show_pane list
+}
 
 # ---- did you mean --------------------------------------------------------------------------
 expect_screen lgo 2 "lumbarctl pain: unknown sub-command 'lgo'; did you mean 'pain log'?" \
