@@ -730,6 +730,19 @@ static int follow_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {
 /* ---- starting: rest start, rest preset ---------------------------------------------- */
 
 /* Subscribe (for --wait), call, print; then follow when waiting. */
+
+/* The answer of a call that starts or moves a rest: with --json printed
+ * (and that is all, unless waiting); else read into v. An exit status, or
+ * -1 to go on. */
+static int take_answer(const lbctl *ctl, const msgpack_object *result, bool wait, view *v) {
+  if (ctl->json && !wait)
+    return lbctl_print_json_result(result);
+  if (ctl->json && lbctl_json_print(stdout, result, false) < 0)
+    return 1;
+  view_read(v, result);
+  return -1;
+}
+
 static int start_and_print(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
                            bool wait) {
   sigset_t wait_mask;
@@ -740,12 +753,9 @@ static int start_and_print(lbctl *ctl, const char *method, const msgpack_sbuffer
   r = lbctl_call(ctl, method, params, &result);
   if (r != LBCTL_OK)
     return r;
-  if (ctl->json && !wait)
-    return lbctl_print_json_result(result);
-  if (ctl->json && lbctl_json_print(stdout, result, false) < 0)
-    return 1;
   view v;
-  view_read(&v, result);
+  if ((r = take_answer(ctl, result, wait, &v)) >= 0)
+    return r;
   char lead[64];
   snprintf(lead, sizeof(lead), "%s %" PRIu64 " started",
            in_state(&v, "in_set") ? "Routine" : "Rest", v.id);
@@ -962,12 +972,9 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     r = id_call(ctl, self, argv[1], NULL, &result);
   if (r != LBCTL_OK)
     return r;
-  if (ctl->json && !wait)
-    return lbctl_print_json_result(result);
-  if (ctl->json && lbctl_json_print(stdout, result, false) < 0)
-    return 1;
   view v;
-  view_read(&v, result);
+  if ((r = take_answer(ctl, result, wait, &v)) >= 0)
+    return r;
   if (!wait) {
     for (size_t n = lb_client_n_queued(ctl->client); n > 0; n--) {
       const char *name;

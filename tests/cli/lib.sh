@@ -242,6 +242,21 @@ show_pane() {
   sed 's/^/    | /' "$WORLD/out/$1"
 }
 
+# expect_pane NAME FIRST REST: the pane shows a first line matching the
+# regex FIRST (the start line, with its id and clock), then exactly the
+# lines of REST.
+expect_pane() {
+  capture "$1"
+  printf '%s\n' "$3" >"$WORLD/out/$1.want"
+  if ! head -1 "$WORLD/out/$1" | grep -qE "^$2\$" ||
+    ! tail -n +2 "$WORLD/out/$1" | cmp -s - "$WORLD/out/$1.want"; then
+    fail "pane $1: expected a first line matching '$2', then:"
+    sed 's/^/    | /' "$WORLD/out/$1.want"
+    echo "  the pane shows:"
+    show_pane "$1"
+  fi
+}
+
 # run WANT_STATUS lumbarctl-args...: runs lumbarctl, keeping its output in
 # $OUT and $ERR (files), and checks the exit status.
 OUT="$WORLD/out/stdout"

@@ -17,18 +17,6 @@ pane() {
   tty_run "$1" 100 20 "$2" "$3"
 }
 
-# expect_pane NAME EXPECTED: the pane shows exactly these lines (the first
-# may be a regex, for the start line with its id and clock).
-expect_pane() {
-  capture "$1"
-  printf '%s\n' "$3" >"$W/$1.want"
-  if ! head -1 "$W/$1" | grep -qE "^$2\$" || ! tail -n +2 "$W/$1" | cmp -s - "$W/$1.want"; then
-    fail "pane $1: expected a first line matching '$2', then:"
-    sed 's/^/    | /' "$W/$1.want"
-    echo "  the pane shows:"
-    sed 's/^/    | /' "$W/$1"
-  fi
-}
 
 count_lines() {
   grep -cE -- "$2" "$1"

@@ -17,18 +17,6 @@ pane() {
   tty_run "$1" 100 20 - "$2"
 }
 
-# expect_pane NAME FIRST REST: the pane shows a first line matching the
-# regex FIRST, then exactly the lines of REST.
-expect_pane() {
-  capture "$1"
-  printf '%s\n' "$3" >"$W/$1.want"
-  if ! head -1 "$W/$1" | grep -qE "^$2\$" || ! tail -n +2 "$W/$1" | cmp -s - "$W/$1.want"; then
-    fail "pane $1: expected a first line matching '$2', then:"
-    sed 's/^/    | /' "$W/$1.want"
-    echo "  the pane shows:"
-    show_pane "$1"
-  fi
-}
 
 # expect_pane_line NAME REGEX: a line of the pane matches the regex whole.
 expect_pane_line() {
