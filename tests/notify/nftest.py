@@ -460,6 +460,14 @@ class NotifyTest(unittest.TestCase):
     def remind(self, name, message, when="in 1s", client=None):
         return (client or self.client).call("reminders.add", name, when, {"message": message})
 
+    def routine(self):
+        """The preset `pair` run through at once (set 1 done, set 2 now, set 2
+        done): its end makes a check-in due."""
+        r = self.client.call("rest.preset", "pair")
+        for _ in range(3):
+            self.client.call("rest.next", r["id"])
+        return r
+
     def assert_notifier_log_once(self, lines, what):
         """Lines logged while something lasted: it was said (at least one
         line), and no line repeats (numbers aside)."""

@@ -222,9 +222,7 @@ class Pain(NotifyTest):
         r = self.client.call("rest.preset", "quick")
         first = self.server.wait_summary("Rest: quick", timeout=5)
         self.client.wait_event("rest.routine_done", timeout=6, id=r["id"])
-        pair = self.client.call("rest.preset", "pair")
-        for _ in range(3):
-            self.client.call("rest.next", pair["id"])
+        self.routine()
         ev, _ = self.client.wait_event("pain.checkin_due", timeout=6)
         note = self.server.wait_summary("How is your back?", timeout=3)
         return r, first, ev, note
@@ -299,7 +297,7 @@ class PlainServer(NotifyTest):
         rem = self.remind("tea", "Tea & biscuits <3")
         rest = self.client.call("rest.start", 3, {"label": "abduction", "sets": 3, "until": 30,
                                                   "warn": 0})
-        self.client.call("rest.preset", "quick")
+        self.routine()
 
         note = self.server.wait_summary("Reminder: tea", timeout=6)
         self.assertEqual(note.actions, [], "no actions capability: no buttons; %r" % note)
@@ -864,7 +862,7 @@ class Config(NotifyTest):
         self.start_with(False, env={"XDG_CONFIG_HOME": os.path.join(self.daemon.root, "config")})
         self.remind("tea", "Tea")
         r = self.client.call("rest.start", 1, {"label": "plank", "warn": 0})
-        self.client.call("rest.preset", "quick")
+        self.routine()
         self.client.wait_event("reminders.due", timeout=5)
         self.client.wait_event("rest.finished", timeout=5, id=r["id"])
         self.client.wait_event("pain.checkin_due", timeout=5)
@@ -894,7 +892,7 @@ class Config(NotifyTest):
         self.start_with("[notify]\ntimeout = 30s\nrest_timeout = 3s\ncountdown = 0\nsound = no\n")
         self.remind("tea", "Tea")
         r = self.client.call("rest.start", 3, {"label": "plank", "warn": 0})
-        self.client.call("rest.preset", "quick")
+        self.routine()
         note = self.server.wait_summary("Reminder: tea", timeout=6)
         self.assertEqual(note.timeout, 30000, "timeout = 30s: %r" % note)
         check = self.server.wait_summary("How is your back?", timeout=6)
