@@ -5,7 +5,9 @@
 #include <lumbard/rpc.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "util.h"
 #include "value.h"
 
 void lb_args_signature(const lb_method_entry *m, char *buf, size_t len) {
@@ -61,6 +63,14 @@ static int mismatch(const char *what, lb_type t, const lb_value *in, char *err, 
   return -EINVAL;
 }
 
+/* "9999-12-30 23:59:59 UTC" for unix seconds. */
+static void utc(int64_t t, char *buf, size_t len) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm))
+    snprintf(buf, len, "?");
+}
+
 static int range(const lb_param *p, const char *what, int64_t v, char *err, size_t errlen) {
   if (p->min >= p->max || (v >= p->min && v <= p->max))
     return 0;
@@ -71,6 +81,14 @@ static int range(const lb_param *p, const char *what, int64_t v, char *err, size
     lb_duration_format((uint64_t)p->max, hi, sizeof(hi));
     lb_duration_format((uint64_t)v, got, sizeof(got));
     snprintf(err, errlen, "%s must be between %s and %s, got %s", what, lo, hi, got);
+  } else if (p->type == LB_T_TIME) {
+    char lo[40], hi[40];
+    utc(p->min, lo, sizeof(lo));
+    utc(p->max, hi, sizeof(hi));
+    snprintf(err, errlen,
+             "%s must be a time between %" PRId64 " (%s) and %" PRId64 " (%s) in unix seconds, "
+             "got %" PRId64,
+             what, p->min, lo, p->max, hi, v);
   } else {
     snprintf(err, errlen, "%s must be between %" PRId64 " and %" PRId64 ", got %" PRId64, what,
              p->min, p->max, v);
@@ -172,10 +190,15 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
   const lb_value *opts = NULL;
   char sig[256], what[96];
 
+  /* nil means omitted (PROTOCOL.md): trailing nils, the options map's
+   * place among them, are not there at all. */
+  while (n_pos > 0 && given[n_pos - 1].kind == LB_NIL)
+    n_pos--;
   /* A trailing map is the options map unless it fills a positional map
-   * parameter. */
-  if (has_options && n_given > 0 && given[n_given - 1].kind == LB_MAP) {
-    uint32_t last = n_given - 1;
+   * parameter; a method without options takes one too (an empty one, or an
+   * unknown option is named below), where it would be one too many. */
+  if (n_pos > 0 && given[n_pos - 1].kind == LB_MAP && (has_options || n_pos > m->n_params)) {
+    uint32_t last = n_pos - 1;
     bool positional_map = last < m->n_params &&
                           (d->params[last].type == LB_T_MAP || d->params[last].type == LB_T_ANY);
     if (!positional_map) {
@@ -207,6 +230,16 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
       return r;
   }
 
+  if (!has_options && opts) {
+    for (uint32_t k = 0; k < opts->as.map.len; k++) {
+      if (opts->as.map.items[k].val.kind == LB_NIL)
+        continue;
+      lb_args_signature(m, sig, sizeof(sig));
+      snprintf(err, errlen, "unknown option '%s': %s takes (%s)", opts->as.map.items[k].key,
+               m->name, sig);
+      return -EINVAL;
+    }
+  }
   if (has_options) {
     uint32_t n_in = opts ? opts->as.map.len : 0;
     lb_pair *out = lb_arena_alloc(a, sizeof(lb_pair) * m->n_options);
@@ -245,5 +278,70 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
     args[m->n_params] = lb_v_map(out, n_out);
   }
   *ret_args = args;
+  return 0;
+}
+
+void lb_args_escape(const char *s, size_t n, char *buf, size_t len) {
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 8 < len; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '\\' || ch == '"')
+      o += (size_t)snprintf(buf + o, len - o, "\\%c", ch);
+    else if (ch < 0x20 || ch >= 0x7f)
+      o += (size_t)snprintf(buf + o, len - o, "\\x%02x", ch);
+    else
+      buf[o++] = (char)ch;
+    if (i + 1 < n && o + 8 >= len) {
+      snprintf(buf + o, len - o, "...");
+      return;
+    }
+  }
+  buf[o < len ? o : len - 1] = '\0';
+}
+
+/* What a parameter's position is, for a message: "parameter 'seconds'", the
+ * options map's "option 'label'", or past the declared ones its number. */
+static void position_name(const lb_method_entry *m, uint32_t i, uint32_t n, bool is_map, char *buf,
+                          size_t len) {
+  bool positional_map = i < m->n_params && (m->decl->params[i].type == LB_T_MAP ||
+                                            m->decl->params[i].type == LB_T_ANY);
+  if (i < m->n_params && !(is_map && i == n - 1 && m->n_options && !positional_map))
+    snprintf(buf, len, "parameter '%s'", m->decl->params[i].name);
+  else if (is_map && i == n - 1)
+    snprintf(buf, len, "the options map");
+  else
+    snprintf(buf, len, "parameter %u", i + 1);
+}
+
+int lb_args_from_msgpack(lb_arena *a, const lb_method_entry *m, const msgpack_object *params,
+                         lb_value *ret, char *err, size_t errlen) {
+  uint32_t n = params->via.array.size;
+  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+  char why[400], what[96];
+  for (uint32_t i = 0; i < n; i++) {
+    const msgpack_object *o = &params->via.array.ptr[i];
+    if (lb_value_from_msgpack(a, o, &items[i], why, sizeof(why)) == 0)
+      continue;
+    position_name(m, i, n, o->type == MSGPACK_OBJECT_MAP, what, sizeof(what));
+    /* In the options map, name the option whose value is refused. */
+    if (strcmp(what, "the options map") == 0) {
+      for (uint32_t k = 0; k < o->via.map.size; k++) {
+        const msgpack_object *key = &o->via.map.ptr[k].key;
+        lb_value tmp;
+        char sub[400];
+        if (key->type != MSGPACK_OBJECT_STR || !lb_utf8_valid(key->via.str.ptr, key->via.str.size))
+          break; /* the map's own fault: its keys */
+        if (lb_value_from_msgpack(a, &o->via.map.ptr[k].val, &tmp, sub, sizeof(sub)) < 0) {
+          char key_text[64];
+          lb_args_escape(key->via.str.ptr, key->via.str.size, key_text, sizeof(key_text));
+          snprintf(err, errlen, "option '%s': %s", key_text, sub);
+          return -EINVAL;
+        }
+      }
+    }
+    snprintf(err, errlen, "%s: %s", what, why);
+    return -EINVAL;
+  }
+  *ret = lb_v_array(items, n);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "args.h"
 #include "call.h"
 #include "log.h"
 #include "plugin_host.h"
@@ -286,15 +287,24 @@ void lb_rpc_conn_send(lb_rpc_conn *c, lb_buf *b) {
   queued(c, b->len);
 }
 
-static void send_error(lb_rpc_conn *c, uint32_t msgid, lb_rpc_code code, const char *message) {
+/* msgid_obj: the msgid as the client sent it (any integer), else msgid. */
+static void send_error_to(lb_rpc_conn *c, uint32_t msgid, const msgpack_object *msgid_obj,
+                          lb_rpc_code code, const char *message) {
   if (c->closing)
     return;
   lb_buf *b = tail(c);
   size_t start = b->len;
   msgpack_packer pk;
   msgpack_packer_init(&pk, b, lb_buf_write);
-  lb_rpc_pack_response_error(&pk, msgid, code, message);
+  if (msgid_obj)
+    lb_rpc_pack_response_error_id(&pk, msgid_obj, code, message);
+  else
+    lb_rpc_pack_response_error(&pk, msgid, code, message);
   queued(c, b->len - start);
+}
+
+static void send_error(lb_rpc_conn *c, uint32_t msgid, lb_rpc_code code, const char *message) {
+  send_error_to(c, msgid, NULL, code, message);
 }
 
 /* ---- answers ------------------------------------------------------------ */
@@ -369,6 +379,22 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
     c->last_len = msg->method_len;
     c->last_generation = generation;
   }
+  if (!m && (memchr(msg->method, '\0', msg->method_len) ||
+             !lb_utf8_valid(msg->method, msg->method_len))) {
+    /* Not a name any method can have: say what is wrong with it, with its
+     * bytes escaped (a NUL would cut it short, 0xff is no text). */
+    char name[256], text[512];
+    lb_args_escape(msg->method, msg->method_len, name, sizeof(name));
+    snprintf(text, sizeof(text), "the method name \"%s\" %s; a method name is \"plugin.method\"",
+             name,
+             memchr(msg->method, '\0', msg->method_len) ? "holds a NUL byte (\\x00)"
+                                                        : "is not valid UTF-8");
+    if (wants_reply)
+      send_error(c, msg->msgid, LB_RPC_INVALID_PARAMS, text);
+    else
+      lb_debug("client %llu: %s", (unsigned long long)c->id, text);
+    return;
+  }
   if (!m) {
     char text[1024];
     char why[768];
@@ -395,7 +421,7 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
   lb_value params = {0}; /* [] (daemon.ping, most calls) needs no decoding */
   char err[512];
   if (msg->params->via.array.size > 0 &&
-      lb_value_from_msgpack(lb_call_arena(call), msg->params, &params, err, sizeof(err)) < 0) {
+      lb_args_from_msgpack(lb_call_arena(call), m, msg->params, &params, err, sizeof(err)) < 0) {
     lb_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
     return;
   }
@@ -405,13 +431,19 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
 static void handle(lb_rpc_conn *c, const msgpack_object *o) {
   lb_rpc_msg msg;
   char err[256];
-  if (lb_rpc_parse(o, &msg, err, sizeof(err)) < 0) {
+  int r = lb_rpc_parse(o, &msg, err, sizeof(err));
+  if (r == -ERANGE) { /* a request of the right shape: refuse it alone */
+    if (msg.type == LB_RPC_REQUEST)
+      send_error_to(c, 0, msg.msgid_obj, LB_RPC_INVALID_PARAMS, err);
+    return;
+  }
+  if (r < 0) {
     lb_warn("client %llu (pid %d) sent a malformed message (%s); closing its connection",
             (unsigned long long)c->id, (int)c->pid, err);
-    if (msg.has_msgid) {
+    if (msg.msgid_obj) {
       char text[400];
       snprintf(text, sizeof(text), "malformed message: %s; closing the connection", err);
-      send_error(c, msg.msgid, LB_RPC_INVALID_PARAMS, text);
+      send_error_to(c, msg.msgid, msg.msgid_obj, LB_RPC_INVALID_PARAMS, text);
     }
     lb_rpc_conn_close(c, NULL);
     return;

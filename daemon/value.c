@@ -199,7 +199,7 @@ const char *lb_kind_name(lb_kind k) {
   case LB_UINT:
     return "an integer";
   case LB_DOUBLE:
-    return "a number with a fraction";
+    return "a float";
   case LB_STR:
     return "a string";
   case LB_ARRAY:
@@ -249,9 +249,20 @@ void lb_value_describe(const lb_value *v, char *buf, size_t len) {
   case LB_UINT:
     snprintf(buf, len, "the integer %" PRIu64, v->as.u);
     break;
-  case LB_DOUBLE:
-    snprintf(buf, len, "the number %g", v->as.d);
+  case LB_DOUBLE: {
+    /* The shortest text that reads back as the same double, always with a
+     * point or an exponent: "the float 3.0", not "the number 3". */
+    char num[40];
+    for (int digits = 15; digits <= 17; digits++) {
+      snprintf(num, sizeof(num), "%.*g", digits, v->as.d);
+      if (strtod(num, NULL) == v->as.d)
+        break;
+    }
+    if (!strpbrk(num, ".eni")) /* not 1e+30, inf or nan */
+      strcat(num, ".0");
+    snprintf(buf, len, "the float %s", num);
     break;
+  }
   case LB_BOOL:
     snprintf(buf, len, "the boolean %s", v->as.b ? "true" : "false");
     break;

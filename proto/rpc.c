@@ -69,6 +69,10 @@ static bool read_msgid(const msgpack_object *o, uint32_t *ret) {
   return true;
 }
 
+static bool is_integer(const msgpack_object *o) {
+  return o->type == MSGPACK_OBJECT_POSITIVE_INTEGER || o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER;
+}
+
 int lb_rpc_parse(const msgpack_object *o, lb_rpc_msg *ret, char *err, size_t errlen) {
   memset(ret, 0, sizeof(*ret));
   if (o->type != MSGPACK_OBJECT_ARRAY)
@@ -77,6 +81,10 @@ int lb_rpc_parse(const msgpack_object *o, lb_rpc_msg *ret, char *err, size_t err
   if (a->size == 0)
     return bad(err, errlen, "a message must be an array [type, ...], got an empty array", NULL);
   const msgpack_object *t = &a->ptr[0];
+  /* An unknown type with an integer after it: that is its msgid, to answer. */
+  if (t->type == MSGPACK_OBJECT_POSITIVE_INTEGER && t->via.u64 > 2 && a->size >= 2 &&
+      is_integer(&a->ptr[1]))
+    ret->msgid_obj = &a->ptr[1];
   if (t->type != MSGPACK_OBJECT_POSITIVE_INTEGER || t->via.u64 > 2)
     return bad(err, errlen,
                "the first element of a message must be its type: 0 (request), 1 (response) or "
@@ -88,17 +96,32 @@ int lb_rpc_parse(const msgpack_object *o, lb_rpc_msg *ret, char *err, size_t err
   case LB_RPC_REQUEST:
     if (a->size >= 2 && read_msgid(&a->ptr[1], &ret->msgid))
       ret->has_msgid = true;
+    if (a->size >= 2 && is_integer(&a->ptr[1]))
+      ret->msgid_obj = &a->ptr[1];
     if (a->size != 4) {
       snprintf(err, errlen, "a request must be [0, msgid, method, params], got %u elements",
                a->size);
       return -EBADMSG;
     }
-    if (!ret->has_msgid)
+    if (!ret->msgid_obj)
       return bad(err, errlen, "a request's msgid must be an unsigned 32-bit integer", &a->ptr[1]);
     if (a->ptr[2].type != MSGPACK_OBJECT_STR)
       return bad(err, errlen, "a request's method must be a string", &a->ptr[2]);
     if (a->ptr[3].type != MSGPACK_OBJECT_ARRAY)
       return bad(err, errlen, "a request's params must be an array", &a->ptr[3]);
+    if (!ret->has_msgid) { /* the shape is right: only this request is refused */
+      if (a->ptr[1].type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        snprintf(err, errlen,
+                 "a request's msgid must be an unsigned 32-bit integer (0 to 4294967295), got "
+                 "%lld",
+                 (long long)a->ptr[1].via.i64);
+      else
+        snprintf(err, errlen,
+                 "a request's msgid must be an unsigned 32-bit integer (0 to 4294967295), got "
+                 "%llu",
+                 (unsigned long long)a->ptr[1].via.u64);
+      return -ERANGE;
+    }
     ret->method = a->ptr[2].via.str.ptr;
     ret->method_len = a->ptr[2].via.str.size;
     ret->params = &a->ptr[3];
@@ -200,15 +223,27 @@ void lb_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid) {
   msgpack_pack_nil(pk);
 }
 
-void lb_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, lb_rpc_code code,
-                                const char *message) {
-  msgpack_pack_array(pk, 4);
-  msgpack_pack_uint8(pk, LB_RPC_RESPONSE);
-  msgpack_pack_uint32(pk, msgid);
+static void pack_error(msgpack_packer *pk, lb_rpc_code code, const char *message) {
   msgpack_pack_map(pk, 2);
   lb_rpc_pack_str(pk, "code");
   lb_rpc_pack_str(pk, lb_rpc_code_name(code));
   lb_rpc_pack_str(pk, "message");
   lb_rpc_pack_str(pk, message);
   msgpack_pack_nil(pk);
+}
+
+void lb_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, lb_rpc_code code,
+                                const char *message) {
+  msgpack_pack_array(pk, 4);
+  msgpack_pack_uint8(pk, LB_RPC_RESPONSE);
+  msgpack_pack_uint32(pk, msgid);
+  pack_error(pk, code, message);
+}
+
+void lb_rpc_pack_response_error_id(msgpack_packer *pk, const msgpack_object *msgid,
+                                   lb_rpc_code code, const char *message) {
+  msgpack_pack_array(pk, 4);
+  msgpack_pack_uint8(pk, LB_RPC_RESPONSE);
+  msgpack_pack_object(pk, *msgid);
+  pack_error(pk, code, message);
 }

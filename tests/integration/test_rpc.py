@@ -174,7 +174,7 @@ class BadInput(DaemonTest):
         self.assertOthersServed()
 
     def test_wrong_shapes_close(self):
-        for bad in ([5, 1], {"method": "daemon.ping"}, "ping", [0, -1, "daemon.ping", []],
+        for bad in ([5, 1], {"method": "daemon.ping"}, "ping", [0, "1", "daemon.ping", []],
                     [0, 1, 42, []], [2, "daemon.ping"]):
             c = self.connect()
             c.send(bad)
@@ -426,3 +426,135 @@ class PeerCredentials(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BuiltinTest(DaemonTest):
+    """A daemon with the built-in plugins (rest, reminders, pain)."""
+
+    def setUp(self):
+        self.daemon = Daemon(builtin_plugins=True, env={"TZ": "UTC"})
+        self.addCleanup(self.daemon.cleanup)
+        self.daemon.start()
+        self.client = self.connect()
+
+
+class NilMeansOmitted(BuiltinTest):
+    def test_trailing_nil_is_omitted(self):
+        """PROTOCOL.md: "An omitted or `nil` optional value takes its declared
+        default" and "an option given as `nil` counts as not given": a
+        trailing nil, even where the options map would be, is no parameter."""
+        self.assertEqual(self.client.call("rest.start", 5, None)["seconds"], 5)
+        self.assertEqual(self.client.call("rest.start", None, None)["seconds"], 90)
+        self.assertEqual(self.client.call("rest.start", 7, None, None)["seconds"], 7)
+        self.assertEqual(self.client.call("rest.start", None, {"label": "x", "sets": None})
+                         ["label"], "x")
+        self.assertEqual(self.client.call("daemon.ping", None), "pong")
+
+    def test_empty_options_map_to_a_method_without_options(self):
+        """PROTOCOL.md: "`params` ... may end with one map of named options";
+        "Option keys that the method does not declare are an error": an empty
+        map names none, so daemon.ping [{}] is a ping; a key in it is named."""
+        self.assertEqual(self.client.call("daemon.ping", {}), "pong")
+        self.assertEqual(self.client.call("daemon.ping", {"x": None}), "pong")
+        self.assertRpcError("invalid_params", "unknown option 'x': daemon.ping takes ()",
+                            "daemon.ping", {"x": 1})
+        self.assertRpcError("invalid_params", "too many parameters", "daemon.ping", 1)
+
+
+class MethodNames(BuiltinTest):
+    def test_nul_and_invalid_utf8_in_the_name(self):
+        """PROTOCOL.md: "Strings must be valid UTF-8 without NUL bytes" and
+        `invalid_params` is for a value that is unparsable: a method name with
+        a NUL or invalid UTF-8 is answered invalid_params saying so, with its
+        bytes escaped, never no_such_method naming another method."""
+        m = self.client.request("daemon.ping\0x")
+        _, _, error, _ = self.client.response(m)
+        self.assertEqual(error["code"], "invalid_params", error)
+        self.assertIn('"daemon.ping\\x00x"', error["message"])
+        self.assertIn("NUL", error["message"])
+        # [0, 77, <the 5-byte str "rest" 0xff>, []]
+        self.client.send_raw(b"\x94\x00\x4d\xa5rest\xff\x90")
+        _, _, error, _ = self.client.response(77)
+        self.assertEqual(error["code"], "invalid_params", error)
+        self.assertIn('"rest\\xff"', error["message"])
+        self.assertIn("not valid UTF-8", error["message"])
+        self.assertEqual(self.client.call("daemon.ping"), "pong")
+
+
+class TypeErrors(BuiltinTest):
+    def test_float_for_an_integer(self):
+        """PROTOCOL.md: "The message names the parameter"; a float is not an
+        integer, and is shown as the float it is, with every digit."""
+        e = self.assertRpcError("invalid_params", "parameter 'seconds'", "rest.start", 3.0)
+        self.assertIn("got the float 3.0", e.message)
+        e = self.assertRpcError("invalid_params", "parameter 'base'", "reminders.preview",
+                                "daily", 2, 1796660000.0)
+        self.assertIn("got the float 1796660000.0", e.message)
+        e = self.assertRpcError("invalid_params", "option 'sets'", "rest.start", 5,
+                                {"sets": 0.1 + 0.2})
+        self.assertIn("got the float 0.30000000000000004", e.message)
+
+    def test_refused_values_name_the_parameter(self):
+        """PROTOCOL.md: "binary data and extension types are refused", "map
+        keys must be strings", strings valid UTF-8; "The message names the
+        parameter"."""
+        c = self.client
+        for params, name in (
+                ([b"bin"], "parameter 'seconds'"),
+                ([msgpack.ExtType(5, b"x")], "parameter 'seconds'"),
+                ([5, {"label": b"x"}], "option 'label'"),
+                ([5, {1: "x"}], "the options map"),
+                ([5, {"label": msgpack.ExtType(1, b"")}], "option 'label'")):
+            m = c.request("rest.start", *params)
+            _, _, error, _ = c.response(m)
+            self.assertEqual(error["code"], "invalid_params", params)
+            self.assertIn(name, error["message"], params)
+        # invalid UTF-8 in a string parameter
+        raw = msgpack.packb([0, 90, "reminders.preview", ["xxxx"]])
+        c.send_raw(raw.replace(b"xxxx", b"da\xffy"))
+        _, _, error, _ = c.response(90)
+        self.assertEqual(error["code"], "invalid_params")
+        self.assertIn("parameter 'schedule'", error["message"])
+        self.assertIn("UTF-8", error["message"])
+
+
+class Msgids(BuiltinTest):
+    def test_out_of_range_msgid_is_answered_and_the_connection_kept(self):
+        """PROTOCOL.md: "a malformed request whose `msgid` can be read is first
+        answered `invalid_params`"; a request of the right shape whose msgid
+        is outside 0 ... 2^32-1 is answered to that msgid as it came, and the
+        connection stays open."""
+        for msgid in (2 ** 32, -1, 2 ** 64 - 1, -2 ** 63):
+            self.client.send([0, msgid, "daemon.ping", []])
+            _, _, error, result = self.client.response(msgid)
+            self.assertEqual(error["code"], "invalid_params", msgid)
+            self.assertIn("unsigned 32-bit", error["message"])
+            self.assertIn(str(msgid), error["message"])
+            self.assertEqual(self.client.call("daemon.ping"), "pong")
+
+    def test_unknown_type_with_msgid_is_answered_then_closed(self):
+        """PROTOCOL.md: "a value that is not one of the three shapes ... close
+        that connection (a malformed request whose `msgid` can be read is
+        first answered `invalid_params`, saying what was wrong)"."""
+        self.client.send([3, 55, "daemon.ping", []])
+        self.assertTrue(self.client.closed_by_peer())
+        _, _, error, _ = self.client.responses[55]
+        self.assertEqual(error["code"], "invalid_params")
+        self.assertIn("the first element of a message must be its type", error["message"])
+        c = self.connect()
+        c.send([7, -3])
+        self.assertTrue(c.closed_by_peer())
+        self.assertEqual(c.responses[-3][2]["code"], "invalid_params")
+
+
+class PreviewBase(BuiltinTest):
+    def test_base_range(self):
+        """reminders.preview declares base 0 ... 253402214399 (9999-12-30
+        23:59:59 UTC, the last second calendar.c takes); PROTOCOL.md:
+        "out of range ... The message names the parameter"."""
+        for base in (2 ** 61, -1, 10 ** 12, 2 ** 63 - 1, 253402214400):
+            e = self.assertRpcError("invalid_params", "parameter 'base'", "reminders.preview",
+                                    "daily", 2, base)
+            self.assertIn("9999-12-30 23:59:59 UTC", e.message)
+        self.assertIsInstance(self.client.call("reminders.preview", "daily", 2, 253402214399), list)
+        self.assertEqual(len(self.client.call("reminders.preview", "daily", 2, 0)), 2)

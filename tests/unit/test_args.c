@@ -116,7 +116,7 @@ TEST(errors_name_the_parameter) {
       {"pain.log", 6, "missing parameter 'level': pain.log takes (level, tags?)"},
       {"pain.log", 7, "parameter 'level' must be between 0 and 10, got 11"},
       {"pain.log", 8, "parameter 'tags' must be an array of strings; item 2 is the integer 4"},
-      {"pain.log", 9, "parameter 'level' must be a non-negative integer, got the number 6.5"},
+      {"pain.log", 9, "parameter 'level' must be a non-negative integer, got the float 6.5"},
       {"rest.start", 10, "parameter 'seconds' must be between 1s and 1d, got 1d 1s"},
   };
   lb_value bad[][3] = {

@@ -35,6 +35,9 @@ typedef struct lb_rpc_msg {
   enum lb_rpc_type type;
   bool has_msgid;
   uint32_t msgid;
+  /* The msgid as it came, when it can be read (an integer, in range or not;
+   * also after an unknown type): a malformed message is answered to it. */
+  const msgpack_object *msgid_obj;
   const char *method; /* request, notification; not NUL-terminated */
   uint32_t method_len;
   const msgpack_object *params; /* request, notification: an array */
@@ -44,8 +47,9 @@ typedef struct lb_rpc_msg {
 
 /* Check that o is one of the three message shapes. Returns 0, or -EBADMSG
  * with err naming exactly what is wrong; when the shape is wrong but a
- * request's msgid could be read, ret->has_msgid is set so the caller can
- * answer before closing. */
+ * msgid could be read, ret->msgid_obj is set so the caller can answer before
+ * closing. -ERANGE: a request of the right shape whose msgid is an integer
+ * outside 0 … 2^32-1; it is answered (to ret->msgid_obj), the stream goes on. */
 int lb_rpc_parse(const msgpack_object *o, lb_rpc_msg *ret, char *err, size_t errlen);
 
 /* Read the msgid from the first bytes of a request that could not be
@@ -61,6 +65,9 @@ void lb_rpc_pack_notification(msgpack_packer *pk, const char *method, uint32_t n
 void lb_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid);
 void lb_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, lb_rpc_code code,
                                 const char *message);
+/* An error response to a msgid as the client sent it (any integer). */
+void lb_rpc_pack_response_error_id(msgpack_packer *pk, const msgpack_object *msgid,
+                                   lb_rpc_code code, const char *message);
 void lb_rpc_pack_str(msgpack_packer *pk, const char *s);
 
 /* Durations as the wire accepts them: "90", "90s", "1m30s", "2min", "1.5min",
