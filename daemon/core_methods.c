@@ -72,7 +72,8 @@ static void status(lb_call *call, const lb_value *args, void *ud) {
 
 /* ---- daemon.plugins: every declaration, so clients can describe them ---- */
 
-static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n) {
+/* options: an option is optional by nature, whatever its declaration says. */
+static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n, bool options) {
   lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
   for (uint32_t i = 0; i < n; i++) {
     const lb_param *p = &ps[i];
@@ -81,7 +82,7 @@ static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n) {
     f[k++] = (lb_pair){"name", lb_v_str(p->name)};
     f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(p->type))};
     f[k++] = (lb_pair){"dbus", lb_v_str(lb_type_dbus(p->type))};
-    f[k++] = (lb_pair){"optional", lb_v_bool(p->optional)};
+    f[k++] = (lb_pair){"optional", lb_v_bool(options || p->optional)};
     if (!lb_is_nil(&p->def))
       f[k++] = (lb_pair){"default", p->def};
     if (p->min < p->max) {
@@ -117,8 +118,8 @@ static lb_value describe_method(lb_arena *a, const lb_method_entry *m) {
   lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 7);
   uint32_t k = 0;
   f[k++] = (lb_pair){"name", lb_v_str(m->name)};
-  f[k++] = (lb_pair){"params", describe_params(a, m->decl->params, m->n_params)};
-  f[k++] = (lb_pair){"options", describe_params(a, m->decl->options, m->n_options)};
+  f[k++] = (lb_pair){"params", describe_params(a, m->decl->params, m->n_params, false)};
+  f[k++] = (lb_pair){"options", describe_params(a, m->decl->options, m->n_options, true)};
   f[k++] = (lb_pair){"result", lb_v_str(lb_type_name(m->decl->result))};
   if (m->decl->result_fields)
     f[k++] = (lb_pair){"result_fields", describe_fields(a, m->decl->result_fields)};

@@ -607,16 +607,19 @@ static lb_value view(const reminder *r, lb_pair *f, char hours[2][16]) {
   f[k++] = (lb_pair){"kind", lb_v_str(r->kind == CALENDAR ? "calendar"
                                       : r->kind == EVERY  ? "every"
                                                           : "once")};
+  /* Every declared field, always: "" for active hours it does not have. */
+  hours[0][0] = hours[1][0] = '\0';
   if (r->from_min >= 0) {
     snprintf(hours[0], 16, "%02d:%02d", r->from_min / 60, r->from_min % 60);
     snprintf(hours[1], 16, "%02d:%02d", r->to_min / 60, r->to_min % 60);
-    f[k++] = (lb_pair){"from", lb_v_str(hours[0])};
-    f[k++] = (lb_pair){"to", lb_v_str(hours[1])};
   }
+  f[k++] = (lb_pair){"from", lb_v_str(hours[0])};
+  f[k++] = (lb_pair){"to", lb_v_str(hours[1])};
+  f[k++] = (lb_pair){"skipped_at", lb_v_int(0)}; /* reminders.skip sets it: last */
   return lb_v_map(f, k);
 }
 
-#define VIEW_PAIRS 15
+#define VIEW_PAIRS 16
 
 static void reply_view(lb_call *call, const reminder *r) {
   lb_pair f[VIEW_PAIRS];
@@ -871,11 +874,10 @@ static void m_skip(lb_call *call, const lb_value *args, void *ud) {
   }
   emit_skipped(r, at, reason);
   touch(r->id);
-  lb_pair f[VIEW_PAIRS + 1];
+  lb_pair f[VIEW_PAIRS];
   char hours[2][16];
   lb_value v = view(r, f, hours);
-  f[v.as.map.len] = (lb_pair){"skipped_at", lb_v_int(at / 1000)};
-  v.as.map.len++;
+  f[v.as.map.len - 1] = (lb_pair){"skipped_at", lb_v_int(at / 1000)};
   host->reply(call, &v);
   if (r->kind == ONCE && !r->next_at_ms)
     destroy(r);
@@ -1334,11 +1336,15 @@ static const lb_field view_fields[] = {F("id", LB_T_U64),
                                        F("pause", LB_T_STRING),
                                        F("held_until", LB_T_TIME),
                                        F("source", LB_T_STRING),
+                                       F("kind", LB_T_STRING),
                                        F("from", LB_T_STRING),
                                        F("to", LB_T_STRING),
                                        F("skipped_at", LB_T_TIME),
-                                       F("until", LB_T_TIME),
                                        {0}};
+/* reminders.pause: {until, id} (id 0: every reminder); reminders.resume:
+ * {paused_until} (0: no pause left). */
+static const lb_field pause_fields[] = {F("until", LB_T_TIME), F("id", LB_T_U64), {0}};
+static const lb_field resume_fields[] = {F("paused_until", LB_T_TIME), {0}};
 
 static const lb_method methods[] = {
     {.name = "add",
@@ -1383,13 +1389,13 @@ static const lb_method methods[] = {
      .params = pause_params,
      .options = id_option,
      .result = LB_T_MAP,
-     .result_fields = view_fields,
+     .result_fields = pause_fields,
      .handler = m_pause},
     {.name = "resume",
      .doc = "End a pause early.",
      .options = id_option,
      .result = LB_T_MAP,
-     .result_fields = view_fields,
+     .result_fields = resume_fields,
      .handler = m_resume},
     {.name = "preview",
      .doc = "The next elapses of a schedule, as systemd-analyze calendar does.",

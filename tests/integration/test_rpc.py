@@ -558,3 +558,48 @@ class PreviewBase(BuiltinTest):
             self.assertIn("9999-12-30 23:59:59 UTC", e.message)
         self.assertIsInstance(self.client.call("reminders.preview", "daily", 2, 253402214399), list)
         self.assertEqual(len(self.client.call("reminders.preview", "daily", 2, 0)), 2)
+
+
+class Declarations(BuiltinTest):
+    def test_reminder_results_match_their_declaration(self):
+        """PROTOCOL.md: `daemon.plugins` gives each method's `result_fields`;
+        a reminders result holds exactly its declared fields, unset ones as ""
+        or 0 (as rest's results do), and `kind` is declared."""
+        methods = {m["name"].split(".")[-1]: m for p in self.client.call("daemon.plugins")
+                   if p["name"] == "reminders" for m in p["methods"]}
+        view = {f["name"] for f in methods["add"]["result_fields"]}
+        self.assertIn("kind", view)
+        r = self.client.call("reminders.add", "t1", "daily")
+        self.assertEqual(set(r), view)
+        self.assertEqual((r["from"], r["to"], r["skipped_at"]), ("", "", 0))
+        s = self.client.call("reminders.skip", r["id"])
+        self.assertEqual(set(s), view)
+        self.assertGreater(s["skipped_at"], 0)
+        for row in self.client.call("reminders.list"):
+            self.assertEqual(set(row), view)
+        p = self.client.call("reminders.pause", 60)
+        self.assertEqual(set(p), {f["name"] for f in methods["pause"]["result_fields"]})
+        q = self.client.call("reminders.resume")
+        self.assertEqual(set(q), {f["name"] for f in methods["resume"]["result_fields"]})
+
+    def test_options_are_optional(self):
+        """PROTOCOL.md: params are "required positional values first, then the
+        optional ones, and may end with one map of named options": every
+        option is optional, and daemon.plugins says so."""
+        n = 0
+        for p in self.client.call("daemon.plugins"):
+            for m in p["methods"]:
+                for o in m["options"]:
+                    self.assertIs(o["optional"], True, (m["name"], o["name"]))
+                    n += 1
+        self.assertGreater(n, 0)
+
+    def test_protocol_lists_every_type(self):
+        """PROTOCOL.md's type table names every type daemon.plugins uses
+        (`ints`: reminders.preview's result)."""
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "..", "..", "proto", "PROTOCOL.md")) as f:
+            doc = f.read()
+        types = {m["result"] for p in self.client.call("daemon.plugins") for m in p["methods"]}
+        for t in types:
+            self.assertIn("| `%s` |" % t, doc)
