@@ -233,6 +233,217 @@ class Signals(DbusTest):
         self.assertEqual(all_core["StartedAt"], {"type": "x", "data": status["started_at"]})
 
 
+SIG_CONFIG = """
+[rest]
+default = 90s
+warn = 1s
+expire = 2s
+
+[rest.preset.sets]
+sets = 2
+rest = 1s
+until = 2s
+
+[rest.preset.quick]
+step1 = 1s | Left side
+step2 = 1s | Right side
+"""
+
+
+def split_types(sig):
+    """'sua{sv}' -> ['s', 'u', 'a{sv}']: one complete type each."""
+    out, i = [], 0
+    while i < len(sig):
+        j, depth = i, 0
+        while True:
+            c = sig[j]
+            if c in "({":
+                depth += 1
+            elif c in ")}":
+                depth -= 1
+            j += 1
+            if depth == 0 and c != "a":
+                break
+        out.append(sig[i:j])
+        i = j
+    return out
+
+
+def busctl_args(sig):
+    """Arguments busctl takes for one value of each type (0 or empty: the defaults)."""
+    args = []
+    for t in split_types(sig):
+        if t in ("u", "t", "x", "i", "q", "n", "y"):
+            args.append("1")
+        elif t == "d":
+            args.append("1")
+        elif t == "b":
+            args.append("false")
+        elif t in ("s", "o", "g"):
+            args.append("x")
+        elif t.startswith("a"):
+            args.append("0")
+        elif t == "v":
+            args += ["s", "x"]
+        else:
+            raise AssertionError("no sample for " + t)
+    return args
+
+
+class Signatures(unittest.TestCase):
+    """The D-Bus type of every value comes from its declaration, never from
+    what it holds: what each method answers and each signal carries is what
+    introspection says, an empty list of maps is aa{sv} as a full one is, and
+    a field has one type wherever it appears (a{sv} entries, list items,
+    nested maps), the declared one where it is declared."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="lumbard-sig-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        self.bus = Bus(self.root)
+        self.addCleanup(self.bus.kill)
+        self.daemon = Daemon(plugin_dirs=[GOOD_PLUGINS], bus=self.bus, config=SIG_CONFIG,
+                             builtin_plugins=True)
+        self.addCleanup(self.daemon.cleanup)
+        self.daemon.start()
+        self.client = Client(self.daemon.socket)
+        self.addCleanup(self.client.close)
+
+    def introspect(self):
+        xml = self.bus.gdbus("introspect", "--dest", NAME, "--object-path", PATH, "--xml").stdout
+        methods, signals = {}, {}
+        for iface in ET.fromstring(xml).findall("interface"):
+            name = iface.get("name")
+            if not name.startswith(CORE):
+                continue
+            for m in iface.findall("method"):
+                ins = "".join(a.get("type") for a in m.findall("arg") if a.get("direction") == "in")
+                outs = "".join(a.get("type") for a in m.findall("arg")
+                               if a.get("direction") == "out")
+                methods[(name, m.get("name"))] = (ins, outs)
+            for sg in iface.findall("signal"):
+                signals[(name, sg.get("name"))] = "".join(a.get("type") for a in sg.findall("arg"))
+        return methods, signals
+
+    def declared(self):
+        """{(interface, member): {field: dbus type}} from daemon.plugins."""
+        out = {}
+        for plugin in self.client.call("daemon.plugins"):
+            iface = CORE + "." + camel(plugin["name"])
+            for m in plugin["methods"]:
+                member = camel(m["name"].split(".", 1)[1])
+                out[(iface, member)] = {f["name"]: f["dbus"] for f in m.get("result_fields", [])}
+        return out
+
+    def walk(self, where, value, seen, declared):
+        """Record the type of every a{sv} entry under value (busctl's JSON)."""
+        t, data = value["type"], value["data"]
+        if t == "a{sv}":
+            for key, var in data.items():
+                if key in declared and var["type"] != declared[key]:
+                    self.undeclared.append("%s.%s is %s, declared %s"
+                                           % (where, key, var["type"], declared[key]))
+                seen.setdefault(where + "." + key, set()).add(var["type"])
+                self.walk(where + "." + key, var, seen, declared)
+        elif t == "aa{sv}":
+            for item in data:
+                self.walk(where + "[]", {"type": "a{sv}", "data": item}, seen, declared)
+        elif t == "av":
+            for item in data:
+                self.walk(where + "[]", item, seen, declared)
+        elif t == "v":
+            self.walk(where, data, seen, declared)
+
+    def call_all(self, methods, declared, seen, skip=()):
+        answered = set()
+        for (iface, member), (ins, outs) in sorted(methods.items()):
+            if member in skip:
+                continue
+            out = self.bus.busctl("--json=short", "call", NAME, PATH, iface, member, ins,
+                                  *busctl_args(ins), check=False)
+            if out.returncode != 0:
+                continue  # an error answer has no signature to check
+            r = json.loads(out.stdout) if out.stdout.strip() else {"type": "", "data": []}
+            self.assertEqual(r["type"], outs, "%s.%s answers %r, introspection says %r"
+                             % (iface, member, r["type"], outs))
+            for t, data in zip(split_types(r["type"]), r["data"]):
+                self.walk(iface + "." + member, {"type": t, "data": data}, seen.setdefault(
+                    (iface, member), {}), declared.get((iface, member), {}))
+            answered.add((iface, member))
+        return answered
+
+    maxDiff = None
+
+    def test_wire_types_match_introspection(self):
+        methods, signals = self.introspect()
+        declared = self.declared()
+        seen = {}
+        self.undeclared = []
+        mon_path = os.path.join(self.root, "monitor.json")
+        mon_out = open(mon_path, "w")
+        self.addCleanup(mon_out.close)
+        mon = subprocess.Popen(["stdbuf", "-oL", "busctl", "--address=" + self.bus.address,
+                                "monitor", "--json=short"], stdout=mon_out,
+                               stderr=subprocess.DEVNULL)
+        self.addCleanup(mon.wait)
+        self.addCleanup(mon.kill)
+        time.sleep(0.5)
+        # first with nothing logged or running: empty lists
+        slow_ones = ("Later", "Reload", "Crash", "Exit")
+        first = self.call_all(methods, declared, seen, skip=slow_ones)
+        # then with something in each list
+        bc = self.bus.busctl
+        bc("call", NAME, PATH, CORE + ".Rest", "Start", "ua{sv}", "1", "0")
+        bc("call", NAME, PATH, CORE + ".Rest", "Preset", "sa{sv}", "quick", "0")
+        bc("call", NAME, PATH, CORE + ".Rest", "Preset", "sa{sv}", "sets", "0")
+        for level in ("2", "4", "7"):
+            bc("call", NAME, PATH, CORE + ".Pain", "Log", "ua{sv}", level, "0")
+        bc("call", NAME, PATH, TEST, "Emit", "ua{sv}", "1", "0")
+        second = self.call_all(methods, declared, seen, skip=slow_ones)
+        for must in ((CORE + ".Rest", "Presets"), (CORE, "Plugins"), (CORE + ".Pain", "Stats"),
+                     (CORE + ".Rest", "List"), (CORE + ".Pain", "History"), (CORE, "Status")):
+            self.assertIn(must, first & second)
+        time.sleep(3)  # rests finish, warnings and routine steps go out
+        mon.terminate()
+        mon.wait()
+        with open(mon_path) as f:
+            out = f.read()
+        got = 0
+        for line in out.splitlines():
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg.get("type") != "signal" or not str(msg.get("interface", "")).startswith(CORE):
+                continue
+            key = (msg["interface"], msg["member"])
+            payload = msg.get("payload", {"type": "", "data": []})
+            self.assertIn(key, signals)
+            self.assertEqual(payload["type"], signals[key], key)
+            got += 1
+            for t, data in zip(split_types(payload["type"]), payload["data"]):
+                self.walk("%s.%s" % key, {"type": t, "data": data}, seen.setdefault(key, {}), {})
+        self.assertGreater(got, 5, "signals seen")
+        # a field has one type in every answer and signal, in every item of a list
+        mixed = {path: types for fields in seen.values() for path, types in fields.items()
+                 if len(types) > 1}
+        self.assertEqual(self.undeclared, [])
+        self.assertEqual(mixed, {})
+
+    def test_empty_list_of_maps(self):
+        r = json.loads(self.bus.busctl("--json=short", "call", NAME, PATH, CORE + ".Rest",
+                                       "Presets").stdout)
+        presets = {p["name"]["data"]: p for p in r["data"][0]}
+        self.assertEqual(presets["sets"]["steps"], {"type": "aa{sv}", "data": []})
+        self.assertEqual(presets["quick"]["steps"]["type"], "aa{sv}")
+        self.assertEqual(presets["sets"]["sets"]["type"], "u")
+        r = json.loads(self.bus.busctl("--json=short", "call", NAME, PATH, CORE,
+                                       "Plugins").stdout)
+        test = [p for p in r["data"][0] if p["name"]["data"] == "test"][0]
+        kinds = {m["params"]["type"] for m in test["methods"]["data"]}
+        self.assertEqual(kinds, {"aa{sv}"})
+
+
 class BusLife(DbusTest):
     def test_status_reports_the_name(self):
         self.assertEqual(self.client.call("daemon.status")["dbus"],
