@@ -112,6 +112,14 @@ class Introspection(DbusTest):
                 from_busctl.add((iface, cols[0][1:], cols[1], cols[2], cols[3]))
         self.assertEqual(from_busctl, from_xml)
 
+    def test_docs_use_a_documentation_annotation(self):
+        """org.freedesktop.DBus.* annotations are reserved to the specification's
+        own (Deprecated, ...): the docs go in org.gtk.GDBus.DocString."""
+        xml = self.bus.gdbus("introspect", "--dest", NAME, "--object-path", PATH, "--xml").stdout
+        names = {a.get("name") for a in ET.fromstring(xml).iter("annotation")}
+        self.assertIn("org.gtk.GDBus.DocString", names)
+        self.assertNotIn("org.freedesktop.DBus.Description", names)
+
     def test_tree_and_peer(self):
         tree = self.bus.busctl("tree", "--list", NAME).stdout.split()
         self.assertIn(PATH, tree)
@@ -209,6 +217,19 @@ class Signals(DbusTest):
         self.assertEqual(text.count("member=PropertiesChanged"), 1, text)
         self.assertRegex(text, r'string "Ticks"\s+variant\s+uint64 5')
         self.assertEqual(self.busctl_json("get-property", NAME, PATH, TEST, "Ticks")["data"], 5)
+
+    def test_get_with_any_interface(self):
+        """Get with an empty interface name (the specification's "any
+        interface") finds the property on whichever interface has it."""
+        for args, want in ((["string:", "string:Version"], 'string "0.1.0"'),
+                           (["string:", "string:Ticks"], "uint64 0"),
+                           (["string:" + CORE, "string:Version"], 'string "0.1.0"')):
+            out = self.dbus_send("org.freedesktop.DBus.Properties.Get", *args)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn(want, out.stdout)
+        out = self.dbus_send("org.freedesktop.DBus.Properties.Get", "string:", "string:Nope")
+        self.assertIn("Error org.freedesktop.DBus.Error.UnknownProperty: no property Nope on any "
+                      "interface of " + PATH, out.stderr)
 
     def test_set_and_get_all(self):
         out = self.bus.busctl("set-property", NAME, PATH, TEST, "Greeting", "s", "", check=False)
