@@ -522,5 +522,54 @@ class Activation(unittest.TestCase):
         self.assertIn("stopped cleanly", text)
 
 
+class ActivationRefused(unittest.TestCase):
+    """Activation while a socket-only lumbard (--no-dbus) holds the socket and
+    the data: the activated one exits, and says on stderr, which the bus (or
+    the journal) shows, which lumbard holds them and what to do."""
+
+    def test_bus_output_names_the_other_lumbard(self):
+        first = Daemon(plugin_dirs=[GOOD_PLUGINS])  # --no-dbus
+        self.addCleanup(first.cleanup)
+        first.start()
+        root = first.root
+        services = os.path.join(root, "dbus-services")
+        os.makedirs(services, exist_ok=True)
+        conf = os.path.join(root, "bus.conf")
+        with open(conf, "w") as f:
+            f.write("""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=%s/bus</listen><servicedir>%s</servicedir>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/>
+<allow own="*"/></policy></busconfig>
+""" % (root, services))
+        # the activated lumbard's stderr is the bus's, as it is the journal's
+        # under systemd: no redirection in Exec=
+        with open(os.path.join(services, NAME + ".service"), "w") as f:
+            f.write("[D-BUS Service]\nName=%s\nExec=/usr/bin/env XDG_RUNTIME_DIR=%s/run "
+                    "XDG_DATA_HOME=%s/data XDG_CONFIG_HOME=%s/config %s --plugin-dir %s\n"
+                    % (NAME, root, root, root, LUMBARD, GOOD_PLUGINS))
+        err_path = os.path.join(root, "bus.err")
+        with open(err_path, "w") as err:
+            bus = subprocess.Popen(["dbus-daemon", "--config-file", conf, "--nofork",
+                                    "--print-address=1"], stdout=subprocess.PIPE, stderr=err,
+                                   text=True)
+        self.addCleanup(bus.wait)
+        self.addCleanup(bus.kill)
+        address = bus.stdout.readline().strip()
+        out = subprocess.run(["busctl", "--address=" + address, "call", NAME, PATH, CORE, "Ping"],
+                             capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(out.returncode, 0)
+        deadline = time.monotonic() + 10
+        while True:
+            with open(err_path) as f:
+                text = f.read()
+            if "another lumbard" in text or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertRegex(text, r"another lumbard \(pid %d[,)]" % first.pid)
+        self.assertIn(first.socket, text)
+        self.assertIn("--no-dbus", text)  # how to fix it: that one runs without D-Bus
+        self.assertEqual(Client(first.socket).call("daemon.ping"), "pong")
+
 if __name__ == "__main__":
     unittest.main()
