@@ -278,6 +278,16 @@ static const lb_param unsubscribe_params[] = {{.name = "patterns",
                                                .doc = "the patterns to drop; all when omitted"},
                                               {0}};
 
+/* The lists in these answers, so that D-Bus types them alike empty or not
+ * (dbus_value.h: a nested map's keys take the types declared here). */
+static const lb_field status_fields[] = {
+    {.name = "plugins", .type = LB_T_STRINGS}, {.name = "not_loaded", .type = LB_T_MAPS}, {0}};
+static const lb_field plugins_fields[] = {
+    {.name = "methods", .type = LB_T_MAPS},       {.name = "events", .type = LB_T_MAPS},
+    {.name = "params", .type = LB_T_MAPS},        {.name = "options", .type = LB_T_MAPS},
+    {.name = "result_fields", .type = LB_T_MAPS}, {.name = "fields", .type = LB_T_MAPS},
+    {.name = "default", .type = LB_T_ANY},        {0}};
+
 static lb_method methods[] = {
     {.name = "ping", .doc = "Answers \"pong\".", .result = LB_T_STRING, .handler = ping},
     {.name = "version",
@@ -287,10 +297,12 @@ static lb_method methods[] = {
     {.name = "status",
      .doc = "What the daemon is doing: paths, D-Bus, plugins, clients.",
      .result = LB_T_MAP,
+     .result_fields = status_fields,
      .handler = status},
     {.name = "plugins",
      .doc = "The loaded plugins with every method and event they declare.",
      .result = LB_T_MAPS,
+     .result_fields = plugins_fields,
      .handler = plugins},
     {.name = "subscribe",
      .doc = "Send this connection each event whose name matches a pattern, as a notification "

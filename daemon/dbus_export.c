@@ -108,7 +108,7 @@ static void sb_escaped(strbuf *b, const char *text) {
 static void sb_doc(strbuf *b, const char *indent, const char *doc) {
   if (!doc)
     return;
-  sb_add(b, "%s<annotation name=\"org.freedesktop.DBus.Description\" value=\"", indent);
+  sb_add(b, "%s<annotation name=\"org.gtk.GDBus.DocString\" value=\"", indent);
   sb_escaped(b, doc);
   sb_add(b, "\"/>\n");
 }
@@ -552,13 +552,16 @@ static void properties_call(lb_dbus *x, DBusMessage *msg) {
   lb_type t;
   lb_value v = lb_v_nil();
   const member *m = NULL;
-  if (strcmp(iface, LB_DBUS_IFACE) == 0 && is_core_prop(name)) {
+  /* An empty interface name means any interface (the D-Bus specification
+   * allows it): the property is looked up over all of lumbard's. */
+  bool any_iface = iface[0] == '\0';
+  if ((any_iface || strcmp(iface, LB_DBUS_IFACE) == 0) && is_core_prop(name)) {
     if (set) {
       reply_error(x, msg, DBUS_ERROR_PROPERTY_READ_ONLY, "%s is read-only", name);
       goto out;
     }
     core_property(x, name, &a, &t, &v);
-  } else if ((m = find_member(x, iface, name, 2)) != NULL) {
+  } else if ((m = find_member(x, any_iface ? NULL : iface, name, 2)) != NULL) {
     t = m->prop->decl->type;
     if (set) {
       if (!m->prop->decl->set) {
@@ -586,7 +589,12 @@ static void properties_call(lb_dbus *x, DBusMessage *msg) {
     }
     m->prop->decl->get(m->prop->owner, &v, m->prop->decl->userdata);
   } else {
-    reply_error(x, msg, DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s on interface %s", name, iface);
+    if (any_iface)
+      reply_error(x, msg, DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s on any interface of %s",
+                  name, LB_DBUS_PATH);
+    else
+      reply_error(x, msg, DBUS_ERROR_UNKNOWN_PROPERTY, "no property %s on interface %s", name,
+                  iface);
     goto out;
   }
   DBusMessage *reply = dbus_message_new_method_return(msg);

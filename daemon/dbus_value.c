@@ -29,7 +29,10 @@ static const lb_field *field_of(const lb_field *fields, const char *key) {
   return NULL;
 }
 
-/* The type a value's kind maps to where nothing is declared. */
+/* The type of a value that nothing declares (an `any` value, or a map key no
+ * enclosing declaration names). One rule, whatever the content: integers x
+ * (t only for one above INT64_MAX, which x cannot hold), doubles d, strings s,
+ * booleans b, maps a{sv}, arrays av (an empty one as a full one). */
 static lb_type natural_type(const lb_value *v) {
   switch (v->kind) {
   case LB_BOOL:
@@ -44,22 +47,11 @@ static lb_type natural_type(const lb_value *v) {
     return LB_T_STRING;
   case LB_MAP:
     return LB_T_MAP;
-  case LB_ARRAY: {
-    bool strs = true, maps = true;
-    for (uint32_t i = 0; i < v->as.arr.len; i++) {
-      strs &= v->as.arr.items[i].kind == LB_STR;
-      maps &= v->as.arr.items[i].kind == LB_MAP;
-    }
-    if (v->as.arr.len > 0 && strs)
-      return LB_T_STRINGS;
-    if (v->as.arr.len > 0 && maps)
-      return LB_T_MAPS;
-    return LB_T_ANY; /* av */
-  }
+  case LB_ARRAY:
   case LB_NIL:
     break;
   }
-  return LB_T_ANY;
+  return LB_T_ANY; /* av */
 }
 
 static bool append_basic(DBusMessageIter *it, int type, const void *p) {
@@ -76,34 +68,40 @@ static bool append_basic(DBusMessageIter *it, int type, const void *p) {
 
 static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v,
                    int depth);
-static bool append_variant(DBusMessageIter *it, const lb_value *v, int depth);
+static bool append_variant(DBusMessageIter *it, const lb_field *fields, const lb_value *v,
+                           int depth);
 
 /* An av from an array's items (nothing for nil). Items are variants inside the array, their
  * values inside those. */
-static bool append_av(DBusMessageIter *it, const lb_value *v, int depth) {
+static bool append_av(DBusMessageIter *it, const lb_field *fields, const lb_value *v, int depth) {
   DBusMessageIter arr;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "v", &arr))
     return false;
   for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 2 <= MAX_DEPTH && i < v->as.arr.len; i++)
-    if (!append_variant(&arr, &v->as.arr.items[i], depth + 1))
+    if (!append_variant(&arr, fields, &v->as.arr.items[i], depth + 1))
       return false;
   return dbus_message_iter_close_container(it, &arr);
 }
 
-/* A variant of type t, or of the value's own type when t is LB_T_ANY. */
-static bool append_typed_variant(DBusMessageIter *it, lb_type t, const lb_value *v, int depth) {
+/* A variant of type t, or of the undeclared rule's type when t is LB_T_ANY.
+ * fields go on to the maps inside: a nested map's keys take the types the
+ * enclosing declaration gives those names. */
+static bool append_typed_variant(DBusMessageIter *it, lb_type t, const lb_field *fields,
+                                 const lb_value *v, int depth) {
   if (t == LB_T_ANY)
     t = natural_type(v);
   DBusMessageIter var;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_VARIANT,
                                         t == LB_T_ANY ? "av" : lb_type_dbus(t), &var))
     return false;
-  bool ok = t == LB_T_ANY ? append_av(&var, v, depth + 1) : append(&var, t, NULL, v, depth + 1);
+  bool ok =
+      t == LB_T_ANY ? append_av(&var, fields, v, depth + 1) : append(&var, t, fields, v, depth + 1);
   return ok && dbus_message_iter_close_container(it, &var);
 }
 
-static bool append_variant(DBusMessageIter *it, const lb_value *v, int depth) {
-  return append_typed_variant(it, LB_T_ANY, v, depth);
+static bool append_variant(DBusMessageIter *it, const lb_field *fields, const lb_value *v,
+                           int depth) {
+  return append_typed_variant(it, LB_T_ANY, fields, v, depth);
 }
 
 /* Entries inside the array, key and variant inside an entry, the value inside the variant. */
@@ -117,12 +115,13 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_val
       continue;
     const lb_field *f = field_of(fields, kv->key);
     /* A declared type the value does not fit (a plugin bug the core has
-     * already logged) falls back to the value's own. */
+     * already logged, or a nested key that means something else than the
+     * enclosing declaration's) falls back to the undeclared rule. */
     char why[8];
     lb_type t = f && lb_value_has_type(&kv->val, f->type, why, sizeof(why)) ? f->type : LB_T_ANY;
     if (!dbus_message_iter_open_container(&arr, DBUS_TYPE_DICT_ENTRY, NULL, &entry) ||
         !append_basic(&entry, DBUS_TYPE_STRING, &kv->key) ||
-        !append_typed_variant(&entry, t, &kv->val, depth + 2) ||
+        !append_typed_variant(&entry, t, fields, &kv->val, depth + 2) ||
         !dbus_message_iter_close_container(&arr, &entry))
       return false;
   }
@@ -194,7 +193,7 @@ static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const
     return dbus_message_iter_close_container(it, &arr);
   }
   case LB_T_ANY:
-    return append_variant(it, v, depth);
+    return append_variant(it, fields, v, depth);
   case LB_T_NONE:
     return true;
   }

@@ -217,6 +217,18 @@ int main(int argc, char **argv) {
   /* Before anything in it is opened: the data directory is ours, and this
    * daemon's alone until it exits. */
   d.data_lock = lb_datadir_lock(d.data_dir, d.socket_path, err, sizeof(err));
+  if (d.data_lock == -EBUSY && !d.no_dbus &&
+      (getenv("DBUS_STARTER_ADDRESS") || getenv("DBUS_STARTER_BUS_TYPE"))) {
+    /* Activated by the bus (stderr is what the bus, or the journal, shows):
+     * the lumbard that holds the data does not own the name, or the bus
+     * would have called it, so it serves no D-Bus. Say who, and the way out. */
+    lb_err("D-Bus activation of %s: %s; it does not serve D-Bus (it was started with --no-dbus, "
+           "or without a session bus), so this lumbard cannot start for the bus. Stop it (kill "
+           "the pid above, or systemctl --user stop lumbard) and call again, or run it without "
+           "--no-dbus so that it serves the bus itself",
+           LB_DBUS_NAME, err);
+    goto out;
+  }
   if (d.data_lock < 0) {
     lb_err("%s", err);
     goto out;

@@ -1185,6 +1185,22 @@ static const lb_field view_fields[] = {{.name = "id", .type = LB_T_U64},
                                        {.name = "window_end_ms", .type = LB_T_INT},
                                        {0}};
 
+/* A preset, and each step of a sequence (its seconds and text): one type
+ * per field, whether the list of steps is empty or not. */
+static const lb_field preset_fields[] = {{.name = "name", .type = LB_T_STRING},
+                                         {.name = "label", .type = LB_T_STRING},
+                                         {.name = "description", .type = LB_T_STRING},
+                                         {.name = "kind", .type = LB_T_STRING},
+                                         {.name = "sets", .type = LB_T_UINT},
+                                         {.name = "reps", .type = LB_T_STRING},
+                                         {.name = "weight", .type = LB_T_STRING},
+                                         {.name = "rest", .type = LB_T_UINT},
+                                         {.name = "until", .type = LB_T_UINT},
+                                         {.name = "steps", .type = LB_T_MAPS},
+                                         {.name = "seconds", .type = LB_T_UINT},
+                                         {.name = "text", .type = LB_T_STRING},
+                                         {0}};
+
 static const lb_method methods[] = {
     {.name = "start",
      .doc = "Start a rest between sets.",
@@ -1242,6 +1258,7 @@ static const lb_method methods[] = {
     {.name = "presets",
      .doc = "The presets of the config.",
      .result = LB_T_MAPS,
+     .result_fields = preset_fields,
      .handler = m_presets},
 };
 

@@ -6,6 +6,7 @@ plugins/example built against the *installed* SDK through pkg-config, loaded
 with --plugin-dir and called over the socket and over D-Bus.
 
 Each class installs into its own prefix (LB_BUILD_DIR is the build tree)."""
+import fcntl
 import os
 import re
 import shutil
@@ -46,8 +47,17 @@ class Installed(unittest.TestCase):
         cls.prefix = tempfile.mkdtemp(prefix="lumbard-prefix-")
         # a HOME of its own, so that the prefix is never in it (that would move the units)
         cls.home = tempfile.mkdtemp(prefix="lumbard-home-")
-        out = run(["cmake", "--install", BUILD, "--prefix", cls.prefix],
-                  env=dict(os.environ, HOME=cls.home))
+        # every install rewrites the build's install_manifest.txt: one at a
+        # time, each reading its own
+        with open(os.path.join(BUILD, "install_manifest.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            out = run(["cmake", "--install", BUILD, "--prefix", cls.prefix],
+                      env=dict(os.environ, HOME=cls.home))
+            try:
+                with open(os.path.join(BUILD, "install_manifest.txt")) as f:
+                    cls.manifest = f.read().splitlines()
+            except OSError:
+                cls.manifest = []
         if out.returncode != 0:
             shutil.rmtree(cls.prefix, True)
             shutil.rmtree(cls.home, True)
@@ -75,6 +85,15 @@ class Installed(unittest.TestCase):
 
 
 class Layout(Installed):
+    def test_manifest_lists_the_units(self):
+        """The units and the activation file, written by install(CODE), are in
+        install_manifest.txt as every other installed file (so that what
+        removes an install by its manifest removes them too)."""
+        for path in ("lib/systemd/user/lumbard.service", "lib/systemd/user/lumbar-notify.service",
+                     "share/dbus-1/services/" + NAME + ".service", "bin/lumbard"):
+            self.assertTrue(os.path.exists(self.p(path)), path)
+            self.assertIn(self.p(path), self.manifest)
+
     def test_every_path(self):
         for exe in ("lumbard", "lumbarctl", "lumbar-notify"):
             self.assertTrue(os.access(self.p("bin", exe), os.X_OK), exe)
@@ -218,12 +237,15 @@ class Units(Installed):
             act = f.read()
         self.assertIn("Exec=%s/bin/lumbard\n" % self.prefix, act)
         self.assertIn("SystemdService=lumbard.service\n", act)
+        # a filtered system call fails with EPERM rather than killing with SIGSYS
+        self.assertIn("SystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\n", text)
         notify = self.p("lib/systemd/user/lumbar-notify.service")
         with open(notify) as f:
             ntext = f.read()
         self.assertIn("ExecStart=%s/bin/lumbar-notify\n" % self.prefix, ntext)
         self.assertIn("PartOf=graphical-session.target", ntext)
         self.assertIn("WantedBy=graphical-session.target", ntext)
+        self.assertIn("SystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\n", ntext)
         if not shutil.which("systemd-analyze"):
             self.skipTest("systemd-analyze is not installed (Debian: systemd)")
         # A user unit, checked as one: --user, where dbus.socket (which

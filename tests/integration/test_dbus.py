@@ -112,6 +112,14 @@ class Introspection(DbusTest):
                 from_busctl.add((iface, cols[0][1:], cols[1], cols[2], cols[3]))
         self.assertEqual(from_busctl, from_xml)
 
+    def test_docs_use_a_documentation_annotation(self):
+        """org.freedesktop.DBus.* annotations are reserved to the specification's
+        own (Deprecated, ...): the docs go in org.gtk.GDBus.DocString."""
+        xml = self.bus.gdbus("introspect", "--dest", NAME, "--object-path", PATH, "--xml").stdout
+        names = {a.get("name") for a in ET.fromstring(xml).iter("annotation")}
+        self.assertIn("org.gtk.GDBus.DocString", names)
+        self.assertNotIn("org.freedesktop.DBus.Description", names)
+
     def test_tree_and_peer(self):
         tree = self.bus.busctl("tree", "--list", NAME).stdout.split()
         self.assertIn(PATH, tree)
@@ -210,6 +218,19 @@ class Signals(DbusTest):
         self.assertRegex(text, r'string "Ticks"\s+variant\s+uint64 5')
         self.assertEqual(self.busctl_json("get-property", NAME, PATH, TEST, "Ticks")["data"], 5)
 
+    def test_get_with_any_interface(self):
+        """Get with an empty interface name (the specification's "any
+        interface") finds the property on whichever interface has it."""
+        for args, want in ((["string:", "string:Version"], 'string "0.1.0"'),
+                           (["string:", "string:Ticks"], "uint64 0"),
+                           (["string:" + CORE, "string:Version"], 'string "0.1.0"')):
+            out = self.dbus_send("org.freedesktop.DBus.Properties.Get", *args)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertIn(want, out.stdout)
+        out = self.dbus_send("org.freedesktop.DBus.Properties.Get", "string:", "string:Nope")
+        self.assertIn("Error org.freedesktop.DBus.Error.UnknownProperty: no property Nope on any "
+                      "interface of " + PATH, out.stderr)
+
     def test_set_and_get_all(self):
         out = self.bus.busctl("set-property", NAME, PATH, TEST, "Greeting", "s", "", check=False)
         self.assertNotEqual(out.returncode, 0)
@@ -231,6 +252,217 @@ class Signals(DbusTest):
         self.assertEqual(all_core["Plugins"], {"type": "as", "data": ["test"]})
         status = self.client.call("daemon.status")
         self.assertEqual(all_core["StartedAt"], {"type": "x", "data": status["started_at"]})
+
+
+SIG_CONFIG = """
+[rest]
+default = 90s
+warn = 1s
+expire = 2s
+
+[rest.preset.sets]
+sets = 2
+rest = 1s
+until = 2s
+
+[rest.preset.quick]
+step1 = 1s | Left side
+step2 = 1s | Right side
+"""
+
+
+def split_types(sig):
+    """'sua{sv}' -> ['s', 'u', 'a{sv}']: one complete type each."""
+    out, i = [], 0
+    while i < len(sig):
+        j, depth = i, 0
+        while True:
+            c = sig[j]
+            if c in "({":
+                depth += 1
+            elif c in ")}":
+                depth -= 1
+            j += 1
+            if depth == 0 and c != "a":
+                break
+        out.append(sig[i:j])
+        i = j
+    return out
+
+
+def busctl_args(sig):
+    """Arguments busctl takes for one value of each type (0 or empty: the defaults)."""
+    args = []
+    for t in split_types(sig):
+        if t in ("u", "t", "x", "i", "q", "n", "y"):
+            args.append("1")
+        elif t == "d":
+            args.append("1")
+        elif t == "b":
+            args.append("false")
+        elif t in ("s", "o", "g"):
+            args.append("x")
+        elif t.startswith("a"):
+            args.append("0")
+        elif t == "v":
+            args += ["s", "x"]
+        else:
+            raise AssertionError("no sample for " + t)
+    return args
+
+
+class Signatures(unittest.TestCase):
+    """The D-Bus type of every value comes from its declaration, never from
+    what it holds: what each method answers and each signal carries is what
+    introspection says, an empty list of maps is aa{sv} as a full one is, and
+    a field has one type wherever it appears (a{sv} entries, list items,
+    nested maps), the declared one where it is declared."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="lumbard-sig-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        self.bus = Bus(self.root)
+        self.addCleanup(self.bus.kill)
+        self.daemon = Daemon(plugin_dirs=[GOOD_PLUGINS], bus=self.bus, config=SIG_CONFIG,
+                             builtin_plugins=True)
+        self.addCleanup(self.daemon.cleanup)
+        self.daemon.start()
+        self.client = Client(self.daemon.socket)
+        self.addCleanup(self.client.close)
+
+    def introspect(self):
+        xml = self.bus.gdbus("introspect", "--dest", NAME, "--object-path", PATH, "--xml").stdout
+        methods, signals = {}, {}
+        for iface in ET.fromstring(xml).findall("interface"):
+            name = iface.get("name")
+            if not name.startswith(CORE):
+                continue
+            for m in iface.findall("method"):
+                ins = "".join(a.get("type") for a in m.findall("arg") if a.get("direction") == "in")
+                outs = "".join(a.get("type") for a in m.findall("arg")
+                               if a.get("direction") == "out")
+                methods[(name, m.get("name"))] = (ins, outs)
+            for sg in iface.findall("signal"):
+                signals[(name, sg.get("name"))] = "".join(a.get("type") for a in sg.findall("arg"))
+        return methods, signals
+
+    def declared(self):
+        """{(interface, member): {field: dbus type}} from daemon.plugins."""
+        out = {}
+        for plugin in self.client.call("daemon.plugins"):
+            iface = CORE + "." + camel(plugin["name"])
+            for m in plugin["methods"]:
+                member = camel(m["name"].split(".", 1)[1])
+                out[(iface, member)] = {f["name"]: f["dbus"] for f in m.get("result_fields", [])}
+        return out
+
+    def walk(self, where, value, seen, declared):
+        """Record the type of every a{sv} entry under value (busctl's JSON)."""
+        t, data = value["type"], value["data"]
+        if t == "a{sv}":
+            for key, var in data.items():
+                if key in declared and var["type"] != declared[key]:
+                    self.undeclared.append("%s.%s is %s, declared %s"
+                                           % (where, key, var["type"], declared[key]))
+                seen.setdefault(where + "." + key, set()).add(var["type"])
+                self.walk(where + "." + key, var, seen, declared)
+        elif t == "aa{sv}":
+            for item in data:
+                self.walk(where + "[]", {"type": "a{sv}", "data": item}, seen, declared)
+        elif t == "av":
+            for item in data:
+                self.walk(where + "[]", item, seen, declared)
+        elif t == "v":
+            self.walk(where, data, seen, declared)
+
+    def call_all(self, methods, declared, seen, skip=()):
+        answered = set()
+        for (iface, member), (ins, outs) in sorted(methods.items()):
+            if member in skip:
+                continue
+            out = self.bus.busctl("--json=short", "call", NAME, PATH, iface, member, ins,
+                                  *busctl_args(ins), check=False)
+            if out.returncode != 0:
+                continue  # an error answer has no signature to check
+            r = json.loads(out.stdout) if out.stdout.strip() else {"type": "", "data": []}
+            self.assertEqual(r["type"], outs, "%s.%s answers %r, introspection says %r"
+                             % (iface, member, r["type"], outs))
+            for t, data in zip(split_types(r["type"]), r["data"]):
+                self.walk(iface + "." + member, {"type": t, "data": data}, seen.setdefault(
+                    (iface, member), {}), declared.get((iface, member), {}))
+            answered.add((iface, member))
+        return answered
+
+    maxDiff = None
+
+    def test_wire_types_match_introspection(self):
+        methods, signals = self.introspect()
+        declared = self.declared()
+        seen = {}
+        self.undeclared = []
+        mon_path = os.path.join(self.root, "monitor.json")
+        mon_out = open(mon_path, "w")
+        self.addCleanup(mon_out.close)
+        mon = subprocess.Popen(["stdbuf", "-oL", "busctl", "--address=" + self.bus.address,
+                                "monitor", "--json=short"], stdout=mon_out,
+                               stderr=subprocess.DEVNULL)
+        self.addCleanup(mon.wait)
+        self.addCleanup(mon.kill)
+        time.sleep(0.5)
+        # first with nothing logged or running: empty lists
+        slow_ones = ("Later", "Reload", "Crash", "Exit")
+        first = self.call_all(methods, declared, seen, skip=slow_ones)
+        # then with something in each list
+        bc = self.bus.busctl
+        bc("call", NAME, PATH, CORE + ".Rest", "Start", "ua{sv}", "1", "0")
+        bc("call", NAME, PATH, CORE + ".Rest", "Preset", "sa{sv}", "quick", "0")
+        bc("call", NAME, PATH, CORE + ".Rest", "Preset", "sa{sv}", "sets", "0")
+        for level in ("2", "4", "7"):
+            bc("call", NAME, PATH, CORE + ".Pain", "Log", "ua{sv}", level, "0")
+        bc("call", NAME, PATH, TEST, "Emit", "ua{sv}", "1", "0")
+        second = self.call_all(methods, declared, seen, skip=slow_ones)
+        for must in ((CORE + ".Rest", "Presets"), (CORE, "Plugins"), (CORE + ".Pain", "Stats"),
+                     (CORE + ".Rest", "List"), (CORE + ".Pain", "History"), (CORE, "Status")):
+            self.assertIn(must, first & second)
+        time.sleep(3)  # rests finish, warnings and routine steps go out
+        mon.terminate()
+        mon.wait()
+        with open(mon_path) as f:
+            out = f.read()
+        got = 0
+        for line in out.splitlines():
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg.get("type") != "signal" or not str(msg.get("interface", "")).startswith(CORE):
+                continue
+            key = (msg["interface"], msg["member"])
+            payload = msg.get("payload", {"type": "", "data": []})
+            self.assertIn(key, signals)
+            self.assertEqual(payload["type"], signals[key], key)
+            got += 1
+            for t, data in zip(split_types(payload["type"]), payload["data"]):
+                self.walk("%s.%s" % key, {"type": t, "data": data}, seen.setdefault(key, {}), {})
+        self.assertGreater(got, 5, "signals seen")
+        # a field has one type in every answer and signal, in every item of a list
+        mixed = {path: types for fields in seen.values() for path, types in fields.items()
+                 if len(types) > 1}
+        self.assertEqual(self.undeclared, [])
+        self.assertEqual(mixed, {})
+
+    def test_empty_list_of_maps(self):
+        r = json.loads(self.bus.busctl("--json=short", "call", NAME, PATH, CORE + ".Rest",
+                                       "Presets").stdout)
+        presets = {p["name"]["data"]: p for p in r["data"][0]}
+        self.assertEqual(presets["sets"]["steps"], {"type": "aa{sv}", "data": []})
+        self.assertEqual(presets["quick"]["steps"]["type"], "aa{sv}")
+        self.assertEqual(presets["sets"]["sets"]["type"], "u")
+        r = json.loads(self.bus.busctl("--json=short", "call", NAME, PATH, CORE,
+                                       "Plugins").stdout)
+        test = [p for p in r["data"][0] if p["name"]["data"] == "test"][0]
+        kinds = {m["params"]["type"] for m in test["methods"]["data"]}
+        self.assertEqual(kinds, {"aa{sv}"})
 
 
 class BusLife(DbusTest):
@@ -289,6 +521,55 @@ class Activation(unittest.TestCase):
             text = f.read()
         self.assertIn("stopped cleanly", text)
 
+
+class ActivationRefused(unittest.TestCase):
+    """Activation while a socket-only lumbard (--no-dbus) holds the socket and
+    the data: the activated one exits, and says on stderr, which the bus (or
+    the journal) shows, which lumbard holds them and what to do."""
+
+    def test_bus_output_names_the_other_lumbard(self):
+        first = Daemon(plugin_dirs=[GOOD_PLUGINS])  # --no-dbus
+        self.addCleanup(first.cleanup)
+        first.start()
+        root = first.root
+        services = os.path.join(root, "dbus-services")
+        os.makedirs(services, exist_ok=True)
+        conf = os.path.join(root, "bus.conf")
+        with open(conf, "w") as f:
+            f.write("""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=%s/bus</listen><servicedir>%s</servicedir>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/>
+<allow own="*"/></policy></busconfig>
+""" % (root, services))
+        # the activated lumbard's stderr is the bus's, as it is the journal's
+        # under systemd: no redirection in Exec=
+        with open(os.path.join(services, NAME + ".service"), "w") as f:
+            f.write("[D-BUS Service]\nName=%s\nExec=/usr/bin/env XDG_RUNTIME_DIR=%s/run "
+                    "XDG_DATA_HOME=%s/data XDG_CONFIG_HOME=%s/config %s --plugin-dir %s\n"
+                    % (NAME, root, root, root, LUMBARD, GOOD_PLUGINS))
+        err_path = os.path.join(root, "bus.err")
+        with open(err_path, "w") as err:
+            bus = subprocess.Popen(["dbus-daemon", "--config-file", conf, "--nofork",
+                                    "--print-address=1"], stdout=subprocess.PIPE, stderr=err,
+                                   text=True)
+        self.addCleanup(bus.wait)
+        self.addCleanup(bus.kill)
+        address = bus.stdout.readline().strip()
+        out = subprocess.run(["busctl", "--address=" + address, "call", NAME, PATH, CORE, "Ping"],
+                             capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(out.returncode, 0)
+        deadline = time.monotonic() + 10
+        while True:
+            with open(err_path) as f:
+                text = f.read()
+            if "another lumbard" in text or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertRegex(text, r"another lumbard \(pid %d[,)]" % first.pid)
+        self.assertIn(first.socket, text)
+        self.assertIn("--no-dbus", text)  # how to fix it: that one runs without D-Bus
+        self.assertEqual(Client(first.socket).call("daemon.ping"), "pong")
 
 if __name__ == "__main__":
     unittest.main()
