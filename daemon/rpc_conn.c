@@ -379,8 +379,9 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
     c->last_len = msg->method_len;
     c->last_generation = generation;
   }
-  if (!m && (memchr(msg->method, '\0', msg->method_len) ||
-             !lb_utf8_valid(msg->method, msg->method_len))) {
+  if (!m && msg->method_len > 0 &&
+      (memchr(msg->method, '\0', msg->method_len) ||
+       !lb_utf8_valid(msg->method, msg->method_len))) {
     /* Not a name any method can have: say what is wrong with it, with its
      * bytes escaped (a NUL would cut it short, 0xff is no text). */
     char name[256], text[512];

@@ -7,9 +7,10 @@
 
 export TZ=Europe/Berlin
 W="$WORLD/out"
-CLOCK='[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?'
+# A time is shown with its weekday when it is not today (near midnight).
+CLOCK='([A-Z][a-z][a-z] )?[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?'
 # A one-off's time in its SCHEDULE column, "once, 17:30": to the minute.
-MINUTE='[0-2][0-9]:[0-5][0-9]'
+MINUTE='([A-Z][a-z][a-z] )?[0-2][0-9]:[0-5][0-9]'
 
 # No built-in reminders, and a snooze of 5 min to tell lumbard's default by.
 mkdir -p "$XDG_CONFIG_HOME/lumbard"

@@ -547,7 +547,7 @@ class InputStorm(LoadTest):
         words = "a" + "\u00e9" * 400  # 2-byte characters from an odd offset
         cases = [("test.echo", ["x", words], "parameter 'times' must be"),
                  ("test.echo", ["x", 1, {"pause": words}], "option 'pause': duration"),
-                 (b"test.\xc3cho".decode("utf-8", "surrogateescape"), [], "no method")]
+                 (b"test.\xc3cho".decode("utf-8", "surrogateescape"), [], "is not valid UTF-8")]
         for method, params, start in cases:
             raw = msgpack.packb([0, 9, method.encode("utf-8", "surrogateescape"), params],
                                 use_bin_type=False)  # bytes as a msgpack str

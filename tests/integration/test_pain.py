@@ -89,7 +89,7 @@ class Logging(PainTest):
             ((11,), "parameter 'level' must be between 0 and 10, got 11"),
             ((-1,), "parameter 'level' must not be negative"),
             (("six",), "parameter 'level' must be a non-negative integer, got the string"),
-            ((6.5,), "parameter 'level' must be a non-negative integer, got the number 6.5"),
+            ((6.5,), "parameter 'level' must be a non-negative integer, got the float 6.5"),
             ((), "missing parameter 'level'"),
             ((5, {"location": "neck"}), "option 'location' must be one of lower-back,"),
             ((5, {"symptoms": ["headache"]}), "option 'symptoms': unknown symptom \"headache\""),

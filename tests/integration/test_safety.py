@@ -589,7 +589,7 @@ class Preview(SafetyTest):
         d = self.start()
         c = self.client(d)
         for base in (2 ** 62, -2 ** 63, 2 ** 61, -1, 2 ** 63 - 1, 10 ** 12):
-            e = self.assertRefused(c, "parameter 'base' must be between 0 and 253402214399",
+            e = self.assertRefused(c, "parameter 'base' must be a time between 0 (1970-01-01 00:00:00 UTC) and 253402214399",
                                    "reminders.preview", "daily", 3, base)
             self.assertEqual(e.code, "invalid_params")
         self.assertEqual(len(c.call("reminders.preview", "daily", 3, 4102444800)), 3)
