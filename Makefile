@@ -26,7 +26,7 @@ LINT_DEPS  := cppcheck clang-tidy
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
               systemd sqlite3 tmux chromium python3-dbus python3-dbusmock dunst xvfb \
               xfce4-notifyd x11-apps x11-xserver-utils xdotool \
-              fonts-dejavu-core clang libclang-rt-14-dev man-db zsh fish bash-completion
+              fonts-dejavu-core nodejs npm clang libclang-rt-14-dev man-db zsh fish bash-completion
 
 .PHONY: all deps test-deps lint-deps configure build run test test-plain test-asan bench lint \
         clean distclean format
@@ -70,13 +70,22 @@ run: deps
 # same sources (any sanitizer report fails the test that saw it).
 test: test-deps test-plain test-asan
 
+# The conformance test's npm client (tests/conformance/package-lock.json pins
+# it), installed into the build directory by npm ci; without npm or the
+# registry this fails, and so does the test (it never skips).
+NODE_DEPS = mkdir -p $(1)/conformance-node && \
+	cp tests/conformance/package.json tests/conformance/package-lock.json $(1)/conformance-node/ && \
+	cd $(1)/conformance-node && npm ci --no-audit --no-fund
+
 test-plain: $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) --parallel
+	$(call NODE_DEPS,$(BUILD_DIR))
 	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS) --parallel 2
 
 test-asan: test-deps
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLUMBARD_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(ASAN_DIR) --parallel
+	$(call NODE_DEPS,$(ASAN_DIR))
 	cd $(ASAN_DIR) && ctest $(CTEST_FLAGS) --parallel 2
 
 # Static checks, clean or failing: cppcheck over every compiled file, and
