@@ -1324,6 +1324,7 @@ static const lb_param preview_params[] = {
 
 #define F(n, t)                                                                                    \
   { .name = (n), .type = (t) }
+static const lb_field removed_fields[] = {F("id", LB_T_U64), F("name", LB_T_STRING), {0}};
 static const lb_field view_fields[] = {F("id", LB_T_U64),
                                        F("name", LB_T_STRING),
                                        F("schedule", LB_T_STRING),
@@ -1364,7 +1365,7 @@ static const lb_method methods[] = {
      .doc = "Remove a reminder added at run time.",
      .params = id_params,
      .result = LB_T_MAP,
-     .result_fields = view_fields,
+     .result_fields = removed_fields,
      .handler = m_remove},
     {.name = "snooze",
      .doc = "Remind again of the due reminder later.",

@@ -83,14 +83,6 @@ KNOWN_MISSING = {
     # the rows of presets with steps carry no seconds/text at the top; the
     # rows of set routines none: result_fields declares them for every row
     ("rest.presets", "seconds"), ("rest.presets", "text"),
-    # answers {id, name} only, though it declares the whole reminder view
-    ("reminders.remove", "schedule"), ("reminders.remove", "message"),
-    ("reminders.remove", "next_at"), ("reminders.remove", "due_at"),
-    ("reminders.remove", "snoozed_until"), ("reminders.remove", "paused_until"),
-    ("reminders.remove", "late_s"), ("reminders.remove", "pause"),
-    ("reminders.remove", "held_until"), ("reminders.remove", "source"),
-    ("reminders.remove", "kind"), ("reminders.remove", "from"), ("reminders.remove", "to"),
-    ("reminders.remove", "skipped_at"),
 }
 SEEN_MISSING = set()
 
