@@ -23,10 +23,14 @@ ARGS         ?=
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
               libsqlite3-dev libinih-dev libjansson-dev scdoc
 LINT_DEPS  := cppcheck clang-tidy
+# Debian's npm only where no npm is there: a nodejs that bundles its own
+# (NodeSource's) conflicts with the npm package.
+NPM_DEP    := $(if $(shell command -v npm 2>/dev/null),,npm)
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
               systemd sqlite3 tmux chromium python3-dbus python3-dbusmock dunst xvfb \
               xfce4-notifyd x11-apps x11-xserver-utils xdotool \
-              fonts-dejavu-core nodejs npm clang libclang-rt-14-dev man-db zsh fish bash-completion
+              fonts-dejavu-core nodejs $(NPM_DEP) clang libclang-rt-14-dev man-db zsh fish \
+              bash-completion
 
 .PHONY: all deps test-deps lint-deps configure build run test test-plain test-asan bench lint \
         clean distclean format
