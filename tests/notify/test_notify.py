@@ -899,7 +899,9 @@ class Config(NotifyTest):
         self.assertEqual(check.timeout, 30000, "timeout = 30s: %r" % check)
         first = self.server.wait_summary("Rest: plank", timeout=1)
         self.client.wait_event("rest.finished", timeout=6, id=r["id"])
-        over = self.server.wait_text("Rest over", timeout=3, after=first.index)
+        over = self.server.wait("plank's 'Rest over'",  # not the routine's, run meanwhile
+                                lambda n: n.id == first.id and "Rest over" in n.text, 3,
+                                first.index)
         between = [n for n in self.server.notes()
                    if n.id == first.id and first.index < n.index < over.index]
         self.assertEqual(between, [], "countdown = 0: redrawn only when the rest changes state")
