@@ -1036,21 +1036,17 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   if (r != LBCTL_OK)
     return r;
   /* The page of one rest that starts at id. */
-  msgpack_sbuffer sb;
-  msgpack_packer pk;
-  msgpack_sbuffer_init(&sb);
-  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-  msgpack_pack_array(&pk, 1);
-  msgpack_pack_map(&pk, id > 0 ? 2 : 1);
-  lb_rpc_pack_str(&pk, "limit");
-  msgpack_pack_uint64(&pk, 1);
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 1);
+  msgpack_pack_map(pk, id > 0 ? 2 : 1);
+  lb_rpc_pack_str(pk, "limit");
+  msgpack_pack_uint64(pk, 1);
   if (id > 0) {
-    lb_rpc_pack_str(&pk, "after");
-    msgpack_pack_uint64(&pk, id - 1);
+    lb_rpc_pack_str(pk, "after");
+    msgpack_pack_uint64(pk, id - 1);
   }
   const msgpack_object *page;
-  r = lbctl_call(ctl, "rest.list", &sb, &page);
-  msgpack_sbuffer_destroy(&sb);
+  r = lbctl_request_send(ctl, &q, "rest.list", &page);
   if (r != LBCTL_OK)
     return r;
   if (page->type != MSGPACK_OBJECT_ARRAY || page->via.array.size == 0 ||

@@ -460,6 +460,17 @@ class NotifyTest(unittest.TestCase):
     def remind(self, name, message, when="in 1s", client=None):
         return (client or self.client).call("reminders.add", name, when, {"message": message})
 
+    @staticmethod
+    def stop_proc(p):
+        """Stop a helper process (Xvfb, a notification server): TERM, then KILL."""
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
     def routine(self):
         """The preset `pair` run through at once (set 1 done, set 2 now, set 2
         done): its end makes a check-in due."""

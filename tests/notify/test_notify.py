@@ -1017,16 +1017,6 @@ class Dunst(NotifyTest):
         self.notifier.start()
         self.wait_subscribed()
 
-    @staticmethod
-    def stop_proc(p):
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
     def dunstctl(self, *args):
         return self.bus.run("dunstctl", *args).stdout.strip()
 

@@ -134,16 +134,6 @@ class Screenshot(NotifyTest):
                           % (FDN, open(self.notifyd_log).read()))
             time.sleep(0.05)
 
-    @staticmethod
-    def stop_proc(p):
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
     # ---- what is on the screen
     def windows(self):
         """The notifications' windows as X has them: (x0, y0, x1, y1), top first."""
