@@ -78,7 +78,7 @@ import json, sys, time
 r = [r for r in json.load(sys.stdin) if r["id"] == 1][0]
 print(time.strftime("%H:%M:%S", time.localtime(r["ends_at_ms"] // 1000)))')
 wait_pane paused "extended by 30s"
-expect_pane_line paused "hold: extended by 30s, (0:5[0-9]|1:00) left, ends at $END"
+expect_pane_line paused "hold: extended by 30s, (0:5[0-9]|1:00) left, ends at ([A-Z][a-z][a-z] )?$END"
 tm send-keys -t paused C-c
 wait_pane paused "[exit 0]"
 capture paused
