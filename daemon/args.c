@@ -195,9 +195,9 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
   while (n_pos > 0 && given[n_pos - 1].kind == LB_NIL)
     n_pos--;
   /* A trailing map is the options map unless it fills a positional map
-   * parameter; a method without options takes one too (an empty one, or an
-   * unknown option is named below), where it would be one too many. */
-  if (n_pos > 0 && given[n_pos - 1].kind == LB_MAP && (has_options || n_pos > m->n_params)) {
+   * parameter (PROTOCOL.md); a method without options takes one too (an
+   * empty one, or an unknown option is named below). */
+  if (n_pos > 0 && given[n_pos - 1].kind == LB_MAP) {
     uint32_t last = n_pos - 1;
     bool positional_map = last < m->n_params &&
                           (d->params[last].type == LB_T_MAP || d->params[last].type == LB_T_ANY);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
 #include "log.h"
@@ -81,26 +82,42 @@ void lb_call_dispatch(lb_call *c, const lb_value *given, uint32_t n_given) {
   c->m->decl->handler(c, args, c->m->decl->userdata);
 }
 
+/* Whether the values a declared field names in v (a map, or each map of a
+ * list) have its type; rest is what is left of its dotted name. */
+static bool field_ok(const lb_value *v, const char *rest, const lb_field *f, char *err,
+                     size_t errlen) {
+  if (v->kind == LB_ARRAY) {
+    for (uint32_t i = 0; i < v->as.arr.len; i++)
+      if (!field_ok(&v->as.arr.items[i], rest, f, err, errlen))
+        return false;
+    return true;
+  }
+  if (v->kind != LB_MAP)
+    return true;
+  const char *dot = strchr(rest, '.');
+  char key[128];
+  snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - rest) : (int)strlen(rest), rest);
+  const lb_value *x = lb_map_get(v, key);
+  if (!x || lb_is_nil(x))
+    return true;
+  if (dot)
+    return field_ok(x, dot + 1, f, err, errlen);
+  char why[160];
+  if (lb_value_has_type(x, f->type, why, sizeof(why)))
+    return true;
+  snprintf(err, errlen, "field \"%s\": %s", f->name, why);
+  return false;
+}
+
 /* A plugin's answer must match its declaration: clients and the D-Bus
  * signature rely on it. */
 static bool result_ok(const lb_method_entry *m, const lb_value *r, char *err, size_t errlen) {
   if (!lb_value_has_type(r, m->decl->result, err, errlen))
     return false;
   const lb_field *f = m->decl->result_fields;
-  if (!f || (r->kind != LB_MAP && r->kind != LB_ARRAY))
-    return true;
-  uint32_t n_maps = r->kind == LB_MAP ? 1 : r->as.arr.len;
-  for (uint32_t k = 0; k < n_maps; k++) {
-    const lb_value *map = r->kind == LB_MAP ? r : &r->as.arr.items[k];
-    for (uint32_t i = 0; f[i].name; i++) {
-      const lb_value *v = lb_map_get(map, f[i].name);
-      char why[160];
-      if (v && !lb_is_nil(v) && !lb_value_has_type(v, f[i].type, why, sizeof(why))) {
-        snprintf(err, errlen, "field \"%s\": %s", f[i].name, why);
-        return false;
-      }
-    }
-  }
+  for (uint32_t i = 0; f && f[i].name; i++)
+    if (!field_ok(r, f[i].name, &f[i], err, errlen))
+      return false;
   return true;
 }
 

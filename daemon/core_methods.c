@@ -96,22 +96,40 @@ static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n, boo
   return lb_v_array(items, n);
 }
 
-static lb_value describe_fields(lb_arena *a, const lb_field *fs) {
-  uint32_t n = 0;
-  while (fs && fs[n].name)
-    n++;
-  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
-  for (uint32_t i = 0; i < n; i++) {
-    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 4);
+/* The fields directly inside prefix ("" for the top, "steps" for a key of
+ * the maps of steps), each with the fields inside it as its "fields". */
+static lb_value describe_fields_in(lb_arena *a, const lb_field *fs, const char *prefix) {
+  size_t plen = strlen(prefix);
+  uint32_t total = 0, n = 0;
+  while (fs && fs[total].name)
+    total++;
+  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * (total ? total : 1));
+  for (uint32_t i = 0; i < total; i++) {
+    const char *name = fs[i].name;
+    if (plen && (strncmp(name, prefix, plen) != 0 || name[plen] != '.'))
+      continue;
+    const char *own = plen ? name + plen + 1 : name;
+    if (strchr(own, '.'))
+      continue;
+    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 5);
     uint32_t k = 0;
-    f[k++] = (lb_pair){"name", lb_v_str(fs[i].name)};
+    f[k++] = (lb_pair){"name", lb_v_str(own)};
     f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(fs[i].type))};
     f[k++] = (lb_pair){"dbus", lb_v_str(lb_type_dbus(fs[i].type))};
     if (fs[i].doc)
       f[k++] = (lb_pair){"doc", lb_v_str(fs[i].doc)};
-    items[i] = lb_v_map(f, k);
+    if (fs[i].type == LB_T_MAP || fs[i].type == LB_T_MAPS) {
+      lb_value inner = describe_fields_in(a, fs, name);
+      if (inner.as.arr.len)
+        f[k++] = (lb_pair){"fields", inner};
+    }
+    items[n++] = lb_v_map(f, k);
   }
   return lb_v_array(items, n);
+}
+
+static lb_value describe_fields(lb_arena *a, const lb_field *fs) {
+  return describe_fields_in(a, fs, "");
 }
 
 static lb_value describe_method(lb_arena *a, const lb_method_entry *m) {
@@ -121,8 +139,7 @@ static lb_value describe_method(lb_arena *a, const lb_method_entry *m) {
   f[k++] = (lb_pair){"params", describe_params(a, m->decl->params, m->n_params, false)};
   f[k++] = (lb_pair){"options", describe_params(a, m->decl->options, m->n_options, true)};
   f[k++] = (lb_pair){"result", lb_v_str(lb_type_name(m->decl->result))};
-  if (m->decl->result_fields)
-    f[k++] = (lb_pair){"result_fields", describe_fields(a, m->decl->result_fields)};
+  f[k++] = (lb_pair){"result_fields", describe_fields(a, m->decl->result_fields)};
   if (m->decl->doc)
     f[k++] = (lb_pair){"doc", lb_v_str(m->decl->doc)};
   return lb_v_map(f, k);
@@ -138,38 +155,49 @@ static lb_value describe_event(lb_arena *a, const lb_event_entry *e) {
   return lb_v_map(f, k);
 }
 
+/* One row of daemon.plugins: the methods and events owner declares (the
+ * core's own when owner is NULL). */
+static lb_value describe_owner(lb_arena *a, lb_daemon *d, lb_plugin *owner, const char *name,
+                               const char *version, const char *description, const char *path) {
+  size_t nm = lb_registry_n_methods(d->registry), ne = lb_registry_n_events(d->registry);
+  lb_value *ms = lb_arena_alloc(a, sizeof(lb_value) * (nm ? nm : 1));
+  lb_value *es = lb_arena_alloc(a, sizeof(lb_value) * (ne ? ne : 1));
+  uint32_t n_ms = 0, n_es = 0;
+  for (size_t j = 0; j < nm; j++) {
+    const lb_method_entry *m = lb_registry_method_at(d->registry, j);
+    if (m->owner == owner)
+      ms[n_ms++] = describe_method(a, m);
+  }
+  for (size_t j = 0; j < ne; j++) {
+    const lb_event_entry *e = lb_registry_event_at(d->registry, j);
+    if (e->owner == owner)
+      es[n_es++] = describe_event(a, e);
+  }
+  lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 6);
+  f[0] = (lb_pair){"name", lb_v_str(name)};
+  f[1] = (lb_pair){"version", lb_v_str(version)};
+  f[2] = (lb_pair){"description", lb_v_str(description)};
+  f[3] = (lb_pair){"path", lb_v_str(path)};
+  f[4] = (lb_pair){"methods", lb_v_array(ms, n_ms)};
+  f[5] = (lb_pair){"events", lb_v_array(es, n_es)};
+  return lb_v_map(f, 6);
+}
+
 static void plugins(lb_call *call, const lb_value *args, void *ud) {
   lb_daemon *d = ud;
-  (void)args;
   lb_arena *a = lb_call_arena(call);
-  size_t n = lb_plugins_count(d->plugins);
-  size_t nm = lb_registry_n_methods(d->registry), ne = lb_registry_n_events(d->registry);
-  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+  const lb_value *core = lb_map_get(&args[0], "core");
+  size_t n = lb_plugins_count(d->plugins), k = 0;
+  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * (n + 1));
+  if (core && core->as.b)
+    items[k++] =
+        describe_owner(a, d, NULL, "daemon", LUMBARD_VERSION, "the core: built into lumbard", "");
   for (size_t i = 0; i < n; i++) {
     lb_plugin *p = lb_plugins_at(d->plugins, i);
-    lb_value *ms = lb_arena_alloc(a, sizeof(lb_value) * nm);
-    lb_value *es = lb_arena_alloc(a, sizeof(lb_value) * ne);
-    uint32_t n_ms = 0, n_es = 0;
-    for (size_t j = 0; j < nm; j++) {
-      const lb_method_entry *m = lb_registry_method_at(d->registry, j);
-      if (m->owner == p)
-        ms[n_ms++] = describe_method(a, m);
-    }
-    for (size_t j = 0; j < ne; j++) {
-      const lb_event_entry *e = lb_registry_event_at(d->registry, j);
-      if (e->owner == p)
-        es[n_es++] = describe_event(a, e);
-    }
-    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 6);
-    f[0] = (lb_pair){"name", lb_v_str(lb_plugin_name(p))};
-    f[1] = (lb_pair){"version", lb_v_str(lb_plugin_version(p))};
-    f[2] = (lb_pair){"description", lb_v_str(lb_plugin_description(p))};
-    f[3] = (lb_pair){"path", lb_v_str(lb_plugin_path(p))};
-    f[4] = (lb_pair){"methods", lb_v_array(ms, n_ms)};
-    f[5] = (lb_pair){"events", lb_v_array(es, n_es)};
-    items[i] = lb_v_map(f, 6);
+    items[k++] = describe_owner(a, d, p, lb_plugin_name(p), lb_plugin_version(p),
+                                lb_plugin_description(p), lb_plugin_path(p));
   }
-  lb_value v = lb_v_array(items, n);
+  lb_value v = lb_v_array(items, k);
   lb_call_reply(call, &v);
 }
 
@@ -278,21 +306,64 @@ static const lb_param unsubscribe_params[] = {{.name = "patterns",
                                                .doc = "the patterns to drop; all when omitted"},
                                               {0}};
 
-/* The lists in these answers, so that D-Bus types them alike empty or not
- * (dbus_value.h: a nested map's keys take the types declared here). */
-static const lb_field status_fields[] = {
-    {.name = "plugins", .type = LB_T_STRINGS}, {.name = "not_loaded", .type = LB_T_MAPS}, {0}};
+#define F(n, t)                                                                                    \
+  { .name = (n), .type = (t) }
+static const lb_field version_fields[] = {
+    F("version", LB_T_STRING), F("plugin_abi", LB_T_UINT), F("host_api", LB_T_UINT), {0}};
+static const lb_field status_fields[] = {F("version", LB_T_STRING),
+                                         F("pid", LB_T_UINT),
+                                         F("started_at", LB_T_TIME),
+                                         F("uptime_s", LB_T_INT),
+                                         F("socket", LB_T_STRING),
+                                         F("config", LB_T_STRING),
+                                         F("config_source", LB_T_STRING),
+                                         F("data_dir", LB_T_STRING),
+                                         F("database", LB_T_STRING),
+                                         F("database_state", LB_T_STRING),
+                                         F("not_loaded", LB_T_MAPS),
+                                         F("not_loaded.name", LB_T_STRING),
+                                         F("not_loaded.path", LB_T_STRING),
+                                         F("not_loaded.reason", LB_T_STRING),
+                                         F("dbus", LB_T_STRING),
+                                         F("plugins", LB_T_STRINGS),
+                                         F("clients", LB_T_UINT),
+                                         F("subscribers", LB_T_UINT),
+                                         F("pending_calls", LB_T_UINT),
+                                         F("timers", LB_T_UINT),
+                                         {0}};
+/* A parameter's or option's description; "default" (any), "min" and "max"
+ * (int) and "doc" are there when declared, and take the types the undeclared
+ * rule gives them. A field's "fields" are the keys of a map or maps field,
+ * however deep (dbus_value.c types a nested "fields" as this one). */
+#define PARAM(m)                                                                                   \
+  F(m, LB_T_MAPS), F(m ".name", LB_T_STRING), F(m ".type", LB_T_STRING),                           \
+      F(m ".dbus", LB_T_STRING), F(m ".optional", LB_T_BOOL)
+#define FIELD(m)                                                                                   \
+  F(m, LB_T_MAPS), F(m ".name", LB_T_STRING), F(m ".type", LB_T_STRING), F(m ".dbus", LB_T_STRING)
 static const lb_field plugins_fields[] = {
-    {.name = "methods", .type = LB_T_MAPS},       {.name = "events", .type = LB_T_MAPS},
-    {.name = "params", .type = LB_T_MAPS},        {.name = "options", .type = LB_T_MAPS},
-    {.name = "result_fields", .type = LB_T_MAPS}, {.name = "fields", .type = LB_T_MAPS},
-    {.name = "default", .type = LB_T_ANY},        {0}};
+    F("name", LB_T_STRING),           F("version", LB_T_STRING),
+    F("description", LB_T_STRING),    F("path", LB_T_STRING),
+    F("methods", LB_T_MAPS),          F("methods.name", LB_T_STRING),
+    PARAM("methods.params"),          PARAM("methods.options"),
+    F("methods.result", LB_T_STRING), FIELD("methods.result_fields"),
+    F("events", LB_T_MAPS),           F("events.name", LB_T_STRING),
+    FIELD("events.fields"),           {0}};
+#undef PARAM
+#undef FIELD
+static const lb_field reload_fields[] = {
+    F("config", LB_T_STRING), F("config_source", LB_T_STRING), {0}};
+static const lb_param plugins_options[] = {
+    {.name = "core",
+     .type = LB_T_BOOL,
+     .doc = "also the core's own methods, as a first row named \"daemon\""},
+    {0}};
 
 static lb_method methods[] = {
     {.name = "ping", .doc = "Answers \"pong\".", .result = LB_T_STRING, .handler = ping},
     {.name = "version",
      .doc = "The daemon's version, plugin ABI and host API.",
      .result = LB_T_MAP,
+     .result_fields = version_fields,
      .handler = version},
     {.name = "status",
      .doc = "What the daemon is doing: paths, D-Bus, plugins, clients.",
@@ -301,6 +372,7 @@ static lb_method methods[] = {
      .handler = status},
     {.name = "plugins",
      .doc = "The loaded plugins with every method and event they declare.",
+     .options = plugins_options,
      .result = LB_T_MAPS,
      .result_fields = plugins_fields,
      .handler = plugins},
@@ -319,6 +391,7 @@ static lb_method methods[] = {
     {.name = "reload",
      .doc = "Re-read the config file, as SIGHUP does.",
      .result = LB_T_MAP,
+     .result_fields = reload_fields,
      .handler = reload},
 };
 

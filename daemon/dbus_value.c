@@ -66,46 +66,71 @@ static bool append_basic(DBusMessageIter *it, int type, const void *p) {
  * GetAll's a{sv}). A container with no room for its items goes out empty. */
 #define MAX_DEPTH (2 * DBUS_MAXIMUM_TYPE_RECURSION_DEPTH - 3)
 
-static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v,
-                   int depth);
-static bool append_variant(DBusMessageIter *it, const lb_field *fields, const lb_value *v,
-                           int depth);
+static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const char *path,
+                   const lb_value *v, int depth);
+static bool append_variant(DBusMessageIter *it, const lb_field *fields, const char *path,
+                           const lb_value *v, int depth);
 
 /* An av from an array's items (nothing for nil). Items are variants inside the array, their
  * values inside those. */
-static bool append_av(DBusMessageIter *it, const lb_field *fields, const lb_value *v, int depth) {
+static bool append_av(DBusMessageIter *it, const lb_field *fields, const char *path,
+                      const lb_value *v, int depth) {
   DBusMessageIter arr;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "v", &arr))
     return false;
   for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 2 <= MAX_DEPTH && i < v->as.arr.len; i++)
-    if (!append_variant(&arr, fields, &v->as.arr.items[i], depth + 1))
+    if (!append_variant(&arr, fields, path, &v->as.arr.items[i], depth + 1))
       return false;
   return dbus_message_iter_close_container(it, &arr);
 }
 
 /* A variant of type t, or of the undeclared rule's type when t is LB_T_ANY.
- * fields go on to the maps inside: a nested map's keys take the types the
- * enclosing declaration gives those names. */
+ * fields go on to the maps inside, with path the dotted name of where they
+ * are ("" at the top, "steps" in the maps of steps). */
 static bool append_typed_variant(DBusMessageIter *it, lb_type t, const lb_field *fields,
-                                 const lb_value *v, int depth) {
+                                 const char *path, const lb_value *v, int depth) {
   if (t == LB_T_ANY)
     t = natural_type(v);
   DBusMessageIter var;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_VARIANT,
                                         t == LB_T_ANY ? "av" : lb_type_dbus(t), &var))
     return false;
-  bool ok =
-      t == LB_T_ANY ? append_av(&var, fields, v, depth + 1) : append(&var, t, fields, v, depth + 1);
+  bool ok = t == LB_T_ANY ? append_av(&var, fields, path, v, depth + 1)
+                          : append(&var, t, fields, path, v, depth + 1);
   return ok && dbus_message_iter_close_container(it, &var);
 }
 
-static bool append_variant(DBusMessageIter *it, const lb_field *fields, const lb_value *v,
-                           int depth) {
-  return append_typed_variant(it, LB_T_ANY, fields, v, depth);
+static bool append_variant(DBusMessageIter *it, const lb_field *fields, const char *path,
+                           const lb_value *v, int depth) {
+  return append_typed_variant(it, LB_T_ANY, fields, path, v, depth);
+}
+
+/* The declaration of key in the map at path: its dotted name ("steps.seconds")
+ * first; else, for a nested map, the top-level field of that name (a count
+ * inside a week is typed as the count at the top), else the first nested
+ * one of that last name (the "fields" of a field in daemon.plugins, however
+ * deep). */
+static const lb_field *field_at(const lb_field *fields, const char *path, const char *key,
+                                char *sub, size_t len) {
+  int n = snprintf(sub, len, "%s%s%s", path, *path ? "." : "", key);
+  const lb_field *f = n > 0 && (size_t)n < len ? field_of(fields, sub) : NULL;
+  if (f || !*path)
+    return f;
+  if ((f = field_of(fields, key)))
+    return f;
+  size_t klen = strlen(key);
+  for (size_t i = 0; fields && fields[i].name; i++) {
+    size_t nlen = strlen(fields[i].name);
+    if (nlen > klen && fields[i].name[nlen - klen - 1] == '.' &&
+        strcmp(fields[i].name + nlen - klen, key) == 0)
+      return &fields[i];
+  }
+  return NULL;
 }
 
 /* Entries inside the array, key and variant inside an entry, the value inside the variant. */
-static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_value *v, int depth) {
+static bool append_map(DBusMessageIter *it, const lb_field *fields, const char *path,
+                       const lb_value *v, int depth) {
   DBusMessageIter arr, entry;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "{sv}", &arr))
     return false;
@@ -113,7 +138,8 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_val
     const lb_pair *kv = &v->as.map.items[i];
     if (kv->val.kind == LB_NIL)
       continue;
-    const lb_field *f = field_of(fields, kv->key);
+    char sub[256];
+    const lb_field *f = field_at(fields, path, kv->key, sub, sizeof(sub));
     /* A declared type the value does not fit (a plugin bug the core has
      * already logged, or a nested key that means something else than the
      * enclosing declaration's) falls back to the undeclared rule. */
@@ -121,7 +147,7 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_val
     lb_type t = f && lb_value_has_type(&kv->val, f->type, why, sizeof(why)) ? f->type : LB_T_ANY;
     if (!dbus_message_iter_open_container(&arr, DBUS_TYPE_DICT_ENTRY, NULL, &entry) ||
         !append_basic(&entry, DBUS_TYPE_STRING, &kv->key) ||
-        !append_typed_variant(&entry, t, fields, &kv->val, depth + 2) ||
+        !append_typed_variant(&entry, t, fields, sub, &kv->val, depth + 2) ||
         !dbus_message_iter_close_container(&arr, &entry))
       return false;
   }
@@ -129,11 +155,11 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const lb_val
 }
 
 bool lb_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v) {
-  return append(it, t, fields, v, 0);
+  return append(it, t, fields, "", v, 0);
 }
 
-static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v,
-                   int depth) {
+static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const char *path,
+                   const lb_value *v, int depth) {
   switch (t) {
   case LB_T_BOOL: {
     dbus_bool_t b = v->kind == LB_BOOL && v->as.b;
@@ -173,7 +199,7 @@ static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const
     return dbus_message_iter_close_container(it, &arr);
   }
   case LB_T_MAP:
-    return append_map(it, fields, v, depth);
+    return append_map(it, fields, path, v, depth);
   case LB_T_INTS: {
     DBusMessageIter arr;
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "x", &arr))
@@ -188,12 +214,12 @@ static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "a{sv}", &arr))
       return false;
     for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 1 <= MAX_DEPTH && i < v->as.arr.len; i++)
-      if (!append_map(&arr, fields, &v->as.arr.items[i], depth + 1))
+      if (!append_map(&arr, fields, path, &v->as.arr.items[i], depth + 1))
         return false;
     return dbus_message_iter_close_container(it, &arr);
   }
   case LB_T_ANY:
-    return append_variant(it, fields, v, depth);
+    return append_variant(it, fields, path, v, depth);
   case LB_T_NONE:
     return true;
   }

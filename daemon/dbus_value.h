@@ -1,8 +1,9 @@
 /* lb_value to and from D-Bus message arguments. Declared types give the
  * signatures (see lb_type_dbus), never a value's content: an empty list of
  * maps is aa{sv}. A key of a nested map (or of a map in a nested list) takes
- * the type the enclosing declaration gives that name (count inside a week is
- * t as count at the top); what nothing declares follows one rule: integers x
+ * the type its dotted declaration gives it ("steps.seconds"), else the type
+ * the top-level declaration gives that name (count inside a week is t as
+ * count at the top); what nothing declares follows one rule: integers x
  * (t only above INT64_MAX), doubles d, strings s, booleans b, maps a{sv},
  * arrays av, empty or not. A nil value inside a map
  * is left out; a nil variant is an empty av. A value nested deeper than a

@@ -128,20 +128,53 @@ static int check_params(const lb_param *ps, bool positional, uint32_t *ret_n,
   return 0;
 }
 
-static int check_fields(const lb_field *fs, uint32_t *ret_n, char *err, size_t errlen) {
+/* The field that the dotted name of a nested one ("steps.seconds") names as
+ * its enclosing map, among the n declared before it; NULL when there is none. */
+static const lb_field *enclosing_field(const lb_field *fs, uint32_t n, const char *name) {
+  const char *dot = strrchr(name, '.');
+  for (uint32_t j = 0; dot && j < n; j++)
+    if (strlen(fs[j].name) == (size_t)(dot - name) && strncmp(fs[j].name, name, dot - name) == 0)
+      return &fs[j];
+  return NULL;
+}
+
+/* Fields of a result may declare the keys of a map (or of each map of a
+ * list) they hold with a dotted name after it: "steps" (maps), then
+ * "steps.seconds". A name has one type wherever it appears: a nested field
+ * may not differ from a top-level one of the same last name. Events carry
+ * top-level fields only (they become a signal's arguments). */
+static int check_fields(const lb_field *fs, bool nested, uint32_t *ret_n, char *err,
+                        size_t errlen) {
   uint32_t n = 0;
   for (; fs && fs[n].name; n++) {
-    if (!lb_name_valid(fs[n].name)) {
-      snprintf(err, errlen, "field name \"%s\" must match [a-z][a-z0-9_]*", fs[n].name);
+    const char *name = fs[n].name, *dot = strrchr(name, '.');
+    if (dot && nested) {
+      const lb_field *outer = enclosing_field(fs, n, name);
+      if (!outer || (outer->type != LB_T_MAP && outer->type != LB_T_MAPS)) {
+        snprintf(err, errlen,
+                 "field \"%s\" must follow the field of type map or maps that holds it", name);
+        return -EINVAL;
+      }
+      for (uint32_t j = 0; j < n; j++)
+        if (!strchr(fs[j].name, '.') && strcmp(fs[j].name, dot + 1) == 0 &&
+            fs[j].type != fs[n].type) {
+          snprintf(err, errlen, "field \"%s\" has another type than the field \"%s\"", name,
+                   fs[j].name);
+          return -EINVAL;
+        }
+    }
+    if (!lb_name_valid(dot && nested ? dot + 1 : name)) {
+      snprintf(err, errlen, "field name \"%s\" must match [a-z][a-z0-9_]*%s", name,
+               nested ? " (or name.field for a key of the map named before it)" : "");
       return -EINVAL;
     }
     if (!lb_type_is_param(fs[n].type)) {
-      snprintf(err, errlen, "field \"%s\" has an unknown type", fs[n].name);
+      snprintf(err, errlen, "field \"%s\" has an unknown type", name);
       return -EINVAL;
     }
     for (uint32_t j = 0; j < n; j++)
-      if (strcmp(fs[j].name, fs[n].name) == 0) {
-        snprintf(err, errlen, "field \"%s\" is declared twice", fs[n].name);
+      if (strcmp(fs[j].name, name) == 0) {
+        snprintf(err, errlen, "field \"%s\" is declared twice", name);
         return -EINVAL;
       }
   }
@@ -169,7 +202,7 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
   uint32_t n_fields;
   if (check_params(m->params, true, &tmp.n_params, &tmp.n_required, why, sizeof(why)) < 0 ||
       check_params(m->options, false, &tmp.n_options, NULL, why, sizeof(why)) < 0 ||
-      check_fields(m->result_fields, &n_fields, why, sizeof(why)) < 0) {
+      check_fields(m->result_fields, true, &n_fields, why, sizeof(why)) < 0) {
     snprintf(err, errlen, "method \"%s\": %s", m->name, why);
     return -EINVAL;
   }
@@ -202,7 +235,7 @@ int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, 
   }
   uint32_t n_fields;
   char why[200];
-  if (check_fields(ev->fields, &n_fields, why, sizeof(why)) < 0) {
+  if (check_fields(ev->fields, false, &n_fields, why, sizeof(why)) < 0) {
     snprintf(err, errlen, "event \"%s\": %s", ev->name, why);
     return -EINVAL;
   }

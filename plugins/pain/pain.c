@@ -1689,25 +1689,59 @@ static const lb_param file_params[] = {
 
 #define F(n, t)                                                                                    \
   { .name = (n), .type = (t) }
-static const lb_field log_fields[] = {
-    F("id", LB_T_U64), F("at", LB_T_TIME), F("red_flags", LB_T_MAPS), {0}};
+static const lb_field log_fields[] = {F("id", LB_T_U64),
+                                      F("at", LB_T_TIME),
+                                      F("red_flags", LB_T_MAPS),
+                                      F("red_flags.symptom", LB_T_STRING),
+                                      F("red_flags.advice", LB_T_STRING),
+                                      {0}};
 static const lb_field entry_fields[] = {F("id", LB_T_U64),           F("at", LB_T_TIME),
                                         F("level", LB_T_UINT),       F("location", LB_T_STRING),
                                         F("trigger", LB_T_STRING),   F("note", LB_T_STRING),
                                         F("symptoms", LB_T_STRINGS), {0}};
+/* The nested maps' keys too ("week.count"): a count is t wherever it is. */
+#define SUMMARY(m)                                                                                 \
+  F(m, LB_T_MAP), F(m ".count", LB_T_U64), F(m ".average", LB_T_DOUBLE), F(m ".worst", LB_T_UINT)
+#define EPISODE(m, t)                                                                              \
+  F(m, t), F(m ".start", LB_T_TIME), F(m ".end", LB_T_TIME), F(m ".days", LB_T_UINT),              \
+      F(m ".worst", LB_T_UINT), F(m ".average", LB_T_DOUBLE), F(m ".current", LB_T_BOOL)
+#define GROUPS(m)                                                                                  \
+  F(m, LB_T_MAPS), F(m ".name", LB_T_STRING), F(m ".count", LB_T_U64), F(m ".average", LB_T_DOUBLE)
+#define SIDE(m) F(m, LB_T_MAP), F(m ".sessions", LB_T_UINT), F(m ".average_after", LB_T_DOUBLE)
 static const lb_field stats_fields[] = {F("days", LB_T_UINT),
                                         F("count", LB_T_U64),
                                         F("average", LB_T_DOUBLE),
                                         F("worst", LB_T_UINT),
-                                        F("week", LB_T_MAP),
-                                        F("month", LB_T_MAP),
+                                        SUMMARY("week"),
+                                        SUMMARY("month"),
                                         F("trend", LB_T_MAP),
-                                        F("episodes", LB_T_MAPS),
-                                        F("current_episode", LB_T_MAP),
-                                        F("by_trigger", LB_T_MAPS),
-                                        F("by_location", LB_T_MAPS),
+                                        F("trend.direction", LB_T_STRING),
+                                        F("trend.change", LB_T_DOUBLE),
+                                        F("trend.last_average", LB_T_DOUBLE),
+                                        F("trend.previous_average", LB_T_DOUBLE),
+                                        EPISODE("episodes", LB_T_MAPS),
+                                        EPISODE("current_episode", LB_T_MAP),
+                                        GROUPS("by_trigger"),
+                                        GROUPS("by_location"),
                                         F("warmup", LB_T_MAP),
+                                        SIDE("warmup.done"),
+                                        SIDE("warmup.skipped"),
+                                        F("warmup.difference", LB_T_DOUBLE),
+                                        F("warmup.meaningful", LB_T_BOOL),
+                                        F("warmup.enough_data", LB_T_BOOL),
+                                        F("warmup.sessions", LB_T_MAPS),
+                                        F("warmup.sessions.start", LB_T_TIME),
+                                        F("warmup.sessions.end", LB_T_TIME),
+                                        F("warmup.sessions.sets", LB_T_UINT),
+                                        F("warmup.sessions.warmed_up", LB_T_BOOL),
+                                        F("warmup.sessions.how", LB_T_STRING),
+                                        F("warmup.sessions.entries_after", LB_T_UINT),
+                                        F("warmup.sessions.average_after", LB_T_DOUBLE),
                                         {0}};
+#undef SUMMARY
+#undef EPISODE
+#undef GROUPS
+#undef SIDE
 static const lb_field removed_fields[] = {F("id", LB_T_U64), {0}};
 static const lb_field amended_fields[] = {
     F("id", LB_T_U64), F("level", LB_T_UINT), F("at", LB_T_TIME), {0}};

@@ -1197,8 +1197,8 @@ static const lb_field preset_fields[] = {{.name = "name", .type = LB_T_STRING},
                                          {.name = "rest", .type = LB_T_UINT},
                                          {.name = "until", .type = LB_T_UINT},
                                          {.name = "steps", .type = LB_T_MAPS},
-                                         {.name = "seconds", .type = LB_T_UINT},
-                                         {.name = "text", .type = LB_T_STRING},
+                                         {.name = "steps.seconds", .type = LB_T_UINT},
+                                         {.name = "steps.text", .type = LB_T_STRING},
                                          {0}};
 
 static const lb_method methods[] = {

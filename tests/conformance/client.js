@@ -30,17 +30,28 @@ function typeOk(kind, v) {
     default: throw new Error("unknown declared type " + kind);
   }
 }
-function problems(call, result) {
-  if (!typeOk(call.result, result)) return ["result " + JSON.stringify(result) + " is not " + call.result];
-  const rows = call.result === "map" ? [result] : call.result === "maps" ? result : [];
+// What is wrong with rows (maps) against declared fields; a map or maps
+// field's own "fields" are checked in each map it holds.
+function fieldProblems(fields, rows, where) {
   const out = [];
   rows.forEach((row, i) => {
-    for (const f of call.result_fields || []) {
-      if (!(f.name in row)) out.push({ row: i, missing: f.name });
-      else if (!typeOk(f.type, row[f.name])) out.push(`row ${i}: field ${f.name} is ${row[f.name]}, declared ${f.type}`);
+    for (const f of fields) {
+      const at = `${where}${i}.${f.name}`;
+      if (!(f.name in row)) out.push(`${at}: missing`);
+      else if (!typeOk(f.type, row[f.name])) out.push(`${at}: ${JSON.stringify(row[f.name])}, declared ${f.type}`);
+      else if (f.fields) {
+        // an empty map is "none" (PROTOCOL.md): current_episode without an episode
+        const inner = f.type !== "map" ? row[f.name] : Object.keys(row[f.name]).length ? [row[f.name]] : [];
+        out.push(...fieldProblems(f.fields, inner, at + "/"));
+      }
     }
   });
   return out;
+}
+function problems(call, result) {
+  if (!typeOk(call.result, result)) return ["result " + JSON.stringify(result) + " is not " + call.result];
+  const rows = call.result === "map" ? [result] : call.result === "maps" ? result : [];
+  return fieldProblems(call.result_fields || [], rows, "row ");
 }
 
 async function main() {

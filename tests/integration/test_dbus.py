@@ -143,6 +143,24 @@ class Calls(DbusTest):
         r = self.busctl_json("call", NAME, PATH, CORE, "Ping")
         self.assertEqual(r["data"], ["pong"])
 
+    def test_bare_call_when_every_argument_may_be_left_out(self):
+        """A method whose arguments are all optional is also served with none
+        (its defaults), as `busctl call ... Plugins` was before it had
+        options; one with a required argument still names its signature."""
+        r = self.busctl_json("call", NAME, PATH, CORE, "Plugins")
+        self.assertEqual(r["type"], "aa{sv}")
+        self.assertEqual([p["name"]["data"] for p in r["data"][0]], ["test"])
+        r = self.busctl_json("call", NAME, PATH, CORE, "Plugins", "a{sv}", "1", "core", "b",
+                             "true")
+        self.assertEqual([p["name"]["data"] for p in r["data"][0]], ["daemon", "test"])
+        core = {m["name"]["data"] for m in r["data"][0][0]["methods"]["data"]}
+        self.assertLessEqual({"daemon.ping", "daemon.plugins", "daemon.subscribe"}, core)
+        out = self.dbus_send(TEST + ".Echo")
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("org.freedesktop.DBus.Error.InvalidArgs", out.stderr)
+        self.assertIn("Test.Echo takes (s text", out.stderr)
+        self.assertIn("got ''", out.stderr)
+
     def test_bad_values_get_the_socket_words(self):
         cases = [(["x", 11], ["x", "11", "@a{sv} {}"]),
                  (["x", {"shout": True}], ["x", "0", "{'shout': <true>}"]),

@@ -178,10 +178,62 @@ TEST(bad_declarations_refused) {
   CHECK_CONTAINS(err, "has no handler");
 }
 
+TEST(nested_fields) {
+  char err[256] = "";
+  static const lb_field good[] = {{.name = "count", .type = LB_T_U64},
+                                  {.name = "steps", .type = LB_T_MAPS},
+                                  {.name = "steps.seconds", .type = LB_T_UINT},
+                                  {.name = "steps.count", .type = LB_T_U64},
+                                  {.name = "steps.inner", .type = LB_T_MAP},
+                                  {.name = "steps.inner.text", .type = LB_T_STRING},
+                                  {0}};
+  static const lb_method ok = {
+      .name = "ok", .result = LB_T_MAPS, .result_fields = good, .handler = nop};
+  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &ok, err, sizeof(err)), 0);
+
+  static const lb_field orphan[] = {{.name = "steps.seconds", .type = LB_T_UINT}, {0}};
+  static const lb_method m1 = {
+      .name = "m1", .result = LB_T_MAP, .result_fields = orphan, .handler = nop};
+  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m1, err, sizeof(err)), -EINVAL);
+  CHECK_CONTAINS(err, "field \"steps.seconds\" must follow the field of type map or maps");
+
+  static const lb_field not_map[] = {
+      {.name = "steps", .type = LB_T_UINT}, {.name = "steps.seconds", .type = LB_T_UINT}, {0}};
+  static const lb_method m2 = {
+      .name = "m2", .result = LB_T_MAP, .result_fields = not_map, .handler = nop};
+  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m2, err, sizeof(err)), -EINVAL);
+  CHECK_CONTAINS(err, "must follow the field of type map or maps that holds it");
+
+  /* one name, one type: count is u64 at the top, so it is u64 inside too */
+  static const lb_field two_types[] = {{.name = "count", .type = LB_T_U64},
+                                       {.name = "week", .type = LB_T_MAP},
+                                       {.name = "week.count", .type = LB_T_INT},
+                                       {0}};
+  static const lb_method m3 = {
+      .name = "m3", .result = LB_T_MAP, .result_fields = two_types, .handler = nop};
+  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m3, err, sizeof(err)), -EINVAL);
+  CHECK_CONTAINS(err, "field \"week.count\" has another type than the field \"count\"");
+
+  static const lb_field bad_key[] = {
+      {.name = "week", .type = LB_T_MAP}, {.name = "week.Count", .type = LB_T_INT}, {0}};
+  static const lb_method m4 = {
+      .name = "m4", .result = LB_T_MAP, .result_fields = bad_key, .handler = nop};
+  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m4, err, sizeof(err)), -EINVAL);
+  CHECK_CONTAINS(err, "field name \"week.Count\" must match");
+
+  /* an event's fields are a signal's arguments: no nesting there */
+  static const lb_field ev_fields[] = {
+      {.name = "steps", .type = LB_T_MAPS}, {.name = "steps.seconds", .type = LB_T_UINT}, {0}};
+  static const lb_event ev = {.name = "nested", .fields = ev_fields};
+  CHECK_INT(lb_registry_add_event(reg, "nest", NULL, &ev, err, sizeof(err)), -EINVAL);
+  CHECK_CONTAINS(err, "field name \"steps.seconds\" must match [a-z][a-z0-9_]*");
+}
+
 TEST(teardown) {
   lb_arena_free(&arena);
   lb_registry_free(reg);
 }
 
 RUN_TESTS(T(setup), T(defaults_fill_in), T(durations_and_options), T(errors_name_the_parameter),
-          T(trailing_map_positional_first), T(bad_declarations_refused), T(teardown))
+          T(trailing_map_positional_first), T(bad_declarations_refused), T(nested_fields),
+          T(teardown))

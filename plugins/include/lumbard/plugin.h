@@ -248,7 +248,11 @@ typedef struct lb_param {
   }
 
 /* A typed field of an event or of a map result. D-Bus signals carry an
- * event's fields as arguments in this order. */
+ * event's fields as arguments in this order. In result_fields, the keys of
+ * a field of type map or maps are declared after it with a dotted name:
+ * {"steps", LB_T_MAPS}, {"steps.seconds", LB_T_UINT}; a nested key has the
+ * type of a top-level field of the same name, if there is one. A declared
+ * map with nothing to describe is empty (none of its keys). */
 typedef struct lb_field {
   const char *name;
   lb_type type;
