@@ -7,6 +7,7 @@
 #include "call.h"
 #include "dbus_export.h"
 #include "log.h"
+#include "plugin_call.h"
 #include "plugin_host.h"
 #include "rpc_server.h"
 
@@ -58,6 +59,8 @@ void lb_daemon_stop(lb_daemon *d) {
    * read from before the server closes below, in this same callback. */
   lb_plugins_unload_all(d->plugins);
   lb_calls_fail_owner(d, NULL, "the daemon is stopping"); /* core calls are never deferred */
+  lb_pcalls_close(d->pcalls);
+  d->pcalls = NULL;
   lb_store_detach(d->store);
   lb_dbus_stop(d->dbus);
   lb_rpc_server_close(d->server);

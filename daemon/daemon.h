@@ -16,6 +16,7 @@ typedef struct lb_call lb_call;
 typedef struct lb_plugins lb_plugins;
 typedef struct lb_rpc_server lb_rpc_server;
 typedef struct lb_dbus lb_dbus;
+typedef struct lb_pcalls lb_pcalls;
 
 typedef struct lb_daemon {
   uv_loop_t *loop;
@@ -26,7 +27,8 @@ typedef struct lb_daemon {
   lb_config *config;
   lb_plugins *plugins;
   lb_rpc_server *server;
-  lb_dbus *dbus; /* NULL without a session bus */
+  lb_dbus *dbus;     /* NULL without a session bus */
+  lb_pcalls *pcalls; /* calls between plugins; made at the first one */
   /* Told of each lb_host.property_changed(), with the full property name. */
   void (*property_changed)(void *ud, const char *full_name);
   void *property_changed_ud;

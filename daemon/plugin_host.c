@@ -17,6 +17,7 @@
 #include "call.h"
 #include "log.h"
 #include "output.h"
+#include "plugin_call.h"
 #include "util.h"
 
 typedef struct clock_listener {
@@ -352,6 +353,20 @@ static lb_output *host_output_open(lb_plugin *p, const char *path, char *err, si
   return lb_output_open(p->ps->d, path, err, errlen);
 }
 
+static int host_call(lb_plugin *p, const char *method, const lb_value *params, size_t n_params,
+                     lb_call_done_fn done, void *ud) {
+  lb_daemon *d = p->ps->d;
+  if (d->stopping)
+    return 0; /* nothing is served any more, and done is not called */
+  if (!d->pcalls)
+    d->pcalls = lb_pcalls_new(d);
+  int r = lb_pcalls_start(d->pcalls, p, method, params, n_params, done, ud);
+  if (r < 0)
+    host_log(p, LB_LOG_ERR, "call: \"%s\" is not a method name (plugin.method)",
+             method ? method : "(null)");
+  return r;
+}
+
 const lb_host lb_host_table = {
     .size = sizeof(lb_host),
     .api = LB_HOST_API,
@@ -381,6 +396,7 @@ const lb_host lb_host_table = {
     .output_fd = lb_output_fd,
     .output_close = lb_output_close,
     .format_duration = lb_duration_format,
+    .call = host_call,
 };
 
 /* ---- the crash guard ------------------------------------------------------ */
@@ -581,6 +597,7 @@ static void forget(lb_plugin *p) {
     lb_store_drain(d->store, p, LB_STORE_STOP_WAIT_MS);
   }
   lb_calls_fail_owner(d, p, "the plugin was unloaded");
+  lb_pcalls_forget(d->pcalls, p);
   lb_registry_remove_owner(d->registry, p);
   lb_events_remove_owner(d->events, p);
   lb_timers_remove_owner(d->timers, p);

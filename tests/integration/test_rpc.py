@@ -560,6 +560,109 @@ class PreviewBase(BuiltinTest):
         self.assertEqual(len(self.client.call("reminders.preview", "daily", 2, 0)), 2)
 
 
+class PluginCalls(DaemonTest):
+    """lb_host.call (host API 3): a plugin calls a declared method of another
+    as a client would; the request runs on a later loop turn, the answer
+    comes back on a later one still (test.relay answers what it heard)."""
+
+    def relay(self, method, *params, client=None):
+        return (client or self.client).call("test.relay", method, {"params": list(params)})
+
+    def test_answers_as_a_client_would_get_them(self):
+        r = self.relay("test.echo", "abduction", 2, {"upper": True})
+        self.assertEqual(r["error"], 0, r["message"])
+        self.assertEqual(r["result"], {"text": "ABDUCTION", "times": 2, "upper": True,
+                                       "pause": None})
+        self.assertFalse(r["inside"], "done ran inside call()")
+        # the callee never runs inside the caller's call()
+        self.assertEqual(self.relay("test.probe")["result"], {"inside": False})
+        # checked against the declaration, in the socket's words
+        r = self.relay("test.echo", 5)
+        self.assertEqual((r["error"], r["result"]), (1, None))
+        self.assertEqual(r["message"], "parameter 'text' must be a string, got the integer 5")
+        r = self.relay("test.fail", "no")
+        self.assertEqual((r["error"], r["message"]), (2, "no such thing as no"))  # not_found
+
+    def test_what_cannot_be_called(self):
+        r = self.relay("nosuch.method")
+        self.assertEqual(r["error"], 5)  # LB_ERR_NO_SUCH_METHOD
+        self.assertIn('no method "nosuch.method"', r["message"])
+        r = self.relay("daemon.ping")
+        self.assertEqual(r["error"], 5)
+        self.assertIn("daemon.ping is the clients'", r["message"])
+        self.assertRpcError("invalid_params", "call refused the method name", "test.relay",
+                            "nodot")
+
+    def test_a_deferred_answer_holds_up_nothing(self):
+        slow = self.client.request("test.relay", "test.later", {"params": [1500]})
+        other = self.connect()
+        self.assertEqual(other.call("daemon.ping"), "pong")
+        self.assertEqual(self.relay("test.echo", "x", client=other)["result"]["text"], "x")
+        # answered while the relay and the later it called still wait
+        self.assertEqual(other.call("daemon.status")["pending_calls"], 2)
+        r = self.client.result(slow)
+        self.assertEqual(r["error"], 0)
+        self.assertGreaterEqual(r["result"]["waited_ms"], 1500)
+
+    def test_stopping_with_calls_in_flight(self):
+        """The daemon stops cleanly (status 0, nothing leaked under ASan)
+        with a call between plugins still waiting, and its client hears why."""
+        slow = self.client.request("test.relay", "test.later", {"params": [60000]})
+        queued = self.client.request("test.relay", "test.echo", {"params": ["x"]})
+        self.assertEqual(self.client.result(queued)["error"], 0)
+        self.assertEqual(self.daemon.stop(), 0)
+        _, _, error, _ = self.client.response(slow)
+        self.assertEqual(error["code"], "internal")
+        self.assertIn("test.relay did not answer", error["message"])
+
+    def test_pipelined_calls_each_answered_once(self):
+        ids = [self.client.request("test.relay", "test.echo", {"params": ["n%d" % i]})
+               for i in range(200)]
+        got = [self.client.result(i)["result"]["text"] for i in ids]
+        self.assertEqual(got, ["n%d" % i for i in range(200)])
+        self.assertEqual(self.client.call("daemon.status")["pending_calls"], 0)
+
+
+class HostApi(unittest.TestCase):
+    """Host API 3 across plugins: the test plugin starts a rest through
+    rest.start, as train will; a plugin built against the frozen host API 2
+    SDK still loads, runs and is called."""
+
+    def test_an_api2_plugin_still_loads(self):
+        daemon = Daemon(plugin_dirs=[os.environ["LB_TEST_API2_PLUGIN_DIR"], GOOD_PLUGINS])
+        self.addCleanup(daemon.cleanup)
+        daemon.start()
+        c = Client(daemon.socket)
+        self.addCleanup(c.close)
+        self.assertIn("old: built for host API 2, running on 3", daemon.log())
+        self.assertEqual(sorted(p["name"] for p in c.call("daemon.plugins")), ["old", "test"])
+        c.call("daemon.subscribe", ["old.*"])
+        r = c.call("old.hello", "1m30s")
+        self.assertEqual(r, {"greeting": "hello", "api": 3, "seconds": 90})
+        self.assertEqual(c.wait_event("old.greeted")[0], {"greeting": "hello"})
+        # and an API-3 plugin calls it
+        r = c.call("test.relay", "old.hello", {"params": ["2min"]})
+        self.assertEqual((r["error"], r["result"]["seconds"]), (0, 120))
+
+    def test_a_plugin_starts_a_rest(self):
+        daemon = Daemon(plugin_dirs=[GOOD_PLUGINS], builtin_plugins=True,
+                        config="[rest]\ndefault = 90s\n")
+        self.addCleanup(daemon.cleanup)
+        daemon.start()
+        c = Client(daemon.socket)
+        self.addCleanup(c.close)
+        c.call("daemon.subscribe", ["rest.started"])
+        r = c.call("test.relay", "rest.start", {"params": [30, {"label": "from a plugin"}]})
+        self.assertEqual(r["error"], 0, r["message"])
+        self.assertEqual((r["result"]["label"], r["result"]["seconds"]), ("from a plugin", 30))
+        fields, _ = c.wait_event("rest.started", id=r["result"]["id"])
+        self.assertEqual(fields["label"], "from a plugin")
+        self.assertEqual([x["id"] for x in c.call("rest.list")], [r["result"]["id"]])
+        r = c.call("test.relay", "rest.pause", {"params": [999]})
+        self.assertEqual(r["error"], 2)  # not_found
+        self.assertIn("999", r["message"])
+
+
 class Declarations(BuiltinTest):
     def test_reminder_results_match_their_declaration(self):
         """PROTOCOL.md: `daemon.plugins` gives each method's `result_fields`;

@@ -155,6 +155,61 @@ static void notes(lb_call *call, const lb_value *args, void *ud) {
     free(texts[i]);
 }
 
+/* test.relay(method, {params}): calls another plugin's method through the
+ * host (lb_host.call) and answers what came back: {result, error, message,
+ * inside}, inside telling whether done ran inside call(). test.probe
+ * answers whether it runs inside a call() of test.relay. */
+typedef struct relay_ctx {
+  struct relay_ctx *next;
+  lb_call *call;
+} relay_ctx;
+static relay_ctx *relays; /* freed at shutdown if still waiting */
+static bool in_call;
+
+static void relay_done(lb_plugin *p, const lb_value *result, int error, const char *message,
+                       void *ud) {
+  (void)p;
+  relay_ctx *c = ud;
+  lb_value r =
+      LB_MAP({"result", result ? *result : lb_v_nil()}, {"error", lb_v_int(error)},
+             {"message", lb_v_str(message ? message : "")}, {"inside", lb_v_bool(in_call)});
+  host->reply(c->call, &r);
+  for (relay_ctx **q = &relays; *q; q = &(*q)->next)
+    if (*q == c) {
+      *q = c->next;
+      break;
+    }
+  free(c);
+}
+
+static void relay(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *params = lb_map_get(&args[1], "params");
+  if (params && params->kind != LB_ARRAY) {
+    host->fail(call, LB_ERR_INVALID_PARAMS, "option 'params' must be an array");
+    return;
+  }
+  relay_ctx *c = calloc(1, sizeof(*c));
+  c->call = call;
+  c->next = relays;
+  relays = c;
+  in_call = true;
+  int r = host->call(self, args[0].as.str.ptr, params ? params->as.arr.items : NULL,
+                     params ? params->as.arr.len : 0, relay_done, c);
+  in_call = false;
+  if (r < 0) {
+    relays = c->next;
+    free(c);
+    host->fail(call, LB_ERR_INVALID_PARAMS, "call refused the method name (%d)", r);
+  }
+}
+
+static void probe(lb_call *call, const lb_value *args, void *ud) {
+  (void)args, (void)ud;
+  lb_value r = LB_MAP({"inside", lb_v_bool(in_call)});
+  host->reply(call, &r);
+}
+
 static const lb_param echo_params[] = {{.name = "text", .type = LB_T_STRING, .doc = "what to echo"},
                                        {.name = "times",
                                         .type = LB_T_UINT,
@@ -173,6 +228,8 @@ static const lb_param emit_params[] = {{.name = "count", .type = LB_T_UINT}, {0}
 static const lb_param emit_options[] = {{.name = "size", .type = LB_T_UINT}, {0}};
 static const lb_param one_string[] = {{.name = "text", .type = LB_T_STRING}, {0}};
 static const lb_param key_param[] = {{.name = "key", .type = LB_T_STRING}, {0}};
+static const lb_param relay_params[] = {{.name = "method", .type = LB_T_STRING}, {0}};
+static const lb_param relay_options[] = {{.name = "params", .type = LB_T_ANY}, {0}};
 
 static const lb_method methods[] = {
     {.name = "echo",
@@ -202,6 +259,13 @@ static const lb_method methods[] = {
     {.name = "config", .params = key_param, .result = LB_T_ANY, .handler = config},
     {.name = "note", .params = one_string, .result = LB_T_INT, .handler = note},
     {.name = "notes", .result = LB_T_STRINGS, .handler = notes},
+    {.name = "relay",
+     .doc = "Call another plugin's method through the host; answer what came back.",
+     .params = relay_params,
+     .options = relay_options,
+     .result = LB_T_MAP,
+     .handler = relay},
+    {.name = "probe", .result = LB_T_MAP, .handler = probe},
 };
 
 static const lb_field tick_fields[] = {
@@ -260,6 +324,11 @@ static void shutdown(lb_plugin *p) {
   (void)p;
   while (pending)
     forget_later(pending);
+  while (relays) {
+    relay_ctx *next = relays->next;
+    free(relays);
+    relays = next;
+  }
 }
 
 LB_PLUGIN_DEFINE(.name = "test", .version = "1.0", .description = "exercises the plugin SDK",

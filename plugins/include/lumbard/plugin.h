@@ -59,7 +59,8 @@ extern "C" {
 #endif
 
 #define LB_PLUGIN_ABI 1
-#define LB_HOST_API 3 /* 2: properties, parse_duration; 3: host-owned writes, client files */
+#define LB_HOST_API 3 /* 2: properties, parse_duration; 3: host-owned writes, client files, \
+                         calls between plugins */
 
 #if defined(__GNUC__)
 #define LB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -292,6 +293,7 @@ typedef enum lb_error {
   LB_ERR_NOT_FOUND,          /* "not_found" */
   LB_ERR_CONFLICT,           /* "conflict": the state change does not apply now */
   LB_ERR_INTERNAL,           /* "internal" */
+  LB_ERR_NO_SUCH_METHOD,     /* "no_such_method": only in the answer of lb_host.call */
 } lb_error;
 
 /* ---- time -------------------------------------------------------------- */
@@ -366,6 +368,12 @@ typedef void (*lb_db_done_fn)(lb_plugin *p, int result, const char *error, void 
  * deletes the rows of those that are gone. Same rules as lb_db_write_fn. */
 typedef int (*lb_db_save_fn)(lb_plugin *p, struct sqlite3 *db, const uint64_t *ids, size_t n,
                              void *userdata);
+
+/* The answer of a call into another plugin (lb_host.call): error 0 and
+ * the result (valid until this returns), or an lb_error with result NULL
+ * and a message in the words a client would get. */
+typedef void (*lb_call_done_fn)(lb_plugin *p, const lb_value *result, int error,
+                                const char *message, void *userdata);
 
 /* A file written at a path a client named, whole or not at all. */
 typedef struct lb_output lb_output;
@@ -483,6 +491,16 @@ struct lb_host {
   /* A duration in the one style every client prints: "45s", "2min",
    * "1min 30s", "1h 5min", "1d 2h 5s" (parse_duration reads it back). */
   void (*format_duration)(uint64_t seconds, char *buf, size_t len);
+  /* Call a declared method of another plugin by its full name ("rest.start"),
+   * as a client would: params are what a client sends (positional values,
+   * then the options map; borrowed), checked against the declaration. The
+   * request runs on a later loop turn, never inside call(); done hears the
+   * answer exactly once, on a turn after the one it was given in (not if
+   * the caller is unloaded first). Methods of the core (daemon.*) are the
+   * clients' and answer no_such_method. Returns 0, or -EINVAL for a name
+   * that cannot be a method's. */
+  int (*call)(lb_plugin *p, const char *method, const lb_value *params, size_t n_params,
+              lb_call_done_fn done, void *userdata);
 };
 
 /* Declare a table of methods and a table of events in init(): 0, or the

@@ -1,0 +1,28 @@
+/* Calls from one plugin to a declared method of another (host API 3,
+ * lb_host.call): made as a client's call is, with the same checks, but
+ * never inside the caller's stack. The request is dispatched on a later loop
+ * turn, and the answer, copied, reaches the caller on a turn after the one
+ * it was given in. A caller unloaded meanwhile hears nothing. */
+#ifndef LB_PLUGIN_CALL_H
+#define LB_PLUGIN_CALL_H
+
+#include <lumbard/plugin.h>
+
+#include "daemon.h"
+
+typedef struct lb_pcalls lb_pcalls;
+
+lb_pcalls *lb_pcalls_new(lb_daemon *d);
+/* Drop what is queued; a call still being served is let go of, and its
+ * answer dropped when it comes. */
+void lb_pcalls_close(lb_pcalls *s);
+
+/* Queue a call of method (the full name, "rest.start") with params (copied)
+ * for caller. 0, or -EINVAL for a method name that cannot be one. */
+int lb_pcalls_start(lb_pcalls *s, lb_plugin *caller, const char *method, const lb_value *params,
+                    size_t n_params, lb_call_done_fn done, void *userdata);
+
+/* The caller is going: none of its calls' answers reach it. */
+void lb_pcalls_forget(lb_pcalls *s, lb_plugin *caller);
+
+#endif
