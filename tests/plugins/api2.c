@@ -34,8 +34,7 @@ static const lb_method methods[] = {
     {.name = "hello", .params = hello_params, .result = LB_T_MAP, .handler = hello}};
 static const lb_field greeted_fields[] = {{.name = "greeting", .type = LB_T_STRING}, {0}};
 static const lb_event events[] = {{.name = "greeted", .fields = greeted_fields}};
-static const lb_property props[] = {
-    {.name = "greeting", .type = LB_T_STRING, .get = get_greeting}};
+static const lb_property props[] = {{.name = "greeting", .type = LB_T_STRING, .get = get_greeting}};
 
 static int init(lb_plugin *p, const lb_host *h) {
   host = h;

@@ -59,8 +59,9 @@ extern "C" {
 #endif
 
 #define LB_PLUGIN_ABI 1
-#define LB_HOST_API 3 /* 2: properties, parse_duration; 3: host-owned writes, client files, \
-                         calls between plugins */
+/* Host API 2: properties, parse_duration; 3: host-owned writes, client files,
+ * calls between plugins. */
+#define LB_HOST_API 3
 
 #if defined(__GNUC__)
 #define LB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
