@@ -10,12 +10,16 @@
 #include "util.h"
 #include "value.h"
 
+struct lb_calls {
+  lb_call *head; /* newest first */
+};
+
 struct lb_call {
-  lb_daemon *d;
+  lb_calls *list;
   const lb_method_entry *m;
   lb_arena arena;
   lb_call_origin origin;
-  lb_call *prev, *next; /* on d->calls */
+  lb_call *prev, *next; /* on list */
 };
 
 /* Answered calls kept for the next ones, each with its arena's first chunk:
@@ -30,16 +34,24 @@ struct lb_call {
 static lb_call *cache[CALL_CACHE + 1];
 static size_t n_cache;
 
-lb_call *lb_call_new(lb_daemon *d, const lb_method_entry *m, const lb_call_origin *origin) {
+lb_calls *lb_calls_new(void) {
+  return lb_xcalloc(1, sizeof(lb_calls));
+}
+
+void lb_calls_free(lb_calls *cs) {
+  free(cs);
+}
+
+lb_call *lb_call_new(lb_calls *cs, const lb_method_entry *m, const lb_call_origin *origin) {
   lb_call *c = n_cache ? cache[--n_cache] : lb_xcalloc(1, sizeof(*c));
-  c->d = d;
+  c->list = cs;
   c->m = m;
   c->origin = *origin;
   c->prev = NULL;
-  c->next = d->calls;
-  if (d->calls)
-    d->calls->prev = c;
-  d->calls = c;
+  c->next = cs->head;
+  if (cs->head)
+    cs->head->prev = c;
+  cs->head = c;
   return c;
 }
 
@@ -57,7 +69,7 @@ static void finish(lb_call *c, const lb_value *result, lb_rpc_code code, const c
   if (c->prev)
     c->prev->next = c->next;
   else
-    c->d->calls = c->next;
+    c->list->head = c->next;
   if (c->next)
     c->next->prev = c->prev;
   c->origin.answer(c->origin.ctx, c, result, code, message);
@@ -156,8 +168,8 @@ void lb_call_fail(lb_call *c, lb_rpc_code code, const char *fmt, ...) {
   va_end(ap);
 }
 
-void lb_calls_fail_owner(lb_daemon *d, lb_plugin *owner, const char *why) {
-  lb_call *c = d->calls;
+void lb_calls_fail_owner(lb_calls *cs, lb_plugin *owner, const char *why) {
+  lb_call *c = cs->head;
   while (c) {
     lb_call *next = c->next;
     if (c->m->owner == owner)
@@ -166,9 +178,9 @@ void lb_calls_fail_owner(lb_daemon *d, lb_plugin *owner, const char *why) {
   }
 }
 
-size_t lb_calls_pending(const lb_daemon *d) {
+size_t lb_calls_pending(const lb_calls *cs) {
   size_t n = 0;
-  for (lb_call *c = d->calls; c; c = c->next)
+  for (lb_call *c = cs->head; c; c = c->next)
     n++;
   return n;
 }

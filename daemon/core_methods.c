@@ -1,4 +1,4 @@
-/* daemon.ping/version/status/plugins/subscribe/unsubscribe/reload: declared
+/* daemon.ping/version/status/plugins/reload: declared
  * with the same tables as plugin methods, so both transports, validation and
  * `daemon.plugins` treat them alike. */
 #include <errno.h>
@@ -9,15 +9,11 @@
 #include <unistd.h>
 
 #include "call.h"
+#include "daemon.h"
 #include "log.h"
 #include "plugin_host.h"
-#include "rpc_conn.h"
-#include "rpc_server.h"
 #include "util.h"
 #include "value.h"
-
-#define MAX_PATTERNS 64
-#define MAX_PATTERN_LEN 128
 
 static void ping(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
@@ -34,7 +30,8 @@ static void version(lb_call *call, const lb_value *args, void *ud) {
 }
 
 static void status(lb_call *call, const lb_value *args, void *ud) {
-  lb_daemon *d = ud;
+  const lb_daemon *daemon = ud;
+  const lb_core *d = lb_daemon_core(daemon);
   (void)args;
   lb_arena *a = lb_call_arena(call);
   size_t n = lb_plugins_count(d->plugins);
@@ -62,10 +59,10 @@ static void status(lb_call *call, const lb_value *args, void *ud) {
       {"config_source", lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")},
       {"data_dir", lb_v_str(d->data_dir)}, {"database", lb_v_str(d->db_path)},
       {"database_state", lb_v_str(state)}, {"not_loaded", lb_v_array(failed, n_failed)},
-      {"dbus", lb_v_str(d->dbus_state)}, {"plugins", lb_v_array(names, n)},
-      {"clients", lb_v_uint(lb_rpc_server_n_clients(d->server))},
-      {"subscribers", lb_v_uint(lb_rpc_server_n_subscribers(d->server))},
-      {"pending_calls", lb_v_uint(lb_calls_pending(d) - 1)}, /* not counting this one */
+      {"dbus", lb_v_str(lb_daemon_dbus_state(daemon))}, {"plugins", lb_v_array(names, n)},
+      {"clients", lb_v_uint(lb_daemon_n_clients(daemon))},
+      {"subscribers", lb_v_uint(lb_daemon_n_subscribers(daemon))},
+      {"pending_calls", lb_v_uint(lb_calls_pending(d->calls) - 1)}, /* not counting this one */
       {"timers", lb_v_uint(lb_timers_count(d->timers))});
   lb_call_reply(call, &v);
 }
@@ -157,7 +154,7 @@ static lb_value describe_event(lb_arena *a, const lb_event_entry *e) {
 
 /* One row of daemon.plugins: the methods and events owner declares (the
  * core's own when owner is NULL). */
-static lb_value describe_owner(lb_arena *a, lb_daemon *d, lb_plugin *owner, const char *name,
+static lb_value describe_owner(lb_arena *a, const lb_core *d, lb_plugin *owner, const char *name,
                                const char *version, const char *description, const char *path) {
   size_t nm = lb_registry_n_methods(d->registry), ne = lb_registry_n_events(d->registry);
   lb_value *ms = lb_arena_alloc(a, sizeof(lb_value) * (nm ? nm : 1));
@@ -184,7 +181,7 @@ static lb_value describe_owner(lb_arena *a, lb_daemon *d, lb_plugin *owner, cons
 }
 
 static void plugins(lb_call *call, const lb_value *args, void *ud) {
-  lb_daemon *d = ud;
+  const lb_core *d = lb_daemon_core(ud);
   lb_arena *a = lb_call_arena(call);
   const lb_value *core = lb_map_get(&args[0], "core");
   size_t n = lb_plugins_count(d->plugins), k = 0;
@@ -201,69 +198,6 @@ static void plugins(lb_call *call, const lb_value *args, void *ud) {
   lb_call_reply(call, &v);
 }
 
-/* ---- subscriptions --------------------------------------------------------- */
-
-static void reply_patterns(lb_call *call, struct lb_rpc_conn *c) {
-  size_t n = lb_rpc_conn_n_patterns(c);
-  lb_value *items = lb_arena_alloc(lb_call_arena(call), sizeof(lb_value) * n);
-  for (size_t i = 0; i < n; i++)
-    items[i] = lb_v_str(lb_rpc_conn_pattern(c, i));
-  lb_value v = lb_v_array(items, n);
-  lb_call_reply(call, &v);
-}
-
-static struct lb_rpc_conn *socket_client(lb_call *call) {
-  struct lb_rpc_conn *c = lb_call_origin_of(call)->conn;
-  if (!c)
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
-                 "subscriptions are for socket clients; on D-Bus, listen to the signals instead");
-  return c;
-}
-
-static void subscribe(lb_call *call, const lb_value *args, void *ud) {
-  (void)ud;
-  struct lb_rpc_conn *c = socket_client(call);
-  if (!c)
-    return;
-  const lb_value *pats = &args[0];
-  if (pats->as.arr.len == 0) {
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
-                 "give at least one pattern: [\"*\"] for every event, or names such as "
-                 "\"rest.*\" and \"pain.logged\"");
-    return;
-  }
-  for (uint32_t i = 0; i < pats->as.arr.len; i++) {
-    const lb_value *p = &pats->as.arr.items[i];
-    if (p->as.str.len == 0 || p->as.str.len > MAX_PATTERN_LEN) {
-      lb_call_fail(call, LB_RPC_INVALID_PARAMS, "pattern %u is empty or longer than %d characters",
-                   i + 1, MAX_PATTERN_LEN);
-      return;
-    }
-  }
-  if (lb_rpc_conn_n_patterns(c) + pats->as.arr.len > MAX_PATTERNS) {
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
-                 "at most %d patterns per connection; unsubscribe some, or use a wider glob",
-                 MAX_PATTERNS);
-    return;
-  }
-  for (uint32_t i = 0; i < pats->as.arr.len; i++)
-    lb_rpc_conn_subscribe(c, pats->as.arr.items[i].as.str.ptr);
-  reply_patterns(call, c);
-}
-
-static void unsubscribe(lb_call *call, const lb_value *args, void *ud) {
-  (void)ud;
-  struct lb_rpc_conn *c = socket_client(call);
-  if (!c)
-    return;
-  if (lb_is_nil(&args[0]))
-    lb_rpc_conn_unsubscribe(c, NULL);
-  else
-    for (uint32_t i = 0; i < args[0].as.arr.len; i++)
-      lb_rpc_conn_unsubscribe(c, args[0].as.arr.items[i].as.str.ptr);
-  reply_patterns(call, c);
-}
-
 static void reload(lb_call *call, const lb_value *args, void *ud) {
   lb_daemon *d = ud;
   (void)args;
@@ -272,15 +206,16 @@ static void reload(lb_call *call, const lb_value *args, void *ud) {
     lb_call_fail(call, LB_RPC_INTERNAL, "%s; the previous configuration stays in effect", err);
     return;
   }
-  lb_value v = LB_MAP(
-      {"config", lb_v_str(d->config_path)},
-      {"config_source", lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")});
+  const lb_core *core = lb_daemon_core(d);
+  lb_value v = LB_MAP({"config", lb_v_str(core->config_path)},
+                      {"config_source",
+                       lb_v_str(lb_config_from_file(core->config) ? "file" : "built-in defaults")});
   lb_call_reply(call, &v);
 }
 
 /* A test seam (LUMBARD_TEST_SEAMS=1 only): the wall clock jumps. */
 static void test_shift_clock(lb_call *call, const lb_value *args, void *ud) {
-  lb_daemon *d = ud;
+  const lb_core *d = lb_daemon_core(ud);
   lb_warn("test seam: the wall clock jumps by %lld s", (long long)args[0].as.i);
   lb_timers_shift_wall(d->timers, args[0].as.i * 1000);
   lb_value v = lb_v_int(lb_clock_now_ms(LB_CLOCK_WALL) / 1000);
@@ -296,15 +231,6 @@ static lb_method seam_methods[] = {
      .result = LB_T_TIME,
      .handler = test_shift_clock},
 };
-
-static const lb_param subscribe_params[] = {
-    {.name = "patterns", .type = LB_T_STRINGS, .doc = "globs over event names: \"*\", \"rest.*\""},
-    {0}};
-static const lb_param unsubscribe_params[] = {{.name = "patterns",
-                                               .type = LB_T_STRINGS,
-                                               .optional = true,
-                                               .doc = "the patterns to drop; all when omitted"},
-                                              {0}};
 
 #define F(n, t)                                                                                    \
   { .name = (n), .type = (t) }
@@ -376,18 +302,6 @@ static lb_method methods[] = {
      .result = LB_T_MAPS,
      .result_fields = plugins_fields,
      .handler = plugins},
-    {.name = "subscribe",
-     .doc = "Send this connection each event whose name matches a pattern, as a notification "
-            "[2, name, [fields]]. Answers the connection's patterns.",
-     .params = subscribe_params,
-     .result = LB_T_STRINGS,
-     .handler = subscribe},
-    {.name = "unsubscribe",
-     .doc = "Stop sending the events of these patterns (all when omitted). Answers the patterns "
-            "left.",
-     .params = unsubscribe_params,
-     .result = LB_T_STRINGS,
-     .handler = unsubscribe},
     {.name = "reload",
      .doc = "Re-read the config file, as SIGHUP does.",
      .result = LB_T_MAP,
@@ -395,7 +309,8 @@ static lb_method methods[] = {
      .handler = reload},
 };
 
-int lb_core_methods_register(lb_daemon *d) {
+int lb_core_methods_register(lb_daemon *daemon) {
+  const lb_core *d = lb_daemon_core(daemon);
   char err[256];
   const char *seams = getenv("LUMBARD_TEST_SEAMS");
   if (seams && strcmp(seams, "1") == 0) {
@@ -413,12 +328,12 @@ int lb_core_methods_register(lb_daemon *d) {
       lb_timers_shift_wall(d->timers, (int64_t)(at * 1000) - lb_clock_now_ms(LB_CLOCK_WALL));
       lb_warn("test seam: the wall clock starts at %s", start);
     }
-    seam_methods[0].userdata = d;
+    seam_methods[0].userdata = daemon;
     if (lb_registry_add_method(d->registry, "daemon", NULL, &seam_methods[0], err, sizeof(err)) < 0)
       return -EINVAL;
   }
   for (size_t i = 0; i < LB_ARRAY_SIZE(methods); i++) {
-    methods[i].userdata = d;
+    methods[i].userdata = daemon;
     int r = lb_registry_add_method(d->registry, "daemon", NULL, &methods[i], err, sizeof(err));
     if (r < 0) {
       lb_err("core method: %s", err);

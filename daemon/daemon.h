@@ -1,61 +1,59 @@
-/* The daemon's context: one of each module, shared by the core's files. */
+/* The daemon: one of each module, made by one constructor that main(), the
+ * tests and the fuzzers share, started, stopped and freed. The struct is
+ * lb_daemon's own (daemon.c); the modules it makes are handed what they need
+ * as a const lb_core * (core.h). */
 #ifndef LB_DAEMON_H
 #define LB_DAEMON_H
 
 #include <stdbool.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <uv.h>
 
-#include "config.h"
-#include "events.h"
-#include "registry.h"
-#include "store.h"
-#include "timers.h"
+#include "core.h"
 
-typedef struct lb_call lb_call;
-typedef struct lb_plugins lb_plugins;
-typedef struct lb_rpc_server lb_rpc_server;
-typedef struct lb_dbus lb_dbus;
-typedef struct lb_pcalls lb_pcalls;
+typedef struct lb_daemon lb_daemon;
 
-typedef struct lb_daemon {
-  uv_loop_t *loop;
-  lb_registry *registry;
-  lb_events *events;
-  lb_timers *timers;
-  lb_store *store;
-  lb_config *config;
-  lb_plugins *plugins;
-  lb_rpc_server *server;
-  lb_dbus *dbus;     /* NULL without a session bus */
-  lb_pcalls *pcalls; /* calls between plugins; made at the first one */
-  /* Told of each lb_host.property_changed(), with the full property name. */
-  void (*property_changed)(void *ud, const char *full_name);
-  void *property_changed_ud;
-  lb_call *calls; /* calls not answered yet (deferred), newest first */
-
-  char *config_path, *data_dir, *db_path, *socket_path;
-  char **plugin_dirs; /* --plugin-dir, in order */
+typedef struct lb_daemon_options {
+  const char *config_path;        /* NULL: $XDG_CONFIG_HOME/lumbard/lumbard.conf */
+  const char *config_text;        /* instead of a file (tests): the config, parsed once */
+  const char *data_dir;           /* NULL: $XDG_DATA_HOME/lumbard */
+  const char *socket_path;        /* NULL: $LUMBARD_SOCKET, else $XDG_RUNTIME_DIR/lumbard.sock */
+  const char *const *plugin_dirs; /* --plugin-dir, in order */
   size_t n_plugin_dirs;
-  bool no_dbus;
-  bool verbose; /* --verbose: debug lines whatever [daemon] log_level says */
+  bool builtin_plugins; /* the bundled ones and the user's own (lb_daemon_start) */
+  bool no_dbus, no_socket;
+  bool signals;           /* SIGTERM, SIGINT stop; SIGHUP reloads */
+  bool verbose;           /* debug lines whatever [daemon] log_level says */
+  const char *dbus_state; /* what daemon.status says of D-Bus without it ("disabled (...)") */
+} lb_daemon_options;
 
-  int data_lock;         /* the data directory's lock, held until exit */
-  int64_t started_at_ms; /* wall clock */
-  char dbus_state[160];  /* what daemon.status says about D-Bus */
-  uv_signal_t sig_term, sig_int, sig_hup;
-  bool stopping;
-} lb_daemon;
+/* Read the config, take the data directory and open the database, and make
+ * every module on loop: nothing is served yet. NULL with err saying why (and
+ * -EBUSY in *ret_errno when another lumbard holds the data); nothing is on
+ * the loop then. */
+lb_daemon *lb_daemon_new(uv_loop_t *loop, const lb_daemon_options *o, int *ret_errno, char *err,
+                         size_t errlen);
+/* Serve: the socket, the core methods, D-Bus, the plugins, then the bus name.
+ * On failure, err says why and the daemon is already stopping: run the loop
+ * to let it close, then lb_daemon_free. */
+int lb_daemon_start(lb_daemon *d, char *err, size_t errlen);
+/* Close everything; uv_run returns once the close callbacks have run. */
+void lb_daemon_stop(lb_daemon *d);
+/* After the loop has run every close callback. Accepts NULL. */
+void lb_daemon_free(lb_daemon *d);
 
-/* Apply the [daemon] section (log_level). */
-void lb_daemon_apply_config(lb_daemon *d);
+const lb_core *lb_daemon_core(const lb_daemon *d);
+
 /* Re-read the config file and tell the plugins. On a parse error the old
  * config stays and err says why. */
 int lb_daemon_reload(lb_daemon *d, char *err, size_t errlen);
-/* Close everything; uv_run returns once the close callbacks have run. */
-void lb_daemon_stop(lb_daemon *d);
 
-/* The daemon.* methods. */
+/* What daemon.status says of the transports. */
+const char *lb_daemon_dbus_state(const lb_daemon *d);
+size_t lb_daemon_n_clients(const lb_daemon *d);
+size_t lb_daemon_n_subscribers(const lb_daemon *d);
+
+/* The daemon.* methods (core_methods.c). */
 int lb_core_methods_register(lb_daemon *d);
 
 #endif

@@ -29,10 +29,11 @@ typedef struct member {
 } member;
 
 struct lb_dbus {
-  lb_daemon *d;
+  const lb_core *core;
+  char state[160]; /* what daemon.status says of D-Bus */
   DBusConnection *conn;
   lb_dbus_glue *glue;
-  uv_idle_t idle; /* PropertiesChanged once per loop turn; teardown when the bus goes */
+  uv_idle_t idle; /* PropertiesChanged once per loop turn; leave_bus when the bus goes */
   bool lost, stopping, name_owned;
   unsigned generation; /* of the registry the table and XML were built from */
   member *members;
@@ -42,9 +43,12 @@ struct lb_dbus {
   size_t n_changed;
 };
 
-/* Core methods a D-Bus client can call; subscriptions are the socket's. */
-static bool exported_core(const lb_method_entry *m) {
-  return strcmp(m->name, "daemon.subscribe") != 0 && strcmp(m->name, "daemon.unsubscribe") != 0;
+/* The D-Bus export's tag on the calls it makes (lb_call_origin.transport). */
+static const char dbus_transport[] = "dbus";
+
+/* Methods a D-Bus client can call: those of every transport, and its own. */
+static bool exported(const lb_method_entry *m) {
+  return !m->transport || m->transport == dbus_transport;
 }
 
 static char *iface_of(const char *plugin) {
@@ -159,12 +163,12 @@ static const struct {
 } core_props[] = {{"Version", "s"}, {"Plugins", "as"}, {"StartedAt", "x"}};
 
 static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
-  lb_registry *r = x->d->registry;
+  lb_registry *r = x->core->registry;
   char *iface = iface_of(plugin);
   sb_add(b, "  <interface name=\"%s\">\n", iface);
   for (size_t i = 0; i < lb_registry_n_methods(r); i++) {
     const lb_method_entry *m = lb_registry_method_at(r, i);
-    if (strcmp(m->plugin, plugin) != 0 || (!m->owner && !exported_core(m)))
+    if (strcmp(m->plugin, plugin) != 0 || !exported(m))
       continue;
     member mem = {.iface = lb_xstrdup(iface), .name = camel_of(m->name, plugin), .method = m};
     strbuf sig = {0};
@@ -226,7 +230,7 @@ static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
 
 /* Rebuild the member table and the XML when the declarations changed. */
 static void refresh(lb_dbus *x) {
-  lb_registry *r = x->d->registry;
+  lb_registry *r = x->core->registry;
   if (x->xml && x->generation == lb_registry_generation(r))
     return;
   free_members(x);
@@ -239,8 +243,8 @@ static void refresh(lb_dbus *x) {
          "Not a medical device. -->\n<node>\n%s",
          LUMBARD_VERSION, STANDARD_IFACES);
   emit_interface(x, &b, "daemon");
-  for (size_t i = 0; i < lb_plugins_count(x->d->plugins); i++)
-    emit_interface(x, &b, lb_plugin_name(lb_plugins_at(x->d->plugins, i)));
+  for (size_t i = 0; i < lb_plugins_count(x->core->plugins); i++)
+    emit_interface(x, &b, lb_plugin_name(lb_plugins_at(x->core->plugins, i)));
   sb_add(&b, "</node>\n");
   x->xml = b.s;
   x->generation = lb_registry_generation(r);
@@ -261,7 +265,7 @@ static const member *find_member(lb_dbus *x, const char *iface, const char *name
 
 /* When iface is that of a plugin that did not load: why, in why. */
 static bool failed_plugin(lb_dbus *x, const char *iface, char *why, size_t len) {
-  lb_plugins *ps = x->d->plugins;
+  lb_plugins *ps = x->core->plugins;
   for (size_t i = 0; i < lb_plugins_n_failed(ps); i++) {
     const char *path, *reason, *name = lb_plugins_failed_at(ps, i, &path, &reason);
     char *want = iface_of(name);
@@ -281,8 +285,8 @@ static bool iface_known(lb_dbus *x, const char *iface) {
     if (strcmp(x->members[i].iface, iface) == 0)
       return true;
   char *probe = NULL;
-  for (size_t i = 0; i < lb_plugins_count(x->d->plugins); i++) {
-    probe = iface_of(lb_plugin_name(lb_plugins_at(x->d->plugins, i)));
+  for (size_t i = 0; i < lb_plugins_count(x->core->plugins); i++) {
+    probe = iface_of(lb_plugin_name(lb_plugins_at(x->core->plugins, i)));
     bool same = strcmp(probe, iface) == 0;
     free(probe);
     if (same)
@@ -423,8 +427,11 @@ static void call_method(lb_dbus *x, DBusMessage *msg, const member *mem) {
   p->x = x;
   p->conn = dbus_connection_ref(x->conn);
   p->msg = dbus_message_ref(msg);
-  lb_call_origin o = {.answer = answer, .ctx = p, .wants_reply = !dbus_message_get_no_reply(msg)};
-  lb_call *call = lb_call_new(x->d, m, &o);
+  lb_call_origin o = {.answer = answer,
+                      .ctx = p,
+                      .wants_reply = !dbus_message_get_no_reply(msg),
+                      .transport = dbus_transport};
+  lb_call *call = lb_call_new(x->core->calls, m, &o);
   lb_arena *a = lb_call_arena(call);
 
   uint32_t n = bare ? 0 : m->n_params + (m->n_options ? 1 : 0);
@@ -447,7 +454,7 @@ static void call_method(lb_dbus *x, DBusMessage *msg, const member *mem) {
 
 static void core_property(lb_dbus *x, const char *name, lb_arena *a, lb_type *ret_type,
                           lb_value *ret) {
-  lb_daemon *d = x->d;
+  const lb_core *d = x->core;
   if (strcmp(name, "Version") == 0) {
     *ret_type = LB_T_STRING;
     *ret = lb_v_str(LUMBARD_VERSION);
@@ -620,7 +627,7 @@ static void flush_changes(lb_dbus *x) {
   for (size_t i = 0; i < x->n_changed; i++) {
     if (!x->changed[i])
       continue;
-    const lb_property_entry *first = lb_registry_property(x->d->registry, x->changed[i]);
+    const lb_property_entry *first = lb_registry_property(x->core->registry, x->changed[i]);
     if (!first)
       continue;
     char *iface = iface_of(first->plugin);
@@ -633,7 +640,7 @@ static void flush_changes(lb_dbus *x) {
     /* every change of this interface goes in this one signal */
     for (size_t j = i; j < x->n_changed; j++) {
       const lb_property_entry *p =
-          x->changed[j] ? lb_registry_property(x->d->registry, x->changed[j]) : NULL;
+          x->changed[j] ? lb_registry_property(x->core->registry, x->changed[j]) : NULL;
       if (!p || strcmp(p->plugin, first->plugin) != 0)
         continue;
       lb_value v = lb_v_nil();
@@ -664,7 +671,7 @@ static void flush_changes(lb_dbus *x) {
   lb_arena_free(&a);
 }
 
-static void teardown(lb_dbus *x);
+static void leave_bus(lb_dbus *x);
 
 /* Runs once after the loop turn in which properties changed or the bus
  * went away: never inside a libdbus callback. */
@@ -672,14 +679,15 @@ static void on_idle(uv_idle_t *h) {
   lb_dbus *x = h->data;
   uv_idle_stop(h);
   if (x->lost) {
-    teardown(x);
+    leave_bus(x);
     return;
   }
   flush_changes(x);
 }
 
-static void property_changed(void *ud, const char *full_name) {
+static void property_changed(void *ud, const lb_property_entry *prop) {
   lb_dbus *x = ud;
+  const char *full_name = prop->name;
   if (x->lost || x->stopping)
     return;
   for (size_t i = 0; i < x->n_changed; i++)
@@ -789,7 +797,7 @@ static DBusHandlerResult on_filter(DBusConnection *conn, DBusMessage *msg, void 
   if (dbus_message_is_signal(msg, DBUS_INTERFACE_LOCAL, "Disconnected")) {
     if (!x->stopping) {
       lb_warn("lost the D-Bus session bus; serving on the socket only");
-      snprintf(x->d->dbus_state, sizeof(x->d->dbus_state), "lost the session bus");
+      snprintf(x->state, sizeof(x->state), "lost the session bus");
     }
     x->lost = true;
     uv_idle_start(&x->idle, on_idle); /* close outside this callback */
@@ -811,49 +819,54 @@ static DBusHandlerResult on_filter(DBusConnection *conn, DBusMessage *msg, void 
 static const DBusObjectPathVTable object_vtable = {.message_function = on_object_message};
 static const DBusObjectPathVTable tree_vtable = {.message_function = on_tree_message};
 
-lb_dbus *lb_dbus_start(lb_daemon *d) {
+lb_dbus *lb_dbus_start(const lb_core *core) {
+  lb_dbus *x = lb_xcalloc(1, sizeof(*x));
+  x->core = core;
+  uv_idle_init(core->loop, &x->idle);
+  x->idle.data = x;
   DBusError err;
   dbus_error_init(&err);
   DBusConnection *conn = dbus_bus_get_private(DBUS_BUS_SESSION, &err);
   if (!conn) {
-    snprintf(d->dbus_state, sizeof(d->dbus_state), "no session bus");
+    snprintf(x->state, sizeof(x->state), "no session bus");
     lb_notice("no D-Bus session bus (%s): serving on the socket only",
               err.message ? err.message : "cannot connect");
     dbus_error_free(&err);
-    return NULL;
+    x->lost = true;
+    return x;
   }
   dbus_connection_set_exit_on_disconnect(conn, FALSE);
-
-  lb_dbus *x = lb_xcalloc(1, sizeof(*x));
-  x->d = d;
   x->conn = conn;
-  uv_idle_init(d->loop, &x->idle);
-  x->idle.data = x;
   if (!dbus_connection_add_filter(conn, on_filter, x, NULL) ||
       !dbus_connection_register_object_path(conn, LB_DBUS_PATH, &object_vtable, x) ||
       !dbus_connection_register_fallback(conn, "/", &tree_vtable, x) ||
-      !(x->glue = lb_dbus_glue_new(d->loop, conn))) {
+      !(x->glue = lb_dbus_glue_new(core->loop, conn))) {
     lb_err("D-Bus: cannot export " LB_DBUS_PATH " (out of memory); serving on the socket only");
-    snprintf(d->dbus_state, sizeof(d->dbus_state), "failed to export");
+    snprintf(x->state, sizeof(x->state), "failed to export");
     x->lost = true;
-    teardown(x);
-    return NULL;
+    leave_bus(x);
+    return x;
   }
-  lb_events_add_sink(d->events, on_event, x);
-  d->property_changed = property_changed;
-  d->property_changed_ud = x;
-  snprintf(d->dbus_state, sizeof(d->dbus_state), "connected as %s, name not yet owned",
+  lb_events_add_sink(core->events, on_event, x);
+  lb_events_add_property_sink(core->events, property_changed, x);
+  snprintf(x->state, sizeof(x->state), "connected as %s, name not yet owned",
            dbus_bus_get_unique_name(conn));
   return x;
 }
 
+const char *lb_dbus_state(const lb_dbus *x) {
+  return x->state;
+}
+
 int lb_dbus_request_name(lb_dbus *x, char *errbuf, size_t errlen) {
+  if (!x->conn)
+    return 0; /* no bus: nothing to own */
   DBusError err;
   dbus_error_init(&err);
   int r = dbus_bus_request_name(x->conn, LB_DBUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &err);
   if (r == DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER || r == DBUS_REQUEST_NAME_REPLY_ALREADY_OWNER) {
     x->name_owned = true;
-    snprintf(x->d->dbus_state, sizeof(x->d->dbus_state), "%s on the session bus", LB_DBUS_NAME);
+    snprintf(x->state, sizeof(x->state), "%s on the session bus", LB_DBUS_NAME);
     lb_info("D-Bus: serving %s at %s", LB_DBUS_NAME, LB_DBUS_PATH);
     return 0;
   }
@@ -879,16 +892,10 @@ static void idle_closed(uv_handle_t *h) {
   free(x);
 }
 
-/* Leave the bus and free everything; the struct goes with the idle handle. */
-static void teardown(lb_dbus *x) {
-  lb_daemon *d = x->d;
-  if (d->property_changed_ud == x) {
-    d->property_changed = NULL;
-    d->property_changed_ud = NULL;
-  }
-  lb_events_remove_sink(d->events, on_event, x);
-  if (d->dbus == x)
-    d->dbus = NULL;
+/* Leave the bus (lost, or stopping); what daemon.status says stays. */
+static void leave_bus(lb_dbus *x) {
+  lb_events_remove_sink(x->core->events, on_event, x);
+  lb_events_remove_property_sink(x->core->events, property_changed, x);
   if (x->conn) {
     dbus_connection_remove_filter(x->conn, on_filter, x);
     dbus_connection_unregister_object_path(x->conn, LB_DBUS_PATH);
@@ -899,8 +906,8 @@ static void teardown(lb_dbus *x) {
       dbus_connection_close(x->conn);
     dbus_connection_unref(x->conn);
     x->conn = NULL;
+    x->glue = NULL;
   }
-  uv_close((uv_handle_t *)&x->idle, idle_closed);
 }
 
 void lb_dbus_stop(lb_dbus *x) {
@@ -911,5 +918,6 @@ void lb_dbus_stop(lb_dbus *x) {
     /* Flush what is queued (signals of the last events), then leave. */
     dbus_connection_flush(x->conn);
   }
-  teardown(x);
+  leave_bus(x);
+  uv_close((uv_handle_t *)&x->idle, idle_closed); /* the struct goes with the idle handle */
 }

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "daemon.h"
+#include "core.h"
 
 #define LB_DBUS_NAME "org.lumbard.Lumbard1"
 #define LB_DBUS_PATH "/org/lumbard/Lumbard1"
@@ -16,8 +16,12 @@
 typedef struct lb_dbus lb_dbus;
 
 /* Connect to the session bus, export the object and start sending signals.
- * Without a bus: NULL, d->dbus_state says why, and a notice is logged. */
-lb_dbus *lb_dbus_start(lb_daemon *d);
+ * Without a bus, a notice is logged and the export serves nothing; its
+ * state (lb_dbus_state) says why. */
+lb_dbus *lb_dbus_start(const lb_core *core);
+/* For daemon.status: "org.lumbard.Lumbard1 on the session bus", "no session
+ * bus", "lost the session bus", ... */
+const char *lb_dbus_state(const lb_dbus *x);
 /* Take the bus name (do-not-queue), once the plugins are loaded. -EEXIST
  * when another process owns it; err says what to do. */
 int lb_dbus_request_name(lb_dbus *x, char *err, size_t errlen);

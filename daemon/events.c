@@ -11,8 +11,10 @@
 #include "util.h"
 #include "value.h"
 
+/* Two kinds of sink: one hears events, the other property changes. */
 typedef struct sink {
   lb_sink_fn fn;
+  lb_property_sink_fn property_fn;
   void *userdata;
 } sink;
 
@@ -111,18 +113,45 @@ void lb_events_close(lb_events *e) {
     uv_close((uv_handle_t *)&e->idle, on_close);
 }
 
-void lb_events_add_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+static void add_sink(lb_events *e, sink s) {
   e->sinks = lb_xrealloc(e->sinks, (e->n_sinks + 1) * sizeof(sink));
-  e->sinks[e->n_sinks++] = (sink){fn, userdata};
+  e->sinks[e->n_sinks++] = s;
 }
 
-void lb_events_remove_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+static void remove_sink(lb_events *e, sink s) {
   for (size_t i = 0; i < e->n_sinks; i++)
-    if (e->sinks[i].fn == fn && e->sinks[i].userdata == userdata) {
+    if (e->sinks[i].fn == s.fn && e->sinks[i].property_fn == s.property_fn &&
+        e->sinks[i].userdata == s.userdata) {
       memmove(&e->sinks[i], &e->sinks[i + 1], (e->n_sinks - i - 1) * sizeof(sink));
       e->n_sinks--;
       return;
     }
+}
+
+void lb_events_add_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+  add_sink(e, (sink){.fn = fn, .userdata = userdata});
+}
+
+void lb_events_remove_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+  remove_sink(e, (sink){.fn = fn, .userdata = userdata});
+}
+
+void lb_events_add_property_sink(lb_events *e, lb_property_sink_fn fn, void *userdata) {
+  add_sink(e, (sink){.property_fn = fn, .userdata = userdata});
+}
+
+void lb_events_remove_property_sink(lb_events *e, lb_property_sink_fn fn, void *userdata) {
+  remove_sink(e, (sink){.property_fn = fn, .userdata = userdata});
+}
+
+int lb_events_property_changed(lb_events *e, const char *full_name) {
+  const lb_property_entry *prop = lb_registry_property(e->reg, full_name);
+  if (!prop)
+    return -ENOENT;
+  for (size_t i = 0; i < e->n_sinks; i++)
+    if (e->sinks[i].property_fn)
+      e->sinks[i].property_fn(e->sinks[i].userdata, prop);
+  return 0;
 }
 
 int lb_events_emit(lb_events *e, const lb_plugin *owner, const char *plugin, const char *short_name,
@@ -153,7 +182,8 @@ int lb_events_emit(lb_events *e, const lb_plugin *owner, const char *plugin, con
   }
 
   for (size_t i = 0; i < e->n_sinks; i++)
-    e->sinks[i].fn(e->sinks[i].userdata, ev, fields);
+    if (e->sinks[i].fn)
+      e->sinks[i].fn(e->sinks[i].userdata, ev, fields);
 
   bool heard = false;
   for (size_t i = 0; i < e->n_listeners && !heard; i++)

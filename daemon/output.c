@@ -41,7 +41,7 @@ static bool is_own(const char *own, const struct stat *dir, const char *name,
 }
 
 /* The reason path's target may not be written, or NULL. */
-static const char *refusal(const lb_daemon *d, const struct stat *dir, const char *name,
+static const char *refusal(const lb_core *d, const struct stat *dir, const char *name,
                            const struct stat *st, char *buf, size_t len) {
   struct stat data;
   if (d->data_dir && stat(d->data_dir, &data) == 0 && same_file(&data, dir)) {
@@ -78,7 +78,7 @@ static const char *refusal(const lb_daemon *d, const struct stat *dir, const cha
   return NULL;
 }
 
-lb_output *lb_output_open(const lb_daemon *d, const char *path, char *err, size_t errlen) {
+lb_output *lb_output_open(const lb_core *d, const char *path, char *err, size_t errlen) {
   char why[512];
   size_t n = strlen(path);
   if (path[0] != '/') {

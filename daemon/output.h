@@ -8,10 +8,10 @@
 #include <lumbard/plugin.h>
 #include <stddef.h>
 
-#include "daemon.h"
+#include "core.h"
 
 /* NULL with err saying why (in words for the person who named the path). */
-lb_output *lb_output_open(const lb_daemon *d, const char *path, char *err, size_t errlen);
+lb_output *lb_output_open(const lb_core *d, const char *path, char *err, size_t errlen);
 int lb_output_fd(const lb_output *o);
 /* Rename over the target (commit) or delete the temporary file. 0, or a
  * negative errno with err; o is freed either way. */

@@ -29,7 +29,7 @@ typedef struct pcall {
 } pcall;
 
 struct lb_pcalls {
-  lb_daemon *d;
+  const lb_core *core;
   uv_idle_t idle;
   pcall *all; /* every call not freed, to forget a caller's */
   pcall *requests, **requests_tail;
@@ -90,7 +90,7 @@ static void on_answer(void *ctx, const lb_call *call, const lb_value *result, lb
 }
 
 static void serve(lb_pcalls *s, pcall *c) {
-  const lb_method_entry *m = lb_registry_method(s->d->registry, c->method, strlen(c->method));
+  const lb_method_entry *m = lb_registry_method(s->core->registry, c->method, strlen(c->method));
   if (!m || !m->owner) {
     char msg[300];
     snprintf(msg, sizeof(msg),
@@ -101,8 +101,9 @@ static void serve(lb_pcalls *s, pcall *c) {
     return;
   }
   c->state = SERVED;
-  lb_call_origin o = {.answer = on_answer, .ctx = c, .wants_reply = true};
-  lb_call *call = lb_call_new(s->d, m, &o);
+  lb_call_origin o = {
+      .answer = on_answer, .ctx = c, .wants_reply = true, .transport = "plugin", .session = c};
+  lb_call *call = lb_call_new(s->core->calls, m, &o);
   lb_arena *a = lb_call_arena(call);
   lb_value *given = lb_arena_alloc(a, sizeof(lb_value) * (c->n_params ? c->n_params : 1));
   for (uint32_t i = 0; i < c->n_params; i++)
@@ -139,12 +140,12 @@ static void turn(uv_idle_t *h) {
   }
 }
 
-lb_pcalls *lb_pcalls_new(lb_daemon *d) {
+lb_pcalls *lb_pcalls_new(const lb_core *core) {
   lb_pcalls *s = lb_xcalloc(1, sizeof(*s));
-  s->d = d;
+  s->core = core;
   s->requests_tail = &s->requests;
   s->answers_tail = &s->answers;
-  uv_idle_init(d->loop, &s->idle);
+  uv_idle_init(core->loop, &s->idle);
   s->idle.data = s;
   return s;
 }

@@ -8,11 +8,11 @@
 
 #include <lumbard/plugin.h>
 
-#include "daemon.h"
+#include "core.h"
 
 typedef struct lb_pcalls lb_pcalls;
 
-lb_pcalls *lb_pcalls_new(lb_daemon *d);
+lb_pcalls *lb_pcalls_new(const lb_core *core);
 /* Drop what is queued; a call still being served is let go of, and its
  * answer dropped when it comes. */
 void lb_pcalls_close(lb_pcalls *s);

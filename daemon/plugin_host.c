@@ -56,7 +56,7 @@ typedef struct guard_entry {
 } guard_entry;
 
 struct lb_plugins {
-  lb_daemon *d;
+  const lb_core *core;
   lb_plugin **items;
   size_t n, cap;
   /* The crash guard (see "the crash guard" below). guard_path is NULL
@@ -69,9 +69,9 @@ struct lb_plugins {
   size_t n_failed;
 };
 
-lb_plugins *lb_plugins_new(lb_daemon *d) {
+lb_plugins *lb_plugins_new(const lb_core *core) {
   lb_plugins *ps = lb_xcalloc(1, sizeof(*ps));
-  ps->d = d;
+  ps->core = core;
   return ps;
 }
 
@@ -139,7 +139,7 @@ static int host_declare_method(lb_plugin *p, const lb_method *m) {
              m && m->name ? m->name : "?");
     return -EPERM;
   }
-  int r = lb_registry_add_method(p->ps->d->registry, p->name, p, m, err, sizeof(err));
+  int r = lb_registry_add_method(p->ps->core->registry, p->name, p, m, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "bad method declaration: %s", err);
   return r;
@@ -152,7 +152,7 @@ static int host_declare_event(lb_plugin *p, const lb_event *e) {
              e && e->name ? e->name : "?");
     return -EPERM;
   }
-  int r = lb_registry_add_event(p->ps->d->registry, p->name, p, e, err, sizeof(err));
+  int r = lb_registry_add_event(p->ps->core->registry, p->name, p, e, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "bad event declaration: %s", err);
   return r;
@@ -185,23 +185,23 @@ static void host_fail(lb_call *call, lb_error code, const char *fmt, ...) {
 
 static int host_emit(lb_plugin *p, const char *event, const lb_value *fields) {
   char err[512];
-  int r = lb_events_emit(p->ps->d->events, p, p->name, event, fields, err, sizeof(err));
+  int r = lb_events_emit(p->ps->core->events, p, p->name, event, fields, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "emit: %s", err);
   return r;
 }
 
 static int host_listen(lb_plugin *p, const char *pattern, lb_listen_fn fn, void *userdata) {
-  return lb_events_listen(p->ps->d->events, p, pattern, fn, userdata);
+  return lb_events_listen(p->ps->core->events, p, pattern, fn, userdata);
 }
 
 static uint64_t host_timer_start(lb_plugin *p, lb_clock clock, int64_t deadline_ms, lb_timer_fn fn,
                                  void *userdata) {
-  return lb_timers_start(p->ps->d->timers, clock, deadline_ms, p, fn, userdata);
+  return lb_timers_start(p->ps->core->timers, clock, deadline_ms, p, fn, userdata);
 }
 
 static void host_timer_stop(lb_plugin *p, uint64_t id) {
-  lb_timers_stop(p->ps->d->timers, p, id);
+  lb_timers_stop(p->ps->core->timers, p, id);
 }
 
 static int host_on_clock_change(lb_plugin *p, lb_clock_fn fn, void *userdata) {
@@ -222,7 +222,7 @@ static const char *section_of(lb_plugin *p, const char *section, char *buf, size
 
 static const char *host_config_get(lb_plugin *p, const char *section, const char *key) {
   char buf[256];
-  return lb_config_get(p->ps->d->config, section_of(p, section, buf, sizeof(buf)), key);
+  return lb_config_get(p->ps->core->config, section_of(p, section, buf, sizeof(buf)), key);
 }
 
 typedef struct each_ctx {
@@ -240,16 +240,16 @@ static void each_entry(const char *section, const char *key, const char *value, 
 
 static void host_config_each(lb_plugin *p, lb_config_fn fn, void *userdata) {
   each_ctx c = {p, fn, userdata};
-  lb_config_each(p->ps->d->config, p->name, each_entry, &c);
+  lb_config_each(p->ps->core->config, p->name, each_entry, &c);
 }
 
 static struct sqlite3 *host_db(lb_plugin *p) {
-  return lb_store_db(p->ps->d->store);
+  return lb_store_db(p->ps->core->store);
 }
 
 static int host_db_migrate(lb_plugin *p, const char *const *steps) {
   char err[768];
-  int r = lb_store_migrate(p->ps->d->store, p->name, steps, err, sizeof(err));
+  int r = lb_store_migrate(p->ps->core->store, p->name, steps, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "database: %s", err);
   return r;
@@ -262,22 +262,17 @@ static int host_declare_property(lb_plugin *p, const lb_property *prop) {
              prop && prop->name ? prop->name : "?");
     return -EPERM;
   }
-  int r = lb_registry_add_property(p->ps->d->registry, p->name, p, prop, err, sizeof(err));
+  int r = lb_registry_add_property(p->ps->core->registry, p->name, p, prop, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "bad property declaration: %s", err);
   return r;
 }
 
 static void host_property_changed(lb_plugin *p, const char *name) {
-  lb_daemon *d = p->ps->d;
   char full[256];
   snprintf(full, sizeof(full), "%s.%s", p->name, name ? name : "");
-  if (!lb_registry_property(d->registry, full)) {
+  if (lb_events_property_changed(p->ps->core->events, full) < 0)
     host_log(p, LB_LOG_ERR, "property_changed(%s): no such property was declared", full);
-    return;
-  }
-  if (d->property_changed)
-    d->property_changed(d->property_changed_ud, full);
 }
 
 static int host_parse_duration(const char *text, uint64_t *ret, char *err, size_t errlen) {
@@ -310,7 +305,7 @@ static void write_done(int result, const char *error, void *ud) {
 static void host_db_write(lb_plugin *p, lb_db_write_fn write, lb_db_done_fn done, void *ud) {
   write_ctx *w = lb_xmalloc(sizeof(*w));
   *w = (write_ctx){p, write, done, ud};
-  lb_store_write(p->ps->d->store, p, run_write, write_done, w);
+  lb_store_write(p->ps->core->store, p, run_write, write_done, w);
 }
 
 static int run_save(sqlite3 *db, const uint64_t *ids, size_t n, void *ud) {
@@ -332,7 +327,7 @@ static int host_db_save_behind(lb_plugin *p, lb_db_save_fn save, lb_db_done_fn s
   p->save = save;
   p->saved = saved;
   p->save_ud = ud;
-  p->behind = lb_store_behind_new(p->ps->d->store, p, run_save, save_done, p);
+  p->behind = lb_store_behind_new(p->ps->core->store, p, run_save, save_done, p);
   return 0;
 }
 
@@ -346,21 +341,19 @@ static void host_db_touch(lb_plugin *p, uint64_t id) {
 
 static const char *host_db_error(lb_plugin *p, int rc) {
   static char buf[1024];
-  return lb_store_explain(p->ps->d->store, rc, buf, sizeof(buf));
+  return lb_store_explain(p->ps->core->store, rc, buf, sizeof(buf));
 }
 
 static lb_output *host_output_open(lb_plugin *p, const char *path, char *err, size_t errlen) {
-  return lb_output_open(p->ps->d, path, err, errlen);
+  return lb_output_open(p->ps->core, path, err, errlen);
 }
 
 static int host_call(lb_plugin *p, const char *method, const lb_value *params, size_t n_params,
                      lb_call_done_fn done, void *ud) {
-  lb_daemon *d = p->ps->d;
-  if (d->stopping)
+  const lb_core *core = p->ps->core;
+  if (core->stopping)
     return 0; /* nothing is served any more, and done is not called */
-  if (!d->pcalls)
-    d->pcalls = lb_pcalls_new(d);
-  int r = lb_pcalls_start(d->pcalls, p, method, params, n_params, done, ud);
+  int r = lb_pcalls_start(core->pcalls, p, method, params, n_params, done, ud);
   if (r < 0)
     host_log(p, LB_LOG_ERR, "call: \"%s\" is not a method name (plugin.method)",
              method ? method : "(null)");
@@ -514,9 +507,9 @@ static bool guard_parse(char *line, const char **ret_state, long long *ret_size,
 
 static void guard_read(lb_plugins *ps) {
   ps->guard_read = true;
-  if (!ps->d->data_dir)
+  if (!ps->core->data_dir)
     return; /* a test's bare daemon */
-  ps->guard_path = lb_xasprintf("%s/plugin-guard", ps->d->data_dir);
+  ps->guard_path = lb_xasprintf("%s/plugin-guard", ps->core->data_dir);
   int fd = open(ps->guard_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
   if (!f && fd >= 0)
@@ -583,7 +576,7 @@ static bool guard_skips(lb_plugins *ps, const char *path, const struct stat *st)
 
 /* Remove everything a plugin registered, so nothing points into it. */
 static void forget(lb_plugin *p) {
-  lb_daemon *d = p->ps->d;
+  const lb_core *d = p->ps->core;
   if (d->store) {
     /* Its save() may read what its shutdown() freed (or an init() that
      * failed half-way): what it noted since is dropped, with a word. Its
@@ -596,7 +589,7 @@ static void forget(lb_plugin *p) {
     p->behind = NULL;
     lb_store_drain(d->store, p, LB_STORE_STOP_WAIT_MS);
   }
-  lb_calls_fail_owner(d, p, "the plugin was unloaded");
+  lb_calls_fail_owner(d->calls, p, "the plugin was unloaded");
   lb_pcalls_forget(d->pcalls, p);
   lb_registry_remove_owner(d->registry, p);
   lb_events_remove_owner(d->events, p);
@@ -768,11 +761,11 @@ void lb_plugins_unload_all(lb_plugins *ps) {
   while (ps->n > 0) {
     lb_plugin *p = ps->items[--ps->n];
     /* what it noted or asked to write, while it can still answer */
-    if (ps->d->store)
-      lb_store_drain(ps->d->store, p, LB_STORE_STOP_WAIT_MS);
+    if (ps->core->store)
+      lb_store_drain(ps->core->store, p, LB_STORE_STOP_WAIT_MS);
     if (p->desc->shutdown)
       p->desc->shutdown(p);
-    lb_calls_fail_owner(ps->d, p, "the daemon is stopping");
+    lb_calls_fail_owner(ps->core->calls, p, "the daemon is stopping");
     forget(p);
     lb_debug("unloaded plugin %s", p->name);
     plugin_free(p);

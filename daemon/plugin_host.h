@@ -5,9 +5,9 @@
 #include <lumbard/plugin.h>
 #include <stdbool.h>
 
-#include "daemon.h"
+#include "core.h"
 
-lb_plugins *lb_plugins_new(lb_daemon *d);
+lb_plugins *lb_plugins_new(const lb_core *core);
 void lb_plugins_free(lb_plugins *ps); /* after lb_plugins_unload_all; accepts NULL */
 
 /* Load every *.so in dir, in name order. A missing dir is fine when
@@ -17,7 +17,7 @@ void lb_plugins_load_dir(lb_plugins *ps, const char *dir, bool missing_ok);
 /* Load one file. 0, or a negative errno after logging why it was skipped:
  * -ECANCELED for a file that crashed lumbard while loading at an earlier
  * start and has not changed since (the crash guard, kept in the data dir's
- * plugin-guard file; none without d->data_dir). */
+ * plugin-guard file; none without core->data_dir). */
 int lb_plugins_load(lb_plugins *ps, const char *path);
 void lb_plugins_unload_all(lb_plugins *ps); /* newest first */
 

@@ -226,6 +226,17 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
   return 0;
 }
 
+int lb_registry_add_transport_method(lb_registry *r, const char *transport, const lb_method *m,
+                                     char *err, size_t errlen) {
+  int ret = lb_registry_add_method(r, "daemon", NULL, m, err, errlen);
+  if (ret < 0)
+    return ret;
+  char name[160];
+  snprintf(name, sizeof(name), "daemon.%s", m->name);
+  ((lb_method_entry *)lb_registry_method(r, name, strlen(name)))->transport = transport;
+  return 0;
+}
+
 int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_event *ev,
                           char *err, size_t errlen) {
   if (!ev || !lb_name_valid(ev->name)) {

@@ -10,7 +10,8 @@ typedef struct lb_method_entry {
   char *name; /* "<plugin>.<method>" */
   const char *plugin;
   const lb_method *decl;
-  lb_plugin *owner; /* NULL: a core method */
+  lb_plugin *owner;      /* NULL: a core method */
+  const char *transport; /* NULL: served by every transport; else by that one only */
   uint32_t n_params, n_required, n_options;
 } lb_method_entry;
 
@@ -38,6 +39,11 @@ void lb_registry_free(lb_registry *r); /* accepts NULL */
  * declaration) or -EEXIST. */
 int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_method *m,
                            char *err, size_t errlen);
+/* A core method ("daemon.<name>") that only one transport serves, the one
+ * whose tag is transport (a string of static storage): subscriptions are
+ * the socket's. */
+int lb_registry_add_transport_method(lb_registry *r, const char *transport, const lb_method *m,
+                                     char *err, size_t errlen);
 int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_event *e,
                           char *err, size_t errlen);
 int lb_registry_add_property(lb_registry *r, const char *plugin, lb_plugin *owner,

@@ -368,7 +368,7 @@ static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rp
 /* ---- reading -------------------------------------------------------------- */
 
 static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
-  lb_daemon *d = lb_rpc_server_daemon(c->server);
+  const lb_core *d = lb_rpc_server_core(c->server);
   bool wants_reply = msg->type == LB_RPC_REQUEST;
   const lb_method_entry *m = c->last_method;
   unsigned generation = lb_registry_generation(d->registry);
@@ -415,10 +415,14 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
       lb_debug("client %llu: %s", (unsigned long long)c->id, text);
     return;
   }
-  lb_call_origin o = {
-      .answer = answer, .ctx = c, .msgid = msg->msgid, .wants_reply = wants_reply, .conn = c};
+  lb_call_origin o = {.answer = answer,
+                      .ctx = c,
+                      .msgid = msg->msgid,
+                      .wants_reply = wants_reply,
+                      .transport = lb_rpc_transport,
+                      .session = c};
   lb_rpc_conn_ref(c); /* released by answer() */
-  lb_call *call = lb_call_new(d, m, &o);
+  lb_call *call = lb_call_new(d->calls, m, &o);
   lb_value params = {0}; /* [] (daemon.ping, most calls) needs no decoding */
   char err[512];
   if (msg->params->via.array.size > 0 &&

@@ -22,7 +22,7 @@
 #include "value.h"
 
 struct lb_rpc_server {
-  lb_daemon *d;
+  const lb_core *core;
   uv_pipe_t listener;
   char *path;
   /* <path>.lock, flock()ed from before the path is looked at until the
@@ -49,8 +49,8 @@ struct lb_rpc_server {
   size_t n_flush, cap_flush;
 };
 
-lb_daemon *lb_rpc_server_daemon(lb_rpc_server *s) {
-  return s->d;
+const lb_core *lb_rpc_server_core(lb_rpc_server *s) {
+  return s->core;
 }
 size_t lb_rpc_server_n_clients(const lb_rpc_server *s) {
   return s->n_clients;
@@ -385,7 +385,7 @@ static int bind_socket(const char *path) {
   return fd;
 }
 
-lb_rpc_server *lb_rpc_server_listen(lb_daemon *d, const char *path, char *err, size_t errlen) {
+lb_rpc_server *lb_rpc_server_listen(const lb_core *d, const char *path, char *err, size_t errlen) {
   struct sockaddr_un sa;
   if (strlen(path) >= sizeof(sa.sun_path)) {
     snprintf(err, errlen, "the socket path %s is longer than %zu bytes; pass a shorter --socket",
@@ -423,7 +423,7 @@ lb_rpc_server *lb_rpc_server_listen(lb_daemon *d, const char *path, char *err, s
   }
 
   lb_rpc_server *s = lb_xcalloc(1, sizeof(*s));
-  s->d = d;
+  s->core = d;
   s->path = lb_xstrdup(path);
   s->lock_fd = lock_fd;
   uv_pipe_init(d->loop, &s->listener, 0);
@@ -460,7 +460,7 @@ void lb_rpc_server_close(lb_rpc_server *s) {
   if (!s || s->closing)
     return;
   s->closing = true;
-  lb_events_remove_sink(s->d->events, on_event, s);
+  lb_events_remove_sink(s->core->events, on_event, s);
   while (s->conns)
     lb_rpc_conn_close(s->conns, "the daemon is stopping"); /* each writes what it can first */
   for (size_t i = 0; i < s->n_flush; i++)

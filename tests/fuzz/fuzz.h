@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Optional: called once before the first input (replay.c calls it too). */
@@ -23,5 +24,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
       abort();                                                                                     \
     }                                                                                              \
   } while (0)
+
+/* The daemon's directory of a fuzz target (made with mkdtemp): its files
+ * (socket, config, database, lock) and then the directory, at exit. */
+static inline void fuzz_remove_dir(const char *dir) {
+  static const char *const files[] = {"lumbard.sock",   "lumbard.conf",   "lumbard.db",
+                                      "lumbard.db-wal", "lumbard.db-shm", "lumbard.lock",
+                                      "plugin-guard"};
+  char path[200];
+  for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+    snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+    unlink(path);
+  }
+  rmdir(dir);
+}
 
 #endif

@@ -25,7 +25,10 @@
 #include <errno.h>
 #include <math.h>
 #include <msgpack.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "call.h"
@@ -54,11 +57,13 @@ const char *__asan_default_options(void) {
 static struct {
   bool ready;
   uv_loop_t loop;
-  lb_daemon d;
+  lb_daemon *d;
+  const lb_core *core;
+  char dir[64];
 } F;
 
-static void no_clock_change(void *ud) {
-  (void)ud;
+static void remove_files(void) {
+  fuzz_remove_dir(F.dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -70,14 +75,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   /* libdbus aborts on a "check failed" (an invalid string appended, say) by
    * default anyway; say so, so that such a finding is never missed. */
   setenv("DBUS_FATAL_WARNINGS", "1", 1);
-  int r = 0;
+  snprintf(F.dir, sizeof(F.dir), "/tmp/lumbard-fuzz-XXXXXX");
+  FUZZ_CHECK(mkdtemp(F.dir) != NULL, "mkdtemp %s: %s", F.dir, strerror(errno));
+  atexit(remove_files);
+  /* The daemon main() makes, serving nothing: the calls are made here. */
+  char err[512];
   uv_loop_init(&F.loop);
-  F.d.loop = &F.loop;
-  F.d.registry = lb_registry_new();
-  F.d.events = lb_events_new(&F.loop, F.d.registry);
-  F.d.timers = lb_timers_new(&F.loop, no_clock_change, &F.d, &r);
-  FUZZ_CHECK(F.d.timers != NULL, "lb_timers_new: %s", strerror(-r));
-  fuzz_methods_register(&F.d);
+  lb_daemon_options o = {
+      .config_text = "", .data_dir = F.dir, .socket_path = "-", .no_socket = true, .no_dbus = true};
+  F.d = lb_daemon_new(&F.loop, &o, NULL, err, sizeof(err));
+  FUZZ_CHECK(F.d != NULL, "%s", err);
+  F.core = lb_daemon_core(F.d);
+  fuzz_methods_register(F.core);
   F.ready = true;
   return 0;
 }
@@ -252,7 +261,7 @@ static void signature_of(const lb_method_entry *m, char *buf, size_t len) {
 
 static void call(const lb_method_entry *m, const lb_value *given, uint32_t n) {
   lb_call_origin o = {.answer = answer, .wants_reply = true};
-  lb_call *c = lb_call_new(&F.d, m, &o);
+  lb_call *c = lb_call_new(F.core->calls, m, &o);
   lb_value *copy = lb_arena_alloc(lb_call_arena(c), sizeof(lb_value) * (n ? n : 1));
   for (uint32_t i = 0; i < n; i++)
     copy[i] = lb_value_copy(lb_call_arena(c), &given[i]);
@@ -260,7 +269,7 @@ static void call(const lb_method_entry *m, const lb_value *given, uint32_t n) {
   /* Deferred answers come from timers a few ms away. */
   while (fuzz_methods_deferred() > 0)
     uv_run(&F.loop, UV_RUN_ONCE);
-  FUZZ_CHECK(lb_calls_pending(&F.d) == 0, "%s was never answered", m->name);
+  FUZZ_CHECK(lb_calls_pending(F.core->calls) == 0, "%s was never answered", m->name);
 }
 
 static void from_dbus(const uint8_t *data, size_t size) {
@@ -282,7 +291,7 @@ static void from_dbus(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < fuzz_methods_count(); i++) {
       char name[64], want[256];
       snprintf(name, sizeof(name), "fuzz.%s", fuzz_method_at(i)->name);
-      const lb_method_entry *m = lb_registry_method(F.d.registry, name, strlen(name));
+      const lb_method_entry *m = lb_registry_method(F.core->registry, name, strlen(name));
       signature_of(m, want, sizeof(want));
       /* As the export: only a call with the declared signature is bound. Then
        * as if it had been, so that binding meets every kind of value. */

@@ -9,7 +9,7 @@
 #include "util.h"
 #include "value.h"
 
-static lb_daemon *daemon_of;
+static const lb_core *daemon_of;
 static size_t n_deferred;
 static uint64_t next_id;
 
@@ -243,7 +243,7 @@ static const lb_method methods[] = {
 static const lb_field tick_fields[] = {{"n", LB_T_U64, NULL}, {"payload", LB_T_STRING, NULL}, {0}};
 static const lb_event tick = {.name = "tick", .fields = tick_fields};
 
-void fuzz_methods_register(lb_daemon *d) {
+void fuzz_methods_register(const lb_core *d) {
   char err[512];
   daemon_of = d;
   for (size_t i = 0; i < LB_ARRAY_SIZE(methods); i++) {

@@ -10,11 +10,11 @@
 
 #include <stddef.h>
 
-#include "daemon.h"
+#include "core.h"
 
-/* Declare them in d->registry; deferred answers use d->loop, events
- * d->events. Aborts on a declaration the registry refuses. */
-void fuzz_methods_register(lb_daemon *d);
+/* Declare them in core->registry; deferred answers use core->loop, events
+ * core->events. Aborts on a declaration the registry refuses. */
+void fuzz_methods_register(const lb_core *core);
 
 size_t fuzz_methods_count(void);
 const lb_method *fuzz_method_at(size_t i);

@@ -64,7 +64,7 @@ const char *__asan_default_options(void) {
 static struct {
   bool ready;
   uv_loop_t loop;
-  lb_daemon d;
+  lb_daemon *d;
   char dir[64], sock[100], conf[100];
   int baseline; /* handles of the idle daemon */
   msgpack_unpacker replies;
@@ -82,14 +82,8 @@ static int n_handles(void) {
   return n;
 }
 
-static void no_clock_change(void *ud) {
-  (void)ud;
-}
-
 static void remove_files(void) {
-  unlink(F.sock);
-  unlink(F.conf);
-  rmdir(F.dir);
+  fuzz_remove_dir(F.dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
@@ -113,28 +107,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   fputs("[fuzz]\nlabel = warm-up\n  with a continuation\n", f);
   fclose(f);
 
-  lb_daemon *d = &F.d;
   char err[512];
-  int r = 0;
   uv_loop_init(&F.loop);
-  d->loop = &F.loop;
-  d->config_path = F.conf;
-  d->data_dir = F.dir;
-  d->db_path = F.dir; /* never opened: no plugin uses the store */
-  d->socket_path = F.sock;
-  d->no_dbus = true;
-  snprintf(d->dbus_state, sizeof(d->dbus_state), "disabled (fuzzing)");
-  d->started_at_ms = lb_clock_now_ms(LB_CLOCK_WALL);
-  d->config = lb_config_load(F.conf, err, sizeof(err));
-  FUZZ_CHECK(d->config != NULL, "%s", err);
-  d->registry = lb_registry_new();
-  d->events = lb_events_new(&F.loop, d->registry);
-  d->timers = lb_timers_new(&F.loop, no_clock_change, d, &r);
-  FUZZ_CHECK(d->timers != NULL, "lb_timers_new: %s", strerror(-r));
-  d->plugins = lb_plugins_new(d);
-  d->server = lb_rpc_server_listen(d, F.sock, err, sizeof(err));
-  FUZZ_CHECK(d->server != NULL, "%s", err);
-  FUZZ_CHECK(lb_core_methods_register(d) == 0, "core methods");
+  /* The daemon main() makes, on this directory, with the fuzz methods and
+   * no plugin. */
+  lb_daemon_options o = {.config_path = F.conf,
+                         .data_dir = F.dir,
+                         .socket_path = F.sock,
+                         .no_dbus = true,
+                         .dbus_state = "disabled (fuzzing)"};
+  F.d = lb_daemon_new(&F.loop, &o, NULL, err, sizeof(err));
+  FUZZ_CHECK(F.d != NULL, "%s", err);
+  FUZZ_CHECK(lb_daemon_start(F.d, err, sizeof(err)) == 0, "%s", err);
+  const lb_core *d = lb_daemon_core(F.d);
   fuzz_methods_register(d);
   F.baseline = n_handles();
   FUZZ_CHECK(msgpack_unpacker_init(&F.replies, 64 * 1024), "out of memory");
@@ -276,7 +261,8 @@ static bool write_all(int fd, const uint8_t *buf, size_t len) {
 static void emit_tick(void) {
   char err[256];
   lb_value fields = LB_MAP({"n", lb_v_uint(0)}, {"payload", lb_v_str("end of input")});
-  int r = lb_events_emit(F.d.events, NULL, "fuzz", "tick", &fields, err, sizeof(err));
+  int r =
+      lb_events_emit(lb_daemon_core(F.d)->events, NULL, "fuzz", "tick", &fields, err, sizeof(err));
   FUZZ_CHECK(r == 0, "emitting fuzz.tick: %s", err);
 }
 
@@ -327,7 +313,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", F.sock);
   FUZZ_CHECK(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s", strerror(errno));
-  for (int turns = 0; lb_rpc_server_n_clients(F.d.server) == 0; turns++) {
+  for (int turns = 0; lb_daemon_n_clients(F.d) == 0; turns++) {
     FUZZ_CHECK(turns < MAX_TURNS, "the daemon does not accept the connection");
     turn();
   }
@@ -358,14 +344,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int turns = 0;; turns++) {
     turn();
     drain(fd);
-    if (lb_rpc_server_n_clients(F.d.server) == 0 && lb_calls_pending(&F.d) == 0 &&
+    if (lb_daemon_n_clients(F.d) == 0 && lb_calls_pending(lb_daemon_core(F.d)->calls) == 0 &&
         fuzz_methods_deferred() == 0 && n_handles() == F.baseline)
       break;
     FUZZ_CHECK(turns < MAX_TURNS,
                "the connection is still there %d loop turns after the client left (%zu clients, "
                "%zu calls pending, %d handles, %d when idle)",
-               MAX_TURNS, lb_rpc_server_n_clients(F.d.server), lb_calls_pending(&F.d), n_handles(),
-               F.baseline);
+               MAX_TURNS, lb_daemon_n_clients(F.d), lb_calls_pending(lb_daemon_core(F.d)->calls),
+               n_handles(), F.baseline);
   }
   drain(fd);
   close(fd);
