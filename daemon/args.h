@@ -7,8 +7,6 @@
 #include "arena.h"
 #include "registry.h"
 
-struct msgpack_object;
-
 /* given: the params as the client sent them (already untyped lb_values).
  * On success *ret_args holds n_params values, then the options map when the
  * method declares options. Returns 0 or -EINVAL with err in words a user can
@@ -20,13 +18,6 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
  * checked). what: "parameter 'seconds'" for the message. */
 int lb_args_coerce(lb_arena *a, const lb_param *p, const char *what, const lb_value *in,
                    lb_value *out, char *err, size_t errlen);
-
-/* The params array as the client sent it, as values; a value the wire does
- * not take (binary, extension types, invalid UTF-8, non-string map keys) is
- * refused naming the parameter (or option) it was given for. Returns 0 or
- * -EINVAL with err. */
-int lb_args_from_msgpack(lb_arena *a, const lb_method_entry *m, const struct msgpack_object *params,
-                         lb_value *ret, char *err, size_t errlen);
 
 /* Bytes from a client as printable ASCII for a message: \\, \" and \xNN
  * for the rest (NUL is \x00, a stray 0xff \xff); cut with "..." to fit. */

@@ -10,6 +10,7 @@
 
 #include "call.h"
 #include "daemon.h"
+#include "dbus_value.h"
 #include "log.h"
 #include "plugin_host.h"
 #include "util.h"
@@ -78,7 +79,7 @@ static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n, boo
     uint32_t k = 0;
     f[k++] = (lb_pair){"name", lb_v_str(p->name)};
     f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(p->type))};
-    f[k++] = (lb_pair){"dbus", lb_v_str(lb_type_dbus(p->type))};
+    f[k++] = (lb_pair){"dbus", lb_v_str(lb_dbus_signature(p->type))};
     f[k++] = (lb_pair){"optional", lb_v_bool(options || p->optional)};
     if (!lb_is_nil(&p->def))
       f[k++] = (lb_pair){"default", p->def};
@@ -112,7 +113,7 @@ static lb_value describe_fields_in(lb_arena *a, const lb_field *fs, const char *
     uint32_t k = 0;
     f[k++] = (lb_pair){"name", lb_v_str(own)};
     f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(fs[i].type))};
-    f[k++] = (lb_pair){"dbus", lb_v_str(lb_type_dbus(fs[i].type))};
+    f[k++] = (lb_pair){"dbus", lb_v_str(lb_dbus_signature(fs[i].type))};
     if (fs[i].doc)
       f[k++] = (lb_pair){"doc", lb_v_str(fs[i].doc)};
     if (fs[i].type == LB_T_MAP || fs[i].type == LB_T_MAPS) {

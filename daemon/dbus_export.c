@@ -177,8 +177,8 @@ static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
     for (uint32_t k = 0; k < m->n_params; k++) {
       const lb_param *p = &m->decl->params[k];
       sb_add(b, "      <arg name=\"%s\" type=\"%s\" direction=\"in\"/>\n", p->name,
-             lb_type_dbus(p->type));
-      sb_add(&sig, "%s", lb_type_dbus(p->type));
+             lb_dbus_signature(p->type));
+      sb_add(&sig, "%s", lb_dbus_signature(p->type));
     }
     if (m->n_options) {
       sb_add(b, "      <arg name=\"options\" type=\"a{sv}\" direction=\"in\"/>\n");
@@ -186,7 +186,7 @@ static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
     }
     if (m->decl->result != LB_T_NONE)
       sb_add(b, "      <arg name=\"result\" type=\"%s\" direction=\"out\"/>\n",
-             lb_type_dbus(m->decl->result));
+             lb_dbus_signature(m->decl->result));
     sb_add(b, "    </method>\n");
     mem.in_sig = sig.s ? sig.s : lb_xstrdup("");
     add_member(x, mem);
@@ -200,7 +200,7 @@ static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
     sb_doc(b, "      ", e->decl->doc);
     for (uint32_t k = 0; k < e->n_fields; k++)
       sb_add(b, "      <arg name=\"%s\" type=\"%s\"/>\n", e->decl->fields[k].name,
-             lb_type_dbus(e->decl->fields[k].type));
+             lb_dbus_signature(e->decl->fields[k].type));
     sb_add(b, "    </signal>\n");
     add_member(x, mem);
   }
@@ -217,7 +217,7 @@ static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
       continue;
     member mem = {.iface = lb_xstrdup(iface), .name = camel_of(p->name, plugin), .prop = p};
     sb_add(b, "    <property name=\"%s\" type=\"%s\" access=\"%s\">\n", mem.name,
-           lb_type_dbus(p->decl->type), p->decl->set ? "readwrite" : "read");
+           lb_dbus_signature(p->decl->type), p->decl->set ? "readwrite" : "read");
     sb_add(b, "      <annotation name=\"org.freedesktop.DBus.Property.EmitsChangedSignal\" "
               "value=\"true\"/>\n");
     sb_doc(b, "      ", p->decl->doc);
@@ -400,7 +400,7 @@ static void describe_signature(const lb_method_entry *m, char *buf, size_t len) 
   buf[0] = '\0';
   for (uint32_t k = 0; k < m->n_params && off < len; k++)
     off += (size_t)snprintf(buf + off, len - off, "%s%s %s", k ? ", " : "",
-                            lb_type_dbus(m->decl->params[k].type), m->decl->params[k].name);
+                            lb_dbus_signature(m->decl->params[k].type), m->decl->params[k].name);
   if (m->n_options && off < len)
     snprintf(buf + off, len - off, "%sa{sv} options", m->n_params ? ", " : "");
 }
@@ -489,7 +489,7 @@ static void append_all(lb_dbus *x, DBusMessageIter *dict, const char *iface, lb_
       dbus_message_iter_open_container(dict, DBUS_TYPE_DICT_ENTRY, NULL, &entry);
       dbus_message_iter_append_basic(&entry, DBUS_TYPE_STRING, &core_props[i].name);
       DBusMessageIter var;
-      dbus_message_iter_open_container(&entry, DBUS_TYPE_VARIANT, lb_type_dbus(t), &var);
+      dbus_message_iter_open_container(&entry, DBUS_TYPE_VARIANT, lb_dbus_signature(t), &var);
       lb_dbus_append(&var, t, NULL, &v);
       dbus_message_iter_close_container(&entry, &var);
       dbus_message_iter_close_container(dict, &entry);
@@ -504,8 +504,8 @@ static void append_all(lb_dbus *x, DBusMessageIter *dict, const char *iface, lb_
     const char *name = m->name;
     dbus_message_iter_append_basic(&entry, DBUS_TYPE_STRING, &name);
     DBusMessageIter var;
-    dbus_message_iter_open_container(&entry, DBUS_TYPE_VARIANT, lb_type_dbus(m->prop->decl->type),
-                                     &var);
+    dbus_message_iter_open_container(&entry, DBUS_TYPE_VARIANT,
+                                     lb_dbus_signature(m->prop->decl->type), &var);
     lb_dbus_append(&var, m->prop->decl->type, NULL, &v);
     dbus_message_iter_close_container(&entry, &var);
     dbus_message_iter_close_container(dict, &entry);
@@ -610,7 +610,7 @@ static void properties_call(lb_dbus *x, DBusMessage *msg) {
   DBusMessage *reply = dbus_message_new_method_return(msg);
   DBusMessageIter out_it, var;
   dbus_message_iter_init_append(reply, &out_it);
-  dbus_message_iter_open_container(&out_it, DBUS_TYPE_VARIANT, lb_type_dbus(t), &var);
+  dbus_message_iter_open_container(&out_it, DBUS_TYPE_VARIANT, lb_dbus_signature(t), &var);
   lb_dbus_append(&var, t, NULL, &v);
   dbus_message_iter_close_container(&out_it, &var);
   send_and_unref(x, reply);
@@ -648,7 +648,7 @@ static void flush_changes(lb_dbus *x) {
       char *name = camel_of(p->name, p->plugin);
       dbus_message_iter_open_container(&dict, DBUS_TYPE_DICT_ENTRY, NULL, &entry);
       dbus_message_iter_append_basic(&entry, DBUS_TYPE_STRING, &name);
-      dbus_message_iter_open_container(&entry, DBUS_TYPE_VARIANT, lb_type_dbus(p->decl->type),
+      dbus_message_iter_open_container(&entry, DBUS_TYPE_VARIANT, lb_dbus_signature(p->decl->type),
                                        &var);
       lb_dbus_append(&var, p->decl->type, NULL, &v);
       dbus_message_iter_close_container(&entry, &var);

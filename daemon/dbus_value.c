@@ -8,6 +8,20 @@
 #include "util.h"
 #include "value.h"
 
+/* Each declared type's D-Bus signature: integers keep their width and sign,
+ * a duration is seconds (u), a map a{sv}. */
+static const char *const signatures[] = {
+    [LB_T_ANY] = "v",  [LB_T_BOOL] = "b",     [LB_T_INT] = "x",     [LB_T_UINT] = "u",
+    [LB_T_U64] = "t",  [LB_T_DOUBLE] = "d",   [LB_T_STRING] = "s",  [LB_T_DURATION] = "u",
+    [LB_T_TIME] = "x", [LB_T_STRINGS] = "as", [LB_T_MAP] = "a{sv}", [LB_T_MAPS] = "aa{sv}",
+    [LB_T_NONE] = "",  [LB_T_INTS] = "ax",
+};
+
+const char *lb_dbus_signature(lb_type t) {
+  return (size_t)t < sizeof(signatures) / sizeof(signatures[0]) && signatures[t] ? signatures[t]
+                                                                                 : "";
+}
+
 void lb_dbus_camel(const char *name, char *buf, size_t len) {
   size_t o = 0;
   bool up = true;
@@ -93,7 +107,7 @@ static bool append_typed_variant(DBusMessageIter *it, lb_type t, const lb_field 
     t = natural_type(v);
   DBusMessageIter var;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_VARIANT,
-                                        t == LB_T_ANY ? "av" : lb_type_dbus(t), &var))
+                                        t == LB_T_ANY ? "av" : lb_dbus_signature(t), &var))
     return false;
   bool ok = t == LB_T_ANY ? append_av(&var, fields, path, v, depth + 1)
                           : append(&var, t, fields, path, v, depth + 1);

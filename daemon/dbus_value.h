@@ -1,5 +1,5 @@
 /* lb_value to and from D-Bus message arguments. Declared types give the
- * signatures (see lb_type_dbus), never a value's content: an empty list of
+ * signatures (see lb_dbus_signature), never a value's content: an empty list of
  * maps is aa{sv}. A key of a nested map (or of a map in a nested list) takes
  * the type its dotted declaration gives it ("steps.seconds"), else the type
  * the top-level declaration gives that name (count inside a week is t as
@@ -18,6 +18,9 @@
 #include <stdbool.h>
 
 #include "arena.h"
+
+/* The D-Bus signature of a declared type ("" for LB_T_NONE). */
+const char *lb_dbus_signature(lb_type t);
 
 /* Append v as declared type t. fields, when not NULL, types the known keys
  * of a map (or of each map of a list). Returns false on lack of memory. */

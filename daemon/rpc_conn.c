@@ -14,6 +14,7 @@
 #include "plugin_host.h"
 #include "util.h"
 #include "value.h"
+#include "value_msgpack.h"
 
 #define HEAD_BYTES 16 /* enough of a message's start to read its msgid */
 /* A connection starts with a small read buffer and asks for more while its
@@ -426,7 +427,8 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
   lb_value params = {0}; /* [] (daemon.ping, most calls) needs no decoding */
   char err[512];
   if (msg->params->via.array.size > 0 &&
-      lb_args_from_msgpack(lb_call_arena(call), m, msg->params, &params, err, sizeof(err)) < 0) {
+      lb_value_args_from_msgpack(lb_call_arena(call), m, msg->params, &params, err, sizeof(err)) <
+          0) {
     lb_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
     return;
   }

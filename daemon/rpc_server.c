@@ -20,6 +20,7 @@
 #include "rpc_conn.h"
 #include "util.h"
 #include "value.h"
+#include "value_msgpack.h"
 
 struct lb_rpc_server {
   const lb_core *core;

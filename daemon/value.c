@@ -33,117 +33,6 @@ const char *lb_pairs_duplicate_key(const lb_pair *pairs, uint32_t n) {
   return dup;
 }
 
-static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
-                        size_t errlen) {
-  switch (o->type) {
-  case MSGPACK_OBJECT_NIL:
-    *ret = lb_v_nil();
-    return 0;
-  case MSGPACK_OBJECT_BOOLEAN:
-    *ret = lb_v_bool(o->via.boolean);
-    return 0;
-  case MSGPACK_OBJECT_POSITIVE_INTEGER:
-    *ret = o->via.u64 > INT64_MAX ? lb_v_uint(o->via.u64) : lb_v_int((int64_t)o->via.u64);
-    return 0;
-  case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-    *ret = lb_v_int(o->via.i64);
-    return 0;
-  case MSGPACK_OBJECT_FLOAT32:
-  case MSGPACK_OBJECT_FLOAT64:
-    *ret = lb_v_double(o->via.f64);
-    return 0;
-  case MSGPACK_OBJECT_STR:
-    if (!lb_utf8_valid(o->via.str.ptr, o->via.str.size)) {
-      snprintf(err, errlen, "a string is not valid UTF-8 (or holds a NUL byte)");
-      return -EINVAL;
-    }
-    *ret = lb_v_strn(lb_arena_strndup(a, o->via.str.ptr, o->via.str.size), o->via.str.size);
-    return 0;
-  case MSGPACK_OBJECT_BIN:
-    snprintf(err, errlen, "binary data is not accepted; send text as a msgpack string");
-    return -EINVAL;
-  case MSGPACK_OBJECT_EXT:
-    snprintf(err, errlen, "msgpack extension values are not accepted");
-    return -EINVAL;
-  case MSGPACK_OBJECT_ARRAY: {
-    lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * o->via.array.size);
-    for (uint32_t i = 0; i < o->via.array.size; i++) {
-      int r = from_msgpack(a, &o->via.array.ptr[i], &items[i], err, errlen);
-      if (r < 0)
-        return r;
-    }
-    *ret = lb_v_array(items, o->via.array.size);
-    return 0;
-  }
-  case MSGPACK_OBJECT_MAP: {
-    lb_pair *pairs = lb_arena_alloc(a, sizeof(lb_pair) * o->via.map.size);
-    for (uint32_t i = 0; i < o->via.map.size; i++) {
-      const msgpack_object *k = &o->via.map.ptr[i].key;
-      if (k->type != MSGPACK_OBJECT_STR || !lb_utf8_valid(k->via.str.ptr, k->via.str.size)) {
-        snprintf(err, errlen, "map keys must be UTF-8 strings");
-        return -EINVAL;
-      }
-      pairs[i].key = lb_arena_strndup(a, k->via.str.ptr, k->via.str.size);
-      int r = from_msgpack(a, &o->via.map.ptr[i].val, &pairs[i].val, err, errlen);
-      if (r < 0)
-        return r;
-    }
-    const char *dup = lb_pairs_duplicate_key(pairs, o->via.map.size);
-    if (dup) {
-      snprintf(err, errlen, "map key \"%.64s\" appears twice", dup);
-      return -EINVAL;
-    }
-    *ret = lb_v_map(pairs, o->via.map.size);
-    return 0;
-  }
-  }
-  snprintf(err, errlen, "unknown msgpack value");
-  return -EINVAL;
-}
-
-int lb_value_from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
-                          size_t errlen) {
-  return from_msgpack(a, o, ret, err, errlen);
-}
-
-void lb_value_pack(msgpack_packer *pk, const lb_value *v) {
-  switch (v->kind) {
-  case LB_NIL:
-    msgpack_pack_nil(pk);
-    break;
-  case LB_BOOL:
-    v->as.b ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
-    break;
-  case LB_INT:
-    msgpack_pack_int64(pk, v->as.i);
-    break;
-  case LB_UINT:
-    msgpack_pack_uint64(pk, v->as.u);
-    break;
-  case LB_DOUBLE:
-    msgpack_pack_double(pk, v->as.d);
-    break;
-  case LB_STR:
-    msgpack_pack_str(pk, v->as.str.len);
-    msgpack_pack_str_body(pk, v->as.str.ptr, v->as.str.len);
-    break;
-  case LB_ARRAY:
-    msgpack_pack_array(pk, v->as.arr.len);
-    for (uint32_t i = 0; i < v->as.arr.len; i++)
-      lb_value_pack(pk, &v->as.arr.items[i]);
-    break;
-  case LB_MAP:
-    msgpack_pack_map(pk, v->as.map.len);
-    for (uint32_t i = 0; i < v->as.map.len; i++) {
-      size_t n = strlen(v->as.map.items[i].key);
-      msgpack_pack_str(pk, n);
-      msgpack_pack_str_body(pk, v->as.map.items[i].key, n);
-      lb_value_pack(pk, &v->as.map.items[i].val);
-    }
-    break;
-  }
-}
-
 size_t lb_value_copy_size(const lb_value *v) {
   size_t n = 0;
   switch (v->kind) {
@@ -211,16 +100,16 @@ const char *lb_kind_name(lb_kind k) {
 }
 
 static const struct {
-  const char *name, *dbus;
+  const char *name;
   bool param;
 } types[] = {
-    [LB_T_ANY] = {"any", "v", true},       [LB_T_BOOL] = {"bool", "b", true},
-    [LB_T_INT] = {"int", "x", true},       [LB_T_UINT] = {"uint", "u", true},
-    [LB_T_U64] = {"u64", "t", true},       [LB_T_DOUBLE] = {"double", "d", true},
-    [LB_T_STRING] = {"string", "s", true}, [LB_T_DURATION] = {"duration", "u", true},
-    [LB_T_TIME] = {"time", "x", true},     [LB_T_STRINGS] = {"strings", "as", true},
-    [LB_T_MAP] = {"map", "a{sv}", true},   [LB_T_MAPS] = {"maps", "aa{sv}", true},
-    [LB_T_NONE] = {"none", "", false},     [LB_T_INTS] = {"ints", "ax", true},
+    [LB_T_ANY] = {"any", true},       [LB_T_BOOL] = {"bool", true},
+    [LB_T_INT] = {"int", true},       [LB_T_UINT] = {"uint", true},
+    [LB_T_U64] = {"u64", true},       [LB_T_DOUBLE] = {"double", true},
+    [LB_T_STRING] = {"string", true}, [LB_T_DURATION] = {"duration", true},
+    [LB_T_TIME] = {"time", true},     [LB_T_STRINGS] = {"strings", true},
+    [LB_T_MAP] = {"map", true},       [LB_T_MAPS] = {"maps", true},
+    [LB_T_NONE] = {"none", false},    [LB_T_INTS] = {"ints", true},
 };
 
 static bool type_known(lb_type t) {
@@ -229,9 +118,6 @@ static bool type_known(lb_type t) {
 
 const char *lb_type_name(lb_type t) {
   return type_known(t) ? types[t].name : "unknown";
-}
-const char *lb_type_dbus(lb_type t) {
-  return type_known(t) ? types[t].dbus : "";
 }
 bool lb_type_is_param(lb_type t) {
   return type_known(t) && types[t].param;

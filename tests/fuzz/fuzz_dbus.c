@@ -39,6 +39,7 @@
 #include "log.h"
 #include "util.h"
 #include "value.h"
+#include "value_msgpack.h"
 
 /* A message may declare 2^32 elements in six bytes, and msgpack-c asks for
  * their memory when it reads the header. Outside AddressSanitizer that costs
@@ -211,7 +212,7 @@ static void append_as(const lb_value *v, lb_type t, const lb_field *fields, cons
   dbus_message_iter_init_append(m, &it);
   FUZZ_CHECK(lb_dbus_append(&it, t, fields, v), "%s: lb_dbus_append failed", what);
   DBusMessage *back = reread(m, what);
-  FUZZ_CHECK(strcmp(dbus_message_get_signature(back), lb_type_dbus(t)) == 0,
+  FUZZ_CHECK(strcmp(dbus_message_get_signature(back), lb_dbus_signature(t)) == 0,
              "%s: appended as %s, the signature is '%s'", what, lb_type_name(t),
              dbus_message_get_signature(back));
   if (t == LB_T_ANY) {
@@ -254,7 +255,7 @@ static void signature_of(const lb_method_entry *m, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
   for (uint32_t k = 0; k < m->n_params; k++)
-    off += (size_t)snprintf(buf + off, len - off, "%s", lb_type_dbus(m->decl->params[k].type));
+    off += (size_t)snprintf(buf + off, len - off, "%s", lb_dbus_signature(m->decl->params[k].type));
   if (m->n_options)
     snprintf(buf + off, len - off, "a{sv}");
 }
