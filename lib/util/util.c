@@ -9,40 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-
-static void *check(void *p) {
-  if (!p) {
-    lb_err("out of memory");
-    abort();
-  }
-  return p;
-}
-
-void *lb_xmalloc(size_t n) {
-  return check(malloc(n ? n : 1));
-}
-void *lb_xcalloc(size_t n, size_t size) {
-  return check(calloc(n ? n : 1, size ? size : 1));
-}
-void *lb_xrealloc(void *p, size_t n) {
-  return check(realloc(p, n ? n : 1));
-}
-char *lb_xstrdup(const char *s) {
-  return check(strdup(s));
-}
-char *lb_xstrndup(const char *s, size_t n) {
-  return check(strndup(s, n));
-}
-
-char *lb_xasprintf(const char *fmt, ...) {
-  va_list ap;
-  char *s = NULL;
-  va_start(ap, fmt);
-  int n = vasprintf(&s, fmt, ap);
-  va_end(ap);
-  return check(n < 0 ? NULL : s);
-}
 
 bool lb_utf8_valid(const char *s, size_t len) {
   if (len == 0)

@@ -1,4 +1,4 @@
-/* Small helpers every module uses. */
+/* Small helpers the daemon and the clients share: UTF-8, names, paths. */
 #ifndef LB_UTIL_H
 #define LB_UTIL_H
 
@@ -6,14 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Allocation failure in a small daemon is not an input error: there is no
- * sensible way on, so these log and abort. */
-void *lb_xmalloc(size_t n);
-void *lb_xcalloc(size_t n, size_t size);
-void *lb_xrealloc(void *p, size_t n);
-char *lb_xstrdup(const char *s);
-char *lb_xstrndup(const char *s, size_t n);
-char *lb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include "xalloc.h"
 
 bool lb_utf8_valid(const char *s, size_t len);
 /* Replace, in place, each byte of s that is not part of a valid UTF-8
