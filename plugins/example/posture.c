@@ -3,8 +3,10 @@
  * Every `every` minutes of sitting (45 by default) it publishes posture.due
  * with a message telling the person to get up; posture.took_break() counts a
  * break (kept in the shared database, so breaks_today survives a restart) and
- * starts the next stretch of sitting from now. Read it top to bottom: the
- * sections follow the life of a plugin, from its state to its descriptor.
+ * starts the next stretch of sitting from now. With `stand` set, a reminder
+ * also asks the rest plugin to time the standing break (a call into another
+ * plugin). Read it top to bottom: the sections follow the life of a plugin,
+ * from its state to its descriptor.
  *
  * Build it against the installed SDK (see README.md): one header, no library
  * of lumbard's to link. The database handle the host lends us is SQLite's, so
@@ -14,6 +16,7 @@
 #include <errno.h>
 #include <lumbard/plugin.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -37,6 +40,8 @@ static uint32_t every_s = DEFAULT_EVERY_S;
 /* config_get() strings stay valid until our reload() callback, so we may keep
  * the pointer instead of copying the text; reload() fetches it again. */
 static const char *message = DEFAULT_MESSAGE;
+static uint32_t stand_s; /* the standing break the rest plugin times, 0: none */
+static bool can_call;    /* whether this lumbard's host table has call() */
 
 static uint64_t timer; /* the one timer armed, 0 when none */
 static int64_t due_ms; /* its deadline, on LB_CLOCK_MONOTONIC */
@@ -142,11 +147,24 @@ static void break_saved(lb_plugin *p, int result, const char *error, void *userd
  * LB_CLOCK_WALL. Timers are one-shot: the callback arms the next one. */
 
 static void on_due(lb_plugin *p, uint64_t id, void *userdata);
+static int time_the_stand(void);
 
 static void arm(uint32_t seconds) {
   host->timer_stop(self, timer); /* a no-op for 0 or a timer that already fired */
   due_ms = host->now_ms(LB_CLOCK_MONOTONIC) + (int64_t)seconds * 1000;
   timer = host->timer_start(self, LB_CLOCK_MONOTONIC, due_ms, on_due, NULL);
+}
+
+/* rest_id: the rest timing the standing break, 0 when none does. */
+static void emit_due(uint64_t rest_id) {
+  uint32_t breaks = 0;
+  if (count_today(&breaks) < 0)
+    breaks = 0; /* already logged; the reminder matters more than the count */
+  /* Fields must include every declared field, with its declared type. emit()
+   * logs its own errors; the return value is for plugins that need to react. */
+  lb_value ev = LB_MAP({"message", lb_v_str(message)}, {"breaks_today", lb_v_uint(breaks)},
+                       {"rest_id", lb_v_uint(rest_id)});
+  host->emit(self, "due", &ev);
 }
 
 static void on_due(lb_plugin *p, uint64_t id, void *userdata) {
@@ -159,13 +177,38 @@ static void on_due(lb_plugin *p, uint64_t id, void *userdata) {
    * than nag the moment the lid opens. */
   if (late_ms > SLEPT_MS)
     return;
-  uint32_t breaks = 0;
-  if (count_today(&breaks) < 0)
-    breaks = 0; /* already logged; the reminder matters more than the count */
-  /* Fields must include every declared field, with its declared type. emit()
-   * logs its own errors; the return value is for plugins that need to react. */
-  lb_value ev = LB_MAP({"message", lb_v_str(message)}, {"breaks_today", lb_v_uint(breaks)});
-  host->emit(self, "due", &ev);
+  if (stand_s && can_call && time_the_stand() == 0)
+    return; /* stand_timed emits the reminder once the rest plugin has answered */
+  emit_due(0);
+}
+
+/* ---- a call into another plugin ----------------------------------------------------
+ *
+ * With `stand` set, a reminder asks the rest plugin to time the standing
+ * break: rest.start(stand, {label: "posture"}), called by its full name as a
+ * client would call it, its arguments checked against rest's declaration.
+ * We never link against rest, nor need it loaded: the host runs the call on
+ * a later loop turn and stand_timed hears the answer, exactly once, on a
+ * turn after that (or never, if we are unloaded first). Nothing here waits,
+ * so the reminder is emitted from stand_timed, with the rest's id. */
+
+static void stand_timed(lb_plugin *p, const lb_value *result, int error, const char *text,
+                        void *userdata) {
+  (void)p, (void)userdata;
+  const lb_value *id = error ? NULL : lb_map_get(result, "id");
+  if (error == LB_ERR_NO_SUCH_METHOD)
+    /* rest is not loaded (or has no start): the reminder comes all the same */
+    host->log(self, LB_LOG_INFO, "[posture] stand: no rest plugin to time the break (%s)", text);
+  else if (error)
+    host->log(self, LB_LOG_WARNING, "[posture] stand: rest.start refused: %s", text);
+  emit_due(id && id->kind == LB_UINT ? id->as.u : 0);
+}
+
+/* 0 when the call is on its way; stand_timed then emits the reminder. */
+static int time_the_stand(void) {
+  lb_value params[] = {lb_v_uint(stand_s), LB_MAP({"label", lb_v_str("posture")})};
+  /* the host copies params before call() returns: the stack is fine */
+  return host->call(self, "rest.start", params, LB_COUNT(params), stand_timed, NULL);
 }
 
 /* ---- methods ----------------------------------------------------------------------
@@ -271,10 +314,13 @@ static const lb_method methods[] = {
      .handler = m_snooze},
 };
 
-/* D-Bus signals carry the fields as arguments in this order:
- * Posture.Due(s message, u breaks_today), Posture.BreakTaken(x at, u breaks_today). */
+/* D-Bus signals carry the fields as arguments in this order: Posture.Due(s
+ * message, u breaks_today, t rest_id), Posture.BreakTaken(x at, u breaks_today). */
 static const lb_field due_fields[] = {
-    {.name = "message", .type = LB_T_STRING}, {.name = "breaks_today", .type = LB_T_UINT}, {0}};
+    {.name = "message", .type = LB_T_STRING},
+    {.name = "breaks_today", .type = LB_T_UINT},
+    {.name = "rest_id", .type = LB_T_U64, .doc = "the rest timing the standing break; 0: none"},
+    {0}};
 static const lb_field break_fields[] = {
     {.name = "at", .type = LB_T_TIME}, {.name = "breaks_today", .type = LB_T_UINT}, {0}};
 
@@ -288,24 +334,41 @@ static const lb_event events[] = {
  *   [posture]
  *   every = 45m
  *   message = ...
+ *   stand = 3m
  *
  * A bad value is logged and replaced by the default: the daemon runs on. */
 
-static void load_config(void) {
-  const char *text = host->config_get(self, NULL, "every");
+/* [posture] key, a duration of min s to a day; def when unset or unusable
+ * (logged, with def_words naming the default). */
+static uint32_t config_seconds(const char *key, uint32_t min, uint32_t def, const char *def_words) {
+  const char *text = host->config_get(self, NULL, key);
   char err[256];
   uint64_t s;
-  every_s = DEFAULT_EVERY_S;
-  if (text && host->parse_duration(text, &s, err, sizeof(err)) < 0)
-    host->log(self, LB_LOG_WARNING, "[posture] every: %s; using 45 min", err);
-  else if (text && (s < 1 || s > DAY_S))
-    host->log(self, LB_LOG_WARNING, "[posture] every = %s: must be 1 s to 24 h; using 45 min",
-              text);
-  else if (text)
-    every_s = (uint32_t)s;
+  if (!text)
+    return def;
+  if (host->parse_duration(text, &s, err, sizeof(err)) < 0) {
+    host->log(self, LB_LOG_WARNING, "[posture] %s: %s; using %s", key, err, def_words);
+    return def;
+  }
+  if (s < min || s > DAY_S) {
+    host->log(self, LB_LOG_WARNING, "[posture] %s = %s: must be %u s to 24 h; using %s", key, text,
+              min, def_words);
+    return def;
+  }
+  return (uint32_t)s;
+}
+
+static void load_config(void) {
+  every_s = config_seconds("every", 1, DEFAULT_EVERY_S, "45 min");
   message = host->config_get(self, NULL, "message");
   if (!message || !*message)
     message = DEFAULT_MESSAGE;
+  stand_s = config_seconds("stand", 0, 0, "none");
+  if (stand_s && !can_call)
+    host->log(self, LB_LOG_NOTICE,
+              "[posture] stand: this lumbard cannot call other plugins (host API %u without "
+              "call): reminders come without a timed break",
+              host->api);
 }
 
 /* ---- life cycle --------------------------------------------------------------------------- */
@@ -320,6 +383,8 @@ static int init(lb_plugin *p, const lb_host *h) {
            h->api);
     return -ENOTSUP;
   }
+  /* call came later in host API 3; without it, only `stand` is lost. */
+  can_call = LB_HOST_HAS(h, call);
   /* The host has logged what was wrong with a declaration or the schema;
    * returning an error unloads us cleanly and the daemon runs on. */
   if (lb_declare_all(h, p, methods, LB_COUNT(methods), events, LB_COUNT(events)) < 0)

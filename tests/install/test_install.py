@@ -437,6 +437,55 @@ class ExamplePlugin(Installed):
         self.addCleanup(c2.close)
         self.assertEqual(c2.call("posture.status")["breaks_today"], 2)
 
+    def test_a_reminder_has_the_rest_plugin_time_the_standing_break(self):
+        """With [posture] stand, a reminder calls rest.start in the rest
+        plugin through the host (lb_host.call, from one plugin into
+        another): the rest is in rest.list, labelled posture, as long as
+        stand, and posture.due names it. Without a rest plugin the call
+        answers no_such_method and the reminder comes all the same."""
+        src = self.build_example()
+        config = "[posture]\nevery = 2s\nstand = 3m\n"
+        d = self.daemon(plugin_dirs=[src], config=config)
+        d.start()
+        c = Client(d.socket)
+        self.addCleanup(c.close)
+        c.call("daemon.subscribe", ["posture.due", "rest.started"])
+        due, _ = c.wait_event("posture.due", timeout=10)
+        self.assertGreater(due["rest_id"], 0)
+        self.assertIn("get up", due["message"].lower())
+        started, _ = c.wait_event("rest.started", id=due["rest_id"])
+        self.assertEqual((started["label"], started["seconds"]), ("posture", 180))
+        rests = {r["id"]: r for r in c.call("rest.list")}
+        self.assertIn(due["rest_id"], rests)
+        rest = rests[due["rest_id"]]
+        self.assertEqual((rest["label"], rest["seconds"], rest["state"]),
+                         ("posture", 180, "running"))
+        self.assertGreater(rest["remaining_ms"], 170 * 1000)
+        c.close()
+        d.stop()
+        # the installed lumbard copied elsewhere finds no plugins of its own:
+        # posture alone, whose call into rest has no method to reach
+        old = lbtest.LUMBARD
+        lbtest.LUMBARD = self.p("bin", "lumbard")
+        try:
+            alone = Daemon(plugin_dirs=[src], config=config)
+        finally:
+            lbtest.LUMBARD = old
+        self.addCleanup(alone.cleanup)
+        alone.start()
+        c2 = Client(alone.socket)
+        self.addCleanup(c2.close)
+        self.assertEqual([p["name"] for p in c2.call("daemon.plugins")], ["posture"])
+        c2.call("daemon.subscribe", ["posture.due"])
+        due, _ = c2.wait_event("posture.due", timeout=10)
+        self.assertEqual(due["rest_id"], 0)
+        self.assertIn("get up", due["message"].lower())
+        c2.close()
+        alone.stop()
+        with open(alone.log_path, errors="replace") as f:
+            log = f.read()
+        self.assertIn("[posture] stand: no rest plugin to time the break", log)
+
     def test_make_install_puts_it_where_the_installed_daemon_looks(self):
         src = self.build_example()
         out = run(["make", "-C", src, "install"], env=self.env)
