@@ -264,32 +264,18 @@ int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list);
 /* The exit status for what an lb_client call into the connected client
  * returned, after saying on stderr what went wrong, as lbctl_call() does. */
 int lbctl_status(lbctl *ctl, const char *method, int r);
-/* "lumbarctl: METHOD: CODE: MESSAGE" on stderr, after -EREMOTEIO. */
-void lbctl_print_daemon_error(const char *method, const lb_client *c);
 /* Say on stderr that the connection broke while doing `what`; returns
  * LBCTL_UNREACHABLE. */
 int lbctl_connection_lost(lbctl *ctl, const char *what, int err);
 
-/* ---- output and waiting (core.c) ------------------------------------------ */
-
-/* The answer as indented JSON on stdout. Returns LBCTL_OK, or 1 when it
- * cannot be written. */
-int lbctl_print_json_result(const msgpack_object *result);
-/* One event as a line of JSON Lines on stdout, as `watch --json` prints it:
- * {"event": NAME, "fields": {...}}. Returns 0 or -EIO. */
-int lbctl_print_event_json(const char *name, const msgpack_object *params);
+/* ---- stopping a wait (stop.c) ------------------------------------------------ */
 
 /* Catch SIGINT and SIGTERM for a verb that waits: they stay blocked but
  * while waiting under *ret_wait_mask (lb_client_next_event(), ppoll()), so
  * one that comes between a check of lbctl_stop_requested() and the wait
  * still ends the wait, with -EINTR. */
-void lbctl_catch_stop(sigset_t *ret_wait_mask);
+void lbctl_stop_catch(sigset_t *ret_wait_mask);
 bool lbctl_stop_requested(void);
-
-/* Terminal styling: an escape sequence when colour is on, else "". */
-const char *lbctl_bold(const lbctl *ctl);
-const char *lbctl_dim(const lbctl *ctl);
-const char *lbctl_reset(const lbctl *ctl);
 
 /* ---- check-ins (checkin.c) ---------------------------------------------------- */
 
@@ -304,7 +290,7 @@ void lbctl_checkin_due_text(const msgpack_object *answer, char *buf, size_t len)
  * is your back now? 0-10, Enter to skip" on stdin, and log the answer with
  * trigger (the routine's name; NULL or "" for none), or skip the check-in.
  * Nothing when none is due or the pain plugin is not loaded. wait_mask is
- * lbctl_catch_stop()'s. Returns the exit status. */
+ * lbctl_stop_catch()'s. Returns the exit status. */
 int lbctl_checkin_after(lbctl *ctl, const char *trigger, const sigset_t *wait_mask);
 
 /* ---- JSON (json.c) ------------------------------------------------------------ */
@@ -324,6 +310,19 @@ json_t *lbctl_json_from_msgpack(const msgpack_object *o);
 int lbctl_json_print(FILE *f, const msgpack_object *o, bool pretty);
 int lbctl_json_print_json(FILE *f, const json_t *j, bool pretty);
 
+/* ---- the terminal (term.c) -------------------------------------------------- */
+
+/* The terminal's width: stdout's, or fd's; 80 when it is not a terminal. */
+int lbctl_term_columns(void);
+int lbctl_term_fd_columns(int fd);
+/* Whether the locale's character set is UTF-8, for block characters and
+ * "…". */
+bool lbctl_term_utf8(void);
+/* Terminal styling: an escape sequence when colour is on, else "". */
+const char *lbctl_term_bold(const lbctl *ctl);
+const char *lbctl_term_dim(const lbctl *ctl);
+const char *lbctl_term_reset(const lbctl *ctl);
+
 /* ---- human output (print.c) -------------------------------------------- */
 
 /* A result for people: a string as itself, a map as "key: value" lines
@@ -337,6 +336,14 @@ void lbctl_print_inline(FILE *f, const msgpack_object *o);
 /* A string's bytes with control characters other than newline and tab
  * shown as "?", so text from the daemon cannot drive the terminal. */
 void lbctl_print_text(FILE *f, const char *s, size_t len);
+/* The answer as indented JSON on stdout. Returns LBCTL_OK, or 1 when it
+ * cannot be written. */
+int lbctl_print_json_result(const msgpack_object *result);
+/* One event as `watch` prints it, on stdout: "HH:MM:SS NAME key=value...". */
+void lbctl_print_event_line(const char *name, const msgpack_object *params);
+/* One event as a line of JSON Lines on stdout, as `watch --json` prints it:
+ * {"event": NAME, "fields": {...}}. Returns 0 or -EIO. */
+int lbctl_print_event_json(const char *name, const msgpack_object *params);
 
 /* Copy a string value (or "" for NULL or another type) with control
  * characters as "?", cut at a character boundary when it does not fit. */
@@ -352,14 +359,9 @@ size_t lbctl_wrap(const char *text, int room);
  * after the first indented to column indent. */
 void lbctl_put_wrapped(FILE *f, const char *text, int col, int indent, int cols);
 
-/* The terminal's width (stdout's; 80 when it is not a terminal). */
-int lbctl_term_columns(void);
 /* prefix and text, one line; on a terminal text wraps between words to its
  * width (the lines after the first indented by two), never inside one. */
 void lbctl_put_said(FILE *f, const char *prefix, const char *text);
-/* Whether the locale's character set is UTF-8, for block characters and
- * "…". */
-bool lbctl_utf8_terminal(void);
 /* Columns a UTF-8 text takes, one per character. */
 int lbctl_text_width(const char *s);
 /* Cut s (a buffer of cap bytes) to width columns, ending with "…" (or

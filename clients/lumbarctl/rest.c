@@ -294,7 +294,7 @@ static void bar_line(const follow *f, char *buf, size_t cap) {
 
   buf[0] = '\0';
   if (label[0])
-    add(buf, cap, "%s%s%s  ", lbctl_bold(ctl), label, lbctl_reset(ctl));
+    add(buf, cap, "%s%s%s  ", lbctl_term_bold(ctl), label, lbctl_term_reset(ctl));
   if (width >= 4) {
     const char *on = !ctl->color ? "" : paused ? "\033[2m" : f->warned ? "\033[33m" : "\033[32m";
     add(buf, cap, "[%s", on);
@@ -306,9 +306,9 @@ static void bar_line(const follow *f, char *buf, size_t cap) {
   if (prog[0])
     add(buf, cap, "  %s", prog);
   if (note[0])
-    add(buf, cap, "  %s%s%s", ctl->color ? "\033[1;33m" : "", note, lbctl_reset(ctl));
+    add(buf, cap, "  %s%s%s", ctl->color ? "\033[1;33m" : "", note, lbctl_term_reset(ctl));
   if (hint[0])
-    add(buf, cap, "  %s%s%s", lbctl_dim(ctl), hint, lbctl_reset(ctl));
+    add(buf, cap, "  %s%s%s", lbctl_term_dim(ctl), hint, lbctl_term_reset(ctl));
 }
 
 /* The prompt of a set under way: the daemon's "Set 2 of 3: go (20-30 reps,
@@ -646,7 +646,7 @@ static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask,
   follow f = {.ctl = ctl, .v = *start, .ph = COUNTING};
   f.bar = !ctl->json && isatty(STDOUT_FILENO);
   f.prompts = f.bar && isatty(STDIN_FILENO);
-  f.utf8 = f.bar && lbctl_utf8_terminal();
+  f.utf8 = f.bar && lbctl_term_utf8();
   f.reported_s = (left_ms(&f.v) + 999) / 1000;
   if (ctl->json)
     fflush(stdout);
@@ -723,7 +723,7 @@ static int subscribe_rest(lbctl *ctl) {
 /* Catch Ctrl-C and subscribe to the rest events, for a follow that begins
  * with the next call. */
 static int follow_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {
-  lbctl_catch_stop(ret_wait_mask);
+  lbctl_stop_catch(ret_wait_mask);
   return subscribe_rest(ctl);
 }
 
@@ -1159,7 +1159,7 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   if (r == LBCTL_OK) {
     /* On a terminal the message ends within its width ("…"), as in the
      * other lists; the whole of it is in --json. */
-    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_utf8_terminal();
+    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_term_utf8();
     int room = 0;
     for (int c = 0; c < 5; c++)
       room += w[c] + 2;
@@ -1186,7 +1186,7 @@ static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   char name[128], label[256], text[1024], d1[64], d2[64];
   lbctl_copy_text(name, sizeof(name), lb_msg_map_str(p, "name"));
   lbctl_copy_text(label, sizeof(label), lb_msg_map_str(p, "label"));
-  printf("%s%s%s", lbctl_bold(ctl), name, lbctl_reset(ctl));
+  printf("%s%s%s", lbctl_term_bold(ctl), name, lbctl_term_reset(ctl));
   if (label[0] && strcmp(label, name) != 0)
     printf(" (%s)", label);
   const msgpack_object *steps = lb_msg_map_get(p, "steps");
@@ -1232,7 +1232,8 @@ static void print_preset(const lbctl *ctl, const msgpack_object *p) {
                 "Starts with set 1 under way: say when each set is done (Enter with --wait, or "
                 "'lumbarctl rest next ID') and the rest before the next one counts down.",
                 78);
-  printf("  %slumbarctl rest preset %s --wait%s\n", lbctl_dim(ctl), name, lbctl_reset(ctl));
+  printf("  %slumbarctl rest preset %s --wait%s\n", lbctl_term_dim(ctl), name,
+         lbctl_term_reset(ctl));
 }
 
 static int presets_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
