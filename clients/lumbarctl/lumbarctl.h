@@ -200,6 +200,9 @@ int64_t lbctl_clock_now_ms(void);
 /* Seconds from now until t (negative: since t), rounded up as a countdown
  * is. */
 int64_t lbctl_clock_until(int64_t t);
+/* Time left as a countdown reads it, rounded up to the second: "0:47",
+ * "12:05", "1:02:03". */
+void lbctl_clock_countdown(int64_t ms, char *buf, size_t len);
 /* A time given by the user: unix seconds ("1792281600", "@1792281600") or
  * a local time "YYYY-MM-DD[ HH:MM[:SS]]" (one that comes twice is its
  * first). Returns 0, or -EINVAL / -ERANGE with err saying why. */
@@ -276,6 +279,73 @@ int lbctl_connection_lost(lbctl *ctl, const char *what, int err);
  * still ends the wait, with -EINTR. */
 void lbctl_stop_catch(sigset_t *ret_wait_mask);
 bool lbctl_stop_requested(void);
+
+/* ---- a rest as lumbarctl knows it (rest_view.c) ------------------------------- */
+
+/* A copy of a rest's view (rest.start's answer, an item of rest.list), or
+ * what the events said since: results and events live only until the next
+ * call into the client. Text is cleaned of control characters on the way
+ * in, so it prints as it is. */
+typedef struct lbctl_rest_view {
+  uint64_t id;
+  char label[256], state[16], message[512], routine[128];
+  int64_t seconds, remaining_ms, ends_at_ms, window_end_ms;
+  int64_t set, sets, step, steps, warn;
+} lbctl_rest_view;
+
+void lbctl_rest_view_read(lbctl_rest_view *v, const msgpack_object *m);
+/* In state ("running", "paused", "ready", "overdue", "in_set"). */
+bool lbctl_rest_view_is(const lbctl_rest_view *v, const char *state);
+/* Sets counted: more than one, and no steps. */
+bool lbctl_rest_view_is_routine(const lbctl_rest_view *v);
+/* Over, waiting for the next set: a routine between sets, or a window. */
+bool lbctl_rest_view_is_over(const lbctl_rest_view *v);
+/* "sequence", "routine" or "rest". */
+const char *lbctl_rest_view_noun(const lbctl_rest_view *v);
+/* What is left of a running or paused rest, in ms. */
+int64_t lbctl_rest_view_left_ms(const lbctl_rest_view *v);
+/* seconds (of a view, a step, a preset) as lbctl_clock_duration() writes
+ * them; 0 for less. */
+void lbctl_rest_view_duration(int64_t seconds, char *buf, size_t len);
+/* " (abduction)", or "" for the daemon's default label. */
+const char *lbctl_rest_view_label_note(const lbctl_rest_view *v, char *buf, size_t len);
+/* ", set 1 of 3 done" or ", step 1 of 2": where a routine or sequence is;
+ * "" for a single rest. */
+const char *lbctl_rest_view_progress_note(const lbctl_rest_view *v, char *buf, size_t len);
+/* "Step 1 of 2 (1min): Left side: deep massage ...": a step and what to
+ * do, wrapped to the terminal. */
+void lbctl_rest_view_print_step(const lbctl_rest_view *v);
+/* "LEAD: 1min 30s (abduction), set 1 of 3 done, ends at 17:42:10" for a
+ * rest that just started (fresh: its length), else "LEAD: 0:47 left
+ * (abduction), ..., ends at 17:42:10" (or ", paused"). A step of a
+ * sequence that just started adds its text. */
+void lbctl_rest_view_print_running(const lbctl_rest_view *v, const char *lead, bool fresh);
+/* The line that says what a rest is doing now, after lead ("Rest 3
+ * started", "Watching routine 7"): its countdown, or where its routine
+ * is. */
+void lbctl_rest_view_print_now(const lbctl_rest_view *v, const char *lead, bool fresh);
+/* The fields of an event (name, params) of the rest of v, or NULL. */
+const msgpack_object *lbctl_rest_view_event(const lbctl_rest_view *v, const char *name,
+                                            const msgpack_object *params);
+
+/* ---- following one rest (countdown.c) ----------------------------------------- */
+
+/* Catch Ctrl-C (lbctl_stop_catch()) and subscribe to the rest events, for
+ * a countdown that begins with the next call. */
+int lbctl_countdown_prepare(lbctl *ctl, sigset_t *ret_wait_mask);
+/* Subscribe to the rest events only: what a call into a rest did, read
+ * from the events queued before its answer. Returns the exit status. */
+int lbctl_countdown_subscribe(lbctl *ctl);
+/* Follow the rest of start (subscribed to rest.* before its view was
+ * asked for) until it is over, or until a person must act and no prompt
+ * can ask: a live bar and prompts on a terminal, plain lines elsewhere,
+ * the events as JSON Lines with --json. The events that came before the
+ * view are in it already: with replay they are shown (they say what the
+ * call that answered start did, as for rest next), else only passed on
+ * with --json. A routine that ends here, with stdin and stdout terminals,
+ * is followed by the check-in. Returns the exit status. */
+int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t *wait_mask,
+                        bool replay);
 
 /* ---- check-ins (checkin.c) ---------------------------------------------------- */
 
@@ -362,6 +432,14 @@ void lbctl_put_wrapped(FILE *f, const char *text, int col, int indent, int cols)
 /* prefix and text, one line; on a terminal text wraps between words to its
  * width (the lines after the first indented by two), never inside one. */
 void lbctl_put_said(FILE *f, const char *prefix, const char *text);
+/* prefix, then text on stdout wrapped at word boundaries to cols columns
+ * (a word longer than a line stays whole), the lines after the first
+ * indented as far as the prefix reaches, or by two columns when that
+ * leaves too little room. */
+void lbctl_put_hanging(const char *prefix, const char *text, int cols);
+/* A line of text on stdout; on a terminal wrapped at word boundaries to its
+ * width, which would otherwise break it anywhere. */
+void lbctl_put_line(const char *text);
 /* Columns a UTF-8 text takes, one per character. */
 int lbctl_text_width(const char *s);
 /* Cut s (a buffer of cap bytes) to width columns, ending with "…" (or

@@ -45,6 +45,19 @@ void lbctl_put_said(FILE *f, const char *prefix, const char *text) {
     fprintf(f, "%s\n", text);
 }
 
+void lbctl_put_hanging(const char *prefix, const char *text, int cols) {
+  int col = lbctl_text_width(prefix);
+  fputs(prefix, stdout);
+  lbctl_put_wrapped(stdout, text, col, cols - col < 30 ? 2 : col, cols);
+}
+
+void lbctl_put_line(const char *text) {
+  if (isatty(STDOUT_FILENO))
+    lbctl_put_hanging("", text, lbctl_term_columns());
+  else
+    printf("%s\n", text);
+}
+
 int lbctl_text_width(const char *s) {
   int w = 0;
   for (; *s; s++)
