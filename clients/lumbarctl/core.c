@@ -153,7 +153,7 @@ static void print_status(const lbctl *ctl, const msgpack_object *st) {
  * status with the check-in as "checkin" (pain.checkin's answer), when the
  * pain plugin is loaded. */
 static int status_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, 0);
   const msgpack_object *st, *checkin;
   if (r == LBCTL_OK)
     r = lbctl_call(ctl, "daemon.status", NULL, &st);
@@ -384,7 +384,7 @@ static int plugins_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
 /* ---- watch -------------------------------------------------------------- */
 
 static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 0, -1);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, -1);
   if (r != LBCTL_OK)
     return r;
   static const char *const all[] = {"*"};
@@ -431,7 +431,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
 /* ---- call ---------------------------------------------------------------- */
 
 static int call_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 1, -1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, -1);
   if (r != LBCTL_OK)
     return r;
   const char *method = argv[1];

@@ -115,7 +115,7 @@ int lbctl_request_send(lbctl *ctl, lbctl_request *q, const char *method,
 int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
                 msgpack_object_type type, const msgpack_object **ret_result) {
   *ret_result = NULL;
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, 0);
   if (r != LBCTL_OK)
     return r;
   const msgpack_object *result;
@@ -172,7 +172,7 @@ int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
 int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
                      lb_client_list **ret_list) {
   *ret_list = NULL;
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, 0);
   if (r != LBCTL_OK)
     return r;
   lb_client_list *l;

@@ -399,7 +399,7 @@ static int edit_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 
 static int rm_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   uint64_t id;
-  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, 1);
   if (r == LBCTL_OK)
     r = parse_entry_id(self, argv[1], &id);
   if (r != LBCTL_OK)

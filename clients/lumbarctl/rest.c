@@ -212,7 +212,7 @@ static void print_next(const lbctl_rest_view *v) {
 
 static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const msgpack_object *result;
-  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, 1);
   if (r == LBCTL_OK)
     r = id_call(ctl, self, argv[1], NULL, &result);
   if (r != LBCTL_OK || ctl->json)
@@ -282,7 +282,7 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 
 static int extend_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const msgpack_object *result;
-  int r = lbctl_positionals(self, &argc, argv, 2, 2);
+  int r = lbctl_args_positionals(self, &argc, argv, 2, 2);
   if (r == LBCTL_OK)
     r = id_call(ctl, self, argv[1], argv[2], &result);
   if (r != LBCTL_OK || ctl->json)
@@ -309,7 +309,7 @@ static int watch_view(lbctl *ctl, const lbctl_rest_view *v, const sigset_t *wait
 
 static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   uint64_t id;
-  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, 1);
   if (r == LBCTL_OK)
     r = lbctl_parse_id(self, argv[1], "rest", &id);
   sigset_t wait_mask;
