@@ -198,7 +198,7 @@ static int checkin_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
     return lbctl_usage_error(self, "give a LEVEL or --skip, not both");
 
   sigset_t wait_mask;
-  lbctl_catch_stop(&wait_mask);
+  lbctl_stop_catch(&wait_mask);
   const msgpack_object *answer;
   r = checkin_call(ctl, false, false, &answer);
   if (r != LBCTL_OK)

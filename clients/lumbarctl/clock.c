@@ -289,3 +289,11 @@ void lbctl_clock_day_format(int64_t day, const char *fmt, char *buf, size_t len)
   if (!gmtime_r(&noon, &tm) || strftime(buf, len, fmt, &tm) == 0)
     snprintf(buf, len, "?");
 }
+
+void lbctl_clock_countdown(int64_t ms, char *buf, size_t len) {
+  long long s = (ms + 999) / 1000;
+  if (s >= 3600)
+    snprintf(buf, len, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+  else
+    snprintf(buf, len, "%lld:%02lld", s / 60, s % 60);
+}

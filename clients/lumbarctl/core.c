@@ -18,14 +18,6 @@ static void put_str(FILE *f, const msgpack_object *s) {
     fputc('?', f);
 }
 
-int lbctl_print_json_result(const msgpack_object *result) {
-  if (lbctl_json_print(stdout, result, true) < 0) {
-    fprintf(stderr, "lumbarctl: cannot write the JSON output\n");
-    return 1; /* see main(): no status of DESIGN §7 fits */
-  }
-  return LBCTL_OK;
-}
-
 /* ---- status --------------------------------------------------------------- */
 
 static const char *const status_known[] = {
@@ -42,7 +34,7 @@ static bool is_known(const char *const *known, const msgpack_object *key) {
 }
 
 static void row(const lbctl *ctl, const char *label) {
-  printf("  %s%-9s%s ", lbctl_dim(ctl), label, lbctl_reset(ctl));
+  printf("  %s%-9s%s ", lbctl_term_dim(ctl), label, lbctl_term_reset(ctl));
 }
 
 static void print_int_or_unknown(const msgpack_object *m, const char *key) {
@@ -66,9 +58,9 @@ static void print_since(int64_t started_at) {
 
 static void print_status(const lbctl *ctl, const msgpack_object *st) {
   int64_t v, started;
-  printf("%slumbard ", lbctl_bold(ctl));
+  printf("%slumbard ", lbctl_term_bold(ctl));
   put_str(stdout, lb_msg_map_str(st, "version"));
-  printf("%s, pid ", lbctl_reset(ctl));
+  printf("%s, pid ", lbctl_term_reset(ctl));
   print_int_or_unknown(st, "pid");
   if (lb_msg_map_int(st, "uptime_s", &v) && v >= 0) {
     char up[64];
@@ -148,9 +140,9 @@ static void print_status(const lbctl *ctl, const msgpack_object *st) {
     const msgpack_object_kv *kv = &st->via.map.ptr[i];
     if (is_known(status_known, &kv->key))
       continue;
-    printf("  %s", lbctl_dim(ctl));
+    printf("  %s", lbctl_term_dim(ctl));
     lbctl_print_inline(stdout, &kv->key);
-    printf("%s ", lbctl_reset(ctl));
+    printf("%s ", lbctl_term_reset(ctl));
     lbctl_print_inline(stdout, &kv->val);
     putchar('\n');
   }
@@ -161,7 +153,7 @@ static void print_status(const lbctl *ctl, const msgpack_object *st) {
  * status with the check-in as "checkin" (pain.checkin's answer), when the
  * pain plugin is loaded. */
 static int status_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, 0);
   const msgpack_object *st, *checkin;
   if (r == LBCTL_OK)
     r = lbctl_call(ctl, "daemon.status", NULL, &st);
@@ -223,9 +215,9 @@ static void print_fields(const msgpack_object *fields) {
 static void print_signature(const lbctl *ctl, const msgpack_object *m) {
   const msgpack_object *params = lb_msg_map_get(m, "params");
   const msgpack_object *options = lb_msg_map_get(m, "options");
-  printf("    %s", lbctl_bold(ctl));
+  printf("    %s", lbctl_term_bold(ctl));
   put_str(stdout, lb_msg_map_str(m, "name"));
-  printf("%s(", lbctl_reset(ctl));
+  printf("%s(", lbctl_term_reset(ctl));
   uint32_t np = is_array(params) ? params->via.array.size : 0;
   for (uint32_t i = 0; i < np; i++) {
     fputs(i ? ", " : "", stdout);
@@ -325,9 +317,9 @@ static void print_method(const lbctl *ctl, const msgpack_object *m) {
 }
 
 static void print_event(const lbctl *ctl, const msgpack_object *e) {
-  printf("    %s", lbctl_bold(ctl));
+  printf("    %s", lbctl_term_bold(ctl));
   put_str(stdout, lb_msg_map_str(e, "name"));
-  printf("%s ", lbctl_reset(ctl));
+  printf("%s ", lbctl_term_reset(ctl));
   const msgpack_object *fields = lb_msg_map_get(e, "fields");
   print_fields(fields);
   putchar('\n');
@@ -336,9 +328,9 @@ static void print_event(const lbctl *ctl, const msgpack_object *e) {
 }
 
 static void print_plugin(const lbctl *ctl, const msgpack_object *p) {
-  printf("%s", lbctl_bold(ctl));
+  printf("%s", lbctl_term_bold(ctl));
   put_str(stdout, lb_msg_map_str(p, "name"));
-  printf("%s ", lbctl_reset(ctl));
+  printf("%s ", lbctl_term_reset(ctl));
   put_str(stdout, lb_msg_map_str(p, "version"));
   const msgpack_object *desc = lb_msg_map_str(p, "description");
   if (desc && desc->via.str.size) {
@@ -348,9 +340,9 @@ static void print_plugin(const lbctl *ctl, const msgpack_object *p) {
   putchar('\n');
   const msgpack_object *path = lb_msg_map_str(p, "path");
   if (path) {
-    printf("  %sfrom ", lbctl_dim(ctl));
+    printf("  %sfrom ", lbctl_term_dim(ctl));
     put_str(stdout, path);
-    printf("%s\n", lbctl_reset(ctl));
+    printf("%s\n", lbctl_term_reset(ctl));
   }
   const struct {
     const char *key, *title;
@@ -391,81 +383,8 @@ static int plugins_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
 
 /* ---- watch -------------------------------------------------------------- */
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig) {
-  stop_signal = sig;
-}
-
-void lbctl_catch_stop(sigset_t *ret_wait_mask) {
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  sigprocmask(SIG_BLOCK, &stop, ret_wait_mask);
-  sigdelset(ret_wait_mask, SIGINT);
-  sigdelset(ret_wait_mask, SIGTERM);
-  struct sigaction sa = {.sa_handler = on_stop}; /* no SA_RESTART: the wait must end */
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-}
-
-bool lbctl_stop_requested(void) {
-  return stop_signal != 0;
-}
-
-/* lumbard's events are [2, name, [fields]]; anything else still shows. */
-static const msgpack_object *event_fields(const msgpack_object *params) {
-  if (is_array(params) && params->via.array.size == 1 &&
-      params->via.array.ptr[0].type == MSGPACK_OBJECT_MAP)
-    return &params->via.array.ptr[0];
-  return NULL;
-}
-
-static void print_event_line(const char *name, const msgpack_object *params) {
-  char clock[16] = "??:??:??";
-  time_t now = time(NULL);
-  struct tm tm;
-  if (localtime_r(&now, &tm))
-    strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
-  printf("%s ", clock);
-  lbctl_print_text(stdout, name, strlen(name));
-  const msgpack_object *fields = event_fields(params);
-  if (fields) {
-    for (uint32_t i = 0; i < fields->via.map.size; i++) {
-      putchar(' ');
-      const msgpack_object *k = &fields->via.map.ptr[i].key;
-      if (k->type == MSGPACK_OBJECT_STR)
-        lbctl_print_text(stdout, k->via.str.ptr, k->via.str.size);
-      else
-        lbctl_print_inline(stdout, k);
-      putchar('=');
-      lbctl_print_inline(stdout, &fields->via.map.ptr[i].val);
-    }
-  } else if (is_array(params) && params->via.array.size > 0) {
-    fputs(" params=", stdout);
-    lbctl_print_inline(stdout, params);
-  }
-  putchar('\n');
-}
-
-int lbctl_print_event_json(const char *name, const msgpack_object *params) {
-  json_t *line = json_object();
-  const msgpack_object *fields = event_fields(params);
-  msgpack_object event = {.type = MSGPACK_OBJECT_STR,
-                          .via.str = {.size = (uint32_t)strlen(name), .ptr = name}};
-  json_object_set_new(line, "event", lbctl_json_from_msgpack(&event));
-  json_object_set_new(line, "fields", fields ? lbctl_json_from_msgpack(fields) : json_object());
-  if (!fields && is_array(params) && params->via.array.size > 0)
-    json_object_set_new(line, "params", lbctl_json_from_msgpack(params));
-  int r = lbctl_json_print_json(stdout, line, false);
-  json_decref(line);
-  return r;
-}
-
 static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 0, -1);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, -1);
   if (r != LBCTL_OK)
     return r;
   static const char *const all[] = {"*"};
@@ -473,7 +392,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   size_t n = argc > 1 ? (size_t)argc - 1 : 1;
 
   sigset_t wait_mask;
-  lbctl_catch_stop(&wait_mask);
+  lbctl_stop_catch(&wait_mask);
 
   r = lbctl_connect(ctl);
   if (r != LBCTL_OK)
@@ -499,7 +418,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
     if (ctl->json)
       r = lbctl_print_event_json(name, params);
     else
-      print_event_line(name, params);
+      lbctl_print_event_line(name, params);
     /* Each event as it comes, also into a pipe. */
     if (fflush(stdout) != 0 || r < 0) {
       perror("lumbarctl: watch: writing the output");
@@ -512,7 +431,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
 /* ---- call ---------------------------------------------------------------- */
 
 static int call_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  int r = lbctl_positionals(self, &argc, argv, 1, -1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, -1);
   if (r != LBCTL_OK)
     return r;
   const char *method = argv[1];

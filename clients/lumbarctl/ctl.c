@@ -42,7 +42,8 @@ int lbctl_connection_lost(lbctl *ctl, const char *what, int err) {
   return LBCTL_UNREACHABLE;
 }
 
-void lbctl_print_daemon_error(const char *method, const lb_client *c) {
+/* "lumbarctl: METHOD: CODE: MESSAGE" on stderr, after -EREMOTEIO. */
+static void print_daemon_error(const char *method, const lb_client *c) {
   const char *code = lb_client_error_code(c), *message = lb_client_error_message(c);
   if (isatty(STDERR_FILENO)) { /* wrapped between words */
     char prefix[256], said[4096];
@@ -76,7 +77,7 @@ int lbctl_status(lbctl *ctl, const char *method, int r) {
       lbctl_clean_text(clean, sizeof(clean), said, strlen(said));
       return lbctl_usage_error(ctl->verb, "%s", clean);
     }
-    lbctl_print_daemon_error(method, ctl->client);
+    print_daemon_error(method, ctl->client);
     return LBCTL_DAEMON_SAID_NO;
   }
   if (r == -E2BIG) {
@@ -114,7 +115,7 @@ int lbctl_request_send(lbctl *ctl, lbctl_request *q, const char *method,
 int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
                 msgpack_object_type type, const msgpack_object **ret_result) {
   *ret_result = NULL;
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, 0);
   if (r != LBCTL_OK)
     return r;
   const msgpack_object *result;
@@ -171,7 +172,7 @@ int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
 int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
                      lb_client_list **ret_list) {
   *ret_list = NULL;
-  int r = lbctl_positionals(self, &argc, argv, 0, 0);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, 0);
   if (r != LBCTL_OK)
     return r;
   lb_client_list *l;
@@ -185,14 +186,4 @@ int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, 
   }
   *ret_list = l;
   return LBCTL_OK;
-}
-
-const char *lbctl_bold(const lbctl *ctl) {
-  return ctl->color ? "\033[1m" : "";
-}
-const char *lbctl_dim(const lbctl *ctl) {
-  return ctl->color ? "\033[2m" : "";
-}
-const char *lbctl_reset(const lbctl *ctl) {
-  return ctl->color ? "\033[0m" : "";
 }

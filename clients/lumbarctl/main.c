@@ -3,7 +3,6 @@
 #include <ctype.h>
 #include <lumbard/rpc.h>
 #include <lumbard/version.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,19 +31,6 @@ static const lbctl_verb help_verb = {
     .run = help_run,
 };
 
-static const char OPTIONS[] =
-    "Options (before or after the command):\n"
-    "  -s, --socket PATH  the daemon's socket (default: $LUMBARD_SOCKET, else\n"
-    "                     $XDG_RUNTIME_DIR/lumbard.sock)\n"
-    "  -j, --json         print JSON instead of text\n"
-    "  -h, --help         show help (of the command, when one is given)\n"
-    "  -V, --version      print lumbarctl's version\n";
-
-static const char EXIT_STATUS[] =
-    "Exit status: 0 done, 1 the daemon refused the request (an unknown ID, a\n"
-    "conflict), 2 usage error (also a value typed that the daemon refuses: a\n"
-    "duration out of its range), 3 cannot reach the daemon.\n";
-
 static size_t n_words(const char *s) {
   size_t n = 1;
   for (; *s; s++)
@@ -54,52 +40,15 @@ static size_t n_words(const char *s) {
 
 /* ---- help, in 80 columns -------------------------------------------------------- */
 
-/* Every line of help fits HELP_COLUMNS. A table of commands has its
+/* Every line of help fits LBCTL_HELP_COLUMNS. A table of commands has its
  * summaries in a column as far in as its widest usage of at most USAGE_AT
  * columns (the column is then 37 in, and 43 wide: most summaries fit on
  * their line); a longer usage puts its summary on the next line, and a
  * long summary wraps within the column. */
-enum { HELP_COLUMNS = 80, USAGE_AT = 33 };
+enum { USAGE_AT = 33 };
 
 static size_t usage_width(const char *prefix, const lbctl_verb *v) {
   return strlen(prefix) + strlen(v->name) + (v->args ? 1 + strlen(v->args) : 0);
-}
-
-/* The length of the next group of a usage's arguments: up to a blank
- * outside brackets ("[--format csv|json]" is one), an option with the
- * value that follows it ("-o FILE.html") too. */
-static size_t usage_group(const char *p) {
-  size_t i = 0;
-  for (int depth = 0; p[i] && (depth > 0 || p[i] != ' '); i++)
-    depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
-  if (p[0] == '-' && p[i] == ' ' && p[i + 1] && p[i + 1] != '[' && p[i + 1] != '-')
-    i += 1 + usage_group(p + i + 1);
-  return i;
-}
-
-/* prefix, the verb's name and its arguments, from column col on: wrapped
- * between groups of the arguments at HELP_COLUMNS, the lines after the
- * first indented to where the arguments start. Returns the column where
- * the last line ends. */
-static int put_usage(FILE *f, int col, const char *prefix, const lbctl_verb *v) {
-  fprintf(f, "%s%s", prefix, v->name);
-  int indent = col + (int)strlen(prefix) + (int)strlen(v->name) + 1, at = indent - 1;
-  for (const char *p = v->args ? v->args : ""; *p;) {
-    size_t n = usage_group(p);
-    if (at > indent - 1 && at + 1 + (int)n > HELP_COLUMNS) {
-      fprintf(f, "\n%*s", indent, "");
-      at = indent;
-    } else {
-      fputc(' ', f);
-      at++;
-    }
-    fprintf(f, "%.*s", (int)n, p);
-    at += (int)n;
-    p += n;
-    while (*p == ' ')
-      p++;
-  }
-  return at;
 }
 
 /* The width of a table's usages: w, or v's usage when it is wider and at
@@ -113,13 +62,13 @@ static size_t usage_column(size_t w, const char *prefix, const lbctl_verb *v) {
  * line when the usage is longer, wrapped within its column. */
 static void table_line(FILE *f, const char *prefix, const lbctl_verb *v, size_t w) {
   fputs("  ", f);
-  int at = put_usage(f, 2, prefix, v);
+  int at = lbctl_usage_put(f, 2, prefix, v);
   int col = (int)w + 4;
   if (at + 2 <= col && usage_width(prefix, v) <= w)
     fprintf(f, "%*s", col - at, "");
   else
     fprintf(f, "\n%*s", col, "");
-  lbctl_put_wrapped(f, v->summary, col, col, HELP_COLUMNS);
+  lbctl_put_wrapped(f, v->summary, col, col, LBCTL_HELP_COLUMNS);
 }
 
 static void overview(FILE *f) {
@@ -134,114 +83,15 @@ static void overview(FILE *f) {
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)
       table_line(f, "", v, w);
   table_line(f, "", &help_verb, w);
-  fprintf(f, "\n%s\n%s", OPTIONS, EXIT_STATUS);
-}
-
-void lbctl_verb_help(FILE *f, const lbctl_verb *v) {
-  put_usage(f, 0, "Usage: lumbarctl ", v);
-  fprintf(f, "\n%c%s.\n", toupper((unsigned char)v->summary[0]), v->summary + 1);
-  if (v->help)
-    fprintf(f, "\n%s", v->help);
-  fprintf(f, "\n%s\n%s", OPTIONS, EXIT_STATUS);
-}
-
-static void try_help(const char *verb) {
-  if (verb)
-    fprintf(stderr, "Try 'lumbarctl help %s'.\n", verb);
-  else
-    fprintf(stderr, "Try 'lumbarctl --help' for the commands and options.\n");
-}
-
-int lbctl_usage_error(const lbctl_verb *self, const char *fmt, ...) {
-  va_list ap;
-  char prefix[128], said[4096];
-  snprintf(prefix, sizeof(prefix), "lumbarctl %s: ", self->name);
-  va_start(ap, fmt);
-  vsnprintf(said, sizeof(said), fmt, ap);
-  va_end(ap);
-  lbctl_put_said(stderr, prefix, said);
-  put_usage(stderr, 0, "Usage: lumbarctl ", self);
-  fputc('\n', stderr);
-  try_help(self->name);
-  return LBCTL_USAGE;
+  lbctl_usage_put_options(f);
 }
 
 static int top_usage_error(const char *fmt, const char *what) {
   fprintf(stderr, "lumbarctl: ");
   fprintf(stderr, fmt, what);
   fprintf(stderr, "\nUsage: lumbarctl [--socket PATH] [--json] COMMAND [ARG]...\n");
-  try_help(NULL);
+  lbctl_usage_try_help(NULL);
   return LBCTL_USAGE;
-}
-
-static bool is_negative_number(const char *a) {
-  return a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || a[1] == '.');
-}
-
-static const lbctl_flag *find_flag(const lbctl_flag *flags, const char *a, size_t len) {
-  for (const lbctl_flag *f = flags; f && f->name; f++)
-    if (strlen(f->name) == len && strncmp(f->name, a, len) == 0)
-      return f;
-  return NULL;
-}
-
-int lbctl_args(const lbctl_verb *self, int *argc, char **argv, const lbctl_flag *flags, int min,
-               int max) {
-  int n = 1;
-  bool flags_end = false;
-  for (const lbctl_flag *f = flags; f && f->name; f++)
-    if (f->value)
-      lbctl_typed_known(f->wire, f->name,
-                        f->ret_values ? (const void *)f->ret_values : (const void *)f->ret_value);
-  for (int i = 1; i < *argc; i++) {
-    const char *a = argv[i];
-    if (!flags_end && strcmp(a, "--") == 0) {
-      flags_end = true;
-      continue;
-    }
-    if (flags_end || a[0] != '-' || !a[1] || is_negative_number(a)) {
-      argv[n++] = argv[i];
-      continue;
-    }
-    const char *eq = strchr(a, '=');
-    size_t len = eq ? (size_t)(eq - a) : strlen(a);
-    const lbctl_flag *f = find_flag(flags, a, len);
-    if (!f)
-      return lbctl_usage_error(self, "unknown flag '%.*s'", (int)len, a);
-    if (f->value) /* what the value is called, for what is said about it */
-      lbctl_typed_flag(f->wire, f->name,
-                       f->ret_values ? (const void *)f->ret_values : (const void *)f->ret_value);
-    if (!f->value) {
-      if (eq)
-        return lbctl_usage_error(self, "%s takes no value", f->name);
-      *f->ret_on = true;
-      continue;
-    }
-    const char *value;
-    if (eq)
-      value = eq + 1;
-    else if (i + 1 < *argc)
-      value = argv[++i];
-    else
-      return lbctl_usage_error(self, "%s needs %s", f->name, f->value);
-    if (!f->ret_values) {
-      *f->ret_value = value;
-    } else if (*f->ret_n < f->max_values) {
-      f->ret_values[(*f->ret_n)++] = value;
-    } else {
-      return lbctl_usage_error(self, "%s is given more than %d times", f->name, f->max_values);
-    }
-  }
-  *argc = n;
-  if (n - 1 < min)
-    return lbctl_usage_error(self, "missing argument");
-  if (max >= 0 && n - 1 > max)
-    return lbctl_usage_error(self, "unexpected argument '%s'", argv[max + 1]);
-  return LBCTL_OK;
-}
-
-int lbctl_positionals(const lbctl_verb *self, int *argc, char **argv, int min, int max) {
-  return lbctl_args(self, argc, argv, NULL, min, max);
 }
 
 /* ---- finding a verb ----------------------------------------------------------- */
@@ -426,13 +276,13 @@ static int unknown_command(int argc, char **argv) {
   did_you_mean(argc, argv, 0, hint, sizeof(hint));
   fprintf(stderr, "lumbarctl: unknown command '%s'%s\n", argv[0], hint);
   fprintf(stderr, "Usage: lumbarctl [--socket PATH] [--json] COMMAND [ARG]...\n");
-  try_help(NULL);
+  lbctl_usage_try_help(NULL);
   return LBCTL_USAGE;
 }
 
 static int help_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   (void)ctl;
-  int r = lbctl_positionals(self, &argc, argv, 0, -1);
+  int r = lbctl_args_positionals(self, &argc, argv, 0, -1);
   if (r != LBCTL_OK)
     return r;
   if (argc == 1) {
@@ -441,7 +291,7 @@ static int help_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   }
   const lbctl_verb *v = find_verb(argc - 1, argv + 1);
   if (v && n_words(v->name) == (size_t)(argc - 1)) {
-    lbctl_verb_help(stdout, v);
+    lbctl_usage_help(stdout, v);
     return LBCTL_OK;
   }
   if (!v && argc == 2 && list_sub_verbs(stdout, argv[1]))
@@ -536,7 +386,7 @@ int main(int argc, char **argv) {
       return LBCTL_OK; /* lumbarctl rest --help */
     if (!v)
       return unknown_command(n, args);
-    lbctl_verb_help(stdout, v);
+    lbctl_usage_help(stdout, v);
     return LBCTL_OK;
   }
   if (fl.version) {

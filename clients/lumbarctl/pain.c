@@ -113,7 +113,7 @@ static void red_flag_box(FILE *f, const lbctl *ctl, char (*lines)[1024], int n, 
   if (width > 80)
     width = 80;
   const char *mark = utf8 ? "\xe2\x9a\xa0  " : "!! ";
-  const char *on = ctl->color ? "\033[1;31m" : "", *off = lbctl_reset(ctl);
+  const char *on = ctl->color ? "\033[1;31m" : "", *off = lbctl_term_reset(ctl);
   const char *rule = utf8 ? "\xe2\x94\x81" : "=", *bar = utf8 ? "\xe2\x94\x83 " : "| ";
   fputs(on, f);
   fputs(utf8 ? "\xe2\x94\x8f" : "+", f);
@@ -148,7 +148,7 @@ static void red_flag_box(FILE *f, const lbctl *ctl, char (*lines)[1024], int n, 
 static void print_red_flags(const lbctl *ctl, char (*lines)[1024], int n) {
   if (n == 0)
     return;
-  bool utf8 = lbctl_utf8_terminal();
+  bool utf8 = lbctl_term_utf8();
   const char *mark = utf8 ? "\xe2\x9a\xa0  " : "!! ";
   if (!ctl->json && isatty(STDOUT_FILENO)) {
     red_flag_box(stdout, ctl, lines, n, utf8);
@@ -261,8 +261,8 @@ static void print_entry(const lbctl *ctl, const char *lead, int64_t level, const
     snprintf(what, sizeof(what), " (%s)", place);
   }
   lbctl_clock_short(at, false, when, sizeof(when));
-  printf("%s%s%" PRId64 "/10%s%s at %s.\n", lead, level_color(ctl, level), level, lbctl_reset(ctl),
-         what, when);
+  printf("%s%s%" PRId64 "/10%s%s at %s.\n", lead, level_color(ctl, level), level,
+         lbctl_term_reset(ctl), what, when);
 }
 
 static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
@@ -399,7 +399,7 @@ static int edit_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 
 static int rm_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   uint64_t id;
-  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, 1);
   if (r == LBCTL_OK)
     r = parse_entry_id(self, argv[1], &id);
   if (r != LBCTL_OK)
@@ -483,7 +483,7 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   }
   static const char *const head[] = {"ID", "WHEN", "LEVEL", "WHERE", "TRIGGER", "SYMPTOMS", "NOTE"};
   int w[N_HCELLS];
-  bool utf8 = lbctl_utf8_terminal();
+  bool utf8 = lbctl_term_utf8();
   lbctl_table_start(w, head, N_HCELLS);
   for (size_t i = 0; i < n; i++) {
     hrow *rw = &rows[i];
@@ -522,7 +522,7 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
     for (int c = 0; c < N_HCELLS; c++) {
       bool lvl = c == H_LEVEL;
       lbctl_row_cell(&row, lvl ? level_color(ctl, rows[i].level) : "", rows[i].cell[c], w[c],
-                     lvl ? lbctl_reset(ctl) : "");
+                     lvl ? lbctl_term_reset(ctl) : "");
     }
     lbctl_row_end(&row, rows[i].note);
   }
@@ -534,7 +534,7 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
 /* ---- pain stats ------------------------------------------------------------------------- */
 
 static void heading(const lbctl *ctl, const char *text) {
-  printf("\n%s%s%s\n", lbctl_bold(ctl), text, lbctl_reset(ctl));
+  printf("\n%s%s%s\n", lbctl_term_bold(ctl), text, lbctl_term_reset(ctl));
 }
 
 static void print_episode(const lbctl_pain_episode *ep) {
@@ -636,12 +636,12 @@ static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
     lbctl_print_value(stdout, st);
     return LBCTL_OK;
   }
-  bool utf8 = lbctl_utf8_terminal();
+  bool utf8 = lbctl_term_utf8();
   char days[32], text[1024];
   snprintf(days, sizeof(days), "%s", opts[0].value ? opts[0].value : "30");
   lbctl_pain_summary(st, text, sizeof(text));
-  printf("%sYour entries of the last %s days:%s %s\n", lbctl_bold(ctl), days, lbctl_reset(ctl),
-         text);
+  printf("%sYour entries of the last %s days:%s %s\n", lbctl_term_bold(ctl), days,
+         lbctl_term_reset(ctl), text);
   lbctl_pain_summary(lb_msg_map_get(st, "week"), text, sizeof(text));
   printf("  this week (the last 7 days):   %s\n", text);
   lbctl_pain_summary(lb_msg_map_get(st, "month"), text, sizeof(text));
@@ -688,7 +688,7 @@ static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
     return 1;
   }
 
-  printf("\n%s%s%s\n", lbctl_dim(ctl), lbctl_pain_disclaimer, lbctl_reset(ctl));
+  printf("\n%s%s%s\n", lbctl_term_dim(ctl), lbctl_pain_disclaimer, lbctl_term_reset(ctl));
   return LBCTL_OK;
 }
 

@@ -100,7 +100,7 @@ static void date_line(const lbctl_pain_day *days, int n, int cw, int cols, bool 
 }
 
 static void print_chart(const lbctl *ctl, const lbctl_pain_diary *d) {
-  bool utf8 = lbctl_utf8_terminal();
+  bool utf8 = lbctl_term_utf8();
   const glyphs *g = utf8 ? &utf8_glyphs : &ascii_glyphs;
   int cols = lbctl_term_columns();
   if (cols < AXIS_W + 8)
@@ -115,8 +115,8 @@ static void print_chart(const lbctl *ctl, const lbctl_pain_diary *d) {
   char first[64], last[64];
   lbctl_clock_day_format(days[0].day, "%a %Y-%m-%d", first, sizeof(first));
   lbctl_clock_day_format(days[n - 1].day, "%a %Y-%m-%d", last, sizeof(last));
-  printf("%sPain, %s to %s:%s the worst level of each day, 0-10\n", lbctl_bold(ctl), first, last,
-         lbctl_reset(ctl));
+  printf("%sPain, %s to %s:%s the worst level of each day, 0-10\n", lbctl_term_bold(ctl), first,
+         last, lbctl_term_reset(ctl));
   if (n < d->ndays)
     printf("(the last %d of %d days: what fits the terminal's width)\n", n, d->ndays);
   putchar('\n');
@@ -160,7 +160,7 @@ static void print_chart(const lbctl *ctl, const lbctl_pain_diary *d) {
       bool joined = cw == 2 && i < last_episode && days[i].episode && days[i + 1].episode;
       const char *gap = cw == 1 || i == last_episode ? "" : joined ? g->episode : " ";
       if (days[i].episode)
-        printf("%s%s%s%s", on, g->episode, gap, lbctl_reset(ctl));
+        printf("%s%s%s%s", on, g->episode, gap, lbctl_term_reset(ctl));
       else
         printf(" %s", gap);
     }

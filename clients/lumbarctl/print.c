@@ -2,12 +2,10 @@
  * key=value text for events; tables. */
 #include <errno.h>
 #include <inttypes.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lumbarctl.h"
@@ -37,34 +35,27 @@ void lbctl_copy_text(char *dst, size_t cap, const msgpack_object *s) {
     dst[0] = '\0';
 }
 
-/* ---- terminals and columns ---------------------------------------------------- */
-
-static int fd_columns(int fd) {
-  struct winsize ws;
-  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-    return ws.ws_col;
-  return 80;
-}
-
-int lbctl_term_columns(void) {
-  return fd_columns(STDOUT_FILENO);
-}
+/* ---- text in columns ---------------------------------------------------------- */
 
 void lbctl_put_said(FILE *f, const char *prefix, const char *text) {
   fputs(prefix, f);
   if (isatty(fileno(f)))
-    lbctl_put_wrapped(f, text, lbctl_text_width(prefix), 2, fd_columns(fileno(f)));
+    lbctl_put_wrapped(f, text, lbctl_text_width(prefix), 2, lbctl_term_fd_columns(fileno(f)));
   else
     fprintf(f, "%s\n", text);
 }
 
-bool lbctl_utf8_terminal(void) {
-  const char *old = setlocale(LC_CTYPE, NULL);
-  char *saved = old ? strdup(old) : NULL;
-  bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-  setlocale(LC_CTYPE, saved ? saved : "C");
-  free(saved);
-  return utf8;
+void lbctl_put_hanging(const char *prefix, const char *text, int cols) {
+  int col = lbctl_text_width(prefix);
+  fputs(prefix, stdout);
+  lbctl_put_wrapped(stdout, text, col, cols - col < 30 ? 2 : col, cols);
+}
+
+void lbctl_put_line(const char *text) {
+  if (isatty(STDOUT_FILENO))
+    lbctl_put_hanging("", text, lbctl_term_columns());
+  else
+    printf("%s\n", text);
 }
 
 int lbctl_text_width(const char *s) {
@@ -152,10 +143,10 @@ void lbctl_table_fit(int *w, int ncols, const char *cells, size_t cell_size) {
 }
 
 void lbctl_table_head(const lbctl *ctl, const char *const *head, int ncols, const int *w) {
-  printf("%s", lbctl_bold(ctl));
+  printf("%s", lbctl_term_bold(ctl));
   for (int c = 0; c < ncols; c++)
     lbctl_put_cell(head[c], w[c]);
-  printf("%s%s\n", head[ncols], lbctl_reset(ctl));
+  printf("%s%s\n", head[ncols], lbctl_term_reset(ctl));
 }
 
 int lbctl_table_squeeze(int *w, int ncols, int cols, const lbctl_squeeze *give, size_t n_give,
@@ -400,4 +391,63 @@ void lbctl_print_inline(FILE *f, const msgpack_object *o) {
   fputs(s ? s : "?", f);
   free(s);
   json_decref(j);
+}
+
+/* ---- answers and events ------------------------------------------------------- */
+
+int lbctl_print_json_result(const msgpack_object *result) {
+  if (lbctl_json_print(stdout, result, true) < 0) {
+    fprintf(stderr, "lumbarctl: cannot write the JSON output\n");
+    return 1; /* see main(): no status of DESIGN §7 fits */
+  }
+  return LBCTL_OK;
+}
+
+/* lumbard's events are [2, name, [fields]]; anything else still shows. */
+static const msgpack_object *event_fields(const msgpack_object *params) {
+  if (params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1 &&
+      params->via.array.ptr[0].type == MSGPACK_OBJECT_MAP)
+    return &params->via.array.ptr[0];
+  return NULL;
+}
+
+void lbctl_print_event_line(const char *name, const msgpack_object *params) {
+  char clock[16] = "??:??:??";
+  time_t now = time(NULL);
+  struct tm tm;
+  if (localtime_r(&now, &tm))
+    strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+  printf("%s ", clock);
+  lbctl_print_text(stdout, name, strlen(name));
+  const msgpack_object *fields = event_fields(params);
+  if (fields) {
+    for (uint32_t i = 0; i < fields->via.map.size; i++) {
+      putchar(' ');
+      const msgpack_object *k = &fields->via.map.ptr[i].key;
+      if (k->type == MSGPACK_OBJECT_STR)
+        lbctl_print_text(stdout, k->via.str.ptr, k->via.str.size);
+      else
+        lbctl_print_inline(stdout, k);
+      putchar('=');
+      lbctl_print_inline(stdout, &fields->via.map.ptr[i].val);
+    }
+  } else if (params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size > 0) {
+    fputs(" params=", stdout);
+    lbctl_print_inline(stdout, params);
+  }
+  putchar('\n');
+}
+
+int lbctl_print_event_json(const char *name, const msgpack_object *params) {
+  json_t *line = json_object();
+  const msgpack_object *fields = event_fields(params);
+  msgpack_object event = {.type = MSGPACK_OBJECT_STR,
+                          .via.str = {.size = (uint32_t)strlen(name), .ptr = name}};
+  json_object_set_new(line, "event", lbctl_json_from_msgpack(&event));
+  json_object_set_new(line, "fields", fields ? lbctl_json_from_msgpack(fields) : json_object());
+  if (!fields && params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size > 0)
+    json_object_set_new(line, "params", lbctl_json_from_msgpack(params));
+  int r = lbctl_json_print_json(stdout, line, false);
+  json_decref(line);
+  return r;
 }

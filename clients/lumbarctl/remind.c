@@ -256,7 +256,7 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
      * narrow column; at least the mark that something was cut, however
      * narrow). */
     static const lbctl_squeeze give[] = {{C_SCHEDULE, 17}, {C_NAME, 9}};
-    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_utf8_terminal();
+    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_term_utf8();
     int room = 0;
     if (fit) {
       room = lbctl_table_squeeze(w, N_CELLS, lbctl_term_columns(), give, 2, 10);
@@ -271,8 +271,8 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
         if (fit && (c == C_SCHEDULE || c == C_NAME))
           cell = cut_cell(cell, w[c], utf8, rw.cell[c], sizeof(rw.cell[c]));
         bool bold = c == C_STATE && due[i];
-        lbctl_row_cell(&line, bold ? lbctl_bold(ctl) : "", cell, w[c],
-                       bold ? lbctl_reset(ctl) : "");
+        lbctl_row_cell(&line, bold ? lbctl_term_bold(ctl) : "", cell, w[c],
+                       bold ? lbctl_term_reset(ctl) : "");
       }
       const char *message = lbctl_rows_cell(&rows, i, N_CELLS);
       if (fit)
@@ -401,7 +401,8 @@ static int resume_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
 /* A line as systemd-analyze calendar writes one: the label right-aligned
  * on 16 columns, as wide as its "Normalized form:". */
 static void preview_line(const lbctl *ctl, const char *label, const char *value, bool bold) {
-  printf("%16s %s%s%s\n", label, bold ? lbctl_bold(ctl) : "", value, bold ? lbctl_reset(ctl) : "");
+  printf("%16s %s%s%s\n", label, bold ? lbctl_term_bold(ctl) : "", value,
+         bold ? lbctl_term_reset(ctl) : "");
 }
 
 /* systemd's own test: the local zone is UTC when it has neither an offset

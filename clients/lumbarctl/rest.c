@@ -1,731 +1,12 @@
 /* The rest verbs (plugins/rest/README.md): rests between sets, routines that
- * count sets, guided sequences, and following one rest (--wait, rest watch)
- * with a live countdown until it is over. */
-#include <errno.h>
+ * count sets and guided sequences; --wait, rest watch and rest list --wait
+ * follow one with the countdown (countdown.c). */
 #include <inttypes.h>
 #include <lumbard/rpc.h>
-#include <poll.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lumbarctl.h"
-
-/* ---- a rest as lumbarctl knows it -------------------------------------------- */
-
-/* A copy of a view (or what the events said since): results and events
- * live only until the next call into the client. Text is cleaned of control
- * characters on the way in, so it prints as it is. */
-typedef struct view {
-  uint64_t id;
-  char label[256], state[16], message[512], routine[128];
-  int64_t seconds, remaining_ms, ends_at_ms, window_end_ms;
-  int64_t set, sets, step, steps, warn;
-} view;
-
-static void view_read(view *v, const msgpack_object *m) {
-  v->id = (uint64_t)lb_msg_map_int0(m, "id");
-  lbctl_copy_text(v->label, sizeof(v->label), lb_msg_map_str(m, "label"));
-  lbctl_copy_text(v->state, sizeof(v->state), lb_msg_map_str(m, "state"));
-  lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(m, "message"));
-  lbctl_copy_text(v->routine, sizeof(v->routine), lb_msg_map_str(m, "routine"));
-  v->seconds = lb_msg_map_int0(m, "seconds");
-  v->remaining_ms = lb_msg_map_int0(m, "remaining_ms");
-  v->ends_at_ms = lb_msg_map_int0(m, "ends_at_ms");
-  v->window_end_ms = lb_msg_map_int0(m, "window_end_ms");
-  v->set = lb_msg_map_int0(m, "set");
-  v->sets = lb_msg_map_int0(m, "sets");
-  v->step = lb_msg_map_int0(m, "step");
-  v->steps = lb_msg_map_int0(m, "steps");
-  v->warn = lb_msg_map_int0(m, "warn");
-}
-
-static bool in_state(const view *v, const char *state) {
-  return strcmp(v->state, state) == 0;
-}
-
-static bool is_routine(const view *v) {
-  return v->sets > 1 && !v->steps;
-}
-
-/* Over, waiting for the next set: a routine between sets, or a window. */
-static bool is_over(const view *v) {
-  return in_state(v, "ready") || in_state(v, "overdue");
-}
-
-static const char *noun(const view *v) {
-  return v->steps ? "sequence" : is_routine(v) ? "routine" : "rest";
-}
-
-/* What is left of a running or paused rest, in ms. */
-static int64_t left_ms(const view *v) {
-  int64_t left = in_state(v, "running") ? v->ends_at_ms - lbctl_clock_now_ms() : v->remaining_ms;
-  return left > 0 ? left : 0;
-}
-
-/* "0:47", "12:05", "1:02:03": time left, rounded up to the second. */
-static void fmt_left(int64_t ms, char *buf, size_t len) {
-  long long s = (ms + 999) / 1000;
-  if (s >= 3600)
-    snprintf(buf, len, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-  else
-    snprintf(buf, len, "%lld:%02lld", s / 60, s % 60);
-}
-
-static void fmt_duration(int64_t seconds, char *buf, size_t len) {
-  lbctl_clock_duration(seconds > 0 ? (uint64_t)seconds : 0, buf, len);
-}
-
-/* " (abduction)", or nothing for the daemon's default label. */
-static const char *label_note(const view *v, char *buf, size_t len) {
-  if (!v->label[0] || strcmp(v->label, "rest") == 0)
-    return "";
-  snprintf(buf, len, " (%s)", v->label);
-  return buf;
-}
-
-/* ", set 1 of 3 done" or ", step 1 of 2": where a routine or sequence is. */
-static const char *progress_note(const view *v, char *buf, size_t len) {
-  if (v->steps)
-    snprintf(buf, len, ", step %" PRId64 " of %" PRId64, v->step, v->steps);
-  else if (v->sets > 1)
-    snprintf(buf, len, ", set %" PRId64 " of %" PRId64 " done", v->set, v->sets);
-  else
-    return "";
-  return buf;
-}
-
-/* prefix, then text wrapped at word boundaries to cols columns (a word
- * longer than a line stays whole), the lines after the first indented as
- * far as the prefix reaches, or by two columns when that leaves too little
- * room. */
-static void put_wrapped(const char *prefix, const char *text, int cols) {
-  int col = lbctl_text_width(prefix);
-  fputs(prefix, stdout);
-  lbctl_put_wrapped(stdout, text, col, cols - col < 30 ? 2 : col, cols);
-}
-
-/* "Step 1 of 2 (1min): Left side: deep massage ...": a step and what to do,
- * wrapped to the terminal. */
-static void print_step(const view *v) {
-  char dur[64], prefix[128];
-  fmt_duration(v->seconds, dur, sizeof(dur));
-  snprintf(prefix, sizeof(prefix), "Step %" PRId64 " of %" PRId64 " (%s): ", v->step, v->steps,
-           dur);
-  put_wrapped(prefix, v->message, lbctl_term_columns());
-}
-
-/* A line of text; on a terminal wrapped at word boundaries to its width,
- * which would otherwise break it anywhere. */
-static void put_line(const char *text) {
-  if (isatty(STDOUT_FILENO))
-    put_wrapped("", text, lbctl_term_columns());
-  else
-    printf("%s\n", text);
-}
-
-/* "LEAD: 1min 30s (abduction), set 1 of 3 done, ends at 17:42:10" for a rest
- * that just started (fresh: its length), else "LEAD: 0:47 left (abduction),
- * ..., ends at 17:42:10" (or ", paused"). A step of a sequence that just
- * started adds its text. */
-static void print_running(const view *v, const char *lead, bool fresh) {
-  char dur[64], lab[300], prog[64], end[32], line[1024];
-  if (fresh) {
-    fmt_duration(v->seconds, dur, sizeof(dur));
-  } else {
-    fmt_left(left_ms(v), dur, sizeof(dur));
-    strcat(dur, " left");
-  }
-  if (in_state(v, "running")) {
-    lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
-  } else {
-    snprintf(end, sizeof(end), "%s", v->state);
-  }
-  snprintf(line, sizeof(line), "%s: %s%s%s, %s%s", lead, dur, label_note(v, lab, sizeof(lab)),
-           progress_note(v, prog, sizeof(prog)), in_state(v, "running") ? "ends at " : "", end);
-  put_line(line);
-  if (v->steps && fresh)
-    print_step(v);
-}
-
-/* The line that says what a rest is doing now, after lead ("Rest 3
- * started", "Watching routine 7"): its countdown, or where its routine
- * is. */
-static void print_now(const view *v, const char *lead, bool fresh) {
-  char lab[300], at[32], what[128], line[1024];
-  if (in_state(v, "running") || in_state(v, "paused")) {
-    print_running(v, lead, fresh);
-    return;
-  }
-  if (in_state(v, "in_set")) {
-    snprintf(what, sizeof(what), "set %" PRId64 " of %" PRId64 " under way", v->set, v->sets);
-  } else if (is_routine(v) && in_state(v, "ready")) {
-    snprintf(what, sizeof(what), "rest over, set %" PRId64 " of %" PRId64 " next", v->set + 1,
-             v->sets);
-  } else if (is_routine(v) && in_state(v, "overdue")) {
-    snprintf(what, sizeof(what), "set %" PRId64 " of %" PRId64 " is overdue", v->set + 1, v->sets);
-  } else if (in_state(v, "ready") && v->window_end_ms > 0) {
-    lbctl_clock_short(v->window_end_ms / 1000, true, at, sizeof(at));
-    snprintf(what, sizeof(what), "rest over, the next set by %s", at);
-  } else if (in_state(v, "overdue")) {
-    snprintf(what, sizeof(what), "rest over, the next set is overdue");
-  } else {
-    snprintf(what, sizeof(what), "%s", v->state);
-  }
-  snprintf(line, sizeof(line), "%s%s: %s", lead, label_note(v, lab, sizeof(lab)), what);
-  put_line(line);
-}
-
-/* ---- following one rest: --wait and rest watch ---------------------------------------- */
-
-typedef enum phase {
-  COUNTING,  /* running or paused: the countdown */
-  MOVING_ON, /* over; the daemon moves on by itself (a step, a set, the routine's end) */
-  SET_START, /* a routine waits for its next set to start */
-  IN_SET,    /* a routine's set is under way */
-} phase;
-
-typedef struct follow {
-  lbctl *ctl;
-  view v;
-  phase ph;
-  int64_t next_set;   /* SET_START: the set that is to start */
-  bool warned;        /* the warning came: the last seconds */
-  bool bar;           /* stdout is a terminal: a live bar, redrawn in place */
-  bool prompts;       /* stdin too: a routine is guided with Enter */
-  bool utf8;          /* the terminal takes block characters */
-  bool line_open;     /* the cursor stands at the end of the bar or a prompt */
-  bool routine_done;  /* it ended with routine_done: time for a check-in */
-  char trigger[256];  /* the routine's name (or label), for the check-in's entry */
-  char drawn[1024];   /* the status line as last drawn */
-  int64_t reported_s; /* not a terminal: the time left last reported, in s */
-} follow;
-
-/* Enter during the countdown moves on: a routine's next set starts now, a
- * sequence's next step. A single rest just counts down. */
-static bool enter_skips(const follow *f) {
-  return f->prompts && (f->v.steps || (is_routine(&f->v) && f->v.set < f->v.sets));
-}
-
-/* End the status line (the bar or a prompt) so that a line can print:
- * erased, or kept as it is with a newline. */
-static void line_end(follow *f, bool keep) {
-  if (f->line_open)
-    fputs(keep ? "\n" : "\r\033[K", stdout);
-  f->line_open = false;
-  f->drawn[0] = '\0';
-}
-
-/* A line of human output while following; nothing with --json. */
-__attribute__((format(printf, 2, 3))) static void say(follow *f, const char *fmt, ...) {
-  if (f->ctl->json)
-    return;
-  line_end(f, false);
-  va_list ap;
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  putchar('\n');
-}
-
-/* Append to the line being built; never past its end. */
-__attribute__((format(printf, 3, 4))) static void add(char *buf, size_t cap, const char *fmt, ...) {
-  size_t len = strlen(buf);
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf + len, cap - len, fmt, ap);
-  va_end(ap);
-}
-
-/* "abduction  [██████████░░░░░░░░░░]  0:47 left  set 1 of 3  Enter starts
- * set 2", fitted to the terminal: the bar shrinks first, then the Enter
- * hint, the progress and the label go. */
-static void bar_line(const follow *f, char *buf, size_t cap) {
-  const lbctl *ctl = f->ctl;
-  bool paused = in_state(&f->v, "paused");
-  int64_t left = left_ms(&f->v), total = f->v.seconds * 1000;
-  char time_left[32], prog[64] = "", label[64], hint[64] = "";
-  fmt_left(left, time_left, sizeof(time_left));
-  strcat(time_left, " left");
-  if (f->v.steps)
-    snprintf(prog, sizeof(prog), "step %" PRId64 " of %" PRId64, f->v.step, f->v.steps);
-  else if (f->v.sets > 1)
-    snprintf(prog, sizeof(prog), "set %" PRId64 " of %" PRId64, f->v.set, f->v.sets);
-  if (enter_skips(f) && f->v.steps)
-    snprintf(hint, sizeof(hint), "%s",
-             f->v.step < f->v.steps ? "Enter: next step" : "Enter ends it");
-  else if (enter_skips(f))
-    snprintf(hint, sizeof(hint), "Enter starts set %" PRId64, f->v.set + 1);
-  const char *note = paused ? "paused" : f->warned ? "get ready" : "";
-  /* At most 24 columns of the label. */
-  size_t cut = 0;
-  for (int w = 0; f->v.label[cut] && w < 24; w++)
-    do
-      cut++;
-    while (((unsigned char)f->v.label[cut] & 0xc0) == 0x80);
-  snprintf(label, sizeof(label), "%.*s", (int)cut, f->v.label);
-
-  /* The last column would wrap on some terminals, and a Ctrl-C echoes "^C"
-   * after the bar. */
-  int cols = lbctl_term_columns() - 3;
-  int width = 0;
-  for (int attempt = 0; attempt < 4; attempt++) {
-    int fixed = 4 + lbctl_text_width(time_left) + (label[0] ? lbctl_text_width(label) + 2 : 0) +
-                (prog[0] ? (int)strlen(prog) + 2 : 0) + (note[0] ? (int)strlen(note) + 2 : 0) +
-                (hint[0] ? (int)strlen(hint) + 2 : 0);
-    width = cols - fixed;
-    if (width >= 10)
-      break;
-    if (attempt == 0)
-      hint[0] = '\0';
-    else if (attempt == 1)
-      prog[0] = '\0';
-    else
-      label[0] = '\0';
-  }
-  if (width > 30)
-    width = 30;
-  int filled = width > 0 && total > 0 ? (int)((total - left) * width / total) : 0;
-  if (filled < 0)
-    filled = 0;
-
-  buf[0] = '\0';
-  if (label[0])
-    add(buf, cap, "%s%s%s  ", lbctl_bold(ctl), label, lbctl_reset(ctl));
-  if (width >= 4) {
-    const char *on = !ctl->color ? "" : paused ? "\033[2m" : f->warned ? "\033[33m" : "\033[32m";
-    add(buf, cap, "[%s", on);
-    for (int i = 0; i < width; i++)
-      add(buf, cap, "%s", i < filled ? (f->utf8 ? "█" : "#") : (f->utf8 ? "░" : "-"));
-    add(buf, cap, "%s]  ", ctl->color ? "\033[0m" : "");
-  }
-  add(buf, cap, "%s", time_left);
-  if (prog[0])
-    add(buf, cap, "  %s", prog);
-  if (note[0])
-    add(buf, cap, "  %s%s%s", ctl->color ? "\033[1;33m" : "", note, lbctl_reset(ctl));
-  if (hint[0])
-    add(buf, cap, "  %s%s%s", lbctl_dim(ctl), hint, lbctl_reset(ctl));
-}
-
-/* The prompt of a set under way: the daemon's "Set 2 of 3: go (20-30 reps,
- * light to moderate weight)" and "— Enter when done", or the short "Set 2
- * of 3: go — Enter when done" where that does not fit. */
-static void set_prompt(const follow *f, char *buf, size_t cap) {
-  const char *dash = f->utf8 ? " — " : " - ";
-  int cols = lbctl_term_columns() - 1;
-  if (strncmp(f->v.message, "Set ", 4) == 0) {
-    snprintf(buf, cap, "%s%sEnter when done ", f->v.message, dash);
-    if (lbctl_text_width(buf) <= cols)
-      return;
-  }
-  snprintf(buf, cap, "Set %" PRId64 " of %" PRId64 ": go%sEnter when done ", f->v.set, f->v.sets,
-           dash);
-}
-
-/* What the status line shows now: the bar, a prompt, or nothing; or, when
- * stdout is not a terminal, a progress line every 10 s. */
-static void draw(follow *f) {
-  if (f->ctl->json)
-    return;
-  char line[1024] = "";
-  if (f->ph == COUNTING && !f->bar) {
-    int64_t s = (left_ms(&f->v) + 999) / 1000;
-    if (in_state(&f->v, "running") && s > 0 && s % 10 == 0 && s < f->reported_s) {
-      char left[32];
-      fmt_left(s * 1000, left, sizeof(left));
-      say(f, "%s: %s left", f->v.label, left);
-      f->reported_s = s;
-    }
-    return;
-  }
-  if (f->ph == COUNTING)
-    bar_line(f, line, sizeof(line));
-  else if (f->ph == SET_START && f->prompts)
-    snprintf(line, sizeof(line), "Press Enter when set %" PRId64 " starts: ", f->next_set);
-  else if (f->ph == IN_SET && f->prompts)
-    set_prompt(f, line, sizeof(line));
-  if (!line[0] || (f->line_open && strcmp(line, f->drawn) == 0))
-    return;
-  printf("\r%s\033[K", line);
-  snprintf(f->drawn, sizeof(f->drawn), "%s", line);
-  f->line_open = true;
-}
-
-/* A phase that reads Enter begins: what was typed before it is not its
- * answer. */
-static void ask(follow *f, phase ph) {
-  f->ph = ph;
-  if (f->prompts)
-    tcflush(STDIN_FILENO, TCIFLUSH);
-}
-
-/* Where a person must act and no prompt can ask: say how to go on. Returns
- * LBCTL_OK, the end of the wait. */
-static int how_to_go_on(follow *f) {
-  const view *v = &f->v;
-  if (in_state(v, "in_set")) {
-    if (strncmp(v->message, "Set ", 4) == 0)
-      say(f, "%s", v->message);
-    say(f, "Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64 " is done.", v->id, v->set);
-  } else if (is_routine(v)) {
-    say(f,
-        "Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64
-        " starts, and again when it is done.",
-        v->id, v->set + 1);
-  } else {
-    say(f, "Next: 'lumbarctl rest next %" PRIu64 "' when the next set starts.", v->id);
-  }
-  return LBCTL_OK;
-}
-
-/* Ctrl-C, SIGTERM, or the end of stdin at a prompt: stop watching, leave
- * the rest to lumbard. */
-static int detach(follow *f) {
-  line_end(f, true);
-  uint64_t id = f->v.id;
-  char c[4][96];
-  size_t n = 0;
-  snprintf(c[n++], sizeof(c[0]), "The %s goes on in lumbard (id %" PRIu64 "):", noun(&f->v), id);
-  snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest watch %" PRIu64 "' follows it again,", id);
-  if (is_routine(&f->v))
-    snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest next %" PRIu64 "' moves it on,", id);
-  snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest cancel %" PRIu64 "' stops it.", id);
-  /* Lines broken between the clauses, never inside a command to copy. */
-  FILE *out = f->ctl->json ? stderr : stdout;
-  int cols = f->bar ? lbctl_term_columns() : 80, at = 0;
-  for (size_t i = 0; i < n; i++) {
-    int w = lbctl_text_width(c[i]);
-    if (at > 0 && at + 1 + w > cols) {
-      fputc('\n', out);
-      at = 0;
-    }
-    fprintf(out, "%s%s", at > 0 ? " " : "", c[i]);
-    at += (at > 0) + w;
-  }
-  fputc('\n', out);
-  return LBCTL_OK;
-}
-
-/* The fields of an event of the rest followed, or NULL. */
-static const msgpack_object *own_event(const follow *f, const char *name,
-                                       const msgpack_object *params) {
-  const msgpack_object *ev = NULL;
-  if (params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1)
-    ev = &params->via.array.ptr[0];
-  int64_t id;
-  if (strncmp(name, "rest.", 5) != 0 || !lb_msg_map_int(ev, "id", &id) || (uint64_t)id != f->v.id)
-    return NULL;
-  return ev;
-}
-
-/* The rest is over (finished): what comes next. */
-static int on_finished(follow *f, const msgpack_object *ev) {
-  view *v = &f->v;
-  char left[32];
-  lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
-  int64_t next = lb_msg_map_int0(ev, "next_set");
-  if (lb_msg_map_true(ev, "early")) { /* rest.next during the rest: no bell, the person chose it */
-    /* lumbard says "Rest ended 35s early: set 2 of 3 (...)", "Step 1 of 2
-     * done early", or a sequence's done message */
-    fmt_left(lb_msg_map_int0(ev, "left_ms"), left, sizeof(left));
-    if (v->message[0])
-      say(f, "%s", v->message);
-    else
-      say(f, "Rest ended early, %s before its end", left);
-    if (!v->steps && !(next > 0 && is_routine(v)))
-      return LBCTL_OK; /* a single rest: the next set is under way, nothing to follow */
-    f->ph = MOVING_ON; /* the next set or step starts at once, or the sequence is done */
-    return -1;
-  }
-  say(f, "%s%s", v->message, f->bar ? "\a" : "");
-  if (v->steps) {
-    f->ph = MOVING_ON; /* the next step starts by itself, or the sequence is done */
-  } else if (next > 0 && is_routine(v) && f->prompts) {
-    snprintf(v->state, sizeof(v->state), "ready");
-    f->next_set = next;
-    ask(f, SET_START);
-  } else if (next > 0 && is_routine(v)) {
-    snprintf(v->state, sizeof(v->state), "ready");
-    v->set = next - 1;
-    return how_to_go_on(f);
-  } else {
-    return LBCTL_OK;
-  }
-  return -1;
-}
-
-/* One event; the exit status when it ends the wait, else -1. */
-static int on_event(follow *f, const char *name, const msgpack_object *params) {
-  const msgpack_object *ev = own_event(f, name, params);
-  if (!ev)
-    return -1;
-  const char *what = name + 5;
-  if (f->ctl->json && lbctl_print_event_json(name, params) < 0)
-    return 1; /* see main(): no status of DESIGN §7 fits */
-  view *v = &f->v;
-  char left[32], end[32], dur[64], lab[300];
-
-  if (strcmp(what, "started") == 0) {
-    int64_t ends = lb_msg_map_int0(ev, "ends_at_ms");
-    if (f->ph == COUNTING && ends == v->ends_at_ms && lb_msg_map_int0(ev, "step") == v->step)
-      return -1; /* the start this wait began with */
-    snprintf(v->state, sizeof(v->state), "running");
-    v->ends_at_ms = ends;
-    v->seconds = lb_msg_map_int0(ev, "seconds");
-    v->set = lb_msg_map_int0(ev, "set");
-    v->step = lb_msg_map_int0(ev, "step");
-    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
-    ask(f, COUNTING); /* an Enter typed ahead would end this rest at once */
-    f->warned = false;
-    f->reported_s = v->seconds;
-    if (v->steps && !f->ctl->json) {
-      line_end(f, false);
-      print_step(v);
-    } else {
-      say(f, "%s", v->message);
-    }
-  } else if (strcmp(what, "warning") == 0) {
-    f->warned = true;
-    if (!f->bar) {
-      f->reported_s = lb_msg_map_int0(ev, "remaining");
-      fmt_left(f->reported_s * 1000, left, sizeof(left));
-      say(f, "%s: %s left, get ready", v->label, left);
-    }
-  } else if (strcmp(what, "paused") == 0) {
-    snprintf(v->state, sizeof(v->state), "paused");
-    v->remaining_ms = lb_msg_map_int0(ev, "remaining_ms");
-    fmt_left(v->remaining_ms, left, sizeof(left));
-    if (!f->bar)
-      say(f, "%s: paused with %s left", v->label, left);
-  } else if (strcmp(what, "resumed") == 0 || strcmp(what, "extended") == 0) {
-    bool extended = what[0] == 'e';
-    int64_t ends = lb_msg_map_int0(ev, "ends_at_ms");
-    if (ends > 0) {
-      snprintf(v->state, sizeof(v->state), "running");
-      v->ends_at_ms = ends;
-    } else {
-      v->remaining_ms += lb_msg_map_int0(ev, "added") * 1000;
-    }
-    if (extended) {
-      v->seconds = lb_msg_map_int0(ev, "seconds");
-      if (lb_msg_map_str(ev, "message"))
-        lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
-    }
-    if (left_ms(v) > v->warn * 1000)
-      f->warned = false;
-    if (f->ph != COUNTING) { /* a finished rest rests some more */
-      line_end(f, false);
-      f->ph = COUNTING;
-    }
-    f->reported_s = (left_ms(v) + 999) / 1000;
-    fmt_left(left_ms(v), left, sizeof(left));
-    fmt_duration(lb_msg_map_int0(ev, "added"), dur, sizeof(dur));
-    lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
-    /* The end time the first line said has moved: say the new one, also
-     * above the bar. */
-    if (extended && in_state(v, "running"))
-      say(f, "%s: extended by %s, %s left, ends at %s", v->label, dur, left, end);
-    else if (extended)
-      say(f, "%s: extended by %s, %s left, paused", v->label, dur, left);
-    else if (!f->bar)
-      say(f, "%s: resumed, %s left, ends at %s", v->label, left, end);
-  } else if (strcmp(what, "finished") == 0) {
-    return on_finished(f, ev);
-  } else if (strcmp(what, "overdue") == 0) {
-    snprintf(v->state, sizeof(v->state), "overdue");
-    if (f->ph == SET_START)
-      say(f, "Set %" PRId64 " is overdue: its window has closed.", f->next_set);
-  } else if (strcmp(what, "set_started") == 0) {
-    v->set = lb_msg_map_int0(ev, "set");
-    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
-    snprintf(v->state, sizeof(v->state), "in_set");
-    line_end(f, false);
-    if (!is_routine(v))
-      return LBCTL_OK; /* a single rest's window: the next set is under way */
-    if (!f->prompts)
-      return how_to_go_on(f);
-    ask(f, IN_SET);
-  } else if (strcmp(what, "set_done") == 0) {
-    v->set = lb_msg_map_int0(ev, "set");
-    line_end(f, false);
-    f->ph = MOVING_ON; /* the next rest starts, or the routine is done */
-  } else if (strcmp(what, "cancelled") == 0) {
-    line_end(f, true);
-    const msgpack_object *reason = lb_msg_map_str(ev, "reason");
-    char why[256];
-    lbctl_copy_text(why, sizeof(why), reason);
-    fprintf(stderr, "lumbarctl: rest %" PRIu64 "%s ", v->id, label_note(v, lab, sizeof(lab)));
-    if (!reason || strcmp(why, "cancelled") == 0)
-      fprintf(stderr, "was cancelled while this waited\n");
-    else
-      fprintf(stderr, "ended: %s\n", why);
-    return LBCTL_DAEMON_SAID_NO;
-  } else if (strcmp(what, "routine_done") == 0) {
-    if (!v->steps) /* a sequence's `finished` said its done message */
-      say(f, "Routine done: %" PRId64 " sets%s.", v->sets, label_note(v, lab, sizeof(lab)));
-    f->routine_done = true;
-    lbctl_copy_text(f->trigger, sizeof(f->trigger), lb_msg_map_str(ev, "routine"));
-    if (!f->trigger[0])
-      snprintf(f->trigger, sizeof(f->trigger), "%s", v->routine[0] ? v->routine : v->label);
-    return LBCTL_OK;
-  }
-  return -1;
-}
-
-/* Enter: rest.next. Its events say what came of it. */
-static int on_input(follow *f) {
-  char buf[256];
-  ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
-  if (n < 0)
-    return errno == EINTR || errno == EAGAIN ? -1 : detach(f);
-  if (n == 0)
-    return detach(f);
-  if (!memchr(buf, '\n', (size_t)n))
-    return -1; /* text, then Ctrl-D: not an Enter */
-  /* The terminal's echo of Enter ended the status line: a prompt stays as
-   * it was answered, the bar goes (the line with it). Without echo the
-   * cursor is still on the line. */
-  struct termios t;
-  bool echo = tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ECHO);
-  if (f->line_open && f->ph == COUNTING)
-    fputs(echo ? "\033[A\r\033[K" : "\r\033[K", stdout);
-  else if (f->line_open && !echo)
-    putchar('\n');
-  f->line_open = false;
-  f->drawn[0] = '\0';
-  fflush(stdout);
-  msgpack_sbuffer sb;
-  msgpack_packer pk;
-  msgpack_sbuffer_init(&sb);
-  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-  msgpack_pack_array(&pk, 1);
-  msgpack_pack_uint64(&pk, f->v.id);
-  const msgpack_object *result;
-  int r = lbctl_call(f->ctl, "rest.next", &sb, &result);
-  msgpack_sbuffer_destroy(&sb);
-  /* The daemon said no: the rest has moved on meanwhile, and its events,
-   * read next, say how. */
-  return r == LBCTL_UNREACHABLE ? r : -1;
-}
-
-/* Where a follow starts, from the state the rest is in. Returns the exit
- * status when there is nothing to follow, else -1. */
-static int settle(follow *f) {
-  view *v = &f->v;
-  if (in_state(v, "running") || in_state(v, "paused")) {
-    f->ph = COUNTING;
-    return -1;
-  }
-  if (in_state(v, "in_set") && is_routine(v)) {
-    if (!f->prompts)
-      return how_to_go_on(f);
-    ask(f, IN_SET);
-    return -1;
-  }
-  if (is_over(v) && is_routine(v) && f->prompts) {
-    f->next_set = v->set + 1;
-    ask(f, SET_START);
-    return -1;
-  }
-  if (is_over(v))
-    return how_to_go_on(f);
-  return LBCTL_OK; /* done: nothing left to follow */
-}
-
-/* Follow rest start (subscribed to rest.* before its view was asked for)
- * until it is over, or until a person must act and no prompt can ask.
- * The events that came before the view are in it already: with replay
- * they are shown (they say what the call that answered start did, as for
- * rest next), else only passed on with --json. A routine that ends here,
- * with stdin and stdout terminals, is followed by the check-in. */
-static int follow_rest(lbctl *ctl, const view *start, const sigset_t *wait_mask, bool replay) {
-  follow f = {.ctl = ctl, .v = *start, .ph = COUNTING};
-  f.bar = !ctl->json && isatty(STDOUT_FILENO);
-  f.prompts = f.bar && isatty(STDIN_FILENO);
-  f.utf8 = f.bar && lbctl_utf8_terminal();
-  f.reported_s = (left_ms(&f.v) + 999) / 1000;
-  if (ctl->json)
-    fflush(stdout);
-
-  int r = -1;
-  bool own = false;
-  size_t before = lb_client_n_queued(ctl->client);
-  for (size_t i = 0; i < before && r < 0; i++) {
-    const char *name;
-    const msgpack_object *params;
-    if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0 ||
-        !own_event(&f, name, params))
-      continue;
-    own = true;
-    if (replay)
-      r = on_event(&f, name, params);
-    else if (ctl->json && lbctl_print_event_json(name, params) < 0)
-      r = 1;
-  }
-  if (r < 0 && !(replay && own))
-    r = settle(&f);
-
-  while (r < 0) {
-    if (lbctl_stop_requested()) {
-      r = detach(&f);
-      break;
-    }
-    /* Whatever has come, before waiting: the client may hold events it
-     * read along with others, which no poll of its socket would show. */
-    const char *name;
-    const msgpack_object *params;
-    int e = lb_client_next_event(ctl->client, 0, NULL, &name, &params);
-    if (e == 0) {
-      r = on_event(&f, name, params);
-      continue;
-    }
-    if (e != -ETIMEDOUT) {
-      line_end(&f, true);
-      r = lbctl_connection_lost(ctl, "rest --wait", e);
-      break;
-    }
-    draw(&f);
-    fflush(stdout);
-
-    bool reading =
-        f.prompts && (f.ph == SET_START || f.ph == IN_SET || (f.ph == COUNTING && enter_skips(&f)));
-    bool ticking = f.ph == COUNTING && in_state(&f.v, "running");
-    struct pollfd pfd[2] = {{.fd = lb_client_fd(ctl->client), .events = POLLIN},
-                            {.fd = STDIN_FILENO, .events = POLLIN}};
-    struct timespec tick = {.tv_nsec = (f.bar ? 100 : 250) * 1000000L};
-    int n = ppoll(pfd, reading ? 2 : 1, ticking ? &tick : NULL, wait_mask);
-    if (n < 0 && errno != EINTR) {
-      line_end(&f, true);
-      r = lbctl_connection_lost(ctl, "rest --wait", -errno);
-      break;
-    }
-    if (n > 0 && reading && pfd[1].revents)
-      r = on_input(&f);
-  }
-  fflush(stdout);
-  if (r == LBCTL_OK && f.routine_done && f.prompts)
-    r = lbctl_checkin_after(ctl, f.trigger, wait_mask);
-  return r;
-}
-
-static int subscribe_rest(lbctl *ctl) {
-  int r = lbctl_connect(ctl);
-  if (r != LBCTL_OK)
-    return r;
-  static const char *const pattern[] = {"rest.*"};
-  return lbctl_status(ctl, "daemon.subscribe", lb_client_subscribe(ctl->client, pattern, 1, NULL));
-}
-
-/* Catch Ctrl-C and subscribe to the rest events, for a follow that begins
- * with the next call. */
-static int follow_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {
-  lbctl_catch_stop(ret_wait_mask);
-  return subscribe_rest(ctl);
-}
 
 /* ---- starting: rest start, rest preset ---------------------------------------------- */
 
@@ -734,36 +15,37 @@ static int follow_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {
 /* The answer of a call that starts or moves a rest: with --json printed
  * (and that is all, unless waiting); else read into v. An exit status, or
  * -1 to go on. */
-static int take_answer(const lbctl *ctl, const msgpack_object *result, bool wait, view *v) {
+static int take_answer(const lbctl *ctl, const msgpack_object *result, bool wait,
+                       lbctl_rest_view *v) {
   if (ctl->json && !wait)
     return lbctl_print_json_result(result);
   if (ctl->json && lbctl_json_print(stdout, result, false) < 0)
     return 1;
-  view_read(v, result);
+  lbctl_rest_view_read(v, result);
   return -1;
 }
 
 static int start_and_print(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
                            bool wait) {
   sigset_t wait_mask;
-  int r = wait ? follow_prepare(ctl, &wait_mask) : LBCTL_OK;
+  int r = wait ? lbctl_countdown_prepare(ctl, &wait_mask) : LBCTL_OK;
   if (r != LBCTL_OK)
     return r;
   const msgpack_object *result;
   r = lbctl_call(ctl, method, params, &result);
   if (r != LBCTL_OK)
     return r;
-  view v;
+  lbctl_rest_view v;
   if ((r = take_answer(ctl, result, wait, &v)) >= 0)
     return r;
   char lead[64];
   snprintf(lead, sizeof(lead), "%s %" PRIu64 " started",
-           in_state(&v, "in_set") ? "Routine" : "Rest", v.id);
+           lbctl_rest_view_is(&v, "in_set") ? "Routine" : "Rest", v.id);
   if (!ctl->json)
-    print_now(&v, lead, true);
+    lbctl_rest_view_print_now(&v, lead, true);
   if (wait)
-    return follow_rest(ctl, &v, &wait_mask, false);
-  if (in_state(&v, "in_set")) {
+    return lbctl_countdown_run(ctl, &v, &wait_mask, false);
+  if (lbctl_rest_view_is(&v, "in_set")) {
     if (v.message[0])
       printf("%s\n", v.message);
     printf("Next: 'lumbarctl rest next %" PRIu64 "' when set %" PRId64
@@ -907,48 +189,49 @@ static int id_call(lbctl *ctl, const lbctl_verb *self, const char *id_arg, const
 }
 
 /* What rest.next did, from its answer. */
-static void print_next(const view *v) {
+static void print_next(const lbctl_rest_view *v) {
   char lab[300], lead[64];
-  if (in_state(v, "running")) { /* the next rest of a routine, or the next step */
+  if (lbctl_rest_view_is(v, "running")) { /* the next rest of a routine, or the next step */
     snprintf(lead, sizeof(lead), "Rest %" PRIu64 " started", v->id);
-    print_running(v, lead, true);
-  } else if (in_state(v, "in_set")) {
+    lbctl_rest_view_print_running(v, lead, true);
+  } else if (lbctl_rest_view_is(v, "in_set")) {
     printf("Set %" PRId64 " of %" PRId64 " under way%s: 'lumbarctl rest next %" PRIu64
            "' when it is done\n",
-           v->set, v->sets, label_note(v, lab, sizeof(lab)), v->id);
+           v->set, v->sets, lbctl_rest_view_label_note(v, lab, sizeof(lab)), v->id);
   } else if (v->steps) {
     printf("Sequence %" PRIu64 " done%s: that was the last step\n", v->id,
-           label_note(v, lab, sizeof(lab)));
-  } else if (is_routine(v)) {
+           lbctl_rest_view_label_note(v, lab, sizeof(lab)));
+  } else if (lbctl_rest_view_is_routine(v)) {
     printf("Routine %" PRIu64 " done%s: that was the last set\n", v->id,
-           label_note(v, lab, sizeof(lab)));
+           lbctl_rest_view_label_note(v, lab, sizeof(lab)));
   } else {
     printf("Rest %" PRIu64 " done%s: the next set is under way\n", v->id,
-           label_note(v, lab, sizeof(lab)));
+           lbctl_rest_view_label_note(v, lab, sizeof(lab)));
   }
 }
 
 static int id_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const msgpack_object *result;
-  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, 1);
   if (r == LBCTL_OK)
     r = id_call(ctl, self, argv[1], NULL, &result);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
-  view v;
-  view_read(&v, result);
+  lbctl_rest_view v;
+  lbctl_rest_view_read(&v, result);
   char lab[300], prog[64], left[32], lead[64];
   const char *verb = strchr(self->name, ' ') + 1;
   if (strcmp(verb, "cancel") == 0) {
-    printf("Rest %" PRIu64 " cancelled%s\n", v.id, label_note(&v, lab, sizeof(lab)));
+    printf("Rest %" PRIu64 " cancelled%s\n", v.id,
+           lbctl_rest_view_label_note(&v, lab, sizeof(lab)));
   } else if (strcmp(verb, "pause") == 0) {
-    fmt_left(v.remaining_ms, left, sizeof(left));
+    lbctl_clock_countdown(v.remaining_ms, left, sizeof(left));
     printf("Rest %" PRIu64 " paused: %s left%s%s; 'lumbarctl rest resume %" PRIu64 "' goes on\n",
-           v.id, left, label_note(&v, lab, sizeof(lab)), progress_note(&v, prog, sizeof(prog)),
-           v.id);
+           v.id, left, lbctl_rest_view_label_note(&v, lab, sizeof(lab)),
+           lbctl_rest_view_progress_note(&v, prog, sizeof(prog)), v.id);
   } else {
     snprintf(lead, sizeof(lead), "Rest %" PRIu64 " resumed", v.id);
-    print_running(&v, lead, false);
+    lbctl_rest_view_print_running(&v, lead, false);
   }
   return LBCTL_OK;
 }
@@ -964,15 +247,15 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
    * can say what it did: a rest that ended early says how early. */
   sigset_t wait_mask;
   if (r == LBCTL_OK && wait)
-    r = follow_prepare(ctl, &wait_mask);
+    r = lbctl_countdown_prepare(ctl, &wait_mask);
   else if (r == LBCTL_OK && !ctl->json)
-    r = subscribe_rest(ctl);
+    r = lbctl_countdown_subscribe(ctl);
   const msgpack_object *result;
   if (r == LBCTL_OK)
     r = id_call(ctl, self, argv[1], NULL, &result);
   if (r != LBCTL_OK)
     return r;
-  view v;
+  lbctl_rest_view v;
   if ((r = take_answer(ctl, result, wait, &v)) >= 0)
     return r;
   if (!wait) {
@@ -981,13 +264,12 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
       const msgpack_object *params, *ev;
       if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0)
         break;
-      follow f = {.v = v};
-      if (strcmp(name, "rest.finished") == 0 && (ev = own_event(&f, name, params)) &&
+      if (strcmp(name, "rest.finished") == 0 && (ev = lbctl_rest_view_event(&v, name, params)) &&
           lb_msg_map_true(ev, "early")) {
         char msg[512];
         lbctl_copy_text(msg, sizeof(msg), lb_msg_map_str(ev, "message"));
         if (msg[0])
-          put_line(msg); /* "Rest ended 35s early: set 2 of 3 (...)" */
+          lbctl_put_line(msg); /* "Rest ended 35s early: set 2 of 3 (...)" */
       }
     }
     print_next(&v);
@@ -995,44 +277,44 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   }
   /* The events of the next, queued before its answer, say what it did: a
    * rest that ended early, a set done, the routine done. */
-  return follow_rest(ctl, &v, &wait_mask, true);
+  return lbctl_countdown_run(ctl, &v, &wait_mask, true);
 }
 
 static int extend_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   const msgpack_object *result;
-  int r = lbctl_positionals(self, &argc, argv, 2, 2);
+  int r = lbctl_args_positionals(self, &argc, argv, 2, 2);
   if (r == LBCTL_OK)
     r = id_call(ctl, self, argv[1], argv[2], &result);
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
-  view v;
-  view_read(&v, result);
+  lbctl_rest_view v;
+  lbctl_rest_view_read(&v, result);
   char dur[64], lead[128];
-  fmt_duration(v.seconds, dur, sizeof(dur));
+  lbctl_rest_view_duration(v.seconds, dur, sizeof(dur));
   snprintf(lead, sizeof(lead), "Rest %" PRIu64 " extended to %s", v.id, dur);
-  print_running(&v, lead, false);
+  lbctl_rest_view_print_running(&v, lead, false);
   return LBCTL_OK;
 }
 
 /* ---- rest watch, rest list --wait: following a rest started elsewhere ------------------------ */
 
-/* Follow the rest of view v (found after follow_prepare()). */
-static int watch_view(lbctl *ctl, const view *v, const sigset_t *wait_mask) {
+/* Follow the rest of lbctl_rest_view v (found after lbctl_countdown_prepare()). */
+static int watch_view(lbctl *ctl, const lbctl_rest_view *v, const sigset_t *wait_mask) {
   char lead[64];
-  snprintf(lead, sizeof(lead), "Watching %s %" PRIu64, noun(v), v->id);
+  snprintf(lead, sizeof(lead), "Watching %s %" PRIu64, lbctl_rest_view_noun(v), v->id);
   if (!ctl->json)
-    print_now(v, lead, false);
-  return follow_rest(ctl, v, wait_mask, false);
+    lbctl_rest_view_print_now(v, lead, false);
+  return lbctl_countdown_run(ctl, v, wait_mask, false);
 }
 
 static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   uint64_t id;
-  int r = lbctl_positionals(self, &argc, argv, 1, 1);
+  int r = lbctl_args_positionals(self, &argc, argv, 1, 1);
   if (r == LBCTL_OK)
     r = lbctl_parse_id(self, argv[1], "rest", &id);
   sigset_t wait_mask;
   if (r == LBCTL_OK)
-    r = follow_prepare(ctl, &wait_mask);
+    r = lbctl_countdown_prepare(ctl, &wait_mask);
   if (r != LBCTL_OK)
     return r;
   /* The page of one rest that starts at id. */
@@ -1059,15 +341,15 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   }
   if (ctl->json && lbctl_json_print(stdout, &page->via.array.ptr[0], false) < 0)
     return 1;
-  view v;
-  view_read(&v, &page->via.array.ptr[0]);
+  lbctl_rest_view v;
+  lbctl_rest_view_read(&v, &page->via.array.ptr[0]);
   return watch_view(ctl, &v, &wait_mask);
 }
 
 /* rest list --wait: follow the rest under way, the most recent of them. */
 static int list_wait(lbctl *ctl) {
   sigset_t wait_mask;
-  int r = follow_prepare(ctl, &wait_mask);
+  int r = lbctl_countdown_prepare(ctl, &wait_mask);
   lb_client_list *l = NULL;
   if (r == LBCTL_OK)
     r = lbctl_call_list(ctl, "rest.list", &l);
@@ -1081,8 +363,8 @@ static int list_wait(lbctl *ctl) {
                     "rest start --wait' or 'lumbarctl rest preset NAME --wait' starts one\n");
     return LBCTL_DAEMON_SAID_NO;
   }
-  view v;
-  view_read(&v, &list->via.array.ptr[n - 1]); /* ids grow: the last started */
+  lbctl_rest_view v;
+  lbctl_rest_view_read(&v, &list->via.array.ptr[n - 1]); /* ids grow: the last started */
   if (ctl->json && lbctl_json_print(stdout, &list->via.array.ptr[n - 1], false) < 0) {
     lb_client_list_free(l);
     return 1;
@@ -1093,17 +375,18 @@ static int list_wait(lbctl *ctl) {
     fprintf(ctl->json ? stderr : stdout,
             "%" PRIu32 " rests are under way; this follows the most recent, %s %" PRIu64
             "%s.\n'lumbarctl rest watch ID' follows another one.\n",
-            n, noun(&v), v.id, label_note(&v, lab, sizeof(lab)));
+            n, lbctl_rest_view_noun(&v), v.id, lbctl_rest_view_label_note(&v, lab, sizeof(lab)));
   }
   return watch_view(ctl, &v, &wait_mask);
 }
 
 /* ---- rest list ------------------------------------------------------------------------------ */
 
-static void list_cells(const view *v, char *left, size_t left_len, char *prog, size_t prog_len) {
+static void list_cells(const lbctl_rest_view *v, char *left, size_t left_len, char *prog,
+                       size_t prog_len) {
   snprintf(left, left_len, "-");
   if (strcmp(v->state, "running") == 0 || strcmp(v->state, "paused") == 0)
-    fmt_left(v->remaining_ms, left, left_len);
+    lbctl_clock_countdown(v->remaining_ms, left, left_len);
   else if (v->window_end_ms > 0) {
     char at[32];
     lbctl_clock_short(v->window_end_ms / 1000, true, at, sizeof(at));
@@ -1142,9 +425,9 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   lbctl_table_start(w, head, 5);
   lbctl_rows rows = {0};
   for (uint32_t i = 0; i < n && r == LBCTL_OK; i++) {
-    view v;
+    lbctl_rest_view v;
     char cell[5][300];
-    view_read(&v, &list->via.array.ptr[i]);
+    lbctl_rest_view_read(&v, &list->via.array.ptr[i]);
     snprintf(cell[0], sizeof(cell[0]), "%" PRIu64, v.id);
     snprintf(cell[1], sizeof(cell[1]), "%s", v.label);
     snprintf(cell[2], sizeof(cell[2]), "%s", v.state);
@@ -1159,7 +442,7 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   if (r == LBCTL_OK) {
     /* On a terminal the message ends within its width ("…"), as in the
      * other lists; the whole of it is in --json. */
-    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_utf8_terminal();
+    bool fit = isatty(STDOUT_FILENO), utf8 = fit && lbctl_term_utf8();
     int room = 0;
     for (int c = 0; c < 5; c++)
       room += w[c] + 2;
@@ -1186,7 +469,7 @@ static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   char name[128], label[256], text[1024], d1[64], d2[64];
   lbctl_copy_text(name, sizeof(name), lb_msg_map_str(p, "name"));
   lbctl_copy_text(label, sizeof(label), lb_msg_map_str(p, "label"));
-  printf("%s%s%s", lbctl_bold(ctl), name, lbctl_reset(ctl));
+  printf("%s%s%s", lbctl_term_bold(ctl), name, lbctl_term_reset(ctl));
   if (label[0] && strcmp(label, name) != 0)
     printf(" (%s)", label);
   const msgpack_object *steps = lb_msg_map_get(p, "steps");
@@ -1195,7 +478,7 @@ static void print_preset(const lbctl *ctl, const msgpack_object *p) {
     int64_t total = 0;
     for (uint32_t i = 0; i < n_steps; i++)
       total += lb_msg_map_int0(&steps->via.array.ptr[i], "seconds");
-    fmt_duration(total, d1, sizeof(d1));
+    lbctl_rest_view_duration(total, d1, sizeof(d1));
     printf(": a sequence of %" PRIu32 " step%s, %s in all\n", n_steps, n_steps == 1 ? "" : "s", d1);
   } else {
     int64_t sets = lb_msg_map_int0(p, "sets");
@@ -1206,33 +489,35 @@ static void print_preset(const lbctl *ctl, const msgpack_object *p) {
     lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "weight"));
     if (text[0])
       printf(", %s", text);
-    fmt_duration(lb_msg_map_int0(p, "rest"), d1, sizeof(d1));
+    lbctl_rest_view_duration(lb_msg_map_int0(p, "rest"), d1, sizeof(d1));
     printf("; rest %s", d1);
     if (lb_msg_map_int0(p, "until") > 0) {
-      fmt_duration(lb_msg_map_int0(p, "until"), d2, sizeof(d2));
+      lbctl_rest_view_duration(lb_msg_map_int0(p, "until"), d2, sizeof(d2));
       printf(" (next set within %s)", d2);
     }
     putchar('\n');
   }
   lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "description"));
   if (text[0])
-    put_wrapped("  ", text, 78);
+    lbctl_put_hanging("  ", text, 78);
   for (uint32_t i = 0; i < n_steps; i++) {
     const msgpack_object *s = &steps->via.array.ptr[i];
-    fmt_duration(lb_msg_map_int0(s, "seconds"), d1, sizeof(d1));
+    lbctl_rest_view_duration(lb_msg_map_int0(s, "seconds"), d1, sizeof(d1));
     lbctl_copy_text(text, sizeof(text), lb_msg_map_str(s, "text"));
     char prefix[96];
     snprintf(prefix, sizeof(prefix), "  %" PRIu32 ". %s: ", i + 1, d1);
-    put_wrapped(prefix, text, 78);
+    lbctl_put_hanging(prefix, text, 78);
   }
   if (n_steps)
-    put_wrapped("  ", "Starts with step 1; each step moves on to the next by itself.", 78);
+    lbctl_put_hanging("  ", "Starts with step 1; each step moves on to the next by itself.", 78);
   else if (lb_msg_map_int0(p, "sets") > 1)
-    put_wrapped("  ",
-                "Starts with set 1 under way: say when each set is done (Enter with --wait, or "
-                "'lumbarctl rest next ID') and the rest before the next one counts down.",
-                78);
-  printf("  %slumbarctl rest preset %s --wait%s\n", lbctl_dim(ctl), name, lbctl_reset(ctl));
+    lbctl_put_hanging(
+        "  ",
+        "Starts with set 1 under way: say when each set is done (Enter with --wait, or "
+        "'lumbarctl rest next ID') and the rest before the next one counts down.",
+        78);
+  printf("  %slumbarctl rest preset %s --wait%s\n", lbctl_term_dim(ctl), name,
+         lbctl_term_reset(ctl));
 }
 
 static int presets_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
