@@ -1,6 +1,7 @@
 #include "rpc_conn.h"
 
 #include <errno.h>
+#include <lumbard/reader.h>
 #include <lumbard/rpc.h>
 #include <msgpack.h>
 #include <stdio.h>
@@ -15,7 +16,6 @@
 #include "util.h"
 #include "value.h"
 
-#define HEAD_BYTES 16 /* enough of a message's start to read its msgid */
 /* A connection starts with a small read buffer and asks for more while its
  * reads fill it, up to READ_MAX: the 1024 clients lumbard serves do not each
  * hold 64 KiB for the few bytes most of them send. */
@@ -45,14 +45,8 @@ struct lb_rpc_conn {
   pid_t pid;
   int refs;
   bool closing;
-  msgpack_unpacker unpacker;
-  lb_rpc_scan scan;  /* the sizes declared, before the unpacker sees them */
-  size_t read_size;  /* what the next read asks room for */
-  size_t zone_bytes; /* of the messages whose objects the zone still holds */
-  /* The first bytes of the message being read, so that a message over a
-   * limit can still be answered by its msgid. */
-  unsigned char head[HEAD_BYTES];
-  size_t head_len;
+  lb_reader *reader;
+  size_t read_size; /* what the next read asks room for */
   /* The method called last, valid while the registry's generation is the
    * same: a client mostly calls one method again and again. */
   const lb_method_entry *last_method;
@@ -102,7 +96,7 @@ void lb_rpc_conn_unref(lb_rpc_conn *c) {
   if (--c->refs > 0)
     return;
   lb_rpc_server *s = c->server;
-  msgpack_unpacker_destroy(&c->unpacker);
+  lb_reader_free(c->reader);
   lb_rpc_conn_unsubscribe(c, NULL);
   free(c->patterns);
   for (size_t i = 0; i < c->n_out; i++)
@@ -457,66 +451,34 @@ static void handle(lb_rpc_conn *c, const msgpack_object *o) {
   dispatch(c, &msg);
 }
 
-static void over_limit(lb_rpc_conn *c, const char *what) {
-  uint32_t msgid;
-  char text[256];
-  snprintf(text, sizeof(text), "message too large: %s; closing the connection", what);
-  lb_warn("client %llu (pid %d): %s", (unsigned long long)c->id, (int)c->pid, text);
-  if (lb_rpc_peek_msgid(c->head, c->head_len, &msgid))
-    send_error(c, msgid, LB_RPC_TOO_LARGE, text);
-  lb_rpc_conn_close(c, NULL);
-}
-
-/* Keep the first bytes of a message not read whole, from the read buffer
- * where this read's part of it starts: by the next read the unpacker may have
- * let them go. Only for a message in progress, not for every message. */
-static void track_head(lb_rpc_conn *c, size_t start) {
-  msgpack_unpacker *u = &c->unpacker;
-  if (c->head_len >= HEAD_BYTES)
+/* The reader refused the stream: answer the request over a limit when its
+ * msgid could be read, and close. */
+static void refused(lb_rpc_conn *c) {
+  const lb_reader_refusal *why = lb_reader_refused(c->reader);
+  if (why->fault == LB_READER_GARBAGE) {
+    lb_warn("client %llu (pid %d) sent bytes that are not MessagePack; closing its connection",
+            (unsigned long long)c->id, (int)c->pid);
+    lb_rpc_conn_close(c, NULL);
     return;
-  size_t avail = u->used - start, n = HEAD_BYTES - c->head_len;
-  if (n > avail)
-    n = avail;
-  memcpy(c->head + c->head_len, u->buffer + start, n);
-  c->head_len += n;
+  }
+  char text[256];
+  snprintf(text, sizeof(text), "message too large: %s; closing the connection", why->what);
+  lb_warn("client %llu (pid %d): %s", (unsigned long long)c->id, (int)c->pid, text);
+  if (why->has_msgid)
+    send_error(c, why->msgid, LB_RPC_TOO_LARGE, text);
+  lb_rpc_conn_close(c, NULL);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   lb_rpc_conn *c = h->data;
+  char *base;
+  size_t len;
   (void)suggested;
-  if (!msgpack_unpacker_reserve_buffer(&c->unpacker, c->read_size)) {
+  if (lb_reader_buffer(c->reader, c->read_size, &base, &len) < 0) {
     *buf = uv_buf_init(NULL, 0); /* read_cb gets UV_ENOBUFS */
     return;
   }
-  *buf = uv_buf_init(msgpack_unpacker_buffer(&c->unpacker),
-                     (unsigned)msgpack_unpacker_buffer_capacity(&c->unpacker));
-}
-
-/* The objects of the messages handled are done with: clear the unpacker's
- * zone, to be reused for the next ones (rather than hand it over and allocate
- * another, as msgpack_unpacker_next does), and release its hold on the read
- * buffer, so that the buffer is reused from its start. Only between messages:
- * nothing keeps pointers into a message once handled (a call copies its
- * arguments into its own arena), but a message in progress lives there. */
-static void clear_zone(lb_rpc_conn *c) {
-  msgpack_unpacker *u = &c->unpacker;
-  msgpack_unpacker_flush_zone(u);
-  if (u->z) /* msgpack-c 4 makes the zone on first need */
-    msgpack_unpacker_reset_zone(u);
-  c->zone_bytes = 0;
-}
-
-/* The zone is cleared at the end of each read, and between messages once
- * half of its first chunk is used or the messages since it last was add up
- * to ZONE_CLEAR_BYTES (their objects take at most some 24 times their
- * bytes): clearing it after every message would cost more than a small
- * message (a pipelining client sends thousands in one read), and it never
- * needs a second chunk for small ones. */
-#define ZONE_CLEAR_BYTES 4096
-
-static bool zone_filling(const lb_rpc_conn *c) {
-  const msgpack_zone *z = c->unpacker.z;
-  return c->zone_bytes >= ZONE_CLEAR_BYTES || (z && z->chunk_list.free < z->chunk_size / 2);
+  *buf = uv_buf_init(base, (unsigned)len);
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
@@ -527,65 +489,19 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   }
   if (nread == 0)
     return;
-  /* The sizes declared come first: a message that announces too much is
-   * never given to the unpacker; the messages before it in this read are. */
-  size_t take = (size_t)nread, bad_start;
-  unsigned char bad_head[HEAD_BYTES];
-  size_t bad_head_len = 0;
-  bool bad = lb_rpc_scan_feed(&c->scan, (const unsigned char *)buf->base, take, &bad_start) < 0;
-  if (bad && bad_start != SIZE_MAX) { /* it began in this read: its head is here */
-    bad_head_len = take - bad_start < HEAD_BYTES ? take - bad_start : HEAD_BYTES;
-    memcpy(bad_head, buf->base + bad_start, bad_head_len);
-    take = bad_start;
-  } else if (bad) {
-    take = 0; /* it began before: the unpacker holds its head */
-  }
-  msgpack_unpacker_buffer_consumed(&c->unpacker, take);
+  lb_reader_consumed(c->reader, (size_t)nread);
   if ((size_t)nread == buf->len && c->read_size < READ_MAX)
     c->read_size *= 2; /* it sends more than one read took */
 
+  /* Every whole message this read completes, in order; a partial one waits
+   * in the reader for the next read. */
   lb_rpc_conn_ref(c); /* a handler may close the connection */
-  while (!c->closing) {
-    size_t start = c->unpacker.off;
-    int r = msgpack_unpacker_execute(&c->unpacker);
-    if (r <= 0)
-      track_head(c, start); /* not read whole: over_limit() answers the msgid in it */
-    if (r > 0) {
-      msgpack_object o = msgpack_unpacker_data(&c->unpacker);
-      c->head_len = 0;
-      handle(c, &o);
-      c->zone_bytes += msgpack_unpacker_parsed_size(&c->unpacker);
-      msgpack_unpacker_reset(&c->unpacker);
-      if (zone_filling(c))
-        clear_zone(c);
-    } else if (r == MSGPACK_UNPACK_CONTINUE) {
-      /* A partial message just waits for more bytes, up to the limit. */
-      if (msgpack_unpacker_message_size(&c->unpacker) > LB_RPC_MAX_MESSAGE)
-        over_limit(c, "over the 1 MiB limit");
-      break;
-    } else if (r == MSGPACK_UNPACK_NOMEM_ERROR) {
-      /* msgpack-c's parse stack holds 32 levels: deeper nesting lands here,
-       * as does an array or map header announcing more elements than malloc
-       * gives room for (msgpack-c allocates them before they arrive). */
-      over_limit(c, "nested deeper than 32 levels, or announcing more elements than fit in "
-                    "1 MiB");
-      break;
-    } else {
-      lb_warn("client %llu (pid %d) sent bytes that are not MessagePack; closing its connection",
-              (unsigned long long)c->id, (int)c->pid);
-      lb_rpc_conn_close(c, NULL);
-      break;
-    }
-  }
-  if (bad && !c->closing) {
-    if (bad_head_len) {
-      memcpy(c->head, bad_head, bad_head_len);
-      c->head_len = bad_head_len;
-    }
-    over_limit(c, "it announces more elements than 1 MiB can hold");
-  }
-  if (msgpack_unpacker_parsed_size(&c->unpacker) == 0) /* no message in progress */
-    clear_zone(c);
+  msgpack_object o;
+  int r = 0;
+  while (!c->closing && (r = lb_reader_next(c->reader, &o)) > 0)
+    handle(c, &o);
+  if (r < 0 && !c->closing)
+    refused(c);
   lb_rpc_conn_unref(c);
 }
 
@@ -595,8 +511,7 @@ lb_rpc_conn *lb_rpc_conn_accept(lb_rpc_server *s, uv_stream_t *listener, uint64_
   c->id = id;
   c->refs = 1; /* the handle's */
   c->read_size = READ_INIT / 2;
-  lb_rpc_scan_init(&c->scan);
-  if (!msgpack_unpacker_init(&c->unpacker, READ_INIT)) {
+  if (lb_reader_new(READ_INIT, &c->reader) < 0) {
     free(c);
     lb_rpc_server_conn_freed(s);
     return NULL;
