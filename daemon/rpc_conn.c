@@ -1,77 +1,23 @@
+/* A client connection: accepted from the daemon's own user only, its bytes
+ * read through the stream reader and each whole message handed to
+ * rpc_conn_dispatch.c, its subscriptions, its references and its close. */
 #include "rpc_conn.h"
 
 #include <errno.h>
-#include <lumbard/rpc.h>
-#include <msgpack.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "args.h"
-#include "call.h"
 #include "log.h"
-#include "plugin_host.h"
+#include "rpc_conn_private.h"
 #include "util.h"
-#include "value.h"
-#include "value_msgpack.h"
 
-#define HEAD_BYTES 16 /* enough of a message's start to read its msgid */
 /* A connection starts with a small read buffer and asks for more while its
  * reads fill it, up to READ_MAX: the 1024 clients lumbard serves do not each
  * hold 64 KiB for the few bytes most of them send. */
 #define READ_INIT (4 * 1024)
 #define READ_MAX (64 * 1024)
-/* Output: an own buffer up to this size is kept for the next loop turn; a
- * shared message (an event) up to COPY_MAX bytes is copied into it, a larger
- * one queued by reference. */
-#define OUT_KEEP (64 * 1024)
-#define COPY_MAX 4096
-#define MAX_IOV 64
-
-/* Bytes waiting for the client: b->data[off .. b->len). An own buffer is the
- * connection's, where answers are packed; any other is shared (an event
- * packed once for every subscriber) and only referenced. */
-typedef struct out_seg {
-  lb_buf *b;
-  size_t off;
-  bool own;
-} out_seg;
-
-struct lb_rpc_conn {
-  lb_rpc_server *server;
-  lb_rpc_conn *prev, *next;
-  uv_pipe_t pipe;
-  uint64_t id;
-  pid_t pid;
-  int refs;
-  bool closing;
-  msgpack_unpacker unpacker;
-  lb_rpc_scan scan;  /* the sizes declared, before the unpacker sees them */
-  size_t read_size;  /* what the next read asks room for */
-  size_t zone_bytes; /* of the messages whose objects the zone still holds */
-  /* The first bytes of the message being read, so that a message over a
-   * limit can still be answered by its msgid. */
-  unsigned char head[HEAD_BYTES];
-  size_t head_len;
-  /* The method called last, valid while the registry's generation is the
-   * same: a client mostly calls one method again and again. */
-  const lb_method_entry *last_method;
-  size_t last_len;
-  unsigned last_generation;
-  char **patterns;
-  size_t n_patterns;
-  /* Output is written once per loop turn (lb_rpc_conn_flush), straight to
-   * the socket while it takes it; the rest goes to one uv_write, which holds
-   * its segments until it completes. */
-  out_seg *out, *wsegs;
-  size_t n_out, cap_out, n_wsegs, cap_wsegs;
-  size_t out_bytes; /* in out */
-  lb_buf *spare;    /* an own buffer kept for the next turn */
-  uv_write_t wreq;
-  bool writing;      /* wreq is in flight */
-  bool flush_queued; /* on the server's list for the end of this turn */
-};
 
 lb_rpc_conn *lb_rpc_conn_next(const lb_rpc_conn *c) {
   return c->next;
@@ -103,16 +49,10 @@ void lb_rpc_conn_unref(lb_rpc_conn *c) {
   if (--c->refs > 0)
     return;
   lb_rpc_server *s = c->server;
-  msgpack_unpacker_destroy(&c->unpacker);
+  lb_reader_free(c->reader);
   lb_rpc_conn_unsubscribe(c, NULL);
   free(c->patterns);
-  for (size_t i = 0; i < c->n_out; i++)
-    lb_buf_unref(c->out[i].b);
-  for (size_t i = 0; i < c->n_wsegs; i++)
-    lb_buf_unref(c->wsegs[i].b);
-  free(c->out);
-  free(c->wsegs);
-  lb_buf_unref(c->spare);
+  lb_rpc_conn_out_free(c);
   free(c);
   lb_rpc_server_conn_freed(s);
 }
@@ -121,15 +61,13 @@ static void on_close(uv_handle_t *h) {
   lb_rpc_conn_unref(h->data);
 }
 
-static int write_now(lb_rpc_conn *c);
-
 void lb_rpc_conn_close(lb_rpc_conn *c, const char *why) {
   if (c->closing)
     return;
   /* What is queued goes out first, as far as the socket takes it: the error
    * answered just before a connection is closed must reach the client. */
   if (!c->writing)
-    write_now(c);
+    lb_rpc_conn_write_now(c);
   c->closing = true;
   if (why)
     lb_debug("client %llu (pid %d): closed: %s", (unsigned long long)c->id, (int)c->pid, why);
@@ -137,392 +75,36 @@ void lb_rpc_conn_close(lb_rpc_conn *c, const char *why) {
   uv_close((uv_handle_t *)&c->pipe, on_close);
 }
 
-/* ---- writing ---------------------------------------------------------------- */
+/* ---- reading ----------------------------------------------------------------- */
 
-/* A segment is done with: an own buffer of a usual size is kept for reuse. */
-static void release(lb_rpc_conn *c, out_seg *seg) {
-  lb_buf *b = seg->b;
-  if (seg->own && !c->spare && b->refs == 1 && b->cap <= OUT_KEEP) {
-    b->len = 0;
-    c->spare = b;
-  } else {
-    lb_buf_unref(b);
-  }
-}
-
-static void push_seg(lb_rpc_conn *c, lb_buf *b, bool own) {
-  if (c->n_out == c->cap_out) {
-    c->cap_out = c->cap_out ? c->cap_out * 2 : 4;
-    c->out = lb_xrealloc(c->out, c->cap_out * sizeof(out_seg));
-  }
-  c->out[c->n_out++] = (out_seg){.b = b, .off = 0, .own = own};
-}
-
-/* The own buffer at the end of the queue, to pack the next message into. */
-static lb_buf *tail(lb_rpc_conn *c) {
-  if (c->n_out && c->out[c->n_out - 1].own)
-    return c->out[c->n_out - 1].b;
-  lb_buf *b = c->spare ? c->spare : lb_buf_new(512);
-  c->spare = NULL;
-  push_seg(c, b, true);
-  return b;
-}
-
-/* Write what is queued with as few writev(2) as the socket allows, without
- * waiting. Returns 0 (all written, or the socket is full) or a libuv error. */
-static int write_now(lb_rpc_conn *c) {
-  while (c->n_out) {
-    uv_buf_t iov[MAX_IOV];
-    size_t n = c->n_out < MAX_IOV ? c->n_out : MAX_IOV, want = 0;
-    for (size_t i = 0; i < n; i++) {
-      out_seg *seg = &c->out[i];
-      iov[i] = uv_buf_init(seg->b->data + seg->off, (unsigned)(seg->b->len - seg->off));
-      want += iov[i].len;
-    }
-    int r = uv_try_write((uv_stream_t *)&c->pipe, iov, (unsigned)n);
-    if (r == UV_EAGAIN)
-      return 0;
-    if (r < 0)
-      return r;
-    c->out_bytes -= (size_t)r;
-    size_t done = 0, left = (size_t)r;
-    while (done < c->n_out && left >= c->out[done].b->len - c->out[done].off) {
-      left -= c->out[done].b->len - c->out[done].off;
-      release(c, &c->out[done++]);
-    }
-    if (left)
-      c->out[done].off += left;
-    memmove(c->out, c->out + done, (c->n_out - done) * sizeof(out_seg));
-    c->n_out -= done;
-    if ((size_t)r < want)
-      return 0; /* the socket is full */
-  }
-  return 0;
-}
-
-static void flush_later(lb_rpc_conn *c) {
-  if (!c->flush_queued && !c->closing) {
-    c->flush_queued = true;
-    lb_rpc_server_flush_later(c->server, c);
-  }
-}
-
-static void on_write(uv_write_t *req, int status) {
-  lb_rpc_conn *c = req->handle->data;
-  c->writing = false;
-  for (size_t i = 0; i < c->n_wsegs; i++)
-    release(c, &c->wsegs[i]);
-  c->n_wsegs = 0;
-  if (status < 0) {
-    if (status != UV_ECANCELED)
-      lb_rpc_conn_close(c, uv_strerror(status));
-    return;
-  }
-  if (c->n_out)
-    flush_later(c);
-}
-
-void lb_rpc_conn_flush(lb_rpc_conn *c) {
-  c->flush_queued = false;
-  if (c->closing || c->writing || !c->n_out)
-    return;
-  int r = write_now(c);
-  if (r < 0) {
-    lb_rpc_conn_close(c, uv_strerror(r));
-    return;
-  }
-  if (!c->n_out)
-    return;
-  /* The socket is full: libuv writes the rest as it drains, and what comes
-   * meanwhile waits in out for the next flush. */
-  out_seg *segs = c->out;
-  size_t cap = c->cap_out;
-  c->out = c->wsegs;
-  c->cap_out = c->cap_wsegs;
-  c->wsegs = segs;
-  c->cap_wsegs = cap;
-  c->n_wsegs = c->n_out;
-  c->n_out = 0;
-  c->out_bytes = 0;
-  uv_buf_t small[MAX_IOV], *iov = small;
-  if (c->n_wsegs > MAX_IOV)
-    iov = lb_xmalloc(c->n_wsegs * sizeof(uv_buf_t));
-  for (size_t i = 0; i < c->n_wsegs; i++)
-    iov[i] = uv_buf_init(c->wsegs[i].b->data + c->wsegs[i].off,
-                         (unsigned)(c->wsegs[i].b->len - c->wsegs[i].off));
-  r = uv_write(&c->wreq, (uv_stream_t *)&c->pipe, iov, (unsigned)c->n_wsegs, on_write);
-  if (iov != small)
-    free(iov); /* libuv keeps its own copy of the array */
-  if (r < 0) {
-    for (size_t i = 0; i < c->n_wsegs; i++)
-      release(c, &c->wsegs[i]);
-    c->n_wsegs = 0;
-    lb_rpc_conn_close(c, uv_strerror(r));
-    return;
-  }
-  c->writing = true;
-}
-
-/* n bytes were queued: drop a client that does not read what it is sent,
- * else write them at the end of this loop turn. */
-static void queued(lb_rpc_conn *c, size_t n) {
-  c->out_bytes += n;
-  size_t waiting = c->out_bytes + uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
-  if (waiting > LB_RPC_MAX_QUEUED) {
-    lb_warn("client %llu (pid %d) is not reading: %zu bytes wait for it; dropping the "
-            "connection",
-            (unsigned long long)c->id, (int)c->pid, waiting);
+/* The reader refused the stream: answer the request over a limit when its
+ * msgid could be read, and close. */
+static void refused(lb_rpc_conn *c) {
+  const lb_reader_refusal *why = lb_reader_refused(c->reader);
+  if (why->fault == LB_READER_GARBAGE) {
+    lb_warn("client %llu (pid %d) sent bytes that are not MessagePack; closing its connection",
+            (unsigned long long)c->id, (int)c->pid);
     lb_rpc_conn_close(c, NULL);
     return;
   }
-  flush_later(c);
-}
-
-void lb_rpc_conn_send(lb_rpc_conn *c, lb_buf *b) {
-  if (c->closing || !b->len)
-    return;
-  if (b->len <= COPY_MAX)
-    lb_buf_write(tail(c), b->data, b->len);
-  else
-    push_seg(c, lb_buf_ref(b), false);
-  queued(c, b->len);
-}
-
-/* msgid_obj: the msgid as the client sent it (any integer), else msgid. */
-static void send_error_to(lb_rpc_conn *c, uint32_t msgid, const msgpack_object *msgid_obj,
-                          lb_rpc_code code, const char *message) {
-  if (c->closing)
-    return;
-  lb_buf *b = tail(c);
-  size_t start = b->len;
-  msgpack_packer pk;
-  msgpack_packer_init(&pk, b, lb_buf_write);
-  if (msgid_obj)
-    lb_rpc_pack_response_error_id(&pk, msgid_obj, code, message);
-  else
-    lb_rpc_pack_response_error(&pk, msgid, code, message);
-  queued(c, b->len - start);
-}
-
-static void send_error(lb_rpc_conn *c, uint32_t msgid, lb_rpc_code code, const char *message) {
-  send_error_to(c, msgid, NULL, code, message);
-}
-
-/* ---- answers ------------------------------------------------------------ */
-
-static bool has_option(const lb_method_entry *m, const char *name) {
-  for (uint32_t i = 0; i < m->n_options; i++)
-    if (strcmp(m->decl->options[i].name, name) == 0)
-      return true;
-  return false;
-}
-
-/* Advice a client can follow with what the method takes. */
-static const char *how_to_ask_for_less(const lb_method_entry *m) {
-  if (has_option(m, "limit") && has_option(m, "after"))
-    return "ask for it in pages: {\"limit\": 1000}, then {\"limit\": 1000, \"after\": the last "
-           "id} until a page is shorter";
-  if (has_option(m, "since") && has_option(m, "limit"))
-    return "ask for less: a shorter time range (since, until) or a smaller limit";
-  if (has_option(m, "since"))
-    return "ask for less: a shorter time range (since, until)";
-  if (has_option(m, "limit"))
-    return "ask for less: a smaller limit";
-  return "this method cannot answer in pieces; tell lumbard's developers";
-}
-
-static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rpc_code code,
-                   const char *message) {
-  lb_rpc_conn *c = ctx;
-  const lb_call_origin *o = lb_call_origin_of(call);
-  if (!o->wants_reply) {
-    if (code != LB_RPC_OK)
-      lb_debug("client %llu: notification %s failed: %s", (unsigned long long)c->id,
-               lb_call_method(call)->name, message);
-  } else if (!c->closing) {
-    /* Packed straight into the connection's output, written at the end of
-     * the loop turn with whatever else the turn answered. */
-    lb_buf *b = tail(c);
-    size_t start = b->len;
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, b, lb_buf_write);
-    if (code == LB_RPC_OK) {
-      lb_rpc_pack_response_ok(&pk, o->msgid);
-      lb_value_pack(&pk, result);
-    } else {
-      lb_rpc_pack_response_error(&pk, o->msgid, code, message);
-    }
-    if (b->len - start > LB_RPC_MAX_MESSAGE) {
-      char msg[512];
-      const lb_method_entry *m = lb_call_method(call);
-      snprintf(msg, sizeof(msg),
-               "the answer of %s would be %zu bytes, over the 1 MiB limit of one message; %s",
-               m->name, b->len - start, how_to_ask_for_less(m));
-      b->len = start;
-      lb_rpc_pack_response_error(&pk, o->msgid, LB_RPC_TOO_LARGE, msg);
-    }
-    queued(c, b->len - start);
-  }
-  lb_rpc_conn_unref(c);
-}
-
-/* ---- reading -------------------------------------------------------------- */
-
-static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
-  const lb_core *d = lb_rpc_server_core(c->server);
-  bool wants_reply = msg->type == LB_RPC_REQUEST;
-  const lb_method_entry *m = c->last_method;
-  unsigned generation = lb_registry_generation(d->registry);
-  if (!m || c->last_generation != generation || c->last_len != msg->method_len ||
-      !msg->method_len || memcmp(m->name, msg->method, msg->method_len) != 0) {
-    m = lb_registry_method(d->registry, msg->method, msg->method_len);
-    c->last_method = m;
-    c->last_len = msg->method_len;
-    c->last_generation = generation;
-  }
-  if (!m && msg->method_len > 0 &&
-      (memchr(msg->method, '\0', msg->method_len) ||
-       !lb_utf8_valid(msg->method, msg->method_len))) {
-    /* Not a name any method can have: say what is wrong with it, with its
-     * bytes escaped (a NUL would cut it short, 0xff is no text). */
-    char name[256], text[512];
-    lb_args_escape(msg->method, msg->method_len, name, sizeof(name));
-    snprintf(text, sizeof(text), "the method name \"%s\" %s; a method name is \"plugin.method\"",
-             name,
-             memchr(msg->method, '\0', msg->method_len) ? "holds a NUL byte (\\x00)"
-                                                        : "is not valid UTF-8");
-    if (wants_reply)
-      send_error(c, msg->msgid, LB_RPC_INVALID_PARAMS, text);
-    else
-      lb_debug("client %llu: %s", (unsigned long long)c->id, text);
-    return;
-  }
-  if (!m) {
-    char text[1024];
-    char why[768];
-    const char *dot = msg->method_len ? memchr(msg->method, '.', msg->method_len) : NULL;
-    if (dot && lb_plugins_why_missing(d->plugins, msg->method, (size_t)(dot - msg->method), why,
-                                      sizeof(why)))
-      snprintf(text, sizeof(text), "no method \"%.*s\": %s",
-               (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method, why);
-    else
-      snprintf(text, sizeof(text),
-               "no method \"%.*s\"; `lumbarctl plugins` lists the methods this daemon serves",
-               (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method);
-    lb_utf8_scrub(text); /* the name is the client's bytes, cut anywhere */
-    if (wants_reply)
-      send_error(c, msg->msgid, LB_RPC_NO_SUCH_METHOD, text);
-    else
-      lb_debug("client %llu: %s", (unsigned long long)c->id, text);
-    return;
-  }
-  lb_call_origin o = {.answer = answer,
-                      .ctx = c,
-                      .msgid = msg->msgid,
-                      .wants_reply = wants_reply,
-                      .transport = lb_rpc_transport,
-                      .session = c};
-  lb_rpc_conn_ref(c); /* released by answer() */
-  lb_call *call = lb_call_new(d->calls, m, &o);
-  lb_value params = {0}; /* [] (daemon.ping, most calls) needs no decoding */
-  char err[512];
-  if (msg->params->via.array.size > 0 &&
-      lb_value_args_from_msgpack(lb_call_arena(call), m, msg->params, &params, err, sizeof(err)) <
-          0) {
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
-    return;
-  }
-  lb_call_dispatch(call, params.as.arr.items, params.as.arr.len);
-}
-
-static void handle(lb_rpc_conn *c, const msgpack_object *o) {
-  lb_rpc_msg msg;
-  char err[256];
-  int r = lb_rpc_parse(o, &msg, err, sizeof(err));
-  if (r == -ERANGE) { /* a request of the right shape: refuse it alone */
-    if (msg.type == LB_RPC_REQUEST)
-      send_error_to(c, 0, msg.msgid_obj, LB_RPC_INVALID_PARAMS, err);
-    return;
-  }
-  if (r < 0) {
-    lb_warn("client %llu (pid %d) sent a malformed message (%s); closing its connection",
-            (unsigned long long)c->id, (int)c->pid, err);
-    if (msg.msgid_obj) {
-      char text[400];
-      snprintf(text, sizeof(text), "malformed message: %s; closing the connection", err);
-      send_error_to(c, msg.msgid, msg.msgid_obj, LB_RPC_INVALID_PARAMS, text);
-    }
-    lb_rpc_conn_close(c, NULL);
-    return;
-  }
-  if (msg.type == LB_RPC_RESPONSE) {
-    lb_debug("client %llu sent a response to msgid %u; lumbard sends no requests, ignored",
-             (unsigned long long)c->id, msg.msgid);
-    return;
-  }
-  dispatch(c, &msg);
-}
-
-static void over_limit(lb_rpc_conn *c, const char *what) {
-  uint32_t msgid;
   char text[256];
-  snprintf(text, sizeof(text), "message too large: %s; closing the connection", what);
+  snprintf(text, sizeof(text), "message too large: %s; closing the connection", why->what);
   lb_warn("client %llu (pid %d): %s", (unsigned long long)c->id, (int)c->pid, text);
-  if (lb_rpc_peek_msgid(c->head, c->head_len, &msgid))
-    send_error(c, msgid, LB_RPC_TOO_LARGE, text);
+  if (why->has_msgid)
+    lb_rpc_conn_send_error(c, why->msgid, NULL, LB_RPC_TOO_LARGE, text);
   lb_rpc_conn_close(c, NULL);
-}
-
-/* Keep the first bytes of a message not read whole, from the read buffer
- * where this read's part of it starts: by the next read the unpacker may have
- * let them go. Only for a message in progress, not for every message. */
-static void track_head(lb_rpc_conn *c, size_t start) {
-  msgpack_unpacker *u = &c->unpacker;
-  if (c->head_len >= HEAD_BYTES)
-    return;
-  size_t avail = u->used - start, n = HEAD_BYTES - c->head_len;
-  if (n > avail)
-    n = avail;
-  memcpy(c->head + c->head_len, u->buffer + start, n);
-  c->head_len += n;
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   lb_rpc_conn *c = h->data;
+  char *base;
+  size_t len;
   (void)suggested;
-  if (!msgpack_unpacker_reserve_buffer(&c->unpacker, c->read_size)) {
+  if (lb_reader_buffer(c->reader, c->read_size, &base, &len) < 0) {
     *buf = uv_buf_init(NULL, 0); /* read_cb gets UV_ENOBUFS */
     return;
   }
-  *buf = uv_buf_init(msgpack_unpacker_buffer(&c->unpacker),
-                     (unsigned)msgpack_unpacker_buffer_capacity(&c->unpacker));
-}
-
-/* The objects of the messages handled are done with: clear the unpacker's
- * zone, to be reused for the next ones (rather than hand it over and allocate
- * another, as msgpack_unpacker_next does), and release its hold on the read
- * buffer, so that the buffer is reused from its start. Only between messages:
- * nothing keeps pointers into a message once handled (a call copies its
- * arguments into its own arena), but a message in progress lives there. */
-static void clear_zone(lb_rpc_conn *c) {
-  msgpack_unpacker *u = &c->unpacker;
-  msgpack_unpacker_flush_zone(u);
-  if (u->z) /* msgpack-c 4 makes the zone on first need */
-    msgpack_unpacker_reset_zone(u);
-  c->zone_bytes = 0;
-}
-
-/* The zone is cleared at the end of each read, and between messages once
- * half of its first chunk is used or the messages since it last was add up
- * to ZONE_CLEAR_BYTES (their objects take at most some 24 times their
- * bytes): clearing it after every message would cost more than a small
- * message (a pipelining client sends thousands in one read), and it never
- * needs a second chunk for small ones. */
-#define ZONE_CLEAR_BYTES 4096
-
-static bool zone_filling(const lb_rpc_conn *c) {
-  const msgpack_zone *z = c->unpacker.z;
-  return c->zone_bytes >= ZONE_CLEAR_BYTES || (z && z->chunk_list.free < z->chunk_size / 2);
+  *buf = uv_buf_init(base, (unsigned)len);
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
@@ -533,65 +115,19 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   }
   if (nread == 0)
     return;
-  /* The sizes declared come first: a message that announces too much is
-   * never given to the unpacker; the messages before it in this read are. */
-  size_t take = (size_t)nread, bad_start;
-  unsigned char bad_head[HEAD_BYTES];
-  size_t bad_head_len = 0;
-  bool bad = lb_rpc_scan_feed(&c->scan, (const unsigned char *)buf->base, take, &bad_start) < 0;
-  if (bad && bad_start != SIZE_MAX) { /* it began in this read: its head is here */
-    bad_head_len = take - bad_start < HEAD_BYTES ? take - bad_start : HEAD_BYTES;
-    memcpy(bad_head, buf->base + bad_start, bad_head_len);
-    take = bad_start;
-  } else if (bad) {
-    take = 0; /* it began before: the unpacker holds its head */
-  }
-  msgpack_unpacker_buffer_consumed(&c->unpacker, take);
+  lb_reader_consumed(c->reader, (size_t)nread);
   if ((size_t)nread == buf->len && c->read_size < READ_MAX)
     c->read_size *= 2; /* it sends more than one read took */
 
+  /* Every whole message this read completes, in order; a partial one waits
+   * in the reader for the next read. */
   lb_rpc_conn_ref(c); /* a handler may close the connection */
-  while (!c->closing) {
-    size_t start = c->unpacker.off;
-    int r = msgpack_unpacker_execute(&c->unpacker);
-    if (r <= 0)
-      track_head(c, start); /* not read whole: over_limit() answers the msgid in it */
-    if (r > 0) {
-      msgpack_object o = msgpack_unpacker_data(&c->unpacker);
-      c->head_len = 0;
-      handle(c, &o);
-      c->zone_bytes += msgpack_unpacker_parsed_size(&c->unpacker);
-      msgpack_unpacker_reset(&c->unpacker);
-      if (zone_filling(c))
-        clear_zone(c);
-    } else if (r == MSGPACK_UNPACK_CONTINUE) {
-      /* A partial message just waits for more bytes, up to the limit. */
-      if (msgpack_unpacker_message_size(&c->unpacker) > LB_RPC_MAX_MESSAGE)
-        over_limit(c, "over the 1 MiB limit");
-      break;
-    } else if (r == MSGPACK_UNPACK_NOMEM_ERROR) {
-      /* msgpack-c's parse stack holds 32 levels: deeper nesting lands here,
-       * as does an array or map header announcing more elements than malloc
-       * gives room for (msgpack-c allocates them before they arrive). */
-      over_limit(c, "nested deeper than 32 levels, or announcing more elements than fit in "
-                    "1 MiB");
-      break;
-    } else {
-      lb_warn("client %llu (pid %d) sent bytes that are not MessagePack; closing its connection",
-              (unsigned long long)c->id, (int)c->pid);
-      lb_rpc_conn_close(c, NULL);
-      break;
-    }
-  }
-  if (bad && !c->closing) {
-    if (bad_head_len) {
-      memcpy(c->head, bad_head, bad_head_len);
-      c->head_len = bad_head_len;
-    }
-    over_limit(c, "it announces more elements than 1 MiB can hold");
-  }
-  if (msgpack_unpacker_parsed_size(&c->unpacker) == 0) /* no message in progress */
-    clear_zone(c);
+  msgpack_object o;
+  int r = 0;
+  while (!c->closing && (r = lb_reader_next(c->reader, &o)) > 0)
+    lb_rpc_conn_handle(c, &o);
+  if (r < 0 && !c->closing)
+    refused(c);
   lb_rpc_conn_unref(c);
 }
 
@@ -601,8 +137,7 @@ lb_rpc_conn *lb_rpc_conn_accept(lb_rpc_server *s, uv_stream_t *listener, uint64_
   c->id = id;
   c->refs = 1; /* the handle's */
   c->read_size = READ_INIT / 2;
-  lb_rpc_scan_init(&c->scan);
-  if (!msgpack_unpacker_init(&c->unpacker, READ_INIT)) {
+  if (lb_reader_new(READ_INIT, &c->reader) < 0) {
     free(c);
     lb_rpc_server_conn_freed(s);
     return NULL;
@@ -640,6 +175,8 @@ lb_rpc_conn *lb_rpc_conn_accept(lb_rpc_server *s, uv_stream_t *listener, uint64_
   lb_debug("client %llu (pid %d) connected", (unsigned long long)id, (int)c->pid);
   return c;
 }
+
+/* ---- subscriptions ----------------------------------------------------------- */
 
 void lb_rpc_conn_subscribe(lb_rpc_conn *c, const char *pattern) {
   for (size_t i = 0; i < c->n_patterns; i++)

@@ -1,7 +1,8 @@
-/* One client connection: a streaming unpacker fed straight from libuv's read
- * buffer, dispatch of each message, a bounded send queue, subscriptions.
- * Refcounted: the libuv handle holds one reference, each call still waiting
- * for its answer another, so nothing is freed inside its own callback. */
+/* One client connection: a stream reader (lumbard/reader.h) fed straight
+ * from libuv's read buffer, dispatch of each message, a bounded send queue,
+ * subscriptions. Refcounted: the libuv handle holds one reference, each call
+ * still waiting for its answer another, so nothing is freed inside its own
+ * callback. */
 #ifndef LB_RPC_CONN_H
 #define LB_RPC_CONN_H
 

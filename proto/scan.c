@@ -2,6 +2,7 @@
  * them. See lumbard/rpc.h. */
 #include <errno.h>
 #include <lumbard/rpc.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 void lb_rpc_scan_init(lb_rpc_scan *s) {
@@ -113,7 +114,15 @@ static int header_done(lb_rpc_scan *s) {
   return account(s, k, n);
 }
 
-int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *ret_start) {
+/* Nothing of a message read yet: at the stream's start, or after a message. */
+static bool at_message_start(const lb_rpc_scan *s) {
+  return s->skip == 0 && s->hdr_len == 0 &&
+         (s->items_left == 0 || (s->items_left == 1 && s->declared == 0));
+}
+
+int lb_rpc_scan_message(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *ret_used) {
+  if (s->items_left == 0 && s->skip == 0) /* the last message is through: the next one */
+    lb_rpc_scan_init(s);
   for (size_t i = 0; i < n;) {
     int r = 0;
     if (s->skip > 0) {
@@ -121,10 +130,6 @@ int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *r
       s->skip -= take;
       i += take;
     } else if (s->hdr_len == 0) {
-      if (s->items_left == 0) /* the next message */
-        lb_rpc_scan_init(s);
-      if (s->declared == 0 && s->items_left == 1)
-        s->start = i;
       uint32_t inline_count;
       kind k = kind_of(p[i], &inline_count);
       s->hdr_need = (uint8_t)(1 + k.len_bytes + k.extra);
@@ -142,14 +147,28 @@ int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *r
       r = header_done(s);
     }
     if (r < 0) {
-      *ret_start = s->start;
+      *ret_used = i;
       return r;
     }
     /* A message ends when its last item's payload is through. */
-    if (s->items_left == 0 && s->skip == 0)
-      s->start = SIZE_MAX;
+    if (s->items_left == 0 && s->skip == 0) {
+      *ret_used = i;
+      return 1;
+    }
   }
-  /* A message still in progress began in an earlier chunk from now on. */
-  s->start = SIZE_MAX;
+  *ret_used = n;
+  return 0;
+}
+
+int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *ret_start) {
+  for (size_t i = 0; i < n;) {
+    size_t start = at_message_start(s) ? i : SIZE_MAX, used;
+    int r = lb_rpc_scan_message(s, p + i, n - i, &used);
+    if (r < 0) {
+      *ret_start = start;
+      return r;
+    }
+    i += used;
+  }
   return 0;
 }

@@ -1,8 +1,9 @@
-/* The client side of the MessagePack-RPC stream: packing requests, cutting
- * incoming bytes into messages, reading responses and notifications. */
+/* The client side of the MessagePack-RPC stream: packing requests, reading
+ * responses and notifications out of the stream reader (lumbard/reader.h). */
 #include "lumbard/client_codec.h"
 
 #include <errno.h>
+#include <lumbard/reader.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,7 +21,7 @@ struct lb_client_msg {
 };
 
 struct lb_client_codec {
-  msgpack_unpacker unpacker;
+  lb_reader *reader;
   uint32_t next_msgid;
   int failed; /* the sticky error once the stream is out of step */
   char error[256];
@@ -62,17 +63,6 @@ const msgpack_object *lb_client_msg_result(const lb_client_msg *m) {
   return m->error_code ? NULL : m->m.result;
 }
 
-static const msgpack_object *map_str(const msgpack_object *map, const char *key) {
-  size_t klen = strlen(key);
-  for (uint32_t i = 0; i < map->via.map.size; i++) {
-    const msgpack_object_kv *kv = &map->via.map.ptr[i];
-    if (kv->key.type == MSGPACK_OBJECT_STR && kv->key.via.str.size == klen &&
-        memcmp(kv->key.via.str.ptr, key, klen) == 0)
-      return kv->val.type == MSGPACK_OBJECT_STR ? &kv->val : NULL;
-  }
-  return NULL;
-}
-
 /* The error of a response as two C strings. A daemon is not supposed to send
  * anything but {code, message}; whatever else comes still reads as an error
  * the user can see rather than a crash. */
@@ -80,8 +70,8 @@ static int read_error(lb_client_msg *m) {
   const msgpack_object *e = m->m.error;
   const msgpack_object *code = NULL, *message = NULL;
   if (e->type == MSGPACK_OBJECT_MAP) {
-    code = map_str(e, "code");
-    message = map_str(e, "message");
+    code = lb_msg_map_str(e, "code");
+    message = lb_msg_map_str(e, "message");
   } else if (e->type == MSGPACK_OBJECT_STR) {
     message = e; /* some MessagePack-RPC servers send a bare string */
   }
@@ -102,9 +92,10 @@ int lb_client_codec_new(lb_client_codec **ret) {
   lb_client_codec *c = calloc(1, sizeof(*c));
   if (!c)
     return -ENOMEM;
-  if (!msgpack_unpacker_init(&c->unpacker, READ_CHUNK)) {
+  int r = lb_reader_new(READ_CHUNK, &c->reader);
+  if (r < 0) {
     free(c);
-    return -ENOMEM;
+    return r;
   }
   c->next_msgid = 1;
   *ret = c;
@@ -114,7 +105,7 @@ int lb_client_codec_new(lb_client_codec **ret) {
 lb_client_codec *lb_client_codec_free(lb_client_codec *c) {
   if (!c)
     return NULL;
-  msgpack_unpacker_destroy(&c->unpacker);
+  lb_reader_free(c->reader);
   free(c);
   return NULL;
 }
@@ -168,26 +159,15 @@ int lb_client_codec_pack_request(lb_client_codec *c, msgpack_sbuffer *out, const
 }
 
 int lb_client_codec_buffer(lb_client_codec *c, size_t want, char **ret_buf, size_t *ret_len) {
-  if (!msgpack_unpacker_reserve_buffer(&c->unpacker, want))
-    return -ENOMEM;
-  *ret_buf = msgpack_unpacker_buffer(&c->unpacker);
-  *ret_len = msgpack_unpacker_buffer_capacity(&c->unpacker);
-  return 0;
+  return lb_reader_buffer(c->reader, want, ret_buf, ret_len);
 }
 
 void lb_client_codec_consumed(lb_client_codec *c, size_t n) {
-  msgpack_unpacker_buffer_consumed(&c->unpacker, n);
+  lb_reader_consumed(c->reader, n);
 }
 
 int lb_client_codec_feed(lb_client_codec *c, const void *data, size_t len) {
-  char *buf;
-  size_t cap;
-  int r = lb_client_codec_buffer(c, len, &buf, &cap);
-  if (r < 0)
-    return r;
-  memcpy(buf, data, len);
-  lb_client_codec_consumed(c, len);
-  return 0;
+  return lb_reader_feed(c->reader, data, len);
 }
 
 __attribute__((format(printf, 3, 4))) static int fail(lb_client_codec *c, int r, const char *fmt,
@@ -215,42 +195,37 @@ static int read_msg(lb_client_codec *c, lb_client_msg *m) {
   return 0;
 }
 
+/* The reader's refusal, as a user reads it. */
+static int refused(lb_client_codec *c, int r) {
+  switch (lb_reader_refused(c->reader)->fault) {
+  case LB_READER_TOO_DEEP:
+    return fail(c, r, "the daemon sent a message nested deeper than 32 levels");
+  case LB_READER_GARBAGE:
+    return fail(c, r, "the daemon sent bytes that are not MessagePack");
+  default:
+    return fail(c, r, "the daemon sent a message over the 1 MiB limit");
+  }
+}
+
 int lb_client_codec_next(lb_client_codec *c, lb_client_msg **ret) {
   *ret = NULL;
   if (c->failed)
     return c->failed;
-  msgpack_unpacker *u = &c->unpacker;
-  /* What is already parsed of a message continued from earlier bytes, so a
-   * message that arrives whole in one read is measured as well. */
-  size_t parsed_before = msgpack_unpacker_parsed_size(u), off_before = u->off;
+  msgpack_object o;
+  int r = lb_reader_next(c->reader, &o);
+  if (r == 0)
+    return 0; /* a partial message just waits for more bytes */
+  if (r < 0)
+    return refused(c, r);
 
   lb_client_msg *m = calloc(1, sizeof(*m));
-  if (!m)
+  if (!m) {
+    msgpack_zone_free(lb_reader_keep(c->reader));
     return -ENOMEM;
-  msgpack_unpacked_init(&m->unpacked);
-  msgpack_unpack_return r = msgpack_unpacker_next(u, &m->unpacked);
-  switch (r) {
-  case MSGPACK_UNPACK_SUCCESS:
-    if (parsed_before + (u->off - off_before) > LB_RPC_MAX_MESSAGE) {
-      lb_client_msg_free(m);
-      return fail(c, -EMSGSIZE, "the daemon sent a message over the 1 MiB limit");
-    }
-    break;
-  case MSGPACK_UNPACK_CONTINUE:
-    lb_client_msg_free(m);
-    /* A partial message just waits for more bytes, up to the limit. */
-    if (msgpack_unpacker_message_size(u) > LB_RPC_MAX_MESSAGE)
-      return fail(c, -EMSGSIZE, "the daemon sent a message over the 1 MiB limit");
-    return 0;
-  case MSGPACK_UNPACK_NOMEM_ERROR:
-    /* msgpack-c's parse stack is 32 levels deep: deeper nesting lands here. */
-    lb_client_msg_free(m);
-    return fail(c, -EMSGSIZE, "the daemon sent a message nested deeper than 32 levels");
-  default:
-    lb_client_msg_free(m);
-    return fail(c, -EBADMSG, "the daemon sent bytes that are not MessagePack");
   }
-
+  msgpack_unpacked_init(&m->unpacked);
+  m->unpacked.zone = lb_reader_keep(c->reader);
+  m->unpacked.data = o;
   int e = read_msg(c, m);
   if (e < 0) {
     lb_client_msg_free(m);

@@ -109,16 +109,21 @@ typedef struct lb_rpc_scan {
   uint64_t items_left; /* items still to come in the message */
   uint64_t declared;   /* elements its arrays and maps announced */
   uint64_t skip;       /* payload bytes still to come */
-  size_t start;        /* where the message began in this chunk; SIZE_MAX: before */
   unsigned char hdr[9];
   uint8_t hdr_len, hdr_need;
 } lb_rpc_scan;
 
 void lb_rpc_scan_init(lb_rpc_scan *s);
-/* The next n bytes of the stream. Returns 0, or -EMSGSIZE when a message
- * announces more elements than LB_RPC_MAX_MESSAGE bytes can hold; then
- * *ret_start is where that message began in p (SIZE_MAX: in an earlier
- * chunk), and the stream is to be given up. */
+/* Follow the next n bytes of the stream up to the end of one message.
+ * Returns 1 when a message ends at p + *ret_used, 0 when all n bytes belong
+ * to a message still going on (*ret_used is n), or -EMSGSIZE when a message
+ * announces more elements than LB_RPC_MAX_MESSAGE bytes can hold (*ret_used:
+ * through the header that says so); the stream is then to be given up. The
+ * stream reader (lumbard/reader.h) runs it a message ahead of msgpack-c. */
+int lb_rpc_scan_message(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *ret_used);
+/* The same over any number of messages. Returns 0, or -EMSGSIZE; then
+ * *ret_start is where the message refused began in p (SIZE_MAX: in an
+ * earlier chunk). */
 int lb_rpc_scan_feed(lb_rpc_scan *s, const unsigned char *p, size_t n, size_t *ret_start);
 
 #endif
