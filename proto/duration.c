@@ -1,5 +1,5 @@
 /* Durations: integer seconds, or "1m30s", "2min", "1.5min", "1h" ... */
-#include "lumbard/rpc.h"
+#include "lumbard/wire.h"
 
 #include <ctype.h>
 #include <errno.h>

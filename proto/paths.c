@@ -1,6 +1,6 @@
 /* Where the socket lives, and who may be behind it, for the daemon and every
  * client alike. */
-#include "lumbard/rpc.h"
+#include "lumbard/wire.h"
 
 #include <errno.h>
 #include <pwd.h>

@@ -2,7 +2,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <lumbard/rpc.h>
+#include <lumbard/wire.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

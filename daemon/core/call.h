@@ -5,7 +5,7 @@
 #ifndef LB_CALL_H
 #define LB_CALL_H
 
-#include <lumbard/rpc.h>
+#include <lumbard/wire.h>
 
 #include "arena.h"
 #include "core.h"

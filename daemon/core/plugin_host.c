@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <lumbard/rpc.h>
 #include <lumbard/version.h>
+#include <lumbard/wire.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

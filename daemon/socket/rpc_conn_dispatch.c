@@ -143,7 +143,8 @@ static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
   lb_value params = {0}; /* [] (daemon.ping, most calls) needs no decoding */
   char err[512];
   if (msg->params->via.array.size > 0 &&
-      lb_value_args_from_msgpack(lb_call_arena(call), m, msg->params, &params, err, sizeof(err)) < 0) {
+      lb_value_args_from_msgpack(lb_call_arena(call), m, msg->params, &params, err, sizeof(err)) <
+          0) {
     lb_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
     return;
   }
