@@ -6,8 +6,7 @@
  * timerfd: it fires after a resume and reports clock changes) at the
  * earlier of its next elapse and the end of its snooze. Changes are written
  * behind to SQLite once per loop turn; every due, done, skip and snooze is
- * logged with its reason. */
-#include <ctype.h>
+ * logged with its reason. A schedule's words and its elapses are schedule.c's. */
 #include <errno.h>
 #include <lumbard/plugin.h>
 #include <search.h>
@@ -19,6 +18,7 @@
 
 #include "calendar.h"
 #include "db.h"
+#include "schedule.h"
 #include "xalloc.h"
 
 #define MAX_PAUSE (30 * 86400)
@@ -33,19 +33,13 @@
 #define SOURCE_CONFIG "config"
 #define SOURCE_RUNTIME "runtime"
 
-typedef enum kind { CALENDAR, EVERY, ONCE } kind;
-
 typedef struct reminder {
   uint64_t id;
   struct reminder *prev, *next;
   char name[64], schedule[256], message[512], source[8];
-  kind kind;
-  lb_calendar *cal;
-  uint32_t every_s;     /* EVERY: the interval; ONCE: how long "in ..." waits */
-  int from_min, to_min; /* active hours of an interval, minutes after midnight; -1: none */
-  int64_t anchor_ms;    /* an interval without hours counts from here; a one-off fires here */
-  int64_t next_at_ms;   /* the next elapse; 0: none left */
-  int64_t due_at_ms;    /* the occurrence that fired and waits for done, skip or snooze */
+  schedule_spec spec; /* schedule, parsed */
+  int64_t next_at_ms; /* the next elapse; 0: none left */
+  int64_t due_at_ms;  /* the occurrence that fired and waits for done, skip or snooze */
   int64_t snoozed_until_ms;
   int64_t paused_until_ms;
   int64_t held_ms; /* a one-off's elapse that fell in a pause: delivered when it ends */
@@ -80,161 +74,6 @@ static int64_t clock_offset_ms;
 
 static int64_t now_ms(void) {
   return host->now_ms(LB_CLOCK_WALL);
-}
-
-/* ---- schedules ---------------------------------------------------------- */
-
-/* Up to two digits at *s, moved past; -1 when there is none. */
-static int two_digits(const char **s) {
-  if (!isdigit((unsigned char)**s))
-    return -1;
-  int v = *(*s)++ - '0';
-  if (isdigit((unsigned char)**s))
-    v = v * 10 + (*(*s)++ - '0');
-  return v;
-}
-
-static bool parse_hhmm(const char *s, int *ret_min) {
-  int h = two_digits(&s), m = -1;
-  if (*s == ':') {
-    s++;
-    m = two_digits(&s);
-  }
-  if (h < 0 || m < 0 || *s != '\0' || h > 24 || m > 59 || (h == 24 && m != 0))
-    return false;
-  *ret_min = h * 60 + m;
-  return true;
-}
-
-static const char *skip_word(const char *s, const char *word) {
-  size_t n = strlen(word);
-  if (strncasecmp(s, word, n) != 0 || !isspace((unsigned char)s[n]))
-    return NULL;
-  s += n;
-  while (isspace((unsigned char)*s))
-    s++;
-  return s;
-}
-
-/* Parse a schedule into r's fields (kind, cal, every_s, anchor). from/to are
- * HH:MM or NULL. Returns 0, or -EINVAL with err for the client. */
-/* A schedule a client sent was refused: the answer names the parameter
- * unless the words name an option already (from, to). */
-static void fail_schedule(lb_call *call, const char *err) {
-  host->fail(call, LB_ERR_INVALID_PARAMS, "%s%s",
-             strncmp(err, "option", 6) ? "parameter 'schedule': " : "", err);
-}
-
-static int parse_schedule(reminder *r, const char *text, const char *from, const char *to,
-                          int64_t now, char *err, size_t errlen) {
-  const char *rest;
-  uint64_t secs;
-  char why[256];
-  r->from_min = r->to_min = -1;
-  if ((rest = skip_word(text, "every")) != NULL) {
-    if (host->parse_duration(rest, &secs, why, sizeof(why)) < 0) {
-      snprintf(err, errlen, "schedule \"%s\": %s", text, why);
-      return -EINVAL;
-    }
-    if (secs == 0 || secs > 7 * 86400) {
-      snprintf(err, errlen, "schedule \"%s\": an interval is 1 s to 7 days", text);
-      return -EINVAL;
-    }
-    r->kind = EVERY;
-    r->every_s = (uint32_t)secs;
-    r->anchor_ms = now;
-    if (from || to) {
-      r->from_min = 0;
-      r->to_min = 24 * 60;
-      if ((from && !parse_hhmm(from, &r->from_min)) || (to && !parse_hhmm(to, &r->to_min))) {
-        snprintf(err, errlen, "option '%s' must be a time of day such as 09:00",
-                 from && !parse_hhmm(from, &r->from_min) ? "from" : "to");
-        return -EINVAL;
-      }
-      if (r->to_min <= r->from_min) {
-        snprintf(err, errlen, "option 'to' (%s) must be later in the day than 'from' (%s)",
-                 to ? to : "24:00", from ? from : "00:00");
-        return -EINVAL;
-      }
-    }
-    return 0;
-  }
-  if (from || to) {
-    snprintf(err, errlen, "options 'from' and 'to' go with \"every …\" schedules");
-    return -EINVAL;
-  }
-  if ((rest = skip_word(text, "in")) != NULL) {
-    if (host->parse_duration(rest, &secs, why, sizeof(why)) < 0) {
-      snprintf(err, errlen, "schedule \"%s\": %s", text, why);
-      return -EINVAL;
-    }
-    if (secs == 0 || secs > 366 * 86400ull) {
-      snprintf(err, errlen, "schedule \"%s\": \"in\" takes 1 s to a year", text);
-      return -EINVAL;
-    }
-    r->kind = ONCE;
-    r->every_s = (uint32_t)secs;
-    r->anchor_ms = now + (int64_t)secs * 1000;
-    return 0;
-  }
-  lb_calendar *cal;
-  if (lb_calendar_parse(text, &cal, why, sizeof(why)) < 0) {
-    snprintf(err, errlen,
-             "%s; a schedule is a calendar event (Mon,Wed,Fri 17:30), \"every 45m\" or "
-             "\"in 10m\"",
-             why);
-    return -EINVAL;
-  }
-  r->kind = CALENDAR;
-  r->cal = cal;
-  return 0;
-}
-
-/* Unix ms of local time minutes after the midnight of the day `day_ms` is
- * in, plus days; mktime resolves DST. */
-static int64_t local_day_time(int64_t day_ms, int add_days, int minutes) {
-  time_t t = (time_t)(day_ms / 1000);
-  struct tm tm;
-  localtime_r(&t, &tm);
-  tm.tm_mday += add_days;
-  tm.tm_hour = minutes / 60;
-  tm.tm_min = minutes % 60;
-  tm.tm_sec = 0;
-  tm.tm_isdst = -1;
-  return (int64_t)mktime(&tm) * 1000;
-}
-
-/* The first elapse strictly after t (unix ms); 0 when none is left. A calendar elapse falls on a
- * microsecond: rounded up, so that its timer never fires before it (m_preview answers the
- * elapses themselves). */
-static int64_t next_after(const reminder *r, int64_t t) {
-  switch (r->kind) {
-  case CALENDAR: {
-    int64_t us;
-    if (lb_calendar_next(r->cal, t * 1000, &us) < 0)
-      return 0;
-    return (us + 999) / 1000;
-  }
-  case ONCE:
-    return r->anchor_ms > t ? r->anchor_ms : 0;
-  case EVERY: {
-    int64_t step = (int64_t)r->every_s * 1000;
-    if (r->from_min < 0) {
-      int64_t k = t < r->anchor_ms ? 1 : (t - r->anchor_ms) / step + 1;
-      return r->anchor_ms + k * step;
-    }
-    /* within active hours: on a grid from `from` each day, up to `to` */
-    for (int d = 0; d < 8; d++) {
-      int64_t lo = local_day_time(t, d, r->from_min), hi = local_day_time(t, d, r->to_min);
-      int64_t k = t < lo ? 1 : (t - lo) / step + 1;
-      int64_t at = lo + k * step;
-      if (at <= hi)
-        return at;
-    }
-    return 0;
-  }
-  }
-  return 0;
 }
 
 /* ---- storage ------------------------------------------------------------ */
@@ -290,10 +129,10 @@ static int bind_reminder(sqlite3_stmt *st, const reminder *r) {
   sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, r->schedule, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, r->message, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 5, r->from_min);
-  sqlite3_bind_int(st, 6, r->to_min);
+  sqlite3_bind_int(st, 5, r->spec.from_min);
+  sqlite3_bind_int(st, 6, r->spec.to_min);
   sqlite3_bind_text(st, 7, r->source, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 8, r->anchor_ms);
+  sqlite3_bind_int64(st, 8, r->spec.anchor_ms);
   sqlite3_bind_int64(st, 9, r->next_at_ms);
   sqlite3_bind_int64(st, 10, r->due_at_ms);
   sqlite3_bind_int64(st, 11, r->snoozed_until_ms);
@@ -482,16 +321,17 @@ static void destroy(reminder *r);
 static void elapse(reminder *r, int64_t now) {
   int64_t latest = r->next_at_ms;
   uint32_t missed = 1;
-  for (int64_t t = next_after(r, latest); t && t <= now && missed < 100000; t = next_after(r, t)) {
+  for (int64_t t = schedule_next_after(&r->spec, latest); t && t <= now && missed < 100000;
+       t = schedule_next_after(&r->spec, t)) {
     latest = t;
     missed++;
   }
-  r->next_at_ms = next_after(r, now);
+  r->next_at_ms = schedule_next_after(&r->spec, now);
   if (now - latest > (int64_t)catch_up_s * 1000) {
     host->log(self, LB_LOG_INFO, "%s was due %lld min ago, past the catch-up horizon: dropped",
               r->name, (long long)(now - latest) / 60000);
     log_action(r, latest, "dropped", "missed while away, past the catch-up horizon");
-  } else if (paused(r, now) && r->kind == ONCE) {
+  } else if (paused(r, now) && r->spec.kind == SCHEDULE_ONCE) {
     /* a one-off has no next time: held, and delivered when the pause ends */
     r->held_ms = latest;
     log_action(r, latest, "held", "paused");
@@ -531,7 +371,8 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
   if (r->next_at_ms && r->next_at_ms <= now)
     elapse(r, now);
   touch(r->id);
-  if (!r->next_at_ms && !r->due_at_ms && !r->snoozed_until_ms && !r->held_ms && r->kind == ONCE) {
+  if (!r->next_at_ms && !r->due_at_ms && !r->snoozed_until_ms && !r->held_ms &&
+      r->spec.kind == SCHEDULE_ONCE) {
     destroy(r); /* a one-off that fired and was answered */
     return;
   }
@@ -575,7 +416,7 @@ static void destroy(reminder *r) {
   else
     last = r->prev;
   n_reminders--;
-  lb_calendar_free(r->cal);
+  lb_calendar_free(r->spec.cal);
   free(r);
 }
 
@@ -598,20 +439,20 @@ static lb_value view(const reminder *r, lb_pair *f, char hours[2][16]) {
    * held until it ends. */
   const char *pause = "";
   if (r->held_ms || (in_pause && r->next_at_ms && r->next_at_ms < paused_until))
-    pause = r->kind == ONCE ? "hold" : "skip";
+    pause = r->spec.kind == SCHEDULE_ONCE ? "hold" : "skip";
   f[k++] = (lb_pair){"pause", lb_v_str(pause)};
   f[k++] = (lb_pair){
       "held_until",
       lb_v_int(r->held_ms ? (paused_until > r->held_ms ? paused_until : r->held_ms) / 1000 : 0)};
   f[k++] = (lb_pair){"source", lb_v_str(r->source)};
-  f[k++] = (lb_pair){"kind", lb_v_str(r->kind == CALENDAR ? "calendar"
-                                      : r->kind == EVERY  ? "every"
-                                                          : "once")};
+  f[k++] = (lb_pair){"kind", lb_v_str(r->spec.kind == SCHEDULE_CALENDAR ? "calendar"
+                                      : r->spec.kind == SCHEDULE_EVERY  ? "every"
+                                                                        : "once")};
   /* Every declared field, always: "" for active hours it does not have. */
   hours[0][0] = hours[1][0] = '\0';
-  if (r->from_min >= 0) {
-    snprintf(hours[0], 16, "%02d:%02d", r->from_min / 60, r->from_min % 60);
-    snprintf(hours[1], 16, "%02d:%02d", r->to_min / 60, r->to_min % 60);
+  if (r->spec.from_min >= 0) {
+    snprintf(hours[0], 16, "%02d:%02d", r->spec.from_min / 60, r->spec.from_min % 60);
+    snprintf(hours[1], 16, "%02d:%02d", r->spec.to_min / 60, r->spec.to_min % 60);
   }
   f[k++] = (lb_pair){"from", lb_v_str(hours[0])};
   f[k++] = (lb_pair){"to", lb_v_str(hours[1])};
@@ -643,6 +484,13 @@ static bool name_ok(const char *name, char *err, size_t errlen) {
 }
 
 /* ---- methods ------------------------------------------------------------------ */
+
+/* A schedule a client sent was refused: the answer names the parameter
+ * unless the words name an option already (from, to). */
+static void fail_schedule(lb_call *call, const char *err) {
+  host->fail(call, LB_ERR_INVALID_PARAMS, "%s%s",
+             strncmp(err, "option", 6) ? "parameter 'schedule': " : "", err);
+}
 
 static const char *opt_str(const lb_value *opts, const char *key) {
   const lb_value *v = lb_map_get(opts, key);
@@ -714,14 +562,14 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
                strcmp(other->source, SOURCE_CONFIG) == 0 ? ", from lumbard.conf" : "");
     return;
   }
-  reminder tmp = {0};
+  schedule_spec tmp = {0};
   int64_t now = now_ms();
-  if (parse_schedule(&tmp, text, opt_str(opts, "from"), opt_str(opts, "to"), now, err,
+  if (schedule_parse(host, text, opt_str(opts, "from"), opt_str(opts, "to"), now, &tmp, err,
                      sizeof(err)) < 0) {
     fail_schedule(call, err);
     return;
   }
-  int64_t next = next_after(&tmp, now);
+  int64_t next = schedule_next_after(&tmp, now);
   if (!next) {
     lb_calendar_free(tmp.cal);
     host->fail(call, LB_ERR_INVALID_PARAMS,
@@ -729,12 +577,7 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
     return;
   }
   reminder *r = create(0);
-  r->kind = tmp.kind;
-  r->cal = tmp.cal;
-  r->every_s = tmp.every_s;
-  r->from_min = tmp.from_min;
-  r->to_min = tmp.to_min;
-  r->anchor_ms = tmp.anchor_ms;
+  r->spec = tmp;
   r->next_at_ms = next;
   set_name(r, name);
   snprintf(r->schedule, sizeof(r->schedule), "%s", text);
@@ -845,7 +688,7 @@ static void m_done(lb_call *call, const lb_value *args, void *ud) {
   host->emit(self, "done", &ev);
   touch(r->id);
   reply_view(call, r);
-  if (r->kind == ONCE && !r->next_at_ms)
+  if (r->spec.kind == SCHEDULE_ONCE && !r->next_at_ms)
     destroy(r);
   else
     schedule(r);
@@ -866,7 +709,7 @@ static void m_skip(lb_call *call, const lb_value *args, void *ud) {
     r->held_ms = 0;
   } else if (r->next_at_ms) { /* the next one, ahead of time: a rest day */
     at = r->next_at_ms;
-    r->next_at_ms = next_after(r, at);
+    r->next_at_ms = schedule_next_after(&r->spec, at);
   } else {
     host->fail(call, LB_ERR_CONFLICT, "reminder %llu (%s) has nothing left to skip",
                (unsigned long long)r->id, r->name);
@@ -879,7 +722,7 @@ static void m_skip(lb_call *call, const lb_value *args, void *ud) {
   lb_value v = view(r, f, hours);
   f[v.as.map.len - 1] = (lb_pair){"skipped_at", lb_v_int(at / 1000)};
   host->reply(call, &v);
-  if (r->kind == ONCE && !r->next_at_ms)
+  if (r->spec.kind == SCHEDULE_ONCE && !r->next_at_ms)
     destroy(r);
   else
     schedule(r);
@@ -944,16 +787,16 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
   const lb_value *opts = &args[3];
   int64_t base = lb_is_nil(&args[2]) ? now_ms() : args[2].as.i * 1000;
   uint32_t count = (uint32_t)args[1].as.u;
-  reminder tmp = {0};
+  schedule_spec tmp = {0};
   char err[512];
-  if (parse_schedule(&tmp, args[0].as.str.ptr, opt_str(opts, "from"), opt_str(opts, "to"), base,
-                     err, sizeof(err)) < 0) {
+  if (schedule_parse(host, args[0].as.str.ptr, opt_str(opts, "from"), opt_str(opts, "to"), base,
+                     &tmp, err, sizeof(err)) < 0) {
     fail_schedule(call, err);
     return;
   }
   lb_value *items = lbp_xcalloc(count, sizeof(lb_value));
   uint32_t n = 0;
-  if (tmp.kind == CALENDAR) {
+  if (tmp.kind == SCHEDULE_CALENDAR) {
     /* systemd-analyze's iterations, each from the exact elapse before it, and each elapse as it
      * prints them: down to the second (*:*:0.9995 is at :00). */
     lb_calendar_iter it = lb_calendar_iter_at(base * 1000);
@@ -961,7 +804,8 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
     while (n < count && lb_calendar_iterate(tmp.cal, &it, &us) == 0)
       items[n++] = lb_v_int(us / 1000000);
   } else {
-    for (int64_t t = next_after(&tmp, base); t && n < count; t = next_after(&tmp, t))
+    for (int64_t t = schedule_next_after(&tmp, base); t && n < count;
+         t = schedule_next_after(&tmp, t))
       items[n++] = lb_v_int(t / 1000);
   }
   lb_value v = lb_v_array(items, n);
@@ -1052,9 +896,9 @@ static void sync_config(void) {
       host->log(self, LB_LOG_WARNING, "[reminders.%s] has no schedule; skipped", e->name);
       continue;
     }
-    reminder tmp = {0};
-    if (parse_schedule(&tmp, e->schedule, e->from[0] ? e->from : NULL, e->to[0] ? e->to : NULL, now,
-                       err, sizeof(err)) < 0) {
+    schedule_spec tmp = {0};
+    if (schedule_parse(host, e->schedule, e->from[0] ? e->from : NULL, e->to[0] ? e->to : NULL, now,
+                       &tmp, err, sizeof(err)) < 0) {
       host->log(self, LB_LOG_WARNING, "[reminders.%s] %s; skipped", e->name, err);
       continue;
     }
@@ -1067,8 +911,8 @@ static void sync_config(void) {
       lb_calendar_free(tmp.cal);
       continue;
     }
-    bool changed = !r || strcmp(r->schedule, e->schedule) != 0 || r->from_min != tmp.from_min ||
-                   r->to_min != tmp.to_min;
+    bool changed = !r || strcmp(r->schedule, e->schedule) != 0 ||
+                   r->spec.from_min != tmp.from_min || r->spec.to_min != tmp.to_min;
     if (!r) {
       r = create(0);
       set_name(r, e->name);
@@ -1077,15 +921,10 @@ static void sync_config(void) {
     r->seen = true;
     snprintf(r->message, sizeof(r->message), "%s", e->message[0] ? e->message : e->name);
     if (changed) {
-      lb_calendar_free(r->cal);
-      r->kind = tmp.kind;
-      r->cal = tmp.cal;
-      r->every_s = tmp.every_s;
-      r->from_min = tmp.from_min;
-      r->to_min = tmp.to_min;
-      r->anchor_ms = tmp.anchor_ms;
+      lb_calendar_free(r->spec.cal);
+      r->spec = tmp;
       snprintf(r->schedule, sizeof(r->schedule), "%s", e->schedule);
-      r->next_at_ms = next_after(r, now);
+      r->next_at_ms = schedule_next_after(&r->spec, now);
       schedule(r);
     } else {
       lb_calendar_free(tmp.cal);
@@ -1111,11 +950,12 @@ static void reload(lb_plugin *p) {
  * time that only existed on the wrong clock. True when r changed. */
 static bool clamp_to_now(reminder *r, int64_t now) {
   bool changed = false;
-  int64_t len = (int64_t)r->every_s * 1000;
-  bool duration = r->kind == ONCE || (r->kind == EVERY && r->from_min < 0);
+  int64_t len = (int64_t)r->spec.every_s * 1000;
+  bool duration =
+      r->spec.kind == SCHEDULE_ONCE || (r->spec.kind == SCHEDULE_EVERY && r->spec.from_min < 0);
   if (duration && r->next_at_ms && r->next_at_ms - now > len) {
     r->next_at_ms = now + len;
-    r->anchor_ms = r->kind == ONCE ? r->next_at_ms : now;
+    r->spec.anchor_ms = r->spec.kind == SCHEDULE_ONCE ? r->next_at_ms : now;
     changed = true;
   }
   if (r->snoozed_until_ms - now > 86400 * 1000) { /* the longest snooze */
@@ -1148,10 +988,11 @@ static void clock_changed(lb_plugin *p, void *ud) {
   }
   for (reminder *r = first; r; r = r->next) {
     bool changed = false;
-    bool duration = r->kind == ONCE || (r->kind == EVERY && r->from_min < 0);
+    bool duration =
+        r->spec.kind == SCHEDULE_ONCE || (r->spec.kind == SCHEDULE_EVERY && r->spec.from_min < 0);
     if (delta) { /* only what moved is written again */
       if (duration) {
-        r->anchor_ms += delta;
+        r->spec.anchor_ms += delta;
         if (r->next_at_ms)
           r->next_at_ms += delta;
         if (r->due_at_ms)
@@ -1174,8 +1015,8 @@ static void clock_changed(lb_plugin *p, void *ud) {
         r->due_at_ms = r->snoozed_until_ms = 0;
         changed = true;
       }
-      if (r->next_at_ms > now || (!r->next_at_ms && r->kind == CALENDAR)) {
-        int64_t next = next_after(r, now);
+      if (r->next_at_ms > now || (!r->next_at_ms && r->spec.kind == SCHEDULE_CALENDAR)) {
+        int64_t next = schedule_next_after(&r->spec, now);
         changed |= next != r->next_at_ms;
         r->next_at_ms = next;
       }
@@ -1219,29 +1060,26 @@ static int restore(void) {
   }
   int64_t now = now_ms();
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    reminder tmp = {0};
+    schedule_spec tmp = {0};
     const char *schedule_text = (const char *)sqlite3_column_text(st, 2);
     int from_min = sqlite3_column_int(st, 4), to_min = sqlite3_column_int(st, 5);
     char from[16], to[16], err[512];
     snprintf(from, sizeof(from), "%02d:%02d", from_min / 60, from_min % 60);
     snprintf(to, sizeof(to), "%02d:%02d", to_min / 60, to_min % 60);
-    if (!schedule_text || parse_schedule(&tmp, schedule_text, from_min >= 0 ? from : NULL,
-                                         to_min >= 0 ? to : NULL, now, err, sizeof(err)) < 0) {
+    if (!schedule_text ||
+        schedule_parse(host, schedule_text, from_min >= 0 ? from : NULL, to_min >= 0 ? to : NULL,
+                       now, &tmp, err, sizeof(err)) < 0) {
       host->log(self, LB_LOG_WARNING, "stored reminder %s: %s; dropped", sqlite3_column_text(st, 1),
                 schedule_text ? err : "no schedule");
       continue;
     }
     reminder *r = create((uint64_t)sqlite3_column_int64(st, 0));
-    r->kind = tmp.kind;
-    r->cal = tmp.cal;
-    r->every_s = tmp.every_s;
-    r->from_min = tmp.from_min;
-    r->to_min = tmp.to_min;
+    r->spec = tmp; /* the anchor as stored, below */
     set_name(r, (const char *)sqlite3_column_text(st, 1));
     snprintf(r->schedule, sizeof(r->schedule), "%s", schedule_text);
     snprintf(r->message, sizeof(r->message), "%s", sqlite3_column_text(st, 3));
     snprintf(r->source, sizeof(r->source), "%s", sqlite3_column_text(st, 6));
-    r->anchor_ms = sqlite3_column_int64(st, 7);
+    r->spec.anchor_ms = sqlite3_column_int64(st, 7);
     r->next_at_ms = sqlite3_column_int64(st, 8);
     r->due_at_ms = sqlite3_column_int64(st, 9);
     r->snoozed_until_ms = sqlite3_column_int64(st, 10);
@@ -1459,7 +1297,7 @@ static void shutdown(lb_plugin *p) {
     first = r->next;
     tdelete(r, &by_id, cmp_id);
     tdelete(r, &by_name, cmp_name);
-    lb_calendar_free(r->cal);
+    lb_calendar_free(r->spec.cal);
     free(r);
   }
   last = NULL;

@@ -1,7 +1,7 @@
 /* Proleptic Gregorian date arithmetic on 64-bit day numbers (day 0 = 1970-01-01), private to the
  * calendar engine. Pure functions, so that local time away from offset changes needs no libc. */
-#ifndef LUMBARD_REMINDERS_CALENDAR_CIVIL_H
-#define LUMBARD_REMINDERS_CALENDAR_CIVIL_H
+#ifndef LUMBARD_LIB_CALENDAR_CIVIL_H
+#define LUMBARD_LIB_CALENDAR_CIVIL_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * offset mktime guesses from) is kept out of it, and the answers are those of `systemd-analyze
  * calendar` run for that one expression (calendar.c says how). Single-threaded: a call may set
  * TZ for its duration (and restores it, and glibc's tzname). */
-#ifndef LUMBARD_REMINDERS_CALENDAR_H
-#define LUMBARD_REMINDERS_CALENDAR_H
+#ifndef LUMBARD_LIB_CALENDAR_H
+#define LUMBARD_LIB_CALENDAR_H
 
 #include <stddef.h>
 #include <stdint.h>

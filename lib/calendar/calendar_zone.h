@@ -4,8 +4,8 @@
  * the same, setting TZ for the length of a computation. Two things glibc keeps between calls
  * would make an answer depend on the calls before it, and the engine holds neither in glibc:
  * tzname, which every conversion rewrites, and the offset mktime guesses from. */
-#ifndef LUMBARD_REMINDERS_CALENDAR_ZONE_H
-#define LUMBARD_REMINDERS_CALENDAR_ZONE_H
+#ifndef LUMBARD_LIB_CALENDAR_ZONE_H
+#define LUMBARD_LIB_CALENDAR_ZONE_H
 
 #include <stdbool.h>
 #include <stdint.h>

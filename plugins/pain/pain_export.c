@@ -1,0 +1,356 @@
+/* pain.export and pain.export_file: the diary as CSV or JSON. */
+#include <errno.h>
+#include <lumbard/plugin.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pain.h"
+#include "xalloc.h"
+
+/* The export's text. pain.export builds it in memory, up to what one answer
+ * carries; pain.export_file writes it out in pieces as it goes, so a whole
+ * diary (tens of MB as JSON) never sits in memory at once. A row is written
+ * into room reserved for its worst case, with no check per character. */
+#define EXPORT_PIECE (256 * 1024)
+#define EXPORT_MAX_ANSWER (1000 * 1000)
+
+/* ISO 8601 local time with its UTC offset. The offset holds for whole local
+ * days but the few with a DST change, so it is looked up once per such day
+ * (an export of 100,000 entries makes ~1,800 localtime calls, not 100,000). */
+typedef struct zone_span {
+  int64_t lo, hi; /* [lo, hi): one offset */
+  long off;
+  bool whole_day; /* lo is local midnight, and year, month, mday are that day's */
+  int year, month, mday;
+} zone_span;
+
+static long offset_at(int64_t t) {
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  return tm.tm_gmtoff;
+}
+
+static void iso_local(int64_t t, zone_span *z, char *buf, size_t len) {
+  if (t < z->lo || t >= z->hi) {
+    long off = offset_at(t);
+    int64_t local = t + off, midnight = local - ((local % DAY_S) + DAY_S) % DAY_S - off;
+    /* the same offset at both ends of the local day: the whole day has it */
+    bool whole = offset_at(midnight) == off && offset_at(midnight + DAY_S - 1) == off;
+    *z = whole ? (zone_span){midnight, midnight + DAY_S, off, true, 0, 0, 0}
+               : (zone_span){t, t + 1, off, false, 0, 0, 0};
+    if (whole) {
+      time_t day = (time_t)(midnight + off);
+      struct tm d;
+      gmtime_r(&day, &d);
+      z->year = d.tm_year + 1900, z->month = d.tm_mon + 1, z->mday = d.tm_mday;
+    }
+  }
+  long off = labs(z->off);
+  struct tm tm;
+  if (z->whole_day) { /* the day's date once; the time of day is arithmetic */
+    int64_t secs = t - z->lo;
+    tm.tm_year = z->year - 1900, tm.tm_mon = z->month - 1, tm.tm_mday = z->mday;
+    tm.tm_hour = (int)(secs / 3600), tm.tm_min = (int)(secs / 60 % 60),
+    tm.tm_sec = (int)(secs % 60);
+  } else {
+    time_t shifted = (time_t)(t + z->off);
+    gmtime_r(&shifted, &tm);
+  }
+  /* digit by digit: this runs once per exported entry */
+  int f[] = {tm.tm_year + 1900, tm.tm_mon + 1,           tm.tm_mday,          tm.tm_hour, tm.tm_min,
+             tm.tm_sec,         (int)(off / 3600 % 100), (int)(off / 60 % 60)};
+  static const char seps[] = "--T::\0:"; /* the character after each field but the year */
+  if (len < 26 || f[0] < 0 || f[0] > 9999) {
+    snprintf(buf, len, "?");
+    return;
+  }
+  char *p = buf;
+  *p++ = (char)('0' + f[0] / 1000), *p++ = (char)('0' + f[0] / 100 % 10);
+  *p++ = (char)('0' + f[0] / 10 % 10), *p++ = (char)('0' + f[0] % 10);
+  for (int i = 1; i < 8; i++) {
+    *p++ = i == 6 ? (z->off < 0 ? '-' : '+') : seps[i - 1];
+    *p++ = (char)('0' + f[i] / 10 % 10), *p++ = (char)('0' + f[i] % 10);
+  }
+  *p = '\0';
+}
+
+typedef struct text {
+  char *s;
+  size_t len, cap;
+  size_t total; /* bytes so far, written out or not */
+  int fd;       /* >= 0: written out to it in EXPORT_PIECE pieces */
+  int err;      /* the errno of a failed write */
+} text;
+
+/* Room for n more bytes at t->s + t->len. */
+static char *text_room(text *t, size_t n) {
+  if (t->len + n + 1 > t->cap) {
+    t->cap = (t->len + n + 1) * 2;
+    t->s = lbp_xrealloc(t->s, t->cap);
+  }
+  return t->s + t->len;
+}
+
+/* The room used up to end. */
+static void text_done(text *t, const char *end) {
+  size_t n = (size_t)(end - (t->s + t->len));
+  t->len += n;
+  t->total += n;
+  t->s[t->len] = '\0';
+}
+
+/* Writes out what is held, when writing to a file (and once more at the end:
+ * all). */
+static void text_flush(text *t, bool all) {
+  if (t->fd < 0 || t->err || (!all && t->len < EXPORT_PIECE))
+    return;
+  size_t off = 0;
+  while (off < t->len) {
+    ssize_t w = write(t->fd, t->s + off, t->len - off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w < 0) {
+      t->err = errno;
+      break;
+    }
+    off += (size_t)w;
+  }
+  t->len = 0;
+}
+
+static char *put(char *p, const char *s, size_t n) {
+  memcpy(p, s, n);
+  return p + n;
+}
+
+static char *put_int(char *p, int64_t v) {
+  char digits[20];
+  size_t n = 0;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do
+    digits[n++] = (char)('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *p++ = '-';
+  while (n)
+    *p++ = digits[--n];
+  return p;
+}
+
+/* A JSON string (RFC 8259): quotes, backslashes and control characters
+ * escaped, the rest copied as it is (entries are valid UTF-8: the core checked
+ * them). At most 6 n + 2 bytes. */
+static char *put_json_string(char *p, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  *p++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      *p++ = (char)c;
+    } else if (c >= 0x20) {
+      *p++ = '\\', *p++ = (char)c;
+    } else {
+      p = put(p, "\\u00", 4);
+      *p++ = hex[c >> 4], *p++ = hex[c & 15];
+    }
+  }
+  *p++ = '"';
+  return p;
+}
+
+/* RFC 4180: a field with a comma, quote or line break is quoted, its quotes
+ * doubled. At most 2 n + 2 bytes. */
+static char *put_csv_field(char *p, const char *s, size_t n) {
+  bool quote = false;
+  for (size_t i = 0; i < n && !quote; i++)
+    quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+  if (!quote)
+    return put(p, s, n);
+  *p++ = '"';
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '"')
+      *p++ = '"';
+    *p++ = s[i];
+  }
+  *p++ = '"';
+  return p;
+}
+
+/* The export of [since, until] as CSV or JSON into t (in memory, or written
+ * out when t->fd >= 0); the number of rows, or -1 after failing the call. An
+ * export in memory stops once it is over what an answer carries. */
+static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t until, text *t) {
+  sqlite3_stmt *st =
+      pain_prepare(call, "SELECT id, at, level, location, trigger, note, symptoms FROM "
+                         "pain_entries WHERE at >= ? AND at <= ? ORDER BY at, id");
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, since);
+  sqlite3_bind_int64(st, 2, until);
+  int64_t rows = 0;
+  zone_span zone = {0, 0, 0};
+  if (json) {
+    text_done(t, put(text_room(t, 1), "[", 1));
+  } else {
+    static const char header[] = "id,at,level,location,trigger,note,symptoms\r\n";
+    text_done(t, put(text_room(t, sizeof(header)), header, sizeof(header) - 1));
+  }
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *col[7];
+    size_t len[7], strings = 0;
+    for (int c = 3; c < 7; c++) {
+      /* strlen, not sqlite3_column_bytes: the core let no NUL in, and
+       * one API call fewer per column is 7 % of an export */
+      col[c] = (const char *)sqlite3_column_text(st, c);
+      col[c] = col[c] ? col[c] : "";
+      len[c] = strlen(col[c]);
+      strings += len[c];
+    }
+    /* the worst case: every byte escaped as \u00XX, and the fixed parts */
+    char *p = text_room(t, 6 * strings + 256);
+    int64_t id = sqlite3_column_int64(st, 0), at = sqlite3_column_int64(st, 1),
+            level = sqlite3_column_int64(st, 2);
+    if (json) {
+      /* Written here, not by SQLite's json_object and json_quote, which
+       * cost twice the export's time. */
+      p = put(p, rows ? ",\n{\"id\":" : "{\"id\":", rows ? 8 : 6);
+      p = put_int(p, id);
+      p = put(p, ",\"at\":", 6);
+      p = put_int(p, at);
+      p = put(p, ",\"level\":", 9);
+      p = put_int(p, level);
+      p = put(p, ",\"location\":", 12);
+      p = put_json_string(p, col[3], len[3]);
+      p = put(p, ",\"trigger\":", 11);
+      p = put_json_string(p, col[4], len[4]);
+      p = put(p, ",\"note\":", 8);
+      p = put_json_string(p, col[5], len[5]);
+      p = put(p, ",\"symptoms\":[", 13);
+      for (size_t i = 0; i < len[6];) { /* stored as "a,b": ["a","b"] */
+        const char *comma = memchr(col[6] + i, ',', len[6] - i);
+        size_t n = comma ? (size_t)(comma - col[6]) - i : len[6] - i;
+        p = put_json_string(p, col[6] + i, n);
+        i += n + 1;
+        if (comma)
+          *p++ = ',';
+      }
+      p = put(p, "]}", 2);
+    } else {
+      char when[64];
+      iso_local(at, &zone, when, sizeof(when));
+      p = put_int(p, id);
+      *p++ = ',';
+      p = put(p, when, strlen(when));
+      *p++ = ',';
+      p = put_int(p, level);
+      for (int c = 3; c < 6; c++) {
+        *p++ = ',';
+        p = put_csv_field(p, col[c], len[c]);
+      }
+      *p++ = ',';
+      /* symptoms: ';' between keys, so the field needs no quoting */
+      for (size_t i = 0; i < len[6]; i++)
+        *p++ = col[6][i] == ',' ? ';' : col[6][i];
+      p = put(p, "\r\n", 2);
+    }
+    text_done(t, p);
+    rows++;
+    text_flush(t, false);
+    if (t->fd < 0 && t->total > EXPORT_MAX_ANSWER) {
+      rc = SQLITE_DONE;
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  pain_note_rc(rc);
+  if (pain_read_failed(call))
+    return -1;
+  if (json)
+    text_done(t, put(text_room(t, 2), "]\n", 2));
+  text_flush(t, true);
+  return rows;
+}
+
+static bool format_of(lb_call *call, const lb_value *opts, bool *ret_json) {
+  const lb_value *f = lb_map_get(opts, "format");
+  const char *s = f ? f->as.str.ptr : "csv";
+  if (strcmp(s, "csv") != 0 && strcmp(s, "json") != 0) {
+    pain_host->fail(call, LB_ERR_INVALID_PARAMS,
+                    "option 'format' must be csv or json, got \"%.20s\"", s);
+    return false;
+  }
+  *ret_json = strcmp(s, "json") == 0;
+  return true;
+}
+
+void pain_export_m_export(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  bool json;
+  int64_t since, until;
+  if (!format_of(call, &args[0], &json))
+    return;
+  pain_range_of(&args[0], &since, &until);
+  text t = {.fd = -1};
+  if (export_text(call, json, since, until, &t) < 0) {
+    free(t.s);
+    return;
+  }
+  if (t.total > EXPORT_MAX_ANSWER) {
+    pain_host->fail(call, LB_ERR_INVALID_PARAMS,
+                    "the export is more than one answer carries (1 MiB): write it to a file with "
+                    "pain.export_file (lumbarctl pain export -o FILE), or ask for a shorter range");
+    free(t.s);
+    return;
+  }
+  lb_value v = lb_v_strn(t.s ? t.s : "", t.len);
+  pain_host->reply(call, &v);
+  free(t.s);
+}
+
+void pain_export_m_export_file(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const char *path = args[0].as.str.ptr;
+  bool json;
+  int64_t since, until;
+  char err[1024];
+  if (path[0] != '/') {
+    pain_host->fail(call, LB_ERR_INVALID_PARAMS,
+                    "parameter 'path' must be absolute (the daemon does not know your directory)");
+    return;
+  }
+  if (!format_of(call, &args[1], &json))
+    return;
+  pain_range_of(&args[1], &since, &until);
+  /* Whole or not at all, and never over one of lumbard's own files: the
+   * host checks the path and gives a new file beside it, renamed over it
+   * once complete. Not fsync'd: the diary itself is durable, the export is
+   * a copy of it, and an fsync of tens of MB would hold up every client. */
+  lb_output *out = pain_host->output_open(pain_self, path, err, sizeof(err));
+  if (!out) {
+    pain_host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
+    return;
+  }
+  text t = {.fd = pain_host->output_fd(out)};
+  int64_t rows = export_text(call, json, since, until, &t); /* < 0: it failed the call */
+  free(t.s);
+  if (rows >= 0 && t.err) {
+    snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(t.err));
+    rows = -2;
+  }
+  int r = pain_host->output_close(out, rows >= 0, err, sizeof(err));
+  if (rows == -1)
+    return;
+  if (rows < 0 || r < 0) {
+    pain_host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
+    return;
+  }
+  lb_value v = LB_MAP({"path", lb_v_str(path)}, {"rows", lb_v_uint((uint64_t)rows)},
+                      {"bytes", lb_v_uint(t.total)});
+  pain_host->reply(call, &v);
+}

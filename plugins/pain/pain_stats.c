@@ -1,0 +1,333 @@
+/* pain.stats: averages, the trend, flare-up episodes, entries by trigger and
+ * by location, and the warm-up comparison. */
+#include <lumbard/plugin.h>
+#include <search.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pain.h"
+#include "xalloc.h"
+
+#define AFTER_SESSION_S (48 * 3600)
+#define FLARE_AT 7
+#define CALM_AT 2
+#define CALM_DAYS 3
+#define MIN_SESSIONS 3
+#define WARMED_UP_S (3 * 3600) /* a warm-up this long before a session's first set */
+
+/* A meaningful change: 2 points, or 30 % of the higher of the two. */
+static bool meaningful(double a, double b) {
+  double d = a > b ? a - b : b - a, hi = a > b ? a : b;
+  return d >= 2.0 || (hi > 0 && d >= 0.3 * hi);
+}
+
+typedef struct summary {
+  int64_t count, worst;
+  double average;
+} summary;
+
+static summary summarize(int64_t since, int64_t until) {
+  summary s = {0};
+  sqlite3_stmt *st = pain_prepare(NULL, "SELECT count(*), avg(level), max(level) FROM pain_entries "
+                                        "WHERE at >= ? AND at <= ?");
+  if (!st)
+    return s;
+  sqlite3_bind_int64(st, 1, since);
+  sqlite3_bind_int64(st, 2, until);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    s.count = sqlite3_column_int64(st, 0);
+    s.average = sqlite3_column_double(st, 1);
+    s.worst = sqlite3_column_int64(st, 2);
+  }
+  pain_note_rc(rc);
+  sqlite3_finalize(st);
+  return s;
+}
+
+static lb_value summary_value(summary s, lb_pair *f) {
+  f[0] = (lb_pair){"count", lb_v_uint((uint64_t)s.count)};
+  f[1] = (lb_pair){"average", lb_v_double(s.average)};
+  f[2] = (lb_pair){"worst", lb_v_uint((uint64_t)s.worst)};
+  return lb_v_map(f, 3);
+}
+
+typedef struct episode {
+  int64_t first_day, last_day, worst;
+  double sum;
+  int64_t n_days;
+  bool current;
+} episode;
+
+/* Flare-ups over the days with entries: a day's pain is its worst. Starts on a
+ * day >= FLARE_AT; ends when CALM_DAYS logged days in a row are <= CALM_AT,
+ * on the last day before them. */
+static episode *find_episodes(size_t *ret_n) {
+  episode *eps = NULL;
+  size_t n = 0;
+  sqlite3_stmt *st = pain_prepare(NULL, "SELECT day, worst FROM pain_days ORDER BY day");
+  if (!st) {
+    *ret_n = 0;
+    return NULL;
+  }
+  episode cur = {0};
+  bool in = false;
+  int calm = 0, rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t day = sqlite3_column_int64(st, 0), worst = sqlite3_column_int64(st, 1);
+    if (!in) {
+      if (worst >= FLARE_AT) {
+        cur = (episode){
+            .first_day = day, .last_day = day, .worst = worst, .sum = (double)worst, .n_days = 1};
+        in = true;
+        calm = 0;
+      }
+      continue;
+    }
+    if (worst <= CALM_AT) {
+      if (++calm >= CALM_DAYS) {
+        eps = lbp_xrealloc(eps, (n + 1) * sizeof(episode));
+        eps[n++] = cur;
+        in = false;
+      }
+      continue;
+    }
+    /* not calm: the episode goes on through this day */
+    calm = 0;
+    cur.last_day = day;
+    cur.sum += (double)worst;
+    cur.n_days++;
+    if (worst > cur.worst)
+      cur.worst = worst;
+  }
+  pain_note_rc(rc);
+  sqlite3_finalize(st);
+  if (in) {
+    cur.current = true;
+    eps = lbp_xrealloc(eps, (n + 1) * sizeof(episode));
+    eps[n++] = cur;
+  }
+  *ret_n = n;
+  return eps;
+}
+
+static lb_value episode_value(const episode *e, pain_keep *k) {
+  lb_pair *f = pain_keep_mem(k, sizeof(lb_pair) * 6);
+  f[0] = (lb_pair){"start", lb_v_int(pain_day_start(e->first_day))};
+  f[1] = (lb_pair){"end", lb_v_int(e->current ? 0 : pain_day_start(e->last_day))};
+  f[2] = (lb_pair){"days", lb_v_uint((uint64_t)(e->last_day - e->first_day + 1))};
+  f[3] = (lb_pair){"worst", lb_v_uint((uint64_t)e->worst)};
+  f[4] = (lb_pair){"average", lb_v_double(e->sum / (double)e->n_days)};
+  f[5] = (lb_pair){"current", lb_v_bool(e->current)};
+  return lb_v_map(f, 6);
+}
+
+/* Entries counted by trigger or by location. */
+typedef struct group {
+  char *name;
+  int64_t count;
+  double sum;
+} group;
+
+typedef struct groups {
+  void *tree; /* tsearch, by name */
+  group **items;
+  size_t n;
+} groups;
+
+static int cmp_group(const void *a, const void *b) {
+  return strcmp(((const group *)a)->name, ((const group *)b)->name);
+}
+
+static void group_add(groups *g, const unsigned char *name, int64_t level) {
+  if (!name || !*name)
+    return;
+  group key = {.name = (char *)name};
+  void *hit = tfind(&key, &g->tree, cmp_group);
+  group *it = hit ? *(group **)hit : NULL;
+  if (!it) {
+    it = lbp_xcalloc(1, sizeof(*it));
+    it->name = lbp_xstrdup((const char *)name);
+    tsearch(it, &g->tree, cmp_group);
+    g->items = lbp_xrealloc(g->items, (g->n + 1) * sizeof(group *));
+    g->items[g->n++] = it;
+  }
+  it->count++;
+  it->sum += (double)level;
+}
+
+static int cmp_by_count(const void *a, const void *b) {
+  const group *x = *(group *const *)a, *y = *(group *const *)b;
+  return x->count != y->count ? (x->count < y->count ? 1 : -1) : strcmp(x->name, y->name);
+}
+
+static void groups_free(groups *g) {
+  for (size_t i = 0; i < g->n; i++) {
+    tdelete(g->items[i], &g->tree, cmp_group);
+    free(g->items[i]->name);
+    free(g->items[i]);
+  }
+  free(g->items);
+}
+
+static lb_value groups_value(groups *g, pain_keep *k) {
+  if (g->n > 1)
+    qsort(g->items, g->n, sizeof(group *), cmp_by_count);
+  lb_value *items = pain_keep_mem(k, sizeof(lb_value) * (g->n ? g->n : 1));
+  for (size_t i = 0; i < g->n; i++) {
+    lb_pair *f = pain_keep_mem(k, sizeof(lb_pair) * 3);
+    f[0] = (lb_pair){"name", lb_v_str(pain_keep_str(k, (const unsigned char *)g->items[i]->name))};
+    f[1] = (lb_pair){"count", lb_v_uint((uint64_t)g->items[i]->count)};
+    f[2] = (lb_pair){"average", lb_v_double(g->items[i]->sum / (double)g->items[i]->count)};
+    items[i] = lb_v_map(f, 3);
+  }
+  return lb_v_array(items, g->n);
+}
+
+/* One pass over the window: its summary, and the entries by trigger and by
+ * location (the table is in time order: a sequential read). */
+static summary scan_window(int64_t since, int64_t until, groups *triggers, groups *places) {
+  summary s = {0};
+  double sum = 0;
+  sqlite3_stmt *st = pain_prepare(NULL, "SELECT level, trigger, location FROM pain_entries WHERE "
+                                        "at >= ? AND at <= ?");
+  if (!st)
+    return s;
+  sqlite3_bind_int64(st, 1, since);
+  sqlite3_bind_int64(st, 2, until);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t level = sqlite3_column_int64(st, 0);
+    s.count++;
+    sum += (double)level;
+    if (level > s.worst)
+      s.worst = level;
+    group_add(triggers, sqlite3_column_text(st, 1), level);
+    group_add(places, sqlite3_column_text(st, 2), level);
+  }
+  pain_note_rc(rc);
+  sqlite3_finalize(st);
+  s.average = s.count ? sum / (double)s.count : 0;
+  return s;
+}
+
+/* The warm-up comparison: the training sessions that started in
+ * [since, until], each warmed up or not (see "Training sessions" in
+ * pain_checkin.c), and the pain in the 48 h after each; sessions with no
+ * entry in those hours tell nothing and are listed but not counted. */
+static lb_value warmup_value(pain_keep *k, int64_t since, int64_t until) {
+  int64_t sessions[2] = {0};
+  double sums[2] = {0};
+  sqlite3_stmt *st = pain_prepare(
+      NULL, "SELECT t.start_at, t.end_at, t.sets, (SELECT how FROM pain_warmups w WHERE w.at >= "
+            "t.start_at - ?1 AND w.at <= t.start_at ORDER BY w.at DESC LIMIT 1), (SELECT "
+            "count(*) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= t.start_at + ?2), "
+            "(SELECT avg(level) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= "
+            "t.start_at + ?2) FROM pain_training t WHERE t.start_at >= ?3 AND t.start_at <= ?4 "
+            "ORDER BY t.start_at");
+  lb_value *list = NULL;
+  size_t n = 0, cap = 0;
+  if (st) {
+    sqlite3_bind_int64(st, 1, WARMED_UP_S);
+    sqlite3_bind_int64(st, 2, AFTER_SESSION_S);
+    sqlite3_bind_int64(st, 3, since);
+    sqlite3_bind_int64(st, 4, until);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const unsigned char *how = sqlite3_column_text(st, 3);
+      int64_t entries = sqlite3_column_int64(st, 4);
+      double after = sqlite3_column_double(st, 5);
+      int i = how ? 0 : 1;
+      if (entries > 0) {
+        sessions[i]++;
+        sums[i] += after;
+      }
+      if (n == cap) {
+        cap = cap ? cap * 2 : 16;
+        lb_value *grown = pain_keep_mem(k, cap * sizeof(lb_value));
+        if (n)
+          memcpy(grown, list, n * sizeof(lb_value));
+        list = grown;
+      }
+      lb_pair *f = pain_keep_mem(k, sizeof(lb_pair) * 7);
+      f[0] = (lb_pair){"start", lb_v_int(sqlite3_column_int64(st, 0))};
+      f[1] = (lb_pair){"end", lb_v_int(sqlite3_column_int64(st, 1))};
+      f[2] = (lb_pair){"sets", lb_v_uint((uint64_t)sqlite3_column_int64(st, 2))};
+      f[3] = (lb_pair){"warmed_up", lb_v_bool(how != NULL)};
+      f[4] = (lb_pair){"how", lb_v_str(pain_keep_str(k, how))};
+      f[5] = (lb_pair){"entries_after", lb_v_uint((uint64_t)entries)};
+      f[6] = (lb_pair){"average_after", lb_v_double(entries ? after : 0)};
+      list[n++] = lb_v_map(f, 7);
+    }
+    pain_note_rc(rc);
+    sqlite3_finalize(st);
+  }
+  double averages[2] = {sessions[0] ? sums[0] / (double)sessions[0] : 0,
+                        sessions[1] ? sums[1] / (double)sessions[1] : 0};
+  bool enough = sessions[0] >= MIN_SESSIONS && sessions[1] >= MIN_SESSIONS;
+  lb_pair *d = pain_keep_mem(k, sizeof(lb_pair) * 2), *s = pain_keep_mem(k, sizeof(lb_pair) * 2);
+  d[0] = (lb_pair){"sessions", lb_v_uint((uint64_t)sessions[0])};
+  d[1] = (lb_pair){"average_after", lb_v_double(averages[0])};
+  s[0] = (lb_pair){"sessions", lb_v_uint((uint64_t)sessions[1])};
+  s[1] = (lb_pair){"average_after", lb_v_double(averages[1])};
+  lb_pair *f = pain_keep_mem(k, sizeof(lb_pair) * 6);
+  /* "done": warmed up; "skipped": not (the names scripts know) */
+  f[0] = (lb_pair){"done", lb_v_map(d, 2)};
+  f[1] = (lb_pair){"skipped", lb_v_map(s, 2)};
+  f[2] = (lb_pair){"difference", lb_v_double(averages[1] - averages[0])};
+  f[3] = (lb_pair){"meaningful", lb_v_bool(enough && meaningful(averages[0], averages[1]))};
+  f[4] = (lb_pair){"enough_data", lb_v_bool(enough)};
+  f[5] = (lb_pair){"sessions", lb_v_array(list, n)};
+  return lb_v_map(f, 6);
+}
+
+void pain_stats_m_stats(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *dv = lb_map_get(&args[0], "days");
+  int64_t days = dv ? (int64_t)dv->as.u : 30, now = pain_now_s();
+  pain_keep k = {0};
+  /* windows end now and start at local midnight, days back */
+  int64_t today = pain_local_day(now);
+  groups triggers = {0}, places = {0};
+  summary all = scan_window(pain_day_start(today - days + 1), now, &triggers, &places);
+  summary week = summarize(pain_day_start(today - 6), now);
+  summary month = summarize(pain_day_start(today - 29), now);
+  summary prev = summarize(pain_day_start(today - 13), pain_day_start(today - 6) - 1);
+
+  const char *direction = "unknown";
+  if (week.count && prev.count)
+    direction = !meaningful(week.average, prev.average) ? "steady"
+                : week.average < prev.average           ? "better"
+                                                        : "worse";
+  lb_pair tf[4], wf[3], mf[3];
+  tf[0] = (lb_pair){"direction", lb_v_str(direction)};
+  tf[1] =
+      (lb_pair){"change", lb_v_double(week.count && prev.count ? week.average - prev.average : 0)};
+  tf[2] = (lb_pair){"last_average", lb_v_double(week.average)};
+  tf[3] = (lb_pair){"previous_average", lb_v_double(prev.average)};
+
+  size_t n_eps;
+  episode *eps = find_episodes(&n_eps);
+  lb_value *ev = pain_keep_mem(&k, sizeof(lb_value) * (n_eps ? n_eps : 1));
+  lb_value current = lb_v_map(NULL, 0);
+  for (size_t i = 0; i < n_eps; i++) {
+    ev[i] = episode_value(&eps[i], &k);
+    if (eps[i].current)
+      current = ev[i];
+  }
+  free(eps);
+
+  lb_value v = LB_MAP(
+      {"days", lb_v_uint((uint64_t)days)}, {"count", lb_v_uint((uint64_t)all.count)},
+      {"average", lb_v_double(all.average)}, {"worst", lb_v_uint((uint64_t)all.worst)},
+      {"week", summary_value(week, wf)}, {"month", summary_value(month, mf)},
+      {"trend", lb_v_map(tf, 4)}, {"episodes", lb_v_array(ev, n_eps)}, {"current_episode", current},
+      {"by_trigger", groups_value(&triggers, &k)}, {"by_location", groups_value(&places, &k)},
+      {"warmup", warmup_value(&k, pain_day_start(today - days + 1), now)});
+  if (!pain_read_failed(call))
+    pain_host->reply(call, &v);
+  pain_keep_free(&k);
+  groups_free(&triggers);
+  groups_free(&places);
+}
