@@ -1,5 +1,6 @@
-/* The one allocation kit of lumbard: the daemon, its plugins and the clients
- * allocate through it. */
+/* The one allocation kit of lumbard: the daemon, the bundled plugins and
+ * lumbar-notify allocate through it (the plugins link lumbard_util; an
+ * out-of-tree plugin brings its own). */
 #ifndef LB_XALLOC_H
 #define LB_XALLOC_H
 

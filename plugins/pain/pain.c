@@ -60,14 +60,14 @@ int64_t pain_day_start(int64_t d) {
 }
 
 const char *pain_keep_str(pain_keep *k, const unsigned char *s) {
-  k->items = lbp_xrealloc(k->items, (k->n + 1) * sizeof(char *));
-  k->items[k->n] = lbp_xstrdup(s ? (const char *)s : "");
+  k->items = lb_xrealloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = lb_xstrdup(s ? (const char *)s : "");
   return k->items[k->n++];
 }
 
 void *pain_keep_mem(pain_keep *k, size_t n) {
-  k->items = lbp_xrealloc(k->items, (k->n + 1) * sizeof(char *));
-  k->items[k->n] = lbp_xcalloc(1, n ? n : 1);
+  k->items = lb_xrealloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = lb_xcalloc(1, n ? n : 1);
   return k->items[k->n++];
 }
 

@@ -83,7 +83,7 @@ static void moment_written(lb_plugin *p, int result, const char *error, void *ud
 }
 
 static void record(const char *what) {
-  moment *m = lbp_xcalloc(1, sizeof(*m));
+  moment *m = lb_xcalloc(1, sizeof(*m));
   *m = (moment){pain_now_s(), what};
   pain_host->db_write(pain_self, write_moment, moment_written, m);
 }

@@ -250,7 +250,7 @@ static void log_action(const reminder *r, int64_t occurrence_ms, const char *act
                        const char *reason) {
   if (n_logs == cap_logs) {
     cap_logs = cap_logs ? cap_logs * 2 : 16;
-    logs = lbp_xrealloc(logs, cap_logs * sizeof(*logs));
+    logs = lb_xrealloc(logs, cap_logs * sizeof(*logs));
   }
   logrow *l = &logs[n_logs++];
   l->id = r->id;
@@ -382,7 +382,7 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
 /* ---- the reminder list ------------------------------------------------------ */
 
 static reminder *create(uint64_t id) {
-  reminder *r = lbp_xcalloc(1, sizeof(*r));
+  reminder *r = lb_xcalloc(1, sizeof(*r));
   r->id = id ? id : next_id++;
   if (r->id >= next_id)
     next_id = r->id + 1;
@@ -586,7 +586,7 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
   snprintf(r->source, sizeof(r->source), "%s", SOURCE_RUNTIME);
   schedule(r);
   want_flush(); /* next_id, with the meta values */
-  adding *a = lbp_xcalloc(1, sizeof(*a));
+  adding *a = lb_xcalloc(1, sizeof(*a));
   *a = (adding){.call = call, .id = r->id};
   snprintf(a->name, sizeof(a->name), "%s", r->name);
   host->db_write(self, write_added, added, a);
@@ -627,9 +627,9 @@ static void m_list(lb_call *call, const lb_value *args, void *ud) {
   size_t limit = (o = lb_map_get(&args[0], "limit")) ? (size_t)o->as.u : n_reminders;
   size_t n = limit < n_reminders ? limit : n_reminders;
   n = n ? n : 1;
-  lb_value *items = lbp_xcalloc(n, sizeof(lb_value));
-  lb_pair *pairs = lbp_xcalloc(n * VIEW_PAIRS, sizeof(lb_pair));
-  char(*hours)[2][16] = lbp_xcalloc(n, sizeof(*hours));
+  lb_value *items = lb_xcalloc(n, sizeof(lb_value));
+  lb_pair *pairs = lb_xcalloc(n * VIEW_PAIRS, sizeof(lb_pair));
+  char(*hours)[2][16] = lb_xcalloc(n, sizeof(*hours));
   size_t i = 0;
   for (reminder *r = first; r && i < limit; r = r->next)
     if (r->id > after) {
@@ -794,7 +794,7 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
     fail_schedule(call, err);
     return;
   }
-  lb_value *items = lbp_xcalloc(count, sizeof(lb_value));
+  lb_value *items = lb_xcalloc(count, sizeof(lb_value));
   uint32_t n = 0;
   if (tmp.kind == SCHEDULE_CALENDAR) {
     /* systemd-analyze's iterations, each from the exact elapse before it, and each elapse as it
@@ -858,7 +858,7 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
     if (strcmp(c->items[i].name, section) == 0)
       e = &c->items[i];
   if (!e) {
-    c->items = lbp_xrealloc(c->items, (c->n + 1) * sizeof(conf_entry));
+    c->items = lb_xrealloc(c->items, (c->n + 1) * sizeof(conf_entry));
     e = &c->items[c->n++];
     memset(e, 0, sizeof(*e));
     snprintf(e->name, sizeof(e->name), "%s", section);
