@@ -98,7 +98,7 @@ lint: lint-deps build
 	cppcheck --project=$(BUILD_DIR)/compile_commands.json --enable=warning,performance,portability \
 	  --std=c11 --inline-suppr --suppress=missingIncludeSystem --error-exitcode=1 --quiet -j2 \
 	  -i$(BUILD_DIR)
-	run-clang-tidy -p $(BUILD_DIR) -j 2 -quiet '$(CURDIR)/(daemon|proto|plugins|clients)/'
+	run-clang-tidy -p $(BUILD_DIR) -j 2 -quiet '$(CURDIR)/(daemon|lib|proto|plugins|clients)/'
 
 bench: build
 	cmake --build $(BUILD_DIR) --parallel --target bench

@@ -19,7 +19,7 @@
 static void ping(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
   lb_value v = lb_v_str("pong");
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 static void version(lb_call *call, const lb_value *args, void *ud) {
@@ -27,59 +27,59 @@ static void version(lb_call *call, const lb_value *args, void *ud) {
   lb_value v =
       LB_MAP({"version", lb_v_str(LUMBARD_VERSION)}, {"plugin_abi", lb_v_uint(LB_PLUGIN_ABI)},
              {"host_api", lb_v_uint(LB_HOST_API)});
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 static void status(lb_call *call, const lb_value *args, void *ud) {
-  const lb_daemon *daemon = ud;
-  const lb_core *d = lb_daemon_core(daemon);
+  const lbd_daemon *daemon = ud;
+  const lbd_core *d = lbd_daemon_core(daemon);
   (void)args;
-  lb_arena *a = lb_call_arena(call);
-  size_t n = lb_plugins_count(d->plugins);
-  lb_value *names = lb_arena_alloc(a, sizeof(lb_value) * n);
+  lbd_arena *a = lbd_call_arena(call);
+  size_t n = lbd_plugins_count(d->plugins);
+  lb_value *names = lbd_arena_alloc(a, sizeof(lb_value) * n);
   for (size_t i = 0; i < n; i++)
-    names[i] = lb_v_str(lb_plugin_name(lb_plugins_at(d->plugins, i)));
-  int64_t now = lb_clock_now_ms(LB_CLOCK_WALL);
-  size_t n_failed = lb_plugins_n_failed(d->plugins);
-  lb_value *failed = lb_arena_alloc(a, sizeof(lb_value) * (n_failed ? n_failed : 1));
+    names[i] = lb_v_str(lbd_plugin_name(lbd_plugins_at(d->plugins, i)));
+  int64_t now = lbd_clock_now_ms(LB_CLOCK_WALL);
+  size_t n_failed = lbd_plugins_n_failed(d->plugins);
+  lb_value *failed = lbd_arena_alloc(a, sizeof(lb_value) * (n_failed ? n_failed : 1));
   for (size_t i = 0; i < n_failed; i++) {
-    const char *path, *reason, *name = lb_plugins_failed_at(d->plugins, i, &path, &reason);
-    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 3);
+    const char *path, *reason, *name = lbd_plugins_failed_at(d->plugins, i, &path, &reason);
+    lb_pair *f = lbd_arena_alloc(a, sizeof(lb_pair) * 3);
     f[0] = (lb_pair){"name", lb_v_str(name)};
     f[1] = (lb_pair){"path", lb_v_str(path)};
     f[2] = (lb_pair){"reason", lb_v_str(reason)};
     failed[i] = lb_v_map(f, 3);
   }
   char state[256];
-  lb_store_state(d->store, state, sizeof(state));
+  lbd_store_state(d->store, state, sizeof(state));
   lb_value v = LB_MAP(
       {"version", lb_v_str(LUMBARD_VERSION)}, {"pid", lb_v_uint((uint64_t)getpid())},
       {"started_at", lb_v_int(d->started_at_ms / 1000)},
       {"uptime_s", lb_v_int((now - d->started_at_ms) / 1000)}, {"socket", lb_v_str(d->socket_path)},
       {"config", lb_v_str(d->config_path)},
-      {"config_source", lb_v_str(lb_config_from_file(d->config) ? "file" : "built-in defaults")},
+      {"config_source", lb_v_str(lbd_config_from_file(d->config) ? "file" : "built-in defaults")},
       {"data_dir", lb_v_str(d->data_dir)}, {"database", lb_v_str(d->db_path)},
       {"database_state", lb_v_str(state)}, {"not_loaded", lb_v_array(failed, n_failed)},
-      {"dbus", lb_v_str(lb_daemon_dbus_state(daemon))}, {"plugins", lb_v_array(names, n)},
-      {"clients", lb_v_uint(lb_daemon_n_clients(daemon))},
-      {"subscribers", lb_v_uint(lb_daemon_n_subscribers(daemon))},
-      {"pending_calls", lb_v_uint(lb_calls_pending(d->calls) - 1)}, /* not counting this one */
-      {"timers", lb_v_uint(lb_timers_count(d->timers))});
-  lb_call_reply(call, &v);
+      {"dbus", lb_v_str(lbd_daemon_dbus_state(daemon))}, {"plugins", lb_v_array(names, n)},
+      {"clients", lb_v_uint(lbd_daemon_n_clients(daemon))},
+      {"subscribers", lb_v_uint(lbd_daemon_n_subscribers(daemon))},
+      {"pending_calls", lb_v_uint(lbd_calls_pending(d->calls) - 1)}, /* not counting this one */
+      {"timers", lb_v_uint(lbd_timers_count(d->timers))});
+  lbd_call_reply(call, &v);
 }
 
 /* ---- daemon.plugins: every declaration, so clients can describe them ---- */
 
 /* options: an option is optional by nature, whatever its declaration says. */
-static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n, bool options) {
-  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+static lb_value describe_params(lbd_arena *a, const lb_param *ps, uint32_t n, bool options) {
+  lb_value *items = lbd_arena_alloc(a, sizeof(lb_value) * n);
   for (uint32_t i = 0; i < n; i++) {
     const lb_param *p = &ps[i];
-    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 8);
+    lb_pair *f = lbd_arena_alloc(a, sizeof(lb_pair) * 8);
     uint32_t k = 0;
     f[k++] = (lb_pair){"name", lb_v_str(p->name)};
-    f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(p->type))};
-    f[k++] = (lb_pair){"dbus", lb_v_str(lb_dbus_signature(p->type))};
+    f[k++] = (lb_pair){"type", lb_v_str(lbd_type_name(p->type))};
+    f[k++] = (lb_pair){"dbus", lb_v_str(lbd_dbus_signature(p->type))};
     f[k++] = (lb_pair){"optional", lb_v_bool(options || p->optional)};
     if (!lb_is_nil(&p->def))
       f[k++] = (lb_pair){"default", p->def};
@@ -96,12 +96,12 @@ static lb_value describe_params(lb_arena *a, const lb_param *ps, uint32_t n, boo
 
 /* The fields directly inside prefix ("" for the top, "steps" for a key of
  * the maps of steps), each with the fields inside it as its "fields". */
-static lb_value describe_fields_in(lb_arena *a, const lb_field *fs, const char *prefix) {
+static lb_value describe_fields_in(lbd_arena *a, const lb_field *fs, const char *prefix) {
   size_t plen = strlen(prefix);
   uint32_t total = 0, n = 0;
   while (fs && fs[total].name)
     total++;
-  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * (total ? total : 1));
+  lb_value *items = lbd_arena_alloc(a, sizeof(lb_value) * (total ? total : 1));
   for (uint32_t i = 0; i < total; i++) {
     const char *name = fs[i].name;
     if (plen && (strncmp(name, prefix, plen) != 0 || name[plen] != '.'))
@@ -109,11 +109,11 @@ static lb_value describe_fields_in(lb_arena *a, const lb_field *fs, const char *
     const char *own = plen ? name + plen + 1 : name;
     if (strchr(own, '.'))
       continue;
-    lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 5);
+    lb_pair *f = lbd_arena_alloc(a, sizeof(lb_pair) * 5);
     uint32_t k = 0;
     f[k++] = (lb_pair){"name", lb_v_str(own)};
-    f[k++] = (lb_pair){"type", lb_v_str(lb_type_name(fs[i].type))};
-    f[k++] = (lb_pair){"dbus", lb_v_str(lb_dbus_signature(fs[i].type))};
+    f[k++] = (lb_pair){"type", lb_v_str(lbd_type_name(fs[i].type))};
+    f[k++] = (lb_pair){"dbus", lb_v_str(lbd_dbus_signature(fs[i].type))};
     if (fs[i].doc)
       f[k++] = (lb_pair){"doc", lb_v_str(fs[i].doc)};
     if (fs[i].type == LB_T_MAP || fs[i].type == LB_T_MAPS) {
@@ -126,25 +126,25 @@ static lb_value describe_fields_in(lb_arena *a, const lb_field *fs, const char *
   return lb_v_array(items, n);
 }
 
-static lb_value describe_fields(lb_arena *a, const lb_field *fs) {
+static lb_value describe_fields(lbd_arena *a, const lb_field *fs) {
   return describe_fields_in(a, fs, "");
 }
 
-static lb_value describe_method(lb_arena *a, const lb_method_entry *m) {
-  lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 7);
+static lb_value describe_method(lbd_arena *a, const lbd_method_entry *m) {
+  lb_pair *f = lbd_arena_alloc(a, sizeof(lb_pair) * 7);
   uint32_t k = 0;
   f[k++] = (lb_pair){"name", lb_v_str(m->name)};
   f[k++] = (lb_pair){"params", describe_params(a, m->decl->params, m->n_params, false)};
   f[k++] = (lb_pair){"options", describe_params(a, m->decl->options, m->n_options, true)};
-  f[k++] = (lb_pair){"result", lb_v_str(lb_type_name(m->decl->result))};
+  f[k++] = (lb_pair){"result", lb_v_str(lbd_type_name(m->decl->result))};
   f[k++] = (lb_pair){"result_fields", describe_fields(a, m->decl->result_fields)};
   if (m->decl->doc)
     f[k++] = (lb_pair){"doc", lb_v_str(m->decl->doc)};
   return lb_v_map(f, k);
 }
 
-static lb_value describe_event(lb_arena *a, const lb_event_entry *e) {
-  lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 3);
+static lb_value describe_event(lbd_arena *a, const lbd_event_entry *e) {
+  lb_pair *f = lbd_arena_alloc(a, sizeof(lb_pair) * 3);
   uint32_t k = 0;
   f[k++] = (lb_pair){"name", lb_v_str(e->name)};
   f[k++] = (lb_pair){"fields", describe_fields(a, e->decl->fields)};
@@ -155,23 +155,23 @@ static lb_value describe_event(lb_arena *a, const lb_event_entry *e) {
 
 /* One row of daemon.plugins: the methods and events owner declares (the
  * core's own when owner is NULL). */
-static lb_value describe_owner(lb_arena *a, const lb_core *d, lb_plugin *owner, const char *name,
+static lb_value describe_owner(lbd_arena *a, const lbd_core *d, lb_plugin *owner, const char *name,
                                const char *version, const char *description, const char *path) {
-  size_t nm = lb_registry_n_methods(d->registry), ne = lb_registry_n_events(d->registry);
-  lb_value *ms = lb_arena_alloc(a, sizeof(lb_value) * (nm ? nm : 1));
-  lb_value *es = lb_arena_alloc(a, sizeof(lb_value) * (ne ? ne : 1));
+  size_t nm = lbd_registry_n_methods(d->registry), ne = lbd_registry_n_events(d->registry);
+  lb_value *ms = lbd_arena_alloc(a, sizeof(lb_value) * (nm ? nm : 1));
+  lb_value *es = lbd_arena_alloc(a, sizeof(lb_value) * (ne ? ne : 1));
   uint32_t n_ms = 0, n_es = 0;
   for (size_t j = 0; j < nm; j++) {
-    const lb_method_entry *m = lb_registry_method_at(d->registry, j);
+    const lbd_method_entry *m = lbd_registry_method_at(d->registry, j);
     if (m->owner == owner)
       ms[n_ms++] = describe_method(a, m);
   }
   for (size_t j = 0; j < ne; j++) {
-    const lb_event_entry *e = lb_registry_event_at(d->registry, j);
+    const lbd_event_entry *e = lbd_registry_event_at(d->registry, j);
     if (e->owner == owner)
       es[n_es++] = describe_event(a, e);
   }
-  lb_pair *f = lb_arena_alloc(a, sizeof(lb_pair) * 6);
+  lb_pair *f = lbd_arena_alloc(a, sizeof(lb_pair) * 6);
   f[0] = (lb_pair){"name", lb_v_str(name)};
   f[1] = (lb_pair){"version", lb_v_str(version)};
   f[2] = (lb_pair){"description", lb_v_str(description)};
@@ -182,45 +182,46 @@ static lb_value describe_owner(lb_arena *a, const lb_core *d, lb_plugin *owner, 
 }
 
 static void plugins(lb_call *call, const lb_value *args, void *ud) {
-  const lb_core *d = lb_daemon_core(ud);
-  lb_arena *a = lb_call_arena(call);
+  const lbd_core *d = lbd_daemon_core(ud);
+  lbd_arena *a = lbd_call_arena(call);
   const lb_value *core = lb_map_get(&args[0], "core");
-  size_t n = lb_plugins_count(d->plugins), k = 0;
-  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * (n + 1));
+  size_t n = lbd_plugins_count(d->plugins), k = 0;
+  lb_value *items = lbd_arena_alloc(a, sizeof(lb_value) * (n + 1));
   if (core && core->as.b)
     items[k++] =
         describe_owner(a, d, NULL, "daemon", LUMBARD_VERSION, "the core: built into lumbard", "");
   for (size_t i = 0; i < n; i++) {
-    lb_plugin *p = lb_plugins_at(d->plugins, i);
-    items[k++] = describe_owner(a, d, p, lb_plugin_name(p), lb_plugin_version(p),
-                                lb_plugin_description(p), lb_plugin_path(p));
+    lb_plugin *p = lbd_plugins_at(d->plugins, i);
+    items[k++] = describe_owner(a, d, p, lbd_plugin_name(p), lbd_plugin_version(p),
+                                lbd_plugin_description(p), lbd_plugin_path(p));
   }
   lb_value v = lb_v_array(items, k);
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 static void reload(lb_call *call, const lb_value *args, void *ud) {
-  lb_daemon *d = ud;
+  lbd_daemon *d = ud;
   (void)args;
   char err[512];
-  if (lb_daemon_reload(d, err, sizeof(err)) < 0) {
-    lb_call_fail(call, LB_RPC_INTERNAL, "%s; the previous configuration stays in effect", err);
+  if (lbd_daemon_reload(d, err, sizeof(err)) < 0) {
+    lbd_call_fail(call, LB_RPC_INTERNAL, "%s; the previous configuration stays in effect", err);
     return;
   }
-  const lb_core *core = lb_daemon_core(d);
-  lb_value v = LB_MAP({"config", lb_v_str(core->config_path)},
-                      {"config_source",
-                       lb_v_str(lb_config_from_file(core->config) ? "file" : "built-in defaults")});
-  lb_call_reply(call, &v);
+  const lbd_core *core = lbd_daemon_core(d);
+  lb_value v =
+      LB_MAP({"config", lb_v_str(core->config_path)},
+             {"config_source",
+              lb_v_str(lbd_config_from_file(core->config) ? "file" : "built-in defaults")});
+  lbd_call_reply(call, &v);
 }
 
 /* A test seam (LUMBARD_TEST_SEAMS=1 only): the wall clock jumps. */
 static void test_shift_clock(lb_call *call, const lb_value *args, void *ud) {
-  const lb_core *d = lb_daemon_core(ud);
-  lb_warn("test seam: the wall clock jumps by %lld s", (long long)args[0].as.i);
-  lb_timers_shift_wall(d->timers, args[0].as.i * 1000);
-  lb_value v = lb_v_int(lb_clock_now_ms(LB_CLOCK_WALL) / 1000);
-  lb_call_reply(call, &v);
+  const lbd_core *d = lbd_daemon_core(ud);
+  lbu_warn("test seam: the wall clock jumps by %lld s", (long long)args[0].as.i);
+  lbd_timers_shift_wall(d->timers, args[0].as.i * 1000);
+  lb_value v = lb_v_int(lbd_clock_now_ms(LB_CLOCK_WALL) / 1000);
+  lbd_call_reply(call, &v);
 }
 
 static const lb_param shift_params[] = {
@@ -310,12 +311,12 @@ static lb_method methods[] = {
      .handler = reload},
 };
 
-int lb_core_methods_register(lb_daemon *daemon) {
-  const lb_core *d = lb_daemon_core(daemon);
+int lbd_core_methods_register(lbd_daemon *daemon) {
+  const lbd_core *d = lbd_daemon_core(daemon);
   char err[256];
   const char *seams = getenv("LUMBARD_TEST_SEAMS");
   if (seams && strcmp(seams, "1") == 0) {
-    lb_warn("LUMBARD_TEST_SEAMS=1: test seams are on (daemon.test_shift_clock); never in use");
+    lbu_warn("LUMBARD_TEST_SEAMS=1: test seams are on (daemon.test_shift_clock); never in use");
     /* Tests that must pass whatever the date and hour run at fixed ones:
      * the wall clock starts at LUMBARD_TEST_NOW (unix seconds) and runs on. */
     const char *start = getenv("LUMBARD_TEST_NOW");
@@ -323,21 +324,22 @@ int lb_core_methods_register(lb_daemon *daemon) {
       char *end;
       double at = strtod(start, &end); /* seconds, and a fraction: one timeline across restarts */
       if (*end || !(at > 0 && at < 253402300800.0)) {
-        lb_err("LUMBARD_TEST_NOW=%s is not unix seconds", start);
+        lbu_err("LUMBARD_TEST_NOW=%s is not unix seconds", start);
         return -EINVAL;
       }
-      lb_timers_shift_wall(d->timers, (int64_t)(at * 1000) - lb_clock_now_ms(LB_CLOCK_WALL));
-      lb_warn("test seam: the wall clock starts at %s", start);
+      lbd_timers_shift_wall(d->timers, (int64_t)(at * 1000) - lbd_clock_now_ms(LB_CLOCK_WALL));
+      lbu_warn("test seam: the wall clock starts at %s", start);
     }
     seam_methods[0].userdata = daemon;
-    if (lb_registry_add_method(d->registry, "daemon", NULL, &seam_methods[0], err, sizeof(err)) < 0)
+    if (lbd_registry_add_method(d->registry, "daemon", NULL, &seam_methods[0], err, sizeof(err)) <
+        0)
       return -EINVAL;
   }
-  for (size_t i = 0; i < LB_ARRAY_SIZE(methods); i++) {
+  for (size_t i = 0; i < LBU_ARRAY_SIZE(methods); i++) {
     methods[i].userdata = daemon;
-    int r = lb_registry_add_method(d->registry, "daemon", NULL, &methods[i], err, sizeof(err));
+    int r = lbd_registry_add_method(d->registry, "daemon", NULL, &methods[i], err, sizeof(err));
     if (r < 0) {
-      lb_err("core method: %s", err);
+      lbu_err("core method: %s", err);
       return r;
     }
   }

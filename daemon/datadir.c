@@ -28,7 +28,7 @@ static int check_dir(int fd, const char *dir, char *err, size_t errlen) {
     snprintf(err, errlen,
              "the data directory %s belongs to %s, not to you: lumbard keeps your diary only in "
              "a directory of your own; give it one with --data-dir",
-             dir, lb_uid_describe(st.st_uid, who, sizeof(who)));
+             dir, lbu_uid_describe(st.st_uid, who, sizeof(who)));
     return -EPERM;
   }
   if (st.st_mode & (S_IWGRP | S_IWOTH)) {
@@ -70,18 +70,18 @@ static void holder(int fd, char *buf, size_t len) {
     snprintf(buf, len, " (pid %ld)", pid);
 }
 
-void lb_datadir_unlock(int fd) {
+void lbd_datadir_unlock(int fd) {
   if (fd < 0)
     return;
   /* The file stays (removing a lock file races with the next daemon that
    * opens it); its words go, so nobody is named for a lock no one holds. */
   if (ftruncate(fd, 0) < 0)
-    lb_debug("cannot empty the data directory's lock: %s", strerror(errno));
+    lbu_debug("cannot empty the data directory's lock: %s", strerror(errno));
   close(fd);
 }
 
-int lb_datadir_lock(const char *dir, const char *socket_path, char *err, size_t errlen) {
-  int r = lb_mkdir_p(dir, 0700);
+int lbd_datadir_lock(const char *dir, const char *socket_path, char *err, size_t errlen) {
+  int r = lbu_mkdir_p(dir, 0700);
   if (r < 0) {
     snprintf(err, errlen, "cannot create the data directory %s: %s", dir, strerror(-r));
     return r;
@@ -134,6 +134,6 @@ int lb_datadir_lock(const char *dir, const char *socket_path, char *err, size_t 
   char line[512];
   int n = snprintf(line, sizeof(line), "%ld %s\n", (long)getpid(), socket_path);
   if (ftruncate(fd, 0) < 0 || pwrite(fd, line, (size_t)n, 0) != n)
-    lb_debug("cannot write who holds %s/%s: %s", dir, LOCK_NAME, strerror(errno));
+    lbu_debug("cannot write who holds %s/%s: %s", dir, LOCK_NAME, strerror(errno));
   return fd;
 }

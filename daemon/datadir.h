@@ -1,7 +1,7 @@
 /* The data directory: lumbard's alone (owned by the user, writable by no
  * one else) and one daemon's at a time (a lock held for the daemon's life). */
-#ifndef LB_DATADIR_H
-#define LB_DATADIR_H
+#ifndef LBD_DATADIR_H
+#define LBD_DATADIR_H
 
 #include <stddef.h>
 
@@ -9,8 +9,8 @@
  * dir/lumbard.lock, which names the holder: its pid and socket). Returns the
  * lock's descriptor, to keep open until exit, or a negative errno with err
  * saying what to do: -EBUSY when another daemon holds it. */
-int lb_datadir_lock(const char *dir, const char *socket_path, char *err, size_t errlen);
+int lbd_datadir_lock(const char *dir, const char *socket_path, char *err, size_t errlen);
 /* Release it at exit (accepts -1). */
-void lb_datadir_unlock(int fd);
+void lbd_datadir_unlock(int fd);
 
 #endif

@@ -1,5 +1,5 @@
 /* lumbard: the lower-back-care daemon. Flags, the process (signals ignored,
- * file limit, time slice, umask), and the loop; lb_daemon does the rest. */
+ * file limit, time slice, umask), and the loop; lbd_daemon does the rest. */
 #include <errno.h>
 #include <getopt.h>
 #include <lumbard/rpc.h>
@@ -50,8 +50,8 @@ static void raise_fd_limit(void) {
     return;
   rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
   if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
-    lb_warn("only %llu file descriptors allowed: fewer than %d clients can connect",
-            (unsigned long long)rl.rlim_cur, LB_RPC_MAX_CLIENTS);
+    lbu_warn("only %llu file descriptors allowed: fewer than %d clients can connect",
+             (unsigned long long)rl.rlim_cur, LB_RPC_MAX_CLIENTS);
 }
 
 /* A timer fires within 2 ms of its deadline even on a busy machine: lumbard
@@ -77,12 +77,12 @@ static void ask_for_short_slice(void) {
     uint64_t runtime_ns, deadline_ns, period_ns;
   } attr = {.size = sizeof(attr), .policy = SCHED_OTHER, .nice = nice, .runtime_ns = 100 * 1000};
   if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
-    lb_debug("cannot ask for a short time slice: %s", strerror(errno));
+    lbu_debug("cannot ask for a short time slice: %s", strerror(errno));
 }
 
 static void walk_report(uv_handle_t *h, void *arg) {
   (void)arg;
-  lb_err("a %s handle was left open at exit", uv_handle_type_name(h->type));
+  lbu_err("a %s handle was left open at exit", uv_handle_type_name(h->type));
 }
 
 int main(int argc, char **argv) {
@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
                                        {"version", no_argument, NULL, 'V'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
-  lb_daemon_options o = {.builtin_plugins = true, .signals = true};
+  lbd_daemon_options o = {.builtin_plugins = true, .signals = true};
   const char **plugin_dirs = NULL;
   int c;
   while ((c = getopt_long(argc, argv, "c:d:s:p:vh", opts, NULL)) != -1) {
@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
       o.socket_path = optarg;
       break;
     case 'p':
-      plugin_dirs = lb_xrealloc(plugin_dirs, (o.n_plugin_dirs + 1) * sizeof(char *));
+      plugin_dirs = lbu_xrealloc(plugin_dirs, (o.n_plugin_dirs + 1) * sizeof(char *));
       plugin_dirs[o.n_plugin_dirs++] = optarg;
       break;
     case 'D':
@@ -146,16 +146,16 @@ int main(int argc, char **argv) {
   char err[1024];
   uv_loop_t loop;
   uv_loop_init(&loop);
-  lb_daemon *d = lb_daemon_new(&loop, &o, NULL, err, sizeof(err));
+  lbd_daemon *d = lbd_daemon_new(&loop, &o, NULL, err, sizeof(err));
   free(plugin_dirs);
   if (!d) {
-    lb_err("%s", err);
+    lbu_err("%s", err);
     uv_loop_close(&loop);
     return 1;
   }
   int exit_code = 0;
-  if (lb_daemon_start(d, err, sizeof(err)) < 0) {
-    lb_err("%s", err);
+  if (lbd_daemon_start(d, err, sizeof(err)) < 0) {
+    lbu_err("%s", err);
     exit_code = 1;
   }
   uv_run(&loop, UV_RUN_DEFAULT);
@@ -163,8 +163,8 @@ int main(int argc, char **argv) {
     uv_walk(&loop, walk_report, NULL);
     exit_code = exit_code ? exit_code : 1;
   }
-  lb_daemon_free(d);
+  lbd_daemon_free(d);
   if (exit_code == 0)
-    lb_info("stopped cleanly");
+    lbu_info("stopped cleanly");
   return exit_code;
 }

@@ -15,17 +15,17 @@
 
 #define READ_CHUNK (64 * 1024)
 
-struct lb_client {
+struct lbc_client {
   int fd;
   int timeout_ms; /* how long a call waits for its answer; < 0: for ever */
   char *path;
-  lb_client_codec *codec;
+  lbc_client_codec *codec;
   /* The last response or event handed out: what the caller's pointers point
    * into, freed at the next call. */
-  lb_client_msg *current;
+  lbc_client_msg *current;
   /* Events that came while a call waited for its response, oldest first.
    * Unbounded: a caller that subscribes drains it with next_event(). */
-  lb_client_msg **queue;
+  lbc_client_msg **queue;
   size_t q_head, q_len, q_cap;
   /* After -EREMOTEIO these point into current; else code is NULL and
    * message is error[], our own words. */
@@ -45,7 +45,7 @@ static int finish_connect(int fd) {
   return -err;
 }
 
-int lb_client_connect_err(const char *path, lb_client **ret, char *err, size_t errlen) {
+int lbc_client_connect_err(const char *path, lbc_client **ret, char *err, size_t errlen) {
   char def[sizeof(((struct sockaddr_un *)0)->sun_path)];
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   if (!path && lb_socket_path_default(def, sizeof(def)) < 0) {
@@ -64,7 +64,7 @@ int lb_client_connect_err(const char *path, lb_client **ret, char *err, size_t e
   }
   strcpy(sa.sun_path, path);
 
-  lb_client *c = calloc(1, sizeof(*c));
+  lbc_client *c = calloc(1, sizeof(*c));
   if (!c) {
     if (err && errlen)
       snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(ENOMEM));
@@ -74,7 +74,7 @@ int lb_client_connect_err(const char *path, lb_client **ret, char *err, size_t e
   c->timeout_ms = -1;
   int r = -ENOMEM;
   c->path = strdup(path);
-  if (!c->path || lb_client_codec_new(&c->codec) < 0)
+  if (!c->path || lbc_client_codec_new(&c->codec) < 0)
     goto fail;
   c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (c->fd < 0) {
@@ -105,63 +105,64 @@ fail:
   if (err && errlen)
     snprintf(err, errlen, "cannot connect to %s: %s", path, strerror(-r));
 fail_said:
-  lb_client_close(c);
+  lbc_client_close(c);
   return r;
 }
 
-int lb_client_connect(const char *path, lb_client **ret) {
-  return lb_client_connect_err(path, ret, NULL, 0);
+int lbc_client_connect(const char *path, lbc_client **ret) {
+  return lbc_client_connect_err(path, ret, NULL, 0);
 }
 
-static void drop_queue(lb_client *c) {
+static void drop_queue(lbc_client *c) {
   for (size_t i = c->q_head; i < c->q_len; i++)
-    lb_client_msg_free(c->queue[i]);
+    lbc_client_msg_free(c->queue[i]);
   c->q_head = c->q_len = 0;
 }
 
-lb_client *lb_client_close(lb_client *c) {
+lbc_client *lbc_client_close(lbc_client *c) {
   if (!c)
     return NULL;
   if (c->fd >= 0)
     close(c->fd);
   drop_queue(c);
   free(c->queue);
-  lb_client_msg_free(c->current);
-  lb_client_codec_free(c->codec);
+  lbc_client_msg_free(c->current);
+  lbc_client_codec_free(c->codec);
   free(c->path);
   free(c);
   return NULL;
 }
 
-void lb_client_set_timeout(lb_client *c, int timeout_ms) {
+void lbc_client_set_timeout(lbc_client *c, int timeout_ms) {
   c->timeout_ms = timeout_ms;
 }
 
-const char *lb_client_path(const lb_client *c) {
+const char *lbc_client_path(const lbc_client *c) {
   return c->path;
 }
-int lb_client_fd(const lb_client *c) {
+int lbc_client_fd(const lbc_client *c) {
   return c->fd;
 }
-size_t lb_client_n_queued(const lb_client *c) {
+size_t lbc_client_n_queued(const lbc_client *c) {
   return c->q_len - c->q_head;
 }
-const char *lb_client_error_code(const lb_client *c) {
+const char *lbc_client_error_code(const lbc_client *c) {
   return c->error_code;
 }
-const char *lb_client_error_message(const lb_client *c) {
+const char *lbc_client_error_message(const lbc_client *c) {
   return c->error_message ? c->error_message : c->error;
 }
 
 /* A new call or wait starts: what the caller held from the last one goes. */
-static void begin(lb_client *c) {
-  c->current = lb_client_msg_free(c->current);
+static void begin(lbc_client *c) {
+  c->current = lbc_client_msg_free(c->current);
   c->error_code = c->error_message = NULL;
   c->error[0] = '\0';
 }
 
 /* The connection is out of use from here on; say why. */
-__attribute__((format(printf, 3, 4))) static int broken(lb_client *c, int r, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static int broken(lbc_client *c, int r, const char *fmt,
+                                                        ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(c->error, sizeof(c->error), fmt, ap);
@@ -173,12 +174,12 @@ __attribute__((format(printf, 3, 4))) static int broken(lb_client *c, int r, con
   return r;
 }
 
-static int closed_error(lb_client *c) {
+static int closed_error(lbc_client *c) {
   snprintf(c->error, sizeof(c->error), "the connection to the daemon is closed");
   return -ENOTCONN;
 }
 
-static int enqueue(lb_client *c, lb_client_msg *m) {
+static int enqueue(lbc_client *c, lbc_client_msg *m) {
   if (c->q_head > 0 && c->q_head == c->q_len)
     c->q_head = c->q_len = 0;
   if (c->q_len == c->q_cap) {
@@ -188,7 +189,7 @@ static int enqueue(lb_client *c, lb_client_msg *m) {
       c->q_head = 0;
     } else {
       size_t cap = c->q_cap ? c->q_cap * 2 : 16;
-      lb_client_msg **q = realloc(c->queue, cap * sizeof(*q));
+      lbc_client_msg **q = realloc(c->queue, cap * sizeof(*q));
       if (!q)
         return -ENOMEM;
       c->queue = q;
@@ -199,7 +200,7 @@ static int enqueue(lb_client *c, lb_client_msg *m) {
   return 0;
 }
 
-static int send_all(lb_client *c, const char *p, size_t len) {
+static int send_all(lbc_client *c, const char *p, size_t len) {
   while (len > 0) {
     ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
     if (n < 0) {
@@ -221,7 +222,7 @@ static int64_t now_ms(void) {
 
 /* Wait for bytes (until deadline_ms on CLOCK_MONOTONIC, for ever when < 0)
  * and hand what came to the codec. */
-static int fill(lb_client *c, int64_t deadline_ms, const sigset_t *sigmask) {
+static int fill(lbc_client *c, int64_t deadline_ms, const sigset_t *sigmask) {
   struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
   struct timespec ts, *tsp = NULL;
   if (deadline_ms >= 0) {
@@ -244,7 +245,7 @@ static int fill(lb_client *c, int64_t deadline_ms, const sigset_t *sigmask) {
 
   char *buf;
   size_t cap;
-  if (lb_client_codec_buffer(c->codec, READ_CHUNK, &buf, &cap) < 0)
+  if (lbc_client_codec_buffer(c->codec, READ_CHUNK, &buf, &cap) < 0)
     return -ENOMEM;
   ssize_t got;
   do
@@ -258,22 +259,22 @@ static int fill(lb_client *c, int64_t deadline_ms, const sigset_t *sigmask) {
     int e = errno;
     return broken(c, -e, "reading from the daemon: %s", strerror(e));
   }
-  lb_client_codec_consumed(c->codec, (size_t)got);
+  lbc_client_codec_consumed(c->codec, (size_t)got);
   return 0;
 }
 
 /* The next message the codec has whole, or NULL when it needs bytes. */
-static int next_msg(lb_client *c, lb_client_msg **ret) {
-  int r = lb_client_codec_next(c->codec, ret);
+static int next_msg(lbc_client *c, lbc_client_msg **ret) {
+  int r = lbc_client_codec_next(c->codec, ret);
   if (r == -ENOMEM)
     return r;
   if (r < 0)
-    return broken(c, r, "%s", lb_client_codec_error(c->codec));
+    return broken(c, r, "%s", lbc_client_codec_error(c->codec));
   return 0;
 }
 
-int lb_client_call(lb_client *c, const char *method, const void *params, size_t params_len,
-                   const msgpack_object **ret_result) {
+int lbc_client_call(lbc_client *c, const char *method, const void *params, size_t params_len,
+                    const msgpack_object **ret_result) {
   begin(c);
   if (c->fd < 0)
     return closed_error(c);
@@ -281,7 +282,7 @@ int lb_client_call(lb_client *c, const char *method, const void *params, size_t 
   msgpack_sbuffer sb;
   msgpack_sbuffer_init(&sb);
   uint32_t msgid;
-  int r = lb_client_codec_pack_request(c->codec, &sb, method, params, params_len, &msgid);
+  int r = lbc_client_codec_pack_request(c->codec, &sb, method, params, params_len, &msgid);
   if (r == 0) {
     r = send_all(c, sb.data, sb.size);
     /* The daemon closed its end; it may have said why first (an answer to
@@ -301,7 +302,7 @@ int lb_client_call(lb_client *c, const char *method, const void *params, size_t 
 
   int64_t deadline = c->timeout_ms < 0 ? -1 : now_ms() + c->timeout_ms;
   for (;;) {
-    lb_client_msg *m;
+    lbc_client_msg *m;
     r = next_msg(c, &m);
     if (r < 0)
       return r;
@@ -315,39 +316,39 @@ int lb_client_call(lb_client *c, const char *method, const void *params, size_t 
         return r;
       continue;
     }
-    switch (lb_client_msg_type(m)) {
+    switch (lbc_client_msg_type(m)) {
     case LB_RPC_NOTIFICATION:
       r = enqueue(c, m);
       if (r < 0) {
-        lb_client_msg_free(m);
+        lbc_client_msg_free(m);
         return r;
       }
       continue;
     case LB_RPC_RESPONSE:
-      if (lb_client_msg_msgid(m) == msgid)
+      if (lbc_client_msg_msgid(m) == msgid)
         break;
       /* An answer to a call given up on earlier (interrupted): stale. */
-      lb_client_msg_free(m);
+      lbc_client_msg_free(m);
       continue;
     case LB_RPC_REQUEST:
       /* lumbard sends no requests; a server that does gets no answer. */
-      lb_client_msg_free(m);
+      lbc_client_msg_free(m);
       continue;
     }
     c->current = m;
-    if (lb_client_msg_error_code(m)) {
-      c->error_code = lb_client_msg_error_code(m);
-      c->error_message = lb_client_msg_error_message(m);
+    if (lbc_client_msg_error_code(m)) {
+      c->error_code = lbc_client_msg_error_code(m);
+      c->error_message = lbc_client_msg_error_message(m);
       return -EREMOTEIO;
     }
     if (ret_result)
-      *ret_result = lb_client_msg_result(m);
+      *ret_result = lbc_client_msg_result(m);
     return 0;
   }
 }
 
-int lb_client_subscribe(lb_client *c, const char *const *patterns, size_t n,
-                        const msgpack_object **ret_result) {
+int lbc_client_subscribe(lbc_client *c, const char *const *patterns, size_t n,
+                         const msgpack_object **ret_result) {
   msgpack_sbuffer sb;
   msgpack_packer pk;
   msgpack_sbuffer_init(&sb);
@@ -356,23 +357,23 @@ int lb_client_subscribe(lb_client *c, const char *const *patterns, size_t n,
   msgpack_pack_array(&pk, n);
   for (size_t i = 0; i < n; i++)
     lb_rpc_pack_str(&pk, patterns[i]);
-  int r = lb_client_call(c, "daemon.subscribe", sb.data, sb.size, ret_result);
+  int r = lbc_client_call(c, "daemon.subscribe", sb.data, sb.size, ret_result);
   msgpack_sbuffer_destroy(&sb);
   return r;
 }
 
-static int hand_out(lb_client *c, lb_client_msg *m, const char **ret_name,
+static int hand_out(lbc_client *c, lbc_client_msg *m, const char **ret_name,
                     const msgpack_object **ret_params) {
   c->current = m;
   if (ret_name)
-    *ret_name = lb_client_msg_method(m);
+    *ret_name = lbc_client_msg_method(m);
   if (ret_params)
-    *ret_params = lb_client_msg_params(m);
+    *ret_params = lbc_client_msg_params(m);
   return 0;
 }
 
-int lb_client_next_event(lb_client *c, int timeout_ms, const sigset_t *sigmask,
-                         const char **ret_name, const msgpack_object **ret_params) {
+int lbc_client_next_event(lbc_client *c, int timeout_ms, const sigset_t *sigmask,
+                          const char **ret_name, const msgpack_object **ret_params) {
   begin(c);
   if (c->q_head < c->q_len)
     return hand_out(c, c->queue[c->q_head++], ret_name, ret_params);
@@ -381,7 +382,7 @@ int lb_client_next_event(lb_client *c, int timeout_ms, const sigset_t *sigmask,
 
   int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
   for (;;) {
-    lb_client_msg *m;
+    lbc_client_msg *m;
     int r = next_msg(c, &m);
     if (r < 0)
       return r;
@@ -391,9 +392,9 @@ int lb_client_next_event(lb_client *c, int timeout_ms, const sigset_t *sigmask,
         return r;
       continue;
     }
-    if (lb_client_msg_type(m) == LB_RPC_NOTIFICATION)
+    if (lbc_client_msg_type(m) == LB_RPC_NOTIFICATION)
       return hand_out(c, m, ret_name, ret_params);
-    /* Stale responses and requests, as in lb_client_call(). */
-    lb_client_msg_free(m);
+    /* Stale responses and requests, as in lbc_client_call(). */
+    lbc_client_msg_free(m);
   }
 }

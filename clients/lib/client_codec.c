@@ -12,7 +12,7 @@
 
 #define READ_CHUNK (64 * 1024)
 
-struct lb_client_msg {
+struct lbc_client_msg {
   /* Owns the zone that every msgpack_object below points into. */
   msgpack_unpacked unpacked;
   lb_rpc_msg m;
@@ -20,7 +20,7 @@ struct lb_client_msg {
   char *error_code, *error_message;
 };
 
-struct lb_client_codec {
+struct lbc_client_codec {
   lb_reader *reader;
   uint32_t next_msgid;
   int failed; /* the sticky error once the stream is out of step */
@@ -29,7 +29,7 @@ struct lb_client_codec {
 
 /* ---- messages --------------------------------------------------------------- */
 
-lb_client_msg *lb_client_msg_free(lb_client_msg *m) {
+lbc_client_msg *lbc_client_msg_free(lbc_client_msg *m) {
   if (!m)
     return NULL;
   msgpack_unpacked_destroy(&m->unpacked);
@@ -40,38 +40,38 @@ lb_client_msg *lb_client_msg_free(lb_client_msg *m) {
   return NULL;
 }
 
-enum lb_rpc_type lb_client_msg_type(const lb_client_msg *m) {
+enum lb_rpc_type lbc_client_msg_type(const lbc_client_msg *m) {
   return m->m.type;
 }
-uint32_t lb_client_msg_msgid(const lb_client_msg *m) {
+uint32_t lbc_client_msg_msgid(const lbc_client_msg *m) {
   return m->m.msgid;
 }
-const char *lb_client_msg_method(const lb_client_msg *m) {
+const char *lbc_client_msg_method(const lbc_client_msg *m) {
   return m->method;
 }
-const msgpack_object *lb_client_msg_params(const lb_client_msg *m) {
+const msgpack_object *lbc_client_msg_params(const lbc_client_msg *m) {
   return m->m.params;
 }
-const char *lb_client_msg_error_code(const lb_client_msg *m) {
+const char *lbc_client_msg_error_code(const lbc_client_msg *m) {
   return m->error_code;
 }
-const char *lb_client_msg_error_message(const lb_client_msg *m) {
+const char *lbc_client_msg_error_message(const lbc_client_msg *m) {
   return m->error_message;
 }
 
-const msgpack_object *lb_client_msg_result(const lb_client_msg *m) {
+const msgpack_object *lbc_client_msg_result(const lbc_client_msg *m) {
   return m->error_code ? NULL : m->m.result;
 }
 
 /* The error of a response as two C strings. A daemon is not supposed to send
  * anything but {code, message}; whatever else comes still reads as an error
  * the user can see rather than a crash. */
-static int read_error(lb_client_msg *m) {
+static int read_error(lbc_client_msg *m) {
   const msgpack_object *e = m->m.error;
   const msgpack_object *code = NULL, *message = NULL;
   if (e->type == MSGPACK_OBJECT_MAP) {
-    code = lb_msg_map_str(e, "code");
-    message = lb_msg_map_str(e, "message");
+    code = lbc_msg_map_str(e, "code");
+    message = lbc_msg_map_str(e, "message");
   } else if (e->type == MSGPACK_OBJECT_STR) {
     message = e; /* some MessagePack-RPC servers send a bare string */
   }
@@ -88,8 +88,8 @@ static int read_error(lb_client_msg *m) {
 
 /* ---- the stream ------------------------------------------------------------- */
 
-int lb_client_codec_new(lb_client_codec **ret) {
-  lb_client_codec *c = calloc(1, sizeof(*c));
+int lbc_client_codec_new(lbc_client_codec **ret) {
+  lbc_client_codec *c = calloc(1, sizeof(*c));
   if (!c)
     return -ENOMEM;
   int r = lb_reader_new(READ_CHUNK, &c->reader);
@@ -102,7 +102,7 @@ int lb_client_codec_new(lb_client_codec **ret) {
   return 0;
 }
 
-lb_client_codec *lb_client_codec_free(lb_client_codec *c) {
+lbc_client_codec *lbc_client_codec_free(lbc_client_codec *c) {
   if (!c)
     return NULL;
   lb_reader_free(c->reader);
@@ -110,7 +110,7 @@ lb_client_codec *lb_client_codec_free(lb_client_codec *c) {
   return NULL;
 }
 
-const char *lb_client_codec_error(const lb_client_codec *c) {
+const char *lbc_client_codec_error(const lbc_client_codec *c) {
   return c->error;
 }
 
@@ -130,8 +130,8 @@ static bool is_one_array(const void *p, size_t len) {
   return ok;
 }
 
-int lb_client_codec_pack_request(lb_client_codec *c, msgpack_sbuffer *out, const char *method,
-                                 const void *params, size_t params_len, uint32_t *ret_msgid) {
+int lbc_client_codec_pack_request(lbc_client_codec *c, msgpack_sbuffer *out, const char *method,
+                                  const void *params, size_t params_len, uint32_t *ret_msgid) {
   static const char empty_array = (char)0x90;
   if (!method || !*method)
     return -EINVAL;
@@ -158,19 +158,19 @@ int lb_client_codec_pack_request(lb_client_codec *c, msgpack_sbuffer *out, const
   return 0;
 }
 
-int lb_client_codec_buffer(lb_client_codec *c, size_t want, char **ret_buf, size_t *ret_len) {
+int lbc_client_codec_buffer(lbc_client_codec *c, size_t want, char **ret_buf, size_t *ret_len) {
   return lb_reader_buffer(c->reader, want, ret_buf, ret_len);
 }
 
-void lb_client_codec_consumed(lb_client_codec *c, size_t n) {
+void lbc_client_codec_consumed(lbc_client_codec *c, size_t n) {
   lb_reader_consumed(c->reader, n);
 }
 
-int lb_client_codec_feed(lb_client_codec *c, const void *data, size_t len) {
+int lbc_client_codec_feed(lbc_client_codec *c, const void *data, size_t len) {
   return lb_reader_feed(c->reader, data, len);
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(lb_client_codec *c, int r, const char *fmt,
+__attribute__((format(printf, 3, 4))) static int fail(lbc_client_codec *c, int r, const char *fmt,
                                                       ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -181,7 +181,7 @@ __attribute__((format(printf, 3, 4))) static int fail(lb_client_codec *c, int r,
 }
 
 /* Turn an unpacked object into a message; m already owns the unpacked. */
-static int read_msg(lb_client_codec *c, lb_client_msg *m) {
+static int read_msg(lbc_client_codec *c, lbc_client_msg *m) {
   char err[256];
   if (lb_rpc_parse(&m->unpacked.data, &m->m, err, sizeof(err)) < 0)
     return fail(c, -EBADMSG, "the daemon sent a malformed message: %s", err);
@@ -196,7 +196,7 @@ static int read_msg(lb_client_codec *c, lb_client_msg *m) {
 }
 
 /* The reader's refusal, as a user reads it. */
-static int refused(lb_client_codec *c, int r) {
+static int refused(lbc_client_codec *c, int r) {
   switch (lb_reader_refused(c->reader)->fault) {
   case LB_READER_TOO_DEEP:
     return fail(c, r, "the daemon sent a message nested deeper than 32 levels");
@@ -207,7 +207,7 @@ static int refused(lb_client_codec *c, int r) {
   }
 }
 
-int lb_client_codec_next(lb_client_codec *c, lb_client_msg **ret) {
+int lbc_client_codec_next(lbc_client_codec *c, lbc_client_msg **ret) {
   *ret = NULL;
   if (c->failed)
     return c->failed;
@@ -218,7 +218,7 @@ int lb_client_codec_next(lb_client_codec *c, lb_client_msg **ret) {
   if (r < 0)
     return refused(c, r);
 
-  lb_client_msg *m = calloc(1, sizeof(*m));
+  lbc_client_msg *m = calloc(1, sizeof(*m));
   if (!m) {
     msgpack_zone_free(lb_reader_keep(c->reader));
     return -ENOMEM;
@@ -228,7 +228,7 @@ int lb_client_codec_next(lb_client_codec *c, lb_client_msg **ret) {
   m->unpacked.data = o;
   int e = read_msg(c, m);
   if (e < 0) {
-    lb_client_msg_free(m);
+    lbc_client_msg_free(m);
     return e;
   }
   *ret = m;

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct lb_client_list {
+struct lbc_client_list {
   msgpack_sbuffer packed; /* every item so far, packed, without an array header */
   uint64_t *ids;          /* their ids, ascending */
   size_t n, cap;
-  /* The array of items as lb_client_list_items() last made it: whole holds
+  /* The array of items as lbc_client_list_items() last made it: whole holds
    * its bytes (the unpacked strings point into them), NULL when an add came
    * since. */
   char *whole;
@@ -20,8 +20,8 @@ struct lb_client_list {
   char error[160];
 };
 
-int lb_client_list_new(lb_client_list **ret) {
-  lb_client_list *l = calloc(1, sizeof(*l));
+int lbc_client_list_new(lbc_client_list **ret) {
+  lbc_client_list *l = calloc(1, sizeof(*l));
   *ret = l;
   if (!l)
     return -ENOMEM;
@@ -30,14 +30,14 @@ int lb_client_list_new(lb_client_list **ret) {
   return 0;
 }
 
-static void drop_whole(lb_client_list *l) {
+static void drop_whole(lbc_client_list *l) {
   free(l->whole);
   l->whole = NULL;
   msgpack_unpacked_destroy(&l->unpacked);
   msgpack_unpacked_init(&l->unpacked);
 }
 
-lb_client_list *lb_client_list_free(lb_client_list *l) {
+lbc_client_list *lbc_client_list_free(lbc_client_list *l) {
   if (!l)
     return NULL;
   drop_whole(l);
@@ -47,13 +47,13 @@ lb_client_list *lb_client_list_free(lb_client_list *l) {
   return NULL;
 }
 
-int lb_client_list_params(const lb_client_list *l, msgpack_sbuffer *out) {
+int lbc_client_list_params(const lbc_client_list *l, msgpack_sbuffer *out) {
   msgpack_packer pk;
   msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
   int r = msgpack_pack_array(&pk, 1);
   r |= msgpack_pack_map(&pk, l->n ? 2 : 1);
   r |= msgpack_pack_str_with_body(&pk, "limit", 5);
-  r |= msgpack_pack_uint32(&pk, LB_CLIENT_LIST_PAGE);
+  r |= msgpack_pack_uint32(&pk, LBC_CLIENT_LIST_PAGE);
   if (l->n) {
     r |= msgpack_pack_str_with_body(&pk, "after", 5);
     r |= msgpack_pack_uint64(&pk, l->ids[l->n - 1]);
@@ -61,12 +61,12 @@ int lb_client_list_params(const lb_client_list *l, msgpack_sbuffer *out) {
   return r < 0 ? -ENOMEM : 0;
 }
 
-static int bad_page(lb_client_list *l, const char *fmt, size_t i) {
+static int bad_page(lbc_client_list *l, const char *fmt, size_t i) {
   snprintf(l->error, sizeof(l->error), fmt, i + 1);
   return -EBADMSG;
 }
 
-int lb_client_list_add(lb_client_list *l, const msgpack_object *page) {
+int lbc_client_list_add(lbc_client_list *l, const msgpack_object *page) {
   if (!page || page->type != MSGPACK_OBJECT_ARRAY) {
     snprintf(l->error, sizeof(l->error), "the answer is not a list");
     return -EBADMSG;
@@ -75,7 +75,7 @@ int lb_client_list_add(lb_client_list *l, const msgpack_object *page) {
   /* Checked whole before anything is kept: a bad page adds nothing. */
   uint64_t last = l->n ? l->ids[l->n - 1] : 0;
   for (uint32_t i = 0; i < n; i++) {
-    const msgpack_object *id = lb_msg_map_get(&page->via.array.ptr[i], "id");
+    const msgpack_object *id = lbc_msg_map_get(&page->via.array.ptr[i], "id");
     if (!id || id->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
       return bad_page(l, "item %zu of the page has no id", i);
     if (id->via.u64 <= last)
@@ -86,7 +86,7 @@ int lb_client_list_add(lb_client_list *l, const msgpack_object *page) {
     last = id->via.u64;
   }
   if (l->n + n > l->cap) {
-    size_t cap = l->cap ? l->cap : LB_CLIENT_LIST_PAGE;
+    size_t cap = l->cap ? l->cap : LBC_CLIENT_LIST_PAGE;
     while (cap < l->n + n)
       cap *= 2;
     uint64_t *ids = realloc(l->ids, cap * sizeof(*ids));
@@ -102,20 +102,20 @@ int lb_client_list_add(lb_client_list *l, const msgpack_object *page) {
     const msgpack_object *item = &page->via.array.ptr[i];
     if (msgpack_pack_object(&pk, *item) < 0)
       return -ENOMEM;
-    l->ids[l->n++] = lb_msg_map_get(item, "id")->via.u64; /* checked above */
+    l->ids[l->n++] = lbc_msg_map_get(item, "id")->via.u64; /* checked above */
   }
-  return n < LB_CLIENT_LIST_PAGE ? 0 : 1;
+  return n < LBC_CLIENT_LIST_PAGE ? 0 : 1;
 }
 
-size_t lb_client_list_count(const lb_client_list *l) {
+size_t lbc_client_list_count(const lbc_client_list *l) {
   return l->n;
 }
 
-const uint64_t *lb_client_list_ids(const lb_client_list *l) {
+const uint64_t *lbc_client_list_ids(const lbc_client_list *l) {
   return l->ids;
 }
 
-bool lb_client_list_has(const lb_client_list *l, uint64_t id) {
+bool lbc_client_list_has(const lbc_client_list *l, uint64_t id) {
   size_t lo = 0, hi = l->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -129,7 +129,7 @@ bool lb_client_list_has(const lb_client_list *l, uint64_t id) {
   return false;
 }
 
-const msgpack_object *lb_client_list_items(lb_client_list *l) {
+const msgpack_object *lbc_client_list_items(lbc_client_list *l) {
   if (l->whole)
     return &l->unpacked.data;
   /* An array header for n items, then the items as they were packed. */
@@ -151,6 +151,6 @@ const msgpack_object *lb_client_list_items(lb_client_list *l) {
   return &l->unpacked.data;
 }
 
-const char *lb_client_list_error(const lb_client_list *l) {
+const char *lbc_client_list_error(const lbc_client_list *l) {
   return l->error;
 }

@@ -29,7 +29,7 @@ typedef struct reading {
 } reading;
 
 static void bad(const reading *r, int line, const char *key, const char *value, const char *want) {
-  lb_warn("%s:%d: [notify] %s = %s is not %s; using the default", r->path, line, key, value, want);
+  lbu_warn("%s:%d: [notify] %s = %s is not %s; using the default", r->path, line, key, value, want);
 }
 
 /* "0", "default" (-1) or a duration, in milliseconds. */
@@ -103,9 +103,9 @@ static int on_entry(void *user, const char *section, const char *key, const char
     if (!parse_bool(value, &c->sound))
       bad(r, line, key, value, "yes or no");
   } else {
-    lb_warn("%s:%d: [notify] has no key '%s' (events, timeout, rest_timeout, countdown, sound); "
-            "ignored",
-            r->path, line, key);
+    lbu_warn("%s:%d: [notify] has no key '%s' (events, timeout, rest_timeout, countdown, sound); "
+             "ignored",
+             r->path, line, key);
   }
   return 1;
 }
@@ -114,7 +114,7 @@ static int on_entry(void *user, const char *section, const char *key, const char
  * as it hands them over. */
 typedef struct counting {
   reading r;
-  lb_readfile_lines lines;
+  lbu_readfile_lines lines;
 } counting;
 
 static int on_entry_counted(void *user, const char *section, const char *key, const char *value) {
@@ -128,22 +128,22 @@ int ln_config_load(const char *path, ln_config *c) {
    * lumbar-notify's loop, at start or on SIGHUP. */
   char *text, err[512];
   size_t len;
-  int r = lb_readfile(path, LB_READFILE_CONFIG_MAX, &text, &len, err, sizeof(err));
+  int r = lbu_readfile(path, LBU_READFILE_CONFIG_MAX, &text, &len, err, sizeof(err));
   if (r == -ENOENT)
     return 0;
   if (r == -EISDIR || r == -EBADFD) {
-    lb_warn("%s; lumbar-notify reads its config only from a regular file: replace it with one; "
-            "using the defaults of [notify]",
-            err);
+    lbu_warn("%s; lumbar-notify reads its config only from a regular file: replace it with one; "
+             "using the defaults of [notify]",
+             err);
     return r;
   }
   if (r < 0) {
-    lb_warn("%s; using the defaults of [notify]", err);
+    lbu_warn("%s; using the defaults of [notify]", err);
     return r;
   }
   counting k = {.r = {path, c}};
-  lb_readfile_lines_init(&k.lines, text, len);
-  r = ini_parse_stream(lb_readfile_next_line, &k.lines, on_entry_counted, &k);
+  lbu_readfile_lines_init(&k.lines, text, len);
+  r = ini_parse_stream(lbu_readfile_next_line, &k.lines, on_entry_counted, &k);
   free(text);
   int bad = k.lines.bad_line; /* a line the reader could not hand over */
   if (bad && (r <= 0 || bad < r)) {
@@ -153,9 +153,9 @@ int ln_config_load(const char *path, ln_config *c) {
     else
       snprintf(why, sizeof(why), "the line is longer than %d bytes, the most a line holds",
                k.lines.longest);
-    lb_warn("%s:%d: %s; the rest of [notify] was read", path, bad, why);
+    lbu_warn("%s:%d: %s; the rest of [notify] was read", path, bad, why);
   } else if (r > 0)
-    lb_warn("%s:%d: not a [section] header or a key = value line; the rest of [notify] was read",
-            path, r);
+    lbu_warn("%s:%d: not a [section] header or a key = value line; the rest of [notify] was read",
+             path, r);
   return r < 0 ? -EIO : 0;
 }

@@ -34,7 +34,7 @@ typedef struct call {
 struct ln_desk {
   uv_loop_t *loop;
   DBusConnection *conn;
-  lb_dbus_glue *glue;
+  lbu_dbus_glue *glue;
   ln_desk_cbs cbs;
   void *ud;
   uint64_t gen;     /* bumped whenever the server changes */
@@ -89,7 +89,7 @@ static bool send_call(ln_desk *d, DBusMessage *m, DBusPendingCallNotifyFunction 
   DBusPendingCall *pc = NULL;
   if (!dbus_connection_send_with_reply(d->conn, m, &pc, DBUS_TIMEOUT_USE_DEFAULT) || !pc)
     return false;
-  call *c = lb_xcalloc(1, sizeof(*c));
+  call *c = lbu_xcalloc(1, sizeof(*c));
   *c = (call){.d = d, .gen = d->gen, .pc = pc, .fn = fn, .ud = ud, .next = d->calls};
   if (d->calls)
     d->calls->prev = c;
@@ -114,7 +114,7 @@ static DBusMessage *take_reply(call *c, const char *what) {
     DBusError err;
     dbus_error_init(&err);
     dbus_set_error_from_message(&err, reply);
-    lb_debug("%s: %s: %s", what, err.name, err.message);
+    lbu_debug("%s: %s: %s", what, err.name, err.message);
     dbus_error_free(&err);
     dbus_message_unref(reply);
     return NULL;
@@ -124,9 +124,9 @@ static DBusMessage *take_reply(call *c, const char *what) {
 
 static void say_absent(ln_desk *d, const char *why) {
   if (!d->said_absent)
-    lb_notice("no notification server on the session bus (%s): lumbar-notify runs on and shows "
-              "notifications when one appears",
-              why);
+    lbu_notice("no notification server on the session bus (%s): lumbar-notify runs on and shows "
+               "notifications when one appears",
+               why);
   d->said_absent = true;
 }
 
@@ -138,7 +138,7 @@ static void server_gone(ln_desk *d, const char *why) {
   d->owner = NULL;
   free_caps(d);
   if (was) {
-    lb_notice("the notification server left the bus");
+    lbu_notice("the notification server left the bus");
     d->said_absent = true;
   } else {
     say_absent(d, why);
@@ -172,27 +172,27 @@ static void capabilities_came(ln_desk *d, DBusMessage *reply) {
   dbus_error_init(&err);
   if (!dbus_message_get_args(reply, &err, DBUS_TYPE_ARRAY, DBUS_TYPE_STRING, &caps, &n,
                              DBUS_TYPE_INVALID)) {
-    lb_warn("the notification server's capabilities are not a list of strings (%s); assuming "
-            "none",
-            err.message);
+    lbu_warn("the notification server's capabilities are not a list of strings (%s); assuming "
+             "none",
+             err.message);
     dbus_error_free(&err);
     caps = NULL, n = 0;
   }
   free_caps(d);
-  d->caps = lb_xcalloc((size_t)n, sizeof(char *));
+  d->caps = lbu_xcalloc((size_t)n, sizeof(char *));
   for (int i = 0; i < n; i++)
-    d->caps[i] = lb_xstrdup(caps[i]);
+    d->caps[i] = lbu_xstrdup(caps[i]);
   d->n_caps = (size_t)n;
   dbus_free_string_array(caps);
   free(d->owner);
-  d->owner = lb_xstrdup(dbus_message_get_sender(reply) ? dbus_message_get_sender(reply) : "");
+  d->owner = lbu_xstrdup(dbus_message_get_sender(reply) ? dbus_message_get_sender(reply) : "");
   bool was = d->present;
   d->present = true;
   d->said_absent = false;
   char list[512] = "";
   for (size_t i = 0, o = 0; i < d->n_caps && o < sizeof(list); i++)
     o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? " " : "", d->caps[i]);
-  lb_info("notification server %s: %s", d->owner, list[0] ? list : "no capabilities");
+  lbu_info("notification server %s: %s", d->owner, list[0] ? list : "no capabilities");
   if (!was && d->cbs.server)
     d->cbs.server(d->ud, true);
 }
@@ -205,7 +205,7 @@ static void ask_capabilities(ln_desk *d) {
   if (m && send_call(d, m, on_capabilities, NULL, NULL))
     d->asking = true;
   else
-    lb_warn("cannot ask the notification server for its capabilities (out of memory)");
+    lbu_warn("cannot ask the notification server for its capabilities (out of memory)");
   if (m)
     dbus_message_unref(m);
 }
@@ -221,8 +221,8 @@ static void on_notified(DBusPendingCall *pc, void *data) {
   if (reply)
     dbus_message_unref(reply);
   if (!reply && c->gen == d->gen)
-    lb_warn("the notification server did not show a notification; `lumbar-notify --verbose` "
-            "says why");
+    lbu_warn("the notification server did not show a notification; `lumbar-notify --verbose` "
+             "says why");
   c->fn(c->ud, c->gen == d->gen ? id : 0);
   dbus_pending_call_unref(pc);
 }
@@ -288,7 +288,7 @@ bool ln_desk_notify(ln_desk *d, uint32_t replaces, const ln_note *note, ln_shown
   if (m)
     dbus_message_unref(m);
   if (!sent)
-    lb_warn("cannot send a notification (out of memory)");
+    lbu_warn("cannot send a notification (out of memory)");
   return sent;
 }
 
@@ -312,7 +312,7 @@ static DBusHandlerResult on_filter(DBusConnection *conn, DBusMessage *m, void *d
   (void)conn;
   ln_desk *d = data;
   if (dbus_message_is_signal(m, DBUS_INTERFACE_LOCAL, "Disconnected")) {
-    lb_err("the D-Bus session bus went away: lumbar-notify cannot show notifications without it");
+    lbu_err("the D-Bus session bus went away: lumbar-notify cannot show notifications without it");
     if (d->cbs.lost)
       d->cbs.lost(d->ud);
     return DBUS_HANDLER_RESULT_HANDLED;
@@ -328,7 +328,7 @@ static DBusHandlerResult on_filter(DBusConnection *conn, DBusMessage *m, void *d
     if (d->present || d->owner)
       server_gone(d, "it left");
     if (new[0]) {
-      lb_info("a notification server appeared on the bus (%s)", new);
+      lbu_info("a notification server appeared on the bus (%s)", new);
       d->asking = false; /* an answer still to come is void (gen) */
       ask_capabilities(d);
     }
@@ -361,14 +361,14 @@ int ln_desk_new(uv_loop_t *loop, const ln_desk_cbs *cbs, void *ud, ln_desk **ret
   dbus_error_init(&err);
   DBusConnection *conn = dbus_bus_get_private(DBUS_BUS_SESSION, &err);
   if (!conn) {
-    lb_err("no D-Bus session bus (%s): desktop notifications need one; run lumbar-notify in "
-           "your desktop session, or set DBUS_SESSION_BUS_ADDRESS",
-           err.message);
+    lbu_err("no D-Bus session bus (%s): desktop notifications need one; run lumbar-notify in "
+            "your desktop session, or set DBUS_SESSION_BUS_ADDRESS",
+            err.message);
     dbus_error_free(&err);
     return -ENOTCONN;
   }
   dbus_connection_set_exit_on_disconnect(conn, FALSE);
-  ln_desk *d = lb_xcalloc(1, sizeof(*d));
+  ln_desk *d = lbu_xcalloc(1, sizeof(*d));
   d->loop = loop;
   d->conn = conn;
   d->cbs = *cbs;
@@ -379,11 +379,11 @@ int ln_desk_new(uv_loop_t *loop, const ln_desk_cbs *cbs, void *ud, ln_desk **ret
       "type='signal',interface='" NOTIFY_IFACE "',path='" NOTIFY_PATH "'",
   };
   /* The matches go out without waiting for an answer (err NULL). */
-  for (size_t i = 0; i < LB_ARRAY_SIZE(rules); i++)
+  for (size_t i = 0; i < LBU_ARRAY_SIZE(rules); i++)
     dbus_bus_add_match(conn, rules[i], NULL);
   if (!dbus_connection_add_filter(conn, on_filter, d, NULL) ||
-      !(d->glue = lb_dbus_glue_new(loop, conn))) {
-    lb_err("cannot listen on the session bus (out of memory)");
+      !(d->glue = lbu_dbus_glue_new(loop, conn))) {
+    lbu_err("cannot listen on the session bus (out of memory)");
     dbus_connection_close(conn);
     dbus_connection_unref(conn);
     free(d);
@@ -415,7 +415,7 @@ void ln_desk_free(ln_desk *d) {
     dbus_pending_call_unref(pc);
   }
   dbus_connection_remove_filter(d->conn, on_filter, d);
-  lb_dbus_glue_close(d->glue); /* closes and releases the connection */
+  lbu_dbus_glue_close(d->glue); /* closes and releases the connection */
   dbus_connection_unref(d->conn);
   free(d->owner);
   free_caps(d);

@@ -25,7 +25,7 @@ typedef struct conn {
   uv_pipe_t pipe;
   uv_connect_t connect;
   ln_link *link; /* NULL once the link dropped it */
-  lb_client_codec *codec;
+  lbc_client_codec *codec;
 } conn;
 
 struct ln_link {
@@ -53,7 +53,7 @@ static void retry_now(uv_timer_t *t) {
 
 static void conn_closed(uv_handle_t *h) {
   conn *c = h->data;
-  lb_client_codec_free(c->codec);
+  lbc_client_codec_free(c->codec);
   free(c);
 }
 
@@ -80,12 +80,12 @@ static void drop(ln_link *l, const char *why) {
     uv_close((uv_handle_t *)&c->pipe, conn_closed);
   }
   if (was_up)
-    lb_notice("lost lumbard (%s); trying again", why);
+    lbu_notice("lost lumbard (%s); trying again", why);
   else if (!l->said_down)
-    lb_notice("lumbard is not there on %s (%s); waiting for it", l->path, why);
+    lbu_notice("lumbard is not there on %s (%s); waiting for it", l->path, why);
   else
-    lb_debug("lumbard still not there (%s); next try in %llu ms", why,
-             (unsigned long long)l->backoff_ms);
+    lbu_debug("lumbard still not there (%s); next try in %llu ms", why,
+              (unsigned long long)l->backoff_ms);
   l->said_down = true;
   fail_pending(l);
   uv_timer_start(&l->retry, retry_now, l->backoff_ms, 0);
@@ -110,12 +110,12 @@ static int send_request(ln_link *l, const char *method, const void *params, size
                         uint32_t *ret_msgid) {
   msgpack_sbuffer sb;
   msgpack_sbuffer_init(&sb);
-  int r = lb_client_codec_pack_request(l->conn->codec, &sb, method, params, len, ret_msgid);
+  int r = lbc_client_codec_pack_request(l->conn->codec, &sb, method, params, len, ret_msgid);
   if (r < 0) {
     msgpack_sbuffer_destroy(&sb);
     return r;
   }
-  write_req *w = lb_xmalloc(sizeof(*w));
+  write_req *w = lbu_xmalloc(sizeof(*w));
   size_t size = sb.size;
   w->data = msgpack_sbuffer_release(&sb); /* ours now; sb is empty */
   uv_buf_t buf = uv_buf_init(w->data, (unsigned)size);
@@ -128,31 +128,31 @@ static int send_request(ln_link *l, const char *method, const void *params, size
   return 0;
 }
 
-static void on_message(ln_link *l, lb_client_msg *m) {
-  switch (lb_client_msg_type(m)) {
+static void on_message(ln_link *l, lbc_client_msg *m) {
+  switch (lbc_client_msg_type(m)) {
   case LB_RPC_NOTIFICATION: {
-    const msgpack_object *params = lb_client_msg_params(m);
+    const msgpack_object *params = lbc_client_msg_params(m);
     const msgpack_object *fields =
         params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size > 0
             ? &params->via.array.ptr[0]
             : NULL;
     if (fields && fields->type == MSGPACK_OBJECT_MAP && l->cbs.event)
-      l->cbs.event(l->ud, lb_client_msg_method(m), fields);
+      l->cbs.event(l->ud, lbc_client_msg_method(m), fields);
     else
-      lb_debug("event %s without a map of fields: ignored", lb_client_msg_method(m));
+      lbu_debug("event %s without a map of fields: ignored", lbc_client_msg_method(m));
     break;
   }
   case LB_RPC_RESPONSE: {
-    uint32_t id = lb_client_msg_msgid(m);
+    uint32_t id = lbc_client_msg_msgid(m);
     if (id == l->subscribe_msgid && !l->up) {
-      if (!lb_client_msg_result(m)) {
-        lb_err("lumbard refused the subscription: %s", lb_client_msg_error_message(m));
+      if (!lbc_client_msg_result(m)) {
+        lbu_err("lumbard refused the subscription: %s", lbc_client_msg_error_message(m));
         return;
       }
       l->up = true;
       l->said_down = l->said_refused = false;
       l->backoff_ms = BACKOFF_FIRST_MS;
-      lb_notice("connected to lumbard on %s", l->path);
+      lbu_notice("connected to lumbard on %s", l->path);
       if (l->cbs.up)
         l->cbs.up(l->ud);
       return;
@@ -163,16 +163,16 @@ static void on_message(ln_link *l, lb_client_msg *m) {
       pending *p = *pp;
       *pp = p->next;
       if (p->fn)
-        p->fn(p->ud, lb_client_msg_result(m), lb_client_msg_error_code(m),
-              lb_client_msg_error_message(m));
+        p->fn(p->ud, lbc_client_msg_result(m), lbc_client_msg_error_code(m),
+              lbc_client_msg_error_message(m));
       free(p);
       return;
     }
-    lb_debug("an answer to no call of ours (msgid %u): ignored", id);
+    lbu_debug("an answer to no call of ours (msgid %u): ignored", id);
     break;
   }
   default:
-    lb_debug("a request from lumbard: ignored");
+    lbu_debug("a request from lumbard: ignored");
   }
 }
 
@@ -180,7 +180,7 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   conn *c = h->data;
   char *p;
   size_t len;
-  if (lb_client_codec_buffer(c->codec, suggested, &p, &len) < 0) {
+  if (lbc_client_codec_buffer(c->codec, suggested, &p, &len) < 0) {
     *buf = uv_buf_init(NULL, 0); /* UV_ENOBUFS in on_read */
     return;
   }
@@ -197,18 +197,18 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
     drop(l, n == UV_EOF ? "it closed the connection" : uv_strerror((int)n));
     return;
   }
-  lb_client_codec_consumed(c->codec, (size_t)n);
+  lbc_client_codec_consumed(c->codec, (size_t)n);
   for (;;) {
-    lb_client_msg *m = NULL;
-    int r = lb_client_codec_next(c->codec, &m);
+    lbc_client_msg *m = NULL;
+    int r = lbc_client_codec_next(c->codec, &m);
     if (r == 0)
       return;
     if (r < 0) {
-      drop(l, lb_client_codec_error(c->codec));
+      drop(l, lbc_client_codec_error(c->codec));
       return;
     }
     on_message(l, m);
-    lb_client_msg_free(m);
+    lbc_client_msg_free(m);
     /* A callback may have dropped this connection. */
     if (l->conn != c)
       return;
@@ -236,7 +236,7 @@ static void on_connect(uv_connect_t *req, int status) {
   }
   if (lb_socket_check_peer(fd, l->path, l->said_refused ? NULL : why, sizeof(why)) < 0) {
     if (!l->said_refused)
-      lb_err("%s", why);
+      lbu_err("%s", why);
     l->said_refused = l->said_down = true; /* a "not there" notice would mislead */
     drop(l, "another user's socket");
     return;
@@ -259,10 +259,10 @@ static void on_connect(uv_connect_t *req, int status) {
 }
 
 static void connect_now(ln_link *l) {
-  conn *c = lb_xcalloc(1, sizeof(*c));
+  conn *c = lbu_xcalloc(1, sizeof(*c));
   c->link = l;
-  if (lb_client_codec_new(&c->codec) < 0 || uv_pipe_init(l->loop, &c->pipe, 0) < 0) {
-    lb_client_codec_free(c->codec);
+  if (lbc_client_codec_new(&c->codec) < 0 || uv_pipe_init(l->loop, &c->pipe, 0) < 0) {
+    lbc_client_codec_free(c->codec);
     free(c);
     l->conn = NULL;
     drop(l, "out of memory");
@@ -276,12 +276,12 @@ static void connect_now(ln_link *l) {
 
 ln_link *ln_link_new(uv_loop_t *loop, const char *path, const char *const *patterns,
                      size_t n_patterns, const ln_link_cbs *cbs, void *ud) {
-  ln_link *l = lb_xcalloc(1, sizeof(*l));
+  ln_link *l = lbu_xcalloc(1, sizeof(*l));
   l->loop = loop;
-  l->path = lb_xstrdup(path);
-  l->patterns = lb_xcalloc(n_patterns, sizeof(char *));
+  l->path = lbu_xstrdup(path);
+  l->patterns = lbu_xcalloc(n_patterns, sizeof(char *));
   for (size_t i = 0; i < n_patterns; i++)
-    l->patterns[i] = lb_xstrdup(patterns[i]);
+    l->patterns[i] = lbu_xstrdup(patterns[i]);
   l->n_patterns = n_patterns;
   l->cbs = *cbs;
   l->ud = ud;
@@ -300,7 +300,7 @@ int ln_link_call(ln_link *l, const char *method, const void *params, size_t para
   int r = send_request(l, method, params, params_len, &msgid);
   if (r < 0)
     return r;
-  pending *p = lb_xmalloc(sizeof(*p));
+  pending *p = lbu_xmalloc(sizeof(*p));
   *p = (pending){msgid, fn, fn_ud, l->pending};
   l->pending = p;
   return 0;

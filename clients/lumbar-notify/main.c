@@ -39,7 +39,7 @@ typedef struct app {
 
 static void on_stop(uv_signal_t *h, int signum) {
   app *a = h->data;
-  lb_info("%s: exiting", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  lbu_info("%s: exiting", signum == SIGTERM ? "SIGTERM" : "SIGINT");
   uv_stop(a->loop);
 }
 
@@ -49,11 +49,11 @@ static void on_hup(uv_signal_t *h, int signum) {
   ln_config c;
   ln_config_load(a->config_path, &c);
   ln_show_set_config(a->show, &c);
-  lb_notice("read %s again", a->config_path);
+  lbu_notice("read %s again", a->config_path);
 }
 
 static void default_config_path(char *buf, size_t len) {
-  char *p = lb_xdg_path("XDG_CONFIG_HOME", ".config", "lumbard/lumbard.conf");
+  char *p = lbu_xdg_path("XDG_CONFIG_HOME", ".config", "lumbard/lumbard.conf");
   snprintf(buf, len, "%s", p);
   free(p);
 }
@@ -81,7 +81,7 @@ int main(int argc, char **argv) {
       snprintf(a.config_path, sizeof(a.config_path), "%s", optarg);
       break;
     case 'v':
-      lb_log_set_max_level(LB_DEBUG);
+      lbu_log_set_max_level(LBU_DEBUG);
       break;
     case 'V':
       printf("lumbar-notify %s\n", LUMBARD_VERSION);
@@ -100,7 +100,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (!socket_path[0] && lb_socket_path_default(socket_path, sizeof(socket_path)) < 0) {
-    lb_err("the socket path is too long; give one with --socket");
+    lbu_err("the socket path is too long; give one with --socket");
     return 1;
   }
   if (!a.config_path[0])
@@ -129,8 +129,8 @@ int main(int argc, char **argv) {
     sigs[i]->data = &a;
     uv_signal_start(sigs[i], nums[i] == SIGHUP ? on_hup : on_stop, nums[i]);
   }
-  lb_info("lumbar-notify %s: lumbard on %s, config %s", LUMBARD_VERSION, socket_path,
-          a.config_path);
+  lbu_info("lumbar-notify %s: lumbard on %s, config %s", LUMBARD_VERSION, socket_path,
+           a.config_path);
 
   uv_run(a.loop, UV_RUN_DEFAULT);
 

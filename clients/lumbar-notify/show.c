@@ -90,7 +90,7 @@ static slot *slot_by_nid(ln_show *s, uint32_t nid) {
 }
 
 static slot *slot_new(ln_show *s, enum kind kind, uint64_t obj) {
-  slot *x = lb_xcalloc(1, sizeof(*x));
+  slot *x = lbu_xcalloc(1, sizeof(*x));
   x->kind = kind;
   x->obj = obj;
   x->note.value = -1;
@@ -135,9 +135,9 @@ static void slot_text(slot *x, char *summary, char *body) {
 }
 
 static void slot_action(slot *x, const char *key, const char *label) {
-  x->actions = lb_xrealloc(x->actions, 2 * (x->n_actions + 1) * sizeof(char *));
-  x->actions[2 * x->n_actions] = lb_xstrdup(key);
-  x->actions[2 * x->n_actions + 1] = lb_xstrdup(label);
+  x->actions = lbu_xrealloc(x->actions, 2 * (x->n_actions + 1) * sizeof(char *));
+  x->actions[2 * x->n_actions] = lbu_xstrdup(key);
+  x->actions[2 * x->n_actions + 1] = lbu_xstrdup(label);
   x->n_actions++;
 }
 
@@ -181,7 +181,7 @@ static void slot_push(ln_show *s, slot *x) {
   n.actions = (const char *const *)x->actions;
   n.n_actions = x->n_actions;
   n.sound = s->config.sound ? x->sound : NULL;
-  shown_ctx *c = lb_xmalloc(sizeof(*c));
+  shown_ctx *c = lbu_xmalloc(sizeof(*c));
   *c = (shown_ctx){s, x};
   if (!s->desk || !ln_desk_notify(s->desk, x->nid, &n, slot_shown, c)) {
     free(c);
@@ -223,11 +223,11 @@ static bool progress(const ln_show *s) {
 /* Body text as the server wants it: with markup, &, < and > escaped. */
 static char *body_text(const ln_show *s, const char *text) {
   if (!markup(s))
-    return lb_xstrdup(text);
+    return lbu_xstrdup(text);
   size_t n = 0;
   for (const char *p = text; *p; p++)
     n += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : 1;
-  char *out = lb_xmalloc(n + 1), *o = out;
+  char *out = lbu_xmalloc(n + 1), *o = out;
   for (const char *p = text; *p; p++) {
     const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : NULL;
     if (e) {
@@ -246,7 +246,7 @@ static char *strong(const ln_show *s, const char *text) {
   char *t = body_text(s, text);
   if (!markup(s))
     return t;
-  char *b = lb_xasprintf("<b>%s</b>", t);
+  char *b = lbu_xasprintf("<b>%s</b>", t);
   free(t);
   return b;
 }
@@ -257,7 +257,7 @@ static char *lines(char *a, char *b, char *c) {
   size_t n = 0;
   for (int i = 0; i < 3; i++)
     n += parts[i] ? strlen(parts[i]) + 1 : 0;
-  char *out = lb_xmalloc(n + 1);
+  char *out = lbu_xmalloc(n + 1);
   out[0] = '\0';
   for (int i = 0; i < 3; i++) {
     if (parts[i] && parts[i][0]) {
@@ -271,14 +271,14 @@ static char *lines(char *a, char *b, char *c) {
 }
 
 static char *msg_text(const msgpack_object *fields, const char *key) {
-  char *t = lb_msg_strdup(lb_msg_map_get(fields, key));
+  char *t = lbc_msg_strdup(lbc_msg_map_get(fields, key));
   if (!t)
-    lb_err("out of memory"), abort();
+    lbu_err("out of memory"), abort();
   return t;
 }
 
 static uint64_t msg_uint(const msgpack_object *fields, const char *key) {
-  int64_t v = lb_msg_map_int0(fields, key);
+  int64_t v = lbc_msg_map_int0(fields, key);
   return v > 0 ? (uint64_t)v : 0;
 }
 
@@ -327,7 +327,7 @@ static void rest_render(ln_show *s, slot *x) {
   switch (r->phase) {
   case P_RUNNING:
   case P_PAUSED:
-    summary = label ? lb_xasprintf("Rest: %s", r->label) : lb_xstrdup("Rest");
+    summary = label ? lbu_xasprintf("Rest: %s", r->label) : lbu_xstrdup("Rest");
     if (r->phase == P_PAUSED)
       snprintf(buf, sizeof(buf), "Paused: %s", left);
     else
@@ -348,7 +348,7 @@ static void rest_render(ln_show *s, slot *x) {
       slot_action(x, "next", "Next set now");
     break;
   case P_STEP_DONE:
-    summary = label ? lb_xasprintf("Rest: %s", r->label) : lb_xstrdup("Rest");
+    summary = label ? lbu_xasprintf("Rest: %s", r->label) : lbu_xstrdup("Rest");
     snprintf(buf, sizeof(buf), "Step %" PRIu64 " of %" PRIu64 " done", r->step, r->steps);
     first = strong(s, buf);
     x->note.timeout_ms = 0;
@@ -357,11 +357,11 @@ static void rest_render(ln_show *s, slot *x) {
   case P_OVERDUE:
     if (r->next_set > 0)
       summary =
-          lb_xasprintf(r->phase == P_READY ? "Rest over: set %" PRIu64 " of %" PRIu64
-                                           : "Overdue: set %" PRIu64 " of %" PRIu64 " is waiting",
-                       r->next_set, r->sets);
+          lbu_xasprintf(r->phase == P_READY ? "Rest over: set %" PRIu64 " of %" PRIu64
+                                            : "Overdue: set %" PRIu64 " of %" PRIu64 " is waiting",
+                        r->next_set, r->sets);
     else
-      summary = lb_xstrdup(r->phase == P_READY ? "Rest over" : "Overdue");
+      summary = lbu_xstrdup(r->phase == P_READY ? "Rest over" : "Overdue");
     first = body_text(s, r->phase == P_READY
                              ? "Start the next set now."
                              : "The rest is over and the next set has not started: start it "
@@ -369,28 +369,28 @@ static void rest_render(ln_show *s, slot *x) {
     if (r->next_set > 0 && buttons(s))
       slot_action(x, "next", "Next set");
     else if (r->next_set > 0)
-      third = lb_xasprintf("`lumbarctl rest next %" PRIu64 "` when it starts.", x->obj);
+      third = lbu_xasprintf("`lumbarctl rest next %" PRIu64 "` when it starts.", x->obj);
     x->note.timeout_ms = r->next_set > 0 ? 0 : s->config.rest_timeout_ms;
     break;
   case P_OVER:
-    summary = lb_xstrdup("Rest over");
+    summary = lbu_xstrdup("Rest over");
     first = body_text(s, label ? r->label : "");
     x->note.timeout_ms = s->config.rest_timeout_ms;
     break;
   case P_IN_SET:
     summary =
-        lb_xasprintf("Set %" PRIu64 " of %" PRIu64 " under way", r->set, r->sets ? r->sets : 1);
+        lbu_xasprintf("Set %" PRIu64 " of %" PRIu64 " under way", r->set, r->sets ? r->sets : 1);
     if (buttons(s)) {
       first = body_text(s, "Press Set done when it is over.");
       slot_action(x, "next", "Set done");
     } else {
-      first = lb_xasprintf("`lumbarctl rest next %" PRIu64 "` when it is over.", x->obj);
+      first = lbu_xasprintf("`lumbarctl rest next %" PRIu64 "` when it is over.", x->obj);
     }
     x->note.timeout_ms = 0;
     break;
   case P_DONE:
   default:
-    summary = lb_xstrdup(r->message && r->message[0] ? r->message : "Routine done");
+    summary = lbu_xstrdup(r->message && r->message[0] ? r->message : "Routine done");
     first = body_text(s, label ? r->label : "");
     x->note.timeout_ms = s->config.rest_timeout_ms;
     break;
@@ -422,31 +422,31 @@ static void rest_changed(ln_show *s, slot *x, const char *sound) {
 static void rest_fields(slot *x, const msgpack_object *f) {
   rest_state *r = &x->rest;
   int64_t v;
-  if (lb_msg_map_str(f, "label")) {
+  if (lbc_msg_map_str(f, "label")) {
     free(r->label);
     r->label = msg_text(f, "label");
   }
-  if (lb_msg_map_str(f, "message")) {
+  if (lbc_msg_map_str(f, "message")) {
     free(r->message);
     r->message = msg_text(f, "message");
   }
-  if (lb_msg_map_int(f, "seconds", &v))
+  if (lbc_msg_map_int(f, "seconds", &v))
     r->seconds = v > 0 ? (uint64_t)v : 0;
-  if (lb_msg_map_int(f, "set", &v))
+  if (lbc_msg_map_int(f, "set", &v))
     r->set = (uint64_t)v;
-  if (lb_msg_map_int(f, "sets", &v))
+  if (lbc_msg_map_int(f, "sets", &v))
     r->sets = (uint64_t)v;
-  if (lb_msg_map_int(f, "step", &v))
+  if (lbc_msg_map_int(f, "step", &v))
     r->step = (uint64_t)v;
-  if (lb_msg_map_int(f, "steps", &v))
+  if (lbc_msg_map_int(f, "steps", &v))
     r->steps = (uint64_t)v;
-  if (lb_msg_map_int(f, "next_set", &v))
+  if (lbc_msg_map_int(f, "next_set", &v))
     r->next_set = (uint64_t)v;
-  if (lb_msg_map_int(f, "ends_at_ms", &v))
+  if (lbc_msg_map_int(f, "ends_at_ms", &v))
     r->ends_at_ms = v;
-  if (lb_msg_map_int(f, "remaining_ms", &v))
+  if (lbc_msg_map_int(f, "remaining_ms", &v))
     r->remaining_ms = v;
-  if (lb_msg_map_int(f, "window_end_ms", &v))
+  if (lbc_msg_map_int(f, "window_end_ms", &v))
     r->window_end_ms = v;
 }
 
@@ -507,7 +507,7 @@ static void on_tick(uv_timer_t *t) {
   for (slot *x = s->slots; x; x = x->next) {
     if (x->kind != K_REST || x->dead || x->rest.muted || x->rest.phase != P_RUNNING)
       continue;
-    char *old = x->body ? lb_xstrdup(x->body) : NULL;
+    char *old = x->body ? lbu_xstrdup(x->body) : NULL;
     rest_render(s, x);
     if (!old || strcmp(old, x->body) != 0)
       slot_push(s, x);
@@ -550,18 +550,18 @@ static void reminder_render(ln_show *s, slot *x) {
   if (late >= 60) { /* whole minutes, in the one duration style: "(1h 5min late)" */
     char d[32];
     lb_duration_format(late / 60 * 60, d, sizeof(d));
-    lateness = lb_xasprintf("(%s late)", d);
+    lateness = lbu_xasprintf("(%s late)", d);
   }
   char *how = NULL;
   if (buttons(s)) {
     slot_action(x, "done", "Done");
     slot_action(x, "snooze", "Snooze");
   } else {
-    how =
-        lb_xasprintf("`lumbarctl remind done %" PRIu64 "` or `lumbarctl remind snooze %" PRIu64 "`",
-                     x->obj, x->obj);
+    how = lbu_xasprintf("`lumbarctl remind done %" PRIu64 "` or `lumbarctl remind snooze %" PRIu64
+                        "`",
+                        x->obj, x->obj);
   }
-  slot_text(x, lb_xasprintf("Reminder: %s", x->name),
+  slot_text(x, lbu_xasprintf("Reminder: %s", x->name),
             lines(body_text(s, x->message), lateness ? body_text(s, lateness) : NULL, how));
   free(lateness);
   x->note = (ln_note){.urgency = LN_URGENCY_NORMAL,
@@ -591,7 +591,7 @@ static void reminder_show(ln_show *s, slot *x, const msgpack_object *f, int64_t 
 /* reminders.due: shown whatever was shown before (a snooze that ended
  * comes due again, its elapse unchanged), in the reminder's notification. */
 static void reminder_due(ln_show *s, const msgpack_object *f) {
-  reminder_show(s, slot_find(s, K_REMINDER, msg_uint(f, "id")), f, lb_msg_map_int0(f, "at"));
+  reminder_show(s, slot_find(s, K_REMINDER, msg_uint(f, "id")), f, lbc_msg_map_int0(f, "at"));
 }
 
 static void checkin_due(ln_show *s, const msgpack_object *f) {
@@ -603,7 +603,7 @@ static void checkin_due(ln_show *s, const msgpack_object *f) {
   if (!x)
     x = slot_new(s, K_CHECKIN, ++s->serial);
   clear_actions(x);
-  const msgpack_object *scores = lb_msg_map_get(f, "scores");
+  const msgpack_object *scores = lbc_msg_map_get(f, "scores");
   char list[128] = "";
   size_t o = 0;
   if (scores && scores->type == MSGPACK_OBJECT_ARRAY) {
@@ -624,8 +624,8 @@ static void checkin_due(ln_show *s, const msgpack_object *f) {
    * body says how to answer. */
   char *how = buttons(s)
                   ? NULL
-                  : lb_xasprintf("`lumbarctl pain log N` (0-10%s%s)", o ? "; e.g. " : "", list);
-  slot_text(x, lb_xstrdup("How is your back?"), lines(body_text(s, message), how, NULL));
+                  : lbu_xasprintf("`lumbarctl pain log N` (0-10%s%s)", o ? "; e.g. " : "", list);
+  slot_text(x, lbu_xstrdup("How is your back?"), lines(body_text(s, message), how, NULL));
   free(message);
   x->note = (ln_note){.urgency = LN_URGENCY_NORMAL,
                       .category = "x-lumbard.checkin",
@@ -640,9 +640,9 @@ static void red_flag(ln_show *s, const msgpack_object *f) {
   char *advice = msg_text(f, "advice");
   if (!advice[0]) {
     free(advice);
-    advice = lb_xstrdup("A red-flag symptom was logged: seek urgent medical care.");
+    advice = lbu_xstrdup("A red-flag symptom was logged: seek urgent medical care.");
   }
-  slot_text(x, lb_xstrdup("Seek urgent medical care"), body_text(s, advice));
+  slot_text(x, lbu_xstrdup("Seek urgent medical care"), body_text(s, advice));
   free(advice);
   x->note = (ln_note){.urgency = LN_URGENCY_CRITICAL,
                       .category = "x-lumbard.red-flag",
@@ -655,7 +655,7 @@ static void red_flag(ln_show *s, const msgpack_object *f) {
 
 static void confirm(ln_show *s, char *summary) {
   slot *x = slot_new(s, K_CONFIRM, ++s->serial);
-  slot_text(x, summary, lb_xstrdup(""));
+  slot_text(x, summary, lbu_xstrdup(""));
   x->note =
       (ln_note){.urgency = LN_URGENCY_LOW, .transient = true, .value = -1, .timeout_ms = 4000};
   x->once = true;
@@ -677,7 +677,7 @@ static void close_kind(ln_show *s, enum kind kind, const uint64_t *obj) {
 
 static void on_event(void *ud, const char *name, const msgpack_object *f) {
   ln_show *s = ud;
-  lb_debug("event %s", name);
+  lbu_debug("event %s", name);
   /* a list being read learns what changed meanwhile */
   if (strncmp(name, "rest.", 5) == 0)
     reading_touch(s, K_REST, msg_uint(f, "id"));
@@ -706,13 +706,13 @@ static void on_event(void *ud, const char *name, const msgpack_object *f) {
 /* ---- after a (re)connect: what is under way now --------------------------- */
 
 static enum phase phase_of(const msgpack_object *state, const rest_state *r) {
-  if (lb_msg_str_eq(state, "paused"))
+  if (lbc_msg_str_eq(state, "paused"))
     return P_PAUSED;
-  if (lb_msg_str_eq(state, "ready"))
+  if (lbc_msg_str_eq(state, "ready"))
     return r->next_set > 0 || r->window_end_ms > 0 ? P_READY : P_OVER;
-  if (lb_msg_str_eq(state, "overdue"))
+  if (lbc_msg_str_eq(state, "overdue"))
     return P_OVERDUE;
-  if (lb_msg_str_eq(state, "in_set"))
+  if (lbc_msg_str_eq(state, "in_set"))
     return P_IN_SET;
   return P_RUNNING;
 }
@@ -735,7 +735,7 @@ typedef struct reading {
   ln_show *s;
   enum kind kind; /* K_REST or K_REMINDER */
   const char *method;
-  lb_client_list *list;
+  lbc_client_list *list;
   touch *touched; /* the events meanwhile; sorted by id once the list is whole */
   size_t n_touched, cap_touched;
 } reading;
@@ -750,9 +750,9 @@ static void reading_touch(ln_show *s, enum kind kind, uint64_t id) {
     return;
   if (rd->n_touched == rd->cap_touched) {
     rd->cap_touched = rd->cap_touched ? 2 * rd->cap_touched : 16;
-    rd->touched = lb_xrealloc(rd->touched, rd->cap_touched * sizeof(touch));
+    rd->touched = lbu_xrealloc(rd->touched, rd->cap_touched * sizeof(touch));
   }
-  rd->touched[rd->n_touched++] = (touch){id, lb_client_list_count(rd->list)};
+  rd->touched[rd->n_touched++] = (touch){id, lbc_client_list_count(rd->list)};
 }
 
 /* By id, the latest event of an id first. */
@@ -780,7 +780,7 @@ static const touch *reading_touched(const reading *rd, uint64_t id) {
 
 static void reading_end(reading *rd) {
   *reading_of(rd->s, rd->kind) = NULL;
-  lb_client_list_free(rd->list);
+  lbc_client_list_free(rd->list);
   free(rd->touched);
   free(rd);
 }
@@ -789,7 +789,7 @@ static void reading_end(reading *rd) {
  * not touched by an event meanwhile. A last word ("Routine done") is left to
  * expire. */
 static bool absent(const reading *rd, const slot *x) {
-  return x->kind == rd->kind && !x->dead && !x->once && !lb_client_list_has(rd->list, x->obj) &&
+  return x->kind == rd->kind && !x->dead && !x->once && !lbc_client_list_has(rd->list, x->obj) &&
          !reading_touched(rd, x->obj);
 }
 
@@ -820,7 +820,7 @@ static slot **slots_by_id(ln_show *s, const reading *rd, size_t *ret_n) {
       continue;
     if (n == cap) {
       cap = cap ? 2 * cap : 64;
-      had = lb_xrealloc(had, cap * sizeof(*had));
+      had = lbu_xrealloc(had, cap * sizeof(*had));
     }
     had[n++] = x;
   }
@@ -846,9 +846,9 @@ static void rests_read(ln_show *s, const reading *rd, const msgpack_object *list
     x->rest.next_set = 0;
     rest_fields(x, v);
     rest_state *r = &x->rest;
-    if (r->sets > 1 && r->set < r->sets && !lb_msg_str_eq(lb_msg_map_get(v, "state"), "in_set"))
+    if (r->sets > 1 && r->set < r->sets && !lbc_msg_str_eq(lbc_msg_map_get(v, "state"), "in_set"))
       r->next_set = r->set + 1;
-    r->phase = phase_of(lb_msg_map_get(v, "state"), r);
+    r->phase = phase_of(lbc_msg_map_get(v, "state"), r);
     rest_show(s, x, NULL);
   }
   free(had);
@@ -873,8 +873,8 @@ static void reminders_read(ln_show *s, const reading *rd, const msgpack_object *
       continue;
     slot **found = n ? bsearch(&id, had, n, sizeof(*had), slot_seek) : NULL;
     slot *x = found ? *found : NULL;
-    int64_t due_at = lb_msg_map_int0(v, "due_at");
-    bool due = due_at > 0 && lb_msg_map_int0(v, "snoozed_until") == 0;
+    int64_t due_at = lbc_msg_map_int0(v, "due_at");
+    bool due = due_at > 0 && lbc_msg_map_int0(v, "snoozed_until") == 0;
     if (!due && x)
       slot_close(s, x);
     else if (due && s->config.reminders && (!x || x->due_at != due_at))
@@ -888,24 +888,24 @@ static void reading_ask(reading *rd);
 static void on_page(void *ud, const msgpack_object *result, const char *code, const char *msg) {
   reading *rd = ud;
   ln_show *s = rd->s;
-  int r = result ? lb_client_list_add(rd->list, result) : -EREMOTEIO;
+  int r = result ? lbc_client_list_add(rd->list, result) : -EREMOTEIO;
   if (r == 1) {
     reading_ask(rd);
     return;
   }
-  const msgpack_object *list = r == 0 ? lb_client_list_items(rd->list) : NULL;
+  const msgpack_object *list = r == 0 ? lbc_client_list_items(rd->list) : NULL;
   if (r == 0 && !list)
     r = -ENOMEM;
   if (!list) {
-    const char *why = r == -EBADMSG   ? lb_client_list_error(rd->list)
+    const char *why = r == -EBADMSG   ? lbc_client_list_error(rd->list)
                       : r == -ENOMEM  ? "out of memory"
                       : msg && msg[0] ? msg
                                       : "no answer";
     if (code && strcmp(code, "unavailable") == 0) /* the link said it lost lumbard */
-      lb_debug("%s: %s", rd->method, why);
+      lbu_debug("%s: %s", rd->method, why);
     else
-      lb_warn("%s: %s%s%s; the %s' notifications stay as they were until they change", rd->method,
-              code ? code : "", code ? ": " : "", why, rd->kind == K_REST ? "rests" : "reminders");
+      lbu_warn("%s: %s%s%s; the %s' notifications stay as they were until they change", rd->method,
+               code ? code : "", code ? ": " : "", why, rd->kind == K_REST ? "rests" : "reminders");
     reading_end(rd);
     return;
   }
@@ -915,7 +915,7 @@ static void on_page(void *ud, const msgpack_object *result, const char *code, co
     rests_read(s, rd, list);
   else
     reminders_read(s, rd, list);
-  lb_debug("%s: %zu read", rd->method, lb_client_list_count(rd->list));
+  lbu_debug("%s: %zu read", rd->method, lbc_client_list_count(rd->list));
   reading_end(rd);
 }
 
@@ -923,12 +923,12 @@ static void on_page(void *ud, const msgpack_object *result, const char *code, co
 static void reading_ask(reading *rd) {
   msgpack_sbuffer sb;
   msgpack_sbuffer_init(&sb);
-  int r = lb_client_list_params(rd->list, &sb);
+  int r = lbc_client_list_params(rd->list, &sb);
   if (r == 0)
     r = ln_link_call(rd->s->link, rd->method, sb.data, sb.size, on_page, rd);
   msgpack_sbuffer_destroy(&sb);
   if (r < 0) {
-    lb_debug("%s: cannot ask (%s)", rd->method, strerror(-r));
+    lbu_debug("%s: cannot ask (%s)", rd->method, strerror(-r));
     reading_end(rd);
   }
 }
@@ -936,10 +936,10 @@ static void reading_ask(reading *rd) {
 static void reading_start(ln_show *s, enum kind kind, const char *method) {
   if (*reading_of(s, kind))
     return; /* one in flight already; a reconnect ends it before the next up */
-  reading *rd = lb_xcalloc(1, sizeof(*rd));
+  reading *rd = lbu_xcalloc(1, sizeof(*rd));
   *rd = (reading){.s = s, .kind = kind, .method = method};
-  if (lb_client_list_new(&rd->list) < 0) {
-    lb_err("%s: out of memory", method);
+  if (lbc_client_list_new(&rd->list) < 0) {
+    lbu_err("%s: out of memory", method);
     free(rd);
     return;
   }
@@ -967,9 +967,9 @@ typedef struct asked {
 static void on_answer(void *ud, const msgpack_object *result, const char *code, const char *msg) {
   asked *a = ud;
   if (!result)
-    lb_warn("%s: lumbard said %s: %s", a->what, code ? code : "error", msg ? msg : "");
+    lbu_warn("%s: lumbard said %s: %s", a->what, code ? code : "error", msg ? msg : "");
   else if (strncmp(a->what, "pain.log", 8) == 0)
-    confirm(a->s, lb_xasprintf("Logged %" PRIu64 "/10", a->level));
+    confirm(a->s, lbu_xasprintf("Logged %" PRIu64 "/10", a->level));
   free(a);
 }
 
@@ -981,17 +981,17 @@ static void command(ln_show *s, const char *method, uint64_t arg, uint64_t level
   msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
   msgpack_pack_array(&pk, 1);
   msgpack_pack_uint64(&pk, arg);
-  asked *a = lb_xcalloc(1, sizeof(*a));
+  asked *a = lbu_xcalloc(1, sizeof(*a));
   a->s = s;
   a->level = level;
   snprintf(a->what, sizeof(a->what), "%s(%" PRIu64 ")", method, arg);
   int r = ln_link_call(s->link, method, sb.data, sb.size, on_answer, a);
   msgpack_sbuffer_destroy(&sb);
   if (r < 0) {
-    lb_warn("%s: lumbard is not connected; the button did nothing", a->what);
+    lbu_warn("%s: lumbard is not connected; the button did nothing", a->what);
     free(a);
   } else {
-    lb_info("button: %s", a->what);
+    lbu_info("button: %s", a->what);
   }
 }
 
@@ -1011,7 +1011,7 @@ static void on_action(void *ud, uint32_t nid, const char *key) {
   ln_show *s = ud;
   slot *x = slot_by_nid(s, nid);
   if (!x) {
-    lb_debug("action %s on notification %u, not one of ours", key, nid);
+    lbu_debug("action %s on notification %u, not one of ours", key, nid);
     return;
   }
   unsigned level;
@@ -1024,7 +1024,7 @@ static void on_action(void *ud, uint32_t nid, const char *key) {
   else if (x->kind == K_CHECKIN && score_key(key, &level))
     command(s, "pain.log", level, level);
   else
-    lb_debug("action %s on notification %u: nothing to do", key, nid);
+    lbu_debug("action %s on notification %u: nothing to do", key, nid);
 }
 
 static void on_closed(void *ud, uint32_t nid, uint32_t reason) {
@@ -1086,7 +1086,7 @@ const ln_desk_cbs ln_show_desk_cbs = {
 /* ---- life --------------------------------------------------------------------- */
 
 ln_show *ln_show_new(uv_loop_t *loop, const ln_config *config) {
-  ln_show *s = lb_xcalloc(1, sizeof(*s));
+  ln_show *s = lbu_xcalloc(1, sizeof(*s));
   s->loop = loop;
   s->config = *config;
   uv_timer_init(loop, &s->tick);

@@ -31,10 +31,10 @@ static int checkin_call(lbctl *ctl, bool skip, bool missing_ok, const msgpack_ob
     lb_rpc_pack_str(pk, "skip");
     msgpack_pack_true(pk);
   }
-  int e = lb_client_call(ctl->client, "pain.checkin", q.sb.data, q.sb.size, ret);
+  int e = lbc_client_call(ctl->client, "pain.checkin", q.sb.data, q.sb.size, ret);
   msgpack_sbuffer_destroy(&q.sb);
   if (e == -EREMOTEIO && missing_ok &&
-      strcmp(lb_client_error_code(ctl->client), "no_such_method") == 0) {
+      strcmp(lbc_client_error_code(ctl->client), "no_such_method") == 0) {
     *ret = NULL;
     return LBCTL_OK;
   }
@@ -54,8 +54,8 @@ int lbctl_checkin_query(lbctl *ctl, const msgpack_object **ret_answer) {
 
 void lbctl_checkin_due_text(const msgpack_object *answer, char *buf, size_t len) {
   char reason[64], when[64] = "";
-  int64_t since = lb_msg_map_int0(answer, "since");
-  lbctl_copy_text(reason, sizeof(reason), lb_msg_map_str(answer, "reason"));
+  int64_t since = lbc_msg_map_int0(answer, "since");
+  lbctl_copy_text(reason, sizeof(reason), lbc_msg_map_str(answer, "reason"));
   if (since > 0)
     lbctl_clock_short(since, false, when, sizeof(when));
   snprintf(buf, len, "Check-in due%s%s%s%s%s", when[0] ? " since " : "", when,
@@ -102,7 +102,7 @@ static int log_level(lbctl *ctl, int level, const char *trigger) {
       *p = (char)tolower((unsigned char)*p);
     snprintf(what, sizeof(what), " (%s)", clean);
   }
-  lbctl_clock_short(lb_msg_map_int0(result, "at"), false, when, sizeof(when));
+  lbctl_clock_short(lbc_msg_map_int0(result, "at"), false, when, sizeof(when));
   printf("Logged %d/10%s at %s.\n", level, what, when);
   return LBCTL_OK;
 }
@@ -174,7 +174,7 @@ static int ask_and_answer(lbctl *ctl, const char *trigger, const sigset_t *wait_
 int lbctl_checkin_after(lbctl *ctl, const char *trigger, const sigset_t *wait_mask) {
   const msgpack_object *answer;
   int r = lbctl_checkin_query(ctl, &answer);
-  if (r != LBCTL_OK || !answer || !lb_msg_map_true(answer, "due"))
+  if (r != LBCTL_OK || !answer || !lbc_msg_map_true(answer, "due"))
     return r;
   return ask_and_answer(ctl, trigger, wait_mask);
 }
@@ -203,7 +203,7 @@ static int checkin_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   r = checkin_call(ctl, false, false, &answer);
   if (r != LBCTL_OK)
     return r;
-  bool due = lb_msg_map_true(answer, "due");
+  bool due = lbc_msg_map_true(answer, "due");
   bool ask = level < 0 && !skip;
   char due_text[256];
   lbctl_checkin_due_text(answer, due_text, sizeof(due_text));

@@ -46,12 +46,12 @@ static void put_value(const msgpack_object *o) {
  * ": " (either may be NULL or absent). */
 static void line(const msgpack_object *map, const char *key, const char *first,
                  const char *second) {
-  const msgpack_object *k = lb_msg_map_get(map, key);
+  const msgpack_object *k = lbc_msg_map_get(map, key);
   if (!k)
     return;
   put_value(k);
-  const msgpack_object *a = first ? lb_msg_map_str(map, first) : NULL;
-  const msgpack_object *b = second ? lb_msg_map_str(map, second) : NULL;
+  const msgpack_object *a = first ? lbc_msg_map_str(map, first) : NULL;
+  const msgpack_object *b = second ? lbc_msg_map_str(map, second) : NULL;
   a = a && a->via.str.size ? a : NULL; /* "": no description */
   b = b && b->via.str.size ? b : NULL;
   if (a || b)
@@ -66,10 +66,10 @@ static void line(const msgpack_object *map, const char *key, const char *first,
 /* A diary entry described: "6/10 at Mon 21:04, lower back, left". */
 static void describe_entry(const msgpack_object *m) {
   char when[64], key[96], place[128];
-  lbctl_clock_short(lb_msg_map_int0(m, "at"), false, when, sizeof(when));
-  lbctl_copy_text(key, sizeof(key), lb_msg_map_str(m, "location"));
+  lbctl_clock_short(lbc_msg_map_int0(m, "at"), false, when, sizeof(when));
+  lbctl_copy_text(key, sizeof(key), lbc_msg_map_str(m, "location"));
   lbctl_pain_place(key, place, sizeof(place));
-  printf("%lld/10 at %s%s%s", (long long)lb_msg_map_int0(m, "level"), when, place[0] ? ", " : "",
+  printf("%lld/10 at %s%s%s", (long long)lbc_msg_map_int0(m, "level"), when, place[0] ? ", " : "",
          place);
 }
 
@@ -96,8 +96,8 @@ static void put_lines(const struct kind *k, const msgpack_object *r) {
     return;
   for (uint32_t i = 0; i < r->via.array.size; i++) {
     const msgpack_object *item = &r->via.array.ptr[i];
-    if (k->describe && lb_msg_map_get(item, k->key)) {
-      put_value(lb_msg_map_get(item, k->key));
+    if (k->describe && lbc_msg_map_get(item, k->key)) {
+      put_value(lbc_msg_map_get(item, k->key));
       putchar('\t');
       k->describe(item);
       putchar('\n');
@@ -108,8 +108,8 @@ static void put_lines(const struct kind *k, const msgpack_object *r) {
       continue;
     }
     /* a plugin's methods, or its events after a "<plugin>.*" for them all */
-    const msgpack_object *list = lb_msg_map_get(item, k->within);
-    const msgpack_object *name = lb_msg_map_str(item, "name");
+    const msgpack_object *list = lbc_msg_map_get(item, k->within);
+    const msgpack_object *name = lbc_msg_map_str(item, "name");
     if (strcmp(k->within, "events") == 0 && name)
       printf("%.*s.*\tevery event of %.*s\n", (int)name->via.str.size, name->via.str.ptr,
              (int)name->via.str.size, name->via.str.ptr);
@@ -128,9 +128,9 @@ static int64_t now_ms(void) {
 /* Each page printed as it comes, until the last or until the budget is
  * spent: a completion with the first thousands of ids beats one that
  * hangs. Returns the exit status. */
-static int put_pages(lb_client *c, const struct kind *k, int64_t deadline) {
-  lb_client_list *l;
-  if (lb_client_list_new(&l) < 0)
+static int put_pages(lbc_client *c, const struct kind *k, int64_t deadline) {
+  lbc_client_list *l;
+  if (lbc_client_list_new(&l) < 0)
     return 1;
   int status = LBCTL_OK;
   for (bool more = true; more;) {
@@ -138,22 +138,22 @@ static int put_pages(lb_client *c, const struct kind *k, int64_t deadline) {
     msgpack_sbuffer_init(&sb);
     const msgpack_object *page = NULL;
     int64_t left = deadline - now_ms();
-    int rc = left <= 0 ? -ETIMEDOUT : lb_client_list_params(l, &sb);
+    int rc = left <= 0 ? -ETIMEDOUT : lbc_client_list_params(l, &sb);
     if (rc == 0) {
-      lb_client_set_timeout(c, (int)left);
-      rc = lb_client_call(c, k->method, sb.data, sb.size, &page);
+      lbc_client_set_timeout(c, (int)left);
+      rc = lbc_client_call(c, k->method, sb.data, sb.size, &page);
     }
     msgpack_sbuffer_destroy(&sb);
     if (rc < 0 || !page) {
       /* What was printed stands; nothing at all is a failure. */
-      if (lb_client_list_count(l) == 0)
+      if (lbc_client_list_count(l) == 0)
         status = rc == -EREMOTEIO ? LBCTL_DAEMON_SAID_NO : LBCTL_UNREACHABLE;
       break;
     }
     put_lines(k, page);
-    more = lb_client_list_add(l, page) == 1;
+    more = lbc_client_list_add(l, page) == 1;
   }
-  lb_client_list_free(l);
+  lbc_client_list_free(l);
   return status;
 }
 
@@ -168,13 +168,13 @@ int lbctl_complete(lbctl *ctl, int argc, char **argv) {
     return LBCTL_USAGE;
   }
   int64_t deadline = now_ms() + BUDGET_MS;
-  if (lb_client_connect(ctl->socket, &ctl->client) < 0)
+  if (lbc_client_connect(ctl->socket, &ctl->client) < 0)
     return LBCTL_UNREACHABLE;
   if (k->paged)
     return put_pages(ctl->client, k, deadline);
-  lb_client_set_timeout(ctl->client, BUDGET_MS);
+  lbc_client_set_timeout(ctl->client, BUDGET_MS);
   const msgpack_object *r;
-  int rc = lb_client_call(ctl->client, k->method, NULL, 0, &r);
+  int rc = lbc_client_call(ctl->client, k->method, NULL, 0, &r);
   if (rc == -EREMOTEIO)
     return LBCTL_DAEMON_SAID_NO;
   if (rc < 0)

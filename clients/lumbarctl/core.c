@@ -28,7 +28,7 @@ static const char *const status_known[] = {
 
 static bool is_known(const char *const *known, const msgpack_object *key) {
   for (size_t i = 0; known[i]; i++)
-    if (lb_msg_str_eq(key, known[i]))
+    if (lbc_msg_str_eq(key, known[i]))
       return true;
   return false;
 }
@@ -39,7 +39,7 @@ static void row(const lbctl *ctl, const char *label) {
 
 static void print_int_or_unknown(const msgpack_object *m, const char *key) {
   int64_t v;
-  if (lb_msg_map_int(m, key, &v))
+  if (lbc_msg_map_int(m, key, &v))
     printf("%" PRId64, v);
   else
     fputc('?', stdout);
@@ -59,48 +59,48 @@ static void print_since(int64_t started_at) {
 static void print_status(const lbctl *ctl, const msgpack_object *st) {
   int64_t v, started;
   printf("%slumbard ", lbctl_term_bold(ctl));
-  put_str(stdout, lb_msg_map_str(st, "version"));
+  put_str(stdout, lbc_msg_map_str(st, "version"));
   printf("%s, pid ", lbctl_term_reset(ctl));
   print_int_or_unknown(st, "pid");
-  if (lb_msg_map_int(st, "uptime_s", &v) && v >= 0) {
+  if (lbc_msg_map_int(st, "uptime_s", &v) && v >= 0) {
     char up[64];
     lb_duration_format((uint64_t)v, up, sizeof(up));
     printf(", up %s", up);
-    if (lb_msg_map_int(st, "started_at", &started))
+    if (lbc_msg_map_int(st, "started_at", &started))
       print_since(started);
   }
   putchar('\n');
 
   row(ctl, "socket");
-  put_str(stdout, lb_msg_map_str(st, "socket"));
+  put_str(stdout, lbc_msg_map_str(st, "socket"));
   putchar('\n');
   row(ctl, "config");
-  put_str(stdout, lb_msg_map_str(st, "config"));
-  const msgpack_object *source = lb_msg_map_str(st, "config_source");
-  if (source && !lb_msg_str_eq(source, "file")) {
+  put_str(stdout, lbc_msg_map_str(st, "config"));
+  const msgpack_object *source = lbc_msg_map_str(st, "config_source");
+  if (source && !lbc_msg_str_eq(source, "file")) {
     fputs(" (", stdout);
     put_str(stdout, source);
     fputs(" in use)", stdout);
   }
   putchar('\n');
   row(ctl, "data");
-  put_str(stdout, lb_msg_map_str(st, "data_dir"));
+  put_str(stdout, lbc_msg_map_str(st, "data_dir"));
   putchar('\n');
   row(ctl, "database");
-  put_str(stdout, lb_msg_map_str(st, "database"));
-  const msgpack_object *state = lb_msg_map_str(st, "database_state");
-  if (state && !lb_msg_str_eq(state, "ok")) {
+  put_str(stdout, lbc_msg_map_str(st, "database"));
+  const msgpack_object *state = lbc_msg_map_str(st, "database_state");
+  if (state && !lbc_msg_str_eq(state, "ok")) {
     fputs(" (", stdout);
     put_str(stdout, state);
     fputs(")", stdout);
   }
   putchar('\n');
   row(ctl, "D-Bus");
-  put_str(stdout, lb_msg_map_str(st, "dbus"));
+  put_str(stdout, lbc_msg_map_str(st, "dbus"));
   putchar('\n');
 
   row(ctl, "plugins");
-  const msgpack_object *plugins = lb_msg_map_get(st, "plugins");
+  const msgpack_object *plugins = lbc_msg_map_get(st, "plugins");
   if (!plugins || plugins->type != MSGPACK_OBJECT_ARRAY) {
     fputc('?', stdout);
   } else if (plugins->via.array.size == 0) {
@@ -113,14 +113,14 @@ static void print_status(const lbctl *ctl, const msgpack_object *st) {
   }
   putchar('\n');
   /* plugins that did not load, and why: a method of theirs is "no method" */
-  const msgpack_object *failed = lb_msg_map_get(st, "not_loaded");
+  const msgpack_object *failed = lbc_msg_map_get(st, "not_loaded");
   for (uint32_t i = 0; failed && failed->type == MSGPACK_OBJECT_ARRAY && i < failed->via.array.size;
        i++) {
     const msgpack_object *f = &failed->via.array.ptr[i];
     row(ctl, i ? "" : "not loaded");
-    put_str(stdout, lb_msg_map_str(f, "name"));
+    put_str(stdout, lbc_msg_map_str(f, "name"));
     fputs(": ", stdout);
-    put_str(stdout, lb_msg_map_str(f, "reason"));
+    put_str(stdout, lbc_msg_map_str(f, "reason"));
     putchar('\n');
   }
 
@@ -179,7 +179,7 @@ static int status_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   }
   print_status(ctl, st);
   r = lbctl_checkin_query(ctl, &checkin);
-  if (r == LBCTL_OK && checkin && lb_msg_map_true(checkin, "due")) {
+  if (r == LBCTL_OK && checkin && lbc_msg_map_true(checkin, "due")) {
     char due[256];
     lbctl_checkin_due_text(checkin, due, sizeof(due));
     printf("%s: lumbarctl pain checkin\n", due);
@@ -195,12 +195,12 @@ static bool is_array(const msgpack_object *o) {
 
 /* "name?: type", or "name: type" for options, which are all optional. */
 static void print_param(const msgpack_object *p, bool option) {
-  put_str(stdout, lb_msg_map_str(p, "name"));
-  const msgpack_object *opt = lb_msg_map_get(p, "optional");
+  put_str(stdout, lbc_msg_map_str(p, "name"));
+  const msgpack_object *opt = lbc_msg_map_get(p, "optional");
   if (!option && opt && opt->type == MSGPACK_OBJECT_BOOLEAN && opt->via.boolean)
     putchar('?');
   fputs(": ", stdout);
-  put_str(stdout, lb_msg_map_str(p, "type"));
+  put_str(stdout, lbc_msg_map_str(p, "type"));
 }
 
 static void print_fields(const msgpack_object *fields) {
@@ -213,10 +213,10 @@ static void print_fields(const msgpack_object *fields) {
 }
 
 static void print_signature(const lbctl *ctl, const msgpack_object *m) {
-  const msgpack_object *params = lb_msg_map_get(m, "params");
-  const msgpack_object *options = lb_msg_map_get(m, "options");
+  const msgpack_object *params = lbc_msg_map_get(m, "params");
+  const msgpack_object *options = lbc_msg_map_get(m, "options");
   printf("    %s", lbctl_term_bold(ctl));
-  put_str(stdout, lb_msg_map_str(m, "name"));
+  put_str(stdout, lbc_msg_map_str(m, "name"));
   printf("%s(", lbctl_term_reset(ctl));
   uint32_t np = is_array(params) ? params->via.array.size : 0;
   for (uint32_t i = 0; i < np; i++) {
@@ -228,11 +228,11 @@ static void print_signature(const lbctl *ctl, const msgpack_object *m) {
     print_fields(options);
   }
   fputc(')', stdout);
-  const msgpack_object *result = lb_msg_map_str(m, "result");
-  if (result && !lb_msg_str_eq(result, "none")) {
+  const msgpack_object *result = lbc_msg_map_str(m, "result");
+  if (result && !lbc_msg_str_eq(result, "none")) {
     fputs(" → ", stdout);
     put_str(stdout, result);
-    const msgpack_object *rf = lb_msg_map_get(m, "result_fields");
+    const msgpack_object *rf = lbc_msg_map_get(m, "result_fields");
     if (is_array(rf) && rf->via.array.size > 0) {
       fputc(' ', stdout);
       print_fields(rf);
@@ -243,7 +243,7 @@ static void print_signature(const lbctl *ctl, const msgpack_object *m) {
 
 /* A value of a parameter as its docs should show it: durations in units. */
 static void print_param_value(const msgpack_object *p, const msgpack_object *v) {
-  if (lb_msg_str_eq(lb_msg_map_get(p, "type"), "duration") &&
+  if (lbc_msg_str_eq(lbc_msg_map_get(p, "type"), "duration") &&
       v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
     char buf[64];
     lbctl_clock_duration(v->via.u64, buf, sizeof(buf));
@@ -258,12 +258,12 @@ static void print_param_value(const msgpack_object *p, const msgpack_object *v) 
 static void print_param_docs(const msgpack_object *list, int width) {
   for (uint32_t i = 0; is_array(list) && i < list->via.array.size; i++) {
     const msgpack_object *p = &list->via.array.ptr[i];
-    const msgpack_object *doc = lb_msg_map_str(p, "doc");
-    const msgpack_object *def = lb_msg_map_get(p, "default");
-    const msgpack_object *min = lb_msg_map_get(p, "min"), *max = lb_msg_map_get(p, "max");
+    const msgpack_object *doc = lbc_msg_map_str(p, "doc");
+    const msgpack_object *def = lbc_msg_map_get(p, "default");
+    const msgpack_object *min = lbc_msg_map_get(p, "min"), *max = lbc_msg_map_get(p, "max");
     if (!doc && !def && !(min && max))
       continue;
-    const msgpack_object *name = lb_msg_map_str(p, "name");
+    const msgpack_object *name = lbc_msg_map_str(p, "name");
     int pad = width - (name ? (int)name->via.str.size : 1);
     printf("        ");
     put_str(stdout, name);
@@ -290,7 +290,7 @@ static void print_param_docs(const msgpack_object *list, int width) {
 
 static int name_width(const msgpack_object *list, int width) {
   for (uint32_t i = 0; is_array(list) && i < list->via.array.size; i++) {
-    const msgpack_object *n = lb_msg_map_str(&list->via.array.ptr[i], "name");
+    const msgpack_object *n = lbc_msg_map_str(&list->via.array.ptr[i], "name");
     if (n && (int)n->via.str.size > width)
       width = (int)n->via.str.size;
   }
@@ -298,7 +298,7 @@ static int name_width(const msgpack_object *list, int width) {
 }
 
 static void print_doc(const msgpack_object *o) {
-  const msgpack_object *doc = lb_msg_map_str(o, "doc");
+  const msgpack_object *doc = lbc_msg_map_str(o, "doc");
   if (doc) {
     fputs("      ", stdout);
     put_str(stdout, doc);
@@ -309,8 +309,8 @@ static void print_doc(const msgpack_object *o) {
 static void print_method(const lbctl *ctl, const msgpack_object *m) {
   print_signature(ctl, m);
   print_doc(m);
-  const msgpack_object *params = lb_msg_map_get(m, "params");
-  const msgpack_object *options = lb_msg_map_get(m, "options");
+  const msgpack_object *params = lbc_msg_map_get(m, "params");
+  const msgpack_object *options = lbc_msg_map_get(m, "options");
   int w = name_width(options, name_width(params, 0));
   print_param_docs(params, w);
   print_param_docs(options, w);
@@ -318,9 +318,9 @@ static void print_method(const lbctl *ctl, const msgpack_object *m) {
 
 static void print_event(const lbctl *ctl, const msgpack_object *e) {
   printf("    %s", lbctl_term_bold(ctl));
-  put_str(stdout, lb_msg_map_str(e, "name"));
+  put_str(stdout, lbc_msg_map_str(e, "name"));
   printf("%s ", lbctl_term_reset(ctl));
-  const msgpack_object *fields = lb_msg_map_get(e, "fields");
+  const msgpack_object *fields = lbc_msg_map_get(e, "fields");
   print_fields(fields);
   putchar('\n');
   print_doc(e);
@@ -329,16 +329,16 @@ static void print_event(const lbctl *ctl, const msgpack_object *e) {
 
 static void print_plugin(const lbctl *ctl, const msgpack_object *p) {
   printf("%s", lbctl_term_bold(ctl));
-  put_str(stdout, lb_msg_map_str(p, "name"));
+  put_str(stdout, lbc_msg_map_str(p, "name"));
   printf("%s ", lbctl_term_reset(ctl));
-  put_str(stdout, lb_msg_map_str(p, "version"));
-  const msgpack_object *desc = lb_msg_map_str(p, "description");
+  put_str(stdout, lbc_msg_map_str(p, "version"));
+  const msgpack_object *desc = lbc_msg_map_str(p, "description");
   if (desc && desc->via.str.size) {
     fputs(" — ", stdout);
     put_str(stdout, desc);
   }
   putchar('\n');
-  const msgpack_object *path = lb_msg_map_str(p, "path");
+  const msgpack_object *path = lbc_msg_map_str(p, "path");
   if (path) {
     printf("  %sfrom ", lbctl_term_dim(ctl));
     put_str(stdout, path);
@@ -349,7 +349,7 @@ static void print_plugin(const lbctl *ctl, const msgpack_object *p) {
     void (*print)(const lbctl *, const msgpack_object *);
   } sections[] = {{"methods", "methods", print_method}, {"events", "events", print_event}};
   for (size_t s = 0; s < 2; s++) {
-    const msgpack_object *list = lb_msg_map_get(p, sections[s].key);
+    const msgpack_object *list = lbc_msg_map_get(p, sections[s].key);
     if (!is_array(list) || list->via.array.size == 0) {
       printf("  %s: none\n", sections[s].title);
       continue;
@@ -397,7 +397,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   r = lbctl_connect(ctl);
   if (r != LBCTL_OK)
     return r;
-  r = lbctl_status(ctl, "daemon.subscribe", lb_client_subscribe(ctl->client, patterns, n, NULL));
+  r = lbctl_status(ctl, "daemon.subscribe", lbc_client_subscribe(ctl->client, patterns, n, NULL));
   if (r != LBCTL_OK)
     return r;
   if (isatty(STDERR_FILENO) && !ctl->json) {
@@ -410,7 +410,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   while (!lbctl_stop_requested()) {
     const char *name;
     const msgpack_object *params;
-    r = lb_client_next_event(ctl->client, -1, &wait_mask, &name, &params);
+    r = lbc_client_next_event(ctl->client, -1, &wait_mask, &name, &params);
     if (r == -EINTR)
       continue;
     if (r < 0)

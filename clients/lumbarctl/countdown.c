@@ -249,12 +249,12 @@ static int detach(follow *f) {
 static int on_finished(follow *f, const msgpack_object *ev) {
   lbctl_rest_view *v = &f->v;
   char left[32];
-  lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
-  int64_t next = lb_msg_map_int0(ev, "next_set");
-  if (lb_msg_map_true(ev, "early")) { /* rest.next during the rest: no bell, the person chose it */
+  lbctl_copy_text(v->message, sizeof(v->message), lbc_msg_map_str(ev, "message"));
+  int64_t next = lbc_msg_map_int0(ev, "next_set");
+  if (lbc_msg_map_true(ev, "early")) { /* rest.next during the rest: no bell, the person chose it */
     /* lumbard says "Rest ended 35s early: set 2 of 3 (...)", "Step 1 of 2
      * done early", or a sequence's done message */
-    lbctl_clock_countdown(lb_msg_map_int0(ev, "left_ms"), left, sizeof(left));
+    lbctl_clock_countdown(lbc_msg_map_int0(ev, "left_ms"), left, sizeof(left));
     if (v->message[0])
       say(f, "%s", v->message);
     else
@@ -293,15 +293,15 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   char left[32], end[32], dur[64], lab[300];
 
   if (strcmp(what, "started") == 0) {
-    int64_t ends = lb_msg_map_int0(ev, "ends_at_ms");
-    if (f->ph == COUNTING && ends == v->ends_at_ms && lb_msg_map_int0(ev, "step") == v->step)
+    int64_t ends = lbc_msg_map_int0(ev, "ends_at_ms");
+    if (f->ph == COUNTING && ends == v->ends_at_ms && lbc_msg_map_int0(ev, "step") == v->step)
       return -1; /* the start this wait began with */
     snprintf(v->state, sizeof(v->state), "running");
     v->ends_at_ms = ends;
-    v->seconds = lb_msg_map_int0(ev, "seconds");
-    v->set = lb_msg_map_int0(ev, "set");
-    v->step = lb_msg_map_int0(ev, "step");
-    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
+    v->seconds = lbc_msg_map_int0(ev, "seconds");
+    v->set = lbc_msg_map_int0(ev, "set");
+    v->step = lbc_msg_map_int0(ev, "step");
+    lbctl_copy_text(v->message, sizeof(v->message), lbc_msg_map_str(ev, "message"));
     ask(f, COUNTING); /* an Enter typed ahead would end this rest at once */
     f->warned = false;
     f->reported_s = v->seconds;
@@ -314,29 +314,29 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   } else if (strcmp(what, "warning") == 0) {
     f->warned = true;
     if (!f->bar) {
-      f->reported_s = lb_msg_map_int0(ev, "remaining");
+      f->reported_s = lbc_msg_map_int0(ev, "remaining");
       lbctl_clock_countdown(f->reported_s * 1000, left, sizeof(left));
       say(f, "%s: %s left, get ready", v->label, left);
     }
   } else if (strcmp(what, "paused") == 0) {
     snprintf(v->state, sizeof(v->state), "paused");
-    v->remaining_ms = lb_msg_map_int0(ev, "remaining_ms");
+    v->remaining_ms = lbc_msg_map_int0(ev, "remaining_ms");
     lbctl_clock_countdown(v->remaining_ms, left, sizeof(left));
     if (!f->bar)
       say(f, "%s: paused with %s left", v->label, left);
   } else if (strcmp(what, "resumed") == 0 || strcmp(what, "extended") == 0) {
     bool extended = what[0] == 'e';
-    int64_t ends = lb_msg_map_int0(ev, "ends_at_ms");
+    int64_t ends = lbc_msg_map_int0(ev, "ends_at_ms");
     if (ends > 0) {
       snprintf(v->state, sizeof(v->state), "running");
       v->ends_at_ms = ends;
     } else {
-      v->remaining_ms += lb_msg_map_int0(ev, "added") * 1000;
+      v->remaining_ms += lbc_msg_map_int0(ev, "added") * 1000;
     }
     if (extended) {
-      v->seconds = lb_msg_map_int0(ev, "seconds");
-      if (lb_msg_map_str(ev, "message"))
-        lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
+      v->seconds = lbc_msg_map_int0(ev, "seconds");
+      if (lbc_msg_map_str(ev, "message"))
+        lbctl_copy_text(v->message, sizeof(v->message), lbc_msg_map_str(ev, "message"));
     }
     if (lbctl_rest_view_left_ms(v) > v->warn * 1000)
       f->warned = false;
@@ -346,7 +346,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     }
     f->reported_s = (lbctl_rest_view_left_ms(v) + 999) / 1000;
     lbctl_clock_countdown(lbctl_rest_view_left_ms(v), left, sizeof(left));
-    lbctl_rest_view_duration(lb_msg_map_int0(ev, "added"), dur, sizeof(dur));
+    lbctl_rest_view_duration(lbc_msg_map_int0(ev, "added"), dur, sizeof(dur));
     lbctl_clock_short(v->ends_at_ms / 1000, true, end, sizeof(end));
     /* The end time the first line said has moved: say the new one, also
      * above the bar. */
@@ -363,8 +363,8 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
     if (f->ph == SET_START)
       say(f, "Set %" PRId64 " is overdue: its window has closed.", f->next_set);
   } else if (strcmp(what, "set_started") == 0) {
-    v->set = lb_msg_map_int0(ev, "set");
-    lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(ev, "message"));
+    v->set = lbc_msg_map_int0(ev, "set");
+    lbctl_copy_text(v->message, sizeof(v->message), lbc_msg_map_str(ev, "message"));
     snprintf(v->state, sizeof(v->state), "in_set");
     line_end(f, false);
     if (!lbctl_rest_view_is_routine(v))
@@ -373,12 +373,12 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
       return how_to_go_on(f);
     ask(f, IN_SET);
   } else if (strcmp(what, "set_done") == 0) {
-    v->set = lb_msg_map_int0(ev, "set");
+    v->set = lbc_msg_map_int0(ev, "set");
     line_end(f, false);
     f->ph = MOVING_ON; /* the next rest starts, or the routine is done */
   } else if (strcmp(what, "cancelled") == 0) {
     line_end(f, true);
-    const msgpack_object *reason = lb_msg_map_str(ev, "reason");
+    const msgpack_object *reason = lbc_msg_map_str(ev, "reason");
     char why[256];
     lbctl_copy_text(why, sizeof(why), reason);
     fprintf(stderr, "lumbarctl: rest %" PRIu64 "%s ", v->id,
@@ -393,7 +393,7 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
       say(f, "Routine done: %" PRId64 " sets%s.", v->sets,
           lbctl_rest_view_label_note(v, lab, sizeof(lab)));
     f->routine_done = true;
-    lbctl_copy_text(f->trigger, sizeof(f->trigger), lb_msg_map_str(ev, "routine"));
+    lbctl_copy_text(f->trigger, sizeof(f->trigger), lbc_msg_map_str(ev, "routine"));
     if (!f->trigger[0])
       snprintf(f->trigger, sizeof(f->trigger), "%s", v->routine[0] ? v->routine : v->label);
     return LBCTL_OK;
@@ -473,11 +473,11 @@ int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t
 
   int r = -1;
   bool own = false;
-  size_t before = lb_client_n_queued(ctl->client);
+  size_t before = lbc_client_n_queued(ctl->client);
   for (size_t i = 0; i < before && r < 0; i++) {
     const char *name;
     const msgpack_object *params;
-    if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0 ||
+    if (lbc_client_next_event(ctl->client, 0, NULL, &name, &params) < 0 ||
         !lbctl_rest_view_event(&f.v, name, params))
       continue;
     own = true;
@@ -498,7 +498,7 @@ int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t
      * read along with others, which no poll of its socket would show. */
     const char *name;
     const msgpack_object *params;
-    int e = lb_client_next_event(ctl->client, 0, NULL, &name, &params);
+    int e = lbc_client_next_event(ctl->client, 0, NULL, &name, &params);
     if (e == 0) {
       r = on_event(&f, name, params);
       continue;
@@ -514,7 +514,7 @@ int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t
     bool reading =
         f.prompts && (f.ph == SET_START || f.ph == IN_SET || (f.ph == COUNTING && enter_skips(&f)));
     bool ticking = f.ph == COUNTING && lbctl_rest_view_is(&f.v, "running");
-    struct pollfd pfd[2] = {{.fd = lb_client_fd(ctl->client), .events = POLLIN},
+    struct pollfd pfd[2] = {{.fd = lbc_client_fd(ctl->client), .events = POLLIN},
                             {.fd = STDIN_FILENO, .events = POLLIN}};
     struct timespec tick = {.tv_nsec = (f.bar ? 100 : 250) * 1000000L};
     int n = ppoll(pfd, reading ? 2 : 1, ticking ? &tick : NULL, wait_mask);
@@ -537,7 +537,7 @@ int lbctl_countdown_subscribe(lbctl *ctl) {
   if (r != LBCTL_OK)
     return r;
   static const char *const pattern[] = {"rest.*"};
-  return lbctl_status(ctl, "daemon.subscribe", lb_client_subscribe(ctl->client, pattern, 1, NULL));
+  return lbctl_status(ctl, "daemon.subscribe", lbc_client_subscribe(ctl->client, pattern, 1, NULL));
 }
 
 int lbctl_countdown_prepare(lbctl *ctl, sigset_t *ret_wait_mask) {

@@ -14,7 +14,7 @@ int lbctl_connect(lbctl *ctl) {
   if (ctl->client)
     return LBCTL_OK;
   char why[1024];
-  int r = lb_client_connect_err(ctl->socket, &ctl->client, why, sizeof(why));
+  int r = lbc_client_connect_err(ctl->socket, &ctl->client, why, sizeof(why));
   if (r == -EPERM) { /* another user's socket: starting lumbard is not the fix */
     fprintf(stderr, "lumbarctl: %s\n", why);
     return LBCTL_UNREACHABLE;
@@ -26,12 +26,12 @@ int lbctl_connect(lbctl *ctl) {
   }
   /* A stopped or stuck daemon is said, not waited on for ever (events, as
    * in watch and --wait, are not calls: they wait as long as they must). */
-  lb_client_set_timeout(ctl->client, LBCTL_ANSWER_TIMEOUT_S * 1000);
+  lbc_client_set_timeout(ctl->client, LBCTL_ANSWER_TIMEOUT_S * 1000);
   return LBCTL_OK;
 }
 
 int lbctl_connection_lost(lbctl *ctl, const char *what, int err) {
-  const char *why = ctl->client ? lb_client_error_message(ctl->client) : "";
+  const char *why = ctl->client ? lbc_client_error_message(ctl->client) : "";
   if (!why || !*why)
     why = strerror(-err);
   if (err == -ECONNRESET || err == -EPIPE || err == -ENOTCONN)
@@ -43,8 +43,8 @@ int lbctl_connection_lost(lbctl *ctl, const char *what, int err) {
 }
 
 /* "lumbarctl: METHOD: CODE: MESSAGE" on stderr, after -EREMOTEIO. */
-static void print_daemon_error(const char *method, const lb_client *c) {
-  const char *code = lb_client_error_code(c), *message = lb_client_error_message(c);
+static void print_daemon_error(const char *method, const lbc_client *c) {
+  const char *code = lbc_client_error_code(c), *message = lbc_client_error_message(c);
   if (isatty(STDERR_FILENO)) { /* wrapped between words */
     char prefix[256], said[4096];
     snprintf(prefix, sizeof(prefix), "lumbarctl: %s: %s: ", method, code);
@@ -70,9 +70,9 @@ int lbctl_status(lbctl *ctl, const char *method, int r) {
      * request itself (not_found, conflict, ...), or of a value lumbarctl
      * cannot tie to what was typed, is the daemon's no. */
     char said[2048];
-    const char *code = lb_client_error_code(ctl->client);
+    const char *code = lbc_client_error_code(ctl->client);
     if (ctl->verb && code && strcmp(code, "invalid_params") == 0 &&
-        lbctl_typed_rewrite(lb_client_error_message(ctl->client), said, sizeof(said))) {
+        lbctl_typed_rewrite(lbc_client_error_message(ctl->client), said, sizeof(said))) {
       char clean[2048];
       lbctl_clean_text(clean, sizeof(clean), said, strlen(said));
       return lbctl_usage_error(ctl->verb, "%s", clean);
@@ -94,8 +94,8 @@ int lbctl_call(lbctl *ctl, const char *method, const msgpack_sbuffer *params,
   if (r != LBCTL_OK)
     return r;
   return lbctl_status(ctl, method,
-                      lb_client_call(ctl->client, method, params ? params->data : NULL,
-                                     params ? params->size : 0, ret_result));
+                      lbc_client_call(ctl->client, method, params ? params->data : NULL,
+                                      params ? params->size : 0, ret_result));
 }
 
 msgpack_packer *lbctl_request_start(lbctl_request *q, uint32_t nparams) {
@@ -132,10 +132,10 @@ int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const
   return LBCTL_OK;
 }
 
-int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
+int lbctl_call_list(lbctl *ctl, const char *method, lbc_client_list **ret_list) {
   *ret_list = NULL;
-  lb_client_list *l;
-  if (lb_client_list_new(&l) < 0) {
+  lbc_client_list *l;
+  if (lbc_client_list_new(&l) < 0) {
     fprintf(stderr, "lumbarctl: %s: out of memory\n", method);
     return 1;
   }
@@ -144,25 +144,25 @@ int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
     const msgpack_object *page;
-    if ((r = lb_client_list_params(l, &sb)) < 0) {
+    if ((r = lbc_client_list_params(l, &sb)) < 0) {
       msgpack_sbuffer_destroy(&sb);
       break;
     }
     int status = lbctl_call(ctl, method, &sb, &page);
     msgpack_sbuffer_destroy(&sb);
     if (status != LBCTL_OK) {
-      lb_client_list_free(l);
+      lbc_client_list_free(l);
       return status;
     }
-    r = lb_client_list_add(l, page);
+    r = lbc_client_list_add(l, page);
   } while (r == 1);
-  if (r < 0 || !lb_client_list_items(l)) {
+  if (r < 0 || !lbc_client_list_items(l)) {
     if (r == -EBADMSG)
       fprintf(stderr, "lumbarctl: %s: an answer lumbarctl cannot page through: %s\n", method,
-              lb_client_list_error(l));
+              lbc_client_list_error(l));
     else
       fprintf(stderr, "lumbarctl: %s: out of memory\n", method);
-    lb_client_list_free(l);
+    lbc_client_list_free(l);
     return 1; /* see main(): no status of DESIGN §7 fits */
   }
   *ret_list = l;
@@ -170,18 +170,18 @@ int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list) {
 }
 
 int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
-                     lb_client_list **ret_list) {
+                     lbc_client_list **ret_list) {
   *ret_list = NULL;
   int r = lbctl_args_positionals(self, &argc, argv, 0, 0);
   if (r != LBCTL_OK)
     return r;
-  lb_client_list *l;
+  lbc_client_list *l;
   r = lbctl_call_list(ctl, method, &l);
   if (r != LBCTL_OK)
     return r;
   if (ctl->json) {
-    r = lbctl_print_json_result(lb_client_list_items(l));
-    lb_client_list_free(l);
+    r = lbctl_print_json_result(lbc_client_list_items(l));
+    lbc_client_list_free(l);
     return r;
   }
   *ret_list = l;

@@ -48,7 +48,7 @@ typedef struct lbctl {
   char socket[4096];       /* the path in use: --socket, $LUMBARD_SOCKET or the default */
   bool json;
   bool color;             /* stdout is a terminal and NO_COLOR is unset */
-  lb_client *client;      /* connected on first use by lbctl_connect() */
+  lbc_client *client;     /* connected on first use by lbctl_connect() */
   const lbctl_verb *verb; /* the verb that runs: the daemon's refusals of what the person
                            * typed are its usage errors (lbctl_status()) */
 } lbctl;
@@ -197,7 +197,7 @@ void lbctl_rows_free(lbctl_rows *t);
 /* ---- stopping a wait (stop.c) ------------------------------------------------ */
 
 /* Catch SIGINT and SIGTERM for a verb that waits: they stay blocked but
- * while waiting under *ret_wait_mask (lb_client_next_event(), ppoll()), so
+ * while waiting under *ret_wait_mask (lbc_client_next_event(), ppoll()), so
  * one that comes between a check of lbctl_stop_requested() and the wait
  * still ends the wait, with -EINTR. */
 void lbctl_stop_catch(sigset_t *ret_wait_mask);
@@ -443,15 +443,15 @@ int lbctl_query(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const
  * reminders.list; lumbard/client_list.h): check argv (no argument), read
  * every page, one at a time, each with the timeout of one call, and with
  * --json print the whole list as one JSON array. Returns the exit status,
- * with *ret_list set (to be freed with lb_client_list_free()) when the verb
+ * with *ret_list set (to be freed with lbc_client_list_free()) when the verb
  * is to print it as text, else NULL. */
 int lbctl_query_list(lbctl *ctl, const lbctl_verb *self, int argc, char **argv, const char *method,
-                     lb_client_list **ret_list);
+                     lbc_client_list **ret_list);
 /* Every item of a method that answers in pages, asked a page at a time.
  * Returns the exit status, as lbctl_call() does; on LBCTL_OK *ret_list
- * holds the whole list (to be freed with lb_client_list_free()). */
-int lbctl_call_list(lbctl *ctl, const char *method, lb_client_list **ret_list);
-/* The exit status for what an lb_client call into the connected client
+ * holds the whole list (to be freed with lbc_client_list_free()). */
+int lbctl_call_list(lbctl *ctl, const char *method, lbc_client_list **ret_list);
+/* The exit status for what an lbc_client call into the connected client
  * returned, after saying on stderr what went wrong, as lbctl_call() does. */
 int lbctl_status(lbctl *ctl, const char *method, int r);
 /* Say on stderr that the connection broke while doing `what`; returns

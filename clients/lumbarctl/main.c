@@ -405,7 +405,7 @@ int main(int argc, char **argv) {
 
   if (strcmp(args[0], "__complete") == 0) { /* for the shell completions only */
     int r = lbctl_complete(&ctl, n, args);
-    lb_client_close(ctl.client);
+    lbc_client_close(ctl.client);
     return r;
   }
   const lbctl_verb *v = find_verb(n, args);
@@ -414,7 +414,7 @@ int main(int argc, char **argv) {
   size_t words = n_words(v->name);
   ctl.verb = v;
   int r = v->run(&ctl, v, n - (int)words + 1, args + words - 1);
-  lb_client_close(ctl.client);
+  lbc_client_close(ctl.client);
   if (fflush(stdout) != 0 && r == LBCTL_OK) {
     perror("lumbarctl: writing the output");
     return 1; /* none of the statuses of DESIGN §7 fits; any failure beats 0 */

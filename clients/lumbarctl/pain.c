@@ -98,9 +98,9 @@ static int red_flag_lines(const msgpack_object *flags, char (*lines)[1024], int 
     if (f->type == MSGPACK_OBJECT_STR)
       lbctl_copy_text(advice, sizeof(advice), f);
     else
-      lbctl_copy_text(advice, sizeof(advice), lb_msg_map_str(f, "advice"));
+      lbctl_copy_text(advice, sizeof(advice), lbc_msg_map_str(f, "advice"));
     if (!advice[0])
-      lbctl_copy_text(advice, sizeof(advice), lb_msg_map_str(f, "symptom"));
+      lbctl_copy_text(advice, sizeof(advice), lbc_msg_map_str(f, "symptom"));
     snprintf(lines[out++], sizeof(lines[0]), "URGENT: %s", advice);
   }
   return out;
@@ -279,11 +279,11 @@ static int log_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   if (r != LBCTL_OK)
     return r;
   char lines[16][1024];
-  print_red_flags(ctl, lines, red_flag_lines(lb_msg_map_get(result, "red_flags"), lines, 16));
+  print_red_flags(ctl, lines, red_flag_lines(lbc_msg_map_get(result, "red_flags"), lines, 16));
   if (ctl->json)
     return lbctl_print_json_result(result);
   /* "Logged 6/10 (lower back, left; deadlift) at 21:04." */
-  print_entry(ctl, "Logged ", e.level, e.place, e.trigger, lb_msg_map_int0(result, "at"));
+  print_entry(ctl, "Logged ", e.level, e.place, e.trigger, lbc_msg_map_int0(result, "at"));
   return LBCTL_OK;
 }
 
@@ -299,20 +299,20 @@ static const char *json_text(const json_t *o, const char *key) {
  * events of this connection's subscription wait in the client's queue. */
 static int amend_red_flags(lbctl *ctl, uint64_t id, char (*lines)[1024], int max) {
   int n = 0;
-  while (lb_client_n_queued(ctl->client) > 0) {
+  while (lbc_client_n_queued(ctl->client) > 0) {
     const char *name;
     const msgpack_object *params;
-    if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0)
+    if (lbc_client_next_event(ctl->client, 0, NULL, &name, &params) < 0)
       break;
     const msgpack_object *f =
         params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size > 0
             ? &params->via.array.ptr[0]
             : NULL;
-    if (!f || strcmp(name, "pain.red_flag") != 0 || lb_msg_map_int0(f, "id") != (int64_t)id ||
+    if (!f || strcmp(name, "pain.red_flag") != 0 || lbc_msg_map_int0(f, "id") != (int64_t)id ||
         n >= max)
       continue;
     char advice[1000];
-    lbctl_copy_text(advice, sizeof(advice), lb_msg_map_str(f, "advice"));
+    lbctl_copy_text(advice, sizeof(advice), lbc_msg_map_str(f, "advice"));
     if (!advice[0]) /* never without advice: urgent care, in any case */
       snprintf(advice, sizeof(advice), "%s", lbctl_pain_urgent_care);
     snprintf(lines[n++], sizeof(lines[0]), "URGENT: %s", advice);
@@ -346,7 +346,7 @@ static int edit_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   static const char *const patterns[] = {"pain.red_flag"};
   if ((r = lbctl_connect(ctl)) != LBCTL_OK)
     return r;
-  if ((r = lb_client_subscribe(ctl->client, patterns, 1, NULL)) < 0)
+  if ((r = lbc_client_subscribe(ctl->client, patterns, 1, NULL)) < 0)
     return lbctl_status(ctl, "daemon.subscribe", r);
   lbctl_request q;
   msgpack_packer *pk = lbctl_request_start(&q, 2);
@@ -558,7 +558,7 @@ static void print_groups(const msgpack_object *list, bool places) {
   for (int pass = 0; pass < 2; pass++)
     for (uint32_t i = 0; i < n; i++) {
       const msgpack_object *g = &list->via.array.ptr[i];
-      lbctl_copy_text(name, sizeof(name), lb_msg_map_str(g, "name"));
+      lbctl_copy_text(name, sizeof(name), lbc_msg_map_str(g, "name"));
       if (places)
         lbctl_pain_place(name, shown, sizeof(shown));
       else
@@ -572,7 +572,7 @@ static void print_groups(const msgpack_object *list, bool places) {
       }
       lbctl_pain_summary(g, summary, sizeof(summary));
       char *worst = strstr(summary, ", worst"); /* the groups have none */
-      if (worst && !lb_msg_map_get(g, "worst"))
+      if (worst && !lbc_msg_map_get(g, "worst"))
         *worst = '\0';
       printf("  %s%*s  %s\n", shown, width - lbctl_text_width(shown), "", summary);
     }
@@ -642,13 +642,13 @@ static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   lbctl_pain_summary(st, text, sizeof(text));
   printf("%sYour entries of the last %s days:%s %s\n", lbctl_term_bold(ctl), days,
          lbctl_term_reset(ctl), text);
-  lbctl_pain_summary(lb_msg_map_get(st, "week"), text, sizeof(text));
+  lbctl_pain_summary(lbc_msg_map_get(st, "week"), text, sizeof(text));
   printf("  this week (the last 7 days):   %s\n", text);
-  lbctl_pain_summary(lb_msg_map_get(st, "month"), text, sizeof(text));
+  lbctl_pain_summary(lbc_msg_map_get(st, "month"), text, sizeof(text));
   printf("  this month (the last 30 days): %s\n", text);
 
   heading(ctl, "Trend");
-  lbctl_pain_trend(lb_msg_map_get(st, "trend"), text, sizeof(text));
+  lbctl_pain_trend(lbc_msg_map_get(st, "trend"), text, sizeof(text));
   printf("  %s\n", text);
 
   heading(ctl, "Episodes (flare-ups)");
@@ -672,13 +672,13 @@ static int stats_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
 
   snprintf(text, sizeof(text), "By trigger (the last %s days)", days);
   heading(ctl, text);
-  print_groups(lb_msg_map_get(st, "by_trigger"), false);
+  print_groups(lbc_msg_map_get(st, "by_trigger"), false);
   snprintf(text, sizeof(text), "By place (the last %s days)", days);
   heading(ctl, text);
-  print_groups(lb_msg_map_get(st, "by_location"), true);
+  print_groups(lbc_msg_map_get(st, "by_location"), true);
 
   heading(ctl, "Warm-up before training");
-  const msgpack_object *warmup = lb_msg_map_get(st, "warmup");
+  const msgpack_object *warmup = lbc_msg_map_get(st, "warmup");
   lbctl_pain_warmup(warmup, utf8, text, sizeof(text));
   snprintf(text + strlen(text), sizeof(text) - strlen(text), ".");
   print_wrapped(text, 2);
@@ -765,7 +765,7 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
     if (r != LBCTL_OK || ctl->json)
       return r != LBCTL_OK ? r : lbctl_print_json_result(result);
     if (to_file) {
-      int64_t rows = lb_msg_map_int0(result, "rows");
+      int64_t rows = lbc_msg_map_int0(result, "rows");
       printf("Wrote %" PRId64 " entr%s to %s\n", rows, rows == 1 ? "y" : "ies", out);
     } else {
       export_put(stdout, result); /* main() says when stdout cannot be written */

@@ -204,7 +204,7 @@ static int print_chart_json(const lbctl_pain_diary *d) {
                                           "entries", day->entries, "episode", day->episode));
   }
   json_object_set_new(root, "days", list);
-  const msgpack_object *eps = lb_msg_map_get(d->stats, "episodes");
+  const msgpack_object *eps = lbc_msg_map_get(d->stats, "episodes");
   json_object_set_new(root, "episodes", eps ? lbctl_json_from_msgpack(eps) : json_array());
   int r = lbctl_json_print_json(stdout, root, true);
   json_decref(root);

@@ -84,13 +84,13 @@ int lbctl_pain_entries_read(const msgpack_object *list, lbctl_pain_entry **ret_e
     return -ENOMEM;
   for (uint32_t i = 0; i < n; i++) {
     const msgpack_object *m = &list->via.array.ptr[i];
-    e[i].id = lb_msg_map_int0(m, "id");
-    e[i].at = lb_msg_map_int0(m, "at");
-    e[i].level = lb_msg_map_int0(m, "level");
-    e[i].location = dup_str(lb_msg_map_str(m, "location"));
-    e[i].trigger = dup_str(lb_msg_map_str(m, "trigger"));
-    e[i].note = dup_str(lb_msg_map_str(m, "note"));
-    e[i].symptoms = join_symptoms(lb_msg_map_get(m, "symptoms"));
+    e[i].id = lbc_msg_map_int0(m, "id");
+    e[i].at = lbc_msg_map_int0(m, "at");
+    e[i].level = lbc_msg_map_int0(m, "level");
+    e[i].location = dup_str(lbc_msg_map_str(m, "location"));
+    e[i].trigger = dup_str(lbc_msg_map_str(m, "trigger"));
+    e[i].note = dup_str(lbc_msg_map_str(m, "note"));
+    e[i].symptoms = join_symptoms(lbc_msg_map_get(m, "symptoms"));
     if (!e[i].location || !e[i].trigger || !e[i].note || !e[i].symptoms) {
       lbctl_pain_entries_free(e, i + 1);
       return -ENOMEM;
@@ -114,19 +114,19 @@ void lbctl_pain_entries_free(lbctl_pain_entry *entries, size_t n) {
 /* ---- episodes and days ------------------------------------------------------------- */
 
 int lbctl_pain_episodes_read(const msgpack_object *stats, lbctl_pain_episode **ret, size_t *ret_n) {
-  const msgpack_object *list = lb_msg_map_get(stats, "episodes");
+  const msgpack_object *list = lbc_msg_map_get(stats, "episodes");
   uint32_t n = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
   lbctl_pain_episode *ep = calloc(n ? n : 1, sizeof(*ep));
   if (!ep)
     return -ENOMEM;
   for (uint32_t i = 0; i < n; i++) {
     const msgpack_object *m = &list->via.array.ptr[i];
-    ep[i].start = lb_msg_map_int0(m, "start");
-    ep[i].end = lb_msg_map_int0(m, "end");
-    ep[i].days = lb_msg_map_int0(m, "days");
-    ep[i].worst = lb_msg_map_int0(m, "worst");
-    ep[i].current = lb_msg_map_true(m, "current");
-    if (!lb_msg_map_number(m, "average", &ep[i].average))
+    ep[i].start = lbc_msg_map_int0(m, "start");
+    ep[i].end = lbc_msg_map_int0(m, "end");
+    ep[i].days = lbc_msg_map_int0(m, "days");
+    ep[i].worst = lbc_msg_map_int0(m, "worst");
+    ep[i].current = lbc_msg_map_true(m, "current");
+    if (!lbc_msg_map_number(m, "average", &ep[i].average))
       ep[i].average = NAN;
     if (ep[i].current && ep[i].end < ep[i].start) /* under way: up to today */
       ep[i].end = lbctl_clock_day_start(lbctl_clock_day(time(NULL)));
@@ -234,7 +234,7 @@ void lbctl_pain_place(const char *key, char *buf, size_t len) {
       *p = ' ';
 }
 
-/* As plugins/pain/pain.c has them. */
+/* As plugins/pain/pain_log.c has them. */
 const char *const lbctl_pain_places[] = {
     "lower-back", "lower-back-left", "lower-back-right", "glute-left", "glute-right",
     "hip-left",   "hip-right",       "leg-left",         "leg-right",  NULL};
@@ -265,11 +265,11 @@ void lbctl_pain_days_text(int64_t days, char *buf, size_t len) {
 
 static double number_or_nan(const msgpack_object *m, const char *key) {
   double v;
-  return lb_msg_map_number(m, key, &v) ? v : NAN;
+  return lbc_msg_map_number(m, key, &v) ? v : NAN;
 }
 
 void lbctl_pain_summary(const msgpack_object *m, char *buf, size_t len) {
-  int64_t count = lb_msg_map_int0(m, "count");
+  int64_t count = lbc_msg_map_int0(m, "count");
   char avg[32];
   if (count <= 0) {
     snprintf(buf, len, "no entries");
@@ -277,14 +277,14 @@ void lbctl_pain_summary(const msgpack_object *m, char *buf, size_t len) {
   }
   lbctl_pain_average(number_or_nan(m, "average"), avg, sizeof(avg));
   snprintf(buf, len, "%lld entr%s, average %s, worst %lld", (long long)count,
-           count == 1 ? "y" : "ies", avg, (long long)lb_msg_map_int0(m, "worst"));
+           count == 1 ? "y" : "ies", avg, (long long)lbc_msg_map_int0(m, "worst"));
 }
 
 #define MEANINGFUL "2 points or 30 %"
 
 void lbctl_pain_trend(const msgpack_object *trend, char *buf, size_t len) {
   char dir[32], last[32], prev[32];
-  lbctl_copy_text(dir, sizeof(dir), lb_msg_map_str(trend, "direction"));
+  lbctl_copy_text(dir, sizeof(dir), lbc_msg_map_str(trend, "direction"));
   lbctl_pain_average(number_or_nan(trend, "last_average"), last, sizeof(last));
   lbctl_pain_average(number_or_nan(trend, "previous_average"), prev, sizeof(prev));
   if (!dir[0] || strcmp(dir, "unknown") == 0 || strcmp(last, "-") == 0 || strcmp(prev, "-") == 0) {
@@ -301,16 +301,16 @@ void lbctl_pain_trend(const msgpack_object *trend, char *buf, size_t len) {
 }
 
 void lbctl_pain_warmup(const msgpack_object *warmup, bool utf8, char *buf, size_t len) {
-  const msgpack_object *done = lb_msg_map_get(warmup, "done"),
-                       *skipped = lb_msg_map_get(warmup, "skipped");
-  int64_t n_done = lb_msg_map_int0(done, "sessions"),
-          n_skipped = lb_msg_map_int0(skipped, "sessions");
+  const msgpack_object *done = lbc_msg_map_get(warmup, "done"),
+                       *skipped = lbc_msg_map_get(warmup, "skipped");
+  int64_t n_done = lbc_msg_map_int0(done, "sessions"),
+          n_skipped = lbc_msg_map_int0(skipped, "sessions");
   double a_done = number_or_nan(done, "average_after"),
          a_skipped = number_or_nan(skipped, "average_after");
   char d[32], s[32];
   lbctl_pain_average(a_done, d, sizeof(d));
   lbctl_pain_average(a_skipped, s, sizeof(s));
-  if (!lb_msg_map_true(warmup, "enough_data") || isnan(a_done) || isnan(a_skipped)) {
+  if (!lbc_msg_map_true(warmup, "enough_data") || isnan(a_done) || isnan(a_skipped)) {
     snprintf(buf, len,
              "not enough data yet: it needs 3 training sessions of each kind with entries in the "
              "48 hours after them (so far %lld warmed up, %lld without a warm-up)",
@@ -330,9 +330,9 @@ void lbctl_pain_warmup(const msgpack_object *warmup, bool utf8, char *buf, size_
            "(%lld session%s); %s %s %s",
            d, (long long)n_done, n_done == 1 ? "" : "s", s, (long long)n_skipped,
            n_skipped == 1 ? "" : "s", by, utf8 ? "\xe2\x80\x94" : "-",
-           lb_msg_map_true(warmup, "meaningful") ? "a meaningful difference"
-                                                 : "less than a meaningful difference (" MEANINGFUL
-                                                   ")");
+           lbc_msg_map_true(warmup, "meaningful") ? "a meaningful difference"
+                                                  : "less than a meaningful difference (" MEANINGFUL
+                                                    ")");
 }
 
 const char lbctl_pain_session_rule[] =
@@ -343,20 +343,20 @@ const char lbctl_pain_session_rule[] =
 
 int lbctl_pain_sessions_read(const msgpack_object *warmup, lbctl_pain_session **ret,
                              size_t *ret_n) {
-  const msgpack_object *list = lb_msg_map_get(warmup, "sessions");
+  const msgpack_object *list = lbc_msg_map_get(warmup, "sessions");
   uint32_t n = list && list->type == MSGPACK_OBJECT_ARRAY ? list->via.array.size : 0;
   lbctl_pain_session *s = calloc(n ? n : 1, sizeof(*s));
   if (!s)
     return -ENOMEM;
   for (uint32_t i = 0; i < n; i++) {
     const msgpack_object *m = &list->via.array.ptr[i];
-    s[i].start = lb_msg_map_int0(m, "start");
-    s[i].end = lb_msg_map_int0(m, "end");
-    s[i].sets = lb_msg_map_int0(m, "sets");
-    s[i].entries_after = lb_msg_map_int0(m, "entries_after");
-    s[i].warmed_up = lb_msg_map_true(m, "warmed_up");
+    s[i].start = lbc_msg_map_int0(m, "start");
+    s[i].end = lbc_msg_map_int0(m, "end");
+    s[i].sets = lbc_msg_map_int0(m, "sets");
+    s[i].entries_after = lbc_msg_map_int0(m, "entries_after");
+    s[i].warmed_up = lbc_msg_map_true(m, "warmed_up");
     s[i].average_after = s[i].entries_after > 0 ? number_or_nan(m, "average_after") : NAN;
-    lbctl_copy_text(s[i].how, sizeof(s[i].how), lb_msg_map_str(m, "how"));
+    lbctl_copy_text(s[i].how, sizeof(s[i].how), lbc_msg_map_str(m, "how"));
     if (s[i].warmed_up && !s[i].how[0])
       snprintf(s[i].how, sizeof(s[i].how), "warmed up");
   }

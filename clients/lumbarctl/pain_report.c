@@ -206,16 +206,16 @@ static void groups_table(FILE *f, const msgpack_object *list, bool places) {
     const msgpack_object *g = &list->via.array.ptr[i];
     char name[256], shown[300], avg[32];
     double a;
-    lbctl_copy_text(name, sizeof(name), lb_msg_map_str(g, "name"));
+    lbctl_copy_text(name, sizeof(name), lbc_msg_map_str(g, "name"));
     if (places)
       lbctl_pain_place(name, shown, sizeof(shown));
     else
       snprintf(shown, sizeof(shown), "%s", name);
-    lbctl_pain_average(lb_msg_map_number(g, "average", &a) ? a : NAN, avg, sizeof(avg));
+    lbctl_pain_average(lbc_msg_map_number(g, "average", &a) ? a : NAN, avg, sizeof(avg));
     fputs("<tr><td>", f);
     html(f, shown[0] ? shown : places ? "(no place given)" : "(no trigger given)");
     fprintf(f, "</td><td class=\"num\">%" PRId64 "</td><td class=\"num\">%s</td></tr>\n",
-            lb_msg_map_int0(g, "count"), avg);
+            lbc_msg_map_int0(g, "count"), avg);
   }
   fputs("</table>\n", f);
 }
@@ -256,20 +256,20 @@ static void figures(FILE *f, const lbctl_pain_diary *d) {
   static const char *const rows[][2] = {{"week", "This week (the last 7 days)"},
                                         {"month", "This month (the last 30 days)"}};
   for (size_t i = 0; i < 2; i++) {
-    lbctl_pain_summary(lb_msg_map_get(st, rows[i][0]), text, sizeof(text));
+    lbctl_pain_summary(lbc_msg_map_get(st, rows[i][0]), text, sizeof(text));
     fprintf(f, "<tr><th>%s</th><td>%s</td></tr>\n", rows[i][1], text);
   }
   lbctl_pain_summary(st, text, sizeof(text));
   fprintf(f, "<tr><th>The %d days of this page</th><td>%s</td></tr>\n", d->ndays, text);
   fputs("</table>\n<h3>Trend</h3>\n<p>", f);
-  lbctl_pain_trend(lb_msg_map_get(st, "trend"), text, sizeof(text));
+  lbctl_pain_trend(lbc_msg_map_get(st, "trend"), text, sizeof(text));
   html(f, text);
   fputs(".</p>\n<h3>By trigger</h3>\n", f);
-  groups_table(f, lb_msg_map_get(st, "by_trigger"), false);
+  groups_table(f, lbc_msg_map_get(st, "by_trigger"), false);
   fputs("<h3>By place</h3>\n", f);
-  groups_table(f, lb_msg_map_get(st, "by_location"), true);
+  groups_table(f, lbc_msg_map_get(st, "by_location"), true);
   fputs("<h3>Warm-up before training</h3>\n<p>", f);
-  const msgpack_object *warmup = lb_msg_map_get(st, "warmup");
+  const msgpack_object *warmup = lbc_msg_map_get(st, "warmup");
   lbctl_pain_warmup(warmup, true, text, sizeof(text));
   html(f, text);
   fputs(".</p>\n", f);

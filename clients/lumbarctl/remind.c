@@ -24,23 +24,23 @@ typedef struct reminder {
 } reminder;
 
 static void reminder_read(reminder *r, const msgpack_object *m) {
-  r->id = (uint64_t)lb_msg_map_int0(m, "id");
-  lbctl_copy_text(r->name, sizeof(r->name), lb_msg_map_str(m, "name"));
-  lbctl_copy_text(r->schedule, sizeof(r->schedule), lb_msg_map_str(m, "schedule"));
-  lbctl_copy_text(r->message, sizeof(r->message), lb_msg_map_str(m, "message"));
-  lbctl_copy_text(r->source, sizeof(r->source), lb_msg_map_str(m, "source"));
-  lbctl_copy_text(r->from, sizeof(r->from), lb_msg_map_str(m, "from"));
-  lbctl_copy_text(r->to, sizeof(r->to), lb_msg_map_str(m, "to"));
-  r->next_at = lb_msg_map_int0(m, "next_at");
-  r->due_at = lb_msg_map_int0(m, "due_at");
-  r->snoozed_until = lb_msg_map_int0(m, "snoozed_until");
-  r->paused_until = lb_msg_map_int0(m, "paused_until");
-  r->skipped_at = lb_msg_map_int0(m, "skipped_at");
-  r->held_until = lb_msg_map_int0(m, "held_until");
-  int64_t late = lb_msg_map_int0(m, "late_s");
+  r->id = (uint64_t)lbc_msg_map_int0(m, "id");
+  lbctl_copy_text(r->name, sizeof(r->name), lbc_msg_map_str(m, "name"));
+  lbctl_copy_text(r->schedule, sizeof(r->schedule), lbc_msg_map_str(m, "schedule"));
+  lbctl_copy_text(r->message, sizeof(r->message), lbc_msg_map_str(m, "message"));
+  lbctl_copy_text(r->source, sizeof(r->source), lbc_msg_map_str(m, "source"));
+  lbctl_copy_text(r->from, sizeof(r->from), lbc_msg_map_str(m, "from"));
+  lbctl_copy_text(r->to, sizeof(r->to), lbc_msg_map_str(m, "to"));
+  r->next_at = lbc_msg_map_int0(m, "next_at");
+  r->due_at = lbc_msg_map_int0(m, "due_at");
+  r->snoozed_until = lbc_msg_map_int0(m, "snoozed_until");
+  r->paused_until = lbc_msg_map_int0(m, "paused_until");
+  r->skipped_at = lbc_msg_map_int0(m, "skipped_at");
+  r->held_until = lbc_msg_map_int0(m, "held_until");
+  int64_t late = lbc_msg_map_int0(m, "late_s");
   r->late_s = late > 0 ? (uint64_t)late : 0;
-  lbctl_copy_text(r->pause, sizeof(r->pause), lb_msg_map_str(m, "pause"));
-  lbctl_copy_text(r->kind, sizeof(r->kind), lb_msg_map_str(m, "kind"));
+  lbctl_copy_text(r->pause, sizeof(r->pause), lbc_msg_map_str(m, "pause"));
+  lbctl_copy_text(r->kind, sizeof(r->kind), lbc_msg_map_str(m, "kind"));
 }
 
 /* A one-off ("in 10m"): the view's kind, or, from a daemon that says none,
@@ -216,15 +216,15 @@ static const char *cut_cell(const char *cell, int width, bool utf8, char *buf, s
 }
 
 static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
-  lb_client_list *l;
+  lbc_client_list *l;
   int r = lbctl_query_list(ctl, self, argc, argv, "reminders.list", &l);
   if (!l)
     return r;
-  const msgpack_object *list = lb_client_list_items(l);
+  const msgpack_object *list = lbc_client_list_items(l);
   uint32_t n = list->via.array.size;
   if (n == 0) {
     printf("No reminders.\n");
-    lb_client_list_free(l);
+    lbc_client_list_free(l);
     return LBCTL_OK;
   }
   const char *head[] = {"ID", "NAME", "SCHEDULE", "NEXT", "STATE", "SOURCE", "MESSAGE"};
@@ -246,7 +246,7 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     if (lbctl_rows_add(&rows, rw.cell[0], sizeof(rw.cell[0]), N_CELLS, rw.r.message) < 0)
       r = 1;
   }
-  lb_client_list_free(l);
+  lbc_client_list_free(l);
   if (r != LBCTL_OK) {
     fprintf(stderr, "lumbarctl: remind list: out of memory\n");
   } else {
@@ -363,7 +363,7 @@ static int pause_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   if (r != LBCTL_OK || ctl->json)
     return r != LBCTL_OK ? r : lbctl_print_json_result(result);
   char when[192];
-  fmt_when(lb_msg_map_int0(result, "until"), when, sizeof(when));
+  fmt_when(lbc_msg_map_int0(result, "until"), when, sizeof(when));
   if (opts[0].value)
     printf("Reminder %s paused until %s; 'lumbarctl remind resume --id %s' ends it early\n",
            opts[0].value, when, opts[0].value);

@@ -110,10 +110,10 @@ static int check_after_set(lbctl *ctl, const lbctl_verb *self, const char *name,
     return r;
   for (uint32_t i = 0; list->type == MSGPACK_OBJECT_ARRAY && i < list->via.array.size; i++) {
     const msgpack_object *p = &list->via.array.ptr[i];
-    if (!lb_msg_str_eq(lb_msg_map_str(p, "name"), name))
+    if (!lbc_msg_str_eq(lbc_msg_map_str(p, "name"), name))
       continue;
-    int64_t sets = lb_msg_map_int0(p, "sets");
-    const msgpack_object *steps = lb_msg_map_get(p, "steps");
+    int64_t sets = lbc_msg_map_int0(p, "sets");
+    const msgpack_object *steps = lbc_msg_map_get(p, "steps");
     if (steps && steps->type == MSGPACK_OBJECT_ARRAY && steps->via.array.size > 0)
       return lbctl_usage_error(self,
                                "%s counts the sets of a routine; '%s' is a sequence of steps, "
@@ -259,15 +259,15 @@ static int next_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
   if ((r = take_answer(ctl, result, wait, &v)) >= 0)
     return r;
   if (!wait) {
-    for (size_t n = lb_client_n_queued(ctl->client); n > 0; n--) {
+    for (size_t n = lbc_client_n_queued(ctl->client); n > 0; n--) {
       const char *name;
       const msgpack_object *params, *ev;
-      if (lb_client_next_event(ctl->client, 0, NULL, &name, &params) < 0)
+      if (lbc_client_next_event(ctl->client, 0, NULL, &name, &params) < 0)
         break;
       if (strcmp(name, "rest.finished") == 0 && (ev = lbctl_rest_view_event(&v, name, params)) &&
-          lb_msg_map_true(ev, "early")) {
+          lbc_msg_map_true(ev, "early")) {
         char msg[512];
-        lbctl_copy_text(msg, sizeof(msg), lb_msg_map_str(ev, "message"));
+        lbctl_copy_text(msg, sizeof(msg), lbc_msg_map_str(ev, "message"));
         if (msg[0])
           lbctl_put_line(msg); /* "Rest ended 35s early: set 2 of 3 (...)" */
       }
@@ -332,7 +332,7 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
   if (r != LBCTL_OK)
     return r;
   if (page->type != MSGPACK_OBJECT_ARRAY || page->via.array.size == 0 ||
-      (uint64_t)lb_msg_map_int0(&page->via.array.ptr[0], "id") != id) {
+      (uint64_t)lbc_msg_map_int0(&page->via.array.ptr[0], "id") != id) {
     fprintf(stderr,
             "lumbarctl: rest watch: no rest %" PRIu64
             " is under way: it has ended or never was; 'lumbarctl rest list' shows the rests\n",
@@ -350,15 +350,15 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
 static int list_wait(lbctl *ctl) {
   sigset_t wait_mask;
   int r = lbctl_countdown_prepare(ctl, &wait_mask);
-  lb_client_list *l = NULL;
+  lbc_client_list *l = NULL;
   if (r == LBCTL_OK)
     r = lbctl_call_list(ctl, "rest.list", &l);
   if (r != LBCTL_OK)
     return r;
-  const msgpack_object *list = lb_client_list_items(l);
+  const msgpack_object *list = lbc_client_list_items(l);
   uint32_t n = list->via.array.size;
   if (n == 0) {
-    lb_client_list_free(l);
+    lbc_client_list_free(l);
     fprintf(stderr, "lumbarctl: rest list --wait: no rest is under way to follow; 'lumbarctl "
                     "rest start --wait' or 'lumbarctl rest preset NAME --wait' starts one\n");
     return LBCTL_DAEMON_SAID_NO;
@@ -366,10 +366,10 @@ static int list_wait(lbctl *ctl) {
   lbctl_rest_view v;
   lbctl_rest_view_read(&v, &list->via.array.ptr[n - 1]); /* ids grow: the last started */
   if (ctl->json && lbctl_json_print(stdout, &list->via.array.ptr[n - 1], false) < 0) {
-    lb_client_list_free(l);
+    lbc_client_list_free(l);
     return 1;
   }
-  lb_client_list_free(l);
+  lbc_client_list_free(l);
   if (n > 1) {
     char lab[300];
     fprintf(ctl->json ? stderr : stdout,
@@ -407,15 +407,15 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
     return r;
   if (wait)
     return list_wait(ctl);
-  lb_client_list *l;
+  lbc_client_list *l;
   r = lbctl_query_list(ctl, self, argc, argv, "rest.list", &l);
   if (!l)
     return r;
-  const msgpack_object *list = lb_client_list_items(l);
+  const msgpack_object *list = lbc_client_list_items(l);
   uint32_t n = list->via.array.size;
   if (n == 0) {
     printf("No rests under way.\n");
-    lb_client_list_free(l);
+    lbc_client_list_free(l);
     return LBCTL_OK;
   }
   /* The cells of each row are read once, for the widths, and kept as text
@@ -438,7 +438,7 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
       r = 1;
     }
   }
-  lb_client_list_free(l);
+  lbc_client_list_free(l);
   if (r == LBCTL_OK) {
     /* On a terminal the message ends within its width ("…"), as in the
      * other lists; the whole of it is in --json. */
@@ -467,50 +467,50 @@ static int list_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) {
 
 static void print_preset(const lbctl *ctl, const msgpack_object *p) {
   char name[128], label[256], text[1024], d1[64], d2[64];
-  lbctl_copy_text(name, sizeof(name), lb_msg_map_str(p, "name"));
-  lbctl_copy_text(label, sizeof(label), lb_msg_map_str(p, "label"));
+  lbctl_copy_text(name, sizeof(name), lbc_msg_map_str(p, "name"));
+  lbctl_copy_text(label, sizeof(label), lbc_msg_map_str(p, "label"));
   printf("%s%s%s", lbctl_term_bold(ctl), name, lbctl_term_reset(ctl));
   if (label[0] && strcmp(label, name) != 0)
     printf(" (%s)", label);
-  const msgpack_object *steps = lb_msg_map_get(p, "steps");
+  const msgpack_object *steps = lbc_msg_map_get(p, "steps");
   uint32_t n_steps = steps && steps->type == MSGPACK_OBJECT_ARRAY ? steps->via.array.size : 0;
   if (n_steps) {
     int64_t total = 0;
     for (uint32_t i = 0; i < n_steps; i++)
-      total += lb_msg_map_int0(&steps->via.array.ptr[i], "seconds");
+      total += lbc_msg_map_int0(&steps->via.array.ptr[i], "seconds");
     lbctl_rest_view_duration(total, d1, sizeof(d1));
     printf(": a sequence of %" PRIu32 " step%s, %s in all\n", n_steps, n_steps == 1 ? "" : "s", d1);
   } else {
-    int64_t sets = lb_msg_map_int0(p, "sets");
-    lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "reps"));
+    int64_t sets = lbc_msg_map_int0(p, "sets");
+    lbctl_copy_text(text, sizeof(text), lbc_msg_map_str(p, "reps"));
     printf(": %" PRId64 " set%s", sets, sets == 1 ? "" : "s");
     if (text[0])
       printf(" of %s reps", text);
-    lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "weight"));
+    lbctl_copy_text(text, sizeof(text), lbc_msg_map_str(p, "weight"));
     if (text[0])
       printf(", %s", text);
-    lbctl_rest_view_duration(lb_msg_map_int0(p, "rest"), d1, sizeof(d1));
+    lbctl_rest_view_duration(lbc_msg_map_int0(p, "rest"), d1, sizeof(d1));
     printf("; rest %s", d1);
-    if (lb_msg_map_int0(p, "until") > 0) {
-      lbctl_rest_view_duration(lb_msg_map_int0(p, "until"), d2, sizeof(d2));
+    if (lbc_msg_map_int0(p, "until") > 0) {
+      lbctl_rest_view_duration(lbc_msg_map_int0(p, "until"), d2, sizeof(d2));
       printf(" (next set within %s)", d2);
     }
     putchar('\n');
   }
-  lbctl_copy_text(text, sizeof(text), lb_msg_map_str(p, "description"));
+  lbctl_copy_text(text, sizeof(text), lbc_msg_map_str(p, "description"));
   if (text[0])
     lbctl_put_hanging("  ", text, 78);
   for (uint32_t i = 0; i < n_steps; i++) {
     const msgpack_object *s = &steps->via.array.ptr[i];
-    lbctl_rest_view_duration(lb_msg_map_int0(s, "seconds"), d1, sizeof(d1));
-    lbctl_copy_text(text, sizeof(text), lb_msg_map_str(s, "text"));
+    lbctl_rest_view_duration(lbc_msg_map_int0(s, "seconds"), d1, sizeof(d1));
+    lbctl_copy_text(text, sizeof(text), lbc_msg_map_str(s, "text"));
     char prefix[96];
     snprintf(prefix, sizeof(prefix), "  %" PRIu32 ". %s: ", i + 1, d1);
     lbctl_put_hanging(prefix, text, 78);
   }
   if (n_steps)
     lbctl_put_hanging("  ", "Starts with step 1; each step moves on to the next by itself.", 78);
-  else if (lb_msg_map_int0(p, "sets") > 1)
+  else if (lbc_msg_map_int0(p, "sets") > 1)
     lbctl_put_hanging(
         "  ",
         "Starts with set 1 under way: say when each set is done (Enter with --wait, or "

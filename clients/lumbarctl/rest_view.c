@@ -8,20 +8,20 @@
 #include "lumbarctl.h"
 
 void lbctl_rest_view_read(lbctl_rest_view *v, const msgpack_object *m) {
-  v->id = (uint64_t)lb_msg_map_int0(m, "id");
-  lbctl_copy_text(v->label, sizeof(v->label), lb_msg_map_str(m, "label"));
-  lbctl_copy_text(v->state, sizeof(v->state), lb_msg_map_str(m, "state"));
-  lbctl_copy_text(v->message, sizeof(v->message), lb_msg_map_str(m, "message"));
-  lbctl_copy_text(v->routine, sizeof(v->routine), lb_msg_map_str(m, "routine"));
-  v->seconds = lb_msg_map_int0(m, "seconds");
-  v->remaining_ms = lb_msg_map_int0(m, "remaining_ms");
-  v->ends_at_ms = lb_msg_map_int0(m, "ends_at_ms");
-  v->window_end_ms = lb_msg_map_int0(m, "window_end_ms");
-  v->set = lb_msg_map_int0(m, "set");
-  v->sets = lb_msg_map_int0(m, "sets");
-  v->step = lb_msg_map_int0(m, "step");
-  v->steps = lb_msg_map_int0(m, "steps");
-  v->warn = lb_msg_map_int0(m, "warn");
+  v->id = (uint64_t)lbc_msg_map_int0(m, "id");
+  lbctl_copy_text(v->label, sizeof(v->label), lbc_msg_map_str(m, "label"));
+  lbctl_copy_text(v->state, sizeof(v->state), lbc_msg_map_str(m, "state"));
+  lbctl_copy_text(v->message, sizeof(v->message), lbc_msg_map_str(m, "message"));
+  lbctl_copy_text(v->routine, sizeof(v->routine), lbc_msg_map_str(m, "routine"));
+  v->seconds = lbc_msg_map_int0(m, "seconds");
+  v->remaining_ms = lbc_msg_map_int0(m, "remaining_ms");
+  v->ends_at_ms = lbc_msg_map_int0(m, "ends_at_ms");
+  v->window_end_ms = lbc_msg_map_int0(m, "window_end_ms");
+  v->set = lbc_msg_map_int0(m, "set");
+  v->sets = lbc_msg_map_int0(m, "sets");
+  v->step = lbc_msg_map_int0(m, "step");
+  v->steps = lbc_msg_map_int0(m, "steps");
+  v->warn = lbc_msg_map_int0(m, "warn");
 }
 
 bool lbctl_rest_view_is(const lbctl_rest_view *v, const char *state) {
@@ -129,7 +129,7 @@ const msgpack_object *lbctl_rest_view_event(const lbctl_rest_view *v, const char
   if (params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1)
     ev = &params->via.array.ptr[0];
   int64_t id;
-  if (strncmp(name, "rest.", 5) != 0 || !lb_msg_map_int(ev, "id", &id) || (uint64_t)id != v->id)
+  if (strncmp(name, "rest.", 5) != 0 || !lbc_msg_map_int(ev, "id", &id) || (uint64_t)id != v->id)
     return NULL;
   return ev;
 }

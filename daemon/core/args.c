@@ -10,7 +10,7 @@
 #include "util.h"
 #include "value.h"
 
-void lb_args_signature(const lb_method_entry *m, char *buf, size_t len) {
+void lbd_args_signature(const lbd_method_entry *m, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
   for (uint32_t i = 0; i < m->n_params && off < len; i++)
@@ -58,7 +58,7 @@ static const char *expected(lb_type t) {
 
 static int mismatch(const char *what, lb_type t, const lb_value *in, char *err, size_t errlen) {
   char d[96];
-  lb_value_describe(in, d, sizeof(d));
+  lbd_value_describe(in, d, sizeof(d));
   snprintf(err, errlen, "%s must be %s, got %s", what, expected(t), d);
   return -EINVAL;
 }
@@ -96,8 +96,8 @@ static int range(const lb_param *p, const char *what, int64_t v, char *err, size
   return -EINVAL;
 }
 
-int lb_args_coerce(lb_arena *a, const lb_param *p, const char *what, const lb_value *in,
-                   lb_value *out, char *err, size_t errlen) {
+int lbd_args_coerce(lbd_arena *a, const lb_param *p, const char *what, const lb_value *in,
+                    lb_value *out, char *err, size_t errlen) {
   (void)a;
   switch (p->type) {
   case LB_T_ANY:
@@ -170,7 +170,7 @@ int lb_args_coerce(lb_arena *a, const lb_param *p, const char *what, const lb_va
               ? in->as.arr.items[i].kind != LB_INT
               : in->as.arr.items[i].kind != (p->type == LB_T_STRINGS ? LB_STR : LB_MAP)) {
         char d[96];
-        lb_value_describe(&in->as.arr.items[i], d, sizeof(d));
+        lbd_value_describe(&in->as.arr.items[i], d, sizeof(d));
         snprintf(err, errlen, "%s must be %s; item %u is %s", what, expected(p->type), i + 1, d);
         return -EINVAL;
       }
@@ -182,8 +182,8 @@ int lb_args_coerce(lb_arena *a, const lb_param *p, const char *what, const lb_va
   return mismatch(what, p->type, in, err, errlen);
 }
 
-int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, uint32_t n_given,
-                 lb_value **ret_args, char *err, size_t errlen) {
+int lbd_args_bind(lbd_arena *a, const lbd_method_entry *m, const lb_value *given, uint32_t n_given,
+                  lb_value **ret_args, char *err, size_t errlen) {
   const lb_method *d = m->decl;
   bool has_options = m->n_options > 0;
   uint32_t n_pos = n_given;
@@ -207,25 +207,25 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
     }
   }
   if (n_pos > m->n_params) {
-    lb_args_signature(m, sig, sizeof(sig));
+    lbd_args_signature(m, sig, sizeof(sig));
     snprintf(err, errlen, "too many parameters: %s takes (%s), got %u", m->name, sig, n_given);
     return -EINVAL;
   }
 
-  lb_value *args = lb_arena_alloc(a, sizeof(lb_value) * (m->n_params + (has_options ? 1 : 0)));
+  lb_value *args = lbd_arena_alloc(a, sizeof(lb_value) * (m->n_params + (has_options ? 1 : 0)));
   for (uint32_t i = 0; i < m->n_params; i++) {
     const lb_param *p = &d->params[i];
     snprintf(what, sizeof(what), "parameter '%s'", p->name);
     if (i >= n_pos || given[i].kind == LB_NIL) {
       if (!p->optional) {
-        lb_args_signature(m, sig, sizeof(sig));
+        lbd_args_signature(m, sig, sizeof(sig));
         snprintf(err, errlen, "missing parameter '%s': %s takes (%s)", p->name, m->name, sig);
         return -EINVAL;
       }
       args[i] = p->def;
       continue;
     }
-    int r = lb_args_coerce(a, p, what, &given[i], &args[i], err, errlen);
+    int r = lbd_args_coerce(a, p, what, &given[i], &args[i], err, errlen);
     if (r < 0)
       return r;
   }
@@ -234,7 +234,7 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
     for (uint32_t k = 0; k < opts->as.map.len; k++) {
       if (opts->as.map.items[k].val.kind == LB_NIL)
         continue;
-      lb_args_signature(m, sig, sizeof(sig));
+      lbd_args_signature(m, sig, sizeof(sig));
       snprintf(err, errlen, "unknown option '%s': %s takes (%s)", opts->as.map.items[k].key,
                m->name, sig);
       return -EINVAL;
@@ -242,7 +242,7 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
   }
   if (has_options) {
     uint32_t n_in = opts ? opts->as.map.len : 0;
-    lb_pair *out = lb_arena_alloc(a, sizeof(lb_pair) * m->n_options);
+    lb_pair *out = lbd_arena_alloc(a, sizeof(lb_pair) * m->n_options);
     uint32_t n_out = 0;
     for (uint32_t k = 0; k < n_in; k++) {
       const lb_pair *in = &opts->as.map.items[k];
@@ -251,7 +251,7 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
         if (strcmp(d->options[j].name, in->key) == 0)
           p = &d->options[j];
       if (!p) {
-        lb_args_signature(m, sig, sizeof(sig));
+        lbd_args_signature(m, sig, sizeof(sig));
         snprintf(err, errlen, "unknown option '%s': %s takes (%s)", in->key, m->name, sig);
         return -EINVAL;
       }
@@ -259,7 +259,7 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
         continue;
       snprintf(what, sizeof(what), "option '%s'", p->name);
       out[n_out].key = p->name;
-      int r = lb_args_coerce(a, p, what, &in->val, &out[n_out].val, err, errlen);
+      int r = lbd_args_coerce(a, p, what, &in->val, &out[n_out].val, err, errlen);
       if (r < 0)
         return r;
       n_out++;
@@ -281,7 +281,7 @@ int lb_args_bind(lb_arena *a, const lb_method_entry *m, const lb_value *given, u
   return 0;
 }
 
-void lb_args_escape(const char *s, size_t n, char *buf, size_t len) {
+void lbd_args_escape(const char *s, size_t n, char *buf, size_t len) {
   size_t o = 0;
   for (size_t i = 0; i < n && o + 8 < len; i++) {
     unsigned char ch = (unsigned char)s[i];

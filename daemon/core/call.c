@@ -10,15 +10,15 @@
 #include "util.h"
 #include "value.h"
 
-struct lb_calls {
+struct lbd_calls {
   lb_call *head; /* newest first */
 };
 
 struct lb_call {
-  lb_calls *list;
-  const lb_method_entry *m;
-  lb_arena arena;
-  lb_call_origin origin;
+  lbd_calls *list;
+  const lbd_method_entry *m;
+  lbd_arena arena;
+  lbd_call_origin origin;
   lb_call *prev, *next; /* on list */
 };
 
@@ -34,16 +34,16 @@ struct lb_call {
 static lb_call *cache[CALL_CACHE + 1];
 static size_t n_cache;
 
-lb_calls *lb_calls_new(void) {
-  return lb_xcalloc(1, sizeof(lb_calls));
+lbd_calls *lbd_calls_new(void) {
+  return lbu_xcalloc(1, sizeof(lbd_calls));
 }
 
-void lb_calls_free(lb_calls *cs) {
+void lbd_calls_free(lbd_calls *cs) {
   free(cs);
 }
 
-lb_call *lb_call_new(lb_calls *cs, const lb_method_entry *m, const lb_call_origin *origin) {
-  lb_call *c = n_cache ? cache[--n_cache] : lb_xcalloc(1, sizeof(*c));
+lb_call *lbd_call_new(lbd_calls *cs, const lbd_method_entry *m, const lbd_call_origin *origin) {
+  lb_call *c = n_cache ? cache[--n_cache] : lbu_xcalloc(1, sizeof(*c));
   c->list = cs;
   c->m = m;
   c->origin = *origin;
@@ -55,13 +55,13 @@ lb_call *lb_call_new(lb_calls *cs, const lb_method_entry *m, const lb_call_origi
   return c;
 }
 
-lb_arena *lb_call_arena(lb_call *c) {
+lbd_arena *lbd_call_arena(lb_call *c) {
   return &c->arena;
 }
-const lb_call_origin *lb_call_origin_of(const lb_call *c) {
+const lbd_call_origin *lbd_call_origin_of(const lb_call *c) {
   return &c->origin;
 }
-const lb_method_entry *lb_call_method(const lb_call *c) {
+const lbd_method_entry *lbd_call_method(const lb_call *c) {
   return c->m;
 }
 
@@ -75,20 +75,20 @@ static void finish(lb_call *c, const lb_value *result, lb_rpc_code code, const c
   c->origin.answer(c->origin.ctx, c, result, code, message);
 #if CALL_CACHE > 0
   if (n_cache < CALL_CACHE) {
-    lb_arena_reset(&c->arena);
+    lbd_arena_reset(&c->arena);
     cache[n_cache++] = c;
     return;
   }
 #endif
-  lb_arena_free(&c->arena);
+  lbd_arena_free(&c->arena);
   free(c);
 }
 
-void lb_call_dispatch(lb_call *c, const lb_value *given, uint32_t n_given) {
+void lbd_call_dispatch(lb_call *c, const lb_value *given, uint32_t n_given) {
   char err[512];
   lb_value *args;
-  if (lb_args_bind(&c->arena, c->m, given, n_given, &args, err, sizeof(err)) < 0) {
-    lb_call_fail(c, LB_RPC_INVALID_PARAMS, "%s", err);
+  if (lbd_args_bind(&c->arena, c->m, given, n_given, &args, err, sizeof(err)) < 0) {
+    lbd_call_fail(c, LB_RPC_INVALID_PARAMS, "%s", err);
     return;
   }
   c->m->decl->handler(c, args, c->m->decl->userdata);
@@ -115,7 +115,7 @@ static bool field_ok(const lb_value *v, const char *rest, const lb_field *f, cha
   if (dot)
     return field_ok(x, dot + 1, f, err, errlen);
   char why[160];
-  if (lb_value_has_type(x, f->type, why, sizeof(why)))
+  if (lbd_value_has_type(x, f->type, why, sizeof(why)))
     return true;
   snprintf(err, errlen, "field \"%s\": %s", f->name, why);
   return false;
@@ -123,8 +123,8 @@ static bool field_ok(const lb_value *v, const char *rest, const lb_field *f, cha
 
 /* A plugin's answer must match its declaration: clients and the D-Bus
  * signature rely on it. */
-static bool result_ok(const lb_method_entry *m, const lb_value *r, char *err, size_t errlen) {
-  if (!lb_value_has_type(r, m->decl->result, err, errlen))
+static bool result_ok(const lbd_method_entry *m, const lb_value *r, char *err, size_t errlen) {
+  if (!lbd_value_has_type(r, m->decl->result, err, errlen))
     return false;
   const lb_field *f = m->decl->result_fields;
   for (uint32_t i = 0; f && f[i].name; i++)
@@ -133,15 +133,15 @@ static bool result_ok(const lb_method_entry *m, const lb_value *r, char *err, si
   return true;
 }
 
-void lb_call_reply(lb_call *c, const lb_value *result) {
+void lbd_call_reply(lb_call *c, const lb_value *result) {
   lb_value nil = lb_v_nil();
   char why[256];
   if (!result)
     result = &nil;
   if (!result_ok(c->m, result, why, sizeof(why))) {
-    lb_err("%s answered with a value that does not match its declaration (%s); the caller gets "
-           "an internal error",
-           c->m->name, why);
+    lbu_err("%s answered with a value that does not match its declaration (%s); the caller gets "
+            "an internal error",
+            c->m->name, why);
     finish(c, NULL, LB_RPC_INTERNAL,
            "the plugin's answer did not match its declaration; see the "
            "lumbard log");
@@ -150,10 +150,10 @@ void lb_call_reply(lb_call *c, const lb_value *result) {
   finish(c, result, LB_RPC_OK, NULL);
 }
 
-void lb_call_failv(lb_call *c, lb_rpc_code code, const char *fmt, va_list ap) {
+void lbd_call_failv(lb_call *c, lb_rpc_code code, const char *fmt, va_list ap) {
   char msg[1024];
   vsnprintf(msg, sizeof(msg), fmt, ap);
-  lb_utf8_scrub(msg); /* it may quote a client's text, cut anywhere */
+  lbu_utf8_scrub(msg); /* it may quote a client's text, cut anywhere */
   if (code == LB_RPC_OK)
     code = LB_RPC_INTERNAL;
   if (!msg[0]) /* an error always says something (PROTOCOL.md) */
@@ -161,24 +161,24 @@ void lb_call_failv(lb_call *c, lb_rpc_code code, const char *fmt, va_list ap) {
   finish(c, NULL, code, msg);
 }
 
-void lb_call_fail(lb_call *c, lb_rpc_code code, const char *fmt, ...) {
+void lbd_call_fail(lb_call *c, lb_rpc_code code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  lb_call_failv(c, code, fmt, ap);
+  lbd_call_failv(c, code, fmt, ap);
   va_end(ap);
 }
 
-void lb_calls_fail_owner(lb_calls *cs, lb_plugin *owner, const char *why) {
+void lbd_calls_fail_owner(lbd_calls *cs, lb_plugin *owner, const char *why) {
   lb_call *c = cs->head;
   while (c) {
     lb_call *next = c->next;
     if (c->m->owner == owner)
-      lb_call_fail(c, LB_RPC_INTERNAL, "%s did not answer: %s", c->m->name, why);
+      lbd_call_fail(c, LB_RPC_INTERNAL, "%s did not answer: %s", c->m->name, why);
     c = next;
   }
 }
 
-size_t lb_calls_pending(const lb_calls *cs) {
+size_t lbd_calls_pending(const lbd_calls *cs) {
   size_t n = 0;
   for (lb_call *c = cs->head; c; c = c->next)
     n++;

@@ -20,11 +20,11 @@ typedef struct entry {
   char *value;               /* malloc'd: a continuation line grows it */
 } entry;
 
-struct lb_config {
+struct lbd_config {
   entry *entries; /* in file order, each (section, key) once */
   size_t n;
-  size_t *index; /* entries sorted by (section, key), for lb_config_get */
-  lb_arena names;
+  size_t *index; /* entries sorted by (section, key), for lbd_config_get */
+  lbd_arena names;
   bool from_file;
 };
 
@@ -32,9 +32,9 @@ struct lb_config {
 
 /* The state of one parse. */
 typedef struct parse {
-  lb_config *c;
+  lbd_config *c;
   size_t cap;                /* of c->entries */
-  lb_readfile_lines lines;   /* the text, line by line */
+  lbu_readfile_lines lines;  /* the text, line by line */
   bool indented;             /* the line inih is on starts with white space */
   size_t last;               /* the entry the next indented line continues, or NO_ENTRY */
   size_t last_len, last_cap; /* of that entry's value */
@@ -46,7 +46,7 @@ typedef struct parse {
  * indentation, and where inih forgets the previous key (at a section header). */
 static char *next_line(char *buf, int size, void *user) {
   parse *p = user;
-  char *s = lb_readfile_next_line(buf, size, &p->lines);
+  char *s = lbu_readfile_next_line(buf, size, &p->lines);
   if (s) {
     p->indented = isspace((unsigned char)s[0]); /* inih's lskip() uses isspace() */
     if (s[0] == '[')
@@ -60,7 +60,7 @@ static void append(parse *p, const char *more) {
   size_t n = strlen(more), want = p->last_len + 1 + n + 1;
   if (want > p->last_cap) {
     p->last_cap = want > 2 * p->last_cap ? want : 2 * p->last_cap;
-    e->value = lb_xrealloc(e->value, p->last_cap);
+    e->value = lbu_xrealloc(e->value, p->last_cap);
   }
   e->value[p->last_len] = ' ';
   memcpy(e->value + p->last_len + 1, more, n + 1);
@@ -69,7 +69,7 @@ static void append(parse *p, const char *more) {
 
 static int on_entry(void *user, const char *section, const char *key, const char *value) {
   parse *p = user;
-  lb_config *c = p->c;
+  lbd_config *c = p->c;
   if (!key) /* inih reports a bare [section] too, when built to */
     return 1;
   /* An indented line continues the value above, joined with one space. inih
@@ -82,15 +82,15 @@ static int on_entry(void *user, const char *section, const char *key, const char
    * repeated key is settled after parsing (dedupe()), the last one winning. */
   if (c->n == p->cap) {
     p->cap = p->cap ? p->cap * 2 : 32;
-    c->entries = lb_xrealloc(c->entries, p->cap * sizeof(entry));
+    c->entries = lbu_xrealloc(c->entries, p->cap * sizeof(entry));
   }
   /* Consecutive entries share their section's name. */
   const char *s = c->n && strcmp(c->entries[c->n - 1].section, section) == 0
                       ? c->entries[c->n - 1].section
-                      : lb_arena_strndup(&c->names, section, strlen(section));
+                      : lbd_arena_strndup(&c->names, section, strlen(section));
   size_t len = strlen(value);
   c->entries[c->n] =
-      (entry){s, lb_arena_strndup(&c->names, key, strlen(key)), lb_xstrndup(value, len)};
+      (entry){s, lbd_arena_strndup(&c->names, key, strlen(key)), lbu_xstrndup(value, len)};
   /* inih continues no key after "= value" (an empty name): neither do we. */
   p->last = key[0] ? c->n : NO_ENTRY;
   p->last_len = len;
@@ -115,11 +115,11 @@ static int compare_places(const void *pa, const void *pb) {
 /* "The last one wins", in n log n: sort the entries by (section, key, place
  * in the file); in each run of one name, the first place takes the last value
  * and the others go. A repeated key thus keeps the place where it first
- * appeared (lb_config_each reports it there, once, with its last value), as
+ * appeared (lbd_config_each reports it there, once, with its last value), as
  * the linear scan before this did. What is left becomes the index. */
-static void dedupe(lb_config *c) {
+static void dedupe(lbd_config *c) {
   size_t n = c->n;
-  entry **sorted = lb_xmalloc(n * sizeof(entry *));
+  entry **sorted = lbu_xmalloc(n * sizeof(entry *));
   for (size_t i = 0; i < n; i++)
     sorted[i] = &c->entries[i];
   qsort(sorted, n, sizeof(entry *), compare_places);
@@ -142,7 +142,7 @@ static void dedupe(lb_config *c) {
   }
 
   /* Close the gaps, in file order, and point the index at the new places. */
-  size_t *moved_to = lb_xmalloc(n * sizeof(size_t));
+  size_t *moved_to = lbu_xmalloc(n * sizeof(size_t));
   size_t kept = 0;
   for (size_t i = 0; i < n; i++) {
     if (!c->entries[i].value)
@@ -150,7 +150,7 @@ static void dedupe(lb_config *c) {
     moved_to[i] = kept;
     c->entries[kept++] = c->entries[i];
   }
-  c->index = lb_xmalloc(names * sizeof(size_t));
+  c->index = lbu_xmalloc(names * sizeof(size_t));
   for (size_t i = 0; i < names; i++)
     c->index[i] = moved_to[sorted[i] - c->entries];
   free(moved_to);
@@ -160,13 +160,13 @@ static void dedupe(lb_config *c) {
 
 /* The text is parsed whole, with inih, as origin (a path, or "built-in
  * defaults"). */
-static lb_config *parse_text(const char *text, size_t len, const char *origin, bool from_file,
-                             char *err, size_t errlen) {
-  lb_config *c = lb_xcalloc(1, sizeof(*c));
-  lb_arena_init(&c->names);
+static lbd_config *parse_text(const char *text, size_t len, const char *origin, bool from_file,
+                              char *err, size_t errlen) {
+  lbd_config *c = lbu_xcalloc(1, sizeof(*c));
+  lbd_arena_init(&c->names);
   c->from_file = from_file;
   parse p = {.c = c, .last = NO_ENTRY};
-  lb_readfile_lines_init(&p.lines, text, len);
+  lbu_readfile_lines_init(&p.lines, text, len);
   int r = ini_parse_stream(next_line, &p, on_entry, &p);
   /* inih's error is the first line it could not parse; a line the reader
    * could not hand over is an error too, whichever came first. */
@@ -192,20 +192,21 @@ static lb_config *parse_text(const char *text, size_t len, const char *origin, b
   } else {
     snprintf(err, errlen, "%s: out of memory while parsing", origin);
   }
-  lb_config_free(c);
+  lbd_config_free(c);
   return NULL;
 }
 
-lb_config *lb_config_parse_string(const char *text, const char *origin, char *err, size_t errlen) {
+lbd_config *lbd_config_parse_string(const char *text, const char *origin, char *err,
+                                    size_t errlen) {
   return parse_text(text, strlen(text), origin, false, err, errlen);
 }
 
-lb_config *lb_config_load(const char *path, char *err, size_t errlen) {
+lbd_config *lbd_config_load(const char *path, char *err, size_t errlen) {
   char *text;
   size_t len;
-  int r = lb_readfile(path, LB_READFILE_CONFIG_MAX, &text, &len, err, errlen);
+  int r = lbu_readfile(path, LBU_READFILE_CONFIG_MAX, &text, &len, err, errlen);
   if (r == -ENOENT)
-    return lb_config_parse_string(lb_default_config, "built-in defaults", err, errlen);
+    return lbd_config_parse_string(lbd_default_config, "built-in defaults", err, errlen);
   if (r < 0) {
     size_t n = strlen(err);
     if (r == -EISDIR || r == -EBADFD)
@@ -216,27 +217,27 @@ lb_config *lb_config_load(const char *path, char *err, size_t errlen) {
                "; a lumbard config is a few KB: check that this is the right file");
     return NULL;
   }
-  lb_config *c = parse_text(text, len, path, true, err, errlen);
+  lbd_config *c = parse_text(text, len, path, true, err, errlen);
   free(text);
   return c;
 }
 
-void lb_config_free(lb_config *c) {
+void lbd_config_free(lbd_config *c) {
   if (!c)
     return;
   for (size_t i = 0; i < c->n; i++)
     free(c->entries[i].value);
   free(c->entries);
   free(c->index);
-  lb_arena_free(&c->names);
+  lbd_arena_free(&c->names);
   free(c);
 }
 
-bool lb_config_from_file(const lb_config *c) {
+bool lbd_config_from_file(const lbd_config *c) {
   return c->from_file;
 }
 
-const char *lb_config_get(const lb_config *c, const char *section, const char *key) {
+const char *lbd_config_get(const lbd_config *c, const char *section, const char *key) {
   entry want = {section, key, NULL};
   size_t lo = 0, hi = c->n; /* the name is in index[lo, hi) if anywhere */
   while (lo < hi) {
@@ -252,7 +253,8 @@ const char *lb_config_get(const lb_config *c, const char *section, const char *k
   return NULL;
 }
 
-void lb_config_each(const lb_config *c, const char *prefix, lb_config_each_fn fn, void *userdata) {
+void lbd_config_each(const lbd_config *c, const char *prefix, lbd_config_each_fn fn,
+                     void *userdata) {
   size_t n = strlen(prefix);
   for (size_t i = 0; i < c->n; i++) {
     const char *s = c->entries[i].section;

@@ -13,8 +13,8 @@
 
 /* Two kinds of sink: one hears events, the other property changes. */
 typedef struct sink {
-  lb_sink_fn fn;
-  lb_property_sink_fn property_fn;
+  lbd_sink_fn fn;
+  lbd_property_sink_fn property_fn;
   void *userdata;
 } sink;
 
@@ -29,12 +29,12 @@ typedef struct listener {
 typedef struct queued {
   struct queued *next;
   char *name;
-  lb_arena arena;
+  lbd_arena arena;
   lb_value fields;
 } queued;
 
-struct lb_events {
-  lb_registry *reg;
+struct lbd_events {
+  lbd_registry *reg;
   uv_idle_t idle;
   sink *sinks;
   size_t n_sinks;
@@ -44,11 +44,11 @@ struct lb_events {
   bool delivering; /* listeners are only marked for removal meanwhile */
 };
 
-bool lb_event_matches(const char *pattern, const char *name) {
+bool lbd_event_matches(const char *pattern, const char *name) {
   return fnmatch(pattern, name, 0) == 0;
 }
 
-static void compact_listeners(lb_events *e) {
+static void compact_listeners(lbd_events *e) {
   size_t j = 0;
   for (size_t i = 0; i < e->n_listeners; i++) {
     if (e->listeners[i].fn)
@@ -60,7 +60,7 @@ static void compact_listeners(lb_events *e) {
 }
 
 static void deliver(uv_idle_t *h) {
-  lb_events *e = h->data;
+  lbd_events *e = h->data;
   /* Take the whole queue: events emitted while delivering wait a turn. */
   queued *q = e->head;
   e->head = NULL;
@@ -71,11 +71,11 @@ static void deliver(uv_idle_t *h) {
     queued *next = q->next;
     for (size_t i = 0; i < e->n_listeners; i++) {
       listener *l = &e->listeners[i];
-      if (l->fn && lb_event_matches(l->pattern, q->name))
+      if (l->fn && lbd_event_matches(l->pattern, q->name))
         l->fn(l->owner, q->name, &q->fields, l->userdata);
     }
     free(q->name);
-    lb_arena_free(&q->arena);
+    lbd_arena_free(&q->arena);
     free(q);
     q = next;
   }
@@ -83,8 +83,8 @@ static void deliver(uv_idle_t *h) {
   compact_listeners(e);
 }
 
-lb_events *lb_events_new(uv_loop_t *loop, lb_registry *reg) {
-  lb_events *e = lb_xcalloc(1, sizeof(*e));
+lbd_events *lbd_events_new(uv_loop_t *loop, lbd_registry *reg) {
+  lbd_events *e = lbu_xcalloc(1, sizeof(*e));
   e->reg = reg;
   e->tail = &e->head;
   uv_idle_init(loop, &e->idle);
@@ -93,11 +93,11 @@ lb_events *lb_events_new(uv_loop_t *loop, lb_registry *reg) {
 }
 
 static void on_close(uv_handle_t *h) {
-  lb_events *e = h->data;
+  lbd_events *e = h->data;
   while (e->head) {
     queued *n = e->head->next;
     free(e->head->name);
-    lb_arena_free(&e->head->arena);
+    lbd_arena_free(&e->head->arena);
     free(e->head);
     e->head = n;
   }
@@ -108,17 +108,17 @@ static void on_close(uv_handle_t *h) {
   free(e);
 }
 
-void lb_events_close(lb_events *e) {
+void lbd_events_close(lbd_events *e) {
   if (e)
     uv_close((uv_handle_t *)&e->idle, on_close);
 }
 
-static void add_sink(lb_events *e, sink s) {
-  e->sinks = lb_xrealloc(e->sinks, (e->n_sinks + 1) * sizeof(sink));
+static void add_sink(lbd_events *e, sink s) {
+  e->sinks = lbu_xrealloc(e->sinks, (e->n_sinks + 1) * sizeof(sink));
   e->sinks[e->n_sinks++] = s;
 }
 
-static void remove_sink(lb_events *e, sink s) {
+static void remove_sink(lbd_events *e, sink s) {
   for (size_t i = 0; i < e->n_sinks; i++)
     if (e->sinks[i].fn == s.fn && e->sinks[i].property_fn == s.property_fn &&
         e->sinks[i].userdata == s.userdata) {
@@ -128,24 +128,24 @@ static void remove_sink(lb_events *e, sink s) {
     }
 }
 
-void lb_events_add_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+void lbd_events_add_sink(lbd_events *e, lbd_sink_fn fn, void *userdata) {
   add_sink(e, (sink){.fn = fn, .userdata = userdata});
 }
 
-void lb_events_remove_sink(lb_events *e, lb_sink_fn fn, void *userdata) {
+void lbd_events_remove_sink(lbd_events *e, lbd_sink_fn fn, void *userdata) {
   remove_sink(e, (sink){.fn = fn, .userdata = userdata});
 }
 
-void lb_events_add_property_sink(lb_events *e, lb_property_sink_fn fn, void *userdata) {
+void lbd_events_add_property_sink(lbd_events *e, lbd_property_sink_fn fn, void *userdata) {
   add_sink(e, (sink){.property_fn = fn, .userdata = userdata});
 }
 
-void lb_events_remove_property_sink(lb_events *e, lb_property_sink_fn fn, void *userdata) {
+void lbd_events_remove_property_sink(lbd_events *e, lbd_property_sink_fn fn, void *userdata) {
   remove_sink(e, (sink){.property_fn = fn, .userdata = userdata});
 }
 
-int lb_events_property_changed(lb_events *e, const char *full_name) {
-  const lb_property_entry *prop = lb_registry_property(e->reg, full_name);
+int lbd_events_property_changed(lbd_events *e, const char *full_name) {
+  const lbd_property_entry *prop = lbd_registry_property(e->reg, full_name);
   if (!prop)
     return -ENOENT;
   for (size_t i = 0; i < e->n_sinks; i++)
@@ -154,11 +154,11 @@ int lb_events_property_changed(lb_events *e, const char *full_name) {
   return 0;
 }
 
-int lb_events_emit(lb_events *e, const lb_plugin *owner, const char *plugin, const char *short_name,
-                   const lb_value *fields, char *err, size_t errlen) {
+int lbd_events_emit(lbd_events *e, const lb_plugin *owner, const char *plugin,
+                    const char *short_name, const lb_value *fields, char *err, size_t errlen) {
   char name[256];
   snprintf(name, sizeof(name), "%s.%s", plugin, short_name ? short_name : "");
-  const lb_event_entry *ev = lb_registry_event(e->reg, name);
+  const lbd_event_entry *ev = lbd_registry_event(e->reg, name);
   if (!ev || ev->owner != owner) {
     snprintf(err, errlen, "event \"%s\" was not declared", name);
     return -ENOENT;
@@ -175,7 +175,7 @@ int lb_events_emit(lb_events *e, const lb_plugin *owner, const char *plugin, con
       snprintf(err, errlen, "event \"%s\": declared field \"%s\" is missing", name, f->name);
       return -EINVAL;
     }
-    if (!lb_value_has_type(v, f->type, why, sizeof(why))) {
+    if (!lbd_value_has_type(v, f->type, why, sizeof(why))) {
       snprintf(err, errlen, "event \"%s\", field \"%s\": %s", name, f->name, why);
       return -EINVAL;
     }
@@ -187,15 +187,15 @@ int lb_events_emit(lb_events *e, const lb_plugin *owner, const char *plugin, con
 
   bool heard = false;
   for (size_t i = 0; i < e->n_listeners && !heard; i++)
-    heard = e->listeners[i].fn && lb_event_matches(e->listeners[i].pattern, name);
+    heard = e->listeners[i].fn && lbd_event_matches(e->listeners[i].pattern, name);
   if (heard) {
-    queued *q = lb_xcalloc(1, sizeof(*q));
-    q->name = lb_xstrdup(name);
-    lb_arena_init(&q->arena);
+    queued *q = lbu_xcalloc(1, sizeof(*q));
+    q->name = lbu_xstrdup(name);
+    lbd_arena_init(&q->arena);
     /* exactly what the copy takes: a burst of 10,000 events waiting for a
      * listener holds 10,000 copies, not 10,000 chunks of 4 KiB */
-    lb_arena_reserve(&q->arena, lb_value_copy_size(fields));
-    q->fields = lb_value_copy(&q->arena, fields);
+    lbd_arena_reserve(&q->arena, lbd_value_copy_size(fields));
+    q->fields = lbd_value_copy(&q->arena, fields);
     *e->tail = q;
     e->tail = &q->next;
     uv_idle_start(&e->idle, deliver);
@@ -203,17 +203,17 @@ int lb_events_emit(lb_events *e, const lb_plugin *owner, const char *plugin, con
   return 0;
 }
 
-int lb_events_listen(lb_events *e, lb_plugin *owner, const char *pattern, lb_listen_fn fn,
-                     void *userdata) {
+int lbd_events_listen(lbd_events *e, lb_plugin *owner, const char *pattern, lb_listen_fn fn,
+                      void *userdata) {
   if (!pattern || !*pattern || !fn)
     return -EINVAL;
-  e->listeners = lb_xrealloc(e->listeners, (e->n_listeners + 1) * sizeof(listener));
+  e->listeners = lbu_xrealloc(e->listeners, (e->n_listeners + 1) * sizeof(listener));
   e->listeners[e->n_listeners++] =
-      (listener){.owner = owner, .pattern = lb_xstrdup(pattern), .fn = fn, .userdata = userdata};
+      (listener){.owner = owner, .pattern = lbu_xstrdup(pattern), .fn = fn, .userdata = userdata};
   return 0;
 }
 
-void lb_events_remove_owner(lb_events *e, lb_plugin *owner) {
+void lbd_events_remove_owner(lbd_events *e, lb_plugin *owner) {
   for (size_t i = 0; i < e->n_listeners; i++)
     if (e->listeners[i].owner == owner)
       e->listeners[i].fn = NULL;

@@ -34,14 +34,14 @@ static bool is_own(const char *own, const struct stat *dir, const char *name,
   const char *slash = strrchr(own, '/');
   if (!slash || strcmp(slash + 1, name) != 0)
     return false;
-  char *parent = lb_xstrndup(own, slash == own ? 1 : (size_t)(slash - own));
+  char *parent = lbu_xstrndup(own, slash == own ? 1 : (size_t)(slash - own));
   bool same = stat(parent, &o) == 0 && same_file(&o, dir);
   free(parent);
   return same;
 }
 
 /* The reason path's target may not be written, or NULL. */
-static const char *refusal(const lb_core *d, const struct stat *dir, const char *name,
+static const char *refusal(const lbd_core *d, const struct stat *dir, const char *name,
                            const struct stat *st, char *buf, size_t len) {
   struct stat data;
   if (d->data_dir && stat(d->data_dir, &data) == 0 && same_file(&data, dir)) {
@@ -55,14 +55,14 @@ static const char *refusal(const lb_core *d, const struct stat *dir, const char 
     snprintf(buf, len,
              "it is %s, not a regular file; give the name of a file (a new one, or one "
              "to replace)",
-             lb_file_kind(st->st_mode));
+             lbu_file_kind(st->st_mode));
     return buf;
   }
   const char *own[] = {d->db_path, d->config_path, d->socket_path};
-  for (size_t i = 0; i < LB_ARRAY_SIZE(own); i++) {
+  for (size_t i = 0; i < LBU_ARRAY_SIZE(own); i++) {
     /* the database's journal and shared memory; the socket's lock */
-    char *wal = own[i] && i != 1 ? lb_xasprintf("%s%s", own[i], i == 0 ? "-wal" : ".lock") : NULL;
-    char *shm = own[i] && i == 0 ? lb_xasprintf("%s-shm", own[i]) : NULL;
+    char *wal = own[i] && i != 1 ? lbu_xasprintf("%s%s", own[i], i == 0 ? "-wal" : ".lock") : NULL;
+    char *shm = own[i] && i == 0 ? lbu_xasprintf("%s-shm", own[i]) : NULL;
     bool hit =
         is_own(own[i], dir, name, st) || is_own(wal, dir, name, st) || is_own(shm, dir, name, st);
     free(wal);
@@ -78,7 +78,7 @@ static const char *refusal(const lb_core *d, const struct stat *dir, const char 
   return NULL;
 }
 
-lb_output *lb_output_open(const lb_core *d, const char *path, char *err, size_t errlen) {
+lb_output *lbd_output_open(const lbd_core *d, const char *path, char *err, size_t errlen) {
   char why[512];
   size_t n = strlen(path);
   if (path[0] != '/') {
@@ -95,10 +95,10 @@ lb_output *lb_output_open(const lb_core *d, const char *path, char *err, size_t 
              path, path[n - 1] == '/' ? "" : "/");
     return NULL;
   }
-  lb_output *o = lb_xcalloc(1, sizeof(*o));
+  lb_output *o = lbu_xcalloc(1, sizeof(*o));
   o->fd = -1;
-  o->dir = lb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
-  o->name = lb_xstrdup(name);
+  o->dir = lbu_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+  o->name = lbu_xstrdup(name);
   o->dirfd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   struct stat dir, st;
   if (o->dirfd < 0 || fstat(o->dirfd, &dir) < 0) {
@@ -120,7 +120,7 @@ lb_output *lb_output_open(const lb_core *d, const char *path, char *err, size_t 
     if (getrandom(&r, sizeof(r), 0) < 0)
       r = (uint32_t)getpid() ^ (uint32_t)tries * 2654435761u;
     free(o->tmp);
-    o->tmp = lb_xasprintf(".%.200s.%08x.tmp", name, r);
+    o->tmp = lbu_xasprintf(".%.200s.%08x.tmp", name, r);
     o->fd = openat(o->dirfd, o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (o->fd < 0 && errno != EEXIST)
       break;
@@ -134,15 +134,15 @@ lb_output *lb_output_open(const lb_core *d, const char *path, char *err, size_t 
     (void)fchmod(o->fd, st.st_mode & 07777);
   return o;
 fail:
-  lb_output_close(o, false, why, sizeof(why));
+  lbd_output_close(o, false, why, sizeof(why));
   return NULL;
 }
 
-int lb_output_fd(const lb_output *o) {
+int lbd_output_fd(const lb_output *o) {
   return o->fd;
 }
 
-int lb_output_close(lb_output *o, bool commit, char *err, size_t errlen) {
+int lbd_output_close(lb_output *o, bool commit, char *err, size_t errlen) {
   int r = 0;
   if (o->fd >= 0 && close(o->fd) < 0 && commit) {
     r = -errno;
@@ -155,7 +155,7 @@ int lb_output_close(lb_output *o, bool commit, char *err, size_t errlen) {
     struct stat st;
     if (fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
       snprintf(err, errlen, "will not write %s/%s: it became %s meanwhile", o->dir, o->name,
-               lb_file_kind(st.st_mode));
+               lbu_file_kind(st.st_mode));
       r = -EEXIST;
     } else if (renameat(o->dirfd, o->tmp, o->dirfd, o->name) < 0) {
       r = -errno;

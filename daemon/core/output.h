@@ -2,8 +2,8 @@
  * lumbard's own files, a directory, a device, a FIFO or a symbolic link;
  * written to a new file beside the target and renamed over it, so the
  * target is replaced whole or not at all. */
-#ifndef LB_OUTPUT_H
-#define LB_OUTPUT_H
+#ifndef LBD_OUTPUT_H
+#define LBD_OUTPUT_H
 
 #include <lumbard/plugin.h>
 #include <stddef.h>
@@ -11,10 +11,10 @@
 #include "core.h"
 
 /* NULL with err saying why (in words for the person who named the path). */
-lb_output *lb_output_open(const lb_core *d, const char *path, char *err, size_t errlen);
-int lb_output_fd(const lb_output *o);
+lb_output *lbd_output_open(const lbd_core *d, const char *path, char *err, size_t errlen);
+int lbd_output_fd(const lb_output *o);
 /* Rename over the target (commit) or delete the temporary file. 0, or a
  * negative errno with err; o is freed either way. */
-int lb_output_close(lb_output *o, bool commit, char *err, size_t errlen);
+int lbd_output_close(lb_output *o, bool commit, char *err, size_t errlen);
 
 #endif

@@ -14,13 +14,13 @@ typedef enum { QUEUED, SERVED, ANSWERED } pcall_state;
 typedef struct pcall {
   struct pcall *next; /* on the queue of requests or of answers */
   struct pcall *prev_all, *next_all;
-  lb_pcalls *set;    /* NULL once the set is closed while it is served */
+  lbd_pcalls *set;   /* NULL once the set is closed while it is served */
   lb_plugin *caller; /* NULL once the caller is unloaded */
   pcall_state state;
   char *method;
   lb_call_done_fn done;
   void *userdata;
-  lb_arena arena; /* the params, then the result */
+  lbd_arena arena; /* the params, then the result */
   lb_value *params;
   uint32_t n_params;
   lb_value result;
@@ -28,8 +28,8 @@ typedef struct pcall {
   char *message;
 } pcall;
 
-struct lb_pcalls {
-  const lb_core *core;
+struct lbd_pcalls {
+  const lbd_core *core;
   uv_idle_t idle;
   pcall *all; /* every call not freed, to forget a caller's */
   pcall *requests, **requests_tail;
@@ -37,13 +37,13 @@ struct lb_pcalls {
 };
 
 static void pcall_free(pcall *c) {
-  lb_arena_free(&c->arena);
+  lbd_arena_free(&c->arena);
   free(c->method);
   free(c->message);
   free(c);
 }
 
-static void unlink_all(lb_pcalls *s, pcall *c) {
+static void unlink_all(lbd_pcalls *s, pcall *c) {
   if (c->prev_all)
     c->prev_all->next_all = c->next_all;
   else
@@ -54,7 +54,7 @@ static void unlink_all(lb_pcalls *s, pcall *c) {
 
 static void turn(uv_idle_t *h);
 
-static void enqueue(lb_pcalls *s, pcall ***tail, pcall *c) {
+static void enqueue(lbd_pcalls *s, pcall ***tail, pcall *c) {
   c->next = NULL;
   **tail = c;
   *tail = &c->next;
@@ -67,12 +67,12 @@ static int error_of(lb_rpc_code code) {
                                                                         : LB_ERR_INTERNAL;
 }
 
-static void answer_later(lb_pcalls *s, pcall *c, const lb_value *result, int error,
+static void answer_later(lbd_pcalls *s, pcall *c, const lb_value *result, int error,
                          const char *message) {
-  lb_arena_reset(&c->arena);
-  c->result = result ? lb_value_copy(&c->arena, result) : lb_v_nil();
+  lbd_arena_reset(&c->arena);
+  c->result = result ? lbd_value_copy(&c->arena, result) : lb_v_nil();
   c->error = error;
-  c->message = message ? lb_xstrdup(message) : NULL;
+  c->message = message ? lbu_xstrdup(message) : NULL;
   c->state = ANSWERED;
   enqueue(s, &s->answers_tail, c);
 }
@@ -89,8 +89,8 @@ static void on_answer(void *ctx, const lb_call *call, const lb_value *result, lb
                message);
 }
 
-static void serve(lb_pcalls *s, pcall *c) {
-  const lb_method_entry *m = lb_registry_method(s->core->registry, c->method, strlen(c->method));
+static void serve(lbd_pcalls *s, pcall *c) {
+  const lbd_method_entry *m = lbd_registry_method(s->core->registry, c->method, strlen(c->method));
   if (!m || !m->owner) {
     char msg[300];
     snprintf(msg, sizeof(msg),
@@ -101,20 +101,20 @@ static void serve(lb_pcalls *s, pcall *c) {
     return;
   }
   c->state = SERVED;
-  lb_call_origin o = {
+  lbd_call_origin o = {
       .answer = on_answer, .ctx = c, .wants_reply = true, .transport = "plugin", .session = c};
-  lb_call *call = lb_call_new(s->core->calls, m, &o);
-  lb_arena *a = lb_call_arena(call);
-  lb_value *given = lb_arena_alloc(a, sizeof(lb_value) * (c->n_params ? c->n_params : 1));
+  lb_call *call = lbd_call_new(s->core->calls, m, &o);
+  lbd_arena *a = lbd_call_arena(call);
+  lb_value *given = lbd_arena_alloc(a, sizeof(lb_value) * (c->n_params ? c->n_params : 1));
   for (uint32_t i = 0; i < c->n_params; i++)
-    given[i] = lb_value_copy(a, &c->params[i]);
-  lb_call_dispatch(call, given, c->n_params);
+    given[i] = lbd_value_copy(a, &c->params[i]);
+  lbd_call_dispatch(call, given, c->n_params);
 }
 
 /* One loop turn: the answers given before it reach their callers, then the
  * requests made before it are served (what they cause waits a turn). */
 static void turn(uv_idle_t *h) {
-  lb_pcalls *s = h->data;
+  lbd_pcalls *s = h->data;
   pcall *answers = s->answers, *requests = s->requests;
   s->answers = s->requests = NULL;
   s->answers_tail = &s->answers;
@@ -140,8 +140,8 @@ static void turn(uv_idle_t *h) {
   }
 }
 
-lb_pcalls *lb_pcalls_new(const lb_core *core) {
-  lb_pcalls *s = lb_xcalloc(1, sizeof(*s));
+lbd_pcalls *lbd_pcalls_new(const lbd_core *core) {
+  lbd_pcalls *s = lbu_xcalloc(1, sizeof(*s));
   s->core = core;
   s->requests_tail = &s->requests;
   s->answers_tail = &s->answers;
@@ -154,7 +154,7 @@ static void on_close(uv_handle_t *h) {
   free(h->data);
 }
 
-void lb_pcalls_close(lb_pcalls *s) {
+void lbd_pcalls_close(lbd_pcalls *s) {
   if (!s)
     return;
   for (pcall *c = s->all, *next; c; c = next) {
@@ -168,22 +168,22 @@ void lb_pcalls_close(lb_pcalls *s) {
   uv_close((uv_handle_t *)&s->idle, on_close);
 }
 
-int lb_pcalls_start(lb_pcalls *s, lb_plugin *caller, const char *method, const lb_value *params,
-                    size_t n_params, lb_call_done_fn done, void *userdata) {
+int lbd_pcalls_start(lbd_pcalls *s, lb_plugin *caller, const char *method, const lb_value *params,
+                     size_t n_params, lb_call_done_fn done, void *userdata) {
   const char *dot = method ? strchr(method, '.') : NULL;
   if (!dot || dot == method || !dot[1] || strlen(method) > 255 || (n_params && !params) ||
       n_params > UINT32_MAX)
     return -EINVAL;
-  pcall *c = lb_xcalloc(1, sizeof(*c));
+  pcall *c = lbu_xcalloc(1, sizeof(*c));
   c->set = s;
   c->caller = caller;
-  c->method = lb_xstrdup(method);
+  c->method = lbu_xstrdup(method);
   c->done = done;
   c->userdata = userdata;
   c->n_params = (uint32_t)n_params;
-  c->params = lb_arena_alloc(&c->arena, sizeof(lb_value) * (n_params ? n_params : 1));
+  c->params = lbd_arena_alloc(&c->arena, sizeof(lb_value) * (n_params ? n_params : 1));
   for (size_t i = 0; i < n_params; i++)
-    c->params[i] = lb_value_copy(&c->arena, &params[i]);
+    c->params[i] = lbd_value_copy(&c->arena, &params[i]);
   c->next_all = s->all;
   if (s->all)
     s->all->prev_all = c;
@@ -193,7 +193,7 @@ int lb_pcalls_start(lb_pcalls *s, lb_plugin *caller, const char *method, const l
   return 0;
 }
 
-void lb_pcalls_forget(lb_pcalls *s, lb_plugin *caller) {
+void lbd_pcalls_forget(lbd_pcalls *s, lb_plugin *caller) {
   for (pcall *c = s ? s->all : NULL; c; c = c->next_all)
     if (c->caller == caller)
       c->caller = NULL;

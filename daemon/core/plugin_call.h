@@ -3,26 +3,26 @@
  * never inside the caller's stack. The request is dispatched on a later loop
  * turn, and the answer, copied, reaches the caller on a turn after the one
  * it was given in. A caller unloaded meanwhile hears nothing. */
-#ifndef LB_PLUGIN_CALL_H
-#define LB_PLUGIN_CALL_H
+#ifndef LBD_PLUGIN_CALL_H
+#define LBD_PLUGIN_CALL_H
 
 #include <lumbard/plugin.h>
 
 #include "core.h"
 
-typedef struct lb_pcalls lb_pcalls;
+typedef struct lbd_pcalls lbd_pcalls;
 
-lb_pcalls *lb_pcalls_new(const lb_core *core);
+lbd_pcalls *lbd_pcalls_new(const lbd_core *core);
 /* Drop what is queued; a call still being served is let go of, and its
  * answer dropped when it comes. */
-void lb_pcalls_close(lb_pcalls *s);
+void lbd_pcalls_close(lbd_pcalls *s);
 
 /* Queue a call of method (the full name, "rest.start") with params (copied)
  * for caller. 0, or -EINVAL for a method name that cannot be one. */
-int lb_pcalls_start(lb_pcalls *s, lb_plugin *caller, const char *method, const lb_value *params,
-                    size_t n_params, lb_call_done_fn done, void *userdata);
+int lbd_pcalls_start(lbd_pcalls *s, lb_plugin *caller, const char *method, const lb_value *params,
+                     size_t n_params, lb_call_done_fn done, void *userdata);
 
 /* The caller is going: none of its calls' answers reach it. */
-void lb_pcalls_forget(lb_pcalls *s, lb_plugin *caller);
+void lbd_pcalls_forget(lbd_pcalls *s, lb_plugin *caller);
 
 #endif

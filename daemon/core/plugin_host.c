@@ -26,7 +26,7 @@ typedef struct clock_listener {
 } clock_listener;
 
 struct lb_plugin {
-  lb_plugins *ps;
+  lbd_plugins *ps;
   char *path;
   void *dl;
   const lb_plugin_desc *desc;
@@ -35,7 +35,7 @@ struct lb_plugin {
   clock_listener *clock_listeners;
   size_t n_clock_listeners;
   /* write-behind (host API 3): the store's object and the plugin's save */
-  lb_store_behind *behind;
+  lbd_store_behind *behind;
   lb_db_save_fn save;
   lb_db_done_fn saved;
   void *save_ud;
@@ -55,8 +55,8 @@ typedef struct guard_entry {
   long mtime_ns;
 } guard_entry;
 
-struct lb_plugins {
-  const lb_core *core;
+struct lbd_plugins {
+  const lbd_core *core;
   lb_plugin **items;
   size_t n, cap;
   /* The crash guard (see "the crash guard" below). guard_path is NULL
@@ -69,13 +69,13 @@ struct lb_plugins {
   size_t n_failed;
 };
 
-lb_plugins *lb_plugins_new(const lb_core *core) {
-  lb_plugins *ps = lb_xcalloc(1, sizeof(*ps));
+lbd_plugins *lbd_plugins_new(const lbd_core *core) {
+  lbd_plugins *ps = lbu_xcalloc(1, sizeof(*ps));
   ps->core = core;
   return ps;
 }
 
-void lb_plugins_free(lb_plugins *ps) {
+void lbd_plugins_free(lbd_plugins *ps) {
   if (!ps)
     return;
   for (size_t i = 0; i < ps->n_crashed; i++)
@@ -92,28 +92,28 @@ void lb_plugins_free(lb_plugins *ps) {
   free(ps);
 }
 
-size_t lb_plugins_count(const lb_plugins *ps) {
+size_t lbd_plugins_count(const lbd_plugins *ps) {
   return ps->n;
 }
-lb_plugin *lb_plugins_at(const lb_plugins *ps, size_t i) {
+lb_plugin *lbd_plugins_at(const lbd_plugins *ps, size_t i) {
   return i < ps->n ? ps->items[i] : NULL;
 }
-lb_plugin *lb_plugins_find(const lb_plugins *ps, const char *name) {
+lb_plugin *lbd_plugins_find(const lbd_plugins *ps, const char *name) {
   for (size_t i = 0; i < ps->n; i++)
     if (strcmp(ps->items[i]->name, name) == 0)
       return ps->items[i];
   return NULL;
 }
-const char *lb_plugin_name(const lb_plugin *p) {
+const char *lbd_plugin_name(const lb_plugin *p) {
   return p->name;
 }
-const char *lb_plugin_version(const lb_plugin *p) {
+const char *lbd_plugin_version(const lb_plugin *p) {
   return p->desc->version ? p->desc->version : "";
 }
-const char *lb_plugin_description(const lb_plugin *p) {
+const char *lbd_plugin_description(const lb_plugin *p) {
   return p->desc->description ? p->desc->description : "";
 }
-const char *lb_plugin_path(const lb_plugin *p) {
+const char *lbd_plugin_path(const lb_plugin *p) {
   return p->path;
 }
 
@@ -128,7 +128,7 @@ static void host_log(lb_plugin *p, int level, const char *fmt, ...) {
     vsnprintf(p->init_error, sizeof(p->init_error), fmt, copy);
     va_end(copy);
   }
-  lb_logv(level, p->name, fmt, ap);
+  lbu_logv(level, p->name, fmt, ap);
   va_end(ap);
 }
 
@@ -139,7 +139,7 @@ static int host_declare_method(lb_plugin *p, const lb_method *m) {
              m && m->name ? m->name : "?");
     return -EPERM;
   }
-  int r = lb_registry_add_method(p->ps->core->registry, p->name, p, m, err, sizeof(err));
+  int r = lbd_registry_add_method(p->ps->core->registry, p->name, p, m, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "bad method declaration: %s", err);
   return r;
@@ -152,14 +152,14 @@ static int host_declare_event(lb_plugin *p, const lb_event *e) {
              e && e->name ? e->name : "?");
     return -EPERM;
   }
-  int r = lb_registry_add_event(p->ps->core->registry, p->name, p, e, err, sizeof(err));
+  int r = lbd_registry_add_event(p->ps->core->registry, p->name, p, e, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "bad event declaration: %s", err);
   return r;
 }
 
 static void host_reply(lb_call *call, const lb_value *result) {
-  lb_call_reply(call, result);
+  lbd_call_reply(call, result);
 }
 
 static void host_fail(lb_call *call, lb_error code, const char *fmt, ...) {
@@ -179,36 +179,36 @@ static void host_fail(lb_call *call, lb_error code, const char *fmt, ...) {
   }
   va_list ap;
   va_start(ap, fmt);
-  lb_call_failv(call, rc, fmt, ap);
+  lbd_call_failv(call, rc, fmt, ap);
   va_end(ap);
 }
 
 static int host_emit(lb_plugin *p, const char *event, const lb_value *fields) {
   char err[512];
-  int r = lb_events_emit(p->ps->core->events, p, p->name, event, fields, err, sizeof(err));
+  int r = lbd_events_emit(p->ps->core->events, p, p->name, event, fields, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "emit: %s", err);
   return r;
 }
 
 static int host_listen(lb_plugin *p, const char *pattern, lb_listen_fn fn, void *userdata) {
-  return lb_events_listen(p->ps->core->events, p, pattern, fn, userdata);
+  return lbd_events_listen(p->ps->core->events, p, pattern, fn, userdata);
 }
 
 static uint64_t host_timer_start(lb_plugin *p, lb_clock clock, int64_t deadline_ms, lb_timer_fn fn,
                                  void *userdata) {
-  return lb_timers_start(p->ps->core->timers, clock, deadline_ms, p, fn, userdata);
+  return lbd_timers_start(p->ps->core->timers, clock, deadline_ms, p, fn, userdata);
 }
 
 static void host_timer_stop(lb_plugin *p, uint64_t id) {
-  lb_timers_stop(p->ps->core->timers, p, id);
+  lbd_timers_stop(p->ps->core->timers, p, id);
 }
 
 static int host_on_clock_change(lb_plugin *p, lb_clock_fn fn, void *userdata) {
   if (!fn)
     return -EINVAL;
   p->clock_listeners =
-      lb_xrealloc(p->clock_listeners, (p->n_clock_listeners + 1) * sizeof(clock_listener));
+      lbu_xrealloc(p->clock_listeners, (p->n_clock_listeners + 1) * sizeof(clock_listener));
   p->clock_listeners[p->n_clock_listeners++] = (clock_listener){fn, userdata};
   return 0;
 }
@@ -222,7 +222,7 @@ static const char *section_of(lb_plugin *p, const char *section, char *buf, size
 
 static const char *host_config_get(lb_plugin *p, const char *section, const char *key) {
   char buf[256];
-  return lb_config_get(p->ps->core->config, section_of(p, section, buf, sizeof(buf)), key);
+  return lbd_config_get(p->ps->core->config, section_of(p, section, buf, sizeof(buf)), key);
 }
 
 typedef struct each_ctx {
@@ -240,16 +240,16 @@ static void each_entry(const char *section, const char *key, const char *value, 
 
 static void host_config_each(lb_plugin *p, lb_config_fn fn, void *userdata) {
   each_ctx c = {p, fn, userdata};
-  lb_config_each(p->ps->core->config, p->name, each_entry, &c);
+  lbd_config_each(p->ps->core->config, p->name, each_entry, &c);
 }
 
 static struct sqlite3 *host_db(lb_plugin *p) {
-  return lb_store_db(p->ps->core->store);
+  return lbd_store_db(p->ps->core->store);
 }
 
 static int host_db_migrate(lb_plugin *p, const char *const *steps) {
   char err[768];
-  int r = lb_store_migrate(p->ps->core->store, p->name, steps, err, sizeof(err));
+  int r = lbd_store_migrate(p->ps->core->store, p->name, steps, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "database: %s", err);
   return r;
@@ -262,7 +262,7 @@ static int host_declare_property(lb_plugin *p, const lb_property *prop) {
              prop && prop->name ? prop->name : "?");
     return -EPERM;
   }
-  int r = lb_registry_add_property(p->ps->core->registry, p->name, p, prop, err, sizeof(err));
+  int r = lbd_registry_add_property(p->ps->core->registry, p->name, p, prop, err, sizeof(err));
   if (r < 0)
     host_log(p, LB_LOG_ERR, "bad property declaration: %s", err);
   return r;
@@ -271,7 +271,7 @@ static int host_declare_property(lb_plugin *p, const lb_property *prop) {
 static void host_property_changed(lb_plugin *p, const char *name) {
   char full[256];
   snprintf(full, sizeof(full), "%s.%s", p->name, name ? name : "");
-  if (lb_events_property_changed(p->ps->core->events, full) < 0)
+  if (lbd_events_property_changed(p->ps->core->events, full) < 0)
     host_log(p, LB_LOG_ERR, "property_changed(%s): no such property was declared", full);
 }
 
@@ -303,9 +303,9 @@ static void write_done(int result, const char *error, void *ud) {
 }
 
 static void host_db_write(lb_plugin *p, lb_db_write_fn write, lb_db_done_fn done, void *ud) {
-  write_ctx *w = lb_xmalloc(sizeof(*w));
+  write_ctx *w = lbu_xmalloc(sizeof(*w));
   *w = (write_ctx){p, write, done, ud};
-  lb_store_write(p->ps->core->store, p, run_write, write_done, w);
+  lbd_store_write(p->ps->core->store, p, run_write, write_done, w);
 }
 
 static int run_save(sqlite3 *db, const uint64_t *ids, size_t n, void *ud) {
@@ -327,7 +327,7 @@ static int host_db_save_behind(lb_plugin *p, lb_db_save_fn save, lb_db_done_fn s
   p->save = save;
   p->saved = saved;
   p->save_ud = ud;
-  p->behind = lb_store_behind_new(p->ps->core->store, p, run_save, save_done, p);
+  p->behind = lbd_store_behind_new(p->ps->core->store, p, run_save, save_done, p);
   return 0;
 }
 
@@ -336,31 +336,31 @@ static void host_db_touch(lb_plugin *p, uint64_t id) {
     host_log(p, LB_LOG_ERR, "db_touch without db_save_behind: the change is not saved");
     return;
   }
-  lb_store_behind_touch(p->behind, id);
+  lbd_store_behind_touch(p->behind, id);
 }
 
 static const char *host_db_error(lb_plugin *p, int rc) {
   static char buf[1024];
-  return lb_store_explain(p->ps->core->store, rc, buf, sizeof(buf));
+  return lbd_store_explain(p->ps->core->store, rc, buf, sizeof(buf));
 }
 
 static lb_output *host_output_open(lb_plugin *p, const char *path, char *err, size_t errlen) {
-  return lb_output_open(p->ps->core, path, err, errlen);
+  return lbd_output_open(p->ps->core, path, err, errlen);
 }
 
 static int host_call(lb_plugin *p, const char *method, const lb_value *params, size_t n_params,
                      lb_call_done_fn done, void *ud) {
-  const lb_core *core = p->ps->core;
+  const lbd_core *core = p->ps->core;
   if (core->stopping)
     return 0; /* nothing is served any more, and done is not called */
-  int r = lb_pcalls_start(core->pcalls, p, method, params, n_params, done, ud);
+  int r = lbd_pcalls_start(core->pcalls, p, method, params, n_params, done, ud);
   if (r < 0)
     host_log(p, LB_LOG_ERR, "call: \"%s\" is not a method name (plugin.method)",
              method ? method : "(null)");
   return r;
 }
 
-const lb_host lb_host_table = {
+const lb_host lbd_host_table = {
     .size = sizeof(lb_host),
     .api = LB_HOST_API,
     .log = host_log,
@@ -372,7 +372,7 @@ const lb_host lb_host_table = {
     .listen = host_listen,
     .timer_start = host_timer_start,
     .timer_stop = host_timer_stop,
-    .now_ms = lb_clock_now_ms,
+    .now_ms = lbd_clock_now_ms,
     .on_clock_change = host_on_clock_change,
     .config_get = host_config_get,
     .config_each = host_config_each,
@@ -386,8 +386,8 @@ const lb_host lb_host_table = {
     .db_touch = host_db_touch,
     .db_error = host_db_error,
     .output_open = host_output_open,
-    .output_fd = lb_output_fd,
-    .output_close = lb_output_close,
+    .output_fd = lbd_output_fd,
+    .output_close = lbd_output_close,
     .format_duration = lb_duration_format,
     .call = host_call,
 };
@@ -414,27 +414,27 @@ static bool guard_same_file(const guard_entry *e, const struct stat *st) {
          e->mtime_ns == st->st_mtim.tv_nsec;
 }
 
-static void guard_add(lb_plugins *ps, const char *path, long long size, long long mtime_s,
+static void guard_add(lbd_plugins *ps, const char *path, long long size, long long mtime_s,
                       long mtime_ns) {
-  ps->crashed = lb_xrealloc(ps->crashed, (ps->n_crashed + 1) * sizeof(*ps->crashed));
+  ps->crashed = lbu_xrealloc(ps->crashed, (ps->n_crashed + 1) * sizeof(*ps->crashed));
   ps->crashed[ps->n_crashed++] = (guard_entry){
-      .path = lb_xstrdup(path), .size = size, .mtime_s = mtime_s, .mtime_ns = mtime_ns};
+      .path = lbu_xstrdup(path), .size = size, .mtime_s = mtime_s, .mtime_ns = mtime_ns};
 }
 
 /* Write the crashed plugins, and the one being loaded now when loading is
  * not NULL; without either, remove the file. */
-static void guard_write(lb_plugins *ps, const char *loading, const struct stat *st) {
+static void guard_write(lbd_plugins *ps, const char *loading, const struct stat *st) {
   if (!ps->guard_path || ps->guard_broken)
     return;
   if (ps->n_crashed == 0 && !loading) {
     if (unlink(ps->guard_path) < 0 && errno != ENOENT)
-      lb_warn("cannot remove the plugin crash guard %s: %s", ps->guard_path, strerror(errno));
+      lbu_warn("cannot remove the plugin crash guard %s: %s", ps->guard_path, strerror(errno));
     return;
   }
-  char *tmp = lb_xasprintf("%s.new", ps->guard_path);
+  char *tmp = lbu_xasprintf("%s.new", ps->guard_path);
   /* A new file, never through a link planted in its place. */
   if (unlink(tmp) < 0 && errno != ENOENT)
-    lb_debug("cannot remove %s: %s", tmp, strerror(errno));
+    lbu_debug("cannot remove %s: %s", tmp, strerror(errno));
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
   int r = f ? 0 : -errno;
@@ -457,8 +457,8 @@ static void guard_write(lb_plugins *ps, const char *loading, const struct stat *
       r = -errno;
   }
   if (r < 0) {
-    lb_warn("cannot write the plugin crash guard %s: %s; plugins load without it", ps->guard_path,
-            strerror(-r));
+    lbu_warn("cannot write the plugin crash guard %s: %s; plugins load without it", ps->guard_path,
+             strerror(-r));
     unlink(tmp);
     /* A line "initialising" left behind would blame a plugin at the next
      * start for nothing: better no guard file at all. */
@@ -505,18 +505,18 @@ static bool guard_parse(char *line, const char **ret_state, long long *ret_size,
   return true;
 }
 
-static void guard_read(lb_plugins *ps) {
+static void guard_read(lbd_plugins *ps) {
   ps->guard_read = true;
   if (!ps->core->data_dir)
     return; /* a test's bare daemon */
-  ps->guard_path = lb_xasprintf("%s/plugin-guard", ps->core->data_dir);
+  ps->guard_path = lbu_xasprintf("%s/plugin-guard", ps->core->data_dir);
   int fd = open(ps->guard_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
   if (!f && fd >= 0)
     close(fd);
   if (!f) {
     if (errno != ENOENT)
-      lb_warn("cannot read the plugin crash guard %s: %s", ps->guard_path, strerror(errno));
+      lbu_warn("cannot read the plugin crash guard %s: %s", ps->guard_path, strerror(errno));
     return;
   }
   char line[PATH_MAX + 128];
@@ -528,7 +528,7 @@ static void guard_read(lb_plugins *ps) {
     const char *state, *path;
     long long size, mtime_s, mtime_ns;
     if (!guard_parse(line, &state, &size, &mtime_s, &mtime_ns, &path)) {
-      lb_warn("%s: ignoring a line it does not understand: %s", ps->guard_path, line);
+      lbu_warn("%s: ignoring a line it does not understand: %s", ps->guard_path, line);
       changed = true;
       continue;
     }
@@ -538,10 +538,10 @@ static void guard_read(lb_plugins *ps) {
       continue;
     }
     if (strcmp(state, "initialising") == 0) {
-      lb_warn("lumbard stopped while it was loading the plugin %s at its last start: the plugin "
-              "crashed it, or lumbard was killed meanwhile. It is skipped from now on, until the "
-              "file changes",
-              path);
+      lbu_warn("lumbard stopped while it was loading the plugin %s at its last start: the plugin "
+               "crashed it, or lumbard was killed meanwhile. It is skipped from now on, until the "
+               "file changes",
+               path);
       changed = true;
     }
     guard_add(ps, path, size, mtime_s, (long)mtime_ns);
@@ -552,19 +552,19 @@ static void guard_read(lb_plugins *ps) {
 }
 
 /* Whether path is a plugin that crashed lumbard and has not changed since. */
-static bool guard_skips(lb_plugins *ps, const char *path, const struct stat *st) {
+static bool guard_skips(lbd_plugins *ps, const char *path, const struct stat *st) {
   for (size_t i = 0; i < ps->n_crashed; i++) {
     guard_entry *e = &ps->crashed[i];
     if (strcmp(e->path, path) != 0)
       continue;
     if (guard_same_file(e, st)) {
-      lb_warn("skipping plugin %s: it crashed lumbard while loading at an earlier start, and the "
-              "file has not changed since; fix or remove the plugin and restart lumbard (a "
-              "rebuilt or replaced file is tried again), or delete %s to try it as it is",
-              path, ps->guard_path);
+      lbu_warn("skipping plugin %s: it crashed lumbard while loading at an earlier start, and the "
+               "file has not changed since; fix or remove the plugin and restart lumbard (a "
+               "rebuilt or replaced file is tried again), or delete %s to try it as it is",
+               path, ps->guard_path);
       return true;
     }
-    lb_info("the plugin %s changed since it crashed lumbard: trying it again", path);
+    lbu_info("the plugin %s changed since it crashed lumbard: trying it again", path);
     free(e->path);
     ps->crashed[i] = ps->crashed[--ps->n_crashed];
     return false;
@@ -576,24 +576,24 @@ static bool guard_skips(lb_plugins *ps, const char *path, const struct stat *st)
 
 /* Remove everything a plugin registered, so nothing points into it. */
 static void forget(lb_plugin *p) {
-  const lb_core *d = p->ps->core;
+  const lbd_core *d = p->ps->core;
   if (d->store) {
     /* Its save() may read what its shutdown() freed (or an init() that
      * failed half-way): what it noted since is dropped, with a word. Its
      * durable writes carry their own data and still run. */
-    if (p->behind && lb_store_behind_pending(p->behind))
-      lb_warn("%s: %zu change%s noted after its last save are not saved", p->name,
-              lb_store_behind_pending(p->behind),
-              lb_store_behind_pending(p->behind) == 1 ? "" : "s");
-    lb_store_behind_free(p->behind);
+    if (p->behind && lbd_store_behind_pending(p->behind))
+      lbu_warn("%s: %zu change%s noted after its last save are not saved", p->name,
+               lbd_store_behind_pending(p->behind),
+               lbd_store_behind_pending(p->behind) == 1 ? "" : "s");
+    lbd_store_behind_free(p->behind);
     p->behind = NULL;
-    lb_store_drain(d->store, p, LB_STORE_STOP_WAIT_MS);
+    lbd_store_drain(d->store, p, LBD_STORE_STOP_WAIT_MS);
   }
-  lb_calls_fail_owner(d->calls, p, "the plugin was unloaded");
-  lb_pcalls_forget(d->pcalls, p);
-  lb_registry_remove_owner(d->registry, p);
-  lb_events_remove_owner(d->events, p);
-  lb_timers_remove_owner(d->timers, p);
+  lbd_calls_fail_owner(d->calls, p, "the plugin was unloaded");
+  lbd_pcalls_forget(d->pcalls, p);
+  lbd_registry_remove_owner(d->registry, p);
+  lbd_events_remove_owner(d->events, p);
+  lbd_timers_remove_owner(d->timers, p);
   p->n_clock_listeners = 0;
 }
 
@@ -608,94 +608,94 @@ static void plugin_free(lb_plugin *p) {
   free(p);
 }
 
-static void remember_failure(lb_plugins *ps, const char *name, const char *path,
+static void remember_failure(lbd_plugins *ps, const char *name, const char *path,
                              const char *reason) {
-  ps->failed = lb_xrealloc(ps->failed, (ps->n_failed + 1) * sizeof(*ps->failed));
-  ps->failed[ps->n_failed++] = (failure){lb_xstrdup(name), lb_xstrdup(path), lb_xstrdup(reason)};
+  ps->failed = lbu_xrealloc(ps->failed, (ps->n_failed + 1) * sizeof(*ps->failed));
+  ps->failed[ps->n_failed++] = (failure){lbu_xstrdup(name), lbu_xstrdup(path), lbu_xstrdup(reason)};
 }
 
-bool lb_plugins_why_missing(const lb_plugins *ps, const char *name, size_t len, char *buf,
-                            size_t buflen) {
+bool lbd_plugins_why_missing(const lbd_plugins *ps, const char *name, size_t len, char *buf,
+                             size_t buflen) {
   for (size_t i = ps->n_failed; i-- > 0;) {
     const failure *f = &ps->failed[i];
-    if (strlen(f->name) != len || memcmp(f->name, name, len) != 0 || lb_plugins_find(ps, f->name))
+    if (strlen(f->name) != len || memcmp(f->name, name, len) != 0 || lbd_plugins_find(ps, f->name))
       continue;
     snprintf(buf, buflen,
              "the %s plugin did not load (%s); its file is %s, and lumbard's log (journalctl "
              "--user -u lumbard) says more",
              f->name, f->reason, f->path);
-    lb_utf8_scrub(buf); /* cut anywhere by the buffer */
+    lbu_utf8_scrub(buf); /* cut anywhere by the buffer */
     return true;
   }
   return false;
 }
-size_t lb_plugins_n_failed(const lb_plugins *ps) {
+size_t lbd_plugins_n_failed(const lbd_plugins *ps) {
   return ps->n_failed;
 }
 
-const char *lb_plugins_failed_at(const lb_plugins *ps, size_t i, const char **ret_path,
-                                 const char **ret_reason) {
+const char *lbd_plugins_failed_at(const lbd_plugins *ps, size_t i, const char **ret_path,
+                                  const char **ret_reason) {
   *ret_path = ps->failed[i].path;
   *ret_reason = ps->failed[i].reason;
   return ps->failed[i].name;
 }
 
-static int load(lb_plugins *ps, const char *path) {
-  lb_plugin *p = lb_xcalloc(1, sizeof(*p));
+static int load(lbd_plugins *ps, const char *path) {
+  lb_plugin *p = lbu_xcalloc(1, sizeof(*p));
   p->ps = ps;
-  p->path = lb_xstrdup(path);
+  p->path = lbu_xstrdup(path);
   int r = -EINVAL;
 
   p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!p->dl) {
-    lb_warn("skipping plugin %s: cannot load it: %s; rebuild it against this lumbard, or remove "
-            "it",
-            path, dlerror());
+    lbu_warn("skipping plugin %s: cannot load it: %s; rebuild it against this lumbard, or remove "
+             "it",
+             path, dlerror());
     goto fail;
   }
   p->desc = dlsym(p->dl, LB_PLUGIN_SYMBOL);
   if (!p->desc) {
-    lb_warn("skipping %s: it does not export \"" LB_PLUGIN_SYMBOL
-            "\", so it is not a lumbard plugin; build it with LB_PLUGIN_DEFINE from "
-            "<lumbard/plugin.h>, or remove it from the plugin directory",
-            path);
+    lbu_warn("skipping %s: it does not export \"" LB_PLUGIN_SYMBOL
+             "\", so it is not a lumbard plugin; build it with LB_PLUGIN_DEFINE from "
+             "<lumbard/plugin.h>, or remove it from the plugin directory",
+             path);
     goto fail;
   }
   /* Nothing else in the descriptor is read before its ABI number. */
   if (p->desc->abi != LB_PLUGIN_ABI) {
-    lb_warn("skipping plugin %s: it was built for plugin ABI %u, this lumbard %s has ABI %u; "
-            "rebuild it against this lumbard's SDK (pkg-config lumbard-plugin)",
-            path, p->desc->abi, LUMBARD_VERSION, LB_PLUGIN_ABI);
+    lbu_warn("skipping plugin %s: it was built for plugin ABI %u, this lumbard %s has ABI %u; "
+             "rebuild it against this lumbard's SDK (pkg-config lumbard-plugin)",
+             path, p->desc->abi, LUMBARD_VERSION, LB_PLUGIN_ABI);
     goto fail;
   }
   if (p->desc->size < offsetof(lb_plugin_desc, reload)) {
-    lb_warn("skipping plugin %s: its descriptor is truncated (%u bytes); rebuild it against "
-            "this lumbard's SDK",
-            path, p->desc->size);
+    lbu_warn("skipping plugin %s: its descriptor is truncated (%u bytes); rebuild it against "
+             "this lumbard's SDK",
+             path, p->desc->size);
     goto fail;
   }
-  if (!lb_name_valid(p->desc->name) || strcmp(p->desc->name, "daemon") == 0 || !p->desc->init) {
-    lb_warn("skipping plugin %s: its name \"%s\" is not valid (it must match [a-z][a-z0-9_]*, "
-            "not \"daemon\") or it has no init function; fix its descriptor",
-            path, p->desc->name ? p->desc->name : "(null)");
+  if (!lbu_name_valid(p->desc->name) || strcmp(p->desc->name, "daemon") == 0 || !p->desc->init) {
+    lbu_warn("skipping plugin %s: its name \"%s\" is not valid (it must match [a-z][a-z0-9_]*, "
+             "not \"daemon\") or it has no init function; fix its descriptor",
+             path, p->desc->name ? p->desc->name : "(null)");
     goto fail;
   }
-  lb_plugin *other = lb_plugins_find(ps, p->desc->name);
+  lb_plugin *other = lbd_plugins_find(ps, p->desc->name);
   if (other) {
-    lb_warn("skipping plugin %s: a plugin named \"%s\" is already loaded from %s; remove one of "
-            "them",
-            path, p->desc->name, other->path);
+    lbu_warn("skipping plugin %s: a plugin named \"%s\" is already loaded from %s; remove one of "
+             "them",
+             path, p->desc->name, other->path);
     r = -EEXIST;
     goto fail;
   }
-  p->name = lb_xstrdup(p->desc->name);
+  p->name = lbu_xstrdup(p->desc->name);
 
   p->in_init = true;
-  r = p->desc->init(p, &lb_host_table);
+  r = p->desc->init(p, &lbd_host_table);
   p->in_init = false;
   if (r != 0) {
-    lb_warn("skipping plugin %s (%s): its init failed (%s); see the lines above", p->name, path,
-            strerror(r < 0 ? -r : r));
+    lbu_warn("skipping plugin %s (%s): its init failed (%s); see the lines above", p->name, path,
+             strerror(r < 0 ? -r : r));
     remember_failure(ps, p->name, path,
                      p->init_error[0] ? p->init_error : strerror(r < 0 ? -r : r));
     forget(p);
@@ -705,10 +705,10 @@ static int load(lb_plugins *ps, const char *path) {
   }
   if (ps->n == ps->cap) {
     ps->cap = ps->cap ? ps->cap * 2 : 8;
-    ps->items = lb_xrealloc(ps->items, ps->cap * sizeof(*ps->items));
+    ps->items = lbu_xrealloc(ps->items, ps->cap * sizeof(*ps->items));
   }
   ps->items[ps->n++] = p;
-  lb_info("loaded plugin %s %s from %s", p->name, lb_plugin_version(p), path);
+  lbu_info("loaded plugin %s %s from %s", p->name, lbd_plugin_version(p), path);
   return 0;
 
 fail:
@@ -716,7 +716,7 @@ fail:
   return r < 0 ? r : -EINVAL;
 }
 
-int lb_plugins_load(lb_plugins *ps, const char *path) {
+int lbd_plugins_load(lbd_plugins *ps, const char *path) {
   if (!ps->guard_read)
     guard_read(ps);
   struct stat st;
@@ -738,41 +738,41 @@ static int so_filter(const struct dirent *e) {
   return e->d_name[0] != '.' && n > 3 && strcmp(e->d_name + n - 3, ".so") == 0;
 }
 
-void lb_plugins_load_dir(lb_plugins *ps, const char *dir, bool missing_ok) {
+void lbd_plugins_load_dir(lbd_plugins *ps, const char *dir, bool missing_ok) {
   struct dirent **names;
   int n = scandir(dir, &names, so_filter, alphasort);
   if (n < 0) {
     if (errno == ENOENT && missing_ok)
-      lb_debug("no plugin directory %s", dir);
+      lbu_debug("no plugin directory %s", dir);
     else
-      lb_warn("cannot read the plugin directory %s: %s", dir, strerror(errno));
+      lbu_warn("cannot read the plugin directory %s: %s", dir, strerror(errno));
     return;
   }
   for (int i = 0; i < n; i++) {
-    char *path = lb_xasprintf("%s/%s", dir, names[i]->d_name);
-    lb_plugins_load(ps, path);
+    char *path = lbu_xasprintf("%s/%s", dir, names[i]->d_name);
+    lbd_plugins_load(ps, path);
     free(path);
     free(names[i]);
   }
   free(names);
 }
 
-void lb_plugins_unload_all(lb_plugins *ps) {
+void lbd_plugins_unload_all(lbd_plugins *ps) {
   while (ps->n > 0) {
     lb_plugin *p = ps->items[--ps->n];
     /* what it noted or asked to write, while it can still answer */
     if (ps->core->store)
-      lb_store_drain(ps->core->store, p, LB_STORE_STOP_WAIT_MS);
+      lbd_store_drain(ps->core->store, p, LBD_STORE_STOP_WAIT_MS);
     if (p->desc->shutdown)
       p->desc->shutdown(p);
-    lb_calls_fail_owner(ps->core->calls, p, "the daemon is stopping");
+    lbd_calls_fail_owner(ps->core->calls, p, "the daemon is stopping");
     forget(p);
-    lb_debug("unloaded plugin %s", p->name);
+    lbu_debug("unloaded plugin %s", p->name);
     plugin_free(p);
   }
 }
 
-void lb_plugins_config_reloaded(lb_plugins *ps) {
+void lbd_plugins_config_reloaded(lbd_plugins *ps) {
   for (size_t i = 0; i < ps->n; i++) {
     lb_plugin *p = ps->items[i];
     if (p->desc->size >= offsetof(lb_plugin_desc, reload) + sizeof(p->desc->reload) &&
@@ -781,7 +781,7 @@ void lb_plugins_config_reloaded(lb_plugins *ps) {
   }
 }
 
-void lb_plugins_clock_changed(lb_plugins *ps) {
+void lbd_plugins_clock_changed(lbd_plugins *ps) {
   for (size_t i = 0; i < ps->n; i++) {
     lb_plugin *p = ps->items[i];
     for (size_t j = 0; j < p->n_clock_listeners; j++)

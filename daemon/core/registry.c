@@ -9,21 +9,21 @@
 #include "value.h"
 
 /* Sorted arrays: declarations arrive at start-up, lookups happen per call. */
-struct lb_registry {
-  lb_method_entry **methods;
+struct lbd_registry {
+  lbd_method_entry **methods;
   size_t n_methods, cap_methods;
-  lb_event_entry **events;
+  lbd_event_entry **events;
   size_t n_events, cap_events;
-  lb_property_entry **props;
+  lbd_property_entry **props;
   size_t n_props, cap_props;
   unsigned generation;
 };
 
-lb_registry *lb_registry_new(void) {
-  return lb_xcalloc(1, sizeof(lb_registry));
+lbd_registry *lbd_registry_new(void) {
+  return lbu_xcalloc(1, sizeof(lbd_registry));
 }
 
-void lb_registry_free(lb_registry *r) {
+void lbd_registry_free(lbd_registry *r) {
   if (!r)
     return;
   for (size_t i = 0; i < r->n_methods; i++) {
@@ -80,7 +80,7 @@ static bool name_at(void *const *items, size_t n, size_t i, size_t name_off, con
 static void insert(void ***items, size_t *n, size_t *cap, size_t at, void *item) {
   if (*n == *cap) {
     *cap = *cap ? *cap * 2 : 16;
-    *items = lb_xrealloc(*items, *cap * sizeof(void *));
+    *items = lbu_xrealloc(*items, *cap * sizeof(void *));
   }
   memmove(*items + at + 1, *items + at, (*n - at) * sizeof(void *));
   (*items)[at] = item;
@@ -94,7 +94,7 @@ static int check_params(const lb_param *ps, bool positional, uint32_t *ret_n,
   for (; ps && ps[n].name; n++) {
     const lb_param *p = &ps[n];
     const char *what = positional ? "parameter" : "option";
-    if (!lb_name_valid(p->name)) {
+    if (!lbu_name_valid(p->name)) {
       snprintf(err, errlen, "%s name \"%s\" must match [a-z][a-z0-9_]*", what, p->name);
       return -EINVAL;
     }
@@ -103,7 +103,7 @@ static int check_params(const lb_param *ps, bool positional, uint32_t *ret_n,
         snprintf(err, errlen, "%s \"%s\" is declared twice", what, p->name);
         return -EINVAL;
       }
-    if (!lb_type_is_param(p->type)) {
+    if (!lbd_type_is_param(p->type)) {
       snprintf(err, errlen, "%s \"%s\" has a type a parameter cannot have", what, p->name);
       return -EINVAL;
     }
@@ -117,7 +117,7 @@ static int check_params(const lb_param *ps, bool positional, uint32_t *ret_n,
         required++;
     }
     char why[160];
-    if (!lb_is_nil(&p->def) && !lb_value_has_type(&p->def, p->type, why, sizeof(why))) {
+    if (!lb_is_nil(&p->def) && !lbd_value_has_type(&p->def, p->type, why, sizeof(why))) {
       snprintf(err, errlen, "the default of %s \"%s\": %s", what, p->name, why);
       return -EINVAL;
     }
@@ -163,12 +163,12 @@ static int check_fields(const lb_field *fs, bool nested, uint32_t *ret_n, char *
           return -EINVAL;
         }
     }
-    if (!lb_name_valid(dot && nested ? dot + 1 : name)) {
+    if (!lbu_name_valid(dot && nested ? dot + 1 : name)) {
       snprintf(err, errlen, "field name \"%s\" must match [a-z][a-z0-9_]*%s", name,
                nested ? " (or name.field for a key of the map named before it)" : "");
       return -EINVAL;
     }
-    if (!lb_type_is_param(fs[n].type)) {
+    if (!lbd_type_is_param(fs[n].type)) {
       snprintf(err, errlen, "field \"%s\" has an unknown type", name);
       return -EINVAL;
     }
@@ -182,9 +182,9 @@ static int check_fields(const lb_field *fs, bool nested, uint32_t *ret_n, char *
   return 0;
 }
 
-int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_method *m,
-                           char *err, size_t errlen) {
-  if (!m || !lb_name_valid(m->name)) {
+int lbd_registry_add_method(lbd_registry *r, const char *plugin, lb_plugin *owner,
+                            const lb_method *m, char *err, size_t errlen) {
+  if (!m || !lbu_name_valid(m->name)) {
     snprintf(err, errlen, "method name \"%s\" must match [a-z][a-z0-9_]*",
              m && m->name ? m->name : "(null)");
     return -EINVAL;
@@ -193,11 +193,11 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
     snprintf(err, errlen, "method \"%s\" has no handler", m->name);
     return -EINVAL;
   }
-  if (!lb_type_is_param(m->result) && m->result != LB_T_NONE) {
+  if (!lbd_type_is_param(m->result) && m->result != LB_T_NONE) {
     snprintf(err, errlen, "method \"%s\" has an unknown result type", m->name);
     return -EINVAL;
   }
-  lb_method_entry tmp = {0};
+  lbd_method_entry tmp = {0};
   char why[200];
   uint32_t n_fields;
   if (check_params(m->params, true, &tmp.n_params, &tmp.n_required, why, sizeof(why)) < 0 ||
@@ -206,16 +206,16 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
     snprintf(err, errlen, "method \"%s\": %s", m->name, why);
     return -EINVAL;
   }
-  char *name = lb_xasprintf("%s.%s", plugin, m->name);
-  size_t at = lower_bound((void **)r->methods, r->n_methods, offsetof(lb_method_entry, name), name,
+  char *name = lbu_xasprintf("%s.%s", plugin, m->name);
+  size_t at = lower_bound((void **)r->methods, r->n_methods, offsetof(lbd_method_entry, name), name,
                           strlen(name));
-  if (name_at((void **)r->methods, r->n_methods, at, offsetof(lb_method_entry, name), name,
+  if (name_at((void **)r->methods, r->n_methods, at, offsetof(lbd_method_entry, name), name,
               strlen(name))) {
     snprintf(err, errlen, "method \"%s\" is declared twice", name);
     free(name);
     return -EEXIST;
   }
-  lb_method_entry *e = lb_xmalloc(sizeof(*e));
+  lbd_method_entry *e = lbu_xmalloc(sizeof(*e));
   *e = tmp;
   e->name = name;
   e->plugin = plugin;
@@ -226,20 +226,20 @@ int lb_registry_add_method(lb_registry *r, const char *plugin, lb_plugin *owner,
   return 0;
 }
 
-int lb_registry_add_transport_method(lb_registry *r, const char *transport, const lb_method *m,
-                                     char *err, size_t errlen) {
-  int ret = lb_registry_add_method(r, "daemon", NULL, m, err, errlen);
+int lbd_registry_add_transport_method(lbd_registry *r, const char *transport, const lb_method *m,
+                                      char *err, size_t errlen) {
+  int ret = lbd_registry_add_method(r, "daemon", NULL, m, err, errlen);
   if (ret < 0)
     return ret;
   char name[160];
   snprintf(name, sizeof(name), "daemon.%s", m->name);
-  ((lb_method_entry *)lb_registry_method(r, name, strlen(name)))->transport = transport;
+  ((lbd_method_entry *)lbd_registry_method(r, name, strlen(name)))->transport = transport;
   return 0;
 }
 
-int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, const lb_event *ev,
-                          char *err, size_t errlen) {
-  if (!ev || !lb_name_valid(ev->name)) {
+int lbd_registry_add_event(lbd_registry *r, const char *plugin, lb_plugin *owner,
+                           const lb_event *ev, char *err, size_t errlen) {
+  if (!ev || !lbu_name_valid(ev->name)) {
     snprintf(err, errlen, "event name \"%s\" must match [a-z][a-z0-9_]*",
              ev && ev->name ? ev->name : "(null)");
     return -EINVAL;
@@ -250,44 +250,44 @@ int lb_registry_add_event(lb_registry *r, const char *plugin, lb_plugin *owner, 
     snprintf(err, errlen, "event \"%s\": %s", ev->name, why);
     return -EINVAL;
   }
-  char *name = lb_xasprintf("%s.%s", plugin, ev->name);
-  size_t at = lower_bound((void **)r->events, r->n_events, offsetof(lb_event_entry, name), name,
+  char *name = lbu_xasprintf("%s.%s", plugin, ev->name);
+  size_t at = lower_bound((void **)r->events, r->n_events, offsetof(lbd_event_entry, name), name,
                           strlen(name));
-  if (name_at((void **)r->events, r->n_events, at, offsetof(lb_event_entry, name), name,
+  if (name_at((void **)r->events, r->n_events, at, offsetof(lbd_event_entry, name), name,
               strlen(name))) {
     snprintf(err, errlen, "event \"%s\" is declared twice", name);
     free(name);
     return -EEXIST;
   }
-  lb_event_entry *e = lb_xmalloc(sizeof(*e));
-  *e = (lb_event_entry){
+  lbd_event_entry *e = lbu_xmalloc(sizeof(*e));
+  *e = (lbd_event_entry){
       .name = name, .plugin = plugin, .decl = ev, .owner = owner, .n_fields = n_fields};
   insert((void ***)&r->events, &r->n_events, &r->cap_events, at, e);
   r->generation++;
   return 0;
 }
 
-int lb_registry_add_property(lb_registry *r, const char *plugin, lb_plugin *owner,
-                             const lb_property *p, char *err, size_t errlen) {
-  if (!p || !lb_name_valid(p->name)) {
+int lbd_registry_add_property(lbd_registry *r, const char *plugin, lb_plugin *owner,
+                              const lb_property *p, char *err, size_t errlen) {
+  if (!p || !lbu_name_valid(p->name)) {
     snprintf(err, errlen, "property name \"%s\" must match [a-z][a-z0-9_]*",
              p && p->name ? p->name : "(null)");
     return -EINVAL;
   }
-  if (!p->get || !lb_type_is_param(p->type)) {
+  if (!p->get || !lbd_type_is_param(p->type)) {
     snprintf(err, errlen, "property \"%s\" needs a getter and a known type", p->name);
     return -EINVAL;
   }
-  char *name = lb_xasprintf("%s.%s", plugin, p->name);
-  size_t off = offsetof(lb_property_entry, name);
+  char *name = lbu_xasprintf("%s.%s", plugin, p->name);
+  size_t off = offsetof(lbd_property_entry, name);
   size_t at = lower_bound((void **)r->props, r->n_props, off, name, strlen(name));
   if (name_at((void **)r->props, r->n_props, at, off, name, strlen(name))) {
     snprintf(err, errlen, "property \"%s\" is declared twice", name);
     free(name);
     return -EEXIST;
   }
-  lb_property_entry *e = lb_xmalloc(sizeof(*e));
-  *e = (lb_property_entry){.name = name, .plugin = plugin, .decl = p, .owner = owner};
+  lbd_property_entry *e = lbu_xmalloc(sizeof(*e));
+  *e = (lbd_property_entry){.name = name, .plugin = plugin, .decl = p, .owner = owner};
   insert((void ***)&r->props, &r->n_props, &r->cap_props, at, e);
   r->generation++;
   return 0;
@@ -308,7 +308,7 @@ int lb_registry_add_property(lb_registry *r, const char *plugin, lb_plugin *owne
     (n) = j_;                                                                                      \
   } while (0)
 
-void lb_registry_remove_owner(lb_registry *r, lb_plugin *owner) {
+void lbd_registry_remove_owner(lbd_registry *r, lb_plugin *owner) {
   if (!owner)
     return; /* core entries stay for the daemon's life */
   REMOVE_OWNED(r->methods, r->n_methods);
@@ -317,49 +317,49 @@ void lb_registry_remove_owner(lb_registry *r, lb_plugin *owner) {
   r->generation++;
 }
 
-unsigned lb_registry_generation(const lb_registry *r) {
+unsigned lbd_registry_generation(const lbd_registry *r) {
   return r->generation;
 }
 
-const lb_method_entry *lb_registry_method(const lb_registry *r, const char *name, size_t len) {
+const lbd_method_entry *lbd_registry_method(const lbd_registry *r, const char *name, size_t len) {
   size_t at =
-      lower_bound((void **)r->methods, r->n_methods, offsetof(lb_method_entry, name), name, len);
-  return name_at((void **)r->methods, r->n_methods, at, offsetof(lb_method_entry, name), name, len)
+      lower_bound((void **)r->methods, r->n_methods, offsetof(lbd_method_entry, name), name, len);
+  return name_at((void **)r->methods, r->n_methods, at, offsetof(lbd_method_entry, name), name, len)
              ? r->methods[at]
              : NULL;
 }
 
-const lb_event_entry *lb_registry_event(const lb_registry *r, const char *name) {
+const lbd_event_entry *lbd_registry_event(const lbd_registry *r, const char *name) {
   size_t len = strlen(name);
   size_t at =
-      lower_bound((void **)r->events, r->n_events, offsetof(lb_event_entry, name), name, len);
-  return name_at((void **)r->events, r->n_events, at, offsetof(lb_event_entry, name), name, len)
+      lower_bound((void **)r->events, r->n_events, offsetof(lbd_event_entry, name), name, len);
+  return name_at((void **)r->events, r->n_events, at, offsetof(lbd_event_entry, name), name, len)
              ? r->events[at]
              : NULL;
 }
 
-size_t lb_registry_n_methods(const lb_registry *r) {
+size_t lbd_registry_n_methods(const lbd_registry *r) {
   return r->n_methods;
 }
-const lb_method_entry *lb_registry_method_at(const lb_registry *r, size_t i) {
+const lbd_method_entry *lbd_registry_method_at(const lbd_registry *r, size_t i) {
   return i < r->n_methods ? r->methods[i] : NULL;
 }
-size_t lb_registry_n_events(const lb_registry *r) {
+size_t lbd_registry_n_events(const lbd_registry *r) {
   return r->n_events;
 }
-const lb_event_entry *lb_registry_event_at(const lb_registry *r, size_t i) {
+const lbd_event_entry *lbd_registry_event_at(const lbd_registry *r, size_t i) {
   return i < r->n_events ? r->events[i] : NULL;
 }
 
-const lb_property_entry *lb_registry_property(const lb_registry *r, const char *name) {
-  size_t len = strlen(name), off = offsetof(lb_property_entry, name);
+const lbd_property_entry *lbd_registry_property(const lbd_registry *r, const char *name) {
+  size_t len = strlen(name), off = offsetof(lbd_property_entry, name);
   size_t at = lower_bound((void **)r->props, r->n_props, off, name, len);
   return name_at((void **)r->props, r->n_props, at, off, name, len) ? r->props[at] : NULL;
 }
 
-size_t lb_registry_n_properties(const lb_registry *r) {
+size_t lbd_registry_n_properties(const lbd_registry *r) {
   return r->n_props;
 }
-const lb_property_entry *lb_registry_property_at(const lb_registry *r, size_t i) {
+const lbd_property_entry *lbd_registry_property_at(const lbd_registry *r, size_t i) {
   return i < r->n_props ? r->props[i] : NULL;
 }

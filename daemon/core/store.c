@@ -16,30 +16,30 @@
 typedef struct job {
   struct job *next;
   void *owner;
-  lb_store_write_fn write;
-  lb_store_done_fn done;
+  lbd_store_write_fn write;
+  lbd_store_done_fn done;
   void *ud;
-  lb_store_behind *behind;
+  lbd_store_behind *behind;
   int64_t give_up_ms;    /* monotonic; durable writes only */
   int64_t not_before_ms; /* a write-behind save that failed waits until then */
   size_t saving;         /* a save: how many of its object's ids this attempt writes */
 } job;
 
-struct lb_store_behind {
-  lb_store *s;
+struct lbd_store_behind {
+  lbd_store *s;
   void *owner;
-  lb_store_save_fn save;
-  lb_store_done_fn saved;
+  lbd_store_save_fn save;
+  lbd_store_done_fn saved;
   void *ud;
   uint64_t *ids;
   size_t n, cap;
   bool wanted;       /* a save is wanted even with no id noted */
   job *queued;       /* its job in the queue, or NULL */
   unsigned failures; /* in a row, for the backoff */
-  lb_store_behind *next_behind;
+  lbd_store_behind *next_behind;
 };
 
-struct lb_store {
+struct lbd_store {
   sqlite3 *db;
   char *path;
   uv_loop_t *loop;
@@ -53,7 +53,7 @@ struct lb_store {
   unsigned backoff_ms;
   bool warned_locked;
   bool damaged, warned_damaged;
-  lb_store_behind *behinds;
+  lbd_store_behind *behinds;
 };
 
 /* The most durable writes one transaction carries, and the most ids of one
@@ -89,15 +89,15 @@ static void on_sqlite_log(void *ud, int code, const char *msg) {
   case SQLITE_FULL:
   case SQLITE_CANTOPEN:
   case SQLITE_READONLY:
-    level = LB_WARNING;
+    level = LBU_WARNING;
     break;
   case SQLITE_NOTICE:
-    level = LB_NOTICE;
+    level = LBU_NOTICE;
     break;
   default:
-    level = LB_DEBUG;
+    level = LBU_DEBUG;
   }
-  lb_log(level, "sqlite (%s): %s", sqlite3_errstr(code), msg);
+  lbu_log(level, "sqlite (%s): %s", sqlite3_errstr(code), msg);
 }
 
 static void config_sqlite_log(void) {
@@ -107,13 +107,13 @@ static void config_sqlite_log(void) {
   done = true;
   /* Only before the library is initialised, which the first open does. */
   if (sqlite3_config(SQLITE_CONFIG_LOG, on_sqlite_log, NULL) != SQLITE_OK)
-    lb_debug("cannot route SQLite's log: the library was initialised already");
+    lbu_debug("cannot route SQLite's log: the library was initialised already");
 }
 
 /* ---- explaining failures ----------------------------------------------------------- */
 
 static bool on_read_only_fs(const char *path) {
-  char *dir = lb_xstrdup(path);
+  char *dir = lbu_xstrdup(path);
   char *slash = strrchr(dir, '/');
   if (slash)
     *(slash == dir ? slash + 1 : slash) = '\0';
@@ -123,7 +123,7 @@ static bool on_read_only_fs(const char *path) {
   return ro;
 }
 
-const char *lb_store_explain(lb_store *s, int rc, char *buf, size_t len) {
+const char *lbd_store_explain(lbd_store *s, int rc, char *buf, size_t len) {
   const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
   switch (rc & 0xff) {
   case SQLITE_BUSY:
@@ -144,7 +144,7 @@ const char *lb_store_explain(lb_store *s, int rc, char *buf, size_t len) {
              s->path, msg, s->path);
     if (!s->warned_damaged) {
       s->warned_damaged = true;
-      lb_err("%s", buf);
+      lbu_err("%s", buf);
     }
     break;
   case SQLITE_FULL:
@@ -177,7 +177,7 @@ const char *lb_store_explain(lb_store *s, int rc, char *buf, size_t len) {
   return buf;
 }
 
-void lb_store_state(const lb_store *s, char *buf, size_t len) {
+void lbd_store_state(const lbd_store *s, char *buf, size_t len) {
   if (!s)
     snprintf(buf, len, "not open");
   else if (s->damaged)
@@ -195,10 +195,10 @@ static int exec(sqlite3 *db, const char *sql) {
   return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-lb_store *lb_store_open(const char *path, char *err, size_t errlen) {
+lbd_store *lbd_store_open(const char *path, char *err, size_t errlen) {
   config_sqlite_log();
-  lb_store *s = lb_xcalloc(1, sizeof(*s));
-  s->path = lb_xstrdup(path);
+  lbd_store *s = lbu_xcalloc(1, sizeof(*s));
+  s->path = lbu_xstrdup(path);
   char why[1024];
   /* Only the loop thread touches the database: no mutexes needed. NOFOLLOW:
    * a symbolic link planted at the database's path is refused. */
@@ -214,12 +214,12 @@ lb_store *lb_store_open(const char *path, char *err, size_t errlen) {
   sqlite3_extended_result_codes(s->db, 1);
   /* SQLite opens a file it may not write read-only, without a word. */
   if (sqlite3_db_readonly(s->db, "main") == 1) {
-    snprintf(err, errlen, "%s", lb_store_explain(s, SQLITE_READONLY, why, sizeof(why)));
+    snprintf(err, errlen, "%s", lbd_store_explain(s, SQLITE_READONLY, why, sizeof(why)));
     goto fail;
   }
   /* At start-up another program's lock may be waited for: nothing is
-   * served yet. lb_store_attach shortens it for the loop. */
-  sqlite3_busy_timeout(s->db, LB_STORE_STOP_WAIT_MS);
+   * served yet. lbd_store_attach shortens it for the loop. */
+  sqlite3_busy_timeout(s->db, LBD_STORE_STOP_WAIT_MS);
   /* WAL: readers never block the writer. synchronous=FULL: a commit is on
    * disk when it returns, which pain.log promises its caller. */
   if ((rc = exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
@@ -228,38 +228,39 @@ lb_store *lb_store_open(const char *path, char *err, size_t errlen) {
                         "  owner TEXT PRIMARY KEY NOT NULL,"
                         "  version INTEGER NOT NULL,"
                         "  updated_at INTEGER NOT NULL)")) != SQLITE_OK) {
-    snprintf(err, errlen, "cannot use the database: %s", lb_store_explain(s, rc, why, sizeof(why)));
+    snprintf(err, errlen, "cannot use the database: %s",
+             lbd_store_explain(s, rc, why, sizeof(why)));
     goto fail;
   }
   return s;
 fail:
-  lb_store_close(s);
+  lbd_store_close(s);
   return NULL;
 }
 
-static void pump_later(lb_store *s, int64_t delay_ms);
+static void pump_later(lbd_store *s, int64_t delay_ms);
 static void on_pump(uv_timer_t *t);
 
-void lb_store_attach(lb_store *s, uv_loop_t *loop) {
+void lbd_store_attach(lbd_store *s, uv_loop_t *loop) {
   s->loop = loop;
   uv_timer_init(loop, &s->pump);
   s->pump.data = s;
   s->attached = true;
-  sqlite3_busy_timeout(s->db, LB_STORE_BUSY_MS);
+  sqlite3_busy_timeout(s->db, LBD_STORE_BUSY_MS);
 }
 
-void lb_store_detach(lb_store *s) {
+void lbd_store_detach(lbd_store *s) {
   if (!s || !s->attached)
     return;
-  lb_store_drain(s, NULL, LB_STORE_STOP_WAIT_MS);
+  lbd_store_drain(s, NULL, LBD_STORE_STOP_WAIT_MS);
   s->attached = false;
   uv_close((uv_handle_t *)&s->pump, NULL); /* s outlives the loop: freed after uv_run */
 }
 
-void lb_store_close(lb_store *s) {
+void lbd_store_close(lbd_store *s) {
   if (!s)
     return;
-  for (lb_store_behind *b = s->behinds, *next; b; b = next) {
+  for (lbd_store_behind *b = s->behinds, *next; b; b = next) {
     next = b->next_behind;
     free(b->ids); /* its queued job, if any, goes with the others below */
     free(b);
@@ -271,15 +272,15 @@ void lb_store_close(lb_store *s) {
     free(j);
   }
   if (s->db && sqlite3_close(s->db) != SQLITE_OK)
-    lb_warn("closing the database %s: %s", s->path, sqlite3_errmsg(s->db));
+    lbu_warn("closing the database %s: %s", s->path, sqlite3_errmsg(s->db));
   free(s->path);
   free(s);
 }
 
-sqlite3 *lb_store_db(lb_store *s) {
+sqlite3 *lbd_store_db(lbd_store *s) {
   return s->db;
 }
-const char *lb_store_path(const lb_store *s) {
+const char *lbd_store_path(const lbd_store *s) {
   return s->path;
 }
 
@@ -291,7 +292,7 @@ const char *lb_store_path(const lb_store *s) {
 static void reset_statements(sqlite3 *db) {
   for (sqlite3_stmt *st = sqlite3_next_stmt(db, NULL); st; st = sqlite3_next_stmt(db, st))
     if (sqlite3_stmt_busy(st)) {
-      lb_debug("a statement was still running at the end of a transaction: %s", sqlite3_sql(st));
+      lbu_debug("a statement was still running at the end of a transaction: %s", sqlite3_sql(st));
       sqlite3_reset(st);
     }
 }
@@ -302,22 +303,22 @@ static void reset_statements(sqlite3 *db) {
  * SQLITE_OK, else ROLLBACK (of that transaction alone), with why saying why
  * for a person. The write's own code when it stopped without an SQLite
  * error. */
-static int end_txn(lb_store *s, int rc, char *why, size_t len) {
+static int end_txn(lbd_store *s, int rc, char *why, size_t len) {
   reset_statements(s->db);
   if (rc == SQLITE_OK && (rc = exec(s->db, "COMMIT")) == SQLITE_OK)
     return SQLITE_OK;
   int code = sqlite3_extended_errcode(s->db);
-  lb_store_explain(s, rc == SQLITE_ERROR && code != SQLITE_OK ? code : rc, why, len);
+  lbd_store_explain(s, rc == SQLITE_ERROR && code != SQLITE_OK ? code : rc, why, len);
   reset_statements(s->db);
   if (!sqlite3_get_autocommit(s->db))
     exec(s->db, "ROLLBACK");
   return rc;
 }
 
-static int attempt(lb_store *s, job *j, size_t max_ids, char *why, size_t len) {
+static int attempt(lbd_store *s, job *j, size_t max_ids, char *why, size_t len) {
   int rc = exec(s->db, "BEGIN IMMEDIATE");
   if (rc == SQLITE_OK && j->behind) {
-    lb_store_behind *b = j->behind;
+    lbd_store_behind *b = j->behind;
     j->saving = b->n < max_ids ? b->n : max_ids;
     rc = b->save(s->db, b->ids, j->saving, b->ud);
   } else if (rc == SQLITE_OK) {
@@ -326,7 +327,7 @@ static int attempt(lb_store *s, job *j, size_t max_ids, char *why, size_t len) {
   return end_txn(s, rc, why, len);
 }
 
-static void unlink_job(lb_store *s, job *j) {
+static void unlink_job(lbd_store *s, job *j) {
   job **pp = &s->head, *prev = NULL;
   while (*pp && *pp != j) {
     prev = *pp;
@@ -341,7 +342,7 @@ static void unlink_job(lb_store *s, job *j) {
   j->next = NULL;
 }
 
-static void append_job(lb_store *s, job *j) {
+static void append_job(lbd_store *s, job *j) {
   j->next = NULL;
   if (s->tail)
     s->tail->next = j;
@@ -353,7 +354,7 @@ static void append_job(lb_store *s, job *j) {
 
 /* A save of the first n ids landed: they are written. True when more wait
  * (its job stays queued). */
-static bool behind_landed(lb_store_behind *b, size_t n) {
+static bool behind_landed(lbd_store_behind *b, size_t n) {
   if (n && b->n > n)
     memmove(b->ids, b->ids + n, (b->n - n) * sizeof(*b->ids));
   b->n -= n;
@@ -369,7 +370,7 @@ static bool behind_landed(lb_store_behind *b, size_t n) {
  * transaction, so that a burst of them (pipelined pain.log, 20,000
  * reminders.add) costs one fsync, not one each. SQLITE_OK: all committed,
  * their dones called. Otherwise nothing is committed and why says why. */
-static int attempt_group(lb_store *s, job *j, char *why, size_t len) {
+static int attempt_group(lbd_store *s, job *j, char *why, size_t len) {
   int rc = exec(s->db, "BEGIN IMMEDIATE");
   size_t n = 0;
   for (job *k = j; rc == SQLITE_OK && k && !k->behind && n < GROUP_MAX; k = k->next, n++) {
@@ -389,7 +390,7 @@ static int attempt_group(lb_store *s, job *j, char *why, size_t len) {
 
 /* Run what is due in the queue, in order. Stops at a lock (everything
  * after it would meet the same lock) and comes back later. */
-static void pump(lb_store *s) {
+static void pump(lbd_store *s) {
   if (s->running)
     return;
   s->running = true;
@@ -424,7 +425,7 @@ static void pump(lb_store *s) {
     }
     unlink_job(s, j);
     if (j->behind) {
-      lb_store_behind *b = j->behind;
+      lbd_store_behind *b = j->behind;
       if (rc == SQLITE_OK && behind_landed(b, j->saving)) {
         /* more than a chunk: the rest after a loop turn, so that nobody
          * waits for one transaction of a whole burst */
@@ -438,8 +439,8 @@ static void pump(lb_store *s) {
         int64_t wait = 100LL << (b->failures < 10 ? b->failures : 10);
         j->not_before_ms = now + (wait > 60000 ? 60000 : wait);
         append_job(s, j);
-        lb_err("%s; %zu change%s wait%s and will be saved when it can", why, b->n,
-               b->n == 1 ? "" : "s", b->n == 1 ? "s" : "");
+        lbu_err("%s; %zu change%s wait%s and will be saved when it can", why, b->n,
+                b->n == 1 ? "" : "s", b->n == 1 ? "s" : "");
         if (!next_due || j->not_before_ms < next_due)
           next_due = j->not_before_ms;
       }
@@ -467,9 +468,9 @@ static void pump(lb_store *s) {
     }
     if (!s->warned_locked && now - s->blocked_since_ms >= 1000) {
       s->warned_locked = true;
-      lb_warn("%s; %zu write%s waiting, and lumbard keeps trying: nothing is lost",
-              lb_store_explain(s, SQLITE_BUSY, why, sizeof(why)), s->n_jobs,
-              s->n_jobs == 1 ? "" : "s");
+      lbu_warn("%s; %zu write%s waiting, and lumbard keeps trying: nothing is lost",
+               lbd_store_explain(s, SQLITE_BUSY, why, sizeof(why)), s->n_jobs,
+               s->n_jobs == 1 ? "" : "s");
     }
     /* Durable writes that waited too long are answered now. */
     for (job *j = s->head, *next; j; j = next) {
@@ -481,7 +482,7 @@ static void pump(lb_store *s) {
                "the database %s has been locked by another program for %d s (an sqlite3 shell "
                "or a backup tool holding a write transaction?); nothing was saved: close that "
                "program and try again",
-               s->path, LB_STORE_DURABLE_WAIT_MS / 1000);
+               s->path, LBD_STORE_DURABLE_WAIT_MS / 1000);
       j->done(-EBUSY, why, j->ud);
       free(j);
       next = s->head;
@@ -489,7 +490,7 @@ static void pump(lb_store *s) {
   } else if (s->blocked) {
     s->blocked = false;
     if (s->warned_locked)
-      lb_notice("the database %s can be written again; what waited is saved", s->path);
+      lbu_notice("the database %s can be written again; what waited is saved", s->path);
     s->warned_locked = false;
   }
   s->running = false;
@@ -511,7 +512,7 @@ static void on_pump(uv_timer_t *t) {
   pump(t->data);
 }
 
-static void pump_later(lb_store *s, int64_t delay_ms) {
+static void pump_later(lbd_store *s, int64_t delay_ms) {
   if (!s->attached)
     return;
   if (delay_ms < 0)
@@ -525,37 +526,37 @@ static void pump_later(lb_store *s, int64_t delay_ms) {
   uv_timer_start(&s->pump, on_pump, (uint64_t)delay_ms, 0);
 }
 
-void lb_store_write(lb_store *s, void *owner, lb_store_write_fn write, lb_store_done_fn done,
-                    void *ud) {
-  job *j = lb_xcalloc(1, sizeof(*j));
+void lbd_store_write(lbd_store *s, void *owner, lbd_store_write_fn write, lbd_store_done_fn done,
+                     void *ud) {
+  job *j = lbu_xcalloc(1, sizeof(*j));
   *j = (job){.owner = owner,
              .write = write,
              .done = done,
              .ud = ud,
-             .give_up_ms = mono_ms() + LB_STORE_DURABLE_WAIT_MS};
+             .give_up_ms = mono_ms() + LBD_STORE_DURABLE_WAIT_MS};
   append_job(s, j);
   if (!s->attached) { /* no loop to retry from: wait for a lock here */
-    lb_store_drain(s, NULL, LB_STORE_STOP_WAIT_MS);
+    lbd_store_drain(s, NULL, LBD_STORE_STOP_WAIT_MS);
     return;
   }
   /* After this loop turn, with every other write the turn asked for: one
-   * transaction, one fsync. done never runs inside lb_store_write. */
+   * transaction, one fsync. done never runs inside lbd_store_write. */
   if (!s->blocked)
     pump_later(s, 0);
 }
 
 /* ---- write-behind ------------------------------------------------------------------ */
 
-lb_store_behind *lb_store_behind_new(lb_store *s, void *owner, lb_store_save_fn save,
-                                     lb_store_done_fn saved, void *ud) {
-  lb_store_behind *b = lb_xcalloc(1, sizeof(*b));
-  *b = (lb_store_behind){.s = s, .owner = owner, .save = save, .saved = saved, .ud = ud};
+lbd_store_behind *lbd_store_behind_new(lbd_store *s, void *owner, lbd_store_save_fn save,
+                                       lbd_store_done_fn saved, void *ud) {
+  lbd_store_behind *b = lbu_xcalloc(1, sizeof(*b));
+  *b = (lbd_store_behind){.s = s, .owner = owner, .save = save, .saved = saved, .ud = ud};
   b->next_behind = s->behinds;
   s->behinds = b;
   return b;
 }
 
-void lb_store_behind_touch(lb_store_behind *b, uint64_t id) {
+void lbd_store_behind_touch(lbd_store_behind *b, uint64_t id) {
   if (id) {
     /* the common case: several changes to one object in a row */
     bool seen = false;
@@ -564,7 +565,7 @@ void lb_store_behind_touch(lb_store_behind *b, uint64_t id) {
     if (!seen) {
       if (b->n == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 64;
-        b->ids = lb_xrealloc(b->ids, b->cap * sizeof(*b->ids));
+        b->ids = lbu_xrealloc(b->ids, b->cap * sizeof(*b->ids));
       }
       b->ids[b->n++] = id;
     }
@@ -573,7 +574,7 @@ void lb_store_behind_touch(lb_store_behind *b, uint64_t id) {
   }
   if (b->queued)
     return;
-  job *j = lb_xcalloc(1, sizeof(*j));
+  job *j = lbu_xcalloc(1, sizeof(*j));
   *j = (job){.owner = b->owner, .behind = b};
   b->queued = j;
   append_job(b->s, j);
@@ -581,19 +582,19 @@ void lb_store_behind_touch(lb_store_behind *b, uint64_t id) {
     pump_later(b->s, 0); /* after this loop turn: a burst of changes is one commit */
 }
 
-size_t lb_store_behind_pending(const lb_store_behind *b) {
+size_t lbd_store_behind_pending(const lbd_store_behind *b) {
   return b->n;
 }
 
-void lb_store_behind_free(lb_store_behind *b) {
+void lbd_store_behind_free(lbd_store_behind *b) {
   if (!b)
     return;
-  lb_store *s = b->s;
+  lbd_store *s = b->s;
   if (b->queued) {
     unlink_job(s, b->queued);
     free(b->queued);
   }
-  for (lb_store_behind **pp = &s->behinds; *pp; pp = &(*pp)->next_behind)
+  for (lbd_store_behind **pp = &s->behinds; *pp; pp = &(*pp)->next_behind)
     if (*pp == b) {
       *pp = b->next_behind;
       break;
@@ -604,7 +605,7 @@ void lb_store_behind_free(lb_store_behind *b) {
 
 /* ---- draining ------------------------------------------------------------------------ */
 
-void lb_store_drain(lb_store *s, void *owner, int wait_ms) {
+void lbd_store_drain(lbd_store *s, void *owner, int wait_ms) {
   if (s->running)
     return;
   sqlite3_busy_timeout(s->db, wait_ms);
@@ -620,13 +621,13 @@ void lb_store_drain(lb_store *s, void *owner, int wait_ms) {
       sqlite3_busy_timeout(s->db, 0); /* one wait is enough: the rest would wait the same */
     unlink_job(s, j);
     if (j->behind) {
-      lb_store_behind *b = j->behind;
+      lbd_store_behind *b = j->behind;
       if (rc == SQLITE_OK) {
         behind_landed(b, j->saving);
       } else {
         b->queued = NULL;
-        lb_err("%s; %zu change%s could not be saved before lumbard stopped", why, b->n,
-               b->n == 1 ? "" : "s");
+        lbu_err("%s; %zu change%s could not be saved before lumbard stopped", why, b->n,
+                b->n == 1 ? "" : "s");
       }
       if (b->saved)
         b->saved(rc == SQLITE_OK ? 0 : -EIO, rc == SQLITE_OK ? NULL : why, b->ud);
@@ -639,14 +640,14 @@ void lb_store_drain(lb_store *s, void *owner, int wait_ms) {
     free(j);
     next = s->head; /* callbacks may have changed the queue */
   }
-  sqlite3_busy_timeout(s->db, s->attached ? LB_STORE_BUSY_MS : wait_ms);
+  sqlite3_busy_timeout(s->db, s->attached ? LBD_STORE_BUSY_MS : wait_ms);
   if (!s->head && s->attached)
     uv_timer_stop(&s->pump);
 }
 
 /* ---- schema ---------------------------------------------------------------------------- */
 
-int lb_store_schema_version(lb_store *s, const char *owner) {
+int lbd_store_schema_version(lbd_store *s, const char *owner) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(s->db, "SELECT version FROM lb_schema WHERE owner = ?", -1, &st, NULL) !=
       SQLITE_OK)
@@ -662,7 +663,7 @@ int lb_store_schema_version(lb_store *s, const char *owner) {
 }
 
 typedef struct migration {
-  lb_store *s;
+  lbd_store *s;
   const char *owner;
   const char *const *steps;
   int n, have;
@@ -673,7 +674,7 @@ typedef struct migration {
 
 static int migrate_in_txn(sqlite3 *db, void *ud) {
   migration *m = ud;
-  int have = lb_store_schema_version(m->s, m->owner);
+  int have = lbd_store_schema_version(m->s, m->owner);
   if (have < 0) {
     snprintf(m->err, m->errlen, "cannot read the schema version: %s", sqlite3_errmsg(db));
     m->result = -EIO;
@@ -729,18 +730,18 @@ static void migrated(int result, const char *error, void *ud) {
   }
 }
 
-int lb_store_migrate(lb_store *s, const char *owner, const char *const *steps, char *err,
-                     size_t errlen) {
+int lbd_store_migrate(lbd_store *s, const char *owner, const char *const *steps, char *err,
+                      size_t errlen) {
   migration m = {.s = s, .owner = owner, .steps = steps, .err = err, .errlen = errlen};
   while (steps && steps[m.n])
     m.n++;
   /* At load time, before anything is served: a lock may be waited for, and
    * nothing is retried later: the plugin needs its tables now. */
-  job *j = lb_xcalloc(1, sizeof(*j));
+  job *j = lbu_xcalloc(1, sizeof(*j));
   *j = (job){.write = migrate_in_txn, .done = migrated, .ud = &m};
   append_job(s, j);
-  lb_store_drain(s, NULL, LB_STORE_STOP_WAIT_MS);
+  lbd_store_drain(s, NULL, LBD_STORE_STOP_WAIT_MS);
   if (m.result == 0 && m.have > 0 && m.have < m.n)
-    lb_info("database: %s schema upgraded from version %d to %d", owner, m.have, m.n);
+    lbu_info("database: %s schema upgraded from version %d to %d", owner, m.have, m.n);
   return m.result;
 }

@@ -7,9 +7,9 @@
  * write lock, a write waits a few milliseconds at most, then the queue is
  * retried from a timer with backoff: the loop never stalls on a lock. A
  * write-behind object's changes are retried until they land, never dropped;
- * a durable write gives up after LB_STORE_DURABLE_WAIT_MS and says so. */
-#ifndef LB_STORE_H
-#define LB_STORE_H
+ * a durable write gives up after LBD_STORE_DURABLE_WAIT_MS and says so. */
+#ifndef LBD_STORE_H
+#define LBD_STORE_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -18,41 +18,41 @@
 #include <uv.h>
 
 /* How long one statement waits for another program's lock, inside the loop. */
-#define LB_STORE_BUSY_MS 3
+#define LBD_STORE_BUSY_MS 3
 /* How long a durable write waits, in the queue, for a lock to go. */
-#define LB_STORE_DURABLE_WAIT_MS 10000
+#define LBD_STORE_DURABLE_WAIT_MS 10000
 /* At a stop, how long the writes still queued may wait for a lock. */
-#define LB_STORE_STOP_WAIT_MS 5000
+#define LBD_STORE_STOP_WAIT_MS 5000
 
-typedef struct lb_store lb_store;
-typedef struct lb_store_behind lb_store_behind;
+typedef struct lbd_store lbd_store;
+typedef struct lbd_store_behind lbd_store_behind;
 
 /* Opens (or creates) the database without following a symbolic link at
  * path. A database that cannot be written (a read-only file or file system)
  * or is not a database is an error here, with err saying what to do. */
-lb_store *lb_store_open(const char *path, char *err, size_t errlen);
+lbd_store *lbd_store_open(const char *path, char *err, size_t errlen);
 /* Retries run on loop's timers: without a loop (unit tests) a locked write
  * fails at once. */
-void lb_store_attach(lb_store *s, uv_loop_t *loop);
+void lbd_store_attach(lbd_store *s, uv_loop_t *loop);
 /* Closes the retry timer (its close callback runs in the loop); writes
  * still queued are run with the stop's wait, then answered. */
-void lb_store_detach(lb_store *s);
-void lb_store_close(lb_store *s); /* accepts NULL; after detach and the loop's last turn */
-sqlite3 *lb_store_db(lb_store *s);
-const char *lb_store_path(const lb_store *s);
+void lbd_store_detach(lbd_store *s);
+void lbd_store_close(lbd_store *s); /* accepts NULL; after detach and the loop's last turn */
+sqlite3 *lbd_store_db(lbd_store *s);
+const char *lbd_store_path(const lbd_store *s);
 
 /* Words for a person about a failed SQLite call (the code it returned):
  * what happened and what to do. A damaged database is logged (once) too. */
-const char *lb_store_explain(lb_store *s, int sqlite_rc, char *buf, size_t len);
+const char *lbd_store_explain(lbd_store *s, int sqlite_rc, char *buf, size_t len);
 /* "ok", or what is wrong in a few words (damaged; locked, with writes waiting). */
-void lb_store_state(const lb_store *s, char *buf, size_t len);
+void lbd_store_state(const lbd_store *s, char *buf, size_t len);
 
 /* The recorded schema version of owner (0: none yet), or a negative errno. */
-int lb_store_schema_version(lb_store *s, const char *owner);
+int lbd_store_schema_version(lbd_store *s, const char *owner);
 /* Apply steps[version..] in one transaction and record the new version.
  * -EPROTO when the recorded version is newer than the steps know. */
-int lb_store_migrate(lb_store *s, const char *owner, const char *const *steps, char *err,
-                     size_t errlen);
+int lbd_store_migrate(lbd_store *s, const char *owner, const char *const *steps, char *err,
+                      size_t errlen);
 
 /* ---- writes ---- */
 
@@ -61,35 +61,35 @@ int lb_store_migrate(lb_store *s, const char *owner, const char *const *steps, c
  * SQLITE_LOCKED are retried later). May run more than once for one write
  * (after a lock), so it reads what it writes from its userdata or from
  * memory as it is at that moment. */
-typedef int (*lb_store_write_fn)(sqlite3 *db, void *ud);
+typedef int (*lbd_store_write_fn)(sqlite3 *db, void *ud);
 /* The outcome: 0 (committed, on disk) or a negative errno with error saying
  * why in words for a person (nothing of the write is in the database). */
-typedef void (*lb_store_done_fn)(int result, const char *error, void *ud);
+typedef void (*lbd_store_done_fn)(int result, const char *error, void *ud);
 
 /* Queue a durable write. done is called exactly once, on a later loop turn
  * (never inside this call): the durable writes of one loop turn share one
  * transaction and one fsync (group commit). owner tags the write for
- * lb_store_drain. Without a loop (lb_store_attach) it runs, and done is
+ * lbd_store_drain. Without a loop (lbd_store_attach) it runs, and done is
  * called, at once. */
-void lb_store_write(lb_store *s, void *owner, lb_store_write_fn write, lb_store_done_fn done,
-                    void *ud);
+void lbd_store_write(lbd_store *s, void *owner, lbd_store_write_fn write, lbd_store_done_fn done,
+                     void *ud);
 
 /* Write-behind: an object's ids are noted as they change (touch); after the
  * loop turn, save() writes every id noted since the last save that landed,
  * in one transaction. A save that fails keeps its ids and is tried again
  * (soon after a lock, with backoff after other errors), never dropped;
  * saved(), when not NULL, hears the outcome of every attempt. */
-typedef int (*lb_store_save_fn)(sqlite3 *db, const uint64_t *ids, size_t n, void *ud);
-lb_store_behind *lb_store_behind_new(lb_store *s, void *owner, lb_store_save_fn save,
-                                     lb_store_done_fn saved, void *ud);
+typedef int (*lbd_store_save_fn)(sqlite3 *db, const uint64_t *ids, size_t n, void *ud);
+lbd_store_behind *lbd_store_behind_new(lbd_store *s, void *owner, lbd_store_save_fn save,
+                                       lbd_store_done_fn saved, void *ud);
 /* id 0 notes nothing but still asks for a save. */
-void lb_store_behind_touch(lb_store_behind *b, uint64_t id);
-size_t lb_store_behind_pending(const lb_store_behind *b);
-void lb_store_behind_free(lb_store_behind *b); /* accepts NULL; drops what is noted */
+void lbd_store_behind_touch(lbd_store_behind *b, uint64_t id);
+size_t lbd_store_behind_pending(const lbd_store_behind *b);
+void lbd_store_behind_free(lbd_store_behind *b); /* accepts NULL; drops what is noted */
 
 /* Run now the queued writes of owner (NULL: all), letting each wait up to
  * wait_ms for a lock; what still fails is answered (durable) or logged as
  * lost (write-behind). Used when a plugin unloads and at a stop. */
-void lb_store_drain(lb_store *s, void *owner, int wait_ms);
+void lbd_store_drain(lbd_store *s, void *owner, int wait_ms);
 
 #endif

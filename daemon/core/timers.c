@@ -24,7 +24,7 @@ typedef struct timer {
 } timer;
 
 typedef struct clockq {
-  lb_timers *t;
+  lbd_timers *t;
   lb_clock clock;
   int fd;
   uv_poll_t poll;
@@ -33,7 +33,7 @@ typedef struct clockq {
   int64_t armed_ms; /* what the timerfd holds; INT64_MIN when unknown */
 } clockq;
 
-struct lb_timers {
+struct lbd_timers {
   clockq q[2];
   uv_fs_event_t zone_watch; /* /etc, for changes to localtime */
   uv_timer_t zone_settle;   /* one notice for the burst of events a change makes */
@@ -56,10 +56,10 @@ static clockid_t clock_id(lb_clock c) {
 }
 
 /* The test seam: how far the daemon's wall clock is from the kernel's. Zero
- * unless a test shifted it (lb_timers_shift_wall). */
+ * unless a test shifted it (lbd_timers_shift_wall). */
 static int64_t wall_offset_ms;
 
-int64_t lb_clock_now_ms(lb_clock clock) {
+int64_t lbd_clock_now_ms(lb_clock clock) {
   struct timespec ts;
   clock_gettime(clock_id(clock), &ts);
   int64_t ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -68,18 +68,18 @@ int64_t lb_clock_now_ms(lb_clock clock) {
 
 /* ---- id table ---------------------------------------------------------------- */
 
-static size_t slot_of(const lb_timers *t, uint64_t id) {
+static size_t slot_of(const lbd_timers *t, uint64_t id) {
   /* Fibonacci hashing spreads sequential ids */
   return (size_t)((id * 11400714819323198485ull) >> 20) & (t->n_slots - 1);
 }
 
-static void table_put(lb_timers *t, timer *tm);
+static void table_put(lbd_timers *t, timer *tm);
 
-static void table_grow(lb_timers *t) {
+static void table_grow(lbd_timers *t) {
   timer **old = t->slots;
   size_t n_old = t->n_slots;
   t->n_slots = n_old ? n_old * 2 : 64;
-  t->slots = lb_xcalloc(t->n_slots, sizeof(timer *));
+  t->slots = lbu_xcalloc(t->n_slots, sizeof(timer *));
   t->n_used = 0;
   for (size_t i = 0; i < n_old; i++)
     if (old[i])
@@ -87,7 +87,7 @@ static void table_grow(lb_timers *t) {
   free(old);
 }
 
-static void table_put(lb_timers *t, timer *tm) {
+static void table_put(lbd_timers *t, timer *tm) {
   if ((t->n_used + 1) * 4 > t->n_slots * 3)
     table_grow(t);
   size_t i = slot_of(t, tm->id);
@@ -97,7 +97,7 @@ static void table_put(lb_timers *t, timer *tm) {
   t->n_used++;
 }
 
-static timer *table_get(const lb_timers *t, uint64_t id) {
+static timer *table_get(const lbd_timers *t, uint64_t id) {
   if (!t->n_slots)
     return NULL;
   for (size_t i = slot_of(t, id); t->slots[i]; i = (i + 1) & (t->n_slots - 1))
@@ -107,7 +107,7 @@ static timer *table_get(const lb_timers *t, uint64_t id) {
 }
 
 /* Backward-shift deletion keeps probe chains whole without tombstones. */
-static void table_del(lb_timers *t, uint64_t id) {
+static void table_del(lbd_timers *t, uint64_t id) {
   size_t mask = t->n_slots - 1, i = slot_of(t, id);
   while (t->slots[i] && t->slots[i]->id != id)
     i = (i + 1) & mask;
@@ -165,7 +165,7 @@ static void sift_down(clockq *q, size_t i) {
 static void heap_push(clockq *q, timer *tm) {
   if (q->n == q->cap) {
     q->cap = q->cap ? q->cap * 2 : 16;
-    q->heap = lb_xrealloc(q->heap, q->cap * sizeof(timer *));
+    q->heap = lbu_xrealloc(q->heap, q->cap * sizeof(timer *));
   }
   heap_set(q, q->n++, tm);
   sift_up(q, q->n - 1);
@@ -199,15 +199,15 @@ static void arm(clockq *q) {
     its.it_value.tv_nsec = (v % 1000) * 1000000;
   }
   if (timerfd_settime(q->fd, flags, &its, NULL) < 0)
-    lb_err("timerfd_settime: %s", strerror(errno));
+    lbu_err("timerfd_settime: %s", strerror(errno));
 }
 
 static void on_readable(uv_poll_t *h, int status, int events) {
   clockq *q = h->data;
-  lb_timers *t = q->t;
+  lbd_timers *t = q->t;
   (void)events;
   if (status < 0) {
-    lb_err("timer poll: %s", uv_strerror(status));
+    lbu_err("timer poll: %s", uv_strerror(status));
     return;
   }
   uint64_t expirations;
@@ -216,7 +216,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     changed = true;
   q->armed_ms = INT64_MIN; /* fired or cancelled: re-arm below whatever comes */
 
-  int64_t now = lb_clock_now_ms(q->clock);
+  int64_t now = lbd_clock_now_ms(q->clock);
   /* Take each timer out before its callback, which may arm or stop others.
    * At most a batch per turn: after a long suspend or a clock jump thousands
    * may be due at once, and clients must not wait for all of them; the
@@ -234,7 +234,7 @@ static void on_readable(uv_poll_t *h, int status, int events) {
     t->clock_changed(t->ud);
 }
 
-static void free_all(lb_timers *t) {
+static void free_all(lbd_timers *t) {
   for (int i = 0; i < 2; i++) {
     for (size_t k = 0; k < t->q[i].n; k++)
       free(t->q[i].heap[k]);
@@ -245,7 +245,7 @@ static void free_all(lb_timers *t) {
 }
 
 static void on_close(uv_handle_t *h) {
-  lb_timers *t;
+  lbd_timers *t;
   if (h->type == UV_POLL) {
     clockq *q = h->data;
     t = q->t;
@@ -261,7 +261,7 @@ static void on_close(uv_handle_t *h) {
  * /etc/localtime link). glibc reads the zone file once and tzset() does not
  * read it again while TZ is unset and unchanged, so flip TZ to make it. */
 static void zone_settled(uv_timer_t *h) {
-  lb_timers *t = h->data;
+  lbd_timers *t = h->data;
   const char *tz = getenv("TZ");
   if (!tz) {
     setenv("TZ", "UTC0", 1);
@@ -269,22 +269,22 @@ static void zone_settled(uv_timer_t *h) {
     unsetenv("TZ");
     tzset();
   }
-  lb_debug("the local time zone changed");
+  lbu_debug("the local time zone changed");
   if (t->clock_changed)
     t->clock_changed(t->ud);
 }
 
 static void on_zone_event(uv_fs_event_t *h, const char *filename, int events, int status) {
-  lb_timers *t = h->data;
+  lbd_timers *t = h->data;
   (void)events;
   if (status < 0 || !filename || strcmp(filename, "localtime") != 0)
     return;
   uv_timer_start(&t->zone_settle, zone_settled, 200, 0);
 }
 
-lb_timers *lb_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void *ud,
-                         int *ret_errno) {
-  lb_timers *t = lb_xcalloc(1, sizeof(*t));
+lbd_timers *lbd_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void *ud,
+                           int *ret_errno) {
+  lbd_timers *t = lbu_xcalloc(1, sizeof(*t));
   t->next_id = 1;
   t->clock_changed = clock_changed;
   t->ud = ud;
@@ -313,7 +313,7 @@ lb_timers *lb_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void 
   return t;
 }
 
-void lb_timers_close(lb_timers *t) {
+void lbd_timers_close(lbd_timers *t) {
   if (!t)
     return;
   for (int i = 0; i < 2; i++)
@@ -324,7 +324,7 @@ void lb_timers_close(lb_timers *t) {
   }
 }
 
-void lb_timers_watch_zone(lb_timers *t, uv_loop_t *loop, const char *dir) {
+void lbd_timers_watch_zone(lbd_timers *t, uv_loop_t *loop, const char *dir) {
   if (uv_fs_event_init(loop, &t->zone_watch) < 0)
     return;
   t->zone_watch.data = t;
@@ -334,13 +334,13 @@ void lb_timers_watch_zone(lb_timers *t, uv_loop_t *loop, const char *dir) {
   t->watching_zone = true;
   t->open_handles += 2;
   if (r < 0)
-    lb_debug("cannot watch %s for time-zone changes: %s", dir, uv_strerror(r));
+    lbu_debug("cannot watch %s for time-zone changes: %s", dir, uv_strerror(r));
 }
 
-uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_plugin *owner,
-                         lb_timer_fn fn, void *userdata) {
+uint64_t lbd_timers_start(lbd_timers *t, lb_clock clock, int64_t deadline_ms, lb_plugin *owner,
+                          lb_timer_fn fn, void *userdata) {
   int c = clock == LB_CLOCK_WALL ? 1 : 0;
-  timer *tm = lb_xmalloc(sizeof(*tm));
+  timer *tm = lbu_xmalloc(sizeof(*tm));
   *tm = (timer){.id = t->next_id++,
                 .deadline_ms = deadline_ms,
                 .owner = owner,
@@ -354,7 +354,7 @@ uint64_t lb_timers_start(lb_timers *t, lb_clock clock, int64_t deadline_ms, lb_p
   return tm->id;
 }
 
-bool lb_timers_stop(lb_timers *t, lb_plugin *owner, uint64_t id) {
+bool lbd_timers_stop(lbd_timers *t, lb_plugin *owner, uint64_t id) {
   timer *tm = table_get(t, id);
   if (!tm || tm->owner != owner)
     return false;
@@ -368,7 +368,7 @@ bool lb_timers_stop(lb_timers *t, lb_plugin *owner, uint64_t id) {
   return true;
 }
 
-void lb_timers_remove_owner(lb_timers *t, lb_plugin *owner) {
+void lbd_timers_remove_owner(lbd_timers *t, lb_plugin *owner) {
   for (int c = 0; c < 2; c++) {
     clockq *q = &t->q[c];
     size_t j = 0;
@@ -387,11 +387,11 @@ void lb_timers_remove_owner(lb_timers *t, lb_plugin *owner) {
   }
 }
 
-size_t lb_timers_count(const lb_timers *t) {
+size_t lbd_timers_count(const lbd_timers *t) {
   return t->q[0].n + t->q[1].n;
 }
 
-void lb_timers_shift_wall(lb_timers *t, int64_t delta_ms) {
+void lbd_timers_shift_wall(lbd_timers *t, int64_t delta_ms) {
   wall_offset_ms += delta_ms;
   t->q[1].armed_ms = INT64_MIN;
   arm(&t->q[1]); /* a deadline now behind fires at once, as after a real jump */

@@ -12,7 +12,7 @@ static int cmp_pair_key(const void *x, const void *y) {
   return strcmp(((const lb_pair *)x)->key, ((const lb_pair *)y)->key);
 }
 
-const char *lb_pairs_duplicate_key(const lb_pair *pairs, uint32_t n) {
+const char *lbd_pairs_duplicate_key(const lb_pair *pairs, uint32_t n) {
   /* Pairwise for small maps; sorted for large ones, so that a message of
    * 100,000 keys costs n log n, not n squared, on the loop thread. */
   if (n <= 32) {
@@ -22,7 +22,7 @@ const char *lb_pairs_duplicate_key(const lb_pair *pairs, uint32_t n) {
           return pairs[i].key;
     return NULL;
   }
-  lb_pair *sorted = lb_xmalloc(sizeof(lb_pair) * n);
+  lb_pair *sorted = lbu_xmalloc(sizeof(lb_pair) * n);
   memcpy(sorted, pairs, sizeof(lb_pair) * n);
   qsort(sorted, n, sizeof(lb_pair), cmp_pair_key);
   const char *dup = NULL;
@@ -33,43 +33,43 @@ const char *lb_pairs_duplicate_key(const lb_pair *pairs, uint32_t n) {
   return dup;
 }
 
-size_t lb_value_copy_size(const lb_value *v) {
+size_t lbd_value_copy_size(const lb_value *v) {
   size_t n = 0;
   switch (v->kind) {
   case LB_STR:
-    return lb_arena_size(v->as.str.len + 1);
+    return lbd_arena_size(v->as.str.len + 1);
   case LB_ARRAY:
-    n = lb_arena_size(sizeof(lb_value) * v->as.arr.len);
+    n = lbd_arena_size(sizeof(lb_value) * v->as.arr.len);
     for (uint32_t i = 0; i < v->as.arr.len; i++)
-      n += lb_value_copy_size(&v->as.arr.items[i]);
+      n += lbd_value_copy_size(&v->as.arr.items[i]);
     return n;
   case LB_MAP:
-    n = lb_arena_size(sizeof(lb_pair) * v->as.map.len);
+    n = lbd_arena_size(sizeof(lb_pair) * v->as.map.len);
     for (uint32_t i = 0; i < v->as.map.len; i++)
-      n += lb_arena_size(strlen(v->as.map.items[i].key) + 1) +
-           lb_value_copy_size(&v->as.map.items[i].val);
+      n += lbd_arena_size(strlen(v->as.map.items[i].key) + 1) +
+           lbd_value_copy_size(&v->as.map.items[i].val);
     return n;
   default:
     return 0;
   }
 }
 
-lb_value lb_value_copy(lb_arena *a, const lb_value *v) {
+lb_value lbd_value_copy(lbd_arena *a, const lb_value *v) {
   switch (v->kind) {
   case LB_STR:
-    return lb_v_strn(lb_arena_strndup(a, v->as.str.ptr, v->as.str.len), v->as.str.len);
+    return lb_v_strn(lbd_arena_strndup(a, v->as.str.ptr, v->as.str.len), v->as.str.len);
   case LB_ARRAY: {
-    lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * v->as.arr.len);
+    lb_value *items = lbd_arena_alloc(a, sizeof(lb_value) * v->as.arr.len);
     for (uint32_t i = 0; i < v->as.arr.len; i++)
-      items[i] = lb_value_copy(a, &v->as.arr.items[i]);
+      items[i] = lbd_value_copy(a, &v->as.arr.items[i]);
     return lb_v_array(items, v->as.arr.len);
   }
   case LB_MAP: {
-    lb_pair *pairs = lb_arena_alloc(a, sizeof(lb_pair) * v->as.map.len);
+    lb_pair *pairs = lbd_arena_alloc(a, sizeof(lb_pair) * v->as.map.len);
     for (uint32_t i = 0; i < v->as.map.len; i++) {
       const char *k = v->as.map.items[i].key;
-      pairs[i].key = lb_arena_strndup(a, k, strlen(k));
-      pairs[i].val = lb_value_copy(a, &v->as.map.items[i].val);
+      pairs[i].key = lbd_arena_strndup(a, k, strlen(k));
+      pairs[i].val = lbd_value_copy(a, &v->as.map.items[i].val);
     }
     return lb_v_map(pairs, v->as.map.len);
   }
@@ -78,7 +78,7 @@ lb_value lb_value_copy(lb_arena *a, const lb_value *v) {
   }
 }
 
-const char *lb_kind_name(lb_kind k) {
+const char *lbd_kind_name(lb_kind k) {
   switch (k) {
   case LB_NIL:
     return "nil";
@@ -113,17 +113,17 @@ static const struct {
 };
 
 static bool type_known(lb_type t) {
-  return (size_t)t < LB_ARRAY_SIZE(types) && types[t].name;
+  return (size_t)t < LBU_ARRAY_SIZE(types) && types[t].name;
 }
 
-const char *lb_type_name(lb_type t) {
+const char *lbd_type_name(lb_type t) {
   return type_known(t) ? types[t].name : "unknown";
 }
-bool lb_type_is_param(lb_type t) {
+bool lbd_type_is_param(lb_type t) {
   return type_known(t) && types[t].param;
 }
 
-void lb_value_describe(const lb_value *v, char *buf, size_t len) {
+void lbd_value_describe(const lb_value *v, char *buf, size_t len) {
   switch (v->kind) {
   case LB_STR:
     snprintf(buf, len, "the string \"%.*s%s\"", v->as.str.len > 40 ? 40 : (int)v->as.str.len,
@@ -153,7 +153,7 @@ void lb_value_describe(const lb_value *v, char *buf, size_t len) {
     snprintf(buf, len, "the boolean %s", v->as.b ? "true" : "false");
     break;
   default:
-    snprintf(buf, len, "%s", lb_kind_name(v->kind));
+    snprintf(buf, len, "%s", lbd_kind_name(v->kind));
   }
 }
 
@@ -182,7 +182,7 @@ static bool as_uint64(const lb_value *v, uint64_t *ret) {
   return false;
 }
 
-bool lb_value_has_type(const lb_value *v, lb_type t, char *err, size_t errlen) {
+bool lbd_value_has_type(const lb_value *v, lb_type t, char *err, size_t errlen) {
   int64_t i;
   uint64_t u;
   bool ok = false;
@@ -230,8 +230,8 @@ bool lb_value_has_type(const lb_value *v, lb_type t, char *err, size_t errlen) {
   }
   if (!ok) {
     char d[96];
-    lb_value_describe(v, d, sizeof(d));
-    snprintf(err, errlen, "expected %s, got %s", lb_type_name(t), d);
+    lbd_value_describe(v, d, sizeof(d));
+    snprintf(err, errlen, "expected %s, got %s", lbd_type_name(t), d);
   }
   return ok;
 }

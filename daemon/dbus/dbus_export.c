@@ -15,21 +15,21 @@
 #include "util.h"
 #include "value.h"
 
-/* The D-Bus export's tag on the calls it makes (lb_call_origin.transport). */
-const char lb_dbus_transport[] = "dbus";
+/* The D-Bus export's tag on the calls it makes (lbd_call_origin.transport). */
+const char lbd_dbus_transport[] = "dbus";
 
 /* ---- replies ------------------------------------------------------------ */
 
-void lb_dbus_send(lb_dbus *x, DBusMessage *m) {
+void lbd_dbus_send(lbd_dbus *x, DBusMessage *m) {
   if (m && x->conn && !x->lost)
     dbus_connection_send(x->conn, m, NULL);
   if (m)
     dbus_message_unref(m);
 }
 
-void lb_dbus_reply_error(lb_dbus *x, DBusMessage *call, const char *name, const char *fmt, ...)
+void lbd_dbus_reply_error(lbd_dbus *x, DBusMessage *call, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void lb_dbus_reply_error(lb_dbus *x, DBusMessage *call, const char *name, const char *fmt, ...) {
+void lbd_dbus_reply_error(lbd_dbus *x, DBusMessage *call, const char *name, const char *fmt, ...) {
   if (dbus_message_get_no_reply(call))
     return;
   char text[1024];
@@ -37,8 +37,8 @@ void lb_dbus_reply_error(lb_dbus *x, DBusMessage *call, const char *name, const 
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
-  lb_utf8_scrub(text); /* cut anywhere by the buffer; libdbus aborts on bad UTF-8 */
-  lb_dbus_send(x, dbus_message_new_error(call, name, text));
+  lbu_utf8_scrub(text); /* cut anywhere by the buffer; libdbus aborts on bad UTF-8 */
+  lbd_dbus_send(x, dbus_message_new_error(call, name, text));
 }
 
 static const char *error_name(lb_rpc_code code) {
@@ -60,7 +60,7 @@ static const char *error_name(lb_rpc_code code) {
 
 /* A call in flight: its message and connection, held until answered. */
 typedef struct pending {
-  lb_dbus *x;
+  lbd_dbus *x;
   DBusConnection *conn;
   DBusMessage *msg;
 } pending;
@@ -68,15 +68,15 @@ typedef struct pending {
 static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rpc_code code,
                    const char *message) {
   pending *p = ctx;
-  const lb_method *decl = lb_call_method(call)->decl;
-  if (lb_call_origin_of(call)->wants_reply && dbus_connection_get_is_connected(p->conn)) {
+  const lb_method *decl = lbd_call_method(call)->decl;
+  if (lbd_call_origin_of(call)->wants_reply && dbus_connection_get_is_connected(p->conn)) {
     DBusMessage *reply;
     if (code == LB_RPC_OK) {
       reply = dbus_message_new_method_return(p->msg);
       DBusMessageIter it;
       dbus_message_iter_init_append(reply, &it);
       if (decl->result != LB_T_NONE &&
-          !lb_dbus_append(&it, decl->result, decl->result_fields, result)) {
+          !lbd_dbus_append(&it, decl->result, decl->result_fields, result)) {
         dbus_message_unref(reply);
         reply = dbus_message_new_error(p->msg, ERROR_PREFIX "Internal",
                                        "out of memory while building the answer");
@@ -118,18 +118,18 @@ static bool is_zero(const lb_value *v) {
   return false;
 }
 
-static void describe_signature(const lb_method_entry *m, char *buf, size_t len) {
+static void describe_signature(const lbd_method_entry *m, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
   for (uint32_t k = 0; k < m->n_params && off < len; k++)
     off += (size_t)snprintf(buf + off, len - off, "%s%s %s", k ? ", " : "",
-                            lb_dbus_signature(m->decl->params[k].type), m->decl->params[k].name);
+                            lbd_dbus_signature(m->decl->params[k].type), m->decl->params[k].name);
   if (m->n_options && off < len)
     snprintf(buf + off, len - off, "%sa{sv} options", m->n_params ? ", " : "");
 }
 
-static void call_method(lb_dbus *x, DBusMessage *msg, const member *mem) {
-  const lb_method_entry *m = mem->method;
+static void call_method(lbd_dbus *x, DBusMessage *msg, const member *mem) {
+  const lbd_method_entry *m = mem->method;
   const char *sig = dbus_message_get_signature(msg);
   /* A method whose every argument may be left out is also served with none
    * ("busctl call ... Plugins", "... Rest List"): the defaults apply. */
@@ -140,67 +140,67 @@ static void call_method(lb_dbus *x, DBusMessage *msg, const member *mem) {
     /* "Rest.Start" for a plugin's; the core's interface has no ".<Plugin>"
      * to show, so its whole name */
     const char *iface = mem->iface;
-    if (strncmp(iface, LB_DBUS_IFACE ".", sizeof(LB_DBUS_IFACE)) == 0)
-      iface += sizeof(LB_DBUS_IFACE);
-    lb_dbus_reply_error(x, msg, DBUS_ERROR_INVALID_ARGS,
-                        "%s.%s takes (%s), signature '%s'; got '%s'", iface, mem->name, want,
-                        mem->in_sig, sig);
+    if (strncmp(iface, LBD_DBUS_IFACE ".", sizeof(LBD_DBUS_IFACE)) == 0)
+      iface += sizeof(LBD_DBUS_IFACE);
+    lbd_dbus_reply_error(x, msg, DBUS_ERROR_INVALID_ARGS,
+                         "%s.%s takes (%s), signature '%s'; got '%s'", iface, mem->name, want,
+                         mem->in_sig, sig);
     return;
   }
-  pending *p = lb_xmalloc(sizeof(*p));
+  pending *p = lbu_xmalloc(sizeof(*p));
   p->x = x;
   p->conn = dbus_connection_ref(x->conn);
   p->msg = dbus_message_ref(msg);
-  lb_call_origin o = {.answer = answer,
-                      .ctx = p,
-                      .wants_reply = !dbus_message_get_no_reply(msg),
-                      .transport = lb_dbus_transport};
-  lb_call *call = lb_call_new(x->core->calls, m, &o);
-  lb_arena *a = lb_call_arena(call);
+  lbd_call_origin o = {.answer = answer,
+                       .ctx = p,
+                       .wants_reply = !dbus_message_get_no_reply(msg),
+                       .transport = lbd_dbus_transport};
+  lb_call *call = lbd_call_new(x->core->calls, m, &o);
+  lbd_arena *a = lbd_call_arena(call);
 
   uint32_t n = bare ? 0 : m->n_params + (m->n_options ? 1 : 0);
-  lb_value *given = lb_arena_alloc(a, sizeof(lb_value) * (n ? n : 1));
+  lb_value *given = lbd_arena_alloc(a, sizeof(lb_value) * (n ? n : 1));
   DBusMessageIter it;
   dbus_message_iter_init(msg, &it);
   for (uint32_t k = 0; k < n; k++, dbus_message_iter_next(&it)) {
     char err[256];
-    if (lb_dbus_read(a, &it, &given[k], err, sizeof(err)) < 0) {
-      lb_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
+    if (lbd_dbus_read(a, &it, &given[k], err, sizeof(err)) < 0) {
+      lbd_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
       return;
     }
     if (k < m->n_params && m->decl->params[k].optional && is_zero(&given[k]))
       given[k] = lb_v_nil();
   }
-  lb_call_dispatch(call, given, n);
+  lbd_call_dispatch(call, given, n);
 }
 
-static void leave_bus(lb_dbus *x);
+static void leave_bus(lbd_dbus *x);
 
 /* Runs once after the loop turn in which properties changed or the bus
  * went away: never inside a libdbus callback. */
 static void on_idle(uv_idle_t *h) {
-  lb_dbus *x = h->data;
+  lbd_dbus *x = h->data;
   uv_idle_stop(h);
   if (x->lost) {
     leave_bus(x);
     return;
   }
-  lb_dbus_properties_flush(x);
+  lbd_dbus_properties_flush(x);
 }
 
-void lb_dbus_flush_later(lb_dbus *x) {
+void lbd_dbus_flush_later(lbd_dbus *x) {
   uv_idle_start(&x->idle, on_idle);
 }
 
 /* ---- signals ------------------------------------------------------------------ */
 
-static void on_event(void *ud, const lb_event_entry *ev, const lb_value *fields) {
-  lb_dbus *x = ud;
+static void on_event(void *ud, const lbd_event_entry *ev, const lb_value *fields) {
+  lbd_dbus *x = ud;
   if (x->lost || x->stopping)
     return;
-  char *iface = lb_dbus_members_iface(ev->plugin),
-       *name = lb_dbus_members_camel(ev->name, ev->plugin);
-  DBusMessage *sig = dbus_message_new_signal(LB_DBUS_PATH, iface, name);
+  char *iface = lbd_dbus_members_iface(ev->plugin),
+       *name = lbd_dbus_members_camel(ev->name, ev->plugin);
+  DBusMessage *sig = dbus_message_new_signal(LBD_DBUS_PATH, iface, name);
   DBusMessageIter it;
   dbus_message_iter_init_append(sig, &it);
   /* the declared fields, in declared order, typed */
@@ -208,9 +208,9 @@ static void on_event(void *ud, const lb_event_entry *ev, const lb_value *fields)
     const lb_field *f = &ev->decl->fields[i];
     lb_value nil = lb_v_nil();
     const lb_value *v = lb_map_get(fields, f->name);
-    lb_dbus_append(&it, f->type, NULL, v ? v : &nil);
+    lbd_dbus_append(&it, f->type, NULL, v ? v : &nil);
   }
-  lb_dbus_send(x, sig);
+  lbd_dbus_send(x, sig);
   free(iface);
   free(name);
 }
@@ -218,39 +218,39 @@ static void on_event(void *ud, const lb_event_entry *ev, const lb_value *fields)
 /* ---- messages ------------------------------------------------------------------ */
 
 static DBusHandlerResult on_object_message(DBusConnection *conn, DBusMessage *msg, void *ud) {
-  lb_dbus *x = ud;
+  lbd_dbus *x = ud;
   (void)conn;
   if (dbus_message_get_type(msg) != DBUS_MESSAGE_TYPE_METHOD_CALL)
     return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
   const char *iface = dbus_message_get_interface(msg), *name = dbus_message_get_member(msg);
   if (dbus_message_is_method_call(msg, DBUS_INTERFACE_INTROSPECTABLE, "Introspect")) {
-    lb_dbus_members_refresh(x);
+    lbd_dbus_members_refresh(x);
     DBusMessage *reply = dbus_message_new_method_return(msg);
     dbus_message_append_args(reply, DBUS_TYPE_STRING, &x->xml, DBUS_TYPE_INVALID);
-    lb_dbus_send(x, reply);
+    lbd_dbus_send(x, reply);
     return DBUS_HANDLER_RESULT_HANDLED;
   }
   if (iface && strcmp(iface, DBUS_INTERFACE_PROPERTIES) == 0) {
-    lb_dbus_properties_call(x, msg);
+    lbd_dbus_properties_call(x, msg);
     return DBUS_HANDLER_RESULT_HANDLED;
   }
-  const member *m = lb_dbus_members_find(x, iface, name, 0);
+  const member *m = lbd_dbus_members_find(x, iface, name, 0);
   char why[1024];
   if (m) {
     call_method(x, msg, m);
-  } else if (iface && !lb_dbus_members_iface_known(x, iface) &&
-             lb_dbus_members_failed_plugin(x, iface, why, sizeof(why))) {
-    lb_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_INTERFACE, "no interface %s: %s", iface, why);
-  } else if (iface && !lb_dbus_members_iface_known(x, iface)) {
-    lb_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_INTERFACE,
-                        "no interface %s on %s; `busctl --user introspect " LB_DBUS_NAME
-                        " " LB_DBUS_PATH "` lists them",
-                        iface, LB_DBUS_PATH);
+  } else if (iface && !lbd_dbus_members_iface_known(x, iface) &&
+             lbd_dbus_members_failed_plugin(x, iface, why, sizeof(why))) {
+    lbd_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_INTERFACE, "no interface %s: %s", iface, why);
+  } else if (iface && !lbd_dbus_members_iface_known(x, iface)) {
+    lbd_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_INTERFACE,
+                         "no interface %s on %s; `busctl --user introspect " LBD_DBUS_NAME
+                         " " LBD_DBUS_PATH "` lists them",
+                         iface, LBD_DBUS_PATH);
   } else {
-    lb_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_METHOD,
-                        "no method %s%s%s on %s; `busctl --user introspect " LB_DBUS_NAME
-                        " " LB_DBUS_PATH "` lists the methods",
-                        iface ? iface : "", iface ? "." : "", name, LB_DBUS_PATH);
+    lbd_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_METHOD,
+                         "no method %s%s%s on %s; `busctl --user introspect " LBD_DBUS_NAME
+                         " " LBD_DBUS_PATH "` lists the methods",
+                         iface ? iface : "", iface ? "." : "", name, LBD_DBUS_PATH);
   }
   return DBUS_HANDLER_RESULT_HANDLED;
 }
@@ -258,7 +258,7 @@ static DBusHandlerResult on_object_message(DBusConnection *conn, DBusMessage *ms
 /* "/", "/org" and "/org/lumbard" only lead to the object, so that tools that
  * walk the tree (busctl tree, d-feet) find it. */
 static DBusHandlerResult on_tree_message(DBusConnection *conn, DBusMessage *msg, void *ud) {
-  lb_dbus *x = ud;
+  lbd_dbus *x = ud;
   (void)conn;
   if (dbus_message_get_type(msg) != DBUS_MESSAGE_TYPE_METHOD_CALL)
     return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
@@ -279,20 +279,20 @@ static DBusHandlerResult on_tree_message(DBusConnection *conn, DBusMessage *msg,
     const char *p = xml;
     DBusMessage *reply = dbus_message_new_method_return(msg);
     dbus_message_append_args(reply, DBUS_TYPE_STRING, &p, DBUS_TYPE_INVALID);
-    lb_dbus_send(x, reply);
+    lbd_dbus_send(x, reply);
   } else {
-    lb_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_OBJECT, "no object at %s; lumbard serves %s",
-                        path, LB_DBUS_PATH);
+    lbd_dbus_reply_error(x, msg, DBUS_ERROR_UNKNOWN_OBJECT, "no object at %s; lumbard serves %s",
+                         path, LBD_DBUS_PATH);
   }
   return DBUS_HANDLER_RESULT_HANDLED;
 }
 
 static DBusHandlerResult on_filter(DBusConnection *conn, DBusMessage *msg, void *ud) {
-  lb_dbus *x = ud;
+  lbd_dbus *x = ud;
   (void)conn;
   if (dbus_message_is_signal(msg, DBUS_INTERFACE_LOCAL, "Disconnected")) {
     if (!x->stopping) {
-      lb_warn("lost the D-Bus session bus; serving on the socket only");
+      lbu_warn("lost the D-Bus session bus; serving on the socket only");
       snprintf(x->state, sizeof(x->state), "lost the session bus");
     }
     x->lost = true;
@@ -302,8 +302,8 @@ static DBusHandlerResult on_filter(DBusConnection *conn, DBusMessage *msg, void 
   if (dbus_message_is_signal(msg, DBUS_INTERFACE_DBUS, "NameLost")) {
     const char *name = NULL;
     if (dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &name, DBUS_TYPE_INVALID) &&
-        strcmp(name, LB_DBUS_NAME) == 0) {
-      lb_warn("lost the bus name " LB_DBUS_NAME "; still serving on the socket");
+        strcmp(name, LBD_DBUS_NAME) == 0) {
+      lbu_warn("lost the bus name " LBD_DBUS_NAME "; still serving on the socket");
       x->name_owned = false;
     }
   }
@@ -315,8 +315,8 @@ static DBusHandlerResult on_filter(DBusConnection *conn, DBusMessage *msg, void 
 static const DBusObjectPathVTable object_vtable = {.message_function = on_object_message};
 static const DBusObjectPathVTable tree_vtable = {.message_function = on_tree_message};
 
-lb_dbus *lb_dbus_start(const lb_core *core) {
-  lb_dbus *x = lb_xcalloc(1, sizeof(*x));
+lbd_dbus *lbd_dbus_start(const lbd_core *core) {
+  lbd_dbus *x = lbu_xcalloc(1, sizeof(*x));
   x->core = core;
   uv_idle_init(core->loop, &x->idle);
   x->idle.data = x;
@@ -325,8 +325,8 @@ lb_dbus *lb_dbus_start(const lb_core *core) {
   DBusConnection *conn = dbus_bus_get_private(DBUS_BUS_SESSION, &err);
   if (!conn) {
     snprintf(x->state, sizeof(x->state), "no session bus");
-    lb_notice("no D-Bus session bus (%s): serving on the socket only",
-              err.message ? err.message : "cannot connect");
+    lbu_notice("no D-Bus session bus (%s): serving on the socket only",
+               err.message ? err.message : "cannot connect");
     dbus_error_free(&err);
     x->lost = true;
     return x;
@@ -334,70 +334,70 @@ lb_dbus *lb_dbus_start(const lb_core *core) {
   dbus_connection_set_exit_on_disconnect(conn, FALSE);
   x->conn = conn;
   if (!dbus_connection_add_filter(conn, on_filter, x, NULL) ||
-      !dbus_connection_register_object_path(conn, LB_DBUS_PATH, &object_vtable, x) ||
+      !dbus_connection_register_object_path(conn, LBD_DBUS_PATH, &object_vtable, x) ||
       !dbus_connection_register_fallback(conn, "/", &tree_vtable, x) ||
-      !(x->glue = lb_dbus_glue_new(core->loop, conn))) {
-    lb_err("D-Bus: cannot export " LB_DBUS_PATH " (out of memory); serving on the socket only");
+      !(x->glue = lbu_dbus_glue_new(core->loop, conn))) {
+    lbu_err("D-Bus: cannot export " LBD_DBUS_PATH " (out of memory); serving on the socket only");
     snprintf(x->state, sizeof(x->state), "failed to export");
     x->lost = true;
     leave_bus(x);
     return x;
   }
-  lb_events_add_sink(core->events, on_event, x);
-  lb_events_add_property_sink(core->events, lb_dbus_properties_changed, x);
+  lbd_events_add_sink(core->events, on_event, x);
+  lbd_events_add_property_sink(core->events, lbd_dbus_properties_changed, x);
   snprintf(x->state, sizeof(x->state), "connected as %s, name not yet owned",
            dbus_bus_get_unique_name(conn));
   return x;
 }
 
-const char *lb_dbus_state(const lb_dbus *x) {
+const char *lbd_dbus_state(const lbd_dbus *x) {
   return x->state;
 }
 
-int lb_dbus_request_name(lb_dbus *x, char *errbuf, size_t errlen) {
+int lbd_dbus_request_name(lbd_dbus *x, char *errbuf, size_t errlen) {
   if (!x->conn)
     return 0; /* no bus: nothing to own */
   DBusError err;
   dbus_error_init(&err);
-  int r = dbus_bus_request_name(x->conn, LB_DBUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &err);
+  int r = dbus_bus_request_name(x->conn, LBD_DBUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &err);
   if (r == DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER || r == DBUS_REQUEST_NAME_REPLY_ALREADY_OWNER) {
     x->name_owned = true;
-    snprintf(x->state, sizeof(x->state), "%s on the session bus", LB_DBUS_NAME);
-    lb_info("D-Bus: serving %s at %s", LB_DBUS_NAME, LB_DBUS_PATH);
+    snprintf(x->state, sizeof(x->state), "%s on the session bus", LBD_DBUS_NAME);
+    lbu_info("D-Bus: serving %s at %s", LBD_DBUS_NAME, LBD_DBUS_PATH);
     return 0;
   }
   if (r < 0)
-    snprintf(errbuf, errlen, "D-Bus: cannot take the name %s: %s", LB_DBUS_NAME,
+    snprintf(errbuf, errlen, "D-Bus: cannot take the name %s: %s", LBD_DBUS_NAME,
              err.message ? err.message : "unknown error");
   else
     snprintf(errbuf, errlen,
              "another lumbard already owns %s on this session bus; stop it first (systemctl "
              "--user stop lumbard), or run this one with --no-dbus",
-             LB_DBUS_NAME);
+             LBD_DBUS_NAME);
   dbus_error_free(&err);
   return r < 0 ? -EIO : -EEXIST;
 }
 
 static void idle_closed(uv_handle_t *h) {
-  lb_dbus *x = h->data;
+  lbd_dbus *x = h->data;
   for (size_t i = 0; i < x->n_changed; i++)
     free(x->changed[i]);
   free(x->changed);
-  lb_dbus_members_free(x);
+  lbd_dbus_members_free(x);
   free(x->xml);
   free(x);
 }
 
 /* Leave the bus (lost, or stopping); what daemon.status says stays. */
-static void leave_bus(lb_dbus *x) {
-  lb_events_remove_sink(x->core->events, on_event, x);
-  lb_events_remove_property_sink(x->core->events, lb_dbus_properties_changed, x);
+static void leave_bus(lbd_dbus *x) {
+  lbd_events_remove_sink(x->core->events, on_event, x);
+  lbd_events_remove_property_sink(x->core->events, lbd_dbus_properties_changed, x);
   if (x->conn) {
     dbus_connection_remove_filter(x->conn, on_filter, x);
-    dbus_connection_unregister_object_path(x->conn, LB_DBUS_PATH);
+    dbus_connection_unregister_object_path(x->conn, LBD_DBUS_PATH);
     dbus_connection_unregister_object_path(x->conn, "/");
     if (x->glue)
-      lb_dbus_glue_close(x->glue); /* closes the connection */
+      lbu_dbus_glue_close(x->glue); /* closes the connection */
     else
       dbus_connection_close(x->conn);
     dbus_connection_unref(x->conn);
@@ -406,7 +406,7 @@ static void leave_bus(lb_dbus *x) {
   }
 }
 
-void lb_dbus_stop(lb_dbus *x) {
+void lbd_dbus_stop(lbd_dbus *x) {
   if (!x || x->stopping)
     return;
   x->stopping = true;

@@ -2,30 +2,30 @@
  * the declarations (core interface org.lumbard.Lumbard1, one interface per
  * plugin), method calls dispatched like socket calls, every event a signal,
  * Introspectable and Properties served. */
-#ifndef LB_DBUS_EXPORT_H
-#define LB_DBUS_EXPORT_H
+#ifndef LBD_DBUS_EXPORT_H
+#define LBD_DBUS_EXPORT_H
 
 #include <stddef.h>
 
 #include "core.h"
 
-#define LB_DBUS_NAME "org.lumbard.Lumbard1"
-#define LB_DBUS_PATH "/org/lumbard/Lumbard1"
-#define LB_DBUS_IFACE "org.lumbard.Lumbard1"
+#define LBD_DBUS_NAME "org.lumbard.Lumbard1"
+#define LBD_DBUS_PATH "/org/lumbard/Lumbard1"
+#define LBD_DBUS_IFACE "org.lumbard.Lumbard1"
 
-typedef struct lb_dbus lb_dbus;
+typedef struct lbd_dbus lbd_dbus;
 
 /* Connect to the session bus, export the object and start sending signals.
  * Without a bus, a notice is logged and the export serves nothing; its
- * state (lb_dbus_state) says why. */
-lb_dbus *lb_dbus_start(const lb_core *core);
+ * state (lbd_dbus_state) says why. */
+lbd_dbus *lbd_dbus_start(const lbd_core *core);
 /* For daemon.status: "org.lumbard.Lumbard1 on the session bus", "no session
  * bus", "lost the session bus", ... */
-const char *lb_dbus_state(const lb_dbus *x);
+const char *lbd_dbus_state(const lbd_dbus *x);
 /* Take the bus name (do-not-queue), once the plugins are loaded. -EEXIST
  * when another process owns it; err says what to do. */
-int lb_dbus_request_name(lb_dbus *x, char *err, size_t errlen);
+int lbd_dbus_request_name(lbd_dbus *x, char *err, size_t errlen);
 /* Leave the bus; freed once its handles have closed. Accepts NULL. */
-void lb_dbus_stop(lb_dbus *x);
+void lbd_dbus_stop(lbd_dbus *x);
 
 #endif

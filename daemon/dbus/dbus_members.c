@@ -11,23 +11,23 @@
 #include "plugin_host.h"
 #include "util.h"
 
-char *lb_dbus_members_iface(const char *plugin) {
+char *lbd_dbus_members_iface(const char *plugin) {
   if (strcmp(plugin, "daemon") == 0)
-    return lb_xstrdup(LB_DBUS_IFACE);
+    return lbu_xstrdup(LBD_DBUS_IFACE);
   char camel[128];
-  lb_dbus_camel(plugin, camel, sizeof(camel));
-  return lb_xasprintf(LB_DBUS_IFACE ".%s", camel);
+  lbd_dbus_camel(plugin, camel, sizeof(camel));
+  return lbu_xasprintf(LBD_DBUS_IFACE ".%s", camel);
 }
 
-char *lb_dbus_members_camel(const char *full, const char *plugin) {
+char *lbd_dbus_members_camel(const char *full, const char *plugin) {
   char camel[128];
-  lb_dbus_camel(full + strlen(plugin) + 1, camel, sizeof(camel));
-  return lb_xstrdup(camel);
+  lbd_dbus_camel(full + strlen(plugin) + 1, camel, sizeof(camel));
+  return lbu_xstrdup(camel);
 }
 
 /* Methods a D-Bus client can call: those of every transport, and its own. */
-static bool exported(const lb_method_entry *m) {
-  return !m->transport || m->transport == lb_dbus_transport;
+static bool exported(const lbd_method_entry *m) {
+  return !m->transport || m->transport == lbd_dbus_transport;
 }
 
 typedef struct strbuf {
@@ -47,7 +47,7 @@ static void sb_add(strbuf *b, const char *fmt, ...) {
       return;
     }
     b->cap = (b->cap + (size_t)n + 1) * 2;
-    b->s = lb_xrealloc(b->s, b->cap);
+    b->s = lbu_xrealloc(b->s, b->cap);
   }
 }
 
@@ -80,7 +80,7 @@ static void sb_doc(strbuf *b, const char *indent, const char *doc) {
   sb_add(b, "\"/>\n");
 }
 
-void lb_dbus_members_free(lb_dbus *x) {
+void lbd_dbus_members_free(lbd_dbus *x) {
   for (size_t i = 0; i < x->n_members; i++) {
     free(x->members[i].iface);
     free(x->members[i].name);
@@ -91,8 +91,8 @@ void lb_dbus_members_free(lb_dbus *x) {
   x->n_members = 0;
 }
 
-static void add_member(lb_dbus *x, member m) {
-  x->members = lb_xrealloc(x->members, (x->n_members + 1) * sizeof(member));
+static void add_member(lbd_dbus *x, member m) {
+  x->members = lbu_xrealloc(x->members, (x->n_members + 1) * sizeof(member));
   x->members[x->n_members++] = m;
 }
 
@@ -120,24 +120,24 @@ static const char STANDARD_IFACES[] =
     "<arg name=\"invalidated_properties\" type=\"as\"/></signal>\n"
     "  </interface>\n";
 
-static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
-  lb_registry *r = x->core->registry;
-  char *iface = lb_dbus_members_iface(plugin);
+static void emit_interface(lbd_dbus *x, strbuf *b, const char *plugin) {
+  lbd_registry *r = x->core->registry;
+  char *iface = lbd_dbus_members_iface(plugin);
   sb_add(b, "  <interface name=\"%s\">\n", iface);
-  for (size_t i = 0; i < lb_registry_n_methods(r); i++) {
-    const lb_method_entry *m = lb_registry_method_at(r, i);
+  for (size_t i = 0; i < lbd_registry_n_methods(r); i++) {
+    const lbd_method_entry *m = lbd_registry_method_at(r, i);
     if (strcmp(m->plugin, plugin) != 0 || !exported(m))
       continue;
     member mem = {
-        .iface = lb_xstrdup(iface), .name = lb_dbus_members_camel(m->name, plugin), .method = m};
+        .iface = lbu_xstrdup(iface), .name = lbd_dbus_members_camel(m->name, plugin), .method = m};
     strbuf sig = {0};
     sb_add(b, "    <method name=\"%s\">\n", mem.name);
     sb_doc(b, "      ", m->decl->doc);
     for (uint32_t k = 0; k < m->n_params; k++) {
       const lb_param *p = &m->decl->params[k];
       sb_add(b, "      <arg name=\"%s\" type=\"%s\" direction=\"in\"/>\n", p->name,
-             lb_dbus_signature(p->type));
-      sb_add(&sig, "%s", lb_dbus_signature(p->type));
+             lbd_dbus_signature(p->type));
+      sb_add(&sig, "%s", lbd_dbus_signature(p->type));
     }
     if (m->n_options) {
       sb_add(b, "      <arg name=\"options\" type=\"a{sv}\" direction=\"in\"/>\n");
@@ -145,40 +145,40 @@ static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
     }
     if (m->decl->result != LB_T_NONE)
       sb_add(b, "      <arg name=\"result\" type=\"%s\" direction=\"out\"/>\n",
-             lb_dbus_signature(m->decl->result));
+             lbd_dbus_signature(m->decl->result));
     sb_add(b, "    </method>\n");
-    mem.in_sig = sig.s ? sig.s : lb_xstrdup("");
+    mem.in_sig = sig.s ? sig.s : lbu_xstrdup("");
     add_member(x, mem);
   }
-  for (size_t i = 0; i < lb_registry_n_events(r); i++) {
-    const lb_event_entry *e = lb_registry_event_at(r, i);
+  for (size_t i = 0; i < lbd_registry_n_events(r); i++) {
+    const lbd_event_entry *e = lbd_registry_event_at(r, i);
     if (strcmp(e->plugin, plugin) != 0)
       continue;
     member mem = {
-        .iface = lb_xstrdup(iface), .name = lb_dbus_members_camel(e->name, plugin), .event = e};
+        .iface = lbu_xstrdup(iface), .name = lbd_dbus_members_camel(e->name, plugin), .event = e};
     sb_add(b, "    <signal name=\"%s\">\n", mem.name);
     sb_doc(b, "      ", e->decl->doc);
     for (uint32_t k = 0; k < e->n_fields; k++)
       sb_add(b, "      <arg name=\"%s\" type=\"%s\"/>\n", e->decl->fields[k].name,
-             lb_dbus_signature(e->decl->fields[k].type));
+             lbd_dbus_signature(e->decl->fields[k].type));
     sb_add(b, "    </signal>\n");
     add_member(x, mem);
   }
   if (strcmp(plugin, "daemon") == 0)
-    for (size_t i = 0; i < LB_DBUS_N_CORE_PROPS; i++)
+    for (size_t i = 0; i < LBD_DBUS_N_CORE_PROPS; i++)
       sb_add(b,
              "    <property name=\"%s\" type=\"%s\" access=\"read\">\n"
              "      <annotation name=\"org.freedesktop.DBus.Property.EmitsChangedSignal\" "
              "value=\"const\"/>\n    </property>\n",
-             lb_dbus_core_props[i].name, lb_dbus_core_props[i].sig);
-  for (size_t i = 0; i < lb_registry_n_properties(r); i++) {
-    const lb_property_entry *p = lb_registry_property_at(r, i);
+             lbd_dbus_core_props[i].name, lbd_dbus_core_props[i].sig);
+  for (size_t i = 0; i < lbd_registry_n_properties(r); i++) {
+    const lbd_property_entry *p = lbd_registry_property_at(r, i);
     if (strcmp(p->plugin, plugin) != 0)
       continue;
     member mem = {
-        .iface = lb_xstrdup(iface), .name = lb_dbus_members_camel(p->name, plugin), .prop = p};
+        .iface = lbu_xstrdup(iface), .name = lbd_dbus_members_camel(p->name, plugin), .prop = p};
     sb_add(b, "    <property name=\"%s\" type=\"%s\" access=\"%s\">\n", mem.name,
-           lb_dbus_signature(p->decl->type), p->decl->set ? "readwrite" : "read");
+           lbd_dbus_signature(p->decl->type), p->decl->set ? "readwrite" : "read");
     sb_add(b, "      <annotation name=\"org.freedesktop.DBus.Property.EmitsChangedSignal\" "
               "value=\"true\"/>\n");
     sb_doc(b, "      ", p->decl->doc);
@@ -190,11 +190,11 @@ static void emit_interface(lb_dbus *x, strbuf *b, const char *plugin) {
 }
 
 /* Rebuild the member table and the XML when the declarations changed. */
-void lb_dbus_members_refresh(lb_dbus *x) {
-  lb_registry *r = x->core->registry;
-  if (x->xml && x->generation == lb_registry_generation(r))
+void lbd_dbus_members_refresh(lbd_dbus *x) {
+  lbd_registry *r = x->core->registry;
+  if (x->xml && x->generation == lbd_registry_generation(r))
     return;
-  lb_dbus_members_free(x);
+  lbd_dbus_members_free(x);
   free(x->xml);
   strbuf b = {0};
   sb_add(&b,
@@ -204,15 +204,15 @@ void lb_dbus_members_refresh(lb_dbus *x) {
          "Not a medical device. -->\n<node>\n%s",
          LUMBARD_VERSION, STANDARD_IFACES);
   emit_interface(x, &b, "daemon");
-  for (size_t i = 0; i < lb_plugins_count(x->core->plugins); i++)
-    emit_interface(x, &b, lb_plugin_name(lb_plugins_at(x->core->plugins, i)));
+  for (size_t i = 0; i < lbd_plugins_count(x->core->plugins); i++)
+    emit_interface(x, &b, lbd_plugin_name(lbd_plugins_at(x->core->plugins, i)));
   sb_add(&b, "</node>\n");
   x->xml = b.s;
-  x->generation = lb_registry_generation(r);
+  x->generation = lbd_registry_generation(r);
 }
 
-const member *lb_dbus_members_find(lb_dbus *x, const char *iface, const char *name, int kind) {
-  lb_dbus_members_refresh(x);
+const member *lbd_dbus_members_find(lbd_dbus *x, const char *iface, const char *name, int kind) {
+  lbd_dbus_members_refresh(x);
   for (size_t i = 0; i < x->n_members; i++) {
     const member *m = &x->members[i];
     bool right_kind = kind == 0   ? m->method != NULL
@@ -225,29 +225,29 @@ const member *lb_dbus_members_find(lb_dbus *x, const char *iface, const char *na
 }
 
 /* When iface is that of a plugin that did not load: why, in why. */
-bool lb_dbus_members_failed_plugin(lb_dbus *x, const char *iface, char *why, size_t len) {
-  lb_plugins *ps = x->core->plugins;
-  for (size_t i = 0; i < lb_plugins_n_failed(ps); i++) {
-    const char *path, *reason, *name = lb_plugins_failed_at(ps, i, &path, &reason);
-    char *want = lb_dbus_members_iface(name);
+bool lbd_dbus_members_failed_plugin(lbd_dbus *x, const char *iface, char *why, size_t len) {
+  lbd_plugins *ps = x->core->plugins;
+  for (size_t i = 0; i < lbd_plugins_n_failed(ps); i++) {
+    const char *path, *reason, *name = lbd_plugins_failed_at(ps, i, &path, &reason);
+    char *want = lbd_dbus_members_iface(name);
     bool hit = strcmp(want, iface) == 0;
     free(want);
     if (hit)
-      return lb_plugins_why_missing(ps, name, strlen(name), why, len);
+      return lbd_plugins_why_missing(ps, name, strlen(name), why, len);
   }
   return false;
 }
 
-bool lb_dbus_members_iface_known(lb_dbus *x, const char *iface) {
-  lb_dbus_members_refresh(x);
-  if (strcmp(iface, LB_DBUS_IFACE) == 0)
+bool lbd_dbus_members_iface_known(lbd_dbus *x, const char *iface) {
+  lbd_dbus_members_refresh(x);
+  if (strcmp(iface, LBD_DBUS_IFACE) == 0)
     return true;
   for (size_t i = 0; i < x->n_members; i++)
     if (strcmp(x->members[i].iface, iface) == 0)
       return true;
   char *probe = NULL;
-  for (size_t i = 0; i < lb_plugins_count(x->core->plugins); i++) {
-    probe = lb_dbus_members_iface(lb_plugin_name(lb_plugins_at(x->core->plugins, i)));
+  for (size_t i = 0; i < lbd_plugins_count(x->core->plugins); i++) {
+    probe = lbd_dbus_members_iface(lbd_plugin_name(lbd_plugins_at(x->core->plugins, i)));
     bool same = strcmp(probe, iface) == 0;
     free(probe);
     if (same)

@@ -17,12 +17,12 @@ static const char *const signatures[] = {
     [LB_T_NONE] = "",  [LB_T_INTS] = "ax",
 };
 
-const char *lb_dbus_signature(lb_type t) {
+const char *lbd_dbus_signature(lb_type t) {
   return (size_t)t < sizeof(signatures) / sizeof(signatures[0]) && signatures[t] ? signatures[t]
                                                                                  : "";
 }
 
-void lb_dbus_camel(const char *name, char *buf, size_t len) {
+void lbd_dbus_camel(const char *name, char *buf, size_t len) {
   size_t o = 0;
   bool up = true;
   for (const char *p = name; *p && o + 1 < len; p++) {
@@ -76,7 +76,7 @@ static bool append_basic(DBusMessageIter *it, int type, const void *p) {
  * nest more than 64 containers deep, arrays, dict entries and variants alike;
  * a value from a client can nest deeper once each level costs two or three
  * (av, a{sv}). depth counts the containers around an iterator, from the one
- * lb_dbus_append was given, which may itself sit 3 deep (a property in
+ * lbd_dbus_append was given, which may itself sit 3 deep (a property in
  * GetAll's a{sv}). A container with no room for its items goes out empty. */
 #define MAX_DEPTH (2 * DBUS_MAXIMUM_TYPE_RECURSION_DEPTH - 3)
 
@@ -107,7 +107,7 @@ static bool append_typed_variant(DBusMessageIter *it, lb_type t, const lb_field 
     t = natural_type(v);
   DBusMessageIter var;
   if (!dbus_message_iter_open_container(it, DBUS_TYPE_VARIANT,
-                                        t == LB_T_ANY ? "av" : lb_dbus_signature(t), &var))
+                                        t == LB_T_ANY ? "av" : lbd_dbus_signature(t), &var))
     return false;
   bool ok = t == LB_T_ANY ? append_av(&var, fields, path, v, depth + 1)
                           : append(&var, t, fields, path, v, depth + 1);
@@ -158,7 +158,7 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const char *
      * already logged, or a nested key that means something else than the
      * enclosing declaration's) falls back to the undeclared rule. */
     char why[8];
-    lb_type t = f && lb_value_has_type(&kv->val, f->type, why, sizeof(why)) ? f->type : LB_T_ANY;
+    lb_type t = f && lbd_value_has_type(&kv->val, f->type, why, sizeof(why)) ? f->type : LB_T_ANY;
     if (!dbus_message_iter_open_container(&arr, DBUS_TYPE_DICT_ENTRY, NULL, &entry) ||
         !append_basic(&entry, DBUS_TYPE_STRING, &kv->key) ||
         !append_typed_variant(&entry, t, fields, sub, &kv->val, depth + 2) ||
@@ -168,7 +168,7 @@ static bool append_map(DBusMessageIter *it, const lb_field *fields, const char *
   return dbus_message_iter_close_container(it, &arr);
 }
 
-bool lb_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v) {
+bool lbd_dbus_append(DBusMessageIter *it, lb_type t, const lb_field *fields, const lb_value *v) {
   return append(it, t, fields, "", v, 0);
 }
 
@@ -208,7 +208,7 @@ static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "s", &arr))
       return false;
     for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 1 <= MAX_DEPTH && i < v->as.arr.len; i++)
-      if (!lb_dbus_append(&arr, LB_T_STRING, NULL, &v->as.arr.items[i]))
+      if (!lbd_dbus_append(&arr, LB_T_STRING, NULL, &v->as.arr.items[i]))
         return false;
     return dbus_message_iter_close_container(it, &arr);
   }
@@ -219,7 +219,7 @@ static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const
     if (!dbus_message_iter_open_container(it, DBUS_TYPE_ARRAY, "x", &arr))
       return false;
     for (uint32_t i = 0; v->kind == LB_ARRAY && depth + 1 <= MAX_DEPTH && i < v->as.arr.len; i++)
-      if (!lb_dbus_append(&arr, LB_T_INT, NULL, &v->as.arr.items[i]))
+      if (!lbd_dbus_append(&arr, LB_T_INT, NULL, &v->as.arr.items[i]))
         return false;
     return dbus_message_iter_close_container(it, &arr);
   }
@@ -240,7 +240,7 @@ static bool append(DBusMessageIter *it, lb_type t, const lb_field *fields, const
   return false;
 }
 
-int lb_dbus_read(lb_arena *a, DBusMessageIter *it, lb_value *ret, char *err, size_t errlen) {
+int lbd_dbus_read(lbd_arena *a, DBusMessageIter *it, lb_value *ret, char *err, size_t errlen) {
   int type = dbus_message_iter_get_arg_type(it);
   DBusBasicValue b;
   switch (type) {
@@ -285,13 +285,13 @@ int lb_dbus_read(lb_arena *a, DBusMessageIter *it, lb_value *ret, char *err, siz
   case DBUS_TYPE_SIGNATURE: {
     dbus_message_iter_get_basic(it, &b);
     size_t n = strlen(b.str); /* libdbus has checked the UTF-8 */
-    *ret = lb_v_strn(lb_arena_strndup(a, b.str, n), n);
+    *ret = lb_v_strn(lbd_arena_strndup(a, b.str, n), n);
     return 0;
   }
   case DBUS_TYPE_VARIANT: {
     DBusMessageIter sub;
     dbus_message_iter_recurse(it, &sub);
-    return lb_dbus_read(a, &sub, ret, err, errlen);
+    return lbd_dbus_read(a, &sub, ret, err, errlen);
   }
   case DBUS_TYPE_ARRAY:
   case DBUS_TYPE_STRUCT: {
@@ -304,7 +304,7 @@ int lb_dbus_read(lb_arena *a, DBusMessageIter *it, lb_value *ret, char *err, siz
          dbus_message_iter_next(&c))
       n++;
     if (dict) {
-      lb_pair *pairs = lb_arena_alloc(a, sizeof(lb_pair) * n);
+      lb_pair *pairs = lbd_arena_alloc(a, sizeof(lb_pair) * n);
       for (size_t i = 0; i < n; i++, dbus_message_iter_next(&sub)) {
         DBusMessageIter kv;
         dbus_message_iter_recurse(&sub, &kv);
@@ -313,22 +313,22 @@ int lb_dbus_read(lb_arena *a, DBusMessageIter *it, lb_value *ret, char *err, siz
           return -EINVAL;
         }
         dbus_message_iter_get_basic(&kv, &b);
-        pairs[i].key = lb_arena_strndup(a, b.str, strlen(b.str));
+        pairs[i].key = lbd_arena_strndup(a, b.str, strlen(b.str));
         dbus_message_iter_next(&kv);
-        int r = lb_dbus_read(a, &kv, &pairs[i].val, err, errlen);
+        int r = lbd_dbus_read(a, &kv, &pairs[i].val, err, errlen);
         if (r < 0)
           return r;
       }
-      const char *dup = lb_pairs_duplicate_key(pairs, (uint32_t)n);
+      const char *dup = lbd_pairs_duplicate_key(pairs, (uint32_t)n);
       if (dup) {
         snprintf(err, errlen, "map key \"%.64s\" appears twice", dup);
         return -EINVAL;
       }
       *ret = lb_v_map(pairs, n);
     } else {
-      lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+      lb_value *items = lbd_arena_alloc(a, sizeof(lb_value) * n);
       for (size_t i = 0; i < n; i++, dbus_message_iter_next(&sub)) {
-        int r = lb_dbus_read(a, &sub, &items[i], err, errlen);
+        int r = lbd_dbus_read(a, &sub, &items[i], err, errlen);
         if (r < 0)
           return r;
       }

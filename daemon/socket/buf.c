@@ -5,34 +5,34 @@
 
 #include "util.h"
 
-lb_buf *lb_buf_new(size_t cap) {
-  lb_buf *b = lb_xmalloc(sizeof(*b));
+lbd_buf *lbd_buf_new(size_t cap) {
+  lbd_buf *b = lbu_xmalloc(sizeof(*b));
   b->refs = 1;
   b->len = 0;
   b->cap = cap ? cap : 64;
-  b->data = lb_xmalloc(b->cap);
+  b->data = lbu_xmalloc(b->cap);
   return b;
 }
 
-lb_buf *lb_buf_ref(lb_buf *b) {
+lbd_buf *lbd_buf_ref(lbd_buf *b) {
   b->refs++;
   return b;
 }
 
-void lb_buf_unref(lb_buf *b) {
+void lbd_buf_unref(lbd_buf *b) {
   if (!b || --b->refs > 0)
     return;
   free(b->data);
   free(b);
 }
 
-int lb_buf_write(void *data, const char *buf, size_t len) {
-  lb_buf *b = data;
+int lbd_buf_write(void *data, const char *buf, size_t len) {
+  lbd_buf *b = data;
   if (b->len + len > b->cap) {
     size_t cap = b->cap * 2;
     while (cap < b->len + len)
       cap *= 2;
-    b->data = lb_xrealloc(b->data, cap);
+    b->data = lbu_xrealloc(b->data, cap);
     b->cap = cap;
   }
   /* msgpack packs most tokens a byte at a time (array and string headers,

@@ -19,11 +19,11 @@
 #define READ_INIT (4 * 1024)
 #define READ_MAX (64 * 1024)
 
-lb_rpc_conn *lb_rpc_conn_next(const lb_rpc_conn *c) {
+lbd_rpc_conn *lbd_rpc_conn_next(const lbd_rpc_conn *c) {
   return c->next;
 }
 
-void lb_rpc_conn_link(lb_rpc_conn **head, lb_rpc_conn *c) {
+void lbd_rpc_conn_link(lbd_rpc_conn **head, lbd_rpc_conn *c) {
   c->prev = NULL;
   c->next = *head;
   if (*head)
@@ -31,7 +31,7 @@ void lb_rpc_conn_link(lb_rpc_conn **head, lb_rpc_conn *c) {
   *head = c;
 }
 
-void lb_rpc_conn_unlink(lb_rpc_conn **head, lb_rpc_conn *c) {
+void lbd_rpc_conn_unlink(lbd_rpc_conn **head, lbd_rpc_conn *c) {
   if (c->prev)
     c->prev->next = c->next;
   else if (*head == c)
@@ -41,37 +41,37 @@ void lb_rpc_conn_unlink(lb_rpc_conn **head, lb_rpc_conn *c) {
   c->prev = c->next = NULL;
 }
 
-void lb_rpc_conn_ref(lb_rpc_conn *c) {
+void lbd_rpc_conn_ref(lbd_rpc_conn *c) {
   c->refs++;
 }
 
-void lb_rpc_conn_unref(lb_rpc_conn *c) {
+void lbd_rpc_conn_unref(lbd_rpc_conn *c) {
   if (--c->refs > 0)
     return;
-  lb_rpc_server *s = c->server;
+  lbd_rpc_server *s = c->server;
   lb_reader_free(c->reader);
-  lb_rpc_conn_unsubscribe(c, NULL);
+  lbd_rpc_conn_unsubscribe(c, NULL);
   free(c->patterns);
-  lb_rpc_conn_out_free(c);
+  lbd_rpc_conn_out_free(c);
   free(c);
-  lb_rpc_server_conn_freed(s);
+  lbd_rpc_server_conn_freed(s);
 }
 
 static void on_close(uv_handle_t *h) {
-  lb_rpc_conn_unref(h->data);
+  lbd_rpc_conn_unref(h->data);
 }
 
-void lb_rpc_conn_close(lb_rpc_conn *c, const char *why) {
+void lbd_rpc_conn_close(lbd_rpc_conn *c, const char *why) {
   if (c->closing)
     return;
   /* What is queued goes out first, as far as the socket takes it: the error
    * answered just before a connection is closed must reach the client. */
   if (!c->writing)
-    lb_rpc_conn_write_now(c);
+    lbd_rpc_conn_write_now(c);
   c->closing = true;
   if (why)
-    lb_debug("client %llu (pid %d): closed: %s", (unsigned long long)c->id, (int)c->pid, why);
-  lb_rpc_server_conn_closed(c->server, c);
+    lbu_debug("client %llu (pid %d): closed: %s", (unsigned long long)c->id, (int)c->pid, why);
+  lbd_rpc_server_conn_closed(c->server, c);
   uv_close((uv_handle_t *)&c->pipe, on_close);
 }
 
@@ -79,24 +79,24 @@ void lb_rpc_conn_close(lb_rpc_conn *c, const char *why) {
 
 /* The reader refused the stream: answer the request over a limit when its
  * msgid could be read, and close. */
-static void refused(lb_rpc_conn *c) {
+static void refused(lbd_rpc_conn *c) {
   const lb_reader_refusal *why = lb_reader_refused(c->reader);
   if (why->fault == LB_READER_GARBAGE) {
-    lb_warn("client %llu (pid %d) sent bytes that are not MessagePack; closing its connection",
-            (unsigned long long)c->id, (int)c->pid);
-    lb_rpc_conn_close(c, NULL);
+    lbu_warn("client %llu (pid %d) sent bytes that are not MessagePack; closing its connection",
+             (unsigned long long)c->id, (int)c->pid);
+    lbd_rpc_conn_close(c, NULL);
     return;
   }
   char text[256];
   snprintf(text, sizeof(text), "message too large: %s; closing the connection", why->what);
-  lb_warn("client %llu (pid %d): %s", (unsigned long long)c->id, (int)c->pid, text);
+  lbu_warn("client %llu (pid %d): %s", (unsigned long long)c->id, (int)c->pid, text);
   if (why->has_msgid)
-    lb_rpc_conn_send_error(c, why->msgid, NULL, LB_RPC_TOO_LARGE, text);
-  lb_rpc_conn_close(c, NULL);
+    lbd_rpc_conn_send_error(c, why->msgid, NULL, LB_RPC_TOO_LARGE, text);
+  lbd_rpc_conn_close(c, NULL);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
-  lb_rpc_conn *c = h->data;
+  lbd_rpc_conn *c = h->data;
   char *base;
   size_t len;
   (void)suggested;
@@ -108,9 +108,9 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
 }
 
 static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
-  lb_rpc_conn *c = stream->data;
+  lbd_rpc_conn *c = stream->data;
   if (nread < 0) {
-    lb_rpc_conn_close(c, nread == UV_EOF ? "end of stream" : uv_strerror((int)nread));
+    lbd_rpc_conn_close(c, nread == UV_EOF ? "end of stream" : uv_strerror((int)nread));
     return;
   }
   if (nread == 0)
@@ -121,32 +121,32 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
 
   /* Every whole message this read completes, in order; a partial one waits
    * in the reader for the next read. */
-  lb_rpc_conn_ref(c); /* a handler may close the connection */
+  lbd_rpc_conn_ref(c); /* a handler may close the connection */
   msgpack_object o;
   int r = 0;
   while (!c->closing && (r = lb_reader_next(c->reader, &o)) > 0)
-    lb_rpc_conn_handle(c, &o);
+    lbd_rpc_conn_handle(c, &o);
   if (r < 0 && !c->closing)
     refused(c);
-  lb_rpc_conn_unref(c);
+  lbd_rpc_conn_unref(c);
 }
 
-lb_rpc_conn *lb_rpc_conn_accept(lb_rpc_server *s, uv_stream_t *listener, uint64_t id) {
-  lb_rpc_conn *c = lb_xcalloc(1, sizeof(*c));
+lbd_rpc_conn *lbd_rpc_conn_accept(lbd_rpc_server *s, uv_stream_t *listener, uint64_t id) {
+  lbd_rpc_conn *c = lbu_xcalloc(1, sizeof(*c));
   c->server = s;
   c->id = id;
   c->refs = 1; /* the handle's */
   c->read_size = READ_INIT / 2;
   if (lb_reader_new(READ_INIT, &c->reader) < 0) {
     free(c);
-    lb_rpc_server_conn_freed(s);
+    lbd_rpc_server_conn_freed(s);
     return NULL;
   }
   uv_pipe_init(listener->loop, &c->pipe, 0);
   c->pipe.data = c;
   int r = uv_accept(listener, (uv_stream_t *)&c->pipe);
   if (r < 0) {
-    lb_warn("accepting a client: %s", uv_strerror(r));
+    lbu_warn("accepting a client: %s", uv_strerror(r));
     c->closing = true;
     uv_close((uv_handle_t *)&c->pipe, on_close);
     return NULL;
@@ -158,35 +158,35 @@ lb_rpc_conn *lb_rpc_conn_accept(lb_rpc_server *s, uv_stream_t *listener, uint64_
   socklen_t len = sizeof(cred);
   if (uv_fileno((uv_handle_t *)&c->pipe, &fd) < 0 ||
       getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-    lb_warn("cannot read a client's credentials: %s; refusing it", strerror(errno));
+    lbu_warn("cannot read a client's credentials: %s; refusing it", strerror(errno));
     c->closing = true;
     uv_close((uv_handle_t *)&c->pipe, on_close);
     return NULL;
   }
   c->pid = cred.pid;
   if (cred.uid != geteuid()) {
-    lb_warn("refused a connection from uid %u (pid %d): lumbard serves only its own user (uid %u)",
-            (unsigned)cred.uid, (int)cred.pid, (unsigned)geteuid());
+    lbu_warn("refused a connection from uid %u (pid %d): lumbard serves only its own user (uid %u)",
+             (unsigned)cred.uid, (int)cred.pid, (unsigned)geteuid());
     c->closing = true;
     uv_close((uv_handle_t *)&c->pipe, on_close);
     return NULL;
   }
   uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read);
-  lb_debug("client %llu (pid %d) connected", (unsigned long long)id, (int)c->pid);
+  lbu_debug("client %llu (pid %d) connected", (unsigned long long)id, (int)c->pid);
   return c;
 }
 
 /* ---- subscriptions ----------------------------------------------------------- */
 
-void lb_rpc_conn_subscribe(lb_rpc_conn *c, const char *pattern) {
+void lbd_rpc_conn_subscribe(lbd_rpc_conn *c, const char *pattern) {
   for (size_t i = 0; i < c->n_patterns; i++)
     if (strcmp(c->patterns[i], pattern) == 0)
       return;
-  c->patterns = lb_xrealloc(c->patterns, (c->n_patterns + 1) * sizeof(char *));
-  c->patterns[c->n_patterns++] = lb_xstrdup(pattern);
+  c->patterns = lbu_xrealloc(c->patterns, (c->n_patterns + 1) * sizeof(char *));
+  c->patterns[c->n_patterns++] = lbu_xstrdup(pattern);
 }
 
-void lb_rpc_conn_unsubscribe(lb_rpc_conn *c, const char *pattern) {
+void lbd_rpc_conn_unsubscribe(lbd_rpc_conn *c, const char *pattern) {
   size_t j = 0;
   for (size_t i = 0; i < c->n_patterns; i++) {
     if (!pattern || strcmp(c->patterns[i], pattern) == 0)
@@ -197,16 +197,16 @@ void lb_rpc_conn_unsubscribe(lb_rpc_conn *c, const char *pattern) {
   c->n_patterns = j;
 }
 
-size_t lb_rpc_conn_n_patterns(const lb_rpc_conn *c) {
+size_t lbd_rpc_conn_n_patterns(const lbd_rpc_conn *c) {
   return c->n_patterns;
 }
-const char *lb_rpc_conn_pattern(const lb_rpc_conn *c, size_t i) {
+const char *lbd_rpc_conn_pattern(const lbd_rpc_conn *c, size_t i) {
   return c->patterns[i];
 }
 
-bool lb_rpc_conn_wants(const lb_rpc_conn *c, const char *event) {
+bool lbd_rpc_conn_wants(const lbd_rpc_conn *c, const char *event) {
   for (size_t i = 0; i < c->n_patterns; i++)
-    if (lb_event_matches(c->patterns[i], event))
+    if (lbd_event_matches(c->patterns[i], event))
       return true;
   return false;
 }

@@ -13,22 +13,22 @@
 #include "value.h"
 #include "value_msgpack.h"
 
-void lb_rpc_conn_send_error(lb_rpc_conn *c, uint32_t msgid, const msgpack_object *msgid_obj,
-                            lb_rpc_code code, const char *message) {
+void lbd_rpc_conn_send_error(lbd_rpc_conn *c, uint32_t msgid, const msgpack_object *msgid_obj,
+                             lb_rpc_code code, const char *message) {
   if (c->closing)
     return;
-  lb_buf *b = lb_rpc_conn_out(c);
+  lbd_buf *b = lbd_rpc_conn_out(c);
   size_t start = b->len;
   msgpack_packer pk;
-  msgpack_packer_init(&pk, b, lb_buf_write);
+  msgpack_packer_init(&pk, b, lbd_buf_write);
   if (msgid_obj)
     lb_rpc_pack_response_error_id(&pk, msgid_obj, code, message);
   else
     lb_rpc_pack_response_error(&pk, msgid, code, message);
-  lb_rpc_conn_queued(c, b->len - start);
+  lbd_rpc_conn_queued(c, b->len - start);
 }
 
-static bool has_option(const lb_method_entry *m, const char *name) {
+static bool has_option(const lbd_method_entry *m, const char *name) {
   for (uint32_t i = 0; i < m->n_options; i++)
     if (strcmp(m->decl->options[i].name, name) == 0)
       return true;
@@ -36,7 +36,7 @@ static bool has_option(const lb_method_entry *m, const char *name) {
 }
 
 /* Advice a client can follow with what the method takes. */
-static const char *how_to_ask_for_less(const lb_method_entry *m) {
+static const char *how_to_ask_for_less(const lbd_method_entry *m) {
   if (has_option(m, "limit") && has_option(m, "after"))
     return "ask for it in pages: {\"limit\": 1000}, then {\"limit\": 1000, \"after\": the last "
            "id} until a page is shorter";
@@ -51,129 +51,129 @@ static const char *how_to_ask_for_less(const lb_method_entry *m) {
 
 static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rpc_code code,
                    const char *message) {
-  lb_rpc_conn *c = ctx;
-  const lb_call_origin *o = lb_call_origin_of(call);
+  lbd_rpc_conn *c = ctx;
+  const lbd_call_origin *o = lbd_call_origin_of(call);
   if (!o->wants_reply) {
     if (code != LB_RPC_OK)
-      lb_debug("client %llu: notification %s failed: %s", (unsigned long long)c->id,
-               lb_call_method(call)->name, message);
+      lbu_debug("client %llu: notification %s failed: %s", (unsigned long long)c->id,
+                lbd_call_method(call)->name, message);
   } else if (!c->closing) {
     /* Packed straight into the connection's output, written at the end of
      * the loop turn with whatever else the turn answered. */
-    lb_buf *b = lb_rpc_conn_out(c);
+    lbd_buf *b = lbd_rpc_conn_out(c);
     size_t start = b->len;
     msgpack_packer pk;
-    msgpack_packer_init(&pk, b, lb_buf_write);
+    msgpack_packer_init(&pk, b, lbd_buf_write);
     if (code == LB_RPC_OK) {
       lb_rpc_pack_response_ok(&pk, o->msgid);
-      lb_value_pack(&pk, result);
+      lbd_value_pack(&pk, result);
     } else {
       lb_rpc_pack_response_error(&pk, o->msgid, code, message);
     }
     if (b->len - start > LB_RPC_MAX_MESSAGE) {
       char msg[512];
-      const lb_method_entry *m = lb_call_method(call);
+      const lbd_method_entry *m = lbd_call_method(call);
       snprintf(msg, sizeof(msg),
                "the answer of %s would be %zu bytes, over the 1 MiB limit of one message; %s",
                m->name, b->len - start, how_to_ask_for_less(m));
       b->len = start;
       lb_rpc_pack_response_error(&pk, o->msgid, LB_RPC_TOO_LARGE, msg);
     }
-    lb_rpc_conn_queued(c, b->len - start);
+    lbd_rpc_conn_queued(c, b->len - start);
   }
-  lb_rpc_conn_unref(c);
+  lbd_rpc_conn_unref(c);
 }
 
-static void dispatch(lb_rpc_conn *c, const lb_rpc_msg *msg) {
-  const lb_core *d = lb_rpc_server_core(c->server);
+static void dispatch(lbd_rpc_conn *c, const lb_rpc_msg *msg) {
+  const lbd_core *d = lbd_rpc_server_core(c->server);
   bool wants_reply = msg->type == LB_RPC_REQUEST;
-  const lb_method_entry *m = c->last_method;
-  unsigned generation = lb_registry_generation(d->registry);
+  const lbd_method_entry *m = c->last_method;
+  unsigned generation = lbd_registry_generation(d->registry);
   if (!m || c->last_generation != generation || c->last_len != msg->method_len ||
       !msg->method_len || memcmp(m->name, msg->method, msg->method_len) != 0) {
-    m = lb_registry_method(d->registry, msg->method, msg->method_len);
+    m = lbd_registry_method(d->registry, msg->method, msg->method_len);
     c->last_method = m;
     c->last_len = msg->method_len;
     c->last_generation = generation;
   }
   if (!m && msg->method_len > 0 &&
       (memchr(msg->method, '\0', msg->method_len) ||
-       !lb_utf8_valid(msg->method, msg->method_len))) {
+       !lbu_utf8_valid(msg->method, msg->method_len))) {
     /* Not a name any method can have: say what is wrong with it, with its
      * bytes escaped (a NUL would cut it short, 0xff is no text). */
     char name[256], text[512];
-    lb_args_escape(msg->method, msg->method_len, name, sizeof(name));
+    lbd_args_escape(msg->method, msg->method_len, name, sizeof(name));
     snprintf(text, sizeof(text), "the method name \"%s\" %s; a method name is \"plugin.method\"",
              name,
              memchr(msg->method, '\0', msg->method_len) ? "holds a NUL byte (\\x00)"
                                                         : "is not valid UTF-8");
     if (wants_reply)
-      lb_rpc_conn_send_error(c, msg->msgid, NULL, LB_RPC_INVALID_PARAMS, text);
+      lbd_rpc_conn_send_error(c, msg->msgid, NULL, LB_RPC_INVALID_PARAMS, text);
     else
-      lb_debug("client %llu: %s", (unsigned long long)c->id, text);
+      lbu_debug("client %llu: %s", (unsigned long long)c->id, text);
     return;
   }
   if (!m) {
     char text[1024];
     char why[768];
     const char *dot = msg->method_len ? memchr(msg->method, '.', msg->method_len) : NULL;
-    if (dot && lb_plugins_why_missing(d->plugins, msg->method, (size_t)(dot - msg->method), why,
-                                      sizeof(why)))
+    if (dot && lbd_plugins_why_missing(d->plugins, msg->method, (size_t)(dot - msg->method), why,
+                                       sizeof(why)))
       snprintf(text, sizeof(text), "no method \"%.*s\": %s",
                (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method, why);
     else
       snprintf(text, sizeof(text),
                "no method \"%.*s\"; `lumbarctl plugins` lists the methods this daemon serves",
                (int)(msg->method_len > 100 ? 100 : msg->method_len), msg->method);
-    lb_utf8_scrub(text); /* the name is the client's bytes, cut anywhere */
+    lbu_utf8_scrub(text); /* the name is the client's bytes, cut anywhere */
     if (wants_reply)
-      lb_rpc_conn_send_error(c, msg->msgid, NULL, LB_RPC_NO_SUCH_METHOD, text);
+      lbd_rpc_conn_send_error(c, msg->msgid, NULL, LB_RPC_NO_SUCH_METHOD, text);
     else
-      lb_debug("client %llu: %s", (unsigned long long)c->id, text);
+      lbu_debug("client %llu: %s", (unsigned long long)c->id, text);
     return;
   }
-  lb_call_origin o = {.answer = answer,
-                      .ctx = c,
-                      .msgid = msg->msgid,
-                      .wants_reply = wants_reply,
-                      .transport = lb_rpc_transport,
-                      .session = c};
-  lb_rpc_conn_ref(c); /* released by answer() */
-  lb_call *call = lb_call_new(d->calls, m, &o);
+  lbd_call_origin o = {.answer = answer,
+                       .ctx = c,
+                       .msgid = msg->msgid,
+                       .wants_reply = wants_reply,
+                       .transport = lbd_rpc_transport,
+                       .session = c};
+  lbd_rpc_conn_ref(c); /* released by answer() */
+  lb_call *call = lbd_call_new(d->calls, m, &o);
   lb_value params = {0}; /* [] (daemon.ping, most calls) needs no decoding */
   char err[512];
   if (msg->params->via.array.size > 0 &&
-      lb_value_args_from_msgpack(lb_call_arena(call), m, msg->params, &params, err, sizeof(err)) <
+      lbd_value_args_from_msgpack(lbd_call_arena(call), m, msg->params, &params, err, sizeof(err)) <
           0) {
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
+    lbd_call_fail(call, LB_RPC_INVALID_PARAMS, "%s", err);
     return;
   }
-  lb_call_dispatch(call, params.as.arr.items, params.as.arr.len);
+  lbd_call_dispatch(call, params.as.arr.items, params.as.arr.len);
 }
 
-void lb_rpc_conn_handle(lb_rpc_conn *c, const msgpack_object *o) {
+void lbd_rpc_conn_handle(lbd_rpc_conn *c, const msgpack_object *o) {
   lb_rpc_msg msg;
   char err[256];
   int r = lb_rpc_parse(o, &msg, err, sizeof(err));
   if (r == -ERANGE) { /* a request of the right shape: refuse it alone */
     if (msg.type == LB_RPC_REQUEST)
-      lb_rpc_conn_send_error(c, 0, msg.msgid_obj, LB_RPC_INVALID_PARAMS, err);
+      lbd_rpc_conn_send_error(c, 0, msg.msgid_obj, LB_RPC_INVALID_PARAMS, err);
     return;
   }
   if (r < 0) {
-    lb_warn("client %llu (pid %d) sent a malformed message (%s); closing its connection",
-            (unsigned long long)c->id, (int)c->pid, err);
+    lbu_warn("client %llu (pid %d) sent a malformed message (%s); closing its connection",
+             (unsigned long long)c->id, (int)c->pid, err);
     if (msg.msgid_obj) {
       char text[400];
       snprintf(text, sizeof(text), "malformed message: %s; closing the connection", err);
-      lb_rpc_conn_send_error(c, msg.msgid, msg.msgid_obj, LB_RPC_INVALID_PARAMS, text);
+      lbd_rpc_conn_send_error(c, msg.msgid, msg.msgid_obj, LB_RPC_INVALID_PARAMS, text);
     }
-    lb_rpc_conn_close(c, NULL);
+    lbd_rpc_conn_close(c, NULL);
     return;
   }
   if (msg.type == LB_RPC_RESPONSE) {
-    lb_debug("client %llu sent a response to msgid %u; lumbard sends no requests, ignored",
-             (unsigned long long)c->id, msg.msgid);
+    lbu_debug("client %llu sent a response to msgid %u; lumbard sends no requests, ignored",
+              (unsigned long long)c->id, msg.msgid);
     return;
   }
   dispatch(c, &msg);

@@ -17,35 +17,35 @@
 #define MAX_IOV 64
 
 /* A segment is done with: an own buffer of a usual size is kept for reuse. */
-static void release(lb_rpc_conn *c, out_seg *seg) {
-  lb_buf *b = seg->b;
+static void release(lbd_rpc_conn *c, out_seg *seg) {
+  lbd_buf *b = seg->b;
   if (seg->own && !c->spare && b->refs == 1 && b->cap <= OUT_KEEP) {
     b->len = 0;
     c->spare = b;
   } else {
-    lb_buf_unref(b);
+    lbd_buf_unref(b);
   }
 }
 
-static void push_seg(lb_rpc_conn *c, lb_buf *b, bool own) {
+static void push_seg(lbd_rpc_conn *c, lbd_buf *b, bool own) {
   if (c->n_out == c->cap_out) {
     c->cap_out = c->cap_out ? c->cap_out * 2 : 4;
-    c->out = lb_xrealloc(c->out, c->cap_out * sizeof(out_seg));
+    c->out = lbu_xrealloc(c->out, c->cap_out * sizeof(out_seg));
   }
   c->out[c->n_out++] = (out_seg){.b = b, .off = 0, .own = own};
 }
 
-lb_buf *lb_rpc_conn_out(lb_rpc_conn *c) {
+lbd_buf *lbd_rpc_conn_out(lbd_rpc_conn *c) {
   if (c->n_out && c->out[c->n_out - 1].own)
     return c->out[c->n_out - 1].b;
-  lb_buf *b = c->spare ? c->spare : lb_buf_new(512);
+  lbd_buf *b = c->spare ? c->spare : lbd_buf_new(512);
   c->spare = NULL;
   push_seg(c, b, true);
   return b;
 }
 
 /* With as few writev(2) as the socket allows; 0 also when the socket is full. */
-int lb_rpc_conn_write_now(lb_rpc_conn *c) {
+int lbd_rpc_conn_write_now(lbd_rpc_conn *c) {
   while (c->n_out) {
     uv_buf_t iov[MAX_IOV];
     size_t n = c->n_out < MAX_IOV ? c->n_out : MAX_IOV, want = 0;
@@ -75,35 +75,35 @@ int lb_rpc_conn_write_now(lb_rpc_conn *c) {
   return 0;
 }
 
-static void flush_later(lb_rpc_conn *c) {
+static void flush_later(lbd_rpc_conn *c) {
   if (!c->flush_queued && !c->closing) {
     c->flush_queued = true;
-    lb_rpc_server_flush_later(c->server, c);
+    lbd_rpc_server_flush_later(c->server, c);
   }
 }
 
 static void on_write(uv_write_t *req, int status) {
-  lb_rpc_conn *c = req->handle->data;
+  lbd_rpc_conn *c = req->handle->data;
   c->writing = false;
   for (size_t i = 0; i < c->n_wsegs; i++)
     release(c, &c->wsegs[i]);
   c->n_wsegs = 0;
   if (status < 0) {
     if (status != UV_ECANCELED)
-      lb_rpc_conn_close(c, uv_strerror(status));
+      lbd_rpc_conn_close(c, uv_strerror(status));
     return;
   }
   if (c->n_out)
     flush_later(c);
 }
 
-void lb_rpc_conn_flush(lb_rpc_conn *c) {
+void lbd_rpc_conn_flush(lbd_rpc_conn *c) {
   c->flush_queued = false;
   if (c->closing || c->writing || !c->n_out)
     return;
-  int r = lb_rpc_conn_write_now(c);
+  int r = lbd_rpc_conn_write_now(c);
   if (r < 0) {
-    lb_rpc_conn_close(c, uv_strerror(r));
+    lbd_rpc_conn_close(c, uv_strerror(r));
     return;
   }
   if (!c->n_out)
@@ -121,7 +121,7 @@ void lb_rpc_conn_flush(lb_rpc_conn *c) {
   c->out_bytes = 0;
   uv_buf_t small[MAX_IOV], *iov = small;
   if (c->n_wsegs > MAX_IOV)
-    iov = lb_xmalloc(c->n_wsegs * sizeof(uv_buf_t));
+    iov = lbu_xmalloc(c->n_wsegs * sizeof(uv_buf_t));
   for (size_t i = 0; i < c->n_wsegs; i++)
     iov[i] = uv_buf_init(c->wsegs[i].b->data + c->wsegs[i].off,
                          (unsigned)(c->wsegs[i].b->len - c->wsegs[i].off));
@@ -132,7 +132,7 @@ void lb_rpc_conn_flush(lb_rpc_conn *c) {
     for (size_t i = 0; i < c->n_wsegs; i++)
       release(c, &c->wsegs[i]);
     c->n_wsegs = 0;
-    lb_rpc_conn_close(c, uv_strerror(r));
+    lbd_rpc_conn_close(c, uv_strerror(r));
     return;
   }
   c->writing = true;
@@ -140,35 +140,35 @@ void lb_rpc_conn_flush(lb_rpc_conn *c) {
 
 /* n bytes were queued: drop a client that does not read what it is sent,
  * else write them at the end of this loop turn. */
-void lb_rpc_conn_queued(lb_rpc_conn *c, size_t n) {
+void lbd_rpc_conn_queued(lbd_rpc_conn *c, size_t n) {
   c->out_bytes += n;
   size_t waiting = c->out_bytes + uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
-  if (waiting > LB_RPC_MAX_QUEUED) {
-    lb_warn("client %llu (pid %d) is not reading: %zu bytes wait for it; dropping the "
-            "connection",
-            (unsigned long long)c->id, (int)c->pid, waiting);
-    lb_rpc_conn_close(c, NULL);
+  if (waiting > LBD_RPC_MAX_QUEUED) {
+    lbu_warn("client %llu (pid %d) is not reading: %zu bytes wait for it; dropping the "
+             "connection",
+             (unsigned long long)c->id, (int)c->pid, waiting);
+    lbd_rpc_conn_close(c, NULL);
     return;
   }
   flush_later(c);
 }
 
-void lb_rpc_conn_send(lb_rpc_conn *c, lb_buf *b) {
+void lbd_rpc_conn_send(lbd_rpc_conn *c, lbd_buf *b) {
   if (c->closing || !b->len)
     return;
   if (b->len <= COPY_MAX)
-    lb_buf_write(lb_rpc_conn_out(c), b->data, b->len);
+    lbd_buf_write(lbd_rpc_conn_out(c), b->data, b->len);
   else
-    push_seg(c, lb_buf_ref(b), false);
-  lb_rpc_conn_queued(c, b->len);
+    push_seg(c, lbd_buf_ref(b), false);
+  lbd_rpc_conn_queued(c, b->len);
 }
 
-void lb_rpc_conn_out_free(lb_rpc_conn *c) {
+void lbd_rpc_conn_out_free(lbd_rpc_conn *c) {
   for (size_t i = 0; i < c->n_out; i++)
-    lb_buf_unref(c->out[i].b);
+    lbd_buf_unref(c->out[i].b);
   for (size_t i = 0; i < c->n_wsegs; i++)
-    lb_buf_unref(c->wsegs[i].b);
+    lbd_buf_unref(c->wsegs[i].b);
   free(c->out);
   free(c->wsegs);
-  lb_buf_unref(c->spare);
+  lbd_buf_unref(c->spare);
 }

@@ -13,24 +13,24 @@
 #define MAX_PATTERNS 64
 #define MAX_PATTERN_LEN 128
 
-const char lb_rpc_transport[] = "socket";
+const char lbd_rpc_transport[] = "socket";
 
-static void reply_patterns(lb_call *call, lb_rpc_conn *c) {
-  size_t n = lb_rpc_conn_n_patterns(c);
-  lb_value *items = lb_arena_alloc(lb_call_arena(call), sizeof(lb_value) * n);
+static void reply_patterns(lb_call *call, lbd_rpc_conn *c) {
+  size_t n = lbd_rpc_conn_n_patterns(c);
+  lb_value *items = lbd_arena_alloc(lbd_call_arena(call), sizeof(lb_value) * n);
   for (size_t i = 0; i < n; i++)
-    items[i] = lb_v_str(lb_rpc_conn_pattern(c, i));
+    items[i] = lb_v_str(lbd_rpc_conn_pattern(c, i));
   lb_value v = lb_v_array(items, n);
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 /* Declared for the socket alone, so only the socket dispatches them; a
  * call made any other way is refused all the same. */
-static lb_rpc_conn *socket_client(lb_call *call) {
-  const lb_call_origin *o = lb_call_origin_of(call);
-  if (o->transport != lb_rpc_transport) {
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
-                 "subscriptions are for socket clients; on D-Bus, listen to the signals instead");
+static lbd_rpc_conn *socket_client(lb_call *call) {
+  const lbd_call_origin *o = lbd_call_origin_of(call);
+  if (o->transport != lbd_rpc_transport) {
+    lbd_call_fail(call, LB_RPC_INVALID_PARAMS,
+                  "subscriptions are for socket clients; on D-Bus, listen to the signals instead");
     return NULL;
   }
   return o->session;
@@ -38,45 +38,45 @@ static lb_rpc_conn *socket_client(lb_call *call) {
 
 static void subscribe(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
-  lb_rpc_conn *c = socket_client(call);
+  lbd_rpc_conn *c = socket_client(call);
   if (!c)
     return;
   const lb_value *pats = &args[0];
   if (pats->as.arr.len == 0) {
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
-                 "give at least one pattern: [\"*\"] for every event, or names such as "
-                 "\"rest.*\" and \"pain.logged\"");
+    lbd_call_fail(call, LB_RPC_INVALID_PARAMS,
+                  "give at least one pattern: [\"*\"] for every event, or names such as "
+                  "\"rest.*\" and \"pain.logged\"");
     return;
   }
   for (uint32_t i = 0; i < pats->as.arr.len; i++) {
     const lb_value *p = &pats->as.arr.items[i];
     if (p->as.str.len == 0 || p->as.str.len > MAX_PATTERN_LEN) {
-      lb_call_fail(call, LB_RPC_INVALID_PARAMS, "pattern %u is empty or longer than %d characters",
-                   i + 1, MAX_PATTERN_LEN);
+      lbd_call_fail(call, LB_RPC_INVALID_PARAMS, "pattern %u is empty or longer than %d characters",
+                    i + 1, MAX_PATTERN_LEN);
       return;
     }
   }
-  if (lb_rpc_conn_n_patterns(c) + pats->as.arr.len > MAX_PATTERNS) {
-    lb_call_fail(call, LB_RPC_INVALID_PARAMS,
-                 "at most %d patterns per connection; unsubscribe some, or use a wider glob",
-                 MAX_PATTERNS);
+  if (lbd_rpc_conn_n_patterns(c) + pats->as.arr.len > MAX_PATTERNS) {
+    lbd_call_fail(call, LB_RPC_INVALID_PARAMS,
+                  "at most %d patterns per connection; unsubscribe some, or use a wider glob",
+                  MAX_PATTERNS);
     return;
   }
   for (uint32_t i = 0; i < pats->as.arr.len; i++)
-    lb_rpc_conn_subscribe(c, pats->as.arr.items[i].as.str.ptr);
+    lbd_rpc_conn_subscribe(c, pats->as.arr.items[i].as.str.ptr);
   reply_patterns(call, c);
 }
 
 static void unsubscribe(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
-  lb_rpc_conn *c = socket_client(call);
+  lbd_rpc_conn *c = socket_client(call);
   if (!c)
     return;
   if (lb_is_nil(&args[0]))
-    lb_rpc_conn_unsubscribe(c, NULL);
+    lbd_rpc_conn_unsubscribe(c, NULL);
   else
     for (uint32_t i = 0; i < args[0].as.arr.len; i++)
-      lb_rpc_conn_unsubscribe(c, args[0].as.arr.items[i].as.str.ptr);
+      lbd_rpc_conn_unsubscribe(c, args[0].as.arr.items[i].as.str.ptr);
   reply_patterns(call, c);
 }
 
@@ -104,13 +104,13 @@ static lb_method methods[] = {
      .handler = unsubscribe},
 };
 
-int lb_rpc_methods_register(const lb_core *core) {
+int lbd_rpc_methods_register(const lbd_core *core) {
   char err[256];
-  for (size_t i = 0; i < LB_ARRAY_SIZE(methods); i++) {
-    int r = lb_registry_add_transport_method(core->registry, lb_rpc_transport, &methods[i], err,
-                                             sizeof(err));
+  for (size_t i = 0; i < LBU_ARRAY_SIZE(methods); i++) {
+    int r = lbd_registry_add_transport_method(core->registry, lbd_rpc_transport, &methods[i], err,
+                                              sizeof(err));
     if (r < 0) {
-      lb_err("socket method: %s", err);
+      lbu_err("socket method: %s", err);
       return r;
     }
   }

@@ -22,8 +22,8 @@
 #include "value.h"
 #include "value_msgpack.h"
 
-struct lb_rpc_server {
-  const lb_core *core;
+struct lbd_rpc_server {
+  const lbd_core *core;
   uv_pipe_t listener;
   char *path;
   /* <path>.lock, flock()ed from before the path is looked at until the
@@ -35,7 +35,7 @@ struct lb_rpc_server {
   dev_t sock_dev;
   ino_t sock_ino;
   struct timespec sock_ctim;
-  lb_rpc_conn *conns; /* open ones; a closing connection is already off this list */
+  lbd_rpc_conn *conns; /* open ones; a closing connection is already off this list */
   size_t n_clients;
   size_t n_alive; /* connections not yet freed, plus the listener, check and prepare */
   uint64_t next_id;
@@ -46,30 +46,30 @@ struct lb_rpc_server {
    * nothing waits for the next wakeup. Each entry holds a reference. */
   uv_check_t check;
   uv_prepare_t prepare;
-  lb_rpc_conn **flush;
+  lbd_rpc_conn **flush;
   size_t n_flush, cap_flush;
 };
 
-const lb_core *lb_rpc_server_core(lb_rpc_server *s) {
+const lbd_core *lbd_rpc_server_core(lbd_rpc_server *s) {
   return s->core;
 }
-size_t lb_rpc_server_n_clients(const lb_rpc_server *s) {
+size_t lbd_rpc_server_n_clients(const lbd_rpc_server *s) {
   return s->n_clients;
 }
 
-size_t lb_rpc_server_n_subscribers(const lb_rpc_server *s) {
+size_t lbd_rpc_server_n_subscribers(const lbd_rpc_server *s) {
   size_t n = 0;
-  for (lb_rpc_conn *c = s->conns; c; c = lb_rpc_conn_next(c))
-    n += lb_rpc_conn_n_patterns(c) > 0;
+  for (lbd_rpc_conn *c = s->conns; c; c = lbd_rpc_conn_next(c))
+    n += lbd_rpc_conn_n_patterns(c) > 0;
   return n;
 }
 
-void lb_rpc_server_conn_closed(lb_rpc_server *s, lb_rpc_conn *c) {
-  lb_rpc_conn_unlink(&s->conns, c);
+void lbd_rpc_server_conn_closed(lbd_rpc_server *s, lbd_rpc_conn *c) {
+  lbd_rpc_conn_unlink(&s->conns, c);
   s->n_clients--;
 }
 
-static void maybe_free(lb_rpc_server *s) {
+static void maybe_free(lbd_rpc_server *s) {
   if (s->closing && s->n_alive == 0) {
     free(s->flush);
     free(s->path);
@@ -77,12 +77,12 @@ static void maybe_free(lb_rpc_server *s) {
   }
 }
 
-static void flush_all(lb_rpc_server *s) {
+static void flush_all(lbd_rpc_server *s) {
   /* A flush queues nothing new (a failed write closes its connection), so
    * the list does not change under the loop. */
   for (size_t i = 0; i < s->n_flush; i++) {
-    lb_rpc_conn_flush(s->flush[i]);
-    lb_rpc_conn_unref(s->flush[i]);
+    lbd_rpc_conn_flush(s->flush[i]);
+    lbd_rpc_conn_unref(s->flush[i]);
   }
   s->n_flush = 0;
   uv_check_stop(&s->check);
@@ -97,12 +97,12 @@ static void on_prepare(uv_prepare_t *h) {
   flush_all(h->data);
 }
 
-void lb_rpc_server_flush_later(lb_rpc_server *s, lb_rpc_conn *c) {
+void lbd_rpc_server_flush_later(lbd_rpc_server *s, lbd_rpc_conn *c) {
   if (s->n_flush == s->cap_flush) {
     s->cap_flush = s->cap_flush ? s->cap_flush * 2 : 16;
-    s->flush = lb_xrealloc(s->flush, s->cap_flush * sizeof(*s->flush));
+    s->flush = lbu_xrealloc(s->flush, s->cap_flush * sizeof(*s->flush));
   }
-  lb_rpc_conn_ref(c);
+  lbd_rpc_conn_ref(c);
   s->flush[s->n_flush++] = c;
   if (s->n_flush == 1) {
     uv_check_start(&s->check, on_check);
@@ -110,51 +110,51 @@ void lb_rpc_server_flush_later(lb_rpc_server *s, lb_rpc_conn *c) {
   }
 }
 
-void lb_rpc_server_conn_freed(lb_rpc_server *s) {
+void lbd_rpc_server_conn_freed(lbd_rpc_server *s) {
   s->n_alive--;
   maybe_free(s);
 }
 
 /* The event sink: pack each event once, share the bytes with every
  * subscriber that wants it. */
-static void on_event(void *ud, const lb_event_entry *ev, const lb_value *fields) {
-  lb_rpc_server *s = ud;
-  lb_buf *b = NULL;
-  for (lb_rpc_conn *c = s->conns, *next; c; c = next) {
-    next = lb_rpc_conn_next(c); /* sending may drop c from the list */
-    if (!lb_rpc_conn_wants(c, ev->name))
+static void on_event(void *ud, const lbd_event_entry *ev, const lb_value *fields) {
+  lbd_rpc_server *s = ud;
+  lbd_buf *b = NULL;
+  for (lbd_rpc_conn *c = s->conns, *next; c; c = next) {
+    next = lbd_rpc_conn_next(c); /* sending may drop c from the list */
+    if (!lbd_rpc_conn_wants(c, ev->name))
       continue;
     if (!b) {
-      b = lb_buf_new(256);
+      b = lbd_buf_new(256);
       msgpack_packer pk;
-      msgpack_packer_init(&pk, b, lb_buf_write);
+      msgpack_packer_init(&pk, b, lbd_buf_write);
       lb_rpc_pack_notification(&pk, ev->name, 1);
-      lb_value_pack(&pk, fields);
+      lbd_value_pack(&pk, fields);
     }
-    lb_rpc_conn_send(c, b);
+    lbd_rpc_conn_send(c, b);
   }
-  lb_buf_unref(b);
+  lbd_buf_unref(b);
 }
 
 static void on_connection(uv_stream_t *listener, int status) {
-  lb_rpc_server *s = listener->data;
+  lbd_rpc_server *s = listener->data;
   if (status < 0) {
-    lb_warn("accepting a client: %s", uv_strerror(status));
+    lbu_warn("accepting a client: %s", uv_strerror(status));
     return;
   }
   s->n_alive++;
-  lb_rpc_conn *c = lb_rpc_conn_accept(s, listener, ++s->next_id);
+  lbd_rpc_conn *c = lbd_rpc_conn_accept(s, listener, ++s->next_id);
   if (!c)
     return; /* refused; freed through its close callback */
-  lb_rpc_conn_link(&s->conns, c);
+  lbd_rpc_conn_link(&s->conns, c);
   s->n_clients++;
   if (s->n_clients > LB_RPC_MAX_CLIENTS) {
     if (!s->warned_full)
-      lb_warn("%d clients are connected, the most lumbard serves; refusing new ones until some "
-              "leave",
-              LB_RPC_MAX_CLIENTS);
+      lbu_warn("%d clients are connected, the most lumbard serves; refusing new ones until some "
+               "leave",
+               LB_RPC_MAX_CLIENTS);
     s->warned_full = true;
-    lb_rpc_conn_close(c, "too many clients");
+    lbd_rpc_conn_close(c, "too many clients");
     return;
   }
   if (s->n_clients < LB_RPC_MAX_CLIENTS / 2)
@@ -201,7 +201,7 @@ static int prepare_fallback_dir(const char *dir, char *err, size_t errlen) {
              "the socket directory %s belongs to %s, not to lumbard's uid %u: its owner could "
              "listen there in lumbard's place. Remove it (in /tmp that takes its owner or root), "
              "or set XDG_RUNTIME_DIR or pass --socket",
-             dir, lb_uid_describe(st.st_uid, who, sizeof(who)), (unsigned)geteuid());
+             dir, lbu_uid_describe(st.st_uid, who, sizeof(who)), (unsigned)geteuid());
     return -EPERM;
   }
   if (st.st_mode & (S_IWGRP | S_IWOTH)) {
@@ -215,7 +215,7 @@ static int prepare_fallback_dir(const char *dir, char *err, size_t errlen) {
 }
 
 static int prepare_dir(const char *path, char *err, size_t errlen) {
-  char *copy = lb_xstrdup(path);
+  char *copy = lbu_xstrdup(path);
   const char *dir = dirname(copy);
   char fallback[64];
   struct stat st;
@@ -225,7 +225,7 @@ static int prepare_dir(const char *path, char *err, size_t errlen) {
   } else if (stat(dir, &st) < 0) {
     /* A directory given by the user (XDG_RUNTIME_DIR, --socket) is theirs
      * to choose; one that is not there yet is made for them. */
-    r = errno == ENOENT ? lb_mkdir_p(dir, 0700) : -errno;
+    r = errno == ENOENT ? lbu_mkdir_p(dir, 0700) : -errno;
     if (r < 0)
       snprintf(err, errlen, "cannot use the socket directory %s: %s", dir, strerror(-r));
   }
@@ -260,7 +260,7 @@ static pid_t lock_holder(int fd) {
  * may have it open (about to lock the removed inode while a third makes a
  * new one) would let two daemons hold "the" lock at once. */
 static int take_lock(const char *path, char *err, size_t errlen) {
-  char *lock = lb_xasprintf("%s.lock", path);
+  char *lock = lbu_xasprintf("%s.lock", path);
   int r;
   /* Not following a symlink, and only a file of our own with one name: in
    * a shared directory (--socket /tmp/x.sock) another user could have put
@@ -309,9 +309,9 @@ static int take_lock(const char *path, char *err, size_t errlen) {
   char line[32];
   int len = snprintf(line, sizeof(line), "%d\n", (int)getpid());
   if (ftruncate(fd, 0) < 0 || pwrite(fd, line, (size_t)len, 0) != len)
-    lb_warn("cannot write this daemon's pid into %s: %s; a second daemon will not be able to "
-            "name it",
-            lock, strerror(errno));
+    lbu_warn("cannot write this daemon's pid into %s: %s; a second daemon will not be able to "
+             "name it",
+             lock, strerror(errno));
   r = fd;
   fd = -1;
 out:
@@ -326,11 +326,11 @@ static void release_lock(int fd) {
   if (fd < 0)
     return;
   if (ftruncate(fd, 0) < 0)
-    lb_debug("cannot empty the socket's lock file: %s", strerror(errno));
+    lbu_debug("cannot empty the socket's lock file: %s", strerror(errno));
   close(fd);
 }
 
-static void note_socket(lb_rpc_server *s) {
+static void note_socket(lbd_rpc_server *s) {
   struct stat st;
   if (lstat(s->path, &st) < 0)
     return; /* then it is left where it is at close; the next start replaces it */
@@ -346,20 +346,20 @@ static void note_socket(lb_rpc_server *s) {
  * hand), and then a second daemon takes a new lock and the path: removing
  * its socket would leave it unreachable. The change time is compared too,
  * as a file system may give a removed file's inode number to a new one. */
-static void remove_own_socket(lb_rpc_server *s) {
+static void remove_own_socket(lbd_rpc_server *s) {
   struct stat st;
   if (!s->bound || lstat(s->path, &st) < 0)
     return;
   if (!S_ISSOCK(st.st_mode) || st.st_dev != s->sock_dev || st.st_ino != s->sock_ino ||
       st.st_ctim.tv_sec != s->sock_ctim.tv_sec || st.st_ctim.tv_nsec != s->sock_ctim.tv_nsec) {
-    lb_notice("leaving %s in place: it is no longer the socket this daemon made", s->path);
+    lbu_notice("leaving %s in place: it is no longer the socket this daemon made", s->path);
     return;
   }
   unlink(s->path);
 }
 
 static void on_handle_close(uv_handle_t *h) {
-  lb_rpc_server *s = h->data;
+  lbd_rpc_server *s = h->data;
   s->n_alive--;
   maybe_free(s);
 }
@@ -386,7 +386,8 @@ static int bind_socket(const char *path) {
   return fd;
 }
 
-lb_rpc_server *lb_rpc_server_listen(const lb_core *d, const char *path, char *err, size_t errlen) {
+lbd_rpc_server *lbd_rpc_server_listen(const lbd_core *d, const char *path, char *err,
+                                      size_t errlen) {
   struct sockaddr_un sa;
   if (strlen(path) >= sizeof(sa.sun_path)) {
     snprintf(err, errlen, "the socket path %s is longer than %zu bytes; pass a shorter --socket",
@@ -419,13 +420,13 @@ lb_rpc_server *lb_rpc_server_listen(const lb_core *d, const char *path, char *er
       errno = EADDRINUSE;
       return NULL;
     }
-    lb_info("replacing the stale socket %s left by a daemon that is gone", path);
+    lbu_info("replacing the stale socket %s left by a daemon that is gone", path);
     unlink(path);
   }
 
-  lb_rpc_server *s = lb_xcalloc(1, sizeof(*s));
+  lbd_rpc_server *s = lbu_xcalloc(1, sizeof(*s));
   s->core = d;
-  s->path = lb_xstrdup(path);
+  s->path = lbu_xstrdup(path);
   s->lock_fd = lock_fd;
   uv_pipe_init(d->loop, &s->listener, 0);
   s->listener.data = s;
@@ -453,19 +454,19 @@ lb_rpc_server *lb_rpc_server_listen(const lb_core *d, const char *path, char *er
   uv_prepare_init(d->loop, &s->prepare);
   s->check.data = s->prepare.data = s;
   s->n_alive += 2;
-  lb_events_add_sink(d->events, on_event, s);
+  lbd_events_add_sink(d->events, on_event, s);
   return s;
 }
 
-void lb_rpc_server_close(lb_rpc_server *s) {
+void lbd_rpc_server_close(lbd_rpc_server *s) {
   if (!s || s->closing)
     return;
   s->closing = true;
-  lb_events_remove_sink(s->core->events, on_event, s);
+  lbd_events_remove_sink(s->core->events, on_event, s);
   while (s->conns)
-    lb_rpc_conn_close(s->conns, "the daemon is stopping"); /* each writes what it can first */
+    lbd_rpc_conn_close(s->conns, "the daemon is stopping"); /* each writes what it can first */
   for (size_t i = 0; i < s->n_flush; i++)
-    lb_rpc_conn_unref(s->flush[i]);
+    lbd_rpc_conn_unref(s->flush[i]);
   s->n_flush = 0;
   remove_own_socket(s);
   uv_close((uv_handle_t *)&s->check, on_handle_close);

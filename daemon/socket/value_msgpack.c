@@ -8,7 +8,7 @@
 #include "util.h"
 #include "value.h"
 
-static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
+static int from_msgpack(lbd_arena *a, const msgpack_object *o, lb_value *ret, char *err,
                         size_t errlen) {
   switch (o->type) {
   case MSGPACK_OBJECT_NIL:
@@ -28,11 +28,11 @@ static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, cha
     *ret = lb_v_double(o->via.f64);
     return 0;
   case MSGPACK_OBJECT_STR:
-    if (!lb_utf8_valid(o->via.str.ptr, o->via.str.size)) {
+    if (!lbu_utf8_valid(o->via.str.ptr, o->via.str.size)) {
       snprintf(err, errlen, "a string is not valid UTF-8 (or holds a NUL byte)");
       return -EINVAL;
     }
-    *ret = lb_v_strn(lb_arena_strndup(a, o->via.str.ptr, o->via.str.size), o->via.str.size);
+    *ret = lb_v_strn(lbd_arena_strndup(a, o->via.str.ptr, o->via.str.size), o->via.str.size);
     return 0;
   case MSGPACK_OBJECT_BIN:
     snprintf(err, errlen, "binary data is not accepted; send text as a msgpack string");
@@ -41,7 +41,7 @@ static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, cha
     snprintf(err, errlen, "msgpack extension values are not accepted");
     return -EINVAL;
   case MSGPACK_OBJECT_ARRAY: {
-    lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * o->via.array.size);
+    lb_value *items = lbd_arena_alloc(a, sizeof(lb_value) * o->via.array.size);
     for (uint32_t i = 0; i < o->via.array.size; i++) {
       int r = from_msgpack(a, &o->via.array.ptr[i], &items[i], err, errlen);
       if (r < 0)
@@ -51,19 +51,19 @@ static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, cha
     return 0;
   }
   case MSGPACK_OBJECT_MAP: {
-    lb_pair *pairs = lb_arena_alloc(a, sizeof(lb_pair) * o->via.map.size);
+    lb_pair *pairs = lbd_arena_alloc(a, sizeof(lb_pair) * o->via.map.size);
     for (uint32_t i = 0; i < o->via.map.size; i++) {
       const msgpack_object *k = &o->via.map.ptr[i].key;
-      if (k->type != MSGPACK_OBJECT_STR || !lb_utf8_valid(k->via.str.ptr, k->via.str.size)) {
+      if (k->type != MSGPACK_OBJECT_STR || !lbu_utf8_valid(k->via.str.ptr, k->via.str.size)) {
         snprintf(err, errlen, "map keys must be UTF-8 strings");
         return -EINVAL;
       }
-      pairs[i].key = lb_arena_strndup(a, k->via.str.ptr, k->via.str.size);
+      pairs[i].key = lbd_arena_strndup(a, k->via.str.ptr, k->via.str.size);
       int r = from_msgpack(a, &o->via.map.ptr[i].val, &pairs[i].val, err, errlen);
       if (r < 0)
         return r;
     }
-    const char *dup = lb_pairs_duplicate_key(pairs, o->via.map.size);
+    const char *dup = lbd_pairs_duplicate_key(pairs, o->via.map.size);
     if (dup) {
       snprintf(err, errlen, "map key \"%.64s\" appears twice", dup);
       return -EINVAL;
@@ -76,12 +76,12 @@ static int from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, cha
   return -EINVAL;
 }
 
-int lb_value_from_msgpack(lb_arena *a, const msgpack_object *o, lb_value *ret, char *err,
-                          size_t errlen) {
+int lbd_value_from_msgpack(lbd_arena *a, const msgpack_object *o, lb_value *ret, char *err,
+                           size_t errlen) {
   return from_msgpack(a, o, ret, err, errlen);
 }
 
-void lb_value_pack(msgpack_packer *pk, const lb_value *v) {
+void lbd_value_pack(msgpack_packer *pk, const lb_value *v) {
   switch (v->kind) {
   case LB_NIL:
     msgpack_pack_nil(pk);
@@ -105,7 +105,7 @@ void lb_value_pack(msgpack_packer *pk, const lb_value *v) {
   case LB_ARRAY:
     msgpack_pack_array(pk, v->as.arr.len);
     for (uint32_t i = 0; i < v->as.arr.len; i++)
-      lb_value_pack(pk, &v->as.arr.items[i]);
+      lbd_value_pack(pk, &v->as.arr.items[i]);
     break;
   case LB_MAP:
     msgpack_pack_map(pk, v->as.map.len);
@@ -113,7 +113,7 @@ void lb_value_pack(msgpack_packer *pk, const lb_value *v) {
       size_t n = strlen(v->as.map.items[i].key);
       msgpack_pack_str(pk, n);
       msgpack_pack_str_body(pk, v->as.map.items[i].key, n);
-      lb_value_pack(pk, &v->as.map.items[i].val);
+      lbd_value_pack(pk, &v->as.map.items[i].val);
     }
     break;
   }
@@ -121,7 +121,7 @@ void lb_value_pack(msgpack_packer *pk, const lb_value *v) {
 
 /* What a parameter's position is, for a message: "parameter 'seconds'", the
  * options map's "option 'label'", or past the declared ones its number. */
-static void position_name(const lb_method_entry *m, uint32_t i, uint32_t n, bool is_map, char *buf,
+static void position_name(const lbd_method_entry *m, uint32_t i, uint32_t n, bool is_map, char *buf,
                           size_t len) {
   bool positional_map = i < m->n_params && (m->decl->params[i].type == LB_T_MAP ||
                                             m->decl->params[i].type == LB_T_ANY);
@@ -133,14 +133,15 @@ static void position_name(const lb_method_entry *m, uint32_t i, uint32_t n, bool
     snprintf(buf, len, "parameter %u", i + 1);
 }
 
-int lb_value_args_from_msgpack(lb_arena *a, const lb_method_entry *m, const msgpack_object *params,
-                               lb_value *ret, char *err, size_t errlen) {
+int lbd_value_args_from_msgpack(lbd_arena *a, const lbd_method_entry *m,
+                                const msgpack_object *params, lb_value *ret, char *err,
+                                size_t errlen) {
   uint32_t n = params->via.array.size;
-  lb_value *items = lb_arena_alloc(a, sizeof(lb_value) * n);
+  lb_value *items = lbd_arena_alloc(a, sizeof(lb_value) * n);
   char why[400], what[96];
   for (uint32_t i = 0; i < n; i++) {
     const msgpack_object *o = &params->via.array.ptr[i];
-    if (lb_value_from_msgpack(a, o, &items[i], why, sizeof(why)) == 0)
+    if (lbd_value_from_msgpack(a, o, &items[i], why, sizeof(why)) == 0)
       continue;
     position_name(m, i, n, o->type == MSGPACK_OBJECT_MAP, what, sizeof(what));
     /* In the options map, name the option whose value is refused. */
@@ -149,11 +150,11 @@ int lb_value_args_from_msgpack(lb_arena *a, const lb_method_entry *m, const msgp
         const msgpack_object *key = &o->via.map.ptr[k].key;
         lb_value tmp;
         char sub[400];
-        if (key->type != MSGPACK_OBJECT_STR || !lb_utf8_valid(key->via.str.ptr, key->via.str.size))
+        if (key->type != MSGPACK_OBJECT_STR || !lbu_utf8_valid(key->via.str.ptr, key->via.str.size))
           break; /* the map's own fault: its keys */
-        if (lb_value_from_msgpack(a, &o->via.map.ptr[k].val, &tmp, sub, sizeof(sub)) < 0) {
+        if (lbd_value_from_msgpack(a, &o->via.map.ptr[k].val, &tmp, sub, sizeof(sub)) < 0) {
           char key_text[64];
-          lb_args_escape(key->via.str.ptr, key->via.str.size, key_text, sizeof(key_text));
+          lbd_args_escape(key->via.str.ptr, key->via.str.size, key_text, sizeof(key_text));
           snprintf(err, errlen, "option '%s': %s", key_text, sub);
           return -EINVAL;
         }

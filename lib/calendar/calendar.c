@@ -70,14 +70,14 @@ typedef struct cal_item {
   int repeat; /* 0: start only */
 } cal_item;
 
-struct lb_calendar {
+struct lbu_calendar {
   int weekdays;      /* bit 0 Monday .. bit 6 Sunday; -1 any day */
   bool end_of_month; /* the days count back from the month's end ("~") */
   bool utc;
   int dst;    /* -1; 0 or 1 when the local zone's standard or daylight name was given */
   char *zone; /* an IANA zone, or NULL; points into this allocation */
-  char dst_name[LB_CALENDAR_TZ_NAME_MAX]; /* with dst, the local zone's name for it */
-  uint16_t first[C_N], count[C_N];        /* each component's slice of items; count 0 is "*" */
+  char dst_name[LBU_CALENDAR_TZ_NAME_MAX]; /* with dst, the local zone's name for it */
+  uint16_t first[C_N], count[C_N];         /* each component's slice of items; count 0 is "*" */
   cal_item items[];
 };
 
@@ -103,7 +103,7 @@ typedef struct parser {
   bool end_of_month, utc, at_form;
   int dst;
   char *zone;
-  char names[2][LB_CALENDAR_TZ_NAME_MAX]; /* the local zone's, when the text may end in one */
+  char names[2][LBU_CALENDAR_TZ_NAME_MAX]; /* the local zone's, when the text may end in one */
   char *err;
   size_t errlen;
 } parser;
@@ -361,8 +361,8 @@ static int parse_at(parser *ps, const char *s) {
   /* As gmtime_r would break it down: a year that does not fit struct tm is out of range. */
   int64_t t = (int64_t)v, y;
   int mon, mday;
-  int64_t days = lb_civil_div(t, 86400), secs = t - days * 86400;
-  lb_civil_date(days, &y, &mon, &mday);
+  int64_t days = lbu_civil_div(t, 86400), secs = t - days * 86400;
+  lbu_civil_date(days, &y, &mon, &mday);
   if (y - 1900 < INT_MIN || y > INT_MAX)
     return fail(ps, ERANGE, "the timestamp \"%.*s\" is out of range", (int)(end - s), s);
   int r;
@@ -554,7 +554,7 @@ static int parse_zone(parser *ps) {
     if (space && space[1] &&
         strspn(space + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                           "0123456789+-") == strlen(space + 1)) {
-      int r = lb_calendar_tz_local_names(ps->names);
+      int r = lbu_calendar_tz_local_names(ps->names);
       if (r < 0)
         return fail(ps, -r, "the local time zone's names cannot be read: %s", strerror(-r));
       for (j = 0; j < 2; j++) {
@@ -714,9 +714,9 @@ static int parse_all(parser *ps) {
   return 0;
 }
 
-int lb_calendar_parse_sd(const char *text, lb_calendar **ret, char *err, size_t errlen) {
+int lbu_calendar_parse_sd(const char *text, lbu_calendar **ret, char *err, size_t errlen) {
   parser ps = {.text = text ? text : "", .dst = -1, .err = err, .errlen = errlen};
-  lb_calendar *c = NULL;
+  lbu_calendar *c = NULL;
   if (err && errlen)
     err[0] = '\0';
   int r = parse_all(&ps);
@@ -735,7 +735,7 @@ int lb_calendar_parse_sd(const char *text, lb_calendar **ret, char *err, size_t 
     if (!c) {
       r = fail(&ps, ENOMEM, "out of memory");
     } else {
-      *c = (lb_calendar){
+      *c = (lbu_calendar){
           .weekdays = ps.weekdays, .end_of_month = ps.end_of_month, .utc = ps.utc, .dst = ps.dst};
       if (ps.dst == 0 || ps.dst == 1)
         memcpy(c->dst_name, ps.names[ps.dst], sizeof(c->dst_name));
@@ -762,12 +762,12 @@ int lb_calendar_parse_sd(const char *text, lb_calendar **ret, char *err, size_t 
   return 0;
 }
 
-int lb_calendar_parse(const char *text, lb_calendar **ret, char *err, size_t errlen) {
-  int r = lb_calendar_parse_sd(text, ret, err, errlen);
+int lbu_calendar_parse(const char *text, lbu_calendar **ret, char *err, size_t errlen) {
+  int r = lbu_calendar_parse_sd(text, ret, err, errlen);
   return r < 0 ? -EINVAL : 0;
 }
 
-void lb_calendar_free(lb_calendar *c) {
+void lbu_calendar_free(lbu_calendar *c) {
   free(c);
 }
 
@@ -810,7 +810,7 @@ static void format_weekdays(out *o, int bits) {
   }
 }
 
-static void format_chain(out *o, const lb_calendar *c, int component, int width) {
+static void format_chain(out *o, const lbu_calendar *c, int component, int width) {
   const cal_item *v = &c->items[c->first[component]];
   int n = c->count[component];
   bool usec = component == C_USEC;
@@ -837,7 +837,7 @@ static void format_chain(out *o, const lb_calendar *c, int component, int width)
   }
 }
 
-int lb_calendar_format(const lb_calendar *c, char *buf, size_t len) {
+int lbu_calendar_format(const lbu_calendar *c, char *buf, size_t len) {
   out o = {buf, len, 0};
   if (len)
     buf[0] = '\0';
@@ -880,16 +880,16 @@ typedef struct cal_clock {
 } cal_clock;
 
 static void breakdown(int64_t local, const cal_clock *k, struct tm *tm) {
-  int64_t days = lb_civil_div(local, 86400), secs = local - days * 86400, y;
+  int64_t days = lbu_civil_div(local, 86400), secs = local - days * 86400, y;
   int m, d;
-  lb_civil_date(days, &y, &m, &d);
+  lbu_civil_date(days, &y, &m, &d);
   tm->tm_year = (int)(y - 1900);
   tm->tm_mon = m - 1;
   tm->tm_mday = d;
   tm->tm_hour = (int)(secs / 3600);
   tm->tm_min = (int)(secs / 60 % 60);
   tm->tm_sec = (int)(secs % 60);
-  tm->tm_wday = lb_civil_weekday(days);
+  tm->tm_wday = lbu_civil_weekday(days);
   tm->tm_yday = 0; /* read by nobody here */
   tm->tm_isdst = k->dst;
   tm->tm_gmtoff = k->off;
@@ -900,10 +900,10 @@ static int64_t tm_local(const struct tm *tm) {
   int64_t y = (int64_t)tm->tm_year + 1900;
   int m = tm->tm_mon + 1;
   if (tm->tm_mon < 0 || tm->tm_mon >= 12) {
-    y += lb_civil_div(tm->tm_mon, 12);
-    m = (int)lb_civil_mod(tm->tm_mon, 12) + 1;
+    y += lbu_civil_div(tm->tm_mon, 12);
+    m = (int)lbu_civil_mod(tm->tm_mon, 12) + 1;
   }
-  return (lb_civil_days(y, m, 1) + tm->tm_mday - 1) * 86400 + (int64_t)tm->tm_hour * 3600 +
+  return (lbu_civil_days(y, m, 1) + tm->tm_mday - 1) * 86400 + (int64_t)tm->tm_hour * 3600 +
          (int64_t)tm->tm_min * 60 + tm->tm_sec;
 }
 
@@ -911,7 +911,7 @@ static int64_t tm_local(const struct tm *tm) {
  * callers, as it does to systemd. */
 static int64_t clock_mktime(cal_clock *k, struct tm *tm) {
   if (k->glibc)
-    return lb_calendar_tz_mktime(tm, &k->guess);
+    return lbu_calendar_tz_mktime(tm, &k->guess);
   int64_t local = tm_local(tm); /* UTC */
   breakdown(local, k, tm);
   return local - k->off;
@@ -920,7 +920,7 @@ static int64_t clock_mktime(cal_clock *k, struct tm *tm) {
 /* Whether plain arithmetic (UTC) would leave *tm as mktime does: a proper date and time. */
 static bool clock_keeps(cal_clock *k, const struct tm *tm) {
   return !k->glibc && tm->tm_mon >= 0 && tm->tm_mon < 12 && tm->tm_mday >= 1 &&
-         tm->tm_mday <= lb_civil_month_days((int64_t)tm->tm_year + 1900, tm->tm_mon + 1) &&
+         tm->tm_mday <= lbu_civil_month_days((int64_t)tm->tm_year + 1900, tm->tm_mon + 1) &&
          tm->tm_hour >= 0 && tm->tm_hour < 24 && tm->tm_min >= 0 && tm->tm_min < 60 &&
          tm->tm_sec >= 0 && tm->tm_sec < 60;
 }
@@ -1034,7 +1034,7 @@ static int month_end_day(cal_clock *k, const struct tm *tm, int day) {
 /* The earliest value of component's list at or after *val: 1 when that moved *val, 0 when *val
  * itself matches, -ENOENT when nothing is left. An open repetition runs past the unit's end (minute
  * 0/45 gives 90), which the normalization after it turns into the next unit. */
-static int next_value(const lb_calendar *c, int component, cal_clock *k, const struct tm *tm,
+static int next_value(const lbu_calendar *c, int component, cal_clock *k, const struct tm *tm,
                       int *val) {
   const cal_item *v = &c->items[c->first[component]];
   int n = c->count[component];
@@ -1106,13 +1106,13 @@ static int normalize(cal_clock *k, struct tm *tm) {
   return cmp == 0;
 }
 
-static bool weekday_matches(const lb_calendar *c, cal_clock *k, const struct tm *tm) {
+static bool weekday_matches(const lbu_calendar *c, cal_clock *k, const struct tm *tm) {
   if (c->weekdays < 0)
     return true;
   struct tm t = *tm;
   if (clock_keeps(k, tm))
     t.tm_wday =
-        lb_civil_weekday(lb_civil_days((int64_t)tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday));
+        lbu_civil_weekday(lbu_civil_days((int64_t)tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday));
   else if (clock_mktime(k, &t) < 0)
     return false;
   return c->weekdays & (1 << (t.tm_wday == 0 ? 6 : t.tm_wday - 1));
@@ -1132,7 +1132,7 @@ static int tm_cmp(const struct tm *a, int a_usec, const struct tm *b, int b_usec
  * One step of systemd 252 is in none of its published sources, only in its binaries: a match that
  * lies before the starting time (mktime took a time in a DST gap backward) moves on by an hour,
  * and from then on the search keeps the DST flag mktime found instead of asking for the event's. */
-static int search(const lb_calendar *c, cal_clock *k, struct tm *tm, int *usec) {
+static int search(const lbu_calendar *c, cal_clock *k, struct tm *tm, int *usec) {
   struct tm t = *tm;
   int us = *usec;
   bool keep_dst = false;
@@ -1182,7 +1182,7 @@ static int search(const lb_calendar *c, cal_clock *k, struct tm *tm, int *usec) 
 }
 
 /* One search from just after `after`. */
-static int search_from(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
+static int search_from(const lbu_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
   int64_t from = after + 1;
   struct tm tm;
   clock_localtime(k, from / USEC_PER_SEC, &tm);
@@ -1213,7 +1213,7 @@ static int search_from(const lb_calendar *c, cal_clock *k, int64_t after, int64_
 
 /* Where systemd's next search starts from: an event with its own zone is searched in a child
  * process that forks from one whose guess a lone systemd-analyze never moves. */
-static void clock_next_search(const lb_calendar *c, cal_clock *k) {
+static void clock_next_search(const lbu_calendar *c, cal_clock *k) {
   if (c->zone)
     k->guess = 0;
 }
@@ -1225,7 +1225,7 @@ static void clock_guess_at(cal_clock *k, int64_t t) {
   k->guess = -tm.tm_gmtoff;
 }
 
-static int next_on(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
+static int next_on(const lbu_calendar *c, cal_clock *k, int64_t after, int64_t *ret) {
   int64_t t;
   int r = search_from(c, k, after, &t);
   for (int i = 0; r == 0 && t <= after && i < MAX_CHAIN; i++) {
@@ -1251,32 +1251,32 @@ static int next_on(const lb_calendar *c, cal_clock *k, int64_t after, int64_t *r
   return 0;
 }
 
-int lb_calendar_iterate(const lb_calendar *c, lb_calendar_iter *it, int64_t *ret_usec) {
+int lbu_calendar_iterate(const lbu_calendar *c, lbu_calendar_iter *it, int64_t *ret_usec) {
   if (it->after_usec < 0 || it->after_usec > FORMATTABLE_MAX_USEC)
     return -EINVAL;
   int64_t next;
   cal_clock k = {.glibc = !c->utc, .guess = it->guess};
   clock_next_search(c, &k);
-  lb_calendar_tz_guard g;
+  lbu_calendar_tz_guard g;
   int r = 0;
   /* UTC needs no zone: glibc's timegm is plain arithmetic too. */
-  if (!c->utc && (r = lb_calendar_tz_enter(&g, c->zone)) < 0)
+  if (!c->utc && (r = lbu_calendar_tz_enter(&g, c->zone)) < 0)
     return r;
   r = next_on(c, &k, it->after_usec, &next);
   if (!c->utc)
-    lb_calendar_tz_leave(&g);
+    lbu_calendar_tz_leave(&g);
   if (r < 0)
     return r;
-  *it = (lb_calendar_iter){.after_usec = next, .guess = k.guess};
+  *it = (lbu_calendar_iter){.after_usec = next, .guess = k.guess};
   *ret_usec = next;
   return 0;
 }
 
-int lb_calendar_next(const lb_calendar *c, int64_t after_usec, int64_t *ret_usec) {
-  lb_calendar_iter it = lb_calendar_iter_at(after_usec);
-  return lb_calendar_iterate(c, &it, ret_usec);
+int lbu_calendar_next(const lbu_calendar *c, int64_t after_usec, int64_t *ret_usec) {
+  lbu_calendar_iter it = lbu_calendar_iter_at(after_usec);
+  return lbu_calendar_iterate(c, &it, ret_usec);
 }
 
-const char *lb_calendar_timezone(const lb_calendar *c) {
+const char *lbu_calendar_timezone(const lbu_calendar *c) {
   return c->zone;
 }

@@ -13,10 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct lb_calendar lb_calendar;
+typedef struct lbu_calendar lbu_calendar;
 
 /* Parse a systemd.time(7) calendar event as systemd 252 accepts it. Returns 0 and a new event in
- * *ret (free it with lb_calendar_free), or -EINVAL with err saying what is wrong and pointing at
+ * *ret (free it with lbu_calendar_free), or -EINVAL with err saying what is wrong and pointing at
  * the bad part (e.g. `"Mon 25:00": hour 25 is out of range (0-23)`). err may be NULL.
  *
  * The local zone's own abbreviations ("CET", "CEST" under Europe/Berlin; "+1030", "+11" under
@@ -27,14 +27,14 @@ typedef struct lb_calendar lb_calendar;
  * every conversion of a time rewrites with the names around that time, so a long-running systemd
  * (or a later expression in one systemd-analyze run) may take other names; its first expression
  * takes these. */
-int lb_calendar_parse(const char *text, lb_calendar **ret, char *err, size_t errlen);
+int lbu_calendar_parse(const char *text, lbu_calendar **ret, char *err, size_t errlen);
 
-/* As lb_calendar_parse, but a failure returns the errno systemd 252 itself reports for text:
+/* As lbu_calendar_parse, but a failure returns the errno systemd 252 itself reports for text:
  * -EINVAL, -ERANGE (a number that overflows, a repetition of 0) or -ENOBUFS (more than 241
  * values in one list). For tools that print systemd-analyze's own failure line. */
-int lb_calendar_parse_sd(const char *text, lb_calendar **ret, char *err, size_t errlen);
+int lbu_calendar_parse_sd(const char *text, lbu_calendar **ret, char *err, size_t errlen);
 
-void lb_calendar_free(lb_calendar *c); /* accepts NULL */
+void lbu_calendar_free(lbu_calendar *c); /* accepts NULL */
 
 /* The first elapse strictly after after_usec (unix microseconds), evaluated in the event's time
  * zone (its UTC / IANA suffix) or else the local zone (TZ / /etc/localtime): the "Next elapse" of
@@ -43,33 +43,33 @@ void lb_calendar_free(lb_calendar *c); /* accepts NULL */
  * that never comes again; systemd gives up after 2199), -EDEADLK when systemd's own safety valve
  * would give up (1000 rounds of its search), -EINVAL for an after_usec systemd cannot take
  * (negative, or past 9999-12-30). */
-int lb_calendar_next(const lb_calendar *c, int64_t after_usec, int64_t *ret_usec);
+int lbu_calendar_next(const lbu_calendar *c, int64_t after_usec, int64_t *ret_usec);
 
 /* systemd-analyze's --iterations: each search after the first starts from the previous elapse,
  * and, for an event in the local zone, from the offset glibc's mktime found last in the previous
  * search, which decides a local time that comes twice without a change of DST flag (calendar.c).
- * So the N-th lb_calendar_iterate from lb_calendar_iter_at(BASE) answers the N-th elapse of
- * `systemd-analyze calendar --base-time=@BASE --iterations=N`, where chaining lb_calendar_next
+ * So the N-th lbu_calendar_iterate from lbu_calendar_iter_at(BASE) answers the N-th elapse of
+ * `systemd-analyze calendar --base-time=@BASE --iterations=N`, where chaining lbu_calendar_next
  * may answer another pass of such an hour. The fields are the engine's. */
-typedef struct lb_calendar_iter {
+typedef struct lbu_calendar_iter {
   int64_t after_usec; /* the base, then the last elapse */
   long guess;         /* glibc's mktime memory, as a fresh process has it: 0 */
-} lb_calendar_iter;
+} lbu_calendar_iter;
 
-static inline lb_calendar_iter lb_calendar_iter_at(int64_t base_usec) {
-  return (lb_calendar_iter){.after_usec = base_usec, .guess = 0};
+static inline lbu_calendar_iter lbu_calendar_iter_at(int64_t base_usec) {
+  return (lbu_calendar_iter){.after_usec = base_usec, .guess = 0};
 }
 
-/* The next elapse after it->after_usec, as lb_calendar_next answers, and it moved on to it. Errors
- * as lb_calendar_next's; it is then unchanged. */
-int lb_calendar_iterate(const lb_calendar *c, lb_calendar_iter *it, int64_t *ret_usec);
+/* The next elapse after it->after_usec, as lbu_calendar_next answers, and it moved on to it. Errors
+ * as lbu_calendar_next's; it is then unchanged. */
+int lbu_calendar_iterate(const lbu_calendar *c, lbu_calendar_iter *it, int64_t *ret_usec);
 
 /* The IANA zone the event was written with ("Europe/Berlin"), or NULL (UTC or local time). */
-const char *lb_calendar_timezone(const lb_calendar *c);
+const char *lbu_calendar_timezone(const lbu_calendar *c);
 
 /* The normalized form exactly as systemd-analyze prints "Normalized form:" (a local zone's name as
  * it was when parsed). 0, or -ENOBUFS when it does not fit in len bytes (buf then holds as much as
  * fits, terminated). */
-int lb_calendar_format(const lb_calendar *c, char *buf, size_t len);
+int lbu_calendar_format(const lbu_calendar *c, char *buf, size_t len);
 
 #endif

@@ -17,8 +17,8 @@ static int tz_set(const char *want) {
   return 0;
 }
 
-int lb_calendar_tz_enter(lb_calendar_tz_guard *g, const char *name) {
-  *g = (lb_calendar_tz_guard){.names = {tzname[0], tzname[1]}};
+int lbu_calendar_tz_enter(lbu_calendar_tz_guard *g, const char *name) {
+  *g = (lbu_calendar_tz_guard){.names = {tzname[0], tzname[1]}};
   if (name) {
     const char *old = getenv("TZ");
     char *want;
@@ -44,7 +44,7 @@ int lb_calendar_tz_enter(lb_calendar_tz_guard *g, const char *name) {
   return 0;
 }
 
-void lb_calendar_tz_leave(lb_calendar_tz_guard *g) {
+void lbu_calendar_tz_leave(lbu_calendar_tz_guard *g) {
   if (!g->switched)
     return;
   (void)tz_set(g->saved);
@@ -53,10 +53,10 @@ void lb_calendar_tz_leave(lb_calendar_tz_guard *g) {
    * somewhere valid. */
   tzname[0] = g->names[0];
   tzname[1] = g->names[1];
-  *g = (lb_calendar_tz_guard){0};
+  *g = (lbu_calendar_tz_guard){0};
 }
 
-int lb_calendar_tz_local_names(char ret[2][LB_CALENDAR_TZ_NAME_MAX]) {
+int lbu_calendar_tz_local_names(char ret[2][LBU_CALENDAR_TZ_NAME_MAX]) {
   /* glibc reads the zone again, names and all, only when TZ changed since its last tzset: so set
    * TZ to a zone that is no file (glibc parses it as a POSIX string), then back. */
   static const char elsewhere[] = "<LBZ>0";
@@ -71,7 +71,7 @@ int lb_calendar_tz_local_names(char ret[2][LB_CALENDAR_TZ_NAME_MAX]) {
   for (int i = 0; i < 2; i++) {
     const char *name = r == 0 && tzname[i] ? tzname[i] : "";
     size_t n = strlen(name);
-    if (n >= LB_CALENDAR_TZ_NAME_MAX)
+    if (n >= LBU_CALENDAR_TZ_NAME_MAX)
       n = 0;
     memcpy(ret[i], name, n);
     ret[i][n] = '\0';
@@ -100,7 +100,7 @@ int lb_calendar_tz_local_names(char ret[2][LB_CALENDAR_TZ_NAME_MAX]) {
 
 /* The requested fields, read as UTC: year as tm_year, yday from 0, both linear. */
 static int64_t linear_seconds(int64_t year, int64_t yday, int hour, int min, int sec) {
-  return (lb_civil_days(year + 1900, 1, 1 + yday)) * 86400 + (int64_t)hour * 3600 +
+  return (lbu_civil_days(year + 1900, 1, 1 + yday)) * 86400 + (int64_t)hour * 3600 +
          (int64_t)min * 60 + sec;
 }
 
@@ -148,7 +148,7 @@ static bool dst_differs(int a, int b) {
   return a >= 0 && b >= 0 && (a == 0) != (b == 0);
 }
 
-int64_t lb_calendar_tz_mktime(struct tm *tm, long *guess) {
+int64_t lbu_calendar_tz_mktime(struct tm *tm, long *guess) {
   static const int before_month[2][12] = {
       {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
       {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335},
@@ -156,9 +156,9 @@ int64_t lb_calendar_tz_mktime(struct tm *tm, long *guess) {
   int isdst = tm->tm_isdst;
   int sec_asked = tm->tm_sec;
   int sec = sec_asked < 0 ? 0 : sec_asked > 59 ? 59 : sec_asked;
-  int64_t year = (int64_t)tm->tm_year + lb_civil_div(tm->tm_mon, 12);
-  int mon = (int)lb_civil_mod(tm->tm_mon, 12);
-  int64_t yday = before_month[lb_civil_leap(year + 1900)][mon] + (int64_t)tm->tm_mday - 1;
+  int64_t year = (int64_t)tm->tm_year + lbu_civil_div(tm->tm_mon, 12);
+  int mon = (int)lbu_civil_mod(tm->tm_mon, 12);
+  int64_t yday = before_month[lbu_civil_leap(year + 1900)][mon] + (int64_t)tm->tm_mday - 1;
   int64_t asked = linear_seconds(year, yday, tm->tm_hour, tm->tm_min, sec);
   int negated = (int)-*guess; /* glibc holds it so */
   int64_t t0 = asked - negated;

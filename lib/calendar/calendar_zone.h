@@ -15,16 +15,16 @@
  * now, its file read again if it changed), through TZ and tzset(3); leaving restores TZ, and
  * tzname as it was, so that the rest of the process sees no change. Not reentrant, not
  * thread-safe. */
-typedef struct lb_calendar_tz_guard {
+typedef struct lbu_calendar_tz_guard {
   char *saved; /* the previous TZ, owned; NULL when unset */
   char *names[2];
   bool switched;
-} lb_calendar_tz_guard;
+} lbu_calendar_tz_guard;
 
-int lb_calendar_tz_enter(lb_calendar_tz_guard *g, const char *name);
-void lb_calendar_tz_leave(lb_calendar_tz_guard *g);
+int lbu_calendar_tz_enter(lbu_calendar_tz_guard *g, const char *name);
+void lbu_calendar_tz_leave(lbu_calendar_tz_guard *g);
 
-#define LB_CALENDAR_TZ_NAME_MAX 64
+#define LBU_CALENDAR_TZ_NAME_MAX 64
 
 /* The local zone's standard and daylight names (ret[0], ret[1]) as tzset(3) sets tzname in a
  * process that has converted no time yet: for a zone file, the names of its latest standard and
@@ -33,7 +33,7 @@ void lb_calendar_tz_leave(lb_calendar_tz_guard *g);
  * calendar` sees when it parses its first expression. The process's tzname is left as it was (it
  * holds the names around whichever time glibc converted last). A name that does not fit is "".
  * 0, or a negative errno when TZ cannot be set and restored. */
-int lb_calendar_tz_local_names(char ret[2][LB_CALENDAR_TZ_NAME_MAX]);
+int lbu_calendar_tz_local_names(char ret[2][LBU_CALENDAR_TZ_NAME_MAX]);
 
 /* mktime(3) as glibc 2.36 computes it, probe for probe, in the zone glibc's local time is now,
  * except that the offset it starts guessing from is *guess rather than glibc's own static, and is
@@ -43,6 +43,6 @@ int lb_calendar_tz_local_names(char ret[2][LB_CALENDAR_TZ_NAME_MAX]);
  * change of DST flag (Caracas's 02:30-03:00 on 2016-05-01): the first probe, the time asked for
  * minus the guess, falls on one side and the search keeps that side's offset. The instant, or -1
  * with errno set (*tm then unchanged). */
-int64_t lb_calendar_tz_mktime(struct tm *tm, long *guess);
+int64_t lbu_calendar_tz_mktime(struct tm *tm, long *guess);
 
 #endif

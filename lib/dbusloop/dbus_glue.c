@@ -8,7 +8,7 @@
 
 typedef struct fd_watch fd_watch;
 
-struct lb_dbus_glue {
+struct lbu_dbus_glue {
   uv_loop_t *loop;
   DBusConnection *conn;
   uv_idle_t dispatch;
@@ -19,7 +19,7 @@ struct lb_dbus_glue {
 
 /* Every DBusWatch on one fd, sharing one poll. */
 struct fd_watch {
-  lb_dbus_glue *g;
+  lbu_dbus_glue *g;
   fd_watch *next;
   int fd;
   uv_poll_t poll;
@@ -29,14 +29,14 @@ struct fd_watch {
 };
 
 typedef struct timeout {
-  lb_dbus_glue *g;
+  lbu_dbus_glue *g;
   uv_timer_t timer;
   DBusTimeout *t;
 } timeout;
 
 static void handle_closed(uv_handle_t *h);
 
-static void glue_closed(lb_dbus_glue *g) {
+static void glue_closed(lbu_dbus_glue *g) {
   if (--g->open_handles == 0)
     free(g);
 }
@@ -44,7 +44,7 @@ static void glue_closed(lb_dbus_glue *g) {
 /* ---- dispatch -------------------------------------------------------------- */
 
 static void on_dispatch(uv_idle_t *h) {
-  lb_dbus_glue *g = h->data;
+  lbu_dbus_glue *g = h->data;
   uv_idle_stop(h);
   if (!g->conn)
     return;
@@ -54,7 +54,7 @@ static void on_dispatch(uv_idle_t *h) {
   dbus_connection_unref(g->conn);
 }
 
-static void wake(lb_dbus_glue *g) {
+static void wake(lbu_dbus_glue *g) {
   if (!g->closing)
     uv_idle_start(&g->dispatch, on_dispatch);
 }
@@ -73,7 +73,7 @@ static void on_wakeup(void *data) {
 
 static void on_fd_event(uv_poll_t *h, int status, int events) {
   fd_watch *fw = h->data;
-  lb_dbus_glue *g = fw->g;
+  lbu_dbus_glue *g = fw->g;
   unsigned flags = 0;
   if (status < 0)
     flags |= DBUS_WATCH_ERROR;
@@ -120,13 +120,13 @@ static void update_poll(fd_watch *fw) {
 }
 
 static dbus_bool_t add_watch(DBusWatch *w, void *data) {
-  lb_dbus_glue *g = data;
+  lbu_dbus_glue *g = data;
   int fd = dbus_watch_get_unix_fd(w);
   fd_watch *fw = g->fds;
   while (fw && fw->fd != fd)
     fw = fw->next;
   if (!fw) {
-    fw = lb_xcalloc(1, sizeof(*fw));
+    fw = lbu_xcalloc(1, sizeof(*fw));
     fw->g = g;
     fw->fd = fd;
     if (uv_poll_init(g->loop, &fw->poll, fd) < 0) {
@@ -138,7 +138,7 @@ static dbus_bool_t add_watch(DBusWatch *w, void *data) {
     fw->next = g->fds;
     g->fds = fw;
   }
-  fw->watches = lb_xrealloc(fw->watches, (fw->n + 1) * sizeof(DBusWatch *));
+  fw->watches = lbu_xrealloc(fw->watches, (fw->n + 1) * sizeof(DBusWatch *));
   fw->watches[fw->n++] = w;
   dbus_watch_set_data(w, fw, NULL);
   update_poll(fw);
@@ -146,7 +146,7 @@ static dbus_bool_t add_watch(DBusWatch *w, void *data) {
 }
 
 static void remove_watch(DBusWatch *w, void *data) {
-  lb_dbus_glue *g = data;
+  lbu_dbus_glue *g = data;
   fd_watch *fw = dbus_watch_get_data(w);
   if (!fw)
     return;
@@ -195,8 +195,8 @@ static void arm(timeout *t) {
 }
 
 static dbus_bool_t add_timeout(DBusTimeout *dt, void *data) {
-  lb_dbus_glue *g = data;
-  timeout *t = lb_xcalloc(1, sizeof(*t));
+  lbu_dbus_glue *g = data;
+  timeout *t = lbu_xcalloc(1, sizeof(*t));
   t->g = g;
   t->t = dt;
   uv_timer_init(g->loop, &t->timer);
@@ -227,7 +227,7 @@ static void toggle_timeout(DBusTimeout *dt, void *data) {
 
 /* Close callback of every handle: free what holds it, then maybe the glue. */
 static void handle_closed(uv_handle_t *h) {
-  lb_dbus_glue *g;
+  lbu_dbus_glue *g;
   if (h->type == UV_POLL) {
     fd_watch *fw = h->data;
     g = fw->g;
@@ -243,8 +243,8 @@ static void handle_closed(uv_handle_t *h) {
   glue_closed(g);
 }
 
-lb_dbus_glue *lb_dbus_glue_new(uv_loop_t *loop, DBusConnection *conn) {
-  lb_dbus_glue *g = lb_xcalloc(1, sizeof(*g));
+lbu_dbus_glue *lbu_dbus_glue_new(uv_loop_t *loop, DBusConnection *conn) {
+  lbu_dbus_glue *g = lbu_xcalloc(1, sizeof(*g));
   g->loop = loop;
   g->conn = dbus_connection_ref(conn);
   uv_idle_init(loop, &g->dispatch);
@@ -255,8 +255,8 @@ lb_dbus_glue *lb_dbus_glue_new(uv_loop_t *loop, DBusConnection *conn) {
   if (!dbus_connection_set_watch_functions(conn, add_watch, remove_watch, toggle_watch, g, NULL) ||
       !dbus_connection_set_timeout_functions(conn, add_timeout, remove_timeout, toggle_timeout, g,
                                              NULL)) {
-    lb_err("D-Bus: cannot hook the connection into the loop (out of memory)");
-    lb_dbus_glue_close(g);
+    lbu_err("D-Bus: cannot hook the connection into the loop (out of memory)");
+    lbu_dbus_glue_close(g);
     return NULL;
   }
   /* Messages may already wait (read while connecting). */
@@ -264,7 +264,7 @@ lb_dbus_glue *lb_dbus_glue_new(uv_loop_t *loop, DBusConnection *conn) {
   return g;
 }
 
-void lb_dbus_glue_close(lb_dbus_glue *g) {
+void lbu_dbus_glue_close(lbu_dbus_glue *g) {
   if (!g || g->closing)
     return;
   g->closing = true;

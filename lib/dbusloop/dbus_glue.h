@@ -12,19 +12,19 @@
  *
  * Every handle is freed in its close callback; the glue itself once the last
  * one has closed. */
-#ifndef LB_DBUS_GLUE_H
-#define LB_DBUS_GLUE_H
+#ifndef LBU_DBUS_GLUE_H
+#define LBU_DBUS_GLUE_H
 
 #include <dbus/dbus.h>
 #include <uv.h>
 
-typedef struct lb_dbus_glue lb_dbus_glue;
+typedef struct lbu_dbus_glue lbu_dbus_glue;
 
 /* Take over conn's main-loop integration. The glue holds a reference to conn
  * until it is closed. */
-lb_dbus_glue *lb_dbus_glue_new(uv_loop_t *loop, DBusConnection *conn);
+lbu_dbus_glue *lbu_dbus_glue_new(uv_loop_t *loop, DBusConnection *conn);
 /* Close the connection (it must be a private one), release it and close
  * every handle. Accepts NULL. */
-void lb_dbus_glue_close(lb_dbus_glue *g);
+void lbu_dbus_glue_close(lbu_dbus_glue *g);
 
 #endif

@@ -2,16 +2,16 @@
 
 #include <stdio.h>
 
-static int max_level = LB_INFO;
+static int max_level = LBU_INFO;
 
-void lb_log_set_max_level(int level) {
+void lbu_log_set_max_level(int level) {
   max_level = level;
 }
-int lb_log_max_level(void) {
+int lbu_log_max_level(void) {
   return max_level;
 }
 
-void lb_logv(int level, const char *who, const char *fmt, va_list ap) {
+void lbu_logv(int level, const char *who, const char *fmt, va_list ap) {
   if (level > max_level)
     return;
   /* One fprintf per line keeps lines whole when stderr is shared. */
@@ -23,9 +23,9 @@ void lb_logv(int level, const char *who, const char *fmt, va_list ap) {
     fprintf(stderr, "<%d>%s\n", level, line);
 }
 
-void lb_log(int level, const char *fmt, ...) {
+void lbu_log(int level, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  lb_logv(level, NULL, fmt, ap);
+  lbu_logv(level, NULL, fmt, ap);
   va_end(ap);
 }

@@ -1,21 +1,21 @@
 /* Log lines on stderr with sd-daemon priority prefixes ("<4>..."), so
  * journald files them at the right level. */
-#ifndef LB_LOG_H
-#define LB_LOG_H
+#ifndef LBU_LOG_H
+#define LBU_LOG_H
 
 #include <stdarg.h>
 
-enum { LB_ERR = 3, LB_WARNING = 4, LB_NOTICE = 5, LB_INFO = 6, LB_DEBUG = 7 };
+enum { LBU_ERR = 3, LBU_WARNING = 4, LBU_NOTICE = 5, LBU_INFO = 6, LBU_DEBUG = 7 };
 
-void lb_log_set_max_level(int level);
-int lb_log_max_level(void);
-void lb_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void lb_logv(int level, const char *who, const char *fmt, va_list ap);
+void lbu_log_set_max_level(int level);
+int lbu_log_max_level(void);
+void lbu_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lbu_logv(int level, const char *who, const char *fmt, va_list ap);
 
-#define lb_err(...) lb_log(LB_ERR, __VA_ARGS__)
-#define lb_warn(...) lb_log(LB_WARNING, __VA_ARGS__)
-#define lb_notice(...) lb_log(LB_NOTICE, __VA_ARGS__)
-#define lb_info(...) lb_log(LB_INFO, __VA_ARGS__)
-#define lb_debug(...) lb_log(LB_DEBUG, __VA_ARGS__)
+#define lbu_err(...) lbu_log(LBU_ERR, __VA_ARGS__)
+#define lbu_warn(...) lbu_log(LBU_WARNING, __VA_ARGS__)
+#define lbu_notice(...) lbu_log(LBU_NOTICE, __VA_ARGS__)
+#define lbu_info(...) lbu_log(LBU_INFO, __VA_ARGS__)
+#define lbu_debug(...) lbu_log(LBU_DEBUG, __VA_ARGS__)
 
 #endif

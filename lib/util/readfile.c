@@ -27,8 +27,8 @@ static int too_large(const char *path, size_t max, char *err, size_t errlen) {
   return -EFBIG;
 }
 
-int lb_readfile(const char *path, size_t max, char **ret_text, size_t *ret_len, char *err,
-                size_t errlen) {
+int lbu_readfile(const char *path, size_t max, char **ret_text, size_t *ret_len, char *err,
+                 size_t errlen) {
   /* O_NONBLOCK: opening a FIFO that has no writer, or some devices, would
    * wait; a regular file reads the same with it. O_NOCTTY: a terminal named
    * here must not become our controlling terminal. */
@@ -50,7 +50,7 @@ int lb_readfile(const char *path, size_t max, char **ret_text, size_t *ret_len, 
     goto out;
   }
   if (!S_ISREG(st.st_mode)) {
-    snprintf(err, errlen, "%s is %s, not a regular file", path, lb_file_kind(st.st_mode));
+    snprintf(err, errlen, "%s is %s, not a regular file", path, lbu_file_kind(st.st_mode));
     r = S_ISDIR(st.st_mode) ? -EISDIR : -EBADFD;
     goto out;
   }
@@ -63,13 +63,13 @@ int lb_readfile(const char *path, size_t max, char **ret_text, size_t *ret_len, 
    * is read (or a /proc file, which says 0) is still bounded, and the one
    * byte over tells that it is too large. */
   size_t len = 0, cap = (size_t)st.st_size + 1;
-  buf = lb_xmalloc(cap + 1); /* + 1: the NUL */
+  buf = lbu_xmalloc(cap + 1); /* + 1: the NUL */
   for (;;) {
     if (len == cap) {
       if (cap > max)
         break;
       cap = cap > max / 2 ? max + 1 : cap * 2;
-      buf = lb_xrealloc(buf, cap + 1);
+      buf = lbu_xrealloc(buf, cap + 1);
     }
     ssize_t n = read(fd, buf + len, cap - len);
     if (n < 0 && errno == EINTR)
@@ -98,12 +98,12 @@ out:
   return r;
 }
 
-void lb_readfile_lines_init(lb_readfile_lines *l, const char *text, size_t len) {
-  *l = (lb_readfile_lines){.next = text, .end = text + len};
+void lbu_readfile_lines_init(lbu_readfile_lines *l, const char *text, size_t len) {
+  *l = (lbu_readfile_lines){.next = text, .end = text + len};
 }
 
-char *lb_readfile_next_line(char *buf, int size, void *lines) {
-  lb_readfile_lines *l = lines;
+char *lbu_readfile_next_line(char *buf, int size, void *lines) {
+  lbu_readfile_lines *l = lines;
   if (l->next >= l->end || size < 1)
     return NULL;
   const char *start = l->next, *nl = memchr(start, '\n', (size_t)(l->end - start));

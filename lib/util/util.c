@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
-bool lb_utf8_valid(const char *s, size_t len) {
+bool lbu_utf8_valid(const char *s, size_t len) {
   if (len == 0)
     return true; /* s may be NULL: msgpack-c gives an empty string no body */
   const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -48,13 +47,13 @@ bool lb_utf8_valid(const char *s, size_t len) {
   return true;
 }
 
-void lb_utf8_scrub(char *s) {
+void lbu_utf8_scrub(char *s) {
   for (unsigned char *p = (unsigned char *)s; *p;) {
     size_t n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : 4;
     size_t have = 1;
     while (have < n && (p[have] & 0xc0) == 0x80)
       have++;
-    if (have == n && lb_utf8_valid((const char *)p, n)) {
+    if (have == n && lbu_utf8_valid((const char *)p, n)) {
       p += n;
     } else {
       *p++ = '?';
@@ -62,7 +61,7 @@ void lb_utf8_scrub(char *s) {
   }
 }
 
-bool lb_name_valid(const char *s) {
+bool lbu_name_valid(const char *s) {
   if (!s || !(*s >= 'a' && *s <= 'z'))
     return false;
   for (; *s; s++)
@@ -71,8 +70,8 @@ bool lb_name_valid(const char *s) {
   return true;
 }
 
-int lb_mkdir_p(const char *path, unsigned mode) {
-  char *p = lb_xstrdup(path);
+int lbu_mkdir_p(const char *path, unsigned mode) {
+  char *p = lbu_xstrdup(path);
   int r = 0;
   for (char *s = p + 1;; s++) {
     if (*s == '/' || *s == '\0') {
@@ -91,19 +90,19 @@ int lb_mkdir_p(const char *path, unsigned mode) {
   return r;
 }
 
-char *lb_xdg_path(const char *var, const char *fallback, const char *sub) {
+char *lbu_xdg_path(const char *var, const char *fallback, const char *sub) {
   const char *v = getenv(var);
   if (v && v[0] == '/')
-    return lb_xasprintf("%s/%s", v, sub);
+    return lbu_xasprintf("%s/%s", v, sub);
   const char *home = getenv("HOME");
   if (!home || !*home) {
     const struct passwd *pw = getpwuid(getuid());
     home = pw && pw->pw_dir ? pw->pw_dir : "/";
   }
-  return lb_xasprintf("%s/%s/%s", home, fallback, sub);
+  return lbu_xasprintf("%s/%s/%s", home, fallback, sub);
 }
 
-const char *lb_uid_describe(unsigned uid, char *buf, size_t len) {
+const char *lbu_uid_describe(unsigned uid, char *buf, size_t len) {
   char pwbuf[2048];
   struct passwd pw, *found = NULL;
   if (getpwuid_r((uid_t)uid, &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)
@@ -113,7 +112,7 @@ const char *lb_uid_describe(unsigned uid, char *buf, size_t len) {
   return buf;
 }
 
-const char *lb_file_kind(unsigned mode) {
+const char *lbu_file_kind(unsigned mode) {
   switch (mode & S_IFMT) {
   case S_IFREG:
     return "a regular file";

@@ -19,23 +19,23 @@ static void *check(void *p) {
   return p;
 }
 
-void *lb_xmalloc(size_t n) {
+void *lbu_xmalloc(size_t n) {
   return check(malloc(n ? n : 1));
 }
-void *lb_xcalloc(size_t n, size_t size) {
+void *lbu_xcalloc(size_t n, size_t size) {
   return check(calloc(n ? n : 1, size ? size : 1));
 }
-void *lb_xrealloc(void *p, size_t n) {
+void *lbu_xrealloc(void *p, size_t n) {
   return check(realloc(p, n ? n : 1));
 }
-char *lb_xstrdup(const char *s) {
+char *lbu_xstrdup(const char *s) {
   return check(strdup(s));
 }
-char *lb_xstrndup(const char *s, size_t n) {
+char *lbu_xstrndup(const char *s, size_t n) {
   return check(strndup(s, n));
 }
 
-char *lb_xasprintf(const char *fmt, ...) {
+char *lbu_xasprintf(const char *fmt, ...) {
   va_list ap;
   char *s = NULL;
   va_start(ap, fmt);
@@ -43,4 +43,3 @@ char *lb_xasprintf(const char *fmt, ...) {
   va_end(ap);
   return check(n < 0 ? NULL : s);
 }
-

@@ -60,14 +60,14 @@ int64_t pain_day_start(int64_t d) {
 }
 
 const char *pain_keep_str(pain_keep *k, const unsigned char *s) {
-  k->items = lb_xrealloc(k->items, (k->n + 1) * sizeof(char *));
-  k->items[k->n] = lb_xstrdup(s ? (const char *)s : "");
+  k->items = lbu_xrealloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = lbu_xstrdup(s ? (const char *)s : "");
   return k->items[k->n++];
 }
 
 void *pain_keep_mem(pain_keep *k, size_t n) {
-  k->items = lb_xrealloc(k->items, (k->n + 1) * sizeof(char *));
-  k->items[k->n] = lb_xcalloc(1, n ? n : 1);
+  k->items = lbu_xrealloc(k->items, (k->n + 1) * sizeof(char *));
+  k->items[k->n] = lbu_xcalloc(1, n ? n : 1);
   return k->items[k->n++];
 }
 
@@ -233,9 +233,9 @@ static void load_config(void) {
                      .warmup_reminder = "warmup",
                      .warmup_preset = "warmup"};
   pain_host->config_each(pain_self, on_config, &s);
-  lb_calendar *cal = NULL;
+  lbu_calendar *cal = NULL;
   char err[256];
-  if (s.checkin[0] && lb_calendar_parse(s.checkin, &cal, err, sizeof(err)) < 0) {
+  if (s.checkin[0] && lbu_calendar_parse(s.checkin, &cal, err, sizeof(err)) < 0) {
     pain_host->log(pain_self, LB_LOG_WARNING, "[pain] checkin = %s: %s; no daily check-in",
                    s.checkin, err);
     cal = NULL;

@@ -83,7 +83,7 @@ void pain_checkin_m_checkin(lb_call *call, const lb_value *args, void *ud);
 void pain_checkin_on_event(lb_plugin *p, const char *name, const lb_value *fields, void *ud);
 void pain_checkin_clock_changed(lb_plugin *p, void *ud);
 void pain_checkin_answered(void);
-void pain_checkin_schedule(lb_calendar *cal);
+void pain_checkin_schedule(lbu_calendar *cal);
 void pain_checkin_shutdown(void);
 
 #endif

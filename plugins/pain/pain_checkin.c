@@ -15,7 +15,7 @@
 #define CHECKIN_LAPSE_S (12 * 3600)
 #define SESSION_GAP_S (2 * 3600) /* sets further apart are two sessions */
 
-static lb_calendar *checkin_cal;
+static lbu_calendar *checkin_cal;
 static uint64_t checkin_timer;
 /* The check-in asked last, until an entry answers it, it is skipped or it
  * lapses (CHECKIN_LAPSE_S): what `lumbarctl pain checkin` and `status`
@@ -83,7 +83,7 @@ static void moment_written(lb_plugin *p, int result, const char *error, void *ud
 }
 
 static void record(const char *what) {
-  moment *m = lb_xcalloc(1, sizeof(*m));
+  moment *m = lbu_xcalloc(1, sizeof(*m));
   *m = (moment){pain_now_s(), what};
   pain_host->db_write(pain_self, write_moment, moment_written, m);
 }
@@ -157,7 +157,7 @@ static void arm_checkin(void) {
   checkin_timer = 0;
   int64_t next;
   if (checkin_cal &&
-      lb_calendar_next(checkin_cal, pain_host->now_ms(LB_CLOCK_WALL) * 1000, &next) == 0)
+      lbu_calendar_next(checkin_cal, pain_host->now_ms(LB_CLOCK_WALL) * 1000, &next) == 0)
     checkin_timer = pain_host->timer_start(pain_self, LB_CLOCK_WALL, next / 1000, on_checkin, NULL);
 }
 
@@ -195,14 +195,14 @@ void pain_checkin_answered(void) {
 
 /* cal: the daily check-in's calendar event (NULL: none), the file's from now
  * on; the check-in is armed for its next elapse. */
-void pain_checkin_schedule(lb_calendar *cal) {
-  lb_calendar_free(checkin_cal);
+void pain_checkin_schedule(lbu_calendar *cal) {
+  lbu_calendar_free(checkin_cal);
   checkin_cal = cal;
   arm_checkin();
 }
 
 void pain_checkin_shutdown(void) {
-  lb_calendar_free(checkin_cal);
+  lbu_calendar_free(checkin_cal);
   checkin_cal = NULL;
   checkin_timer = 0;
 }

@@ -91,7 +91,7 @@ typedef struct text {
 static char *text_room(text *t, size_t n) {
   if (t->len + n + 1 > t->cap) {
     t->cap = (t->len + n + 1) * 2;
-    t->s = lb_xrealloc(t->s, t->cap);
+    t->s = lbu_xrealloc(t->s, t->cap);
   }
   return t->s + t->len;
 }

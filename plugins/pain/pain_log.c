@@ -143,7 +143,7 @@ static bool read_fields(lb_call *call, const lb_value *opts, int64_t now, entry_
                       "option 'note' must be up to 1,000 characters, got %u", v->as.str.len);
       return false;
     }
-    f->note = lb_xstrdup(v->as.str.ptr);
+    f->note = lbu_xstrdup(v->as.str.ptr);
     f->given |= F_NOTE;
   }
   if ((v = lb_map_get(opts, "symptoms"))) {
@@ -284,7 +284,7 @@ static int read_entry(sqlite3 *db, uint64_t id, entry_in *f, int64_t *ret_day, b
     snprintf(f->location, sizeof(f->location), "%s", sqlite3_column_text(st, 3));
     snprintf(f->trigger, sizeof(f->trigger), "%s", sqlite3_column_text(st, 4));
     free(f->note);
-    f->note = lb_xstrdup((const char *)sqlite3_column_text(st, 5));
+    f->note = lbu_xstrdup((const char *)sqlite3_column_text(st, 5));
     snprintf(f->symptoms, sizeof(f->symptoms), "%s", sqlite3_column_text(st, 6));
     f->mask = symptoms_mask(f->symptoms);
     rc = SQLITE_OK;
@@ -317,7 +317,7 @@ static int write_amend(sqlite3 *db, change *c) {
     snprintf(c->now.trigger, sizeof(c->now.trigger), "%s", f->trigger);
   if (f->given & F_NOTE) {
     free(c->now.note);
-    c->now.note = lb_xstrdup(f->note);
+    c->now.note = lbu_xstrdup(f->note);
   }
   if (f->given & F_SYMPTOMS) {
     c->now.mask = f->mask;
@@ -475,7 +475,7 @@ static void change_written(lb_plugin *p, int result, const char *error, void *ud
 void pain_log_m_log(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   int64_t now = pain_now_s();
-  change *c = lb_xcalloc(1, sizeof(*c));
+  change *c = lbu_xcalloc(1, sizeof(*c));
   *c = (change){.kind = LOG, .call = call, .logged_at = now};
   if (!read_fields(call, &args[1], now, &c->f)) {
     change_free(c);
@@ -490,7 +490,7 @@ void pain_log_m_log(lb_call *call, const lb_value *args, void *ud) {
 
 void pain_log_m_amend(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
-  change *c = lb_xcalloc(1, sizeof(*c));
+  change *c = lbu_xcalloc(1, sizeof(*c));
   *c = (change){.kind = AMEND, .call = call, .id = args[0].as.u};
   if (!read_fields(call, &args[1], pain_now_s(), &c->f)) {
     change_free(c);
@@ -501,7 +501,7 @@ void pain_log_m_amend(lb_call *call, const lb_value *args, void *ud) {
 
 void pain_log_m_remove(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
-  change *c = lb_xcalloc(1, sizeof(*c));
+  change *c = lbu_xcalloc(1, sizeof(*c));
   *c = (change){.kind = REMOVE, .call = call, .id = args[0].as.u};
   pain_host->db_write(pain_self, write_change, change_written, c);
 }

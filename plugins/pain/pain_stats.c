@@ -87,7 +87,7 @@ static episode *find_episodes(size_t *ret_n) {
     }
     if (worst <= CALM_AT) {
       if (++calm >= CALM_DAYS) {
-        eps = lb_xrealloc(eps, (n + 1) * sizeof(episode));
+        eps = lbu_xrealloc(eps, (n + 1) * sizeof(episode));
         eps[n++] = cur;
         in = false;
       }
@@ -105,7 +105,7 @@ static episode *find_episodes(size_t *ret_n) {
   sqlite3_finalize(st);
   if (in) {
     cur.current = true;
-    eps = lb_xrealloc(eps, (n + 1) * sizeof(episode));
+    eps = lbu_xrealloc(eps, (n + 1) * sizeof(episode));
     eps[n++] = cur;
   }
   *ret_n = n;
@@ -147,10 +147,10 @@ static void group_add(groups *g, const unsigned char *name, int64_t level) {
   void *hit = tfind(&key, &g->tree, cmp_group);
   group *it = hit ? *(group **)hit : NULL;
   if (!it) {
-    it = lb_xcalloc(1, sizeof(*it));
-    it->name = lb_xstrdup((const char *)name);
+    it = lbu_xcalloc(1, sizeof(*it));
+    it->name = lbu_xstrdup((const char *)name);
     tsearch(it, &g->tree, cmp_group);
-    g->items = lb_xrealloc(g->items, (g->n + 1) * sizeof(group *));
+    g->items = lbu_xrealloc(g->items, (g->n + 1) * sizeof(group *));
     g->items[g->n++] = it;
   }
   it->count++;

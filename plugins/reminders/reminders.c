@@ -250,7 +250,7 @@ static void log_action(const reminder *r, int64_t occurrence_ms, const char *act
                        const char *reason) {
   if (n_logs == cap_logs) {
     cap_logs = cap_logs ? cap_logs * 2 : 16;
-    logs = lb_xrealloc(logs, cap_logs * sizeof(*logs));
+    logs = lbu_xrealloc(logs, cap_logs * sizeof(*logs));
   }
   logrow *l = &logs[n_logs++];
   l->id = r->id;
@@ -382,7 +382,7 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
 /* ---- the reminder list ------------------------------------------------------ */
 
 static reminder *create(uint64_t id) {
-  reminder *r = lb_xcalloc(1, sizeof(*r));
+  reminder *r = lbu_xcalloc(1, sizeof(*r));
   r->id = id ? id : next_id++;
   if (r->id >= next_id)
     next_id = r->id + 1;
@@ -416,7 +416,7 @@ static void destroy(reminder *r) {
   else
     last = r->prev;
   n_reminders--;
-  lb_calendar_free(r->spec.cal);
+  lbu_calendar_free(r->spec.cal);
   free(r);
 }
 
@@ -571,7 +571,7 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
   }
   int64_t next = schedule_next_after(&tmp, now);
   if (!next) {
-    lb_calendar_free(tmp.cal);
+    lbu_calendar_free(tmp.cal);
     host->fail(call, LB_ERR_INVALID_PARAMS,
                "parameter 'schedule': \"%s\" never comes again after now; nothing to remind", text);
     return;
@@ -586,7 +586,7 @@ static void m_add(lb_call *call, const lb_value *args, void *ud) {
   snprintf(r->source, sizeof(r->source), "%s", SOURCE_RUNTIME);
   schedule(r);
   want_flush(); /* next_id, with the meta values */
-  adding *a = lb_xcalloc(1, sizeof(*a));
+  adding *a = lbu_xcalloc(1, sizeof(*a));
   *a = (adding){.call = call, .id = r->id};
   snprintf(a->name, sizeof(a->name), "%s", r->name);
   host->db_write(self, write_added, added, a);
@@ -627,9 +627,9 @@ static void m_list(lb_call *call, const lb_value *args, void *ud) {
   size_t limit = (o = lb_map_get(&args[0], "limit")) ? (size_t)o->as.u : n_reminders;
   size_t n = limit < n_reminders ? limit : n_reminders;
   n = n ? n : 1;
-  lb_value *items = lb_xcalloc(n, sizeof(lb_value));
-  lb_pair *pairs = lb_xcalloc(n * VIEW_PAIRS, sizeof(lb_pair));
-  char(*hours)[2][16] = lb_xcalloc(n, sizeof(*hours));
+  lb_value *items = lbu_xcalloc(n, sizeof(lb_value));
+  lb_pair *pairs = lbu_xcalloc(n * VIEW_PAIRS, sizeof(lb_pair));
+  char(*hours)[2][16] = lbu_xcalloc(n, sizeof(*hours));
   size_t i = 0;
   for (reminder *r = first; r && i < limit; r = r->next)
     if (r->id > after) {
@@ -794,14 +794,14 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
     fail_schedule(call, err);
     return;
   }
-  lb_value *items = lb_xcalloc(count, sizeof(lb_value));
+  lb_value *items = lbu_xcalloc(count, sizeof(lb_value));
   uint32_t n = 0;
   if (tmp.kind == SCHEDULE_CALENDAR) {
     /* systemd-analyze's iterations, each from the exact elapse before it, and each elapse as it
      * prints them: down to the second (*:*:0.9995 is at :00). */
-    lb_calendar_iter it = lb_calendar_iter_at(base * 1000);
+    lbu_calendar_iter it = lbu_calendar_iter_at(base * 1000);
     int64_t us;
-    while (n < count && lb_calendar_iterate(tmp.cal, &it, &us) == 0)
+    while (n < count && lbu_calendar_iterate(tmp.cal, &it, &us) == 0)
       items[n++] = lb_v_int(us / 1000000);
   } else {
     for (int64_t t = schedule_next_after(&tmp, base); t && n < count;
@@ -811,7 +811,7 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
   lb_value v = lb_v_array(items, n);
   host->reply(call, &v);
   free(items);
-  lb_calendar_free(tmp.cal);
+  lbu_calendar_free(tmp.cal);
 }
 
 /* ---- config ----------------------------------------------------------------- */
@@ -858,7 +858,7 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
     if (strcmp(c->items[i].name, section) == 0)
       e = &c->items[i];
   if (!e) {
-    c->items = lb_xrealloc(c->items, (c->n + 1) * sizeof(conf_entry));
+    c->items = lbu_xrealloc(c->items, (c->n + 1) * sizeof(conf_entry));
     e = &c->items[c->n++];
     memset(e, 0, sizeof(*e));
     snprintf(e->name, sizeof(e->name), "%s", section);
@@ -908,7 +908,7 @@ static void sync_config(void) {
                 "[reminders.%s]: a reminder added at run time has that name; the config's is "
                 "skipped",
                 e->name);
-      lb_calendar_free(tmp.cal);
+      lbu_calendar_free(tmp.cal);
       continue;
     }
     bool changed = !r || strcmp(r->schedule, e->schedule) != 0 ||
@@ -921,13 +921,13 @@ static void sync_config(void) {
     r->seen = true;
     snprintf(r->message, sizeof(r->message), "%s", e->message[0] ? e->message : e->name);
     if (changed) {
-      lb_calendar_free(r->spec.cal);
+      lbu_calendar_free(r->spec.cal);
       r->spec = tmp;
       snprintf(r->schedule, sizeof(r->schedule), "%s", e->schedule);
       r->next_at_ms = schedule_next_after(&r->spec, now);
       schedule(r);
     } else {
-      lb_calendar_free(tmp.cal);
+      lbu_calendar_free(tmp.cal);
     }
     touch(r->id);
   }
@@ -1297,7 +1297,7 @@ static void shutdown(lb_plugin *p) {
     first = r->next;
     tdelete(r, &by_id, cmp_id);
     tdelete(r, &by_name, cmp_name);
-    lb_calendar_free(r->spec.cal);
+    lbu_calendar_free(r->spec.cal);
     free(r);
   }
   last = NULL;

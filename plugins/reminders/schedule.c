@@ -94,8 +94,8 @@ int schedule_parse(const lb_host *host, const char *text, const char *from, cons
     ret->anchor_ms = now + (int64_t)secs * 1000;
     return 0;
   }
-  lb_calendar *cal;
-  if (lb_calendar_parse(text, &cal, why, sizeof(why)) < 0) {
+  lbu_calendar *cal;
+  if (lbu_calendar_parse(text, &cal, why, sizeof(why)) < 0) {
     snprintf(err, errlen,
              "%s; a schedule is a calendar event (Mon,Wed,Fri 17:30), \"every 45m\" or "
              "\"in 10m\"",
@@ -127,7 +127,7 @@ int64_t schedule_next_after(const schedule_spec *s, int64_t t) {
   switch (s->kind) {
   case SCHEDULE_CALENDAR: {
     int64_t us;
-    if (lb_calendar_next(s->cal, t * 1000, &us) < 0)
+    if (lbu_calendar_next(s->cal, t * 1000, &us) < 0)
       return 0;
     return (us + 999) / 1000;
   }

@@ -14,7 +14,7 @@ typedef enum schedule_kind { SCHEDULE_CALENDAR, SCHEDULE_EVERY, SCHEDULE_ONCE } 
 
 typedef struct schedule_spec {
   schedule_kind kind;
-  lb_calendar *cal;     /* SCHEDULE_CALENDAR: its holder frees it */
+  lbu_calendar *cal;    /* SCHEDULE_CALENDAR: its holder frees it */
   uint32_t every_s;     /* EVERY: the interval; ONCE: how long "in ..." waits */
   int from_min, to_min; /* active hours of an interval, minutes after midnight; -1: none */
   int64_t anchor_ms;    /* an interval without hours counts from here; a one-off fires here */

@@ -502,7 +502,7 @@ static void on_timer(lb_plugin *p, uint64_t id, void *ud) {
 }
 
 static rest *create(void) {
-  rest *r = lb_xcalloc(1, sizeof(*r));
+  rest *r = lbu_xcalloc(1, sizeof(*r));
   r->id = next_id++;
   r->prev = last;
   if (last)
@@ -845,8 +845,8 @@ static void m_list(lb_call *call, const lb_value *args, void *ud) {
   uint64_t after = o ? o->as.u : 0;
   size_t limit = (o = lb_map_get(&args[0], "limit")) ? (size_t)o->as.u : n_rests;
   size_t n = limit < n_rests ? limit : n_rests;
-  lb_value *items = lb_xcalloc(n ? n : 1, sizeof(lb_value));
-  lb_pair *pairs = lb_xcalloc((n ? n : 1) * 14, sizeof(lb_pair));
+  lb_value *items = lbu_xcalloc(n ? n : 1, sizeof(lb_value));
+  lb_pair *pairs = lbu_xcalloc((n ? n : 1) * 14, sizeof(lb_pair));
   size_t i = 0;
   for (rest *r = first; r && i < n; r = r->next)
     if (r->id > after) {
@@ -862,10 +862,10 @@ static void m_list(lb_call *call, const lb_value *args, void *ud) {
 static void m_presets(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
   size_t n = cfg.n_presets;
-  lb_value *items = lb_xcalloc(n ? n : 1, sizeof(lb_value));
-  lb_pair *pairs = lb_xcalloc((n ? n : 1) * 11, sizeof(lb_pair));
-  lb_value *steps = lb_xcalloc(n * MAX_STEPS + 1, sizeof(lb_value));
-  lb_pair *step_pairs = lb_xcalloc(n * MAX_STEPS * 2 + 1, sizeof(lb_pair));
+  lb_value *items = lbu_xcalloc(n ? n : 1, sizeof(lb_value));
+  lb_pair *pairs = lbu_xcalloc((n ? n : 1) * 11, sizeof(lb_pair));
+  lb_value *steps = lbu_xcalloc(n * MAX_STEPS + 1, sizeof(lb_value));
+  lb_pair *step_pairs = lbu_xcalloc(n * MAX_STEPS * 2 + 1, sizeof(lb_pair));
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     const preset *pr = &cfg.presets[i];
@@ -907,7 +907,7 @@ static preset *preset_for(settings *s, const char *name) {
   for (size_t i = 0; i < s->n_presets; i++)
     if (strcmp(s->presets[i].name, name) == 0)
       return &s->presets[i];
-  s->presets = lb_xrealloc(s->presets, (s->n_presets + 1) * sizeof(preset));
+  s->presets = lbu_xrealloc(s->presets, (s->n_presets + 1) * sizeof(preset));
   preset *p = &s->presets[s->n_presets++];
   memset(p, 0, sizeof(*p));
   snprintf(p->name, sizeof(p->name), "%s", name);
@@ -1059,7 +1059,7 @@ static int restore(void) {
   int64_t now = mono(), now_wall = wall();
   size_t n = 0;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    rest *r = lb_xcalloc(1, sizeof(*r));
+    rest *r = lbu_xcalloc(1, sizeof(*r));
     r->id = (uint64_t)sqlite3_column_int64(st, 0);
     const char *s = (const char *)sqlite3_column_text(st, 1);
     r->st = RUNNING;

@@ -1,6 +1,6 @@
 /* The calendar engine's cost per call, against a floor measured in the same run: one glibc
  * localtime_r + mktime round trip, the least any local-time computation costs (systemd's own
- * search makes a dozen mktime calls per elapse). Reported per expression: lb_calendar_next from
+ * search makes a dozen mktime calls per elapse). Reported per expression: lbu_calendar_next from
  * random bases in 2024-2030 (some near DST changes), from each previous elapse, 16 in a row (what
  * the daemon does after a reminder fires), and parsing.
  *
@@ -64,13 +64,13 @@ static double floor_ns(const int64_t *bases, size_t n) {
 }
 
 /* Chained: 16 elapses in a row from each base, as a reminder's life goes. */
-static double next_ns(const lb_calendar *c, const int64_t *bases, size_t n, bool chained) {
+static double next_ns(const lbu_calendar *c, const int64_t *bases, size_t n, bool chained) {
   int64_t at = bases[0], next;
   double t0 = now_s();
   for (size_t i = 0; i < n; i++) {
     if (!chained || i % 16 == 0)
       at = bases[i];
-    if (lb_calendar_next(c, at, &next) < 0)
+    if (lbu_calendar_next(c, at, &next) < 0)
       next = bases[i];
     at = next;
     sink += (uint64_t)next;
@@ -84,10 +84,10 @@ int main(int argc, char **argv) {
   setenv("TZ", tz && *tz ? tz : "Europe/Berlin", 1);
   tzset();
   int64_t *bases = make_bases(calls);
-  lb_calendar *cal[N_EXPRS];
+  lbu_calendar *cal[N_EXPRS];
   char err[256];
   for (size_t i = 0; i < N_EXPRS; i++)
-    if (lb_calendar_parse(exprs[i], &cal[i], err, sizeof(err)) < 0) {
+    if (lbu_calendar_parse(exprs[i], &cal[i], err, sizeof(err)) < 0) {
       fprintf(stderr, "%s\n", err);
       return 1;
     }
@@ -99,7 +99,7 @@ int main(int argc, char **argv) {
     next_ns(cal[i], bases, calls < 1000 ? calls : 1000, false);
   double fl = floor_ns(bases, calls);
   printf("TZ=%s, %zu calls each; floor: localtime_r + mktime = %.0f ns\n", getenv("TZ"), calls, fl);
-  printf("%-30s %14s %14s %10s\n", "lb_calendar_next, ns (ratio)", "random base", "chained",
+  printf("%-30s %14s %14s %10s\n", "lbu_calendar_next, ns (ratio)", "random base", "chained",
          "parse");
 
   double sum_rand = 0, sum_chain = 0, sum_parse = 0;
@@ -109,9 +109,9 @@ int main(int argc, char **argv) {
     double t0 = now_s();
     size_t np = calls / 10 ? calls / 10 : 1;
     for (size_t k = 0; k < np; k++) {
-      lb_calendar *c;
-      if (lb_calendar_parse(exprs[i], &c, NULL, 0) == 0)
-        lb_calendar_free(c);
+      lbu_calendar *c;
+      if (lbu_calendar_parse(exprs[i], &c, NULL, 0) == 0)
+        lbu_calendar_free(c);
     }
     double pa = (now_s() - t0) / (double)np * 1e9;
     char a[32], b[32];
@@ -126,17 +126,17 @@ int main(int argc, char **argv) {
 
   /* The daemon's worst day: 100,000 reminders, every next elapse computed at once. */
   enum { REMINDERS = 100000 };
-  lb_calendar **many = malloc(REMINDERS * sizeof(*many));
+  lbu_calendar **many = malloc(REMINDERS * sizeof(*many));
   if (!many)
     return 1;
   double t0 = now_s();
   for (size_t i = 0; i < REMINDERS; i++)
-    if (lb_calendar_parse(exprs[i % N_EXPRS], &many[i], NULL, 0) < 0)
+    if (lbu_calendar_parse(exprs[i % N_EXPRS], &many[i], NULL, 0) < 0)
       return 1;
   double t1 = now_s();
   for (size_t i = 0; i < REMINDERS; i++) {
     int64_t next;
-    if (lb_calendar_next(many[i], bases[i % calls], &next) == 0)
+    if (lbu_calendar_next(many[i], bases[i % calls], &next) == 0)
       sink += (uint64_t)next;
   }
   double t2 = now_s();
@@ -148,10 +148,10 @@ int main(int argc, char **argv) {
          fl, sum_rand / N_EXPRS, sum_rand / N_EXPRS / fl, sum_chain / N_EXPRS,
          sum_chain / N_EXPRS / fl, (t2 - t1) * 1e3);
   for (size_t i = 0; i < REMINDERS; i++)
-    lb_calendar_free(many[i]);
+    lbu_calendar_free(many[i]);
   free(many);
   for (size_t i = 0; i < N_EXPRS; i++)
-    lb_calendar_free(cal[i]);
+    lbu_calendar_free(cal[i]);
   free(bases);
   return 0;
 }

@@ -48,11 +48,11 @@ static int64_t measure_uv(uv_loop_t *loop, int64_t wait_ms) {
   return p.late_us;
 }
 
-static int64_t measure_fd(uv_loop_t *loop, lb_timers *timers, int64_t wait_ms) {
+static int64_t measure_fd(uv_loop_t *loop, lbd_timers *timers, int64_t wait_ms) {
   probe p = {.late_us = -1};
-  int64_t deadline_ms = lb_clock_now_ms(LB_CLOCK_MONOTONIC) + wait_ms;
+  int64_t deadline_ms = lbd_clock_now_ms(LB_CLOCK_MONOTONIC) + wait_ms;
   p.deadline_us = deadline_ms * 1000;
-  lb_timers_start(timers, LB_CLOCK_MONOTONIC, deadline_ms, NULL, on_fd, &p);
+  lbd_timers_start(timers, LB_CLOCK_MONOTONIC, deadline_ms, NULL, on_fd, &p);
   while (p.late_us < 0)
     uv_run(loop, UV_RUN_ONCE);
   return p.late_us;
@@ -79,7 +79,7 @@ int main(int argc, char **argv) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   int err;
-  lb_timers *timers = lb_timers_new(&loop, NULL, NULL, &err);
+  lbd_timers *timers = lbd_timers_new(&loop, NULL, NULL, &err);
   if (!timers) {
     fprintf(stderr, "timerfd: %d\n", err);
     return 1;
@@ -116,7 +116,7 @@ int main(int argc, char **argv) {
   printf("@figure\ttimers\tlumbard's timerfd timers in-process, worst of %d rounds of 0.1/1/5 s "
          "deadlines\t< 2 ms\t%.2f ms (a plain uv_timer, the floor: %.2f ms)\t%s\n",
          rounds, (double)worst_fd / 1e3, (double)worst_uv / 1e3, worst_fd < 2000 ? "pass" : "miss");
-  lb_timers_close(timers);
+  lbd_timers_close(timers);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
   return 0; /* a missed target is a figure, not a failure of the bench */

@@ -183,8 +183,8 @@ static bool timestamp(const char *text) {
   } else {
     /* The local zone's names as a systemd-analyze that has converted no time yet has them, as the
      * engine takes them (calendar_zone.h). */
-    char names[2][LB_CALENDAR_TZ_NAME_MAX];
-    if (lb_calendar_tz_local_names(names) < 0)
+    char names[2][LBU_CALENDAR_TZ_NAME_MAX];
+    if (lbu_calendar_tz_local_names(names) < 0)
       return false;
     for (int j = 0; j < 2; j++)
       if (names[j][0] && ends_with_nocase(t, names[j], &at) && at > 0 && t[at - 1] == ' ') {

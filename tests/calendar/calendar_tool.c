@@ -129,10 +129,10 @@ static void table_free(table *t) {
   free(t->rows);
 }
 
-static char *normalized(const lb_calendar *c) {
+static char *normalized(const lbu_calendar *c) {
   for (size_t len = 256;; len *= 2) {
     char *buf = malloc(len);
-    if (!buf || lb_calendar_format(c, buf, len) == 0)
+    if (!buf || lbu_calendar_format(c, buf, len) == 0)
       return buf;
     free(buf);
   }
@@ -154,8 +154,8 @@ static void say(const char *fmt, ...) {
 
 static int show(const char *expr, int64_t base, unsigned iterations, bool explain) {
   char err[512], when[128], field[32];
-  lb_calendar *c;
-  int r = lb_calendar_parse_sd(expr, &c, err, sizeof(err));
+  lbu_calendar *c;
+  int r = lbu_calendar_parse_sd(expr, &c, err, sizeof(err));
   if (r < 0) {
     say("Failed to parse calendar specification '%s': %s\n", expr, strerror(-r));
     if (explain)
@@ -181,7 +181,7 @@ static int show(const char *expr, int64_t base, unsigned iterations, bool explai
   if ((r = table_add(&t, "Normalized form", norm)) < 0)
     goto out;
   bool utc = in_utc_timezone();
-  /* As systemd: every elapse first (systemd-analyze's --iterations, lb_calendar_iterate), then
+  /* As systemd: every elapse first (systemd-analyze's --iterations, lbu_calendar_iterate), then
    * the table, whose timestamps are formatted with localtime_r. */
   int64_t *elapses = calloc(iterations ? iterations : 1, sizeof(*elapses));
   unsigned found = 0;
@@ -189,15 +189,15 @@ static int show(const char *expr, int64_t base, unsigned iterations, bool explai
     r = -ENOMEM;
     goto out;
   }
-  lb_calendar_iter it = lb_calendar_iter_at(base);
+  lbu_calendar_iter it = lbu_calendar_iter_at(base);
   for (; found < iterations; found++)
-    if ((r = lb_calendar_iterate(c, &it, &elapses[found])) < 0)
+    if ((r = lbu_calendar_iterate(c, &it, &elapses[found])) < 0)
       break;
   if (r == -ENOENT) {
     r = found == 0 ? table_add(&t, "Next elapse", "never") : 0;
   } else if (r < 0) {
     /* systemd's search logs this as it gives up, but not in the child it forks for a zone. */
-    if (r == -EDEADLK && !lb_calendar_timezone(c))
+    if (r == -EDEADLK && !lbu_calendar_timezone(c))
       say("Infinite loop in calendar calculation: %s\n", norm);
     say("Failed to determine next elapse for '%s': %s\n", expr, strerror(-r));
   }
@@ -220,7 +220,7 @@ static int show(const char *expr, int64_t base, unsigned iterations, bool explai
 out:
   table_free(&t);
   free(norm);
-  lb_calendar_free(c);
+  lbu_calendar_free(c);
   return r;
 }
 

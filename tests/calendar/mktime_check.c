@@ -1,4 +1,4 @@
-/* mktime_check: the engine's mktime (lb_calendar_tz_mktime) against glibc's own, in lockstep.
+/* mktime_check: the engine's mktime (lbu_calendar_tz_mktime) against glibc's own, in lockstep.
  *
  *   mktime_check [CALLS]
  *
@@ -123,7 +123,7 @@ int main(int argc, char **argv) {
     struct tm a = asked, b = asked;
     errno = 0;
     int64_t want = (int64_t)mktime(&a);
-    int64_t got = lb_calendar_tz_mktime(&b, &guess);
+    int64_t got = lbu_calendar_tz_mktime(&b, &guess);
     if (want != got || (want != -1 && !same(&a, &b))) {
       fprintf(stderr, "call %ld in TZ=%s: glibc's mktime and the engine's differ\n", i, zone);
       show("asked", -1, &asked);

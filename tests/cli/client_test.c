@@ -75,34 +75,34 @@ static void connection_round_trip(void) {
     exit(1);
   }
 
-  lb_client *c = NULL;
-  CHECK_INT(lb_client_connect(sa.sun_path, &c), 0);
+  lbc_client *c = NULL;
+  CHECK_INT(lbc_client_connect(sa.sun_path, &c), 0);
   if (!c)
     exit(1);
   int peer = accept(srv, NULL, NULL);
-  CHECK_STR(lb_client_path(c), sa.sun_path);
+  CHECK_STR(lbc_client_path(c), sa.sun_path);
 
   /* An event before the response and one after: the call gets its answer,
    * both events wait in the queue, in order. */
   daemon_says(peer, event_then_pong);
   const msgpack_object *result = NULL;
-  CHECK_INT(lb_client_call(c, "daemon.ping", NULL, 0, &result), 0);
+  CHECK_INT(lbc_client_call(c, "daemon.ping", NULL, 0, &result), 0);
   CHECK(result && result->type == MSGPACK_OBJECT_STR && result->via.str.size == 4 &&
             memcmp(result->via.str.ptr, "pong", 4) == 0,
         "the result should be \"pong\"");
-  CHECK_INT(lb_client_n_queued(c), 1);
+  CHECK_INT(lbc_client_n_queued(c), 1);
   const char *name = NULL;
   const msgpack_object *params = NULL;
-  CHECK_INT(lb_client_next_event(c, 0, NULL, &name, &params), 0);
+  CHECK_INT(lbc_client_next_event(c, 0, NULL, &name, &params), 0);
   CHECK_STR(name, "rest.started");
   CHECK(params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1,
         "params should be [fields]");
-  CHECK_INT(lb_client_next_event(c, 1000, NULL, &name, &params), 0);
+  CHECK_INT(lbc_client_next_event(c, 1000, NULL, &name, &params), 0);
   CHECK_STR(name, "rest.finished");
 
   /* Nothing more comes: the wait ends at its timeout. */
   int64_t t0 = now_ms();
-  CHECK_INT(lb_client_next_event(c, 50, NULL, &name, &params), -ETIMEDOUT);
+  CHECK_INT(lbc_client_next_event(c, 50, NULL, &name, &params), -ETIMEDOUT);
   int64_t waited = now_ms() - t0;
   CHECK(waited >= 45 && waited < 1000, "waited %lld ms for a 50 ms timeout", (long long)waited);
 
@@ -117,40 +117,40 @@ static void connection_round_trip(void) {
   sigaction(SIGUSR1, &act, NULL);
   raise(SIGUSR1);
   t0 = now_ms();
-  CHECK_INT(lb_client_next_event(c, 5000, &wait_mask, &name, &params), -EINTR);
+  CHECK_INT(lbc_client_next_event(c, 5000, &wait_mask, &name, &params), -EINTR);
   CHECK(now_ms() - t0 < 1000, "the signal should end the wait at once");
 
   /* The daemon says no: its code and message. The connection stays. */
   daemon_says(peer, not_found);
-  CHECK_INT(lb_client_call(c, "rest.cancel", "\x91\x09", 2, &result), -EREMOTEIO);
-  CHECK_STR(lb_client_error_code(c), "not_found");
-  CHECK_STR(lb_client_error_message(c), "no rest 9");
-  CHECK(lb_client_fd(c) >= 0, "an error answer leaves the connection open");
+  CHECK_INT(lbc_client_call(c, "rest.cancel", "\x91\x09", 2, &result), -EREMOTEIO);
+  CHECK_STR(lbc_client_error_code(c), "not_found");
+  CHECK_STR(lbc_client_error_message(c), "no rest 9");
+  CHECK(lbc_client_fd(c) >= 0, "an error answer leaves the connection open");
 
   /* Params that are not one array are refused without sending. */
-  CHECK_INT(lb_client_call(c, "x.y", "\x01", 1, &result), -EINVAL);
+  CHECK_INT(lbc_client_call(c, "x.y", "\x01", 1, &result), -EINVAL);
 
   /* The daemon answers and closes before it reads the request (as it does
    * for a message over its limits): the answer still comes through. */
   daemon_says(peer, conflict);
   close(peer);
-  CHECK_INT(lb_client_call(c, "rest.start", NULL, 0, &result), -EREMOTEIO);
-  CHECK_STR(lb_client_error_code(c), "conflict");
+  CHECK_INT(lbc_client_call(c, "rest.start", NULL, 0, &result), -EREMOTEIO);
+  CHECK_STR(lbc_client_error_code(c), "conflict");
 
   /* Then the end: the call says so, and the client is closed. */
-  CHECK_INT(lb_client_call(c, "daemon.ping", NULL, 0, &result), -ECONNRESET);
-  CHECK(strstr(lb_client_error_message(c), "closed the connection"), "error says: %s",
-        lb_client_error_message(c));
-  CHECK_INT(lb_client_fd(c), -1);
-  CHECK_INT(lb_client_call(c, "daemon.ping", NULL, 0, &result), -ENOTCONN);
-  CHECK_INT(lb_client_next_event(c, 0, NULL, &name, &params), -ENOTCONN);
-  lb_client_close(c);
-  CHECK(lb_client_close(NULL) == NULL, "closing NULL is a no-op");
+  CHECK_INT(lbc_client_call(c, "daemon.ping", NULL, 0, &result), -ECONNRESET);
+  CHECK(strstr(lbc_client_error_message(c), "closed the connection"), "error says: %s",
+        lbc_client_error_message(c));
+  CHECK_INT(lbc_client_fd(c), -1);
+  CHECK_INT(lbc_client_call(c, "daemon.ping", NULL, 0, &result), -ENOTCONN);
+  CHECK_INT(lbc_client_next_event(c, 0, NULL, &name, &params), -ENOTCONN);
+  lbc_client_close(c);
+  CHECK(lbc_client_close(NULL) == NULL, "closing NULL is a no-op");
 
   /* No daemon at all. */
   unlink(sa.sun_path);
   c = NULL;
-  CHECK_INT(lb_client_connect(sa.sun_path, &c), -ENOENT);
+  CHECK_INT(lbc_client_connect(sa.sun_path, &c), -ENOENT);
   CHECK(c == NULL, "no client on failure");
 
   close(srv);

@@ -29,9 +29,9 @@ static void pack_event(msgpack_packer *pk, const char *name, uint64_t id) {
   msgpack_pack_uint64(pk, id);
 }
 
-static lb_client_codec *new_codec(void) {
-  lb_client_codec *c;
-  if (lb_client_codec_new(&c) < 0) {
+static lbc_client_codec *new_codec(void) {
+  lbc_client_codec *c;
+  if (lbc_client_codec_new(&c) < 0) {
     fprintf(stderr, "cannot make a codec\n");
     exit(1);
   }
@@ -39,18 +39,19 @@ static lb_client_codec *new_codec(void) {
 }
 
 static void test_requests(void) {
-  lb_client_codec *c = new_codec();
+  lbc_client_codec *c = new_codec();
   msgpack_sbuffer out, params;
   msgpack_packer pk;
   uint32_t id1, id2;
 
   msgpack_sbuffer_init(&out);
-  CHECK_INT(lb_client_codec_pack_request(c, &out, "daemon.ping", NULL, 0, &id1), 0);
+  CHECK_INT(lbc_client_codec_pack_request(c, &out, "daemon.ping", NULL, 0, &id1), 0);
   packer(&params, &pk);
   msgpack_pack_array(&pk, 2);
   msgpack_pack_int(&pk, 90);
   lb_rpc_pack_str(&pk, "x");
-  CHECK_INT(lb_client_codec_pack_request(c, &out, "rest.start", params.data, params.size, &id2), 0);
+  CHECK_INT(lbc_client_codec_pack_request(c, &out, "rest.start", params.data, params.size, &id2),
+            0);
   CHECK(id2 == id1 + 1, "msgids should count up: %u then %u", id1, id2);
 
   /* What went out reads back as two requests. */
@@ -75,10 +76,10 @@ static void test_requests(void) {
 
   /* Params that are not exactly one array never reach the stream. */
   size_t before = out.size;
-  CHECK_INT(lb_client_codec_pack_request(c, &out, "x.y", "\x01", 1, NULL), -EINVAL);
-  CHECK_INT(lb_client_codec_pack_request(c, &out, "x.y", "\x90\x90", 2, NULL), -EINVAL);
-  CHECK_INT(lb_client_codec_pack_request(c, &out, "x.y", "\x92\x01", 2, NULL), -EINVAL);
-  CHECK_INT(lb_client_codec_pack_request(c, &out, "", NULL, 0, NULL), -EINVAL);
+  CHECK_INT(lbc_client_codec_pack_request(c, &out, "x.y", "\x01", 1, NULL), -EINVAL);
+  CHECK_INT(lbc_client_codec_pack_request(c, &out, "x.y", "\x90\x90", 2, NULL), -EINVAL);
+  CHECK_INT(lbc_client_codec_pack_request(c, &out, "x.y", "\x92\x01", 2, NULL), -EINVAL);
+  CHECK_INT(lbc_client_codec_pack_request(c, &out, "", NULL, 0, NULL), -EINVAL);
   CHECK_INT(out.size, before);
 
   /* A request over 1 MiB is refused before it is sent. */
@@ -88,12 +89,12 @@ static void test_requests(void) {
   char *big = calloc(1, LB_RPC_MAX_MESSAGE);
   msgpack_pack_bin_body(&pk, big, LB_RPC_MAX_MESSAGE);
   free(big);
-  CHECK_INT(lb_client_codec_pack_request(c, &out, "x.y", params.data, params.size, NULL), -E2BIG);
+  CHECK_INT(lbc_client_codec_pack_request(c, &out, "x.y", params.data, params.size, NULL), -E2BIG);
   CHECK_INT(out.size, before);
 
   msgpack_sbuffer_destroy(&params);
   msgpack_sbuffer_destroy(&out);
-  lb_client_codec_free(c);
+  lbc_client_codec_free(c);
 }
 
 /* A stream of response, event, error response, fed in pieces of every size
@@ -107,58 +108,58 @@ static void test_stream_splits(void) {
   lb_rpc_pack_response_error(&pk, 8, LB_RPC_NOT_FOUND, "no rest 9");
 
   for (size_t piece = 1; piece <= sb.size; piece++) {
-    lb_client_codec *c = new_codec();
-    lb_client_msg *got[3] = {0};
+    lbc_client_codec *c = new_codec();
+    lbc_client_msg *got[3] = {0};
     int n = 0;
     for (size_t off = 0; off < sb.size; off += piece) {
       size_t len = sb.size - off < piece ? sb.size - off : piece;
-      CHECK_INT(lb_client_codec_feed(c, sb.data + off, len), 0);
-      lb_client_msg *m;
+      CHECK_INT(lbc_client_codec_feed(c, sb.data + off, len), 0);
+      lbc_client_msg *m;
       int r;
-      while ((r = lb_client_codec_next(c, &m)) == 1) {
+      while ((r = lbc_client_codec_next(c, &m)) == 1) {
         if (n < 3)
           got[n] = m;
         else
-          lb_client_msg_free(m);
+          lbc_client_msg_free(m);
         n++;
       }
-      CHECK(r == 0, "piece %zu: next returned %d (%s)", piece, r, lb_client_codec_error(c));
+      CHECK(r == 0, "piece %zu: next returned %d (%s)", piece, r, lbc_client_codec_error(c));
     }
     /* The messages own their memory: they outlive the codec. */
-    lb_client_codec_free(c);
+    lbc_client_codec_free(c);
     CHECK(n == 3, "piece %zu: expected 3 messages, got %d", piece, n);
     if (n == 3) {
-      CHECK_INT(lb_client_msg_type(got[0]), LB_RPC_RESPONSE);
-      CHECK_INT(lb_client_msg_msgid(got[0]), 7);
-      const msgpack_object *res = lb_client_msg_result(got[0]);
+      CHECK_INT(lbc_client_msg_type(got[0]), LB_RPC_RESPONSE);
+      CHECK_INT(lbc_client_msg_msgid(got[0]), 7);
+      const msgpack_object *res = lbc_client_msg_result(got[0]);
       CHECK(res && res->type == MSGPACK_OBJECT_STR && res->via.str.size == 4 &&
                 memcmp(res->via.str.ptr, "pong", 4) == 0,
             "piece %zu: the result should be \"pong\"", piece);
-      CHECK(lb_client_msg_error_code(got[0]) == NULL, "no error on a success");
+      CHECK(lbc_client_msg_error_code(got[0]) == NULL, "no error on a success");
 
-      CHECK_INT(lb_client_msg_type(got[1]), LB_RPC_NOTIFICATION);
-      CHECK_STR(lb_client_msg_method(got[1]), "rest.finished");
-      const msgpack_object *p = lb_client_msg_params(got[1]);
+      CHECK_INT(lbc_client_msg_type(got[1]), LB_RPC_NOTIFICATION);
+      CHECK_STR(lbc_client_msg_method(got[1]), "rest.finished");
+      const msgpack_object *p = lbc_client_msg_params(got[1]);
       CHECK(p && p->type == MSGPACK_OBJECT_ARRAY && p->via.array.size == 1 &&
                 p->via.array.ptr[0].type == MSGPACK_OBJECT_MAP &&
                 p->via.array.ptr[0].via.map.ptr[0].val.via.u64 == 42,
             "piece %zu: the event's fields should be {id: 42}", piece);
 
-      CHECK_INT(lb_client_msg_msgid(got[2]), 8);
-      CHECK(lb_client_msg_result(got[2]) == NULL, "an error response has no result");
-      CHECK_STR(lb_client_msg_error_code(got[2]), "not_found");
-      CHECK_STR(lb_client_msg_error_message(got[2]), "no rest 9");
+      CHECK_INT(lbc_client_msg_msgid(got[2]), 8);
+      CHECK(lbc_client_msg_result(got[2]) == NULL, "an error response has no result");
+      CHECK_STR(lbc_client_msg_error_code(got[2]), "not_found");
+      CHECK_STR(lbc_client_msg_error_message(got[2]), "no rest 9");
     }
     for (int i = 0; i < 3; i++)
-      lb_client_msg_free(got[i]);
+      lbc_client_msg_free(got[i]);
   }
   msgpack_sbuffer_destroy(&sb);
 }
 
 /* Feed raw bytes and return what next() says, keeping the first message. */
-static int feed_and_next(lb_client_codec *c, const void *data, size_t len, lb_client_msg **ret) {
-  CHECK_INT(lb_client_codec_feed(c, data, len), 0);
-  return lb_client_codec_next(c, ret);
+static int feed_and_next(lbc_client_codec *c, const void *data, size_t len, lbc_client_msg **ret) {
+  CHECK_INT(lbc_client_codec_feed(c, data, len), 0);
+  return lbc_client_codec_next(c, ret);
 }
 
 static void test_odd_errors(void) {
@@ -184,38 +185,38 @@ static void test_odd_errors(void) {
        20, "conflict", "the daemon answered an error without a message"},
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    lb_client_codec *c = new_codec();
-    lb_client_msg *m = NULL;
+    lbc_client_codec *c = new_codec();
+    lbc_client_msg *m = NULL;
     int r = feed_and_next(c, cases[i].bytes, cases[i].len, &m);
     CHECK(r == 1, "%s: expected a message, got %d (%s)", cases[i].what, r,
-          lb_client_codec_error(c));
+          lbc_client_codec_error(c));
     if (m) {
-      CHECK_STR(lb_client_msg_error_code(m), cases[i].code);
-      CHECK_STR(lb_client_msg_error_message(m), cases[i].message);
+      CHECK_STR(lbc_client_msg_error_code(m), cases[i].code);
+      CHECK_STR(lbc_client_msg_error_message(m), cases[i].message);
     }
-    lb_client_msg_free(m);
-    lb_client_codec_free(c);
+    lbc_client_msg_free(m);
+    lbc_client_codec_free(c);
   }
 }
 
 static void test_bad_streams(void) {
-  lb_client_codec *c = new_codec();
-  lb_client_msg *m;
+  lbc_client_codec *c = new_codec();
+  lbc_client_msg *m;
 
   /* 0xc1 is never used in MessagePack; the stream stays broken after it. */
   CHECK_INT(feed_and_next(c, "\xc1", 1, &m), -EBADMSG);
   CHECK(m == NULL, "no message from garbage");
-  CHECK(strstr(lb_client_codec_error(c), "not MessagePack"), "error says: %s",
-        lb_client_codec_error(c));
+  CHECK(strstr(lbc_client_codec_error(c), "not MessagePack"), "error says: %s",
+        lbc_client_codec_error(c));
   CHECK_INT(feed_and_next(c, "\x94\x01\x01\xc0\xc0", 5, &m), -EBADMSG);
-  lb_client_codec_free(c);
+  lbc_client_codec_free(c);
 
   /* A response whose msgid is a string: a shape error that names it. */
   c = new_codec();
   CHECK_INT(feed_and_next(c, "\x94\x01\xa1x\xc0\xc0", 6, &m), -EBADMSG);
-  CHECK(strstr(lb_client_codec_error(c), "msgid"), "error should name the msgid: %s",
-        lb_client_codec_error(c));
-  lb_client_codec_free(c);
+  CHECK(strstr(lbc_client_codec_error(c), "msgid"), "error should name the msgid: %s",
+        lbc_client_codec_error(c));
+  lbc_client_codec_free(c);
 
   /* Nested 40 deep: over the wire's 32 levels. */
   c = new_codec();
@@ -223,7 +224,7 @@ static void test_bad_streams(void) {
   memset(deep, 0x91, 40); /* fixarray of 1, 40 times */
   deep[40] = (char)0xc0;
   CHECK_INT(feed_and_next(c, deep, 41, &m), -EMSGSIZE);
-  lb_client_codec_free(c);
+  lbc_client_codec_free(c);
 }
 
 /* A response of n string bytes: [1, 1, nil, "aaa..."]. */
@@ -240,22 +241,22 @@ static void pack_big_response(msgpack_sbuffer *sb, size_t n) {
 
 static void test_size_limit(void) {
   msgpack_sbuffer sb;
-  lb_client_msg *m;
+  lbc_client_msg *m;
 
   /* Just under 1 MiB, in one piece: fine. */
   pack_big_response(&sb, LB_RPC_MAX_MESSAGE - 64);
-  lb_client_codec *c = new_codec();
+  lbc_client_codec *c = new_codec();
   CHECK_INT(feed_and_next(c, sb.data, sb.size, &m), 1);
-  lb_client_msg_free(m);
-  lb_client_codec_free(c);
+  lbc_client_msg_free(m);
+  lbc_client_codec_free(c);
   msgpack_sbuffer_destroy(&sb);
 
   /* Over 1 MiB, in one piece: refused though it is whole. */
   pack_big_response(&sb, LB_RPC_MAX_MESSAGE + 10);
   c = new_codec();
   CHECK_INT(feed_and_next(c, sb.data, sb.size, &m), -EMSGSIZE);
-  CHECK(strstr(lb_client_codec_error(c), "1 MiB"), "error says: %s", lb_client_codec_error(c));
-  lb_client_codec_free(c);
+  CHECK(strstr(lbc_client_codec_error(c), "1 MiB"), "error says: %s", lbc_client_codec_error(c));
+  lbc_client_codec_free(c);
 
   msgpack_sbuffer_destroy(&sb);
 
@@ -272,7 +273,7 @@ static void test_size_limit(void) {
   }
   CHECK_INT(r, -EMSGSIZE);
   CHECK(off < sb.size, "refused only after all %zu bytes came", sb.size);
-  lb_client_codec_free(c);
+  lbc_client_codec_free(c);
   msgpack_sbuffer_destroy(&sb);
 }
 

@@ -3,13 +3,13 @@
  * line limit, and the lb_config_* API over what was parsed.
  *
  * The input is the file's text (up to its first NUL byte). It is parsed twice:
- * from the string (lb_config_parse_string, as the built-in defaults are) and
- * from a file (lb_config_load, as lumbard.conf is, through a memfd). Checked:
+ * from the string (lbd_config_parse_string, as the built-in defaults are) and
+ * from a file (lbd_config_load, as lumbard.conf is, through a memfd). Checked:
  * - both agree: both accept with the same entries, or both refuse on the
  *   same line;
- * - a refusal names its line; lb_config_free takes what either returned;
- * - every entry lb_config_each reports for a prefix lies under that prefix,
- *   and lb_config_get finds exactly that entry again. */
+ * - a refusal names its line; lbd_config_free takes what either returned;
+ * - every entry lbd_config_each reports for a prefix lies under that prefix,
+ *   and lbd_config_get finds exactly that entry again. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +22,7 @@
 #define ORIGIN "fuzz.conf"
 
 typedef struct visit {
-  const lb_config *c, *other; /* other: the same text, parsed from the file */
+  const lbd_config *c, *other; /* other: the same text, parsed from the file */
   const char *prefix;
   size_t n;
 } visit;
@@ -31,11 +31,11 @@ static void on_entry(const char *section, const char *key, const char *value, vo
   visit *v = ud;
   size_t n = strlen(v->prefix);
   FUZZ_CHECK(strncmp(section, v->prefix, n) == 0 && (section[n] == '\0' || section[n] == '.'),
-             "lb_config_each(\"%s\") reported section \"%s\"", v->prefix, section);
-  FUZZ_CHECK(lb_config_get(v->c, section, key) == value,
-             "[%s] %s: lb_config_get does not find the entry lb_config_each reported", section,
+             "lbd_config_each(\"%s\") reported section \"%s\"", v->prefix, section);
+  FUZZ_CHECK(lbd_config_get(v->c, section, key) == value,
+             "[%s] %s: lbd_config_get does not find the entry lbd_config_each reported", section,
              key);
-  const char *there = lb_config_get(v->other, section, key);
+  const char *there = lbd_config_get(v->other, section, key);
   FUZZ_CHECK(there && strcmp(there, value) == 0,
              "[%s] %s = \"%s\" from the string, but \"%s\" from the file", section, key, value,
              there ? there : "(none)");
@@ -43,15 +43,15 @@ static void on_entry(const char *section, const char *key, const char *value, vo
 }
 
 /* Every entry under prefix, checked against the other parse; returns how many. */
-static size_t walk(const lb_config *c, const lb_config *other, const char *prefix) {
+static size_t walk(const lbd_config *c, const lbd_config *other, const char *prefix) {
   visit v = {c, other, prefix, 0};
-  lb_config_each(c, prefix, on_entry, &v);
+  lbd_config_each(c, prefix, on_entry, &v);
   return v.n;
 }
 
 /* The sections the text names, as prefixes to walk ("[a.b]" gives "a.b" and
  * "a"), so that most entries are reached. */
-static void walk_sections(const lb_config *c, const lb_config *other, const char *text) {
+static void walk_sections(const lbd_config *c, const lbd_config *other, const char *text) {
   walk(c, other, "");
   for (const char *p = text; (p = strchr(p, '[')); p++) {
     const char *end = strpbrk(p + 1, "]\n");
@@ -71,8 +71,8 @@ static void walk_sections(const lb_config *c, const lb_config *other, const char
   }
 }
 
-static lb_config *load_through_file(const char *text, char *err, size_t errlen, char *path,
-                                    size_t pathlen) {
+static lbd_config *load_through_file(const char *text, char *err, size_t errlen, char *path,
+                                     size_t pathlen) {
   int fd = memfd_create("fuzz.conf", MFD_CLOEXEC);
   FUZZ_CHECK(fd >= 0, "memfd_create failed");
   size_t len = strlen(text), off = 0;
@@ -82,7 +82,7 @@ static lb_config *load_through_file(const char *text, char *err, size_t errlen, 
     off += (size_t)w;
   }
   snprintf(path, pathlen, "/proc/self/fd/%d", fd);
-  lb_config *c = lb_config_load(path, err, errlen);
+  lbd_config *c = lbd_config_load(path, err, errlen);
   close(fd);
   return c;
 }
@@ -101,8 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   text[size] = '\0';
 
   char err[1024] = "", ferr[1024] = "", path[64];
-  lb_config *c = lb_config_parse_string(text, ORIGIN, err, sizeof(err));
-  lb_config *fc = load_through_file(text, ferr, sizeof(ferr), path, sizeof(path));
+  lbd_config *c = lbd_config_parse_string(text, ORIGIN, err, sizeof(err));
+  lbd_config *fc = load_through_file(text, ferr, sizeof(ferr), path, sizeof(path));
 
   if (!c || !fc) {
     FUZZ_CHECK(!c && !fc, "the string parse %s but the file parse %s (%s)",
@@ -112,13 +112,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(strcmp(e, fe) == 0, "the string parse says \"%s\", the file parse \"%s\"", err,
                ferr);
   } else {
-    FUZZ_CHECK(!lb_config_from_file(c) && lb_config_from_file(fc), "from_file is wrong");
+    FUZZ_CHECK(!lbd_config_from_file(c) && lbd_config_from_file(fc), "from_file is wrong");
     walk_sections(c, fc, text);
     /* Names the text cannot hold: no entry. */
-    FUZZ_CHECK(lb_config_get(c, "no such section\n", "key") == NULL, "a phantom entry");
+    FUZZ_CHECK(lbd_config_get(c, "no such section\n", "key") == NULL, "a phantom entry");
   }
-  lb_config_free(c);
-  lb_config_free(fc);
+  lbd_config_free(c);
+  lbd_config_free(fc);
   free(text);
   return 0;
 }

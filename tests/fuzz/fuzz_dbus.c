@@ -6,13 +6,13 @@
  * The input is one of two things, told apart by its first byte:
  * - a marshalled D-Bus message ('l' or 'B', its byte order), as it comes off
  *   the bus (dbus_message_demarshal validates it as libdbus does for every
- *   message it receives). Each argument is read with lb_dbus_read; the
+ *   message it receives). Each argument is read with lbd_dbus_read; the
  *   arguments are bound to each fuzz.* method whose D-Bus signature the
  *   message has (as the export's dispatch does) and to every method
  *   regardless of signature, and the bound call dispatched; its answer is
  *   appended with the declared result type, as the export answers.
  * - otherwise a MessagePack value, as a socket client sends one (already
- *   checked by lb_value_from_msgpack): appended as every declared type it
+ *   checked by lbd_value_from_msgpack): appended as every declared type it
  *   has, as events and answers are sent on the bus.
  *
  * Checked: every message lumbard builds is one libdbus itself accepts when it
@@ -58,8 +58,8 @@ const char *__asan_default_options(void) {
 static struct {
   bool ready;
   uv_loop_t loop;
-  lb_daemon *d;
-  const lb_core *core;
+  lbd_daemon *d;
+  const lbd_core *core;
   char dir[64];
 } F;
 
@@ -72,7 +72,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   if (F.ready)
     return 0;
   if (!getenv("LUMBARD_FUZZ_VERBOSE"))
-    lb_log_set_max_level(LB_ERR - 1);
+    lbu_log_set_max_level(LBU_ERR - 1);
   /* libdbus aborts on a "check failed" (an invalid string appended, say) by
    * default anyway; say so, so that such a finding is never missed. */
   setenv("DBUS_FATAL_WARNINGS", "1", 1);
@@ -82,11 +82,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   /* The daemon main() makes, serving nothing: the calls are made here. */
   char err[512];
   uv_loop_init(&F.loop);
-  lb_daemon_options o = {
+  lbd_daemon_options o = {
       .config_text = "", .data_dir = F.dir, .socket_path = "-", .no_socket = true, .no_dbus = true};
-  F.d = lb_daemon_new(&F.loop, &o, NULL, err, sizeof(err));
+  F.d = lbd_daemon_new(&F.loop, &o, NULL, err, sizeof(err));
   FUZZ_CHECK(F.d != NULL, "%s", err);
-  F.core = lb_daemon_core(F.d);
+  F.core = lbd_daemon_core(F.d);
   fuzz_methods_register(F.core);
   F.ready = true;
   return 0;
@@ -184,7 +184,7 @@ static DBusMessage *reread(DBusMessage *m, const char *what) {
 
 /* Every argument of m, read into the arena; the count, or -1 when one is
  * refused. */
-static int read_all(lb_arena *a, DBusMessage *m, lb_value *ret, int max) {
+static int read_all(lbd_arena *a, DBusMessage *m, lb_value *ret, int max) {
   DBusMessageIter it;
   int n = 0;
   if (!dbus_message_iter_init(m, &it))
@@ -193,8 +193,8 @@ static int read_all(lb_arena *a, DBusMessage *m, lb_value *ret, int max) {
     if (n == max)
       return n;
     char err[256] = "";
-    if (lb_dbus_read(a, &it, &ret[n], err, sizeof(err)) < 0) {
-      FUZZ_CHECK(err[0] != '\0', "lb_dbus_read refused an argument without saying why");
+    if (lbd_dbus_read(a, &it, &ret[n], err, sizeof(err)) < 0) {
+      FUZZ_CHECK(err[0] != '\0', "lbd_dbus_read refused an argument without saying why");
       return -1;
     }
     n++;
@@ -210,26 +210,26 @@ static void append_as(const lb_value *v, lb_type t, const lb_field *fields, cons
   DBusMessage *m = new_reply();
   DBusMessageIter it;
   dbus_message_iter_init_append(m, &it);
-  FUZZ_CHECK(lb_dbus_append(&it, t, fields, v), "%s: lb_dbus_append failed", what);
+  FUZZ_CHECK(lbd_dbus_append(&it, t, fields, v), "%s: lbd_dbus_append failed", what);
   DBusMessage *back = reread(m, what);
-  FUZZ_CHECK(strcmp(dbus_message_get_signature(back), lb_dbus_signature(t)) == 0,
-             "%s: appended as %s, the signature is '%s'", what, lb_type_name(t),
+  FUZZ_CHECK(strcmp(dbus_message_get_signature(back), lbd_dbus_signature(t)) == 0,
+             "%s: appended as %s, the signature is '%s'", what, lbd_type_name(t),
              dbus_message_get_signature(back));
   if (t == LB_T_ANY) {
-    lb_arena a;
-    lb_arena_init(&a);
+    lbd_arena a;
+    lbd_arena_init(&a);
     lb_value got[1];
     char err[256] = "";
     DBusMessageIter bit;
     FUZZ_CHECK(dbus_message_iter_init(back, &bit), "%s: nothing appended", what);
-    FUZZ_CHECK(lb_dbus_read(&a, &bit, &got[0], err, sizeof(err)) == 0,
+    FUZZ_CHECK(lbd_dbus_read(&a, &bit, &got[0], err, sizeof(err)) == 0,
                "%s: what lumbard appended does not read back: %s", what, err);
     char d1[96], d2[96];
-    lb_value_describe(v, d1, sizeof(d1));
-    lb_value_describe(&got[0], d2, sizeof(d2));
+    lbd_value_describe(v, d1, sizeof(d1));
+    lbd_value_describe(&got[0], d2, sizeof(d2));
     FUZZ_CHECK(equivalent(v, &got[0], 0), "%s: appended %s as a variant, read back %s", what, d1,
                d2);
-    lb_arena_free(&a);
+    lbd_arena_free(&a);
   }
   dbus_message_unref(back);
   dbus_message_unref(m);
@@ -240,7 +240,7 @@ static void append_as(const lb_value *v, lb_type t, const lb_field *fields, cons
 static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rpc_code code,
                    const char *message) {
   (void)ctx;
-  const lb_method_entry *m = lb_call_method(call);
+  const lbd_method_entry *m = lbd_call_method(call);
   if (code == LB_RPC_OK) {
     append_as(result, m->decl->result, m->decl->result_fields, m->name);
   } else {
@@ -251,26 +251,27 @@ static void answer(void *ctx, const lb_call *call, const lb_value *result, lb_rp
   }
 }
 
-static void signature_of(const lb_method_entry *m, char *buf, size_t len) {
+static void signature_of(const lbd_method_entry *m, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
   for (uint32_t k = 0; k < m->n_params; k++)
-    off += (size_t)snprintf(buf + off, len - off, "%s", lb_dbus_signature(m->decl->params[k].type));
+    off +=
+        (size_t)snprintf(buf + off, len - off, "%s", lbd_dbus_signature(m->decl->params[k].type));
   if (m->n_options)
     snprintf(buf + off, len - off, "a{sv}");
 }
 
-static void call(const lb_method_entry *m, const lb_value *given, uint32_t n) {
-  lb_call_origin o = {.answer = answer, .wants_reply = true};
-  lb_call *c = lb_call_new(F.core->calls, m, &o);
-  lb_value *copy = lb_arena_alloc(lb_call_arena(c), sizeof(lb_value) * (n ? n : 1));
+static void call(const lbd_method_entry *m, const lb_value *given, uint32_t n) {
+  lbd_call_origin o = {.answer = answer, .wants_reply = true};
+  lb_call *c = lbd_call_new(F.core->calls, m, &o);
+  lb_value *copy = lbd_arena_alloc(lbd_call_arena(c), sizeof(lb_value) * (n ? n : 1));
   for (uint32_t i = 0; i < n; i++)
-    copy[i] = lb_value_copy(lb_call_arena(c), &given[i]);
-  lb_call_dispatch(c, copy, n);
+    copy[i] = lbd_value_copy(lbd_call_arena(c), &given[i]);
+  lbd_call_dispatch(c, copy, n);
   /* Deferred answers come from timers a few ms away. */
   while (fuzz_methods_deferred() > 0)
     uv_run(&F.loop, UV_RUN_ONCE);
-  FUZZ_CHECK(lb_calls_pending(F.core->calls) == 0, "%s was never answered", m->name);
+  FUZZ_CHECK(lbd_calls_pending(F.core->calls) == 0, "%s was never answered", m->name);
 }
 
 static void from_dbus(const uint8_t *data, size_t size) {
@@ -281,8 +282,8 @@ static void from_dbus(const uint8_t *data, size_t size) {
     dbus_error_free(&e);
     return;
   }
-  lb_arena a;
-  lb_arena_init(&a);
+  lbd_arena a;
+  lbd_arena_init(&a);
   lb_value args[MAX_ARGS];
   int n = read_all(&a, msg, args, MAX_ARGS);
   if (n >= 0) {
@@ -292,7 +293,7 @@ static void from_dbus(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < fuzz_methods_count(); i++) {
       char name[64], want[256];
       snprintf(name, sizeof(name), "fuzz.%s", fuzz_method_at(i)->name);
-      const lb_method_entry *m = lb_registry_method(F.core->registry, name, strlen(name));
+      const lbd_method_entry *m = lbd_registry_method(F.core->registry, name, strlen(name));
       signature_of(m, want, sizeof(want));
       /* As the export: only a call with the declared signature is bound. Then
        * as if it had been, so that binding meets every kind of value. */
@@ -302,7 +303,7 @@ static void from_dbus(const uint8_t *data, size_t size) {
       call(m, args, (uint32_t)n < k ? (uint32_t)n : k);
     }
   }
-  lb_arena_free(&a);
+  lbd_arena_free(&a);
   dbus_message_unref(msg);
 }
 
@@ -316,22 +317,22 @@ static void from_msgpack(const uint8_t *data, size_t size) {
     msgpack_unpacked_destroy(&u);
     return;
   }
-  lb_arena a;
-  lb_arena_init(&a);
+  lbd_arena a;
+  lbd_arena_init(&a);
   lb_value v;
   char err[256];
-  if (lb_value_from_msgpack(&a, &u.data, &v, err, sizeof(err)) == 0) {
+  if (lbd_value_from_msgpack(&a, &u.data, &v, err, sizeof(err)) == 0) {
     static const lb_type all[] = {LB_T_ANY,    LB_T_BOOL,   LB_T_INT,      LB_T_UINT, LB_T_U64,
                                   LB_T_DOUBLE, LB_T_STRING, LB_T_DURATION, LB_T_TIME, LB_T_STRINGS,
                                   LB_T_MAP,    LB_T_MAPS,   LB_T_INTS};
-    for (size_t i = 0; i < LB_ARRAY_SIZE(all); i++) {
+    for (size_t i = 0; i < LBU_ARRAY_SIZE(all); i++) {
       char why[256];
       /* Only what a plugin could send: a value of the declared type. */
-      if (lb_value_has_type(&v, all[i], why, sizeof(why)))
+      if (lbd_value_has_type(&v, all[i], why, sizeof(why)))
         append_as(&v, all[i], NULL, "a value from a socket client");
     }
   }
-  lb_arena_free(&a);
+  lbd_arena_free(&a);
   msgpack_unpacked_destroy(&u);
 }
 

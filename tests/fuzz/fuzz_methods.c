@@ -9,7 +9,7 @@
 #include "util.h"
 #include "value.h"
 
-static const lb_core *daemon_of;
+static const lbd_core *daemon_of;
 static size_t n_deferred;
 static uint64_t next_id;
 
@@ -23,7 +23,7 @@ static void start(lb_call *call, const lb_value *args, void *ud) {
   lb_value v = LB_MAP({"id", lb_v_uint(++next_id)}, {"label", label ? *label : lb_v_str("rest")},
                       {"seconds", args[0]}, {"ends_at_ms", lb_v_int((int64_t)args[0].as.u * 1000)},
                       {"set", set ? *set : lb_v_uint(1)}, {"sets", sets ? *sets : lb_v_uint(1)});
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 /* fuzz.log(level, {location, trigger, note, symptoms, at}) -> {id, at}, as pain.log. */
@@ -32,13 +32,13 @@ static void log_entry(lb_call *call, const lb_value *args, void *ud) {
   const lb_value *at = lb_map_get(&args[1], "at");
   lb_value v =
       LB_MAP({"id", lb_v_uint(++next_id)}, {"at", at ? *at : lb_v_int(0)}, {"level", args[0]});
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 /* fuzz.put(data, {x}): a positional map before the options. */
 static void put(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
-  lb_call_reply(call, NULL);
+  lbd_call_reply(call, NULL);
 }
 
 /* fuzz.types(b?, i?, ..., a?, {flag, when}): every parameter type, answered
@@ -47,7 +47,7 @@ static void types(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   size_t n = 14; /* 13 parameters and the options map */
   lb_value v = lb_v_array(args, n);
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 /* fuzz.preview(schedule, count?, base?) -> count times, as reminders.preview. */
@@ -55,11 +55,11 @@ static void preview(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   uint32_t n = (uint32_t)args[1].as.u;
   int64_t base = args[2].kind == LB_INT ? args[2].as.i : 0;
-  lb_value *times = lb_arena_alloc(lb_call_arena(call), sizeof(lb_value) * n);
+  lb_value *times = lbd_arena_alloc(lbd_call_arena(call), sizeof(lb_value) * n);
   for (uint32_t i = 0; i < n; i++)
     times[i] = lb_v_int(base / 2 + (int64_t)i * 60);
   lb_value v = lb_v_array(times, n);
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 typedef struct later_ctx {
@@ -75,7 +75,7 @@ static void later_fire(uv_timer_t *t) {
   later_ctx *c = t->data;
   lb_value v = lb_v_str("later");
   n_deferred--;
-  lb_call_reply(c->call, &v);
+  lbd_call_reply(c->call, &v);
   uv_close((uv_handle_t *)&c->timer, later_closed);
 }
 
@@ -96,24 +96,24 @@ static void later(lb_call *call, const lb_value *args, void *ud) {
 static void fail(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   const char *msg = args[1].kind == LB_STR ? args[1].as.str.ptr : "failed";
-  lb_call_fail(call, (lb_rpc_code)args[0].as.u, "%s", msg);
+  lbd_call_fail(call, (lb_rpc_code)args[0].as.u, "%s", msg);
 }
 
 /* fuzz.bad_result(): answers a string where it declares a map. */
 static void bad_result(lb_call *call, const lb_value *args, void *ud) {
   (void)args, (void)ud;
   lb_value v = lb_v_str("not a map");
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 /* fuzz.big(bytes): an answer of that many bytes, up to twice the 1 MiB limit. */
 static void big(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   size_t n = (size_t)args[0].as.u;
-  char *s = lb_arena_alloc(lb_call_arena(call), n + 1);
+  char *s = lbd_arena_alloc(lbd_call_arena(call), n + 1);
   memset(s, 'x', n);
   lb_value v = lb_v_strn(s, n);
-  lb_call_reply(call, &v);
+  lbd_call_reply(call, &v);
 }
 
 /* fuzz.emit(count, {payload}): events to every subscriber, from inside a call. */
@@ -123,10 +123,10 @@ static void emit(lb_call *call, const lb_value *args, void *ud) {
   for (uint64_t i = 0; i < args[0].as.u; i++) {
     char err[256];
     lb_value fields = LB_MAP({"n", lb_v_uint(i)}, {"payload", payload ? *payload : lb_v_str("")});
-    int r = lb_events_emit(daemon_of->events, NULL, "fuzz", "tick", &fields, err, sizeof(err));
+    int r = lbd_events_emit(daemon_of->events, NULL, "fuzz", "tick", &fields, err, sizeof(err));
     FUZZ_CHECK(r == 0, "emitting fuzz.tick: %s", err);
   }
-  lb_call_reply(call, NULL);
+  lbd_call_reply(call, NULL);
 }
 
 #define OPT(n, t)                                                                                  \
@@ -243,19 +243,19 @@ static const lb_method methods[] = {
 static const lb_field tick_fields[] = {{"n", LB_T_U64, NULL}, {"payload", LB_T_STRING, NULL}, {0}};
 static const lb_event tick = {.name = "tick", .fields = tick_fields};
 
-void fuzz_methods_register(const lb_core *d) {
+void fuzz_methods_register(const lbd_core *d) {
   char err[512];
   daemon_of = d;
-  for (size_t i = 0; i < LB_ARRAY_SIZE(methods); i++) {
-    int r = lb_registry_add_method(d->registry, "fuzz", NULL, &methods[i], err, sizeof(err));
+  for (size_t i = 0; i < LBU_ARRAY_SIZE(methods); i++) {
+    int r = lbd_registry_add_method(d->registry, "fuzz", NULL, &methods[i], err, sizeof(err));
     FUZZ_CHECK(r == 0, "declaring fuzz.%s: %s", methods[i].name, err);
   }
-  int r = lb_registry_add_event(d->registry, "fuzz", NULL, &tick, err, sizeof(err));
+  int r = lbd_registry_add_event(d->registry, "fuzz", NULL, &tick, err, sizeof(err));
   FUZZ_CHECK(r == 0, "declaring fuzz.tick: %s", err);
 }
 
 size_t fuzz_methods_count(void) {
-  return LB_ARRAY_SIZE(methods);
+  return LBU_ARRAY_SIZE(methods);
 }
 
 const lb_method *fuzz_method_at(size_t i) {

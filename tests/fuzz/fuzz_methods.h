@@ -14,7 +14,7 @@
 
 /* Declare them in core->registry; deferred answers use core->loop, events
  * core->events. Aborts on a declaration the registry refuses. */
-void fuzz_methods_register(const lb_core *core);
+void fuzz_methods_register(const lbd_core *core);
 
 size_t fuzz_methods_count(void);
 const lb_method *fuzz_method_at(size_t i);

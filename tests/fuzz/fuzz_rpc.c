@@ -1,9 +1,10 @@
 /* The MessagePack-RPC path of the daemon, from the socket's bytes to the
- * answers: the streaming unpacker and its limits (daemon/rpc_conn.c), the
- * message shapes (proto/rpc.c), values from the wire (daemon/value.c), method
- * lookup (daemon/registry.c), argument binding (daemon/args.c), calls and
- * their answers, deferred ones too (daemon/call.c), the core methods
- * (daemon/core_methods.c), and events sent to subscribers.
+ * answers: the stream reader and its limits (proto/reader.c), the message
+ * shapes (proto/rpc.c), values from the wire (daemon/socket/value_msgpack.c),
+ * method lookup (daemon/core/registry.c), argument binding
+ * (daemon/core/args.c), calls and their answers, deferred ones too
+ * (daemon/core/call.c), the core methods (daemon/core_methods.c), and events
+ * sent to subscribers.
  *
  * There is no seam: the target runs the real server of a daemon made of the
  * real modules in this process (no plugins, no D-Bus; the fuzz.* methods of
@@ -64,7 +65,7 @@ const char *__asan_default_options(void) {
 static struct {
   bool ready;
   uv_loop_t loop;
-  lb_daemon *d;
+  lbd_daemon *d;
   char dir[64], sock[100], conf[100];
   int baseline; /* handles of the idle daemon */
   msgpack_unpacker replies;
@@ -93,7 +94,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   signal(SIGPIPE, SIG_IGN);
   /* A malformed message is a warning per input: quiet, unless asked. */
   if (!getenv("LUMBARD_FUZZ_VERBOSE"))
-    lb_log_set_max_level(LB_ERR - 1);
+    lbu_log_set_max_level(LBU_ERR - 1);
 
   /* /tmp, not $TMPDIR: a socket path has room for 107 bytes only. */
   snprintf(F.dir, sizeof(F.dir), "/tmp/lumbard-fuzz-XXXXXX");
@@ -111,15 +112,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   uv_loop_init(&F.loop);
   /* The daemon main() makes, on this directory, with the fuzz methods and
    * no plugin. */
-  lb_daemon_options o = {.config_path = F.conf,
-                         .data_dir = F.dir,
-                         .socket_path = F.sock,
-                         .no_dbus = true,
-                         .dbus_state = "disabled (fuzzing)"};
-  F.d = lb_daemon_new(&F.loop, &o, NULL, err, sizeof(err));
+  lbd_daemon_options o = {.config_path = F.conf,
+                          .data_dir = F.dir,
+                          .socket_path = F.sock,
+                          .no_dbus = true,
+                          .dbus_state = "disabled (fuzzing)"};
+  F.d = lbd_daemon_new(&F.loop, &o, NULL, err, sizeof(err));
   FUZZ_CHECK(F.d != NULL, "%s", err);
-  FUZZ_CHECK(lb_daemon_start(F.d, err, sizeof(err)) == 0, "%s", err);
-  const lb_core *d = lb_daemon_core(F.d);
+  FUZZ_CHECK(lbd_daemon_start(F.d, err, sizeof(err)) == 0, "%s", err);
+  const lbd_core *d = lbd_daemon_core(F.d);
   fuzz_methods_register(d);
   F.baseline = n_handles();
   FUZZ_CHECK(msgpack_unpacker_init(&F.replies, 64 * 1024), "out of memory");
@@ -132,7 +133,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 static void check_strings(const msgpack_object *o, const char *where) {
   switch (o->type) {
   case MSGPACK_OBJECT_STR:
-    FUZZ_CHECK(lb_utf8_valid(o->via.str.ptr, o->via.str.size),
+    FUZZ_CHECK(lbu_utf8_valid(o->via.str.ptr, o->via.str.size),
                "%s: the daemon sent a string that is not UTF-8 (or holds a NUL): \"%.*s\"", where,
                (int)o->via.str.size, o->via.str.ptr);
     break;
@@ -204,7 +205,7 @@ static void check_reply(const msgpack_object *o) {
   static const char *const codes[] = {"no_such_method", "invalid_params", "not_found",
                                       "conflict",       "too_large",      "internal"};
   bool known = false;
-  for (size_t i = 0; i < LB_ARRAY_SIZE(codes); i++)
+  for (size_t i = 0; i < LBU_ARRAY_SIZE(codes); i++)
     known |= str_is(&kv[0].val, codes[i]);
   FUZZ_CHECK(known, "the error code \"%.*s\" is not one of the protocol's",
              (int)kv[0].val.via.str.size, kv[0].val.via.str.ptr);
@@ -261,8 +262,8 @@ static bool write_all(int fd, const uint8_t *buf, size_t len) {
 static void emit_tick(void) {
   char err[256];
   lb_value fields = LB_MAP({"n", lb_v_uint(0)}, {"payload", lb_v_str("end of input")});
-  int r =
-      lb_events_emit(lb_daemon_core(F.d)->events, NULL, "fuzz", "tick", &fields, err, sizeof(err));
+  int r = lbd_events_emit(lbd_daemon_core(F.d)->events, NULL, "fuzz", "tick", &fields, err,
+                          sizeof(err));
   FUZZ_CHECK(r == 0, "emitting fuzz.tick: %s", err);
 }
 
@@ -313,7 +314,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", F.sock);
   FUZZ_CHECK(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s", strerror(errno));
-  for (int turns = 0; lb_daemon_n_clients(F.d) == 0; turns++) {
+  for (int turns = 0; lbd_daemon_n_clients(F.d) == 0; turns++) {
     FUZZ_CHECK(turns < MAX_TURNS, "the daemon does not accept the connection");
     turn();
   }
@@ -344,13 +345,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int turns = 0;; turns++) {
     turn();
     drain(fd);
-    if (lb_daemon_n_clients(F.d) == 0 && lb_calls_pending(lb_daemon_core(F.d)->calls) == 0 &&
+    if (lbd_daemon_n_clients(F.d) == 0 && lbd_calls_pending(lbd_daemon_core(F.d)->calls) == 0 &&
         fuzz_methods_deferred() == 0 && n_handles() == F.baseline)
       break;
     FUZZ_CHECK(turns < MAX_TURNS,
                "the connection is still there %d loop turns after the client left (%zu clients, "
                "%zu calls pending, %d handles, %d when idle)",
-               MAX_TURNS, lb_daemon_n_clients(F.d), lb_calls_pending(lb_daemon_core(F.d)->calls),
+               MAX_TURNS, lbd_daemon_n_clients(F.d), lbd_calls_pending(lbd_daemon_core(F.d)->calls),
                n_handles(), F.baseline);
   }
   drain(fd);

@@ -42,25 +42,25 @@ static const lb_method takes_map = {.name = "put",
                                     .result = LB_T_NONE,
                                     .handler = nop};
 
-static lb_registry *reg;
-static lb_arena arena;
+static lbd_registry *reg;
+static lbd_arena arena;
 
-static const lb_method_entry *entry(const char *name) {
-  return lb_registry_method(reg, name, strlen(name));
+static const lbd_method_entry *entry(const char *name) {
+  return lbd_registry_method(reg, name, strlen(name));
 }
 
 static int bind(const char *method, const lb_value *given, uint32_t n, lb_value **args, char *err) {
-  return lb_args_bind(&arena, entry(method), given, n, args, err, 512);
+  return lbd_args_bind(&arena, entry(method), given, n, args, err, 512);
 }
 
 TEST(setup) {
   char err[256];
-  reg = lb_registry_new();
-  lb_arena_init(&arena);
-  CHECK_INT(lb_registry_add_method(reg, "rest", NULL, &start, err, sizeof(err)), 0);
-  CHECK_INT(lb_registry_add_method(reg, "pain", NULL, &plog, err, sizeof(err)), 0);
-  CHECK_INT(lb_registry_add_method(reg, "x", NULL, &takes_map, err, sizeof(err)), 0);
-  CHECK_INT(lb_registry_add_method(reg, "rest", NULL, &start, err, sizeof(err)), -EEXIST);
+  reg = lbd_registry_new();
+  lbd_arena_init(&arena);
+  CHECK_INT(lbd_registry_add_method(reg, "rest", NULL, &start, err, sizeof(err)), 0);
+  CHECK_INT(lbd_registry_add_method(reg, "pain", NULL, &plog, err, sizeof(err)), 0);
+  CHECK_INT(lbd_registry_add_method(reg, "x", NULL, &takes_map, err, sizeof(err)), 0);
+  CHECK_INT(lbd_registry_add_method(reg, "rest", NULL, &start, err, sizeof(err)), -EEXIST);
   CHECK(entry("rest.start") != NULL, "rest.start is registered");
   CHECK(entry("rest.star") == NULL && entry("rest.starts") == NULL, "no prefix matches");
 }
@@ -162,19 +162,19 @@ TEST(bad_declarations_refused) {
       {.name = "a", .type = LB_T_INT, .optional = true}, {.name = "b", .type = LB_T_INT}, {0}};
   static const lb_method m1 = {
       .name = "m1", .params = req_after_opt, .result = LB_T_NONE, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "bad", NULL, &m1, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "bad", NULL, &m1, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "required parameter \"b\" follows an optional one");
   static const lb_method m2 = {.name = "Bad-Name", .result = LB_T_NONE, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "bad", NULL, &m2, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "bad", NULL, &m2, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "must match [a-z][a-z0-9_]*");
   static const lb_param bad_default[] = {
       {.name = "a", .type = LB_T_STRING, .optional = true, .def = LB_DEF_INT(3)}, {0}};
   static const lb_method m3 = {
       .name = "m3", .params = bad_default, .result = LB_T_NONE, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "bad", NULL, &m3, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "bad", NULL, &m3, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "the default of parameter \"a\": expected string");
   static const lb_method m4 = {.name = "m4", .result = LB_T_NONE};
-  CHECK_INT(lb_registry_add_method(reg, "bad", NULL, &m4, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "bad", NULL, &m4, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "has no handler");
 }
 
@@ -189,19 +189,19 @@ TEST(nested_fields) {
                                   {0}};
   static const lb_method ok = {
       .name = "ok", .result = LB_T_MAPS, .result_fields = good, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &ok, err, sizeof(err)), 0);
+  CHECK_INT(lbd_registry_add_method(reg, "nest", NULL, &ok, err, sizeof(err)), 0);
 
   static const lb_field orphan[] = {{.name = "steps.seconds", .type = LB_T_UINT}, {0}};
   static const lb_method m1 = {
       .name = "m1", .result = LB_T_MAP, .result_fields = orphan, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m1, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "nest", NULL, &m1, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "field \"steps.seconds\" must follow the field of type map or maps");
 
   static const lb_field not_map[] = {
       {.name = "steps", .type = LB_T_UINT}, {.name = "steps.seconds", .type = LB_T_UINT}, {0}};
   static const lb_method m2 = {
       .name = "m2", .result = LB_T_MAP, .result_fields = not_map, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m2, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "nest", NULL, &m2, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "must follow the field of type map or maps that holds it");
 
   /* one name, one type: count is u64 at the top, so it is u64 inside too */
@@ -211,27 +211,27 @@ TEST(nested_fields) {
                                        {0}};
   static const lb_method m3 = {
       .name = "m3", .result = LB_T_MAP, .result_fields = two_types, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m3, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "nest", NULL, &m3, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "field \"week.count\" has another type than the field \"count\"");
 
   static const lb_field bad_key[] = {
       {.name = "week", .type = LB_T_MAP}, {.name = "week.Count", .type = LB_T_INT}, {0}};
   static const lb_method m4 = {
       .name = "m4", .result = LB_T_MAP, .result_fields = bad_key, .handler = nop};
-  CHECK_INT(lb_registry_add_method(reg, "nest", NULL, &m4, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_method(reg, "nest", NULL, &m4, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "field name \"week.Count\" must match");
 
   /* an event's fields are a signal's arguments: no nesting there */
   static const lb_field ev_fields[] = {
       {.name = "steps", .type = LB_T_MAPS}, {.name = "steps.seconds", .type = LB_T_UINT}, {0}};
   static const lb_event ev = {.name = "nested", .fields = ev_fields};
-  CHECK_INT(lb_registry_add_event(reg, "nest", NULL, &ev, err, sizeof(err)), -EINVAL);
+  CHECK_INT(lbd_registry_add_event(reg, "nest", NULL, &ev, err, sizeof(err)), -EINVAL);
   CHECK_CONTAINS(err, "field name \"steps.seconds\" must match [a-z][a-z0-9_]*");
 }
 
 TEST(teardown) {
-  lb_arena_free(&arena);
-  lb_registry_free(reg);
+  lbd_arena_free(&arena);
+  lbd_registry_free(reg);
 }
 
 RUN_TESTS(T(setup), T(defaults_fill_in), T(durations_and_options), T(errors_name_the_parameter),

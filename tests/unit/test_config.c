@@ -43,12 +43,12 @@ static void add_entry(const char *section, const char *key, const char *value, v
   add(ud, "[%s] %s = %s\n", section, key, value);
 }
 
-/* What lb_config_each reports under prefix, one "[section] key = value" a
+/* What lbd_config_each reports under prefix, one "[section] key = value" a
  * line (free it). */
-static char *entries_of(const lb_config *c, const char *prefix) {
+static char *entries_of(const lbd_config *c, const char *prefix) {
   text t = {0};
   add(&t, "%s", "");
-  lb_config_each(c, prefix, add_entry, &t);
+  lbd_config_each(c, prefix, add_entry, &t);
   return t.s;
 }
 
@@ -59,9 +59,9 @@ static char *entries_of(const lb_config *c, const char *prefix) {
     free(got_);                                                                                    \
   } while (0)
 
-static lb_config *parse(const char *s) {
+static lbd_config *parse(const char *s) {
   char err[512] = "";
-  lb_config *c = lb_config_parse_string(s, "test.conf", err, sizeof(err));
+  lbd_config *c = lbd_config_parse_string(s, "test.conf", err, sizeof(err));
   CHECK(c != NULL, "the text parses; got: %s", err);
   return c;
 }
@@ -85,13 +85,13 @@ static const char *write_file(const char *name, const char *data, size_t len) {
   return path;
 }
 
-/* lb_config_load(path) refused; returns its message (static). */
+/* lbd_config_load(path) refused; returns its message (static). */
 static const char *refusal(const char *path) {
   static char err[1024];
   err[0] = '\0';
-  lb_config *c = lb_config_load(path, err, sizeof(err));
+  lbd_config *c = lbd_config_load(path, err, sizeof(err));
   CHECK(c == NULL, "%s is refused", path);
-  lb_config_free(c);
+  lbd_config_free(c);
   return err;
 }
 
@@ -103,43 +103,43 @@ TEST(setup) {
 /* ---- last one wins, continuations --------------------------------------------------------- */
 
 TEST(repeated_key_on_the_next_line_last_wins) {
-  lb_config *c = parse("[reminders.x]\nschedule = every 1h\nschedule = every 2h\n");
-  CHECK_STR(lb_config_get(c, "reminders.x", "schedule"), "every 2h");
+  lbd_config *c = parse("[reminders.x]\nschedule = every 1h\nschedule = every 2h\n");
+  CHECK_STR(lbd_config_get(c, "reminders.x", "schedule"), "every 2h");
   CHECK_ENTRIES(c, "reminders", "[reminders.x] schedule = every 2h\n");
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 TEST(indented_line_continues_the_value) {
-  lb_config *c = parse("[rest]\nmessage = one\n  two\n\tthree\n  ; a comment line\nnext = 1\n");
-  CHECK_STR(lb_config_get(c, "rest", "message"), "one two three");
-  CHECK_STR(lb_config_get(c, "rest", "next"), "1");
-  lb_config_free(c);
+  lbd_config *c = parse("[rest]\nmessage = one\n  two\n\tthree\n  ; a comment line\nnext = 1\n");
+  CHECK_STR(lbd_config_get(c, "rest", "message"), "one two three");
+  CHECK_STR(lbd_config_get(c, "rest", "next"), "1");
+  lbd_config_free(c);
   /* An indented "key = value" under a key is still a continuation (inih's
    * rule, and configparser's). */
   c = parse("[rest]\nmessage = one\n  two = 2\n");
-  CHECK_STR(lb_config_get(c, "rest", "message"), "one two = 2");
-  CHECK(lb_config_get(c, "rest", "two") == NULL, "no key two");
-  lb_config_free(c);
+  CHECK_STR(lbd_config_get(c, "rest", "message"), "one two = 2");
+  CHECK(lbd_config_get(c, "rest", "two") == NULL, "no key two");
+  lbd_config_free(c);
 }
 
 TEST(repeated_key_keeps_its_first_place_and_its_last_value) {
-  lb_config *c = parse("[a]\nx = 1\ny = 2\nx = 3\n  and more\n[a.b]\nz = 4\n[a]\nx = 5\n"
-                       "[a.b]\nz = 6\n  continued\n");
+  lbd_config *c = parse("[a]\nx = 1\ny = 2\nx = 3\n  and more\n[a.b]\nz = 4\n[a]\nx = 5\n"
+                        "[a.b]\nz = 6\n  continued\n");
   CHECK_ENTRIES(c, "a", "[a] x = 5\n[a] y = 2\n[a.b] z = 6 continued\n");
-  CHECK_STR(lb_config_get(c, "a", "x"), "5");
-  CHECK_STR(lb_config_get(c, "a.b", "z"), "6 continued");
-  lb_config_free(c);
+  CHECK_STR(lbd_config_get(c, "a", "x"), "5");
+  CHECK_STR(lbd_config_get(c, "a.b", "z"), "6 continued");
+  lbd_config_free(c);
 }
 
 TEST(section_header_ends_a_value) {
   /* inih forgets the key at a header: an indented line after it is a key. */
-  lb_config *c = parse("[a]\nk = 1\n[b]\n  j = 2\n");
+  lbd_config *c = parse("[a]\nk = 1\n[b]\n  j = 2\n");
   CHECK_ENTRIES(c, "a", "[a] k = 1\n");
   CHECK_ENTRIES(c, "b", "[b] j = 2\n");
-  lb_config_free(c);
+  lbd_config_free(c);
   c = parse("[a]\nk = 1\n[a]\n  k = 2\n");
   CHECK_ENTRIES(c, "a", "[a] k = 2\n");
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 TEST(long_key_continues_its_own_value) {
@@ -147,36 +147,36 @@ TEST(long_key_continues_its_own_value) {
   const char *key = "a_key_name_longer_than_the_forty_nine_bytes_inih_keeps";
   char s[256];
   snprintf(s, sizeof(s), "[s]\n%s = one\n  two\n", key);
-  lb_config *c = parse(s);
-  CHECK_STR(lb_config_get(c, "s", key), "one two");
+  lbd_config *c = parse(s);
+  CHECK_STR(lbd_config_get(c, "s", key), "one two");
   CHECK_ENTRIES(c, "s", "[s] a_key_name_longer_than_the_forty_nine_bytes_inih_keeps = one two\n");
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 TEST(empty_name_is_continued_by_nothing) {
   /* inih takes "= a" as the key "", then an indented line as a line of its
    * own, not a continuation. */
-  lb_config *c = parse("[s]\n= a\n  b = c\n");
+  lbd_config *c = parse("[s]\n= a\n  b = c\n");
   CHECK_ENTRIES(c, "s", "[s]  = a\n[s] b = c\n");
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 TEST(get_finds_each_name_and_no_other) {
-  lb_config *c = parse("[a]\nk = 1\nj = 0\n[a.b]\nk = 2\n[ab]\nk = 3\n[a]\nk = 4\n");
-  CHECK_STR(lb_config_get(c, "a", "k"), "4");
-  CHECK_STR(lb_config_get(c, "a", "j"), "0");
-  CHECK_STR(lb_config_get(c, "a.b", "k"), "2");
-  CHECK_STR(lb_config_get(c, "ab", "k"), "3");
-  CHECK(lb_config_get(c, "a", "kk") == NULL, "no [a] kk");
-  CHECK(lb_config_get(c, "b", "k") == NULL, "no [b] k");
-  CHECK(lb_config_get(c, "", "k") == NULL, "no [] k");
-  CHECK(lb_config_get(c, "zz", "k") == NULL, "no [zz] k");
-  CHECK(!lb_config_from_file(c), "a string is not a file");
-  lb_config_free(c);
+  lbd_config *c = parse("[a]\nk = 1\nj = 0\n[a.b]\nk = 2\n[ab]\nk = 3\n[a]\nk = 4\n");
+  CHECK_STR(lbd_config_get(c, "a", "k"), "4");
+  CHECK_STR(lbd_config_get(c, "a", "j"), "0");
+  CHECK_STR(lbd_config_get(c, "a.b", "k"), "2");
+  CHECK_STR(lbd_config_get(c, "ab", "k"), "3");
+  CHECK(lbd_config_get(c, "a", "kk") == NULL, "no [a] kk");
+  CHECK(lbd_config_get(c, "b", "k") == NULL, "no [b] k");
+  CHECK(lbd_config_get(c, "", "k") == NULL, "no [] k");
+  CHECK(lbd_config_get(c, "zz", "k") == NULL, "no [zz] k");
+  CHECK(!lbd_config_from_file(c), "a string is not a file");
+  lbd_config_free(c);
   c = parse("");
-  CHECK(lb_config_get(c, "a", "k") == NULL, "an empty config has no key");
+  CHECK(lbd_config_get(c, "a", "k") == NULL, "an empty config has no key");
   CHECK_ENTRIES(c, "a", "");
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 /* ---- the built-in defaults parse as before ------------------------------------------------ */
@@ -206,7 +206,7 @@ static int old_on_entry(void *user, const char *section, const char *key, const 
       o->prev = (int)i;
       return 1;
     }
-  if (o->n == LB_ARRAY_SIZE(o->e))
+  if (o->n == LBU_ARRAY_SIZE(o->e))
     return 0;
   snprintf(o->e[o->n].section, sizeof(o->e[0].section), "%s", section);
   snprintf(o->e[o->n].key, sizeof(o->e[0].key), "%s", key);
@@ -220,7 +220,7 @@ static void check_as_before(const char *s) {
   memset(&o, 0, sizeof(o));
   o.prev = -1;
   CHECK_INT(ini_parse_string(s, old_on_entry, &o), 0);
-  lb_config *c = parse(s);
+  lbd_config *c = parse(s);
   CHECK(o.n > 0, "the oracle found entries");
   /* Every top-level section, entry by entry, in order. */
   for (size_t i = 0; i < o.n; i++) {
@@ -236,13 +236,13 @@ static void check_as_before(const char *s) {
     }
     CHECK_ENTRIES(c, prefix, want.s);
     free(want.s);
-    CHECK_STR(lb_config_get(c, o.e[i].section, o.e[i].key), o.e[i].value);
+    CHECK_STR(lbd_config_get(c, o.e[i].section, o.e[i].key), o.e[i].value);
   }
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 TEST(defaults_parse_as_before) {
-  check_as_before(lb_default_config);
+  check_as_before(lbd_default_config);
   check_as_before("[a]\nk = 1\nj = 2\n  more\n[a.b]\nk = 3\n[a]\nk = 4\n; comment\n  # indented\n"
                   "[c]\r\nx = 1\r\n  y\r\n");
 }
@@ -258,7 +258,7 @@ TEST(hundred_thousand_keys) {
   /* and every other one again, later: the last one wins */
   for (int i = 0; i < N; i += 2)
     add(&t, "k%d = again%d\n", i, i);
-  lb_config *c = parse(t.s);
+  lbd_config *c = parse(t.s);
   free(t.s);
   size_t lines = 0;
   char *all = entries_of(c, "bulk");
@@ -273,12 +273,12 @@ TEST(hundred_thousand_keys) {
   for (int i = 0; i < N; i++) {
     snprintf(key, sizeof(key), "k%d", i);
     snprintf(want, sizeof(want), i % 2 ? "v%d" : "again%d", i);
-    const char *v = lb_config_get(c, "bulk", key);
+    const char *v = lbd_config_get(c, "bulk", key);
     if (!v || strcmp(v, want) != 0)
       wrong++;
   }
   CHECK_INT(wrong, 0);
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 /* [s] long = followed by lines indented lines of width 199 */
@@ -298,46 +298,46 @@ static text continued_value(int lines) {
 TEST(value_continued_over_25000_lines) {
   /* 5 MB: over the file bound, so as a string */
   text t = continued_value(25000);
-  lb_config *c = parse(t.s);
+  lbd_config *c = parse(t.s);
   free(t.s);
-  const char *v = lb_config_get(c, "s", "long");
+  const char *v = lbd_config_get(c, "s", "long");
   CHECK(v && strlen(v) == 5 + 25000 * 199, "the value holds every line, each after one space");
   CHECK(v && strncmp(v, "start xxx", 9) == 0 && strcmp(v + strlen(v) - 3, "xxx") == 0,
         "joined with one space");
-  CHECK_STR(lb_config_get(c, "s", "after"), "1");
-  lb_config_free(c);
+  CHECK_STR(lbd_config_get(c, "s", "after"), "1");
+  lbd_config_free(c);
 }
 
 TEST(file_just_under_1_MiB_loads) {
   /* a value continued to just under the bound */
   text t = continued_value(5200);
-  CHECK(t.len < LB_READFILE_CONFIG_MAX && t.len > LB_READFILE_CONFIG_MAX - 10000, "%zu bytes",
+  CHECK(t.len < LBU_READFILE_CONFIG_MAX && t.len > LBU_READFILE_CONFIG_MAX - 10000, "%zu bytes",
         t.len);
   char err[512] = "";
-  lb_config *c = lb_config_load(write_file("continued.conf", t.s, t.len), err, sizeof(err));
+  lbd_config *c = lbd_config_load(write_file("continued.conf", t.s, t.len), err, sizeof(err));
   free(t.s);
   CHECK(c != NULL, "loads; got: %s", err);
-  const char *v = c ? lb_config_get(c, "s", "long") : NULL;
+  const char *v = c ? lbd_config_get(c, "s", "long") : NULL;
   CHECK(v && strlen(v) == 5 + 5200 * 199, "the value holds every line");
-  CHECK(c && lb_config_from_file(c), "from the file");
-  lb_config_free(c);
+  CHECK(c && lbd_config_from_file(c), "from the file");
+  lbd_config_free(c);
 
   /* exactly 1 MiB of keys loads; one byte more does not */
   t = (text){0};
   add(&t, "[bulk]\n");
   int keys = 0;
-  for (; t.len < LB_READFILE_CONFIG_MAX - 32; keys++)
+  for (; t.len < LBU_READFILE_CONFIG_MAX - 32; keys++)
     add(&t, "k%d = v%d\n", keys, keys);
-  while (t.len < LB_READFILE_CONFIG_MAX - 1)
+  while (t.len < LBU_READFILE_CONFIG_MAX - 1)
     add(&t, "#");
   add(&t, "\n");
-  CHECK_INT(t.len, LB_READFILE_CONFIG_MAX);
-  c = lb_config_load(write_file("big.conf", t.s, t.len), err, sizeof(err));
+  CHECK_INT(t.len, LBU_READFILE_CONFIG_MAX);
+  c = lbd_config_load(write_file("big.conf", t.s, t.len), err, sizeof(err));
   CHECK(c != NULL, "exactly 1 MiB loads; got: %s", err);
   char last[32];
   snprintf(last, sizeof(last), "k%d", keys - 1);
-  CHECK(c && lb_config_get(c, "bulk", "k0") && lb_config_get(c, "bulk", last), "%d keys", keys);
-  lb_config_free(c);
+  CHECK(c && lbd_config_get(c, "bulk", "k0") && lbd_config_get(c, "bulk", last), "%d keys", keys);
+  lbd_config_free(c);
   add(&t, "\n");
   const char *path = write_file("big.conf", t.s, t.len);
   char want[256];
@@ -390,11 +390,11 @@ TEST(symlink_to_a_regular_file_is_read) {
   snprintf(link, sizeof(link), "%s/link.conf", dir);
   CHECK(symlink(target, link) == 0, "symlink: %s", strerror(errno));
   char err[512] = "";
-  lb_config *c = lb_config_load(link, err, sizeof(err));
+  lbd_config *c = lbd_config_load(link, err, sizeof(err));
   CHECK(c != NULL, "loads through the link; got: %s", err);
-  CHECK(c && lb_config_from_file(c), "from the file");
-  CHECK_STR(c ? lb_config_get(c, "a", "k") : NULL, "1");
-  lb_config_free(c);
+  CHECK(c && lbd_config_from_file(c), "from the file");
+  CHECK_STR(c ? lbd_config_get(c, "a", "k") : NULL, "1");
+  lbd_config_free(c);
   /* a link to /dev/zero is /dev/zero */
   unlink(link);
   CHECK(symlink("/dev/zero", link) == 0, "symlink: %s", strerror(errno));
@@ -406,22 +406,22 @@ TEST(symlink_to_a_regular_file_is_read) {
 TEST(missing_file_gives_the_defaults) {
   char path[128], err[512] = "";
   snprintf(path, sizeof(path), "%s/none.conf", dir);
-  lb_config *c = lb_config_load(path, err, sizeof(err));
+  lbd_config *c = lbd_config_load(path, err, sizeof(err));
   CHECK(c != NULL, "the defaults; got: %s", err);
-  CHECK(c && !lb_config_from_file(c), "not from a file");
-  CHECK_STR(c ? lb_config_get(c, "daemon", "log_level") : NULL, "info");
-  lb_config_free(c);
+  CHECK(c && !lbd_config_from_file(c), "not from a file");
+  CHECK_STR(c ? lbd_config_get(c, "daemon", "log_level") : NULL, "info");
+  lbd_config_free(c);
 }
 
 TEST(overlong_line_is_reported_not_split) {
   /* fgets would cut it at 199 bytes and inih would read "aaa...b" = "c" */
   char s[512], err[512] = "";
   snprintf(s, sizeof(s), "[s]\nk = %0300d b=c\nnext = 1\n", 0);
-  lb_config *c = lb_config_parse_string(s, "test.conf", err, sizeof(err));
+  lbd_config *c = lbd_config_parse_string(s, "test.conf", err, sizeof(err));
   CHECK(c == NULL, "refused");
   CHECK_STR(err, "test.conf:2: the line is longer than 199 bytes, the most a line holds: continue "
                  "a long value on the next line, indented; fix it and reload");
-  lb_config_free(c);
+  lbd_config_free(c);
 
   /* 199 bytes fit, with either line ending */
   char line[200];
@@ -430,29 +430,29 @@ TEST(overlong_line_is_reported_not_split) {
   line[199] = '\0';
   snprintf(s, sizeof(s), "[s]\n%s\nj = 1\n", line);
   c = parse(s);
-  CHECK(c && strlen(lb_config_get(c, "s", "k")) == 195, "the whole value");
-  lb_config_free(c);
+  CHECK(c && strlen(lbd_config_get(c, "s", "k")) == 195, "the whole value");
+  lbd_config_free(c);
   snprintf(s, sizeof(s), "[s]\r\n%s\r\nj = 1\r\n", line);
   c = parse(s);
-  CHECK(c && strlen(lb_config_get(c, "s", "k")) == 195, "the whole value");
-  lb_config_free(c);
+  CHECK(c && strlen(lbd_config_get(c, "s", "k")) == 195, "the whole value");
+  lbd_config_free(c);
   snprintf(s, sizeof(s), "[s]\n%sy\nj = 1\n", line);
-  c = lb_config_parse_string(s, "test.conf", err, sizeof(err));
+  c = lbd_config_parse_string(s, "test.conf", err, sizeof(err));
   CHECK(c == NULL, "200 bytes are refused");
   CHECK_CONTAINS(err, "test.conf:2: the line is longer than 199 bytes");
-  lb_config_free(c);
+  lbd_config_free(c);
 }
 
 TEST(errors_name_the_first_bad_line) {
   char s[512], err[512] = "";
   snprintf(s, sizeof(s), "[s]\nnot ini\nk = 1\nj = %0300d\n", 0);
-  lb_config *c = lb_config_parse_string(s, "test.conf", err, sizeof(err));
+  lbd_config *c = lbd_config_parse_string(s, "test.conf", err, sizeof(err));
   CHECK(c == NULL, "refused");
   CHECK_STR(err, "test.conf:2: not a [section] header or a key = value line (a line holds at most "
                  "199 characters: continue a long value on the next line, indented); fix it and "
                  "reload");
   snprintf(s, sizeof(s), "[s]\nj = %0300d\nk = 1\nnot ini\n", 0);
-  c = lb_config_parse_string(s, "test.conf", err, sizeof(err));
+  c = lbd_config_parse_string(s, "test.conf", err, sizeof(err));
   CHECK(c == NULL, "refused");
   CHECK_CONTAINS(err, "test.conf:2: the line is longer than 199 bytes");
 }
@@ -466,28 +466,28 @@ TEST(nul_byte_is_refused) {
   unlink(path);
 }
 
-/* ---- lb_readfile itself ------------------------------------------------------------------- */
+/* ---- lbu_readfile itself ------------------------------------------------------------------- */
 
 TEST(readfile_bounds_what_fstat_does_not) {
   /* /proc files say they are empty: the bound still holds */
   char *s = NULL, err[256] = "";
   size_t len = 0;
-  CHECK_INT(lb_readfile("/proc/self/status", 64, &s, &len, err, sizeof(err)), -EFBIG);
+  CHECK_INT(lbu_readfile("/proc/self/status", 64, &s, &len, err, sizeof(err)), -EFBIG);
   CHECK_STR(err, "/proc/self/status is larger than 64 bytes");
-  CHECK_INT(lb_readfile("/proc/self/status", 1 << 20, &s, &len, err, sizeof(err)), 0);
+  CHECK_INT(lbu_readfile("/proc/self/status", 1 << 20, &s, &len, err, sizeof(err)), 0);
   CHECK(s != NULL, "the whole file read");
   if (s)
     CHECK(len == strlen(s) && strncmp(s, "Name:", 5) == 0, "the whole file: %.20s", s);
   free(s);
   const char *path = write_file("small", "12345", 5);
-  CHECK_INT(lb_readfile(path, 5, &s, &len, err, sizeof(err)), 0);
+  CHECK_INT(lbu_readfile(path, 5, &s, &len, err, sizeof(err)), 0);
   CHECK_STR(s, "12345");
   free(s);
-  CHECK_INT(lb_readfile(path, 4, &s, &len, err, sizeof(err)), -EFBIG);
+  CHECK_INT(lbu_readfile(path, 4, &s, &len, err, sizeof(err)), -EFBIG);
   unlink(path);
-  CHECK_INT(lb_readfile(path, 4, &s, &len, err, sizeof(err)), -ENOENT);
-  CHECK_INT(lb_readfile("/dev/null", 4, &s, &len, err, sizeof(err)), -EBADFD);
-  CHECK_INT(lb_readfile("/", 4, &s, &len, err, sizeof(err)), -EISDIR);
+  CHECK_INT(lbu_readfile(path, 4, &s, &len, err, sizeof(err)), -ENOENT);
+  CHECK_INT(lbu_readfile("/dev/null", 4, &s, &len, err, sizeof(err)), -EBADFD);
+  CHECK_INT(lbu_readfile("/", 4, &s, &len, err, sizeof(err)), -EISDIR);
 }
 
 TEST(teardown) {

@@ -11,8 +11,8 @@
 #include "daemon.h"
 #include "plugin_host.h"
 
-static lb_daemon *the_daemon;
-static const lb_core *d;
+static lbd_daemon *the_daemon;
+static const lbd_core *d;
 static uv_loop_t loop;
 static char tmpdir[] = "/tmp/lumbard-loader-XXXXXX";
 static char logpath[512];
@@ -54,26 +54,26 @@ TEST(setup) {
   snprintf(logpath, sizeof(logpath), "%s/log", tmpdir);
   uv_loop_init(&loop);
   /* The daemon main() makes, serving nothing: the plugins are loaded here. */
-  lb_daemon_options o = {.config_text = "[test]\ngreeting = hello\n",
-                         .data_dir = tmpdir,
-                         .socket_path = "/nonexistent/lumbard.sock",
-                         .no_socket = true,
-                         .no_dbus = true};
-  the_daemon = lb_daemon_new(&loop, &o, NULL, err, sizeof(err));
-  CHECK(the_daemon != NULL, "lb_daemon_new: %s", err);
-  d = lb_daemon_core(the_daemon);
+  lbd_daemon_options o = {.config_text = "[test]\ngreeting = hello\n",
+                          .data_dir = tmpdir,
+                          .socket_path = "/nonexistent/lumbard.sock",
+                          .no_socket = true,
+                          .no_dbus = true};
+  the_daemon = lbd_daemon_new(&loop, &o, NULL, err, sizeof(err));
+  CHECK(the_daemon != NULL, "lbd_daemon_new: %s", err);
+  d = lbd_daemon_core(the_daemon);
 }
 
 TEST(good_and_bad_plugins) {
   capture_log();
-  lb_plugins_load_dir(d->plugins, dir_of("LB_TEST_PLUGIN_DIR"), false);
-  lb_plugins_load_dir(d->plugins, dir_of("LB_TEST_DUP_PLUGIN_DIR"), false);
+  lbd_plugins_load_dir(d->plugins, dir_of("LB_TEST_PLUGIN_DIR"), false);
+  lbd_plugins_load_dir(d->plugins, dir_of("LB_TEST_DUP_PLUGIN_DIR"), false);
   char *log = release_log();
   fputs(log, stderr);
 
-  CHECK_INT(lb_plugins_count(d->plugins), 1);
-  CHECK_STR(lb_plugin_name(lb_plugins_at(d->plugins, 0)), "test");
-  CHECK_STR(lb_plugin_version(lb_plugins_at(d->plugins, 0)), "1.0");
+  CHECK_INT(lbd_plugins_count(d->plugins), 1);
+  CHECK_STR(lbd_plugin_name(lbd_plugins_at(d->plugins, 0)), "test");
+  CHECK_STR(lbd_plugin_version(lbd_plugins_at(d->plugins, 0)), "1.0");
   /* what each skip says */
   CHECK_CONTAINS(log, "badabi.so: it was built for plugin ABI 42, this lumbard");
   CHECK_CONTAINS(log, "rebuild it against this lumbard's SDK");
@@ -85,10 +85,10 @@ TEST(good_and_bad_plugins) {
   CHECK_CONTAINS(log, "a plugin named \"test\" is already loaded from");
   CHECK_CONTAINS(log, "<3>failinit: cannot start: the test says so");
   /* the failed plugin's method did not stay behind */
-  CHECK(lb_registry_method(d->registry, "failinit.never", 14) == NULL, "failinit.never is gone");
-  CHECK(lb_registry_method(d->registry, "test.echo", 9) != NULL, "test.echo is served");
-  CHECK(lb_registry_event(d->registry, "test.tick") != NULL, "test.tick is declared");
-  CHECK_INT(lb_store_schema_version(d->store, "test"), 1);
+  CHECK(lbd_registry_method(d->registry, "failinit.never", 14) == NULL, "failinit.never is gone");
+  CHECK(lbd_registry_method(d->registry, "test.echo", 9) != NULL, "test.echo is served");
+  CHECK(lbd_registry_event(d->registry, "test.tick") != NULL, "test.tick is declared");
+  CHECK_INT(lbd_store_schema_version(d->store, "test"), 1);
 }
 
 TEST(each_bad_file_returns_an_error) {
@@ -104,37 +104,37 @@ TEST(each_bad_file_returns_an_error) {
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s", dir_of("LB_TEST_PLUGIN_DIR"), cases[i].file);
     capture_log();
-    int r = lb_plugins_load(d->plugins, path);
+    int r = lbd_plugins_load(d->plugins, path);
     release_log();
     CHECK(r == cases[i].want, "%s: expected %d, got %d", cases[i].file, cases[i].want, r);
   }
-  CHECK_INT(lb_plugins_count(d->plugins), 1);
+  CHECK_INT(lbd_plugins_count(d->plugins), 1);
 }
 
 TEST(unload_removes_everything) {
-  size_t methods_before = lb_registry_n_methods(d->registry);
+  size_t methods_before = lbd_registry_n_methods(d->registry);
   CHECK(methods_before >= 9, "the test plugin declared its methods (%zu)", methods_before);
-  lb_plugins_unload_all(d->plugins);
-  CHECK_INT(lb_plugins_count(d->plugins), 0);
-  CHECK_INT(lb_registry_n_methods(d->registry), 0);
-  CHECK_INT(lb_registry_n_events(d->registry), 0);
-  CHECK_INT(lb_timers_count(d->timers), 0);
+  lbd_plugins_unload_all(d->plugins);
+  CHECK_INT(lbd_plugins_count(d->plugins), 0);
+  CHECK_INT(lbd_registry_n_methods(d->registry), 0);
+  CHECK_INT(lbd_registry_n_events(d->registry), 0);
+  CHECK_INT(lbd_timers_count(d->timers), 0);
   /* and it loads again over the same database: the schema step is not redone */
   capture_log();
   char path[1024];
   snprintf(path, sizeof(path), "%s/testplug.so", dir_of("LB_TEST_PLUGIN_DIR"));
-  int r = lb_plugins_load(d->plugins, path);
+  int r = lbd_plugins_load(d->plugins, path);
   char *log = release_log();
   CHECK(r == 0, "reload: %s", log);
-  CHECK_INT(lb_store_schema_version(d->store, "test"), 1);
-  lb_plugins_unload_all(d->plugins);
+  CHECK_INT(lbd_store_schema_version(d->store, "test"), 1);
+  lbd_plugins_unload_all(d->plugins);
 }
 
 TEST(teardown) {
-  lb_daemon_stop(the_daemon);
+  lbd_daemon_stop(the_daemon);
   uv_run(&loop, UV_RUN_DEFAULT);
   CHECK_INT(uv_loop_close(&loop), 0);
-  lb_daemon_free(the_daemon);
+  lbd_daemon_free(the_daemon);
   char cmd[600];
   snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
   CHECK_INT(system(cmd), 0);

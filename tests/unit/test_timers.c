@@ -6,7 +6,7 @@
 #include "check.h"
 #include "timers.h"
 
-static lb_timers *timers;
+static lbd_timers *timers;
 static int order[8], n_fired;
 static int64_t late_by[8];
 
@@ -19,7 +19,7 @@ typedef struct spec {
 static void fired(lb_plugin *p, uint64_t id, void *ud) {
   (void)p, (void)id;
   spec *s = ud;
-  late_by[n_fired] = lb_clock_now_ms(s->clock) - s->deadline;
+  late_by[n_fired] = lbd_clock_now_ms(s->clock) - s->deadline;
   order[n_fired++] = s->tag;
 }
 
@@ -33,9 +33,9 @@ TEST(order_and_stop) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   int err = 0;
-  timers = lb_timers_new(&loop, on_clock, NULL, &err);
+  timers = lbd_timers_new(&loop, on_clock, NULL, &err);
   CHECK(timers != NULL, "timerfd: %d", err);
-  int64_t mono = lb_clock_now_ms(LB_CLOCK_MONOTONIC), wall = lb_clock_now_ms(LB_CLOCK_WALL);
+  int64_t mono = lbd_clock_now_ms(LB_CLOCK_MONOTONIC), wall = lbd_clock_now_ms(LB_CLOCK_WALL);
   static spec specs[5];
   specs[0] = (spec){1, LB_CLOCK_MONOTONIC, mono + 60};
   specs[1] = (spec){2, LB_CLOCK_MONOTONIC, mono + 20};
@@ -44,11 +44,11 @@ TEST(order_and_stop) {
   specs[4] = (spec){5, LB_CLOCK_MONOTONIC, mono - 1000}; /* already due */
   uint64_t ids[5];
   for (int i = 0; i < 5; i++)
-    ids[i] = lb_timers_start(timers, specs[i].clock, specs[i].deadline, NULL, fired, &specs[i]);
-  CHECK_INT(lb_timers_count(timers), 5);
-  CHECK(lb_timers_stop(timers, NULL, ids[3]), "stopping a pending timer");
-  CHECK(!lb_timers_stop(timers, NULL, ids[3]), "stopping it twice is a no-op");
-  CHECK(!lb_timers_stop(timers, (lb_plugin *)&specs, ids[0]), "another owner cannot stop it");
+    ids[i] = lbd_timers_start(timers, specs[i].clock, specs[i].deadline, NULL, fired, &specs[i]);
+  CHECK_INT(lbd_timers_count(timers), 5);
+  CHECK(lbd_timers_stop(timers, NULL, ids[3]), "stopping a pending timer");
+  CHECK(!lbd_timers_stop(timers, NULL, ids[3]), "stopping it twice is a no-op");
+  CHECK(!lbd_timers_stop(timers, (lb_plugin *)&specs, ids[0]), "another owner cannot stop it");
 
   while (n_fired < 4)
     uv_run(&loop, UV_RUN_ONCE);
@@ -59,10 +59,10 @@ TEST(order_and_stop) {
   for (int i = 0; i < n_fired; i++)
     CHECK(late_by[i] >= 0, "timer %d fired %lld ms before its deadline", order[i],
           (long long)-late_by[i]);
-  CHECK_INT(lb_timers_count(timers), 0);
+  CHECK_INT(lbd_timers_count(timers), 0);
   CHECK_INT(clock_changes, 0);
 
-  lb_timers_close(timers);
+  lbd_timers_close(timers);
   uv_run(&loop, UV_RUN_DEFAULT);
   CHECK_INT(uv_loop_close(&loop), 0);
 }
@@ -86,7 +86,7 @@ static void many_fired(lb_plugin *p, uint64_t id, void *ud) {
     fired_stopped++;
   if (m->deadline < last_deadline || (m->deadline == last_deadline && id < last_id))
     out_of_order++;
-  if (lb_clock_now_ms(LB_CLOCK_MONOTONIC) < m->deadline)
+  if (lbd_clock_now_ms(LB_CLOCK_MONOTONIC) < m->deadline)
     fired_early++;
   last_deadline = m->deadline;
   last_id = id;
@@ -98,23 +98,23 @@ TEST(many_random_timers) {
   uv_loop_t loop;
   uv_loop_init(&loop);
   int err = 0;
-  lb_timers *t = lb_timers_new(&loop, NULL, NULL, &err);
+  lbd_timers *t = lbd_timers_new(&loop, NULL, NULL, &err);
   srand(7);
-  int64_t now = lb_clock_now_ms(LB_CLOCK_MONOTONIC);
+  int64_t now = lbd_clock_now_ms(LB_CLOCK_MONOTONIC);
   for (int i = 0; i < 3000; i++) {
     pool[i].deadline = now + rand() % 80;
     pool[i].id =
-        lb_timers_start(t, LB_CLOCK_MONOTONIC, pool[i].deadline, NULL, many_fired, &pool[i]);
+        lbd_timers_start(t, LB_CLOCK_MONOTONIC, pool[i].deadline, NULL, many_fired, &pool[i]);
   }
   int expected = 3000;
   for (int i = 0; i < 3000; i++)
     if (rand() % 3 == 0) {
-      CHECK(lb_timers_stop(t, NULL, pool[i].id), "stop %d", i);
+      CHECK(lbd_timers_stop(t, NULL, pool[i].id), "stop %d", i);
       pool[i].stopped = 1;
       expected--;
     }
-  CHECK_INT(lb_timers_count(t), expected);
-  while (lb_timers_count(t) > 0)
+  CHECK_INT(lbd_timers_count(t), expected);
+  while (lbd_timers_count(t) > 0)
     uv_run(&loop, UV_RUN_ONCE);
   CHECK_INT(n_many_fired, expected);
   CHECK_INT(out_of_order, 0);
@@ -122,7 +122,7 @@ TEST(many_random_timers) {
   CHECK_INT(fired_stopped, 0);
   for (int i = 0; i < 3000; i++)
     CHECK(pool[i].fired == !pool[i].stopped, "timer %d fired %d times", i, pool[i].fired);
-  lb_timers_close(t);
+  lbd_timers_close(t);
   uv_run(&loop, UV_RUN_DEFAULT);
   CHECK_INT(uv_loop_close(&loop), 0);
 }

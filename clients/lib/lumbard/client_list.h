@@ -3,17 +3,17 @@
  * items, those whose id is greater than `after`, in id order. One answer is
  * at most 1 MiB, so a client with thousands of rests or reminders must ask
  * a page at a time; this module says what to ask next and keeps what came,
- * with no I/O, so the blocking lb_client and an event-loop client page the
+ * with no I/O, so the blocking lbc_client and an event-loop client page the
  * same way:
  *
- *   lb_client_list *l;
- *   lb_client_list_new(&l);
+ *   lbc_client_list *l;
+ *   lbc_client_list_new(&l);
  *   do {
- *     lb_client_list_params(l, &sb);      // [{limit: 1000, after: LAST_ID}]
+ *     lbc_client_list_params(l, &sb);      // [{limit: 1000, after: LAST_ID}]
  *     ... call the method with sb, get its result ...
- *     r = lb_client_list_add(l, result);  // 1: ask the next page
+ *     r = lbc_client_list_add(l, result);  // 1: ask the next page
  *   } while (r == 1);
- *   // r == 0: lb_client_list_items(l) is every item, in id order
+ *   // r == 0: lbc_client_list_items(l) is every item, in id order
  *
  * A page shorter than the limit is the last one. An answer that is not a
  * page (not an array of maps whose ids grow past the last one) ends the
@@ -30,35 +30,35 @@
 /* Items asked per page: under the 1 MiB of one answer whatever they hold
  * (1,000 reminders with the longest name, schedule and message the daemon
  * takes pack to some 940 KB; rests to a quarter of that). */
-#define LB_CLIENT_LIST_PAGE 1000
+#define LBC_CLIENT_LIST_PAGE 1000
 
-typedef struct lb_client_list lb_client_list;
+typedef struct lbc_client_list lbc_client_list;
 
 /* Returns 0 or -ENOMEM. */
-int lb_client_list_new(lb_client_list **ret);
-lb_client_list *lb_client_list_free(lb_client_list *l); /* accepts NULL, returns NULL */
+int lbc_client_list_new(lbc_client_list **ret);
+lbc_client_list *lbc_client_list_free(lbc_client_list *l); /* accepts NULL, returns NULL */
 
 /* Pack the params of the next page's request into out (an initialised
  * sbuffer): [{limit}] for the first, then [{limit, after}]. Returns 0 or
  * -ENOMEM. */
-int lb_client_list_params(const lb_client_list *l, msgpack_sbuffer *out);
+int lbc_client_list_params(const lbc_client_list *l, msgpack_sbuffer *out);
 
 /* Take a page: the result of the request. The items are copied, so page
  * may go as soon as this returns. Returns 1 when there may be more (ask the
  * next page), 0 when the list is whole, -EBADMSG when the answer is not a
- * page (lb_client_list_error() says what is wrong with it), -ENOMEM. */
-int lb_client_list_add(lb_client_list *l, const msgpack_object *page);
+ * page (lbc_client_list_error() says what is wrong with it), -ENOMEM. */
+int lbc_client_list_add(lbc_client_list *l, const msgpack_object *page);
 
 /* The items so far: how many, their ids (ascending), and the items as one
  * msgpack array, valid until the next add or the free. items is NULL only
  * when out of memory. */
-size_t lb_client_list_count(const lb_client_list *l);
-const uint64_t *lb_client_list_ids(const lb_client_list *l);
-const msgpack_object *lb_client_list_items(lb_client_list *l);
+size_t lbc_client_list_count(const lbc_client_list *l);
+const uint64_t *lbc_client_list_ids(const lbc_client_list *l);
+const msgpack_object *lbc_client_list_items(lbc_client_list *l);
 /* Whether an id is among the items (a binary search). */
-bool lb_client_list_has(const lb_client_list *l, uint64_t id);
+bool lbc_client_list_has(const lbc_client_list *l, uint64_t id);
 
 /* After -EBADMSG: what was wrong with the page, in words. */
-const char *lb_client_list_error(const lb_client_list *l);
+const char *lbc_client_list_error(const lbc_client_list *l);
 
 #endif
