@@ -142,7 +142,7 @@ int main(int argc, char **argv) {
   double t2 = now_s();
   printf("100000 reminders: parsed in %.0f ms, every next elapse in %.0f ms (floor %.0f ms)\n",
          (t1 - t0) * 1e3, (t2 - t1) * 1e3, fl * REMINDERS * 1e-6);
-  printf("@figure\tcalendar\tlb_calendar_next against localtime_r + mktime (%.0f ns)\tnone set\t"
+  printf("@figure\tcalendar\tlbu_calendar_next against localtime_r + mktime (%.0f ns)\tnone set\t"
          "mean %.0f ns (%.1fx) from a random base, %.0f ns (%.1fx) chained; 100,000 next elapses "
          "in %.0f ms\tinfo\n",
          fl, sum_rand / N_EXPRS, sum_rand / N_EXPRS / fl, sum_chain / N_EXPRS,
