@@ -212,6 +212,7 @@ lbd_daemon *lbd_daemon_new(uv_loop_t *loop, const lbd_daemon_options *o, int *re
   c->socket_path = d->socket_path;
   c->started_at_ms = lbd_clock_now_ms(LB_CLOCK_WALL);
   lbd_store_attach(store, loop);
+  c->reads = lbd_store_reads_new(loop, store);
   c->registry = lbd_registry_new();
   c->calls = lbd_calls_new();
   c->events = lbd_events_new(loop, c->registry);
@@ -351,6 +352,7 @@ void lbd_daemon_free(lbd_daemon *d) {
   lbd_plugins_free(d->core.plugins);
   lbd_registry_free(d->core.registry);
   lbd_calls_free(d->core.calls);
+  lbd_store_reads_free(d->core.reads);
   lbd_store_close(d->core.store);
   lbd_datadir_unlock(d->data_lock);
   lbd_config_free(d->config);

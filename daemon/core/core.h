@@ -13,6 +13,7 @@
 #include "events.h"
 #include "registry.h"
 #include "store.h"
+#include "store_read.h"
 #include "timers.h"
 
 typedef struct lbd_calls lbd_calls;
@@ -25,6 +26,7 @@ typedef struct lbd_core {
   lbd_events *events; /* events and property changes, to every sink */
   lbd_timers *timers;
   lbd_store *store;
+  lbd_store_reads *reads; /* long reads, on worker threads */
   lbd_calls *calls; /* calls not answered yet */
   lbd_plugins *plugins;
   lbd_pcalls *pcalls;       /* calls between plugins */

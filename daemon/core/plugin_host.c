@@ -360,6 +360,31 @@ static int host_call(lb_plugin *p, const char *method, const lb_value *params, s
   return r;
 }
 
+typedef struct read_ctx {
+  lb_plugin *p;
+  lb_db_read_fn read;
+  lb_db_done_fn done;
+  void *ud;
+} read_ctx;
+
+static int run_read(sqlite3 *db, void *ud) { /* on a worker thread */
+  read_ctx *c = ud;
+  return c->read(db, c->ud);
+}
+
+static void read_done(int result, const char *error, bool forgotten, void *ud) {
+  read_ctx *c = ud;
+  if (c->done && !forgotten) /* a forgotten plugin is being unloaded */
+    c->done(c->p, result, error, c->ud);
+  free(c);
+}
+
+static void host_db_read(lb_plugin *p, lb_db_read_fn read, lb_db_done_fn done, void *ud) {
+  read_ctx *c = lbu_xmalloc(sizeof(*c));
+  *c = (read_ctx){.p = p, .read = read, .done = done, .ud = ud};
+  lbd_store_read(p->ps->core->reads, p, run_read, read_done, c);
+}
+
 const lb_host lbd_host_table = {
     .size = sizeof(lb_host),
     .api = LB_HOST_API,
@@ -390,6 +415,7 @@ const lb_host lbd_host_table = {
     .output_close = lbd_output_close,
     .format_duration = lb_duration_format,
     .call = host_call,
+    .db_read = host_db_read,
 };
 
 /* ---- the crash guard ------------------------------------------------------ */
@@ -589,6 +615,7 @@ static void forget(lb_plugin *p) {
     p->behind = NULL;
     lbd_store_drain(d->store, p, LBD_STORE_STOP_WAIT_MS);
   }
+  lbd_store_reads_forget(d->reads, p); /* its read functions are its code */
   lbd_calls_fail_owner(d->calls, p, "the plugin was unloaded");
   lbd_pcalls_forget(d->pcalls, p);
   lbd_registry_remove_owner(d->registry, p);

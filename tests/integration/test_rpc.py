@@ -5,6 +5,7 @@ import resource
 import signal
 import socket
 import subprocess
+import threading
 import time
 import unittest
 
@@ -558,6 +559,66 @@ class PreviewBase(BuiltinTest):
             self.assertIn("9999-12-30 23:59:59 UTC", e.message)
         self.assertIsInstance(self.client.call("reminders.preview", "daily", 2, 253402214399), list)
         self.assertEqual(len(self.client.call("reminders.preview", "daily", 2, 0)), 2)
+
+
+class LongReads(DaemonTest):
+    """lb_host.db_read (host API 3): a read that takes long runs on a worker
+    thread with a connection of its own, and the loop answers every other
+    client meanwhile (test.long_read counts to n in SQL)."""
+
+    def sized_read(self, at_least=0.4):
+        """An n whose count takes at least at_least seconds here, and how long."""
+        n = 100000
+        while True:
+            t0 = time.monotonic()
+            self.assertEqual(self.client.call("test.long_read", n)["count"], n)
+            took = time.monotonic() - t0
+            if took >= at_least or n >= 2000000000:
+                return n, took
+            n *= 2 if took > at_least / 4 else 8
+
+    def test_the_loop_answers_others_while_a_long_read_runs(self):
+        n, took = self.sized_read()
+        other = self.connect()
+        slow = self.client.request("test.long_read", n)
+        answer = {}
+        reader = threading.Thread(target=lambda: answer.update(r=self.client.result(slow)))
+        reader.start()
+        waits = []
+        while reader.is_alive():
+            t0 = time.monotonic()
+            self.assertEqual(other.call("daemon.ping"), "pong")
+            waits.append(time.monotonic() - t0)
+        reader.join()
+        self.assertEqual(answer["r"]["count"], n)
+        # Read on the loop, every ping would wait for the whole read: a ping
+        # waits a small part of it at the most.
+        self.assertGreater(len(waits), 10, "pings answered during a %.2f s read" % took)
+        self.assertLess(max(waits), took / 4,
+                        "the worst ping waited %.3f s of a %.3f s read" % (max(waits), took))
+
+    def test_a_read_sees_one_state_and_writes_go_on(self):
+        n, _ = self.sized_read(0.3)
+        self.client.call("test.note", "before")
+        slow = self.client.request("test.long_read", n)
+        other = self.connect()
+        other.call("test.note", "during")  # a write, committed while the read runs
+        self.assertEqual(other.call("test.notes"), ["before", "during"])
+        self.assertIn(self.client.result(slow)["notes"], (1, 2))
+        self.assertEqual(self.client.call("test.long_read", 1)["notes"], 2)
+
+    def test_a_stop_interrupts_a_read_and_answers_its_call(self):
+        slow = self.client.request("test.long_read", 4000000000)  # minutes of counting
+        other = self.connect()
+        while other.call("daemon.status")["pending_calls"] < 1:
+            time.sleep(0.01)
+        time.sleep(0.2)  # the worker is in the middle of it
+        self.daemon.send_signal(signal.SIGTERM)
+        with self.assertRaises(RpcError) as cm:
+            self.client.result(slow)
+        self.assertEqual(cm.exception.code, "internal")
+        self.assertIn("daemon is stopping", cm.exception.message)
+        self.assertEqual(self.daemon.stop(), 0)
 
 
 class PluginCalls(DaemonTest):

@@ -210,6 +210,60 @@ static void probe(lb_call *call, const lb_value *args, void *ud) {
   host->reply(call, &r);
 }
 
+/* test.long_read(n): counts to n in SQL with host->db_read, off the loop;
+ * answers {count, notes}: notes is how many test.note rows the read's
+ * snapshot held. A read that fails answers the host's words. */
+typedef struct long_read {
+  lb_call *call;
+  uint64_t n;
+  int64_t count, notes;
+} long_read;
+
+static int count_to(sqlite3 *db, void *ud) { /* a worker thread */
+  long_read *lr = ud;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db,
+                              "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                              "WHERE x < ?) SELECT count(*), (SELECT count(*) FROM test_notes) "
+                              "FROM c",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)lr->n);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    lr->count = sqlite3_column_int64(st, 0);
+    lr->notes = sqlite3_column_int64(st, 1);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static void counted(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  long_read *lr = ud;
+  if (result < 0) {
+    host->fail(lr->call, LB_ERR_INTERNAL, "%s", error);
+  } else {
+    lb_value r = LB_MAP({"count", lb_v_int(lr->count)}, {"notes", lb_v_int(lr->notes)});
+    host->reply(lr->call, &r);
+  }
+  free(lr);
+}
+
+static void long_read_m(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  long_read *lr = calloc(1, sizeof(*lr));
+  if (!lr) {
+    host->fail(call, LB_ERR_INTERNAL, "out of memory");
+    return;
+  }
+  lr->call = call;
+  lr->n = args[0].as.u;
+  host->db_read(self, count_to, counted, lr);
+}
+
 static const lb_param echo_params[] = {{.name = "text", .type = LB_T_STRING, .doc = "what to echo"},
                                        {.name = "times",
                                         .type = LB_T_UINT,
@@ -228,6 +282,8 @@ static const lb_param emit_params[] = {{.name = "count", .type = LB_T_UINT}, {0}
 static const lb_param emit_options[] = {{.name = "size", .type = LB_T_UINT}, {0}};
 static const lb_param one_string[] = {{.name = "text", .type = LB_T_STRING}, {0}};
 static const lb_param key_param[] = {{.name = "key", .type = LB_T_STRING}, {0}};
+static const lb_param long_read_params[] = {
+    {.name = "n", .type = LB_T_U64, .min = 1, .max = 4000000000}, {0}};
 static const lb_param relay_params[] = {{.name = "method", .type = LB_T_STRING}, {0}};
 static const lb_param relay_options[] = {{.name = "params", .type = LB_T_ANY}, {0}};
 
@@ -266,6 +322,11 @@ static const lb_method methods[] = {
      .result = LB_T_MAP,
      .handler = relay},
     {.name = "probe", .result = LB_T_MAP, .handler = probe},
+    {.name = "long_read",
+     .doc = "Count to n in SQL off the loop (db_read); answers the count and the notes seen.",
+     .params = long_read_params,
+     .result = LB_T_MAP,
+     .handler = long_read_m},
 };
 
 static const lb_field tick_fields[] = {

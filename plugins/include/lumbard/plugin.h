@@ -18,8 +18,9 @@
  * plugin built against a newer SDK can still run on an older daemon if it
  * checks LB_HOST_HAS() before using a newer member.
  *
- * Threading: everything runs on the daemon's one loop thread. Never block in
- * a callback; arm a timer or answer later instead.
+ * Threading: everything runs on the daemon's one loop thread, but the read
+ * function given to db_read, which runs on a worker thread. Never block in a
+ * callback; arm a timer, answer later, or read with db_read instead.
  *
  * Crash guard: a plugin runs inside the daemon, so a crash in its init() (or
  * in a constructor that dlopen runs) takes lumbard down. Before loading each
@@ -60,7 +61,7 @@ extern "C" {
 
 #define LB_PLUGIN_ABI 1
 /* Host API 2: properties, parse_duration; 3: host-owned writes, client files,
- * calls between plugins. */
+ * calls between plugins, long reads off the loop (db_read, appended). */
 #define LB_HOST_API 3
 
 #if defined(__GNUC__)
@@ -370,6 +371,14 @@ typedef void (*lb_db_done_fn)(lb_plugin *p, int result, const char *error, void 
 typedef int (*lb_db_save_fn)(lb_plugin *p, struct sqlite3 *db, const uint64_t *ids, size_t n,
                              void *userdata);
 
+/* A long read (lb_host.db_read): runs on a worker thread, with a
+ * connection of its own to the database (read-only), inside one read
+ * transaction, so it sees one consistent state of the database however long
+ * it takes. It may use db and userdata, and nothing else of the plugin's
+ * that the loop thread touches meanwhile; it calls no host function.
+ * Returns SQLITE_OK, or the code of the call that failed. */
+typedef int (*lb_db_read_fn)(struct sqlite3 *db, void *userdata);
+
 /* The answer of a call into another plugin (lb_host.call): error 0 and
  * the result (valid until this returns), or an lb_error with result NULL
  * and a message in the words a client would get. */
@@ -502,6 +511,13 @@ struct lb_host {
    * that cannot be a method's. */
   int (*call)(lb_plugin *p, const char *method, const lb_value *params, size_t n_params,
               lb_call_done_fn done, void *userdata);
+  /* A read that may take long (a whole export, all-history statistics),
+   * off the loop (see lb_db_read_fn): the loop serves every other client
+   * and fires every timer meanwhile. done hears the outcome on the loop,
+   * exactly once: 0, or a negative errno and error in words for a person.
+   * A plugin being unloaded has its reads interrupted and waited for; their
+   * done is not called. */
+  void (*db_read)(lb_plugin *p, lb_db_read_fn read, lb_db_done_fn done, void *userdata);
 };
 
 /* Declare a table of methods and a table of events in init(): 0, or the
