@@ -372,9 +372,9 @@ static int run_read(sqlite3 *db, void *ud) { /* on a worker thread */
   return c->read(db, c->ud);
 }
 
-static void read_done(int result, const char *error, bool forgotten, void *ud) {
+static void read_done(int result, const char *error, void *ud) {
   read_ctx *c = ud;
-  if (c->done && !forgotten) /* a forgotten plugin is being unloaded */
+  if (c->done)
     c->done(c->p, result, error, c->ud);
   free(c);
 }
@@ -615,7 +615,7 @@ static void forget(lb_plugin *p) {
     p->behind = NULL;
     lbd_store_drain(d->store, p, LBD_STORE_STOP_WAIT_MS);
   }
-  lbd_store_reads_forget(d->reads, p); /* its read functions are its code */
+  lbd_store_reads_forget(d->reads, p, "the plugin was unloaded"); /* read() is its code */
   lbd_calls_fail_owner(d->calls, p, "the plugin was unloaded");
   lbd_pcalls_forget(d->pcalls, p);
   lbd_registry_remove_owner(d->registry, p);
@@ -790,6 +790,7 @@ void lbd_plugins_unload_all(lbd_plugins *ps) {
     /* what it noted or asked to write, while it can still answer */
     if (ps->core->store)
       lbd_store_drain(ps->core->store, p, LBD_STORE_STOP_WAIT_MS);
+    lbd_store_reads_forget(ps->core->reads, p, "the daemon is stopping");
     if (p->desc->shutdown)
       p->desc->shutdown(p);
     lbd_calls_fail_owner(ps->core->calls, p, "the daemon is stopping");

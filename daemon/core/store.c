@@ -124,7 +124,10 @@ static bool on_read_only_fs(const char *path) {
 }
 
 const char *lbd_store_explain(lbd_store *s, int rc, char *buf, size_t len) {
-  const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+  return lbd_store_explain_msg(s, rc, s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), buf, len);
+}
+
+const char *lbd_store_explain_msg(lbd_store *s, int rc, const char *msg, char *buf, size_t len) {
   switch (rc & 0xff) {
   case SQLITE_BUSY:
   case SQLITE_LOCKED:

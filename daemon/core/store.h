@@ -44,6 +44,9 @@ const char *lbd_store_path(const lbd_store *s);
 /* Words for a person about a failed SQLite call (the code it returned):
  * what happened and what to do. A damaged database is logged (once) too. */
 const char *lbd_store_explain(lbd_store *s, int sqlite_rc, char *buf, size_t len);
+/* The same, with SQLite's own message from the connection that failed. */
+const char *lbd_store_explain_msg(lbd_store *s, int sqlite_rc, const char *msg, char *buf,
+                                  size_t len);
 /* "ok", or what is wrong in a few words (damaged; locked, with writes waiting). */
 void lbd_store_state(const lbd_store *s, char *buf, size_t len);
 

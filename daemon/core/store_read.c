@@ -19,7 +19,7 @@ typedef enum { QUEUED, RUNNING, FINISHED } read_state;
 typedef struct read_job {
   uv_work_t req;
   lbd_store_reads *r;
-  void *owner; /* NULL once forgotten: done is not called */
+  void *owner; /* NULL once forgotten: read is not run, done already called */
   lbd_store_read_fn read;
   lbd_store_read_done_fn done;
   void *ud;
@@ -164,19 +164,15 @@ static void after_work(uv_work_t *req, int status) {
   lbd_store_reads *r = j->r;
   unlink_job(r, j);
   if (!j->owner) {
-    j->done(-ECANCELED, "the read was cancelled", true, j->ud);
+    /* forgotten: done was called then */
   } else if (status == UV_ECANCELED) {
-    j->done(-ECANCELED, "the read was cancelled", false, j->ud);
+    j->done(-ECANCELED, "the read was cancelled", j->ud);
   } else if (j->rc == SQLITE_OK) {
-    j->done(0, NULL, false, j->ud);
+    j->done(0, NULL, j->ud);
   } else {
-    char why[1024];
-    lbd_store_explain(r->store, j->rc, why, sizeof(why));
-    /* the store's words for the code, the reader's for the detail */
-    char text[1400];
-    snprintf(text, sizeof(text), "%s%s%s%s", why, j->error[0] ? " (" : "", j->error,
-             j->error[0] ? ")" : "");
-    j->done(-EIO, text, false, j->ud);
+    char why[1024]; /* the store's words for the code, the reader's detail */
+    lbd_store_explain_msg(r->store, j->rc, j->error, why, sizeof(why));
+    j->done(-EIO, why, j->ud);
   }
   free(j);
 }
@@ -199,16 +195,16 @@ void lbd_store_read(lbd_store_reads *r, void *owner, lbd_store_read_fn read,
   if (rc < 0) { /* libuv refuses only invalid arguments; say so rather than hang */
     lbu_err("cannot queue a read: %s", uv_strerror(rc));
     unlink_job(r, j);
-    done(-EIO, "the read could not be started", false, ud);
+    done(-EIO, "the read could not be started", ud);
     free(j);
   }
 }
 
-void lbd_store_reads_forget(lbd_store_reads *r, void *owner) {
+void lbd_store_reads_forget(lbd_store_reads *r, void *owner, const char *why) {
   if (!r)
     return;
   for (read_job *j = r->jobs; j; j = j->next) {
-    if (j->owner != owner)
+    if (j->owner != owner || !owner)
       continue;
     uv_mutex_lock(&r->lock);
     j->owner = NULL; /* a worker that has not begun it yet will not */
@@ -221,5 +217,6 @@ void lbd_store_reads_forget(lbd_store_reads *r, void *owner) {
      * that took it just now sees no owner); its code is the plugin's, which
      * may be unloaded once this returns. */
     uv_cancel((uv_req_t *)&j->req);
+    j->done(-ECANCELED, why, j->ud);
   }
 }

@@ -25,9 +25,8 @@ typedef struct lbd_store_reads lbd_store_reads;
  * the loop's. Returns SQLITE_OK, or the code of the call that failed. */
 typedef int (*lbd_store_read_fn)(sqlite3 *db, void *ud);
 /* On the loop: 0, or a negative errno with error saying why in words for a
- * person. forgotten: the owner went first (lbd_store_reads_forget); release
- * ud and tell no one. */
-typedef void (*lbd_store_read_done_fn)(int result, const char *error, bool forgotten, void *ud);
+ * person. */
+typedef void (*lbd_store_read_done_fn)(int result, const char *error, void *ud);
 
 lbd_store_reads *lbd_store_reads_new(uv_loop_t *loop, lbd_store *store);
 /* Once every read is done (the loop has run dry); closes the connections.
@@ -38,9 +37,10 @@ void lbd_store_reads_free(lbd_store_reads *r);
 void lbd_store_read(lbd_store_reads *r, void *owner, lbd_store_read_fn read,
                     lbd_store_read_done_fn done, void *ud);
 /* owner is going: its reads not started are dropped, those running are
- * interrupted (sqlite3_interrupt) and waited for; their done callbacks hear
- * forgotten, on a later loop turn. */
-void lbd_store_reads_forget(lbd_store_reads *r, void *owner);
+ * interrupted (sqlite3_interrupt) and waited for, and the done of each is
+ * called now, with -ECANCELED and why: once this returns, nothing of
+ * owner's runs again. */
+void lbd_store_reads_forget(lbd_store_reads *r, void *owner, const char *why);
 /* Reads queued or running. */
 size_t lbd_store_reads_pending(const lbd_store_reads *r);
 

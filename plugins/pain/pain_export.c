@@ -182,14 +182,19 @@ static char *put_csv_field(char *p, const char *s, size_t n) {
 }
 
 /* The export of [since, until] as CSV or JSON into t (in memory, or written
- * out when t->fd >= 0); the number of rows, or -1 after failing the call. An
- * export in memory stops once it is over what an answer carries. */
-static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t until, text *t) {
-  sqlite3_stmt *st =
-      pain_prepare(call, "SELECT id, at, level, location, trigger, note, symptoms FROM "
-                         "pain_entries WHERE at >= ? AND at <= ? ORDER BY at, id");
-  if (!st)
-    return -1;
+ * out when t->fd >= 0), on db; the number of rows in *ret_rows. Returns
+ * SQLITE_OK or the code of the read that failed. An export in memory stops
+ * once it is over what an answer carries. Runs on a worker thread (db_read):
+ * nothing here touches the host or the plugin's loop-side state. */
+static int export_text(sqlite3 *db, bool json, int64_t since, int64_t until, text *t,
+                       int64_t *ret_rows) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT id, at, level, location, trigger, note, symptoms FROM "
+                              "pain_entries WHERE at >= ? AND at <= ? ORDER BY at, id",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
   sqlite3_bind_int64(st, 1, since);
   sqlite3_bind_int64(st, 2, until);
   int64_t rows = 0;
@@ -200,7 +205,6 @@ static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t unti
     static const char header[] = "id,at,level,location,trigger,note,symptoms\r\n";
     text_done(t, put(text_room(t, sizeof(header)), header, sizeof(header) - 1));
   }
-  int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *col[7];
     size_t len[7], strings = 0;
@@ -268,13 +272,29 @@ static int64_t export_text(lb_call *call, bool json, int64_t since, int64_t unti
     }
   }
   sqlite3_finalize(st);
-  pain_note_rc(rc);
-  if (pain_read_failed(call))
-    return -1;
+  *ret_rows = rows;
+  if (rc != SQLITE_DONE)
+    return rc; /* a short diary is never given as a whole one */
   if (json)
     text_done(t, put(text_room(t, 2), "]\n", 2));
   text_flush(t, true);
-  return rows;
+  return SQLITE_OK;
+}
+
+/* One export, asked on the loop, read on a worker (db_read), answered on
+ * the loop. */
+typedef struct export_job {
+  lb_call *call;
+  bool json;
+  int64_t since, until, rows;
+  text t;
+  lb_output *out;   /* pain.export_file */
+  const char *path; /* the call's argument: lives until the answer */
+} export_job;
+
+static int export_read(sqlite3 *db, void *ud) {
+  export_job *j = ud;
+  return export_text(db, j->json, j->since, j->until, &j->t, &j->rows);
 }
 
 static bool format_of(lb_call *call, const lb_value *opts, bool *ret_json) {
@@ -289,28 +309,53 @@ static bool format_of(lb_call *call, const lb_value *opts, bool *ret_json) {
   return true;
 }
 
+static void exported(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  export_job *j = ud;
+  if (result < 0)
+    pain_host->fail(j->call, LB_ERR_INTERNAL, "the diary cannot be read: %s", error);
+  else if (j->t.total > EXPORT_MAX_ANSWER)
+    pain_host->fail(j->call, LB_ERR_INVALID_PARAMS,
+                    "the export is more than one answer carries (1 MiB): write it to a file with "
+                    "pain.export_file (lumbarctl pain export -o FILE), or ask for a shorter range");
+  else {
+    lb_value v = lb_v_strn(j->t.s ? j->t.s : "", j->t.len);
+    pain_host->reply(j->call, &v);
+  }
+  free(j->t.s);
+  free(j);
+}
+
 void pain_export_m_export(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   bool json;
-  int64_t since, until;
   if (!format_of(call, &args[0], &json))
     return;
-  pain_range_of(&args[0], &since, &until);
-  text t = {.fd = -1};
-  if (export_text(call, json, since, until, &t) < 0) {
-    free(t.s);
-    return;
+  export_job *j = lbu_xcalloc(1, sizeof(*j));
+  *j = (export_job){.call = call, .json = json, .t = {.fd = -1}};
+  pain_range_of(&args[0], &j->since, &j->until);
+  pain_host->db_read(pain_self, export_read, exported, j);
+}
+
+static void exported_file(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  export_job *j = ud;
+  char err[1024] = "";
+  bool whole = result == 0 && !j->t.err;
+  if (result == 0 && j->t.err)
+    snprintf(err, sizeof(err), "cannot write %s: %s", j->path, strerror(j->t.err));
+  int r = pain_host->output_close(j->out, whole, err, sizeof(err));
+  if (result < 0)
+    pain_host->fail(j->call, LB_ERR_INTERNAL, "the diary cannot be read: %s", error);
+  else if (!whole || r < 0)
+    pain_host->fail(j->call, LB_ERR_INVALID_PARAMS, "%s", err);
+  else {
+    lb_value v = LB_MAP({"path", lb_v_str(j->path)}, {"rows", lb_v_uint((uint64_t)j->rows)},
+                        {"bytes", lb_v_uint(j->t.total)});
+    pain_host->reply(j->call, &v);
   }
-  if (t.total > EXPORT_MAX_ANSWER) {
-    pain_host->fail(call, LB_ERR_INVALID_PARAMS,
-                    "the export is more than one answer carries (1 MiB): write it to a file with "
-                    "pain.export_file (lumbarctl pain export -o FILE), or ask for a shorter range");
-    free(t.s);
-    return;
-  }
-  lb_value v = lb_v_strn(t.s ? t.s : "", t.len);
-  pain_host->reply(call, &v);
-  free(t.s);
+  free(j->t.s);
+  free(j);
 }
 
 void pain_export_m_export_file(lb_call *call, const lb_value *args, void *ud) {
@@ -336,21 +381,13 @@ void pain_export_m_export_file(lb_call *call, const lb_value *args, void *ud) {
     pain_host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
     return;
   }
-  text t = {.fd = pain_host->output_fd(out)};
-  int64_t rows = export_text(call, json, since, until, &t); /* < 0: it failed the call */
-  free(t.s);
-  if (rows >= 0 && t.err) {
-    snprintf(err, sizeof(err), "cannot write %s: %s", path, strerror(t.err));
-    rows = -2;
-  }
-  int r = pain_host->output_close(out, rows >= 0, err, sizeof(err));
-  if (rows == -1)
-    return;
-  if (rows < 0 || r < 0) {
-    pain_host->fail(call, LB_ERR_INVALID_PARAMS, "%s", err);
-    return;
-  }
-  lb_value v = LB_MAP({"path", lb_v_str(path)}, {"rows", lb_v_uint((uint64_t)rows)},
-                      {"bytes", lb_v_uint(t.total)});
-  pain_host->reply(call, &v);
+  export_job *j = lbu_xcalloc(1, sizeof(*j));
+  *j = (export_job){.call = call,
+                    .json = json,
+                    .since = since,
+                    .until = until,
+                    .t = {.fd = pain_host->output_fd(out)},
+                    .out = out,
+                    .path = path};
+  pain_host->db_read(pain_self, export_read, exported_file, j);
 }

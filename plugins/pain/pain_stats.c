@@ -22,15 +22,59 @@ static bool meaningful(double a, double b) {
   return d >= 2.0 || (hi > 0 && d >= 0.3 * hi);
 }
 
+/* Entries counted by trigger or by location. */
+typedef struct group {
+  char *name;
+  int64_t count;
+  double sum;
+} group;
+
+typedef struct groups {
+  void *tree; /* tsearch, by name */
+  group **items;
+  size_t n;
+} groups;
+
+/* One pain.stats: asked on the loop, read on a worker thread (db_read) with
+ * the worker's connection, answered on the loop. Everything the read needs
+ * is taken before it starts (the time, the windows). */
+typedef struct stats_job {
+  lb_call *call;
+  sqlite3 *db; /* the worker's, while the read runs */
+  int rc;      /* the first read that failed */
+  int64_t days, now, today;
+  pain_keep k;
+  groups triggers, places;
+  lb_pair tf[4], wf[3], mf[3];
+  lb_value answer;
+} stats_job;
+
+/* The first failed read is the answer: a short diary read as if it were
+ * whole is the one thing the diary may never give. */
+static void job_note(stats_job *j, int rc) {
+  if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && !j->rc)
+    j->rc = rc;
+}
+
+static sqlite3_stmt *job_prepare(stats_job *j, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(j->db, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) {
+    job_note(j, rc);
+    return NULL;
+  }
+  return st;
+}
+
 typedef struct summary {
   int64_t count, worst;
   double average;
 } summary;
 
-static summary summarize(int64_t since, int64_t until) {
+static summary summarize(stats_job *j, int64_t since, int64_t until) {
   summary s = {0};
-  sqlite3_stmt *st = pain_prepare(NULL, "SELECT count(*), avg(level), max(level) FROM pain_entries "
-                                        "WHERE at >= ? AND at <= ?");
+  sqlite3_stmt *st = job_prepare(j, "SELECT count(*), avg(level), max(level) FROM pain_entries "
+                                    "WHERE at >= ? AND at <= ?");
   if (!st)
     return s;
   sqlite3_bind_int64(st, 1, since);
@@ -41,7 +85,7 @@ static summary summarize(int64_t since, int64_t until) {
     s.average = sqlite3_column_double(st, 1);
     s.worst = sqlite3_column_int64(st, 2);
   }
-  pain_note_rc(rc);
+  job_note(j, rc);
   sqlite3_finalize(st);
   return s;
 }
@@ -63,10 +107,10 @@ typedef struct episode {
 /* Flare-ups over the days with entries: a day's pain is its worst. Starts on a
  * day >= FLARE_AT; ends when CALM_DAYS logged days in a row are <= CALM_AT,
  * on the last day before them. */
-static episode *find_episodes(size_t *ret_n) {
+static episode *find_episodes(stats_job *j, size_t *ret_n) {
   episode *eps = NULL;
   size_t n = 0;
-  sqlite3_stmt *st = pain_prepare(NULL, "SELECT day, worst FROM pain_days ORDER BY day");
+  sqlite3_stmt *st = job_prepare(j, "SELECT day, worst FROM pain_days ORDER BY day");
   if (!st) {
     *ret_n = 0;
     return NULL;
@@ -101,7 +145,7 @@ static episode *find_episodes(size_t *ret_n) {
     if (worst > cur.worst)
       cur.worst = worst;
   }
-  pain_note_rc(rc);
+  job_note(j, rc);
   sqlite3_finalize(st);
   if (in) {
     cur.current = true;
@@ -122,19 +166,6 @@ static lb_value episode_value(const episode *e, pain_keep *k) {
   f[5] = (lb_pair){"current", lb_v_bool(e->current)};
   return lb_v_map(f, 6);
 }
-
-/* Entries counted by trigger or by location. */
-typedef struct group {
-  char *name;
-  int64_t count;
-  double sum;
-} group;
-
-typedef struct groups {
-  void *tree; /* tsearch, by name */
-  group **items;
-  size_t n;
-} groups;
 
 static int cmp_group(const void *a, const void *b) {
   return strcmp(((const group *)a)->name, ((const group *)b)->name);
@@ -187,11 +218,12 @@ static lb_value groups_value(groups *g, pain_keep *k) {
 
 /* One pass over the window: its summary, and the entries by trigger and by
  * location (the table is in time order: a sequential read). */
-static summary scan_window(int64_t since, int64_t until, groups *triggers, groups *places) {
+static summary scan_window(stats_job *j, int64_t since, int64_t until) {
+  groups *triggers = &j->triggers, *places = &j->places;
   summary s = {0};
   double sum = 0;
-  sqlite3_stmt *st = pain_prepare(NULL, "SELECT level, trigger, location FROM pain_entries WHERE "
-                                        "at >= ? AND at <= ?");
+  sqlite3_stmt *st = job_prepare(j, "SELECT level, trigger, location FROM pain_entries WHERE "
+                                    "at >= ? AND at <= ?");
   if (!st)
     return s;
   sqlite3_bind_int64(st, 1, since);
@@ -206,7 +238,7 @@ static summary scan_window(int64_t since, int64_t until, groups *triggers, group
     group_add(triggers, sqlite3_column_text(st, 1), level);
     group_add(places, sqlite3_column_text(st, 2), level);
   }
-  pain_note_rc(rc);
+  job_note(j, rc);
   sqlite3_finalize(st);
   s.average = s.count ? sum / (double)s.count : 0;
   return s;
@@ -216,7 +248,8 @@ static summary scan_window(int64_t since, int64_t until, groups *triggers, group
  * [since, until], each warmed up or not (see "Training sessions" in
  * pain_checkin.c), and the pain in the 48 h after each; sessions with no
  * entry in those hours tell nothing and are listed but not counted. */
-static lb_value warmup_value(pain_keep *k, int64_t since, int64_t until) {
+static lb_value warmup_value(stats_job *j, int64_t since, int64_t until) {
+  pain_keep *k = &j->k;
   int64_t sessions[2] = {0};
   double sums[2] = {0};
   sqlite3_stmt *st = pain_prepare(
@@ -260,7 +293,7 @@ static lb_value warmup_value(pain_keep *k, int64_t since, int64_t until) {
       f[6] = (lb_pair){"average_after", lb_v_double(entries ? after : 0)};
       list[n++] = lb_v_map(f, 7);
     }
-    pain_note_rc(rc);
+    job_note(j, rc);
     sqlite3_finalize(st);
   }
   double averages[2] = {sessions[0] ? sums[0] / (double)sessions[0] : 0,
@@ -282,52 +315,79 @@ static lb_value warmup_value(pain_keep *k, int64_t since, int64_t until) {
   return lb_v_map(f, 6);
 }
 
-void pain_stats_m_stats(lb_call *call, const lb_value *args, void *ud) {
-  (void)ud;
-  const lb_value *dv = lb_map_get(&args[0], "days");
-  int64_t days = dv ? (int64_t)dv->as.u : 30, now = pain_now_s();
-  pain_keep k = {0};
+static int stats_read(sqlite3 *db, void *ud) { /* a worker thread */
+  stats_job *j = ud;
+  j->db = db;
+  pain_keep *k = &j->k;
+  int64_t today = j->today, now = j->now, days = j->days;
   /* windows end now and start at local midnight, days back */
-  int64_t today = pain_local_day(now);
-  groups triggers = {0}, places = {0};
-  summary all = scan_window(pain_day_start(today - days + 1), now, &triggers, &places);
-  summary week = summarize(pain_day_start(today - 6), now);
-  summary month = summarize(pain_day_start(today - 29), now);
-  summary prev = summarize(pain_day_start(today - 13), pain_day_start(today - 6) - 1);
+  summary all = scan_window(j, pain_day_start(today - days + 1), now);
+  summary week = summarize(j, pain_day_start(today - 6), now);
+  summary month = summarize(j, pain_day_start(today - 29), now);
+  summary prev = summarize(j, pain_day_start(today - 13), pain_day_start(today - 6) - 1);
 
   const char *direction = "unknown";
   if (week.count && prev.count)
     direction = !meaningful(week.average, prev.average) ? "steady"
                 : week.average < prev.average           ? "better"
                                                         : "worse";
-  lb_pair tf[4], wf[3], mf[3];
-  tf[0] = (lb_pair){"direction", lb_v_str(direction)};
-  tf[1] =
+  j->tf[0] = (lb_pair){"direction", lb_v_str(direction)};
+  j->tf[1] =
       (lb_pair){"change", lb_v_double(week.count && prev.count ? week.average - prev.average : 0)};
-  tf[2] = (lb_pair){"last_average", lb_v_double(week.average)};
-  tf[3] = (lb_pair){"previous_average", lb_v_double(prev.average)};
+  j->tf[2] = (lb_pair){"last_average", lb_v_double(week.average)};
+  j->tf[3] = (lb_pair){"previous_average", lb_v_double(prev.average)};
 
   size_t n_eps;
-  episode *eps = find_episodes(&n_eps);
-  lb_value *ev = pain_keep_mem(&k, sizeof(lb_value) * (n_eps ? n_eps : 1));
+  episode *eps = find_episodes(j, &n_eps);
+  lb_value *ev = pain_keep_mem(k, sizeof(lb_value) * (n_eps ? n_eps : 1));
   lb_value current = lb_v_map(NULL, 0);
   for (size_t i = 0; i < n_eps; i++) {
-    ev[i] = episode_value(&eps[i], &k);
+    ev[i] = episode_value(&eps[i], k);
     if (eps[i].current)
       current = ev[i];
   }
   free(eps);
 
-  lb_value v = LB_MAP(
-      {"days", lb_v_uint((uint64_t)days)}, {"count", lb_v_uint((uint64_t)all.count)},
-      {"average", lb_v_double(all.average)}, {"worst", lb_v_uint((uint64_t)all.worst)},
-      {"week", summary_value(week, wf)}, {"month", summary_value(month, mf)},
-      {"trend", lb_v_map(tf, 4)}, {"episodes", lb_v_array(ev, n_eps)}, {"current_episode", current},
-      {"by_trigger", groups_value(&triggers, &k)}, {"by_location", groups_value(&places, &k)},
-      {"warmup", warmup_value(&k, pain_day_start(today - days + 1), now)});
-  if (!pain_read_failed(call))
-    pain_host->reply(call, &v);
-  pain_keep_free(&k);
-  groups_free(&triggers);
-  groups_free(&places);
+  lb_pair *f = pain_keep_mem(k, sizeof(lb_pair) * 12);
+  f[0] = (lb_pair){"days", lb_v_uint((uint64_t)days)};
+  f[1] = (lb_pair){"count", lb_v_uint((uint64_t)all.count)};
+  f[2] = (lb_pair){"average", lb_v_double(all.average)};
+  f[3] = (lb_pair){"worst", lb_v_uint((uint64_t)all.worst)};
+  f[4] = (lb_pair){"week", summary_value(week, j->wf)};
+  f[5] = (lb_pair){"month", summary_value(month, j->mf)};
+  f[6] = (lb_pair){"trend", lb_v_map(j->tf, 4)};
+  f[7] = (lb_pair){"episodes", lb_v_array(ev, n_eps)};
+  f[8] = (lb_pair){"current_episode", current};
+  f[9] = (lb_pair){"by_trigger", groups_value(&j->triggers, k)};
+  f[10] = (lb_pair){"by_location", groups_value(&j->places, k)};
+  f[11] = (lb_pair){"warmup", warmup_value(j, pain_day_start(today - days + 1), now)};
+  j->answer = lb_v_map(f, 12);
+  j->db = NULL;
+  return j->rc;
+}
+
+static void stats_done(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  stats_job *j = ud;
+  if (result < 0)
+    pain_host->fail(j->call, LB_ERR_INTERNAL, "the diary cannot be read: %s", error);
+  else
+    pain_host->reply(j->call, &j->answer);
+  pain_keep_free(&j->k);
+  groups_free(&j->triggers);
+  groups_free(&j->places);
+  free(j);
+}
+
+/* The whole of it on a worker (db_read): at ten years of entries the
+ * windows and the episodes take longer than the loop may wait. */
+void pain_stats_m_stats(lb_call *call, const lb_value *args, void *ud) {
+  (void)ud;
+  const lb_value *dv = lb_map_get(&args[0], "days");
+  stats_job *j = lbu_xcalloc(1, sizeof(*j));
+  j->call = call;
+  j->days = dv ? (int64_t)dv->as.u : 30;
+  j->now = pain_now_s();
+  j->today = pain_local_day(j->now);
+  pain_host->db_read(pain_self, stats_read, stats_done, j);
 }

@@ -515,8 +515,8 @@ struct lb_host {
    * off the loop (see lb_db_read_fn): the loop serves every other client
    * and fires every timer meanwhile. done hears the outcome on the loop,
    * exactly once: 0, or a negative errno and error in words for a person.
-   * A plugin being unloaded has its reads interrupted and waited for; their
-   * done is not called. */
+   * When the plugin is unloaded, its reads are interrupted and waited for,
+   * and their done hears -ECANCELED before its shutdown() runs. */
   void (*db_read)(lb_plugin *p, lb_db_read_fn read, lb_db_done_fn done, void *userdata);
 };
 
