@@ -10,6 +10,7 @@ import shutil
 import signal
 import sqlite3
 import tempfile
+import threading
 import time
 import unittest
 
@@ -576,6 +577,55 @@ class Export(PainTest):
         self.assertFalse([n for n in os.listdir(self.daemon.root) if n.startswith("back.json.")])
         self.assertRpcError("invalid_params", "cannot write /nonexistent/x.csv",
                             "pain.export_file", "/nonexistent/x.csv")
+
+
+class LongReads(PainTest):
+    """A big diary's export and stats are read off the loop (db_read): the
+    loop answers other clients meanwhile."""
+
+    def fill(self, n):
+        self.daemon.stop()
+        db = self.db()
+        start = noon(3650)
+        db.executemany("INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
+                       "symptoms, logged_at) VALUES(?,?,?,?,'lower-back','deadlift',?, '', ?)",
+                       ((i + 1, start + i * 300, (start + i * 300) // 86400, i % 11,
+                         "note %d" % i, start + i * 300) for i in range(n)))
+        db.commit()
+        db.close()
+        self.daemon.start()
+        self.client = self.connect()
+
+    def test_pings_are_answered_during_big_exports_and_stats(self):
+        self.fill(300000)
+        other = self.connect()
+        out = os.path.join(self.daemon.root, "all.json")
+        for method, params in [("pain.export_file", (out, {"format": "json"})),
+                               ("pain.stats", ({"days": 3650},))]:
+            took, waits = [], []
+            for _ in range(3):
+                slow = self.client.request(method, *params)
+                answer = {}
+                t0 = time.monotonic()
+                reader = threading.Thread(
+                    target=lambda: answer.update(r=self.client.result(slow)))
+                reader.start()
+                while reader.is_alive():
+                    p0 = time.monotonic()
+                    self.assertEqual(other.call("daemon.ping"), "pong")
+                    waits.append(time.monotonic() - p0)
+                reader.join()
+                took.append(time.monotonic() - t0)
+                self.assertIn("r", answer)
+            if method == "pain.export_file":
+                self.assertEqual(answer["r"]["rows"], 300000)
+            else:
+                self.assertEqual(answer["r"]["count"] > 0, True)
+            # On the loop, a ping that came during a read would wait for all
+            # of it: each waits a small part of the shortest read at the most.
+            self.assertLess(max(waits), min(took) / 2,
+                            "%s: the worst ping waited %.3f s; the reads took %s"
+                            % (method, max(waits), ["%.3f" % t for t in took]))
 
 
 class OverDbus(unittest.TestCase):
