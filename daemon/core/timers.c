@@ -1,8 +1,11 @@
 #include "timers.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,8 +38,12 @@ typedef struct clockq {
 
 struct lbd_timers {
   clockq q[2];
-  uv_fs_event_t zone_watch; /* /etc, for changes to localtime */
-  uv_timer_t zone_settle;   /* one notice for the burst of events a change makes */
+  /* The local time zone: dir/localtime watched by name (see zone_arm). */
+  int zone_fd; /* inotify */
+  uv_poll_t zone_poll;
+  uv_timer_t zone_settle; /* one notice for the burst of events a change makes */
+  char *zone_dir;
+  int wd_link, wd_file, wd_dir; /* -1: none */
   bool watching_zone;
   uint64_t next_id;
   int open_handles;
@@ -257,11 +264,22 @@ static void on_close(uv_handle_t *h) {
     free_all(t);
 }
 
+static void on_zone_close(uv_handle_t *h) {
+  lbd_timers *t = h->data;
+  close(t->zone_fd);
+  free(t->zone_dir);
+  if (--t->open_handles == 0)
+    free_all(t);
+}
+
+static void zone_arm(lbd_timers *t);
+
 /* The local time zone changed (timedatectl set-timezone replaces the
  * /etc/localtime link). glibc reads the zone file once and tzset() does not
  * read it again while TZ is unset and unchanged, so flip TZ to make it. */
 static void zone_settled(uv_timer_t *h) {
   lbd_timers *t = h->data;
+  zone_arm(t); /* the new link, the file it names */
   const char *tz = getenv("TZ");
   if (!tz) {
     setenv("TZ", "UTC0", 1);
@@ -274,12 +292,59 @@ static void zone_settled(uv_timer_t *h) {
     t->clock_changed(t->ud);
 }
 
-static void on_zone_event(uv_fs_event_t *h, const char *filename, int events, int status) {
+/* What can change the local time is dir/localtime (/etc/localtime): the
+ * link or file replaced (timedatectl set-timezone renames a new link over
+ * it), the file written, or the zone file the link names replaced (a tzdata
+ * update). Each is watched by name, not through the directory: /etc
+ * changes all day (passwd, group, shadow rewritten on every account change)
+ * and each of those would wake the loop. Only while there is no localtime
+ * (the zone is then UTC) is the directory watched, for its coming. */
+static void zone_arm(lbd_timers *t) {
+  int *wds[] = {&t->wd_link, &t->wd_file, &t->wd_dir};
+  for (size_t i = 0; i < sizeof(wds) / sizeof(wds[0]); i++) {
+    if (*wds[i] >= 0)
+      inotify_rm_watch(t->zone_fd, *wds[i]); /* gone already (IN_IGNORED): EINVAL */
+    *wds[i] = -1;
+  }
+  char path[PATH_MAX];
+  snprintf(path, sizeof(path), "%s/localtime", t->zone_dir);
+  t->wd_link = inotify_add_watch(t->zone_fd, path,
+                                 IN_DONT_FOLLOW | IN_ATTRIB | IN_MODIFY | IN_CLOSE_WRITE |
+                                     IN_DELETE_SELF | IN_MOVE_SELF);
+  if (t->wd_link < 0) {
+    t->wd_dir = inotify_add_watch(t->zone_fd, t->zone_dir, IN_ONLYDIR | IN_CREATE | IN_MOVED_TO);
+    if (t->wd_dir < 0)
+      lbu_debug("cannot watch %s for time-zone changes: %s", t->zone_dir, strerror(errno));
+    return;
+  }
+  /* the zone file the link names (the same watch when localtime is a file) */
+  t->wd_file = inotify_add_watch(t->zone_fd, path,
+                                 IN_MASK_ADD | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB |
+                                     IN_DELETE_SELF | IN_MOVE_SELF);
+}
+
+static void on_zone_readable(uv_poll_t *h, int status, int events) {
   lbd_timers *t = h->data;
   (void)events;
-  if (status < 0 || !filename || strcmp(filename, "localtime") != 0)
+  if (status < 0)
     return;
-  uv_timer_start(&t->zone_settle, zone_settled, 200, 0);
+  char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  bool changed = false;
+  for (;;) {
+    ssize_t n = read(t->zone_fd, buf, sizeof(buf));
+    if (n <= 0)
+      break; /* EAGAIN: all read */
+    for (char *p = buf; p < buf + n;) {
+      const struct inotify_event *ev = (const struct inotify_event *)p;
+      p += sizeof(*ev) + ev->len;
+      if (ev->wd == t->wd_dir)
+        changed |= ev->len && strcmp(ev->name, "localtime") == 0;
+      else if (!(ev->mask & IN_IGNORED))
+        changed = true;
+    }
+  }
+  if (changed)
+    uv_timer_start(&t->zone_settle, zone_settled, 200, 0);
 }
 
 lbd_timers *lbd_timers_new(uv_loop_t *loop, void (*clock_changed)(void *ud), void *ud,
@@ -319,22 +384,29 @@ void lbd_timers_close(lbd_timers *t) {
   for (int i = 0; i < 2; i++)
     uv_close((uv_handle_t *)&t->q[i].poll, on_close);
   if (t->watching_zone) {
-    uv_close((uv_handle_t *)&t->zone_watch, on_close);
+    uv_close((uv_handle_t *)&t->zone_poll, on_zone_close);
     uv_close((uv_handle_t *)&t->zone_settle, on_close);
   }
 }
 
 void lbd_timers_watch_zone(lbd_timers *t, uv_loop_t *loop, const char *dir) {
-  if (uv_fs_event_init(loop, &t->zone_watch) < 0)
+  t->zone_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (t->zone_fd < 0 || uv_poll_init(loop, &t->zone_poll, t->zone_fd) < 0) {
+    lbu_debug("cannot watch %s for time-zone changes: %s", dir, strerror(errno));
+    if (t->zone_fd >= 0)
+      close(t->zone_fd);
+    t->zone_fd = -1;
     return;
-  t->zone_watch.data = t;
-  int r = uv_fs_event_start(&t->zone_watch, on_zone_event, dir, 0);
+  }
+  t->zone_poll.data = t;
+  t->zone_dir = lbu_xstrdup(dir);
+  t->wd_link = t->wd_file = t->wd_dir = -1;
+  zone_arm(t);
+  uv_poll_start(&t->zone_poll, UV_READABLE, on_zone_readable);
   uv_timer_init(loop, &t->zone_settle);
   t->zone_settle.data = t;
   t->watching_zone = true;
   t->open_handles += 2;
-  if (r < 0)
-    lbu_debug("cannot watch %s for time-zone changes: %s", dir, uv_strerror(r));
 }
 
 uint64_t lbd_timers_start(lbd_timers *t, lb_clock clock, int64_t deadline_ms, lb_plugin *owner,

@@ -2,9 +2,11 @@
 from the spec: core methods, pipelining, bad input, limits, slow readers."""
 import os
 import resource
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -619,6 +621,66 @@ class LongReads(DaemonTest):
         self.assertEqual(cm.exception.code, "internal")
         self.assertIn("daemon is stopping", cm.exception.message)
         self.assertEqual(self.daemon.stop(), 0)
+
+
+class ZoneWatch(DaemonTest):
+    """Only what can change the local time wakes the daemon: DIR/localtime
+    replaced or written (LUMBARD_ZONE_DIR names DIR here; /etc otherwise),
+    not the account files rewritten beside it all day."""
+
+    def setUp(self):
+        self.zone_dir = tempfile.mkdtemp(prefix="lumbard-etc-")
+        self.addCleanup(shutil.rmtree, self.zone_dir)
+        self.link("Europe/Berlin")
+        for name in ("passwd", "group"):
+            self.rewrite(name, "root:x:0:0\n")
+        self.daemon = Daemon(plugin_dirs=[GOOD_PLUGINS], env={"LUMBARD_ZONE_DIR": self.zone_dir})
+        self.addCleanup(self.daemon.cleanup)
+        self.daemon.start()
+        self.client = self.connect()
+
+    def link(self, zone):
+        """As timedatectl does it: a new link renamed over the old one."""
+        tmp = os.path.join(self.zone_dir, ".localtime.new")
+        os.symlink("/usr/share/zoneinfo/" + zone, tmp)
+        os.rename(tmp, os.path.join(self.zone_dir, "localtime"))
+
+    def rewrite(self, name, text):
+        """As shadow-utils does it: a new file renamed over the old one."""
+        tmp = os.path.join(self.zone_dir, name + "+")
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.rename(tmp, os.path.join(self.zone_dir, name))
+
+    def wakeups(self):
+        """Context switches of the loop thread so far."""
+        pid = self.daemon.pid
+        with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
+            return sum(int(line.split()[1]) for line in f
+                       if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt")))
+
+    def test_account_files_rewritten_beside_it_wake_nothing(self):
+        self.client.close()  # the connection's own wakeups are not counted
+        time.sleep(0.3)
+        before = self.wakeups()
+        for i in range(20):
+            self.rewrite("passwd", "root:x:0:0\nuser%d:x:1000:1000\n" % i)
+            self.rewrite("group", "root:x:0:\ngroup%d:x:1000:\n" % i)
+            time.sleep(0.01)
+        time.sleep(0.3)
+        woke = self.wakeups() - before
+        self.assertLess(woke, 5, "40 rewrites of passwd and group woke the daemon %d times" % woke)
+        self.assertNotIn("time zone changed", self.daemon.log())
+
+    def test_the_link_replaced_is_heard_each_time(self):
+        self.link("Asia/Tokyo")
+        self.daemon.wait_log("the wall clock or the time zone changed", count=1)
+        self.link("America/Caracas")  # the watch follows the new link
+        self.daemon.wait_log("the wall clock or the time zone changed", count=2)
+        os.unlink(os.path.join(self.zone_dir, "localtime"))  # UTC
+        self.daemon.wait_log("the wall clock or the time zone changed", count=3)
+        self.link("Europe/Berlin")  # and back
+        self.daemon.wait_log("the wall clock or the time zone changed", count=4)
 
 
 class PluginCalls(DaemonTest):
