@@ -12,6 +12,7 @@
 #include "util.h"
 
 struct lb_output {
+  uv_loop_t *loop; /* NULL in tests without one */
   int dirfd, fd;
   bool created; /* tmp is ours to remove */
   char *dir, *name, *tmp;
@@ -96,6 +97,7 @@ lb_output *lbd_output_open(const lbd_core *d, const char *path, char *err, size_
     return NULL;
   }
   lb_output *o = lbu_xcalloc(1, sizeof(*o));
+  o->loop = d->loop;
   o->fd = -1;
   o->dir = lbu_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
   o->name = lbu_xstrdup(name);
@@ -142,6 +144,35 @@ int lbd_output_fd(const lb_output *o) {
   return o->fd;
 }
 
+/* The last close of a file replaced by the rename frees its blocks: for an
+ * export of 100 MB, tens of milliseconds in the kernel. It is done on a
+ * worker thread, so that the loop never waits for it. */
+typedef struct closing {
+  uv_work_t req;
+  int fd;
+} closing;
+
+static void close_fd(uv_work_t *req) {
+  close(((closing *)req->data)->fd);
+}
+
+static void closed_fd(uv_work_t *req, int status) {
+  (void)status;
+  free(req->data);
+}
+
+static void close_off_loop(uv_loop_t *loop, int fd) {
+  if (fd < 0)
+    return;
+  closing *c = lbu_xmalloc(sizeof(*c));
+  c->fd = fd;
+  c->req.data = c;
+  if (!loop || uv_queue_work(loop, &c->req, close_fd, closed_fd) < 0) {
+    close(fd);
+    free(c);
+  }
+}
+
 int lbd_output_close(lb_output *o, bool commit, char *err, size_t errlen) {
   int r = 0;
   if (o->fd >= 0 && close(o->fd) < 0 && commit) {
@@ -157,9 +188,14 @@ int lbd_output_close(lb_output *o, bool commit, char *err, size_t errlen) {
       snprintf(err, errlen, "will not write %s/%s: it became %s meanwhile", o->dir, o->name,
                lbu_file_kind(st.st_mode));
       r = -EEXIST;
-    } else if (renameat(o->dirfd, o->tmp, o->dirfd, o->name) < 0) {
-      r = -errno;
-      snprintf(err, errlen, "cannot write %s/%s: %s", o->dir, o->name, strerror(errno));
+    } else {
+      /* the file replaced, held open so that its end comes off the loop */
+      int old = openat(o->dirfd, o->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+      if (renameat(o->dirfd, o->tmp, o->dirfd, o->name) < 0) {
+        r = -errno;
+        snprintf(err, errlen, "cannot write %s/%s: %s", o->dir, o->name, strerror(errno));
+      }
+      close_off_loop(o->loop, old);
     }
   }
   if ((!commit || r < 0) && o->created)

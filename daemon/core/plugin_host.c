@@ -57,6 +57,7 @@ typedef struct guard_entry {
 
 struct lbd_plugins {
   const lbd_core *core;
+  uv_thread_t loop_thread; /* the only one that may use the shared connection */
   lb_plugin **items;
   size_t n, cap;
   /* The crash guard (see "the crash guard" below). guard_path is NULL
@@ -72,6 +73,7 @@ struct lbd_plugins {
 lbd_plugins *lbd_plugins_new(const lbd_core *core) {
   lbd_plugins *ps = lbu_xcalloc(1, sizeof(*ps));
   ps->core = core;
+  ps->loop_thread = uv_thread_self();
   return ps;
 }
 
@@ -243,7 +245,17 @@ static void host_config_each(lb_plugin *p, lb_config_fn fn, void *userdata) {
   lbd_config_each(p->ps->core->config, p->name, each_entry, &c);
 }
 
+/* The shared connection is the loop thread's: a read function (db_read)
+ * that reached for it from a worker would race with the loop. It gets NULL
+ * (every SQLite call on it then fails with SQLITE_MISUSE) and a log line. */
 static struct sqlite3 *host_db(lb_plugin *p) {
+  uv_thread_t self = uv_thread_self();
+  if (!uv_thread_equal(&self, &p->ps->loop_thread)) {
+    lbu_err("%s: db() called from a worker thread; a read given to db_read uses the connection "
+            "it is given",
+            p->name);
+    return NULL;
+  }
   return lbd_store_db(p->ps->core->store);
 }
 

@@ -1,9 +1,13 @@
 #include "store_read.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "xalloc.h"
@@ -114,8 +118,24 @@ static void finish_statements(sqlite3 *db) {
     sqlite3_finalize(st);
 }
 
+/* A worker yields to the loop: batch scheduling (it does not preempt on
+ * waking) and nice 10, so that the loop thread, woken by a timer or a
+ * client, runs at once even with every CPU busy reading. Per thread, for
+ * the threads of libuv's pool that run reads (they run nothing else). */
+static void yield_to_the_loop(void) {
+  static _Thread_local bool done;
+  if (done)
+    return;
+  done = true;
+  struct sched_param sp = {0};
+  pid_t tid = gettid();
+  if (sched_setscheduler(tid, SCHED_BATCH, &sp) < 0 || setpriority(PRIO_PROCESS, (id_t)tid, 10) < 0)
+    lbu_debug("a reader thread keeps its priority: %s", strerror(errno));
+}
+
 static void work(uv_work_t *req) {
   read_job *j = req->data;
+  yield_to_the_loop();
   lbd_store_reads *r = j->r;
   int rc = SQLITE_OK;
   sqlite3 *db = take_conn(r, &rc);

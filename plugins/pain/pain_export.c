@@ -1,5 +1,6 @@
 /* pain.export and pain.export_file: the diary as CSV or JSON. */
 #include <errno.h>
+#include <fcntl.h>
 #include <lumbard/plugin.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -82,9 +83,10 @@ static void iso_local(int64_t t, zone_span *z, char *buf, size_t len) {
 typedef struct text {
   char *s;
   size_t len, cap;
-  size_t total; /* bytes so far, written out or not */
-  int fd;       /* >= 0: written out to it in EXPORT_PIECE pieces */
-  int err;      /* the errno of a failed write */
+  size_t total;   /* bytes so far, written out or not */
+  int fd;         /* >= 0: written out to it in EXPORT_PIECE pieces */
+  int err;        /* the errno of a failed write */
+  off_t out, was; /* written out so far; where the piece before the last began */
 } text;
 
 /* Room for n more bytes at t->s + t->len. */
@@ -119,6 +121,20 @@ static void text_flush(text *t, bool all) {
       break;
     }
     off += (size_t)w;
+  }
+  /* On the disk as it goes, a piece behind: never more than two pieces
+   * dirty in the page cache, so that the daemon's own commits (an fsync on
+   * the loop) do not wait for a hundred MB of export to reach the disk
+   * first (ext4 orders them). The worker waits, not the loop. */
+  off_t begin = t->out;
+  t->out += (off_t)off;
+  if (!t->err && t->out > begin) {
+    sync_file_range(t->fd, begin, t->out - begin, SYNC_FILE_RANGE_WRITE);
+    if (begin > t->was)
+      sync_file_range(t->fd, t->was, begin - t->was,
+                      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                          SYNC_FILE_RANGE_WAIT_AFTER);
+    t->was = begin;
   }
   t->len = 0;
 }

@@ -252,13 +252,13 @@ static lb_value warmup_value(stats_job *j, int64_t since, int64_t until) {
   pain_keep *k = &j->k;
   int64_t sessions[2] = {0};
   double sums[2] = {0};
-  sqlite3_stmt *st = pain_prepare(
-      NULL, "SELECT t.start_at, t.end_at, t.sets, (SELECT how FROM pain_warmups w WHERE w.at >= "
-            "t.start_at - ?1 AND w.at <= t.start_at ORDER BY w.at DESC LIMIT 1), (SELECT "
-            "count(*) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= t.start_at + ?2), "
-            "(SELECT avg(level) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= "
-            "t.start_at + ?2) FROM pain_training t WHERE t.start_at >= ?3 AND t.start_at <= ?4 "
-            "ORDER BY t.start_at");
+  sqlite3_stmt *st = job_prepare(
+      j, "SELECT t.start_at, t.end_at, t.sets, (SELECT how FROM pain_warmups w WHERE w.at >= "
+         "t.start_at - ?1 AND w.at <= t.start_at ORDER BY w.at DESC LIMIT 1), (SELECT "
+         "count(*) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= t.start_at + ?2), "
+         "(SELECT avg(level) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= "
+         "t.start_at + ?2) FROM pain_training t WHERE t.start_at >= ?3 AND t.start_at <= ?4 "
+         "ORDER BY t.start_at");
   lb_value *list = NULL;
   size_t n = 0, cap = 0;
   if (st) {
