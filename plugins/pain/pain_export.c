@@ -18,6 +18,7 @@
  * into room reserved for its worst case, with no check per character. */
 #define EXPORT_PIECE (256 * 1024)
 #define EXPORT_MAX_ANSWER (1000 * 1000)
+#define EXPORT_DIRTY_MAX (8 * 1024 * 1024)
 
 /* ISO 8601 local time with its UTC offset. The offset holds for whole local
  * days but the few with a DST change, so it is looked up once per such day
@@ -86,7 +87,7 @@ typedef struct text {
   size_t total;   /* bytes so far, written out or not */
   int fd;         /* >= 0: written out to it in EXPORT_PIECE pieces */
   int err;        /* the errno of a failed write */
-  off_t out, was; /* written out so far; where the piece before the last began */
+  off_t out, was; /* written out so far; on the disk up to */
 } text;
 
 /* Room for n more bytes at t->s + t->len. */
@@ -122,19 +123,23 @@ static void text_flush(text *t, bool all) {
     }
     off += (size_t)w;
   }
-  /* On the disk as it goes, a piece behind: never more than two pieces
-   * dirty in the page cache, so that the daemon's own commits (an fsync on
-   * the loop) do not wait for a hundred MB of export to reach the disk
-   * first (ext4 orders them). The worker waits, not the loop. */
+  /* On the disk as it goes: each piece's writeback is started at once, and
+   * the export waits for what it wrote EXPORT_DIRTY_MAX earlier, so that no
+   * more than that is ever dirty in the page cache. The daemon's own
+   * commits (an fsync on the loop) then never wait for a hundred MB of
+   * export to reach the disk first (ext4 orders them). The worker waits,
+   * not the loop. */
   off_t begin = t->out;
   t->out += (off_t)off;
   if (!t->err && t->out > begin) {
     sync_file_range(t->fd, begin, t->out - begin, SYNC_FILE_RANGE_WRITE);
-    if (begin > t->was)
-      sync_file_range(t->fd, t->was, begin - t->was,
+    if (t->out - t->was > EXPORT_DIRTY_MAX) {
+      off_t upto = t->out - EXPORT_DIRTY_MAX / 2;
+      sync_file_range(t->fd, t->was, upto - t->was,
                       SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
                           SYNC_FILE_RANGE_WAIT_AFTER);
-    t->was = begin;
+      t->was = upto;
+    }
   }
   t->len = 0;
 }
