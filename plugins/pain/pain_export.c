@@ -18,7 +18,7 @@
  * into room reserved for its worst case, with no check per character. */
 #define EXPORT_PIECE (256 * 1024)
 #define EXPORT_MAX_ANSWER (1000 * 1000)
-#define EXPORT_DIRTY_MAX (8 * 1024 * 1024)
+#define EXPORT_DIRTY_MAX (1024 * 1024)
 
 /* ISO 8601 local time with its UTC offset. The offset holds for whole local
  * days but the few with a DST change, so it is looked up once per such day
@@ -124,7 +124,7 @@ static void text_flush(text *t, bool all) {
     off += (size_t)w;
   }
   /* On the disk as it goes: each piece's writeback is started at once, and
-   * the export waits for what it wrote EXPORT_DIRTY_MAX earlier, so that no
+   * the export waits for what it wrote EXPORT_DIRTY_MAX earlier (1 MB), so that no
    * more than that is ever dirty in the page cache. The daemon's own
    * commits (an fsync on the loop) then never wait for a hundred MB of
    * export to reach the disk first (ext4 orders them). The worker waits,
