@@ -30,19 +30,81 @@ typedef struct zone_span {
   int year, month, mday;
 } zone_span;
 
-static long offset_at(int64_t t) {
+static long local_offset(int64_t t) {
   time_t tt = (time_t)t;
   struct tm tm;
   localtime_r(&tt, &tm);
   return tm.tm_gmtoff;
 }
 
-static void iso_local(int64_t t, zone_span *z, char *buf, size_t len) {
+/* The local zone's offsets over the time an export covers, made on the
+ * loop: the export itself runs on a worker thread, where local time may not
+ * be read (the loop may be changing TZ meanwhile, as the calendar engine
+ * does while it computes in a reminder's zone). A change is looked for a
+ * week at a time, then found to the second. */
+typedef struct zone_offsets {
+  int64_t *from; /* from[i]: the first second of offset off[i] */
+  long *off;
+  size_t n;
+} zone_offsets;
+
+#define WEEK_S (7 * DAY_S)
+
+static void offsets_add(zone_offsets *z, int64_t from, long off) {
+  z->from = lbu_xrealloc(z->from, (z->n + 1) * sizeof(int64_t));
+  z->off = lbu_xrealloc(z->off, (z->n + 1) * sizeof(long));
+  z->from[z->n] = from;
+  z->off[z->n++] = off;
+}
+
+static void offsets_make(zone_offsets *z, int64_t lo, int64_t hi) {
+  long off = local_offset(lo);
+  offsets_add(z, INT64_MIN, off);
+  for (int64_t t = lo; t < hi;) {
+    int64_t next = hi - t > WEEK_S ? t + WEEK_S : hi;
+    long later = local_offset(next);
+    if (later == off) {
+      t = next;
+      continue;
+    }
+    int64_t a = t, b = next; /* off at a, something else at b */
+    while (b - a > 1) {
+      int64_t mid = a + (b - a) / 2;
+      if (local_offset(mid) == off)
+        a = mid;
+      else
+        b = mid;
+    }
+    off = local_offset(b);
+    offsets_add(z, b, off);
+    t = b;
+  }
+}
+
+static void offsets_free(zone_offsets *z) {
+  free(z->from);
+  free(z->off);
+}
+
+/* The offset at t; past either end, the nearest one known. */
+static long offset_at(const zone_offsets *z, int64_t t) {
+  size_t lo = 0, hi = z->n; /* the last from[i] <= t */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (z->from[mid] <= t)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return z->off[lo];
+}
+
+static void iso_local(const zone_offsets *zo, int64_t t, zone_span *z, char *buf, size_t len) {
   if (t < z->lo || t >= z->hi) {
-    long off = offset_at(t);
+    long off = offset_at(zo, t);
     int64_t local = t + off, midnight = local - ((local % DAY_S) + DAY_S) % DAY_S - off;
     /* the same offset at both ends of the local day: the whole day has it */
-    bool whole = offset_at(midnight) == off && offset_at(midnight + DAY_S - 1) == off;
+    bool whole = offset_at(zo, midnight) == off && offset_at(zo, midnight + DAY_S - 1) == off;
     *z = whole ? (zone_span){midnight, midnight + DAY_S, off, true, 0, 0, 0}
                : (zone_span){t, t + 1, off, false, 0, 0, 0};
     if (whole) {
@@ -207,8 +269,8 @@ static char *put_csv_field(char *p, const char *s, size_t n) {
  * SQLITE_OK or the code of the read that failed. An export in memory stops
  * once it is over what an answer carries. Runs on a worker thread (db_read):
  * nothing here touches the host or the plugin's loop-side state. */
-static int export_text(sqlite3 *db, bool json, int64_t since, int64_t until, text *t,
-                       int64_t *ret_rows) {
+static int export_text(sqlite3 *db, bool json, int64_t since, int64_t until, const zone_offsets *zo,
+                       text *t, int64_t *ret_rows) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(db,
                               "SELECT id, at, level, location, trigger, note, symptoms FROM "
@@ -268,7 +330,7 @@ static int export_text(sqlite3 *db, bool json, int64_t since, int64_t until, tex
       p = put(p, "]}", 2);
     } else {
       char when[64];
-      iso_local(at, &zone, when, sizeof(when));
+      iso_local(zo, at, &zone, when, sizeof(when));
       p = put_int(p, id);
       *p++ = ',';
       p = put(p, when, strlen(when));
@@ -309,13 +371,37 @@ typedef struct export_job {
   bool json;
   int64_t since, until, rows;
   text t;
-  lb_output *out;   /* pain.export_file */
-  const char *path; /* the call's argument: lives until the answer */
+  lb_output *out;    /* pain.export_file */
+  const char *path;  /* the call's argument: lives until the answer */
+  zone_offsets zone; /* CSV: local times */
 } export_job;
+
+/* The zone offsets a CSV export needs, from its first entry to now and a
+ * day (an entry logged while it is read may be newer than the newest now). */
+static void export_prepare(export_job *j) {
+  if (j->json)
+    return;
+  int64_t now = pain_now_s(), lo = now, hi = now; /* no entry: nothing to format */
+  sqlite3_stmt *st = pain_prepare(NULL, "SELECT min(at), max(at) FROM pain_entries WHERE at >= ? "
+                                        "AND at <= ?");
+  if (st) {
+    sqlite3_bind_int64(st, 1, j->since);
+    sqlite3_bind_int64(st, 2, j->until);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+      lo = sqlite3_column_int64(st, 0);
+      hi = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+  }
+  pain_read_forget(); /* a read that failed here fails on the worker too, and says so */
+  if (hi < now)
+    hi = now;
+  offsets_make(&j->zone, lo, hi + DAY_S);
+}
 
 static int export_read(sqlite3 *db, void *ud) {
   export_job *j = ud;
-  return export_text(db, j->json, j->since, j->until, &j->t, &j->rows);
+  return export_text(db, j->json, j->since, j->until, &j->zone, &j->t, &j->rows);
 }
 
 static bool format_of(lb_call *call, const lb_value *opts, bool *ret_json) {
@@ -343,6 +429,7 @@ static void exported(lb_plugin *p, int result, const char *error, void *ud) {
     lb_value v = lb_v_strn(j->t.s ? j->t.s : "", j->t.len);
     pain_host->reply(j->call, &v);
   }
+  offsets_free(&j->zone);
   free(j->t.s);
   free(j);
 }
@@ -355,6 +442,7 @@ void pain_export_m_export(lb_call *call, const lb_value *args, void *ud) {
   export_job *j = lbu_xcalloc(1, sizeof(*j));
   *j = (export_job){.call = call, .json = json, .t = {.fd = -1}};
   pain_range_of(&args[0], &j->since, &j->until);
+  export_prepare(j);
   pain_host->db_read(pain_self, export_read, exported, j);
 }
 
@@ -375,6 +463,7 @@ static void exported_file(lb_plugin *p, int result, const char *error, void *ud)
                         {"bytes", lb_v_uint(j->t.total)});
     pain_host->reply(j->call, &v);
   }
+  offsets_free(&j->zone);
   free(j->t.s);
   free(j);
 }
@@ -410,5 +499,6 @@ void pain_export_m_export_file(lb_call *call, const lb_value *args, void *ud) {
                     .t = {.fd = pain_host->output_fd(out)},
                     .out = out,
                     .path = path};
+  export_prepare(j);
   pain_host->db_read(pain_self, export_read, exported_file, j);
 }

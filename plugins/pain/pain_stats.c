@@ -35,6 +35,18 @@ typedef struct groups {
   size_t n;
 } groups;
 
+typedef struct summary {
+  int64_t count, worst;
+  double average;
+} summary;
+
+typedef struct episode {
+  int64_t first_day, last_day, worst;
+  double sum;
+  int64_t n_days;
+  bool current;
+} episode;
+
 /* One pain.stats: asked on the loop, read on a worker thread (db_read) with
  * the worker's connection, answered on the loop. Everything the read needs
  * is taken before it starts (the time, the windows). */
@@ -42,11 +54,18 @@ typedef struct stats_job {
   lb_call *call;
   sqlite3 *db; /* the worker's, while the read runs */
   int rc;      /* the first read that failed */
-  int64_t days, now, today;
+  int64_t days, now;
+  /* the windows' starts, local midnights: computed on the loop, since
+   * mktime reads TZ, which the loop may be changing meanwhile (the calendar
+   * engine sets it while it computes in a reminder's zone) */
+  int64_t window_start, week_start, month_start, prev_start, prev_end;
+  episode *eps; /* raw: their days become times on the loop */
+  size_t n_eps;
+  summary all, week, month;
+  lb_value by_trigger, by_location, warmup;
   pain_keep k;
   groups triggers, places;
   lb_pair tf[4], wf[3], mf[3];
-  lb_value answer;
 } stats_job;
 
 /* The first failed read is the answer: a short diary read as if it were
@@ -65,11 +84,6 @@ static sqlite3_stmt *job_prepare(stats_job *j, const char *sql) {
   }
   return st;
 }
-
-typedef struct summary {
-  int64_t count, worst;
-  double average;
-} summary;
 
 static summary summarize(stats_job *j, int64_t since, int64_t until) {
   summary s = {0};
@@ -96,13 +110,6 @@ static lb_value summary_value(summary s, lb_pair *f) {
   f[2] = (lb_pair){"worst", lb_v_uint((uint64_t)s.worst)};
   return lb_v_map(f, 3);
 }
-
-typedef struct episode {
-  int64_t first_day, last_day, worst;
-  double sum;
-  int64_t n_days;
-  bool current;
-} episode;
 
 /* Flare-ups over the days with entries: a day's pain is its worst. Starts on a
  * day >= FLARE_AT; ends when CALM_DAYS logged days in a row are <= CALM_AT,
@@ -315,53 +322,27 @@ static lb_value warmup_value(stats_job *j, int64_t since, int64_t until) {
   return lb_v_map(f, 6);
 }
 
-static int stats_read(sqlite3 *db, void *ud) { /* a worker thread */
+static int stats_read(sqlite3 *db, void *ud) { /* a worker thread: no TZ, no host */
   stats_job *j = ud;
   j->db = db;
-  pain_keep *k = &j->k;
-  int64_t today = j->today, now = j->now, days = j->days;
-  /* windows end now and start at local midnight, days back */
-  summary all = scan_window(j, pain_day_start(today - days + 1), now);
-  summary week = summarize(j, pain_day_start(today - 6), now);
-  summary month = summarize(j, pain_day_start(today - 29), now);
-  summary prev = summarize(j, pain_day_start(today - 13), pain_day_start(today - 6) - 1);
-
+  j->all = scan_window(j, j->window_start, j->now);
+  j->week = summarize(j, j->week_start, j->now);
+  j->month = summarize(j, j->month_start, j->now);
+  summary prev = summarize(j, j->prev_start, j->prev_end);
   const char *direction = "unknown";
-  if (week.count && prev.count)
-    direction = !meaningful(week.average, prev.average) ? "steady"
-                : week.average < prev.average           ? "better"
-                                                        : "worse";
+  if (j->week.count && prev.count)
+    direction = !meaningful(j->week.average, prev.average) ? "steady"
+                : j->week.average < prev.average           ? "better"
+                                                           : "worse";
   j->tf[0] = (lb_pair){"direction", lb_v_str(direction)};
-  j->tf[1] =
-      (lb_pair){"change", lb_v_double(week.count && prev.count ? week.average - prev.average : 0)};
-  j->tf[2] = (lb_pair){"last_average", lb_v_double(week.average)};
+  j->tf[1] = (lb_pair){
+      "change", lb_v_double(j->week.count && prev.count ? j->week.average - prev.average : 0)};
+  j->tf[2] = (lb_pair){"last_average", lb_v_double(j->week.average)};
   j->tf[3] = (lb_pair){"previous_average", lb_v_double(prev.average)};
-
-  size_t n_eps;
-  episode *eps = find_episodes(j, &n_eps);
-  lb_value *ev = pain_keep_mem(k, sizeof(lb_value) * (n_eps ? n_eps : 1));
-  lb_value current = lb_v_map(NULL, 0);
-  for (size_t i = 0; i < n_eps; i++) {
-    ev[i] = episode_value(&eps[i], k);
-    if (eps[i].current)
-      current = ev[i];
-  }
-  free(eps);
-
-  lb_pair *f = pain_keep_mem(k, sizeof(lb_pair) * 12);
-  f[0] = (lb_pair){"days", lb_v_uint((uint64_t)days)};
-  f[1] = (lb_pair){"count", lb_v_uint((uint64_t)all.count)};
-  f[2] = (lb_pair){"average", lb_v_double(all.average)};
-  f[3] = (lb_pair){"worst", lb_v_uint((uint64_t)all.worst)};
-  f[4] = (lb_pair){"week", summary_value(week, j->wf)};
-  f[5] = (lb_pair){"month", summary_value(month, j->mf)};
-  f[6] = (lb_pair){"trend", lb_v_map(j->tf, 4)};
-  f[7] = (lb_pair){"episodes", lb_v_array(ev, n_eps)};
-  f[8] = (lb_pair){"current_episode", current};
-  f[9] = (lb_pair){"by_trigger", groups_value(&j->triggers, k)};
-  f[10] = (lb_pair){"by_location", groups_value(&j->places, k)};
-  f[11] = (lb_pair){"warmup", warmup_value(j, pain_day_start(today - days + 1), now)};
-  j->answer = lb_v_map(f, 12);
+  j->eps = find_episodes(j, &j->n_eps);
+  j->by_trigger = groups_value(&j->triggers, &j->k);
+  j->by_location = groups_value(&j->places, &j->k);
+  j->warmup = warmup_value(j, j->window_start, j->now);
   j->db = NULL;
   return j->rc;
 }
@@ -369,11 +350,28 @@ static int stats_read(sqlite3 *db, void *ud) { /* a worker thread */
 static void stats_done(lb_plugin *p, int result, const char *error, void *ud) {
   (void)p;
   stats_job *j = ud;
-  if (result < 0)
+  pain_keep *k = &j->k;
+  if (result < 0) {
     pain_host->fail(j->call, LB_ERR_INTERNAL, "the diary cannot be read: %s", error);
-  else
-    pain_host->reply(j->call, &j->answer);
-  pain_keep_free(&j->k);
+  } else {
+    lb_value *ev = pain_keep_mem(k, sizeof(lb_value) * (j->n_eps ? j->n_eps : 1));
+    lb_value current = lb_v_map(NULL, 0);
+    for (size_t i = 0; i < j->n_eps; i++) {
+      ev[i] = episode_value(&j->eps[i], k); /* days to times, here on the loop */
+      if (j->eps[i].current)
+        current = ev[i];
+    }
+    lb_value v = LB_MAP(
+        {"days", lb_v_uint((uint64_t)j->days)}, {"count", lb_v_uint((uint64_t)j->all.count)},
+        {"average", lb_v_double(j->all.average)}, {"worst", lb_v_uint((uint64_t)j->all.worst)},
+        {"week", summary_value(j->week, j->wf)}, {"month", summary_value(j->month, j->mf)},
+        {"trend", lb_v_map(j->tf, 4)}, {"episodes", lb_v_array(ev, j->n_eps)},
+        {"current_episode", current}, {"by_trigger", j->by_trigger},
+        {"by_location", j->by_location}, {"warmup", j->warmup});
+    pain_host->reply(j->call, &v);
+  }
+  free(j->eps);
+  pain_keep_free(k);
   groups_free(&j->triggers);
   groups_free(&j->places);
   free(j);
@@ -388,6 +386,12 @@ void pain_stats_m_stats(lb_call *call, const lb_value *args, void *ud) {
   j->call = call;
   j->days = dv ? (int64_t)dv->as.u : 30;
   j->now = pain_now_s();
-  j->today = pain_local_day(j->now);
+  /* windows end now and start at local midnight, days back */
+  int64_t today = pain_local_day(j->now);
+  j->window_start = pain_day_start(today - j->days + 1);
+  j->week_start = pain_day_start(today - 6);
+  j->month_start = pain_day_start(today - 29);
+  j->prev_start = pain_day_start(today - 13);
+  j->prev_end = j->week_start - 1;
   pain_host->db_read(pain_self, stats_read, stats_done, j);
 }
