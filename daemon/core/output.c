@@ -190,7 +190,7 @@ int lbd_output_close(lb_output *o, bool commit, char *err, size_t errlen) {
       r = -EEXIST;
     } else {
       /* the file replaced, held open so that its end comes off the loop */
-      int old = openat(o->dirfd, o->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+      int old = openat(o->dirfd, o->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
       if (renameat(o->dirfd, o->tmp, o->dirfd, o->name) < 0) {
         r = -errno;
         snprintf(err, errlen, "cannot write %s/%s: %s", o->dir, o->name, strerror(errno));

@@ -31,7 +31,8 @@ struct lb_plugin {
   void *dl;
   const lb_plugin_desc *desc;
   char *name;
-  bool in_init; /* declarations are only taken during init() */
+  bool in_init;   /* declarations are only taken during init() */
+  bool unloading; /* its reads are being ended: no new one (db_read) */
   clock_listener *clock_listeners;
   size_t n_clock_listeners;
   /* write-behind (host API 3): the store's object and the plugin's save */
@@ -392,6 +393,11 @@ static void read_done(int result, const char *error, void *ud) {
 }
 
 static void host_db_read(lb_plugin *p, lb_db_read_fn read, lb_db_done_fn done, void *ud) {
+  if (p->unloading) { /* from its shutdown(), or a done heard while it goes */
+    if (done)
+      done(p, -ECANCELED, "the plugin is being unloaded", ud);
+    return;
+  }
   read_ctx *c = lbu_xmalloc(sizeof(*c));
   *c = (read_ctx){.p = p, .read = read, .done = done, .ud = ud};
   lbd_store_read(p->ps->core->reads, p, run_read, read_done, c);
@@ -627,6 +633,7 @@ static void forget(lb_plugin *p) {
     p->behind = NULL;
     lbd_store_drain(d->store, p, LBD_STORE_STOP_WAIT_MS);
   }
+  p->unloading = true;
   lbd_store_reads_forget(d->reads, p, "the plugin was unloaded"); /* read() is its code */
   lbd_calls_fail_owner(d->calls, p, "the plugin was unloaded");
   lbd_pcalls_forget(d->pcalls, p);
@@ -802,6 +809,7 @@ void lbd_plugins_unload_all(lbd_plugins *ps) {
     /* what it noted or asked to write, while it can still answer */
     if (ps->core->store)
       lbd_store_drain(ps->core->store, p, LBD_STORE_STOP_WAIT_MS);
+    p->unloading = true; /* no read from now on: what it asks is refused */
     lbd_store_reads_forget(ps->core->reads, p, "the daemon is stopping");
     if (p->desc->shutdown)
       p->desc->shutdown(p);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ typedef struct read_job {
   lbd_store_read_fn read;
   lbd_store_read_done_fn done;
   void *ud;
+  atomic_bool cancel; /* forgotten: every statement of the read stops */
   /* Under r->lock: the state, and the connection while it runs. */
   read_state state;
   sqlite3 *conn;
@@ -133,6 +135,20 @@ static void yield_to_the_loop(void) {
     lbu_debug("a reader thread keeps its priority: %s", strerror(errno));
 }
 
+/* A forgotten read stops within a few thousand VM steps of any statement it
+ * runs, and never waits for a lock: sqlite3_interrupt alone is lost when it
+ * comes between two statements. */
+static int stop_if_cancelled(void *ud) {
+  return atomic_load(&((read_job *)ud)->cancel) ? 1 : 0;
+}
+
+static int wait_unless_cancelled(void *ud, int tries) {
+  if (atomic_load(&((read_job *)ud)->cancel) || tries * 10 >= READ_BUSY_MS)
+    return 0;
+  sqlite3_sleep(10);
+  return 1;
+}
+
 static void work(uv_work_t *req) {
   read_job *j = req->data;
   yield_to_the_loop();
@@ -145,6 +161,8 @@ static void work(uv_work_t *req) {
   j->state = RUNNING;
   uv_mutex_unlock(&r->lock);
   if (go) {
+    sqlite3_progress_handler(db, 1000, stop_if_cancelled, j);
+    sqlite3_busy_handler(db, wait_unless_cancelled, j);
     rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
       rc = j->read(db, j->ud);
@@ -154,6 +172,8 @@ static void work(uv_work_t *req) {
       rc = end;
     if (rc != SQLITE_OK)
       snprintf(j->error, sizeof(j->error), "%s", sqlite3_errmsg(db));
+    sqlite3_progress_handler(db, 0, NULL, NULL);
+    sqlite3_busy_timeout(db, READ_BUSY_MS);
   } else if (!db) {
     snprintf(j->error, sizeof(j->error), "%s", sqlite3_errstr(rc));
   }
@@ -220,12 +240,20 @@ void lbd_store_read(lbd_store_reads *r, void *owner, lbd_store_read_fn read,
   }
 }
 
+static read_job *first_of(lbd_store_reads *r, void *owner) {
+  for (read_job *j = r->jobs; j; j = j->next)
+    if (j->owner == owner)
+      return j;
+  return NULL;
+}
+
 void lbd_store_reads_forget(lbd_store_reads *r, void *owner, const char *why) {
-  if (!r)
+  if (!r || !owner)
     return;
-  for (read_job *j = r->jobs; j; j = j->next) {
-    if (j->owner != owner || !owner)
-      continue;
+  read_job *j;
+  /* From the head each time: a done called below may have queued another. */
+  while ((j = first_of(r, owner)) != NULL) {
+    atomic_store(&j->cancel, true);
     uv_mutex_lock(&r->lock);
     j->owner = NULL; /* a worker that has not begun it yet will not */
     if (j->state == RUNNING && j->conn)

@@ -349,6 +349,10 @@ static int export_text(sqlite3 *db, bool json, int64_t since, int64_t until, con
     text_done(t, p);
     rows++;
     text_flush(t, false);
+    if (t->err) { /* the file cannot take more (a full disk): said in done */
+      rc = SQLITE_DONE;
+      break;
+    }
     if (t->fd < 0 && t->total > EXPORT_MAX_ANSWER) {
       rc = SQLITE_DONE;
       break;
