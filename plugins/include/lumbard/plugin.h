@@ -515,8 +515,11 @@ struct lb_host {
    * off the loop (see lb_db_read_fn): the loop serves every other client
    * and fires every timer meanwhile. done hears the outcome on the loop,
    * exactly once: 0, or a negative errno and error in words for a person.
-   * When the plugin is unloaded, its reads are interrupted and waited for,
-   * and their done hears -ECANCELED before its shutdown() runs. */
+   * When the plugin is unloaded, its reads are stopped and waited for, and
+   * their done hears -ECANCELED before its shutdown() runs; a read asked
+   * for from then on is refused at once (done hears -ECANCELED inside
+   * db_read). read() must not read local time (localtime, mktime): the loop
+   * may be changing TZ meanwhile; take what needs it before, or in done. */
   void (*db_read)(lb_plugin *p, lb_db_read_fn read, lb_db_done_fn done, void *userdata);
 };
 
