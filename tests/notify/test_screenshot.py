@@ -149,7 +149,15 @@ class Screenshot(NotifyTest):
 
     def screen(self):
         path = os.path.join(self.root, "screen.xwd")
-        self.x("xwd", "-root", "-silent", "-out", path)
+        # xwd's XGetImage of the root fails now and then with BadMatch while
+        # a notification window (another depth) is being mapped: try again
+        for _ in range(5):
+            out = subprocess.run(["xwd", "-root", "-silent", "-out", path], env=self.x_env,
+                                 capture_output=True, text=True, timeout=10)
+            if out.returncode == 0 or "BadMatch" not in out.stderr:
+                break
+            time.sleep(0.1)
+        self.assertEqual(out.returncode, 0, "xwd -root: %s" % out.stderr)
         with open(path, "rb") as f:
             return xshot.read_xwd(f.read())
 
