@@ -337,12 +337,10 @@ static void on_zone_readable(uv_poll_t *h, int status, int events) {
     for (char *p = buf; p < buf + n;) {
       const struct inotify_event *ev = (const struct inotify_event *)p;
       p += sizeof(*ev) + ev->len;
-      if (ev->mask & IN_Q_OVERFLOW)
-        changed = true; /* events were lost: it may have been one of ours */
-      else if (ev->wd == t->wd_dir)
+      if (ev->wd == t->wd_dir && !(ev->mask & IN_Q_OVERFLOW))
         changed |= ev->len && strcmp(ev->name, "localtime") == 0;
       else if (!(ev->mask & IN_IGNORED))
-        changed = true;
+        changed = true; /* ours, or events were lost (IN_Q_OVERFLOW): maybe ours */
     }
   }
   if (changed)
