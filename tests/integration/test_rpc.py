@@ -418,10 +418,17 @@ class PeerCredentials(unittest.TestCase):
         d.wrapper = ["setpriv", "--reuid=%d" % nobody.pw_uid, "--regid=%d" % nobody.pw_gid,
                      "--clear-groups"]
         d.start(wait=False)
+        # until it listens: the socket's file comes a moment before (bind,
+        # then listen), and a connection then is refused
         deadline = time.monotonic() + 10
-        while not os.path.exists(d.socket) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        c = Client(d.socket)  # root passes the 0600 mode; SO_PEERCRED does not
+        while True:
+            try:
+                c = Client(d.socket)  # root passes the 0600 mode; SO_PEERCRED does not
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
         self.assertTrue(c.closed_by_peer())
         c.close()
         d.wait_log("refused a connection from uid 0")
