@@ -27,7 +27,7 @@ typedef struct lbd_core {
   lbd_timers *timers;
   lbd_store *store;
   lbd_store_reads *reads; /* long reads, on worker threads */
-  lbd_calls *calls; /* calls not answered yet */
+  lbd_calls *calls;       /* calls not answered yet */
   lbd_plugins *plugins;
   lbd_pcalls *pcalls;       /* calls between plugins */
   const lbd_config *config; /* the one in effect: replaced by a reload */

@@ -46,7 +46,6 @@ struct lbd_store_reads {
   sqlite3 *idle[MAX_IDLE_CONNS];
   size_t n_idle;
   read_job *jobs; /* every read not yet heard on the loop; the loop's alone */
-  size_t n_jobs;
 };
 
 lbd_store_reads *lbd_store_reads_new(uv_loop_t *loop, lbd_store *store) {
@@ -72,10 +71,6 @@ void lbd_store_reads_free(lbd_store_reads *r) {
   free(r);
 }
 
-size_t lbd_store_reads_pending(const lbd_store_reads *r) {
-  return r ? r->n_jobs : 0;
-}
-
 /* ---- the worker's side ------------------------------------------------------------- */
 
 /* A connection of the pool, or a new one: read-only by query_only (a
@@ -99,7 +94,6 @@ static sqlite3 *take_conn(lbd_store_reads *r, int *ret_rc) {
     return NULL;
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, READ_BUSY_MS);
   return db;
 }
 
@@ -172,8 +166,9 @@ static void work(uv_work_t *req) {
       rc = end;
     if (rc != SQLITE_OK)
       snprintf(j->error, sizeof(j->error), "%s", sqlite3_errmsg(db));
+    /* j goes: nothing of a pooled connection may point at it */
     sqlite3_progress_handler(db, 0, NULL, NULL);
-    sqlite3_busy_timeout(db, READ_BUSY_MS);
+    sqlite3_busy_handler(db, NULL, NULL);
   } else if (!db) {
     snprintf(j->error, sizeof(j->error), "%s", sqlite3_errstr(rc));
   }
@@ -196,7 +191,6 @@ static void unlink_job(lbd_store_reads *r, read_job *j) {
     r->jobs = j->next;
   if (j->next)
     j->next->prev = j->prev;
-  r->n_jobs--;
 }
 
 static void after_work(uv_work_t *req, int status) {
@@ -230,7 +224,6 @@ void lbd_store_read(lbd_store_reads *r, void *owner, lbd_store_read_fn read,
   if (r->jobs)
     r->jobs->prev = j;
   r->jobs = j;
-  r->n_jobs++;
   int rc = uv_queue_work(r->loop, &j->req, work, after_work);
   if (rc < 0) { /* libuv refuses only invalid arguments; say so rather than hang */
     lbu_err("cannot queue a read: %s", uv_strerror(rc));

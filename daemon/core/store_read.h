@@ -41,7 +41,5 @@ void lbd_store_read(lbd_store_reads *r, void *owner, lbd_store_read_fn read,
  * called now, with -ECANCELED and why: once this returns, nothing of
  * owner's runs again. */
 void lbd_store_reads_forget(lbd_store_reads *r, void *owner, const char *why);
-/* Reads queued or running. */
-size_t lbd_store_reads_pending(const lbd_store_reads *r);
 
 #endif

@@ -211,32 +211,44 @@ static void probe(lb_call *call, const lb_value *args, void *ud) {
 }
 
 /* test.long_read(n): counts to n in SQL with host->db_read, off the loop;
- * answers {count, notes}: notes is how many test.note rows the read's
- * snapshot held. A read that fails answers the host's words. */
+ * answers {count, notes, notes_after}: how many test.note rows the read saw
+ * before counting and after, in statements of their own (one snapshot: the
+ * same, whatever was written meanwhile). A read that fails answers the
+ * host's words. */
 typedef struct long_read {
   lb_call *call;
   uint64_t n;
-  int64_t count, notes;
+  int64_t count, notes, notes_after;
 } long_read;
 
-static int count_to(sqlite3 *db, void *ud) { /* a worker thread */
-  long_read *lr = ud;
+/* The one integer a statement answers, into *ret. */
+static int read_int(sqlite3 *db, const char *sql, int64_t bind, int64_t *ret) {
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(db,
-                              "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-                              "WHERE x < ?) SELECT count(*), (SELECT count(*) FROM test_notes) "
-                              "FROM c",
-                              -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
-  sqlite3_bind_int64(st, 1, (sqlite3_int64)lr->n);
+  if (sqlite3_bind_parameter_count(st) > 0)
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)bind);
   rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
-    lr->count = sqlite3_column_int64(st, 0);
-    lr->notes = sqlite3_column_int64(st, 1);
+    *ret = sqlite3_column_int64(st, 0);
     rc = SQLITE_OK;
   }
   sqlite3_finalize(st);
+  return rc;
+}
+
+static int count_to(sqlite3 *db, void *ud) { /* a worker thread */
+  long_read *lr = ud;
+  static const char notes[] = "SELECT count(*) FROM test_notes";
+  int rc = read_int(db, notes, 0, &lr->notes);
+  if (rc == SQLITE_OK)
+    rc = read_int(db,
+                  "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) "
+                  "SELECT count(*) FROM c",
+                  (int64_t)lr->n, &lr->count);
+  if (rc == SQLITE_OK)
+    rc = read_int(db, notes, 0, &lr->notes_after);
   return rc;
 }
 
@@ -246,7 +258,8 @@ static void counted(lb_plugin *p, int result, const char *error, void *ud) {
   if (result < 0) {
     host->fail(lr->call, LB_ERR_INTERNAL, "%s", error);
   } else {
-    lb_value r = LB_MAP({"count", lb_v_int(lr->count)}, {"notes", lb_v_int(lr->notes)});
+    lb_value r = LB_MAP({"count", lb_v_int(lr->count)}, {"notes", lb_v_int(lr->notes)},
+                        {"notes_after", lb_v_int(lr->notes_after)});
     host->reply(lr->call, &r);
   }
   free(lr);
