@@ -14,6 +14,7 @@
 #include "calendar.h"
 
 #define DAY_S 86400
+#define PAIN_BUCKET_S (7 * DAY_S) /* the sums' (schema version 4, pain.c) */
 #define MAX_SCORES 11
 
 /* ---- pain.c -------------------------------------------------------------- */

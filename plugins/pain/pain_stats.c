@@ -9,7 +9,6 @@
 #include "pain.h"
 #include "xalloc.h"
 
-#define AFTER_SESSION_S (48 * 3600)
 #define FLARE_AT 7
 #define CALM_AT 2
 #define CALM_DAYS 3
@@ -178,7 +177,7 @@ static int cmp_group(const void *a, const void *b) {
   return strcmp(((const group *)a)->name, ((const group *)b)->name);
 }
 
-static void group_add(groups *g, const unsigned char *name, int64_t level) {
+static void group_add(groups *g, const unsigned char *name, int64_t count, double sum) {
   if (!name || !*name)
     return;
   group key = {.name = (char *)name};
@@ -191,8 +190,8 @@ static void group_add(groups *g, const unsigned char *name, int64_t level) {
     g->items = lbu_xrealloc(g->items, (g->n + 1) * sizeof(group *));
     g->items[g->n++] = it;
   }
-  it->count++;
-  it->sum += (double)level;
+  it->count += count;
+  it->sum += sum;
 }
 
 static int cmp_by_count(const void *a, const void *b) {
@@ -223,30 +222,83 @@ static lb_value groups_value(groups *g, pain_keep *k) {
   return lb_v_array(items, g->n);
 }
 
-/* One pass over the window: its summary, and the entries by trigger and by
- * location (the table is in time order: a sequential read). */
-static summary scan_window(stats_job *j, int64_t since, int64_t until) {
-  groups *triggers = &j->triggers, *places = &j->places;
-  summary s = {0};
-  double sum = 0;
+/* The entries of [since, until] one by one, into s and the groups. */
+static void scan_entries(stats_job *j, int64_t since, int64_t until, summary *s, double *sum) {
+  if (since > until)
+    return;
   sqlite3_stmt *st = job_prepare(j, "SELECT level, trigger, location FROM pain_entries WHERE "
                                     "at >= ? AND at <= ?");
   if (!st)
-    return s;
+    return;
   sqlite3_bind_int64(st, 1, since);
   sqlite3_bind_int64(st, 2, until);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int64_t level = sqlite3_column_int64(st, 0);
-    s.count++;
-    sum += (double)level;
-    if (level > s.worst)
-      s.worst = level;
-    group_add(triggers, sqlite3_column_text(st, 1), level);
-    group_add(places, sqlite3_column_text(st, 2), level);
+    s->count++;
+    *sum += (double)level;
+    if (level > s->worst)
+      s->worst = level;
+    group_add(&j->triggers, sqlite3_column_text(st, 1), 1, (double)level);
+    group_add(&j->places, sqlite3_column_text(st, 2), 1, (double)level);
   }
   job_note(j, rc);
   sqlite3_finalize(st);
+}
+
+static int64_t floor_bucket(int64_t t) {
+  return t >= 0 ? t / PAIN_BUCKET_S : (t - PAIN_BUCKET_S + 1) / PAIN_BUCKET_S;
+}
+
+/* The whole buckets first..last from the sums the triggers keep (schema
+ * version 4), into s and the groups. */
+static void scan_buckets(stats_job *j, int64_t first, int64_t last, summary *s, double *sum) {
+  sqlite3_stmt *st = job_prepare(j, "SELECT sum(n), sum(n * level), max(level) FROM pain_levels "
+                                    "WHERE bucket >= ? AND bucket <= ? AND n > 0");
+  if (!st)
+    return;
+  sqlite3_bind_int64(st, 1, first);
+  sqlite3_bind_int64(st, 2, last);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    s->count += sqlite3_column_int64(st, 0);
+    *sum += (double)sqlite3_column_int64(st, 1);
+    if (sqlite3_column_int64(st, 2) > s->worst)
+      s->worst = sqlite3_column_int64(st, 2);
+  }
+  job_note(j, rc);
+  sqlite3_finalize(st);
+  st = job_prepare(j, "SELECT kind, name, sum(n), sum(total) FROM pain_groups WHERE bucket >= ? "
+                      "AND bucket <= ? GROUP BY kind, name");
+  if (!st)
+    return;
+  sqlite3_bind_int64(st, 1, first);
+  sqlite3_bind_int64(st, 2, last);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    group_add(sqlite3_column_int(st, 0) == 1 ? &j->triggers : &j->places,
+              sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2),
+              (double)sqlite3_column_int64(st, 3));
+  job_note(j, rc);
+  sqlite3_finalize(st);
+}
+
+/* The window's summary, and its entries by trigger and by location: the
+ * whole buckets (weeks) inside it from the sums, its ends entry by entry, so
+ * that ten years cost some 10,000 rows of sums and under two weeks of
+ * entries. */
+static summary scan_window(stats_job *j, int64_t since, int64_t until) {
+  summary s = {0};
+  double sum = 0;
+  /* the first bucket that starts at or after since; the last that ends by
+   * until (both are times of this century: days is at most 36500) */
+  int64_t first = floor_bucket(since + PAIN_BUCKET_S - 1), last = floor_bucket(until + 1) - 1;
+  if (first <= last) {
+    scan_entries(j, since, first * PAIN_BUCKET_S - 1, &s, &sum);
+    scan_buckets(j, first, last, &s, &sum);
+    scan_entries(j, (last + 1) * PAIN_BUCKET_S, until, &s, &sum);
+  } else {
+    scan_entries(j, since, until, &s, &sum);
+  }
   s.average = s.count ? sum / (double)s.count : 0;
   return s;
 }
@@ -261,23 +313,21 @@ static lb_value warmup_value(stats_job *j, int64_t since, int64_t until) {
   double sums[2] = {0};
   sqlite3_stmt *st = job_prepare(
       j, "SELECT t.start_at, t.end_at, t.sets, (SELECT how FROM pain_warmups w WHERE w.at >= "
-         "t.start_at - ?1 AND w.at <= t.start_at ORDER BY w.at DESC LIMIT 1), (SELECT "
-         "count(*) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= t.start_at + ?2), "
-         "(SELECT avg(level) FROM pain_entries e WHERE e.at >= t.start_at AND e.at <= "
-         "t.start_at + ?2) FROM pain_training t WHERE t.start_at >= ?3 AND t.start_at <= ?4 "
+         "t.start_at - ?1 AND w.at <= t.start_at ORDER BY w.at DESC LIMIT 1), t.entries_after, "
+         "t.sum_after FROM pain_training t WHERE t.start_at >= ?2 AND t.start_at <= ?3 "
          "ORDER BY t.start_at");
   lb_value *list = NULL;
   size_t n = 0, cap = 0;
   if (st) {
     sqlite3_bind_int64(st, 1, WARMED_UP_S);
-    sqlite3_bind_int64(st, 2, AFTER_SESSION_S);
-    sqlite3_bind_int64(st, 3, since);
-    sqlite3_bind_int64(st, 4, until);
+    sqlite3_bind_int64(st, 2, since);
+    sqlite3_bind_int64(st, 3, until);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       const unsigned char *how = sqlite3_column_text(st, 3);
       int64_t entries = sqlite3_column_int64(st, 4);
-      double after = sqlite3_column_double(st, 5);
+      /* the entries in the 48 hours after the session, kept by triggers */
+      double after = entries ? (double)sqlite3_column_int64(st, 5) / (double)entries : 0;
       int i = how ? 0 : 1;
       if (entries > 0) {
         sessions[i]++;

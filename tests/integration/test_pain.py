@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -19,6 +20,14 @@ from lbtest import wall, zone, Bus, Client, Daemon, DaemonTest, Monitor, RpcErro
 TZ = zone("Europe/Berlin")
 RED_FLAGS = ["saddle-numbness", "bladder-bowel", "leg-weakness", "fever", "weight-loss",
              "night-pain", "trauma"]
+
+# What version 4 of pain's schema added (the sums), taken away again: a
+# diary of version 3
+SCHEMA_4_UNDONE = ("DROP TRIGGER pain_sums_add; DROP TRIGGER pain_sums_drop;"
+                   "DROP TRIGGER pain_sums_move; DROP TRIGGER pain_training_add;"
+                   "DROP TRIGGER pain_training_move; DROP TABLE pain_levels;"
+                   "DROP TABLE pain_groups; ALTER TABLE pain_training DROP COLUMN entries_after;"
+                   "ALTER TABLE pain_training DROP COLUMN sum_after;")
 
 
 def noon(days_ago):
@@ -226,7 +235,7 @@ class Stats(PainTest):
         self.assertEqual(len(before), 2)
         self.daemon.stop()
         db = self.db()
-        db.executescript("DROP TRIGGER pain_days_keep; DROP TABLE pain_days;"
+        db.executescript(SCHEMA_4_UNDONE + "DROP TRIGGER pain_days_keep; DROP TABLE pain_days;"
                          "CREATE INDEX pain_entries_day ON pain_entries(day, level);"
                          "DROP TABLE pain_training; DROP TABLE pain_warmups;"
                          "CREATE TABLE pain_sessions(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
@@ -245,7 +254,7 @@ class Stats(PainTest):
         self.assertEqual(self.client.call("pain.stats")["episodes"][-1]["worst"], 10)
         db = self.db()
         self.assertEqual(db.execute("SELECT version FROM lb_schema WHERE owner = 'pain'")
-                         .fetchone()[0], 3)
+                         .fetchone()[0], 4)
         # version 3: the warm-ups done are kept; a skip was never training
         self.assertEqual(db.execute("SELECT at, how FROM pain_warmups ORDER BY at").fetchall(),
                          [(noon(3), "warm-up reminder"), (noon(1), "warm-up preset")])
@@ -260,6 +269,115 @@ class Stats(PainTest):
         t = self.client.call("pain.stats")["trend"]
         self.assertEqual((t["direction"], t["change"]), ("better", -3))
         self.assertEqual(self.client.call("pain.stats")["current_episode"], {})
+
+
+class Sums(PainTest):
+    """Stats over long windows read the sums triggers keep (a row per
+    week and level, per week and trigger or location, and per training
+    session the entries after it): after entries logged, amended (moved,
+    re-scored, re-labelled) and removed in any order, and sessions recorded
+    before and after their entries, every figure agrees with the entries
+    themselves."""
+
+    LOCATIONS = ["", "lower-back", "glute-left", "glute-right", "hip-left"]
+    TRIGGERS = ["", "deadlift", "sitting", "bending"]
+
+    def moment(self, rnd, days):
+        return min(noon(rnd.randrange(days)) + rnd.randrange(-43000, 43000), int(wall()) - 60)
+
+    def sessions(self, rnd, n, days):
+        self.daemon.stop()
+        db = self.db()
+        for _ in range(n):
+            t = self.moment(rnd, days)
+            db.execute("INSERT INTO pain_training(start_at, end_at, sets) VALUES(?,?,3)",
+                       (t, t + 1800))
+            if rnd.random() < 0.5:
+                db.execute("INSERT INTO pain_warmups(at, how) VALUES(?, 'warm-up preset')",
+                           (t - 600,))
+        db.commit()
+        db.close()
+        self.daemon.start()
+        self.client = self.connect()
+
+    def entries(self, rnd, n, days):
+        return [self.log(rnd.randrange(11), at=self.moment(rnd, days),
+                         trigger=rnd.choice(self.TRIGGERS),
+                         location=rnd.choice(self.LOCATIONS))["id"] for _ in range(n)]
+
+    def expected(self, days):
+        """What pain.stats says, from the entries alone."""
+        since, until = midnight(days - 1), int(wall())
+        db = self.db()
+        rows = db.execute("SELECT level, trigger, location FROM pain_entries WHERE at >= ? AND "
+                          "at <= ?", (since, until)).fetchall()
+        groups = []
+        for col in (1, 2):
+            g = {}
+            for r in rows:
+                if r[col]:
+                    g.setdefault(r[col], []).append(r[0])
+            groups.append(sorted((k, len(v), sum(v) / len(v)) for k, v in g.items()))
+        after = db.execute(
+            "SELECT t.start_at, count(e.at), coalesce(avg(e.level), 0) FROM pain_training t "
+            "LEFT JOIN pain_entries e ON e.at >= t.start_at AND e.at <= t.start_at + 172800 "
+            "WHERE t.start_at >= ? AND t.start_at <= ? GROUP BY t.id ORDER BY t.start_at",
+            (since, until)).fetchall()
+        db.close()
+        levels = [r[0] for r in rows]
+        return (len(levels), sum(levels) / len(levels) if levels else 0,
+                max(levels) if levels else 0, groups[0], groups[1], after)
+
+    def got(self, days):
+        s = self.client.call("pain.stats", {"days": days})
+        groups = [sorted((x["name"], x["count"], x["average"]) for x in s[k])
+                  for k in ("by_trigger", "by_location")]
+        after = [(x["start"], x["entries_after"], x["average_after"])
+                 for x in s["warmup"]["sessions"]]
+        return (s["count"], s["average"], s["worst"], groups[0], groups[1], after)
+
+    def check(self, what):
+        for days in (3000, 400, 45, 30, 7, 1):
+            want, have = self.expected(days), self.got(days)
+            self.assertEqual(have[0], want[0], "%s, %d days: count" % (what, days))
+            self.assertAlmostEqual(have[1], want[1], msg="%s, %d days: average" % (what, days))
+            self.assertEqual(have[2:], want[2:], "%s, %d days" % (what, days))
+
+    def test_long_windows_agree_with_the_entries(self):
+        rnd = random.Random(22)
+        self.sessions(rnd, 40, 900)        # sessions before their entries
+        ids = self.entries(rnd, 400, 900)
+        self.sessions(rnd, 40, 900)        # and after
+        self.check("logged")
+        for i in rnd.sample(ids, 120):     # moved, re-scored, re-labelled
+            self.client.call("pain.amend", i, {"at": self.moment(rnd, 900),
+                                               "level": rnd.randrange(11),
+                                               "trigger": rnd.choice(self.TRIGGERS),
+                                               "location": rnd.choice(self.LOCATIONS)})
+        for i in rnd.sample(ids, 60):
+            self.client.call("pain.amend", i, {"level": rnd.randrange(11)})
+        self.check("amended")
+        for i in rnd.sample(ids, 150):
+            self.client.call("pain.remove", i)
+        self.check("removed")
+        db = self.db()  # nothing is left behind for days or groups with no entry
+        self.assertEqual(db.execute("SELECT count(*) FROM pain_levels WHERE n <= 0").fetchone()[0], 0)
+        self.assertEqual(db.execute("SELECT count(*) FROM pain_groups WHERE n <= 0").fetchone()[0], 0)
+        db.close()
+
+    def test_a_diary_of_schema_3_gets_its_sums(self):
+        rnd = random.Random(3)
+        self.sessions(rnd, 30, 600)
+        self.entries(rnd, 200, 600)
+        before = self.got(3000)
+        self.daemon.stop()
+        db = self.db()
+        db.executescript(SCHEMA_4_UNDONE + "UPDATE lb_schema SET version = 3 WHERE owner = 'pain';")
+        db.close()
+        self.daemon.start()
+        self.client = self.connect()
+        self.assertEqual(self.got(3000), before)
+        self.check("migrated")
 
 
 class Warmup(PainTest):
@@ -587,13 +705,20 @@ class LongReads(PainTest):
         self.daemon.stop()
         db = self.db()
         start = noon(3650)
+        # The entries in the last hour, and all after the start of this
+        # week of the sums (a bucket, pain.c): stats read them one by one,
+        # as they would read any window's two ends, and that takes long
+        # enough for pings to come meanwhile.
+        hi = int(wall()) - 1
+        lo = max(hi - 3600, hi // 604800 * 604800)
+        at = [lo + i % (hi - lo + 1) for i in range(n)]
         db.executemany("INSERT INTO pain_entries(id, at, day, level, location, trigger, note, "
                        "symptoms, logged_at) VALUES(?,?,?,?,'lower-back','deadlift',?, '', ?)",
-                       ((i + 1, start + i * 300, (start + i * 300) // 86400, i % 11,
-                         "note %d" % i, start + i * 300) for i in range(n)))
+                       ((i + 1, at[i], at[i] // 86400, i % 11, "note %d" % i, at[i])
+                        for i in range(n)))
         # three training sessions a week, half of them warmed up: the
         # warm-up comparison reads beside the entries
-        at = list(range(start, start + n * 300, 7 * 86400 // 3))
+        at = list(range(start, hi, 7 * 86400 // 3))
         db.executemany("INSERT INTO pain_training(start_at, end_at, sets) VALUES(?,?,3)",
                        [(t, t + 1800) for t in at])
         db.executemany("INSERT INTO pain_warmups(at, how) VALUES(?, 'warm-up preset')",
