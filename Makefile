@@ -12,7 +12,8 @@ ARGS         ?=
 
 # Debian 12 packages. Build: what the code links against, and scdoc for the
 # man pages. Test: what the test suite drives: a private dbus-daemon and its
-# clients (dbus-monitor, dbus-send, gdbus, busctl), systemd-analyze, python3
+# clients (dbus-monitor, dbus-send, gdbus, busctl), systemd-analyze, strace (a
+# test counts the zone files read), python3
 # with msgpack for the raw client, tmux for the terminal tests, chromium to
 # render the pain report; for lumbar-notify, python3-dbusmock's notification
 # server, dunst under Xvfb, and xfce4-notifyd under Xvfb for the README's
@@ -27,7 +28,7 @@ LINT_DEPS  := cppcheck clang-tidy
 # (NodeSource's) conflicts with the npm package.
 NPM_DEP    := $(if $(shell command -v npm 2>/dev/null),,npm)
 TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session libglib2.0-bin \
-              systemd sqlite3 tmux chromium python3-dbus python3-dbusmock dunst xvfb \
+              systemd sqlite3 strace tmux chromium python3-dbus python3-dbusmock dunst xvfb \
               xfce4-notifyd x11-apps x11-xserver-utils xdotool \
               fonts-dejavu-core nodejs $(NPM_DEP) clang libclang-rt-14-dev man-db zsh fish \
               bash-completion

@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -504,6 +505,14 @@ static int parse_shorthand(parser *ps, bool *ret_found) {
   return 0;
 }
 
+/* The zone names found to be zone files, each read once (until lbu_calendar_zones_forget): a
+ * thousand reminders in one zone open its file once. */
+static void *zones_seen;
+
+static int cmp_name(const void *a, const void *b) {
+  return strcmp(a, b);
+}
+
 /* A zone systemd takes after the last space: a name of letters, digits and "-_+/" that is a TZif
  * file under /usr/share/zoneinfo. */
 static bool zone_name_valid(const char *name) {
@@ -520,6 +529,8 @@ static bool zone_name_valid(const char *name) {
   }
   if (slash || n >= PATH_MAX)
     return false;
+  if (tfind(name, &zones_seen, cmp_name))
+    return true;
   char *path;
   if (asprintf(&path, "/usr/share/zoneinfo/%s", name) < 0)
     return false;
@@ -532,7 +543,34 @@ static bool zone_name_valid(const char *name) {
   bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, magic, 4) == 4 &&
             memcmp(magic, "TZif", 4) == 0;
   close(fd);
+  char *copy;
+  if (ok && (copy = strdup(name)) && !tsearch(copy, &zones_seen, cmp_name))
+    free(copy);
   return ok;
+}
+
+void lbu_calendar_zones_forget(void) {
+  tdestroy(zones_seen, free);
+  zones_seen = NULL;
+}
+
+/* The hold (lbu_calendar_hold): glibc's local time kept in one event's zone. */
+static lbu_calendar_tz_guard held;
+static bool holding;
+
+int lbu_calendar_hold(const lbu_calendar *c) {
+  lbu_calendar_release();
+  if (c->utc)
+    return 0;
+  int r = lbu_calendar_tz_enter(&held, c->zone);
+  holding = r == 0;
+  return r;
+}
+
+void lbu_calendar_release(void) {
+  if (holding)
+    lbu_calendar_tz_leave(&held);
+  holding = false;
 }
 
 /* Split off a time zone: " UTC" (any case), the local zone's standard or daylight name (as a

@@ -64,6 +64,21 @@ static inline lbu_calendar_iter lbu_calendar_iter_at(int64_t base_usec) {
  * as lbu_calendar_next's; it is then unchanged. */
 int lbu_calendar_iterate(const lbu_calendar *c, lbu_calendar_iter *it, int64_t *ret_usec);
 
+/* Calendar computations batched by time zone. Each lbu_calendar_next or _iterate of an event in a
+ * zone of its own makes glibc read that zone's file, then the local zone's again when it is done.
+ * lbu_calendar_hold keeps glibc's local time in c's zone until lbu_calendar_release (or the next
+ * hold): the computations of events in that zone meanwhile read no file, so a thousand reminders
+ * in ten zones cost ten reads, not two thousand. While a hold is kept, everything else that reads
+ * local time (localtime_r, mktime) reads the held zone: nothing else may run in between. One hold
+ * at a time; 0, or a negative errno (then nothing is held). */
+int lbu_calendar_hold(const lbu_calendar *c);
+void lbu_calendar_release(void);
+
+/* Parsing checks that a zone's name is a zone file under /usr/share/zoneinfo once per name; this
+ * forgets the names checked (a zone's files may have changed: tzdata was upgraded, the local time
+ * zone changed), so that each is checked again when next named. */
+void lbu_calendar_zones_forget(void);
+
 /* The IANA zone the event was written with ("Europe/Berlin"), or NULL (UTC or local time). */
 const char *lbu_calendar_timezone(const lbu_calendar *c);
 

@@ -944,6 +944,12 @@ static void reload(lb_plugin *p) {
   sync_config();
 }
 
+/* An interval without hours or a one-off: a length of time, not a time of
+ * day. */
+static bool is_duration(const reminder *r) {
+  return r->spec.kind == SCHEDULE_ONCE || (r->spec.kind == SCHEDULE_EVERY && r->spec.from_min < 0);
+}
+
 /* Durations (an interval without hours, a one-off, a snooze, a pause) wait
  * at most their own length from now: after the clock was set back (a wrong
  * clock corrected, or set back while lumbard was down) none waits for a
@@ -951,9 +957,7 @@ static void reload(lb_plugin *p) {
 static bool clamp_to_now(reminder *r, int64_t now) {
   bool changed = false;
   int64_t len = (int64_t)r->spec.every_s * 1000;
-  bool duration =
-      r->spec.kind == SCHEDULE_ONCE || (r->spec.kind == SCHEDULE_EVERY && r->spec.from_min < 0);
-  if (duration && r->next_at_ms && r->next_at_ms - now > len) {
+  if (is_duration(r) && r->next_at_ms && r->next_at_ms - now > len) {
     r->next_at_ms = now + len;
     r->spec.anchor_ms = r->spec.kind == SCHEDULE_ONCE ? r->next_at_ms : now;
     changed = true;
@@ -967,6 +971,13 @@ static bool clamp_to_now(reminder *r, int64_t now) {
     changed = true;
   }
   return changed;
+}
+
+/* Whether a change of clock computes r's next elapse again: a calendar
+ * elapse (or hours of an interval) still ahead, or none found before. */
+static bool recomputed(const reminder *r, int64_t now) {
+  return !is_duration(r) &&
+         (r->next_at_ms > now || (!r->next_at_ms && r->spec.kind == SCHEDULE_CALENDAR));
 }
 
 /* The wall clock was set or the time zone changed. What is a duration
@@ -986,10 +997,23 @@ static void clock_changed(lb_plugin *p, void *ud) {
     meta_dirty = true;
     want_flush();
   }
+  /* the calendar elapses still ahead, computed together: each time zone's
+   * file read once for all its reminders (schedule_next_many) */
+  lbu_calendar_zones_forget();
+  size_t n = 0, k = 0;
+  for (reminder *r = first; r; r = r->next)
+    n += recomputed(r, now);
+  const schedule_spec **specs = lbu_xcalloc(n ? n : 1, sizeof(*specs));
+  int64_t *nexts = lbu_xcalloc(n ? n : 1, sizeof(*nexts));
+  for (reminder *r = first; r; r = r->next)
+    if (recomputed(r, now))
+      specs[k++] = &r->spec;
+  schedule_next_many(specs, n, now, nexts);
+  k = 0;
   for (reminder *r = first; r; r = r->next) {
     bool changed = false;
-    bool duration =
-        r->spec.kind == SCHEDULE_ONCE || (r->spec.kind == SCHEDULE_EVERY && r->spec.from_min < 0);
+    bool duration = is_duration(r);
+    bool recompute = recomputed(r, now);
     if (delta) { /* only what moved is written again */
       if (duration) {
         r->spec.anchor_ms += delta;
@@ -1015,8 +1039,8 @@ static void clock_changed(lb_plugin *p, void *ud) {
         r->due_at_ms = r->snoozed_until_ms = 0;
         changed = true;
       }
-      if (r->next_at_ms > now || (!r->next_at_ms && r->spec.kind == SCHEDULE_CALENDAR)) {
-        int64_t next = schedule_next_after(&r->spec, now);
+      if (recompute) {
+        int64_t next = nexts[k++];
         changed |= next != r->next_at_ms;
         r->next_at_ms = next;
       }
@@ -1026,6 +1050,8 @@ static void clock_changed(lb_plugin *p, void *ud) {
       touch(r->id);
     schedule(r);
   }
+  free(specs);
+  free(nexts);
 }
 
 /* ---- restore ------------------------------------------------------------------ */

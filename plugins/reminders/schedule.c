@@ -6,9 +6,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include "xalloc.h"
 
 /* Up to two digits at *s, moved past; -1 when there is none. */
 static int two_digits(const char **s) {
@@ -151,4 +154,34 @@ int64_t schedule_next_after(const schedule_spec *s, int64_t t) {
   }
   }
   return 0;
+}
+
+static const char *zone_of(const schedule_spec *s) {
+  return s->kind == SCHEDULE_CALENDAR ? lbu_calendar_timezone(s->cal) : NULL;
+}
+
+/* For qsort_r: indexes into the specs, by zone. */
+static int cmp_zone(const void *a, const void *b, void *specs) {
+  const schedule_spec *const *s = specs;
+  return strcmp(zone_of(s[*(const size_t *)a]), zone_of(s[*(const size_t *)b]));
+}
+
+void schedule_next_many(const schedule_spec *const *specs, size_t n, int64_t t, int64_t *ret) {
+  /* in the local zone first; then those of other zones, a zone at a time */
+  size_t *zoned = lbu_xcalloc(n ? n : 1, sizeof(*zoned)), n_zoned = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (zone_of(specs[i]))
+      zoned[n_zoned++] = i;
+    else
+      ret[i] = schedule_next_after(specs[i], t);
+  }
+  qsort_r(zoned, n_zoned, sizeof(*zoned), cmp_zone, (void *)specs);
+  for (size_t k = 0; k < n_zoned; k++) {
+    const schedule_spec *s = specs[zoned[k]];
+    if (k == 0 || strcmp(zone_of(s), zone_of(specs[zoned[k - 1]])) != 0)
+      (void)lbu_calendar_hold(s->cal); /* when it fails, each reads its zone itself */
+    ret[zoned[k]] = schedule_next_after(s, t);
+  }
+  lbu_calendar_release();
+  free(zoned);
 }

@@ -29,4 +29,10 @@ int schedule_parse(const lb_host *host, const char *text, const char *from, cons
 /* The first elapse strictly after t (unix ms); 0 when none is left. */
 int64_t schedule_next_after(const schedule_spec *s, int64_t t);
 
+/* The first elapse after t of each of n schedules, into ret[i], as
+ * schedule_next_after answers: with the calendar events of each time zone
+ * computed together, so that each zone's file is read once for them all
+ * (lbu_calendar_hold), not once for each. */
+void schedule_next_many(const schedule_spec *const *specs, size_t n, int64_t t, int64_t *ret);
+
 #endif

@@ -384,6 +384,66 @@ class ClockJump(ReminderTest):
         self.assertLessEqual(view["next_at"], now + 45 * 60)
 
 
+    ZONES = ["America/New_York", "Asia/Kolkata", "Australia/Sydney"]
+
+    def traced(self, what):
+        """The zone files the daemon opens while what() runs (strace
+        attached to it): each name, how many times."""
+        out = os.path.join(self.daemon.root, "strace.out")
+        tracer = subprocess.Popen(["strace", "-qq", "-f", "-p", str(self.daemon.pid), "-o", out,
+                                   "-e", "trace=open,openat"], stderr=subprocess.PIPE)
+        self.addCleanup(tracer.kill)
+        for _ in range(500):  # attached when the daemon has a tracer
+            with open("/proc/%d/status" % self.daemon.pid) as f:
+                if any(line.split() == ["TracerPid:", str(tracer.pid)] for line in f):
+                    break
+            if tracer.poll() is not None:
+                self.skipTest("strace cannot attach here: %s" % tracer.stderr.read().decode())
+            time.sleep(0.01)
+        what()
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait(10)
+        counts = {}
+        with open(out) as f:
+            for line in f:
+                for z in self.ZONES:
+                    if '"/usr/share/zoneinfo/%s"' % z in line:
+                        counts[z] = counts.get(z, 0) + 1
+        return counts
+
+    def test_each_zone_is_read_once_for_all_its_reminders(self):
+        if not shutil.which("strace"):
+            self.skipTest("no strace (make test installs it)")
+        rs = [self.add("r%d" % i, "*-*-* %02d:%02d %s" % (i % 24, i * 7 % 60,
+                                                           self.ZONES[i % 3]))
+              for i in range(30)] + [self.add("l%d" % i, "*-*-* %02d:30" % i) for i in range(6)]
+        # a clock change computes every reminder's next elapse again
+        got = self.traced(lambda: self.client.call("daemon.test_shift_clock", -5 * 86400))
+        self.assertEqual(got, {z: 1 for z in self.ZONES})
+        now = self.now()
+        views = {x["id"]: x for x in self.client.call("reminders.list")}
+        for r in rs:
+            want = self.client.call("reminders.preview", r["schedule"], 1, now)[0]
+            self.assertEqual(views[r["id"]]["next_at"], want, r["schedule"])
+        # and so does a start: the names are checked once each
+        self.assertEqual(self.daemon.stop(), 0)
+        self.daemon.env["LUMBARD_TEST_NOW"] = str(now)
+        self.daemon.wrapper = ["strace", "-qq", "-f", "-o",
+                               os.path.join(self.daemon.root, "start.out"), "-e",
+                               "trace=open,openat"]
+        self.daemon.start()
+        self.client = self.connect()
+        self.assertEqual(len(self.client.call("reminders.list")), 36)
+        # the daemon is strace's child: stopped by a signal of its own
+        with open("/proc/%d/task/%d/children" % (self.daemon.pid, self.daemon.pid)) as f:
+            os.kill(int(f.read().split()[0]), signal.SIGTERM)
+        self.assertEqual(self.daemon.proc.wait(10), 0)
+        with open(os.path.join(self.daemon.root, "start.out")) as f:
+            text = f.read()
+        self.assertEqual({z: text.count('"/usr/share/zoneinfo/%s"' % z) for z in self.ZONES},
+                         {z: 1 for z in self.ZONES})
+
+
 class OverDbus(unittest.TestCase):
     def test_add_and_due_signal(self):
         root = tempfile.mkdtemp(prefix="lumbard-rem-dbus-")
