@@ -321,12 +321,14 @@ static void destroy(reminder *r);
 static void elapse(reminder *r, int64_t now) {
   int64_t latest = r->next_at_ms;
   uint32_t missed = 1;
+  schedule_hold(&r->spec); /* a week of minutes missed: the zone read once */
   for (int64_t t = schedule_next_after(&r->spec, latest); t && t <= now && missed < 100000;
        t = schedule_next_after(&r->spec, t)) {
     latest = t;
     missed++;
   }
   r->next_at_ms = schedule_next_after(&r->spec, now);
+  schedule_release();
   if (now - latest > (int64_t)catch_up_s * 1000) {
     host->log(self, LB_LOG_INFO, "%s was due %lld min ago, past the catch-up horizon: dropped",
               r->name, (long long)(now - latest) / 60000);
@@ -801,8 +803,10 @@ static void m_preview(lb_call *call, const lb_value *args, void *ud) {
      * prints them: down to the second (*:*:0.9995 is at :00). */
     lbu_calendar_iter it = lbu_calendar_iter_at(base * 1000);
     int64_t us;
+    schedule_hold(&tmp);
     while (n < count && lbu_calendar_iterate(tmp.cal, &it, &us) == 0)
       items[n++] = lb_v_int(us / 1000000);
+    schedule_release();
   } else {
     for (int64_t t = schedule_next_after(&tmp, base); t && n < count;
          t = schedule_next_after(&tmp, t))

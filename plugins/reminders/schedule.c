@@ -179,9 +179,18 @@ void schedule_next_many(const schedule_spec *const *specs, size_t n, int64_t t, 
   for (size_t k = 0; k < n_zoned; k++) {
     const schedule_spec *s = specs[zoned[k]];
     if (k == 0 || strcmp(zone_of(s), zone_of(specs[zoned[k - 1]])) != 0)
-      (void)lbu_calendar_hold(s->cal); /* when it fails, each reads its zone itself */
+      schedule_hold(s);
     ret[zoned[k]] = schedule_next_after(s, t);
   }
   lbu_calendar_release();
   free(zoned);
+}
+
+void schedule_hold(const schedule_spec *s) {
+  if (zone_of(s))
+    (void)lbu_calendar_hold(s->cal); /* when it fails, each elapse reads the zone itself */
+}
+
+void schedule_release(void) {
+  lbu_calendar_release();
 }

@@ -35,4 +35,11 @@ int64_t schedule_next_after(const schedule_spec *s, int64_t t);
  * (lbu_calendar_hold), not once for each. */
 void schedule_next_many(const schedule_spec *const *specs, size_t n, int64_t t, int64_t *ret);
 
+/* Keeps glibc's local time in s's zone, when s is a calendar event in a
+ * zone of its own, for the elapses of s computed until schedule_release:
+ * its zone's file is read once for them all (lbu_calendar_hold). Nothing
+ * else that reads local time may run in between. */
+void schedule_hold(const schedule_spec *s);
+void schedule_release(void);
+
 #endif

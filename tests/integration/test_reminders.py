@@ -425,6 +425,10 @@ class ClockJump(ReminderTest):
         for r in rs:
             want = self.client.call("reminders.preview", r["schedule"], 1, now)[0]
             self.assertEqual(views[r["id"]]["next_at"], want, r["schedule"])
+        # twenty elapses of one event: its zone read once
+        got = self.traced(lambda: self.client.call("reminders.preview",
+                                                   "*-*-* 12:00 Asia/Kolkata", 20))
+        self.assertEqual(got, {"Asia/Kolkata": 1})
         # and so does a start: the names are checked once each
         self.assertEqual(self.daemon.stop(), 0)
         self.daemon.env["LUMBARD_TEST_NOW"] = str(now)
