@@ -330,6 +330,7 @@ void lbd_daemon_stop(lbd_daemon *d) {
                        "the daemon is stopping"); /* core calls are never deferred */
   lbd_pcalls_close(c->pcalls);
   c->pcalls = NULL;
+  lbd_store_reads_close(c->reads);
   lbd_store_detach(c->store);
   lbd_dbus_stop(d->dbus);
   d->dbus = NULL;

@@ -107,9 +107,12 @@ static bool field_ok(const lb_value *v, const char *rest, const lb_field *f, cha
   if (v->kind != LB_MAP)
     return true;
   const char *dot = strchr(rest, '.');
-  char key[128];
-  snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - rest) : (int)strlen(rest), rest);
-  const lb_value *x = lb_map_get(v, key);
+  size_t n = dot ? (size_t)(dot - rest) : strlen(rest);
+  const lb_value *x = NULL; /* under the name's first part: a list of 1,000 maps is checked
+                             * on the loop, with no copy of it for each */
+  for (uint32_t i = 0; i < v->as.map.len && !x; i++)
+    if (strncmp(v->as.map.items[i].key, rest, n) == 0 && v->as.map.items[i].key[n] == '\0')
+      x = &v->as.map.items[i].val;
   if (!x || lb_is_nil(x))
     return true;
   if (dot)

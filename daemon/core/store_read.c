@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,26 +17,49 @@
 /* A worker waits this long for a lock it cannot read past (a WAL recovery,
  * another program's exclusive lock): it is not the loop that waits. */
 #define READ_BUSY_MS 5000
-/* Connections kept between reads (libuv's pool runs 4 threads by default). */
-#define MAX_IDLE_CONNS 4
+/* Reader threads, started when first needed; a connection each, kept. */
+#define N_WORKERS 2
+#define MAX_IDLE_CONNS N_WORKERS
 
 typedef enum { QUEUED, RUNNING, FINISHED } read_state;
 
+typedef struct worker worker;
+
 typedef struct read_job {
-  uv_work_t req;
   lbd_store_reads *r;
   void *owner; /* NULL once forgotten: read is not run, done already called */
   lbd_store_read_fn read;
   lbd_store_read_done_fn done;
   void *ud;
   atomic_bool cancel; /* forgotten: every statement of the read stops */
+  worker *w;          /* the loop's: the worker it was handed to, or NULL */
   /* Under r->lock: the state, and the connection while it runs. */
   read_state state;
   sqlite3 *conn;
   int rc;
-  char error[256]; /* the reader connection's words for rc */
-  struct read_job *prev, *next;
+  char error[256];              /* the reader connection's words for rc */
+  struct read_job *prev, *next; /* every job the loop has not heard back; the loop's */
+  struct read_job *queued;      /* the loop's queue of jobs not yet handed out */
+  struct read_job *finished;    /* the stack of jobs done (lbd_store_reads.done) */
 } read_job;
+
+/* Why threads of our own and not libuv's pool: a pool thread that finished
+ * its work tells the loop under a mutex the loop takes too and through a
+ * uv_async whose flag the loop spins on, both held across a write(2). A
+ * reader runs at a lower priority than the loop (yield_to_the_loop); taken
+ * off its CPU inside that window it kept the loop waiting -- a priority
+ * inversion, up to milliseconds with every CPU busy. Here nothing the loop
+ * waits for is ever held by a reader: a job is handed over in an atomic
+ * slot with a semaphore, and comes back on an atomic stack with an
+ * eventfd. */
+struct worker {
+  lbd_store_reads *r;
+  uv_thread_t thread;
+  uv_sem_t wake;
+  _Atomic(read_job *) slot; /* handed over, not yet taken */
+  atomic_bool stop;
+  bool busy; /* the loop's: a job handed over and not heard back */
+};
 
 struct lbd_store_reads {
   uv_loop_t *loop;
@@ -45,26 +69,71 @@ struct lbd_store_reads {
   uv_cond_t finished; /* a running read ended */
   sqlite3 *idle[MAX_IDLE_CONNS];
   size_t n_idle;
-  read_job *jobs; /* every read not yet heard on the loop; the loop's alone */
+  worker workers[N_WORKERS];
+  size_t n_workers;         /* started */
+  _Atomic(read_job *) done; /* jobs finished, pushed by the workers */
+  int efd;                  /* readable when done has jobs */
+  uv_poll_t poll;
+  bool closed;
+  read_job *jobs;                    /* every read not yet heard on the loop; the loop's alone */
+  read_job *queue_head, *queue_tail; /* waiting for a worker; the loop's alone */
 };
+
+static void on_done(uv_poll_t *h, int status, int events);
 
 lbd_store_reads *lbd_store_reads_new(uv_loop_t *loop, lbd_store *store) {
   lbd_store_reads *r = lbu_xcalloc(1, sizeof(*r));
   r->loop = loop;
   r->store = store;
   r->path = lbu_xstrdup(lbd_store_path(store));
-  if (uv_mutex_init(&r->lock) != 0 || uv_cond_init(&r->finished) != 0) {
-    lbu_err("cannot make a mutex for the database's readers");
+  r->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (uv_mutex_init(&r->lock) != 0 || uv_cond_init(&r->finished) != 0 || r->efd < 0 ||
+      uv_poll_init(loop, &r->poll, r->efd) != 0 ||
+      uv_poll_start(&r->poll, UV_READABLE, on_done) != 0) {
+    lbu_err("cannot make the database's readers: %s", strerror(errno));
     abort(); /* only when the system is out of resources at start */
   }
+  r->poll.data = r;
+  uv_unref((uv_handle_t *)&r->poll); /* the loop does not run for it alone */
   return r;
+}
+
+static void free_job(read_job *j);
+
+/* The workers stop and are joined: no read is running (the plugins that
+ * asked have gone, and their reads were forgotten). */
+void lbd_store_reads_close(lbd_store_reads *r) {
+  if (!r || r->closed)
+    return;
+  r->closed = true;
+  for (size_t i = 0; i < r->n_workers; i++) {
+    atomic_store(&r->workers[i].stop, true);
+    uv_sem_post(&r->workers[i].wake);
+  }
+  for (size_t i = 0; i < r->n_workers; i++) {
+    uv_thread_join(&r->workers[i].thread);
+    uv_sem_destroy(&r->workers[i].wake);
+  }
+  r->n_workers = 0;
+  uv_close((uv_handle_t *)&r->poll, NULL);
 }
 
 void lbd_store_reads_free(lbd_store_reads *r) {
   if (!r)
     return;
+  lbd_store_reads_close(r);
+  for (read_job *j = atomic_exchange(&r->done, NULL), *next; j; j = next) {
+    next = j->finished;
+    free_job(j); /* forgotten, and heard of already */
+  }
+  for (read_job *j = r->queue_head, *next; j; j = next) {
+    next = j->queued;
+    free_job(j);
+  }
   for (size_t i = 0; i < r->n_idle; i++)
     sqlite3_close_v2(r->idle[i]);
+  if (r->efd >= 0)
+    close(r->efd);
   uv_cond_destroy(&r->finished);
   uv_mutex_destroy(&r->lock);
   free(r->path);
@@ -116,13 +185,8 @@ static void finish_statements(sqlite3 *db) {
 
 /* A worker yields to the loop: batch scheduling (it does not preempt on
  * waking) and nice 10, so that the loop thread, woken by a timer or a
- * client, runs at once even with every CPU busy reading. Per thread, for
- * the threads of libuv's pool that run reads (they run nothing else). */
+ * client, runs at once even with every CPU busy reading. */
 static void yield_to_the_loop(void) {
-  static _Thread_local bool done;
-  if (done)
-    return;
-  done = true;
   struct sched_param sp = {0};
   pid_t tid = gettid();
   if (sched_setscheduler(tid, SCHED_BATCH, &sp) < 0 || setpriority(PRIO_PROCESS, (id_t)tid, 10) < 0)
@@ -143,9 +207,7 @@ static int wait_unless_cancelled(void *ud, int tries) {
   return 1;
 }
 
-static void work(uv_work_t *req) {
-  read_job *j = req->data;
-  yield_to_the_loop();
+static void work(read_job *j) {
   lbd_store_reads *r = j->r;
   int rc = SQLITE_OK;
   sqlite3 *db = take_conn(r, &rc);
@@ -182,6 +244,33 @@ static void work(uv_work_t *req) {
     give_conn(r, db);
 }
 
+/* Back to the loop: pushed on the stack of jobs done, and the eventfd
+ * written; no lock. */
+static void hand_back(lbd_store_reads *r, read_job *j) {
+  read_job *top = atomic_load(&r->done);
+  do
+    j->finished = top;
+  while (!atomic_compare_exchange_weak(&r->done, &top, j));
+  uint64_t one = 1;
+  while (write(r->efd, &one, sizeof(one)) < 0 && errno == EINTR)
+    ;
+}
+
+static void worker_main(void *arg) {
+  worker *w = arg;
+  yield_to_the_loop();
+  for (;;) {
+    uv_sem_wait(&w->wake);
+    read_job *j = atomic_exchange(&w->slot, NULL);
+    if (j) {
+      work(j);
+      hand_back(w->r, j);
+    } else if (atomic_load(&w->stop)) {
+      return;
+    }
+  }
+}
+
 /* ---- the loop's side ----------------------------------------------------------------- */
 
 static void unlink_job(lbd_store_reads *r, read_job *j) {
@@ -193,14 +282,42 @@ static void unlink_job(lbd_store_reads *r, read_job *j) {
     j->next->prev = j->prev;
 }
 
-static void after_work(uv_work_t *req, int status) {
-  read_job *j = req->data;
-  lbd_store_reads *r = j->r;
+static void free_job(read_job *j) {
+  free(j);
+}
+
+/* A worker for j: an idle one, or a new one while there are fewer than
+ * N_WORKERS; NULL when all are busy. */
+static worker *idle_worker(lbd_store_reads *r) {
+  for (size_t i = 0; i < r->n_workers; i++)
+    if (!r->workers[i].busy)
+      return &r->workers[i];
+  if (r->n_workers == N_WORKERS)
+    return NULL;
+  worker *w = &r->workers[r->n_workers];
+  *w = (worker){.r = r};
+  if (uv_sem_init(&w->wake, 0) != 0)
+    return NULL;
+  if (uv_thread_create(&w->thread, worker_main, w) != 0) {
+    uv_sem_destroy(&w->wake);
+    return NULL;
+  }
+  r->n_workers++;
+  return w;
+}
+
+static void hand_over(worker *w, read_job *j) {
+  w->busy = true;
+  j->w = w;
+  atomic_store(&w->slot, j);
+  uv_sem_post(&w->wake);
+}
+
+/* What became of a job, heard on the loop. */
+static void heard(lbd_store_reads *r, read_job *j) {
   unlink_job(r, j);
   if (!j->owner) {
     /* forgotten: done was called then */
-  } else if (status == UV_ECANCELED) {
-    j->done(-ECANCELED, "the read was cancelled", j->ud);
   } else if (j->rc == SQLITE_OK) {
     j->done(0, NULL, j->ud);
   } else {
@@ -208,29 +325,80 @@ static void after_work(uv_work_t *req, int status) {
     lbd_store_explain_msg(r->store, j->rc, j->error, why, sizeof(why));
     j->done(-EIO, why, j->ud);
   }
-  free(j);
+  free_job(j);
+}
+
+static void on_done(uv_poll_t *h, int status, int events) {
+  (void)status, (void)events;
+  lbd_store_reads *r = h->data;
+  uint64_t n;
+  (void)!read(r->efd, &n, sizeof(n));
+  read_job *top = atomic_exchange(&r->done, NULL), *fifo = NULL;
+  while (top) { /* oldest first */
+    read_job *next = top->finished;
+    top->finished = fifo;
+    fifo = top;
+    top = next;
+  }
+  for (read_job *j = fifo, *next; j; j = next) {
+    next = j->finished;
+    worker *w = j->w;
+    w->busy = false;
+    read_job *q = r->queue_head;
+    if (q && !r->closed) {
+      r->queue_head = q->queued;
+      if (!r->queue_head)
+        r->queue_tail = NULL;
+      hand_over(w, q);
+    }
+    heard(r, j);
+  }
 }
 
 void lbd_store_read(lbd_store_reads *r, void *owner, lbd_store_read_fn read,
                     lbd_store_read_done_fn done, void *ud) {
+  if (r->closed) {
+    done(-ECANCELED, "the daemon is stopping", ud);
+    return;
+  }
   read_job *j = lbu_xcalloc(1, sizeof(*j));
   j->r = r;
   j->owner = owner;
   j->read = read;
   j->done = done;
   j->ud = ud;
-  j->req.data = j;
   j->next = r->jobs;
   if (r->jobs)
     r->jobs->prev = j;
   r->jobs = j;
-  int rc = uv_queue_work(r->loop, &j->req, work, after_work);
-  if (rc < 0) { /* libuv refuses only invalid arguments; say so rather than hang */
-    lbu_err("cannot queue a read: %s", uv_strerror(rc));
+  worker *w = idle_worker(r);
+  if (w) {
+    hand_over(w, j);
+  } else if (r->n_workers) { /* every worker busy: the first to finish takes it */
+    if (r->queue_tail)
+      r->queue_tail->queued = j;
+    else
+      r->queue_head = j;
+    r->queue_tail = j;
+  } else { /* no thread could be made */
+    lbu_err("cannot start a reader thread");
     unlink_job(r, j);
-    done(-EIO, "the read could not be started", ud);
-    free(j);
+    free_job(j);
+    done(-EIO, "the read could not be started: the system is out of threads", ud);
   }
+}
+
+/* j out of the loop's queue, when it is there. */
+static bool unqueue(lbd_store_reads *r, read_job *j) {
+  for (read_job **at = &r->queue_head, *prev = NULL; *at; prev = *at, at = &(*at)->queued) {
+    if (*at != j)
+      continue;
+    *at = j->queued;
+    if (r->queue_tail == j)
+      r->queue_tail = prev;
+    return true;
+  }
+  return false;
 }
 
 static read_job *first_of(lbd_store_reads *r, void *owner) {
@@ -254,10 +422,13 @@ void lbd_store_reads_forget(lbd_store_reads *r, void *owner, const char *why) {
     while (j->state == RUNNING)
       uv_cond_wait(&r->finished, &r->lock);
     uv_mutex_unlock(&r->lock);
-    /* Not started: dropped (after_work hears UV_ECANCELED, or a worker
-     * that took it just now sees no owner); its code is the plugin's, which
-     * may be unloaded once this returns. */
-    uv_cancel((uv_req_t *)&j->req);
+    /* Not started: dropped (still in the loop's queue, or a worker that
+     * takes it sees no owner and hands it back); its code is the
+     * plugin's, which may be unloaded once this returns. */
     j->done(-ECANCELED, why, j->ud);
+    if (unqueue(r, j)) {
+      unlink_job(r, j);
+      free_job(j);
+    }
   }
 }

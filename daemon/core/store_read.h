@@ -1,9 +1,9 @@
 /* Long reads off the loop: a read of the database that may take long (a
- * whole diary's export, all-history statistics) runs on a worker thread of
- * libuv's pool, on a connection of its own to the WAL database, inside one
- * read transaction (a consistent snapshot while writes go on); its outcome
- * is heard on the loop. The loop thread never waits for one, but when the
- * plugin that asked goes away: its reads are interrupted and waited for.
+ * whole diary's export, all-history statistics) runs on a reader thread
+ * of its own (store_read.c says why not libuv's pool), on a connection of its own to the WAL
+ * database, inside one read transaction (a consistent snapshot while writes go on); its outcome is
+ * heard on the loop. The loop thread never waits for one, but when the plugin that asked goes away:
+ * its reads are interrupted and waited for.
  *
  * Why threads and not slices of the loop: an aggregate (count, avg, GROUP
  * BY) computes its whole answer in its first sqlite3_step, which no slicing
@@ -29,6 +29,10 @@ typedef int (*lbd_store_read_fn)(sqlite3 *db, void *ud);
 typedef void (*lbd_store_read_done_fn)(int result, const char *error, void *ud);
 
 lbd_store_reads *lbd_store_reads_new(uv_loop_t *loop, lbd_store *store);
+/* When the daemon stops, after every owner's reads were forgotten: the
+ * reader threads end, the loop's handle closes; a read asked for later
+ * hears -ECANCELED at once. Accepts NULL. */
+void lbd_store_reads_close(lbd_store_reads *r);
 /* Once every read is done (the loop has run dry); closes the connections.
  * Accepts NULL. */
 void lbd_store_reads_free(lbd_store_reads *r);

@@ -133,35 +133,67 @@ void pain_range_of(const lb_value *opts, int64_t *since, int64_t *until) {
 
 /* The SQL of the sums (version 4). r is "new" or "old": the entry a
  * trigger adds or drops. A bucket is a week of unix time (PAIN_BUCKET_S,
- * from 1970-01-01 00:00 UTC), floored for times before 1970 too. */
+ * from 1970-01-01 00:00 UTC), floored for times before 1970 too. The SQL
+ * is laid out by hand: clang-format cannot lay out strings joined with
+ * macros. */
+// clang-format off
 #define BUCKET(r) "(" r ".at / 604800 - (" r ".at < 0 AND " r ".at % 604800 != 0))"
-#define GROUP_ADD(r, kind, col)                                                                    \
-  "INSERT INTO pain_groups SELECT " BUCKET(                                                        \
-      r) ", " kind ", " r "." col ", 1, " r ".level WHERE " r "." col                              \
-         " != '' ON CONFLICT DO UPDATE SET n = n + 1, total = total + excluded.total;"
-#define GROUP_DROP(r, kind, col)                                                                   \
-  "UPDATE pain_groups SET n = n - 1, total = total - " r ".level WHERE bucket = " BUCKET(          \
-      r) " AND kind = " kind " AND name = " r "." col ";"                                          \
-         "DELETE FROM pain_groups WHERE bucket = " BUCKET(r) " AND kind = " kind " AND name = " r  \
-                                                             "." col " AND n = 0;"
-#define AFTER_SESSION(t)                                                                           \
-  "(SELECT count(*), coalesce(sum(level), 0) FROM pain_entries e WHERE e.at >= " t ".start_at"     \
-  " AND e.at <= " t ".start_at + 172800)"
+#define GROUP_ADD(r, kind, col)                                                          \
+  "INSERT INTO pain_groups SELECT " BUCKET(r) ", " kind ", " r "." col ", 1, " r ".level" \
+  "  WHERE " r "." col " != ''"                                                          \
+  "  ON CONFLICT DO UPDATE SET n = n + 1, total = total + excluded.total;"
+#define GROUP_DROP(r, kind, col)                                                         \
+  "UPDATE pain_groups SET n = n - 1, total = total - " r ".level"                        \
+  "  WHERE bucket = " BUCKET(r) " AND kind = " kind " AND name = " r "." col ";"         \
+  "DELETE FROM pain_groups"                                                              \
+  "  WHERE bucket = " BUCKET(r) " AND kind = " kind " AND name = " r "." col " AND n = 0;"
+#define AFTER_SESSION(t)                                                                 \
+  "(SELECT count(*), coalesce(sum(level), 0) FROM pain_entries e"                        \
+  "  WHERE e.at >= " t ".start_at AND e.at <= " t ".start_at + 172800)"
 #define SESSIONS_OF(r) " WHERE start_at >= " r ".at - 172800 AND start_at <= " r ".at;"
-#define SUMS_ADD(r)                                                                                \
-  "INSERT INTO pain_levels VALUES(" BUCKET(                                                        \
-      r) ", " r ".level, 1)"                                                                       \
-         "  ON CONFLICT DO UPDATE SET n = n + 1;" GROUP_ADD(r, "1", "trigger") GROUP_ADD(          \
-             r, "2", "location") "UPDATE pain_training SET entries_after = entries_after + 1,"     \
-                                 " sum_after = sum_after + " r ".level" SESSIONS_OF(r)
-#define SUMS_DROP(r)                                                                               \
-  "UPDATE pain_levels SET n = n - 1 WHERE bucket = " BUCKET(                                       \
-      r) " AND level = " r ".level;"                                                               \
-         "DELETE FROM pain_levels WHERE bucket = " BUCKET(                                         \
-             r) " AND level = " r ".level AND n = 0;" GROUP_DROP(r, "1", "trigger")                \
-             GROUP_DROP(r, "2",                                                                    \
-                        "location") "UPDATE pain_training SET entries_after = entries_after - 1,"  \
-                                    " sum_after = sum_after - " r ".level" SESSIONS_OF(r)
+#define SUMS_ADD(r)                                                                      \
+  "INSERT INTO pain_levels VALUES(" BUCKET(r) ", " r ".level, 1)"                        \
+  "  ON CONFLICT DO UPDATE SET n = n + 1;"                                               \
+  GROUP_ADD(r, "1", "trigger")                                                           \
+  GROUP_ADD(r, "2", "location")                                                          \
+  "UPDATE pain_training SET entries_after = entries_after + 1,"                          \
+  "  sum_after = sum_after + " r ".level" SESSIONS_OF(r)
+#define SUMS_DROP(r)                                                                     \
+  "UPDATE pain_levels SET n = n - 1 WHERE bucket = " BUCKET(r) " AND level = " r ".level;" \
+  "DELETE FROM pain_levels"                                                              \
+  "  WHERE bucket = " BUCKET(r) " AND level = " r ".level AND n = 0;"                    \
+  GROUP_DROP(r, "1", "trigger")                                                          \
+  GROUP_DROP(r, "2", "location")                                                         \
+  "UPDATE pain_training SET entries_after = entries_after - 1,"                          \
+  "  sum_after = sum_after - " r ".level" SESSIONS_OF(r)
+#define SCHEMA_4                                                                         \
+  "CREATE TABLE pain_levels(bucket INTEGER NOT NULL, level INTEGER NOT NULL,"            \
+  "  n INTEGER NOT NULL, PRIMARY KEY (bucket, level)) WITHOUT ROWID;"                    \
+  "CREATE TABLE pain_groups(bucket INTEGER NOT NULL, kind INTEGER NOT NULL,"             \
+  "  name TEXT NOT NULL, n INTEGER NOT NULL, total INTEGER NOT NULL,"                    \
+  "  PRIMARY KEY (bucket, kind, name)) WITHOUT ROWID;"                                   \
+  "INSERT INTO pain_levels"                                                              \
+  "  SELECT " BUCKET("e") ", level, count(*) FROM pain_entries e GROUP BY 1, 2;"         \
+  "INSERT INTO pain_groups SELECT " BUCKET("e") ", 1, trigger, count(*), sum(level)"     \
+  "  FROM pain_entries e WHERE trigger != '' GROUP BY 1, 3;"                             \
+  "INSERT INTO pain_groups SELECT " BUCKET("e") ", 2, location, count(*), sum(level)"    \
+  "  FROM pain_entries e WHERE location != '' GROUP BY 1, 3;"                            \
+  "ALTER TABLE pain_training ADD COLUMN entries_after INTEGER NOT NULL DEFAULT 0;"       \
+  "ALTER TABLE pain_training ADD COLUMN sum_after INTEGER NOT NULL DEFAULT 0;"           \
+  "UPDATE pain_training SET (entries_after, sum_after) = " AFTER_SESSION("pain_training") ";" \
+  "CREATE TRIGGER pain_sums_add AFTER INSERT ON pain_entries"                            \
+  "  BEGIN " SUMS_ADD("new") " END;"                                                     \
+  "CREATE TRIGGER pain_sums_drop AFTER DELETE ON pain_entries"                           \
+  "  BEGIN " SUMS_DROP("old") " END;"                                                    \
+  "CREATE TRIGGER pain_sums_move AFTER UPDATE OF at, level, trigger, location"           \
+  "  ON pain_entries BEGIN " SUMS_DROP("old") SUMS_ADD("new") " END;"                    \
+  "CREATE TRIGGER pain_training_add AFTER INSERT ON pain_training BEGIN"                 \
+  "  UPDATE pain_training SET (entries_after, sum_after) = " AFTER_SESSION("new")        \
+  "  WHERE id = new.id; END;"                                                            \
+  "CREATE TRIGGER pain_training_move AFTER UPDATE OF start_at ON pain_training BEGIN"    \
+  "  UPDATE pain_training SET (entries_after, sum_after) = " AFTER_SESSION("new")        \
+  "  WHERE id = new.id; END;"
+// clang-format on
 
 static const char *const schema[] = {
     /* Stored in time order (WITHOUT ROWID, keyed on at): every read is a
@@ -206,144 +238,7 @@ static const char *const schema[] = {
      * sum of their levels; and per training session, the entries in the 48
      * hours after it and their sum. A window's whole buckets come from the
      * sums, its two ends (under a bucket each) from the entries. */
-    "CREATE TABLE pain_levels(bucket INTEGER NOT NULL, level INTEGER NOT NULL,"
-    "  n INTEGER NOT NULL, PRIMARY KEY (bucket, level)) WITHOUT ROWID;"
-    "CREATE TABLE pain_groups(bucket INTEGER NOT NULL, kind INTEGER NOT NULL,"
-    "  name TEXT NOT NULL, n INTEGER NOT NULL, total INTEGER NOT NULL,"
-    "  PRIMARY KEY (bucket, kind, name)) WITHOUT ROWID;"
-    "INSERT INTO pain_levels SELECT " BUCKET(
-        "e") ", level, count(*) FROM pain_entries e"
-             "  GROUP BY 1, 2;"
-             "INSERT INTO pain_groups SELECT " BUCKET(
-                 "e") ", 1, trigger, count(*), sum(level)"
-                      "  FROM pain_entries e WHERE trigger != '' GROUP BY 1, 3;"
-                      "INSERT INTO pain_groups SELECT " BUCKET(
-                          "e") ", 2, location, count(*), sum(level)"
-                               "  FROM pain_entries e WHERE location != '' GROUP BY 1, 3;"
-                               "ALTER TABLE pain_training ADD COLUMN entries_after INTEGER NOT "
-                               "NULL DEFAULT 0;"
-                               "ALTER TABLE pain_training ADD COLUMN sum_after INTEGER NOT NULL "
-                               "DEFAULT 0;"
-                               "UPDATE pain_training SET (entries_after, sum_after) "
-                               "= " AFTER_SESSION(
-                                   "pain_training") ";"
-                                                    "CREATE TRIGGER pain_sums_add AFTER INSERT ON "
-                                                    "pain_entries BEGIN " SUMS_ADD(
-                                                        "new") " END;"
-                                                               "CREATE TRIGGER pain_sums_drop "
-                                                               "AFTER DELETE ON pain_entries "
-                                                               "BEGIN " SUMS_DROP(
-                                                                   "old") " END;"
-                                                                          "CREATE TRIGGER "
-                                                                          "pain_sums_move AFTER "
-                                                                          "UPDATE OF at, level, "
-                                                                          "trigger, location ON "
-                                                                          "pain_entries"
-                                                                          "  BEGIN " SUMS_DROP("ol"
-                                                                                               "d") SUMS_ADD(
-                                                                              "new") " END;"
-                                                                                     "CREATE "
-                                                                                     "TRIGGER "
-                                                                                     "pain_"
-                                                                                     "training_add "
-                                                                                     "AFTER INSERT "
-                                                                                     "ON "
-                                                                                     "pain_"
-                                                                                     "training "
-                                                                                     "BEGIN"
-                                                                                     "  UPDATE "
-                                                                                     "pain_"
-                                                                                     "training SET "
-                                                                                     "(entries_"
-                                                                                     "after, "
-                                                                                     "sum_after) "
-                                                                                     "="
-                                                                                     " " AFTER_SESSION(
-                                                                                         "new") "  "
-                                                                                                "WH"
-                                                                                                "ER"
-                                                                                                "E "
-                                                                                                "id"
-                                                                                                " ="
-                                                                                                " n"
-                                                                                                "ew"
-                                                                                                ".i"
-                                                                                                "d;"
-                                                                                                " E"
-                                                                                                "ND"
-                                                                                                ";"
-                                                                                                "CR"
-                                                                                                "EA"
-                                                                                                "TE"
-                                                                                                " T"
-                                                                                                "RI"
-                                                                                                "GG"
-                                                                                                "ER"
-                                                                                                " p"
-                                                                                                "ai"
-                                                                                                "n_"
-                                                                                                "tr"
-                                                                                                "ai"
-                                                                                                "ni"
-                                                                                                "ng"
-                                                                                                "_m"
-                                                                                                "ov"
-                                                                                                "e "
-                                                                                                "AF"
-                                                                                                "TE"
-                                                                                                "R "
-                                                                                                "UP"
-                                                                                                "DA"
-                                                                                                "TE"
-                                                                                                " O"
-                                                                                                "F "
-                                                                                                "st"
-                                                                                                "ar"
-                                                                                                "t_"
-                                                                                                "at"
-                                                                                                " O"
-                                                                                                "N "
-                                                                                                "pa"
-                                                                                                "in"
-                                                                                                "_t"
-                                                                                                "ra"
-                                                                                                "in"
-                                                                                                "in"
-                                                                                                "g "
-                                                                                                "BE"
-                                                                                                "GI"
-                                                                                                "N"
-                                                                                                "  "
-                                                                                                "UP"
-                                                                                                "DA"
-                                                                                                "TE"
-                                                                                                " p"
-                                                                                                "ai"
-                                                                                                "n_"
-                                                                                                "tr"
-                                                                                                "ai"
-                                                                                                "ni"
-                                                                                                "ng"
-                                                                                                " S"
-                                                                                                "ET"
-                                                                                                " ("
-                                                                                                "en"
-                                                                                                "tr"
-                                                                                                "ie"
-                                                                                                "s_"
-                                                                                                "af"
-                                                                                                "te"
-                                                                                                "r,"
-                                                                                                " s"
-                                                                                                "um"
-                                                                                                "_a"
-                                                                                                "ft"
-                                                                                                "er"
-                                                                                                ") "
-                                                                                                "="
-                                                                                                " " AFTER_SESSION(
-                                                                                                    "new") "  WHERE id = new.id; END;",
-    NULL};
+    SCHEMA_4, NULL};
 
 /* ---- config -------------------------------------------------------------------------------- */
 
@@ -628,6 +523,7 @@ static void shutdown(lb_plugin *p) {
   (void)p;
   pain_log_shutdown();
   pain_checkin_shutdown();
+  lbu_calendar_zones_forget(); /* the engine's memory lives in this plugin's copy */
 }
 
 LB_PLUGIN_DEFINE(.name = "pain", .version = "1.0",

@@ -1335,6 +1335,7 @@ static void shutdown(lb_plugin *p) {
   free(logs);
   logs = NULL;
   n_logs = cap_logs = 0;
+  lbu_calendar_zones_forget(); /* the engine's memory lives in this plugin's copy */
 }
 
 LB_PLUGIN_DEFINE(.name = "reminders", .version = "1.0",

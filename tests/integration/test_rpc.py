@@ -621,17 +621,25 @@ class LongReads(DaemonTest):
         self.assertEqual(r["notes"], r["notes_after"], r)
         self.assertEqual(self.client.call("test.long_read", 1)["notes"], 2)
 
+    def test_more_reads_than_readers_wait_their_turn(self):
+        n, _ = self.sized_read(0.1)
+        ids = [self.client.request("test.long_read", n + i) for i in range(7)]
+        self.assertEqual([self.client.result(i)["count"] for i in ids],
+                         [n + i for i in range(7)])
+
     def test_a_stop_interrupts_a_read_and_answers_its_call(self):
-        slow = self.client.request("test.long_read", 4000000000)  # minutes of counting
+        # minutes of counting each: two run, the others wait for a reader
+        slow = [self.client.request("test.long_read", 4000000000) for _ in range(5)]
         other = self.connect()
-        while other.call("daemon.status")["pending_calls"] < 1:
+        while other.call("daemon.status")["pending_calls"] < 5:
             time.sleep(0.01)
-        time.sleep(0.2)  # the worker is in the middle of it
+        time.sleep(0.2)  # the workers are in the middle of theirs
         self.daemon.send_signal(signal.SIGTERM)
-        with self.assertRaises(RpcError) as cm:
-            self.client.result(slow)
-        self.assertEqual(cm.exception.code, "internal")
-        self.assertIn("daemon is stopping", cm.exception.message)
+        for one in slow:
+            with self.assertRaises(RpcError) as cm:
+                self.client.result(one)
+            self.assertEqual(cm.exception.code, "internal")
+            self.assertIn("daemon is stopping", cm.exception.message)
         # one SIGTERM is enough: a second, once lumbard has stopped listening
         # for it, would kill it
         self.assertEqual(self.daemon.proc.wait(30), 0)
