@@ -32,9 +32,15 @@ TEST_DEPS  := python3 python3-msgpack dbus-daemon dbus-bin dbus-user-session lib
               xfce4-notifyd x11-apps x11-xserver-utils xdotool \
               fonts-dejavu-core nodejs $(NPM_DEP) clang libclang-rt-14-dev man-db zsh fish \
               bash-completion
+# Bench: the programs bench_peers.py runs beside lumbard, under Xvfb, as
+# `apt-get install workrave safeeyes` would set them up: Safe Eyes with what it
+# recommends (its tray icon's indicator library, and xprintidle, which its
+# smart pause runs every two seconds); strace for bench_startup. Not in
+# TEST_DEPS: `make test` needs none of the programs.
+BENCH_DEPS := workrave safeeyes gir1.2-ayatanaappindicator3-0.1 xprintidle xvfb dbus-daemon strace
 
-.PHONY: all deps test-deps lint-deps configure build run test test-plain test-asan bench lint \
-        clean distclean format
+.PHONY: all deps test-deps lint-deps bench-deps configure build run test test-plain test-asan \
+        bench lint clean distclean format
 
 # Targets run in order (package installs before configuring, one apt-get at a
 # time); the compiling itself is parallel through cmake --build --parallel.
@@ -50,6 +56,9 @@ test-deps:
 
 lint-deps:
 	@./tools/ensure-deps $(BUILD_DEPS) $(LINT_DEPS)
+
+bench-deps:
+	@./tools/ensure-deps $(BUILD_DEPS) $(BENCH_DEPS)
 
 CONFIGURE := cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLUMBARD_SANITIZE=$(SANITIZE) \
              $(CMAKE_FLAGS)
@@ -101,7 +110,7 @@ lint: lint-deps build
 	  -i$(BUILD_DIR)
 	run-clang-tidy -p $(BUILD_DIR) -j 2 -quiet '$(CURDIR)/(daemon|lib|proto|plugins|clients)/'
 
-bench: build
+bench: bench-deps build
 	cmake --build $(BUILD_DIR) --parallel --target bench
 	$(BUILD_DIR)/tests/bench/run-bench $(BUILD_DIR)
 

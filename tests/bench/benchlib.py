@@ -47,19 +47,23 @@ def proc_status(pid, field):
     raise KeyError(field)
 
 
-def context_switches(pid):
-    """Voluntary plus involuntary context switches of every thread of pid:
-    each one is the thread going to sleep or being woken."""
-    total = 0
+def thread_context_switches(pid):
+    """{tid: voluntary plus involuntary context switches} of every thread of
+    pid: each one is the thread going to sleep or being woken."""
+    out = {}
     for tid in os.listdir("/proc/%d/task" % pid):
         try:
             with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
-                for line in f:
-                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                        total += int(line.split()[1])
+                out[int(tid)] = sum(int(line.split()[1]) for line in f if line.startswith(
+                    ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")))
         except FileNotFoundError:
             pass  # a thread that just ended
-    return total
+    return out
+
+
+def context_switches(pid):
+    """Voluntary plus involuntary context switches of every thread of pid."""
+    return sum(thread_context_switches(pid).values())
 
 
 def threads(pid):

@@ -5,8 +5,10 @@ machine, the date, the load the machine was under.
     summarise.py LOG OUTPUT
 
 The log holds every bench's output; run-bench adds "@status NAME CODE" after
-each bench and "@load WHEN LOADAVG" around the run. Exit status: 1 when a
-bench failed to run, else 0 (BENCH_STRICT=1: 2 when a target was missed)."""
+each bench and "@load WHEN LOADAVG" around the run. bench_peers.py's lines
+"@peer<TAB>program<TAB>cells..." (and "@peer-note<TAB>text") make a table of
+their own: lumbard beside Workrave and Safe Eyes. Exit status: 1 when a bench
+failed to run, else 0 (BENCH_STRICT=1: 2 when a target was missed)."""
 import datetime
 import os
 import platform
@@ -68,11 +70,15 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     log = read(sys.argv[1]).splitlines()
-    figures, statuses, loads = [], [], {}
+    figures, statuses, loads, peers, peer_notes = [], [], {}, [], []
     for line in log:
         fields = line.split("\t")
         if fields[0] == "@figure" and len(fields) == 6:
             figures.append(fields[1:])
+        elif fields[0] == "@peer" and len(fields) > 2:
+            peers.append(fields[1:])
+        elif fields[0] == "@peer-note" and len(fields) == 2:
+            peer_notes.append(fields[1])
         elif line.startswith("@status "):
             _, name, code = line.split(" ", 2)
             statuses.append((name, int(code)))
@@ -103,6 +109,15 @@ def main():
     if failed:
         out += ["", "Benchmarks that failed to run: %s (see `make bench`'s output)."
                 % ", ".join(failed)]
+    if peers:
+        out += ["", "## lumbard beside Workrave and Safe Eyes, same run", "",
+                "| program | wakeups/s | CPU ms/min | RSS | PSS | private | threads | counted |",
+                "|---|---|---|---|---|---|---|---|"]
+        for cells in peers:
+            if len(cells) == 2:  # program, "not measured: why"
+                cells = [cells[0], cells[1]] + [""] * 6
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        out += [line for note in peer_notes for line in ("", note)]
     out += ["", "## Machine", "", "| | |", "|---|---|"]
     for name, value in machine():
         out.append("| %s | %s |" % (name, value))
