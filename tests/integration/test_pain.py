@@ -365,6 +365,25 @@ class Sums(PainTest):
         self.assertEqual(db.execute("SELECT count(*) FROM pain_groups WHERE n <= 0").fetchone()[0], 0)
         db.close()
 
+    def test_whole_weeks_are_read_from_the_sums_not_the_entries(self):
+        rnd = random.Random(5)
+        self.entries(rnd, 100, 400)
+        before = self.got(3000)
+        # the entries of whole weeks inside the window gone behind the sums'
+        # back: stats that read them would count fewer
+        self.daemon.stop()
+        db = self.db()
+        lo = (midnight(300) // 604800 + 1) * 604800
+        hi = (midnight(100) // 604800) * 604800 - 1
+        db.executescript("DROP TRIGGER pain_sums_drop;"
+                         "DELETE FROM pain_entries WHERE at >= %d AND at <= %d;" % (lo, hi))
+        self.assertGreater(db.total_changes, 10)
+        db.close()
+        self.daemon.start()
+        self.client = self.connect()
+        got = self.got(3000)
+        self.assertEqual(got[:5], before[:5])
+
     def test_a_diary_of_schema_3_gets_its_sums(self):
         rnd = random.Random(3)
         self.sessions(rnd, 30, 600)
