@@ -46,7 +46,8 @@ EDGE_SKIP = {("rest.preset", "set"),  # under the routine's sets
 # Values for declared parameters whose name says more than their type.
 BY_NAME = {"schedule": "in 10m", "name": "conf", "format": "json", "location": "lower-back",
            "trigger": "deadlift", "note": "conformance", "label": "conf", "message": "conf",
-           "reason": "conformance", "from": "08:00", "to": "20:00"}
+           "reason": "conformance", "from": "08:00", "to": "20:00", "unit": "kg",
+           "exercise": "conf"}
 # Options that only apply with some other value: left out of the full call.
 SKIP_OPTION = {("reminders.add", "from"), ("reminders.add", "to"),
                ("reminders.preview", "from"), ("reminders.preview", "to")}
@@ -118,7 +119,7 @@ def shape_problems(method, result):
 SOURCE = os.path.join(HERE, "..", "..")
 # Where each plugin's methods are written down for people, besides PROTOCOL.md.
 READMES = {"rest": "plugins/rest/README.md", "reminders": "plugins/reminders/README.md",
-           "pain": "plugins/pain/README.md"}
+           "pain": "plugins/pain/README.md", "train": "plugins/train/README.md"}
 
 
 def parse_signature(text):
@@ -303,6 +304,8 @@ class Objects:
                                     "in 10m")["id"]
         if plugin == "pain":
             return self.client.call("pain.log", 2, {"note": "conformance"})["id"]
+        if plugin == "train":
+            return self.client.call("train.log", "conf", 3, {"rest": False})["id"]
         raise AssertionError("no way to make an object for %s" % method)
 
     def due_reminder(self):

@@ -27,7 +27,7 @@ PATH = "/org/lumbard/Lumbard1"
 
 MAN_PAGES = ["man8/lumbard.8", "man1/lumbarctl.1", "man1/lumbar-notify.1",
              "man5/lumbard.conf.5", "man7/lumbard-plugin.7"]
-PLUGINS = ["rest", "reminders", "pain"]
+PLUGINS = ["rest", "reminders", "pain", "train"]
 
 
 def run(args, **kw):

@@ -14,7 +14,7 @@ import unittest
 
 SOURCE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROGRAMS = ["lumbar-notify", "lumbarctl", "lumbard"]
-PLUGINS = ["pain.so", "reminders.so", "rest.so"]
+PLUGINS = ["pain.so", "reminders.so", "rest.so", "train.so"]
 
 
 class MakeRun(unittest.TestCase):
