@@ -22,7 +22,7 @@ ARGS         ?=
 # the short fuzzing run; man to render the installed pages, and the three
 # shells whose completions are tested.
 BUILD_DEPS := gcc make cmake pkg-config libuv1-dev libmsgpack-dev libdbus-1-dev \
-              libsqlite3-dev libinih-dev libjansson-dev scdoc
+              libsqlite3-dev libinih-dev libjansson-dev libcsv-dev scdoc
 LINT_DEPS  := cppcheck clang-tidy
 # Debian's npm only where no npm is there: a nodejs that bundles its own
 # (NodeSource's) conflicts with the npm package.
