@@ -28,6 +28,43 @@ int64_t train_now_s(void) {
   return train_host->now_ms(LB_CLOCK_WALL) / 1000;
 }
 
+/* name as a slug: lower-case letters and digits, "-" for anything between */
+static void slug(const char *name, char *out, size_t len) {
+  size_t n = 0;
+  bool dash = false;
+  for (const char *c = name; *c && n + 1 < len; c++) {
+    char ch = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
+    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+      if (dash && n && n + 2 < len)
+        out[n++] = '-';
+      out[n++] = ch;
+      dash = false;
+    } else {
+      dash = true;
+    }
+  }
+  out[n] = '\0';
+}
+
+const train_exercise *train_exercise_alias(const char *name) {
+  char want[TRAIN_NAME_MAX];
+  slug(name, want, sizeof(want));
+  for (size_t i = 0; i < train_cfg.n_exercises; i++) {
+    const train_exercise *e = &train_cfg.exercises[i];
+    if (strcmp(e->name, want) == 0)
+      return e;
+    char copy[sizeof(e->aliases)], one[TRAIN_NAME_MAX];
+    snprintf(copy, sizeof(copy), "%s", e->aliases);
+    for (char *save = NULL, *tok = strtok_r(copy, ";", &save); tok;
+         tok = strtok_r(NULL, ";", &save)) {
+      slug(tok, one, sizeof(one));
+      if (one[0] && strcmp(one, want) == 0)
+        return e;
+    }
+  }
+  return NULL;
+}
+
 const train_exercise *train_exercise_find(const char *name) {
   for (size_t i = 0; i < train_cfg.n_exercises; i++)
     if (strcmp(train_cfg.exercises[i].name, name) == 0)
@@ -58,7 +95,8 @@ static const char *const schema[] = {
      * one came in the three hours before its first set. */
     "CREATE TABLE train_warmups(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, how TEXT NOT NULL);"
     "CREATE INDEX train_warmups_at ON train_warmups(at);",
-    NULL};
+    /* Version 2: a set timed rather than counted (a plank, from an import) */
+    "ALTER TABLE train_sets ADD COLUMN seconds INTEGER NOT NULL DEFAULT 0;", NULL};
 
 /* ---- config ------------------------------------------------------------------------ */
 
@@ -75,6 +113,8 @@ static const train_exercise abduction = {
     .until = 120,
     .sets = 3,
     .target = 1,
+    .aliases = "Hip Abduction (Machine); Hip Abductor (Machine); Hip Abduction; Abductor "
+               "Machine",
 };
 
 static bool valid_name(const char *s) {
@@ -138,6 +178,8 @@ static void exercise_key(train_exercise *e, const char *key, const char *value) 
     snprintf(e->weight, sizeof(e->weight), "%s", value);
   else if (!strcmp(key, "preset"))
     snprintf(e->preset, sizeof(e->preset), "%s", value);
+  else if (!strcmp(key, "aliases"))
+    snprintf(e->aliases, sizeof(e->aliases), "%s", value);
   else if (!strcmp(key, "rest"))
     config_seconds(where, key, value, &e->rest);
   else if (!strcmp(key, "until"))
@@ -149,7 +191,7 @@ static void exercise_key(train_exercise *e, const char *key, const char *value) 
   else
     train_host->log(train_self, LB_LOG_WARNING,
                     "[%s] %s: unknown key (label, description, rest, until, sets, reps, weight, "
-                    "preset, target); ignored",
+                    "preset, target, aliases); ignored",
                     where, key);
 }
 
@@ -241,6 +283,11 @@ static const lb_param history_options[] = {
     {.name = "until", .type = LB_T_TIME},
     {.name = "limit", .type = LB_T_UINT, .min = 1, .max = 100000, .doc = "100 by default"},
     {0}};
+static const lb_param import_options[] = {
+    {.name = "path", .type = LB_T_STRING, .doc = "the absolute path of the CSV export"},
+    {.name = "format", .type = LB_T_STRING, .doc = "strong, hevy, fitnotes or auto (default)"},
+    {.name = "unit", .type = LB_T_STRING, .doc = "kg or lb: weights of a file that does not say"},
+    {0}};
 static const lb_param sessions_options[] = {
     {.name = "days", .type = LB_T_UINT, .min = 1, .max = 36500, .doc = "30 by default"}, {0}};
 
@@ -270,6 +317,17 @@ static const lb_field logged_fields[] = {F("id", LB_T_U64),          F("at", LB_
                                          F("reps", LB_T_UINT),       F("weight_kg", LB_T_DOUBLE),
                                          F("session", LB_T_U64),     F("rest_id", LB_T_U64),
                                          F("source", LB_T_STRING),   {0}};
+static const lb_field import_fields[] = {F("format", LB_T_STRING),
+                                         F("sets", LB_T_U64),
+                                         F("sessions", LB_T_U64),
+                                         F("skipped", LB_T_U64),
+                                         F("duplicates", LB_T_U64),
+                                         F("rows", LB_T_U64),
+                                         F("default_unit_used", LB_T_BOOL),
+                                         F("skipped_rows", LB_T_MAPS),
+                                         F("skipped_rows.line", LB_T_U64),
+                                         F("skipped_rows.why", LB_T_STRING),
+                                         {0}};
 static const lb_field amended_fields[] = {F("id", LB_T_U64), F("exercise", LB_T_STRING), {0}};
 
 static const lb_method methods[] = {
@@ -306,6 +364,13 @@ static const lb_method methods[] = {
      .result = LB_T_MAPS,
      .result_fields = session_fields,
      .handler = train_m_sessions},
+    {.name = "import",
+     .doc = "Sets from another app's CSV export (Strong, Hevy, FitNotes); a row that cannot be "
+            "read is counted and named, never guessed; a set imported before is not doubled.",
+     .options = import_options,
+     .result = LB_T_MAP,
+     .result_fields = import_fields,
+     .handler = train_m_import},
     {.name = "exercises",
      .doc = "The exercises of the config and those logged.",
      .result = LB_T_MAPS,
@@ -344,6 +409,7 @@ static int init(lb_plugin *p, const lb_host *h) {
 static void shutdown(lb_plugin *p) {
   (void)p;
   train_log_shutdown();
+  train_import_shutdown();
   free(train_cfg.exercises);
   train_cfg = (train_settings){0};
 }

@@ -25,6 +25,7 @@ typedef struct train_exercise {
   uint32_t until;              /* seconds; 0: none */
   uint32_t sets;               /* sets a session; 0: not counted */
   uint32_t target;             /* sessions a week the programme asks for; 0: none */
+  char aliases[256]; /* other apps' names for it, ";" between: "Hip Abduction (Machine)" */
 } train_exercise;
 
 typedef struct train_settings {
@@ -41,7 +42,21 @@ extern train_settings train_cfg;
 int64_t train_now_s(void);
 const train_exercise *train_exercise_find(const char *name);
 
+const train_exercise *train_exercise_alias(const char *slug);
+
 /* train_log.c */
+/* Ids, taken on the loop (where writes run too): a set's, a session's. */
+uint64_t train_peek_set_id(void);
+uint64_t train_take_set_id(void);
+uint64_t train_take_session_id(void);
+/* The open session read again from the database (after an import). */
+void train_log_reload(void);
+/* In a write: the session a set at `at` falls within two hours of (0:
+ * none), not counting the set exclude_set; a session's bounds widened to
+ * take `at` (made when new). */
+struct sqlite3;
+int train_find_session(struct sqlite3 *db, int64_t at, uint64_t exclude_set, uint64_t *ret);
+int train_write_session(struct sqlite3 *db, uint64_t id, int64_t at);
 int train_log_init(void);
 void train_log_shutdown(void);
 void train_m_log(lb_call *call, const lb_value *args, void *ud);
@@ -51,5 +66,9 @@ void train_m_history(lb_call *call, const lb_value *args, void *ud);
 void train_m_sessions(lb_call *call, const lb_value *args, void *ud);
 void train_m_exercises(lb_call *call, const lb_value *args, void *ud);
 void train_on_event(lb_plugin *p, const char *name, const lb_value *fields, void *ud);
+
+/* train_import.c */
+void train_m_import(lb_call *call, const lb_value *args, void *ud);
+void train_import_shutdown(void);
 
 #endif

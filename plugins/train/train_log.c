@@ -164,6 +164,22 @@ int train_log_init(void) {
   return 0;
 }
 
+uint64_t train_peek_set_id(void) {
+  return next_set_id;
+}
+
+uint64_t train_take_set_id(void) {
+  return next_set_id++;
+}
+
+uint64_t train_take_session_id(void) {
+  return next_session_id++;
+}
+
+void train_log_reload(void) {
+  (void)load_open();
+}
+
 void train_log_shutdown(void) {
   train_host->timer_stop(train_self, open.timer);
   free(open.sets);
@@ -294,7 +310,7 @@ static void change_free(change *c) {
 
 static sqlite3_stmt *insert_set, *upsert_session;
 
-static int write_session(sqlite3 *db, uint64_t id, int64_t at) {
+int train_write_session(sqlite3 *db, uint64_t id, int64_t at) {
   int rc = lbp_prepared(db, &upsert_session,
                         "INSERT INTO train_sessions(id, start_at, end_at) VALUES(?1, ?2, ?2) ON "
                         "CONFLICT(id) DO UPDATE SET start_at = min(start_at, ?2), end_at = "
@@ -333,7 +349,7 @@ static int write_insert(sqlite3 *db, const change *c) {
   sqlite3_bind_int64(st, 10, c->logged_at);
   rc = lbp_step(db, st);
   sqlite3_reset(st);
-  return rc == SQLITE_OK ? write_session(db, c->session, c->f.at) : rc;
+  return rc == SQLITE_OK ? train_write_session(db, c->session, c->f.at) : rc;
 }
 
 /* A session's bounds made again from its sets; gone when it has none. */
@@ -367,7 +383,7 @@ static int refresh_session(sqlite3 *db, uint64_t id) {
 
 /* The session a set at `at` belongs to, from the database (a set logged
  * later than the open session is the loop's to place): 0 when none. */
-static int find_session(sqlite3 *db, int64_t at, uint64_t exclude_set, uint64_t *ret) {
+int train_find_session(sqlite3 *db, int64_t at, uint64_t exclude_set, uint64_t *ret) {
   sqlite3_stmt *st;
   *ret = 0;
   int rc = sqlite3_prepare_v2(
@@ -450,7 +466,7 @@ static int write_amend(sqlite3 *db, change *c) {
   c->session = c->old_session;
   if (o->given & G_AT) { /* moved: perhaps to another session */
     uint64_t s;
-    if ((rc = find_session(db, now.at, c->id, &s)) != SQLITE_OK) {
+    if ((rc = train_find_session(db, now.at, c->id, &s)) != SQLITE_OK) {
       free(now.note);
       return rc;
     }
@@ -493,7 +509,7 @@ static int write_amend(sqlite3 *db, change *c) {
   rc = lbp_step(db, st);
   sqlite3_finalize(st);
   if (rc == SQLITE_OK)
-    rc = write_session(db, c->session, now.at);
+    rc = train_write_session(db, c->session, now.at);
   if (rc == SQLITE_OK)
     rc = refresh_session(db, c->session);
   if (rc == SQLITE_OK && c->old_session != c->session)
@@ -684,7 +700,7 @@ static bool place(change *c) {
   /* an earlier set: the session the database has there */
   sqlite3 *db = train_host->db(train_self);
   uint64_t s;
-  if (find_session(db, at, 0, &s) != SQLITE_OK)
+  if (train_find_session(db, at, 0, &s) != SQLITE_OK)
     return false;
   c->session = s ? s : next_session_id++;
   c->set = 1;

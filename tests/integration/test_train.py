@@ -6,6 +6,7 @@ under SIGKILL."""
 import os
 import signal
 import sqlite3
+import threading
 import time
 import unittest
 
@@ -33,6 +34,7 @@ sets = 3
 reps = 20-30
 rest = 90s
 until = 2min
+aliases = Hip Abduction (Machine); Hip Abductor
 """
 
 
@@ -213,6 +215,100 @@ class Exercises(TrainTest):
                           got["abduction"]["configured"], got["abduction"]["logged"]),
                          ("20-30", 90, True, 0))
         self.assertEqual((got["deadlift"]["configured"], got["deadlift"]["logged"]), (False, 1))
+
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "train")
+
+
+class Import(TrainTest):
+    """train.import against the fixture files the importers' unit tests
+    read (tests/fixtures/train): what the file holds arrives once, a row
+    that cannot be read is named, the file's own problems are refused."""
+
+    def imp(self, name, **opts):
+        opts["path"] = os.path.abspath(os.path.join(FIXTURES, name))
+        return self.client.call("train.import", opts)
+
+    def test_a_strong_export_once_whatever_the_times_it_is_imported(self):
+        r = self.imp("strong_semicolon.csv")
+        self.assertEqual((r["format"], r["sets"], r["sessions"], r["skipped"], r["duplicates"]),
+                         ("strong", 7, 2, 14, 0))
+        self.assertEqual(r["skipped_rows"][0], {"line": 4, "why": "line 4: a rest timer, not a set"})
+        again = self.imp("strong_semicolon.csv", format="strong")
+        self.assertEqual((again["sets"], again["duplicates"], again["sessions"]), (0, 7, 0))
+        h = self.client.call("train.history", {"limit": 100})
+        self.assertEqual(len(h), 7)
+        ab = [x for x in h if x["exercise"] == "abduction"]  # the config's, by its alias
+        self.assertEqual(sorted((x["reps"], round(x["weight_kg"], 3)) for x in ab),
+                         [(12, 30.0), (20, 20.0), (22, 46.493), (25, 40.0)])
+        self.assertEqual({x["source"] for x in h}, {"import"})
+        warm = [x for x in ab if x["warmup"]]
+        self.assertEqual([(x["reps"], x["note"]) for x in warm],
+                         [(20, 'slow; controlled, "squeeze" at the top')])
+        self.assertEqual({x["rir"] for x in ab if x["reps"] == 25}, {1.5})  # RPE 8.5
+        others = sorted({x["exercise"] for x in h} - {"abduction"})
+        self.assertEqual(others, ["bench-press-barbell", "calf-raise", "plank"])
+        # the times are the file's, local (Berlin): 2024-03-01 18:00 is 17:00 UTC
+        self.assertIn(1709312400, {x["at"] for x in h})
+        sessions = self.client.call("train.sessions", {"days": 36500})
+        self.assertEqual(sorted(x["sets"] for x in sessions), [1, 6])
+
+    def test_hevy_and_fitnotes(self):
+        for name, fmt in (("hevy.csv", "hevy"), ("fitnotes_kg.csv", "fitnotes"),
+                          ("fitnotes_lb.csv", "fitnotes")):
+            r = self.imp(name)
+            self.assertEqual(r["format"], fmt, name)
+            self.assertGreater(r["sets"], 0, name)
+
+    def test_files_it_refuses(self):
+        self.assertRpcError("invalid_params", "the header is not", "train.import",
+                            {"path": os.path.abspath(os.path.join(FIXTURES,
+                                                                  "unknown_header.csv"))})
+        self.assertRpcError("invalid_params", "it looks like", "train.import",
+                            {"path": os.path.abspath(os.path.join(FIXTURES, "hevy.csv")),
+                             "format": "strong"})
+        self.assertRpcError("invalid_params", "must be the absolute path", "train.import",
+                            {"path": "strong.csv"})
+        self.assertRpcError("invalid_params", "option 'format' must be strong, hevy",
+                            "train.import", {"path": "/x.csv", "format": "excel"})
+        link = os.path.join(self.daemon.root, "link.csv")
+        os.symlink(os.path.abspath(os.path.join(FIXTURES, "hevy.csv")), link)
+        self.assertRpcError("invalid_params", "a symbolic link", "train.import", {"path": link})
+        self.assertRpcError("invalid_params", "is not a regular file", "train.import",
+                            {"path": self.daemon.root})
+        self.assertRpcError("invalid_params", "No such file", "train.import",
+                            {"path": "/nonexistent/strong.csv"})
+        self.assertEqual(self.client.call("train.history"), [])
+
+    def test_ten_years_in_chunks_and_the_loop_answers_meanwhile(self):
+        path = os.path.join(self.daemon.root, "strong.csv")
+        with open(path, "w") as f:
+            f.write("Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;"
+                    "Distance;Distance Unit;Seconds;Notes;Workout Notes;Workout Duration\n")
+            n = 0
+            for day in range(0, 3650, 3):
+                y, rest = 2014 + day // 365, day % 365
+                m, d = 1 + rest // 31 % 12, 1 + rest % 28
+                for k in range(14):
+                    f.write("%04d-%02d-%02d 18:00:00;Legs;Hip Abduction (Machine);%d;%d;kg;25;;;;0;;;1h\n"
+                            % (y, m, d, k + 1, 30 + k))
+                    n += 1
+        other = self.connect()
+        slow = self.client.request("train.import", {"path": path})
+        answer = {}
+        reader = threading.Thread(target=lambda: answer.update(r=self.client.result(slow)))
+        reader.start()
+        pings = 0
+        while reader.is_alive():  # the import is written in chunks, one per loop turn
+            self.assertEqual(other.call("daemon.ping"), "pong")
+            pings += 1
+        reader.join()
+        r = answer["r"]
+        self.assertEqual((r["sets"], r["skipped"]), (n, 0))
+        self.assertGreater(pings, 5)
+        db = self.db()
+        self.assertEqual(db.execute("SELECT count(*) FROM train_sets").fetchone()[0], n)
+        db.close()
 
 
 class Defaults(unittest.TestCase):
