@@ -95,8 +95,10 @@ static const char *const schema[] = {
      * one came in the three hours before its first set. */
     "CREATE TABLE train_warmups(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, how TEXT NOT NULL);"
     "CREATE INDEX train_warmups_at ON train_warmups(at);",
-    /* Version 2: a set timed rather than counted (a plank, from an import) */
-    "ALTER TABLE train_sets ADD COLUMN seconds INTEGER NOT NULL DEFAULT 0;", NULL};
+    /* Version 2: a set timed rather than counted (a plank, from an import);
+     * version 3: the heaviest set at a rep count found at once (records) */
+    "ALTER TABLE train_sets ADD COLUMN seconds INTEGER NOT NULL DEFAULT 0;",
+    "CREATE INDEX train_sets_best ON train_sets(exercise, reps, weight_kg);", NULL};
 
 /* ---- config ------------------------------------------------------------------------ */
 
@@ -288,6 +290,10 @@ static const lb_param import_options[] = {
     {.name = "format", .type = LB_T_STRING, .doc = "strong, hevy, fitnotes or auto (default)"},
     {.name = "unit", .type = LB_T_STRING, .doc = "kg or lb: weights of a file that does not say"},
     {0}};
+static const lb_param progress_params[] = {
+    {.name = "exercise", .type = LB_T_STRING, .doc = "abduction, ..."}, {0}};
+static const lb_param progress_options[] = {
+    {.name = "weeks", .type = LB_T_UINT, .min = 1, .max = 520, .doc = "12 by default"}, {0}};
 static const lb_param sessions_options[] = {
     {.name = "days", .type = LB_T_UINT, .min = 1, .max = 36500, .doc = "30 by default"}, {0}};
 
@@ -328,6 +334,44 @@ static const lb_field import_fields[] = {F("format", LB_T_STRING),
                                          F("skipped_rows.line", LB_T_U64),
                                          F("skipped_rows.why", LB_T_STRING),
                                          {0}};
+static const lb_field progress_fields[] = {F("exercise", LB_T_STRING),
+                                           F("target", LB_T_UINT),
+                                           F("unit", LB_T_STRING),
+                                           F("weeks", LB_T_MAPS),
+                                           F("weeks.start", LB_T_TIME),
+                                           F("weeks.end", LB_T_TIME),
+                                           F("weeks.sessions", LB_T_U64),
+                                           F("weeks.sets", LB_T_U64),
+                                           F("weeks.reps", LB_T_U64),
+                                           F("weeks.volume_kg", LB_T_DOUBLE),
+                                           F("weeks.best_reps", LB_T_UINT),
+                                           F("weeks.best_kg", LB_T_DOUBLE),
+                                           F("weeks.best_e1rm_kg", LB_T_DOUBLE),
+                                           F("weeks.kept", LB_T_BOOL),
+                                           F("weeks.current", LB_T_BOOL),
+                                           F("weeks_counted", LB_T_U64),
+                                           F("weeks_kept", LB_T_U64),
+                                           F("adherence", LB_T_DOUBLE),
+                                           F("bests", LB_T_MAPS),
+                                           F("bests.reps", LB_T_UINT),
+                                           F("bests.weight_kg", LB_T_DOUBLE),
+                                           F("bests.at", LB_T_TIME),
+                                           F("bests.id", LB_T_U64),
+                                           F("bests.e1rm_kg", LB_T_DOUBLE),
+                                           F("e1rm", LB_T_MAP),
+                                           F("e1rm.kg", LB_T_DOUBLE),
+                                           F("e1rm.reps", LB_T_UINT),
+                                           F("e1rm.weight_kg", LB_T_DOUBLE),
+                                           F("e1rm.at", LB_T_TIME),
+                                           F("e1rm.formula", LB_T_STRING),
+                                           {0}};
+static const lb_field record_fields[] = {F("id", LB_T_U64),
+                                         F("exercise", LB_T_STRING),
+                                         F("reps", LB_T_UINT),
+                                         F("weight_kg", LB_T_DOUBLE),
+                                         F("previous_kg", LB_T_DOUBLE),
+                                         F("e1rm_kg", LB_T_DOUBLE),
+                                         {0}};
 static const lb_field amended_fields[] = {F("id", LB_T_U64), F("exercise", LB_T_STRING), {0}};
 
 static const lb_method methods[] = {
@@ -364,6 +408,15 @@ static const lb_method methods[] = {
      .result = LB_T_MAPS,
      .result_fields = session_fields,
      .handler = train_m_sessions},
+    {.name = "progress",
+     .doc = "An exercise week by week (sessions, sets, reps, volume, best set; warm-ups not "
+            "counted), the weeks the programme's target was kept, and the bests: the heaviest set "
+            "at each rep count and an estimated one-rep max (Epley, sets of 10 reps or fewer).",
+     .params = progress_params,
+     .options = progress_options,
+     .result = LB_T_MAP,
+     .result_fields = progress_fields,
+     .handler = train_m_progress},
     {.name = "import",
      .doc = "Sets from another app's CSV export (Strong, Hevy, FitNotes); a row that cannot be "
             "read is counted and named, never guessed; a set imported before is not doubled.",
@@ -382,6 +435,9 @@ static const lb_event events[] = {
     {.name = "logged", .doc = "A set was logged (on disk).", .fields = logged_fields},
     {.name = "amended", .doc = "A set was corrected.", .fields = amended_fields},
     {.name = "removed", .doc = "A set was removed.", .fields = removed_fields},
+    {.name = "record",
+     .doc = "A set heavier than every earlier one at its rep count (warm-ups not counted).",
+     .fields = record_fields},
     {.name = "session_ended",
      .doc = "Two hours passed after a session's last set.",
      .fields = session_fields},

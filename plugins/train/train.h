@@ -67,6 +67,11 @@ void train_m_sessions(lb_call *call, const lb_value *args, void *ud);
 void train_m_exercises(lb_call *call, const lb_value *args, void *ud);
 void train_on_event(lb_plugin *p, const char *name, const lb_value *fields, void *ud);
 
+/* train_progress.c */
+void train_m_progress(lb_call *call, const lb_value *args, void *ud);
+/* An estimated one-rep max (Epley: weight x (1 + reps / 30)). */
+double train_e1rm(double weight_kg, uint32_t reps);
+
 /* train_import.c */
 void train_m_import(lb_call *call, const lb_value *args, void *ud);
 void train_import_shutdown(void);

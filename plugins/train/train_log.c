@@ -22,6 +22,7 @@
 
 #define MAX_WEIGHT_KG 1000.0
 #define MAX_NOTE 1000
+#define MAX_REST_SETS 100        /* rest.start's most sets */
 #define TRAIN_EARLIEST 946684800 /* 2000-01-01 */
 
 /* ---- the open session ------------------------------------------------------------ */
@@ -300,6 +301,7 @@ typedef struct change {
   char write_error[512];
   uint64_t rest_id;
   char rest_error[512];
+  double previous_best; /* log: the heaviest earlier set at its rep count; -1: none */
 } change;
 
 static void change_free(change *c) {
@@ -324,7 +326,30 @@ int train_write_session(sqlite3 *db, uint64_t id, int64_t at) {
   return rc;
 }
 
-static int write_insert(sqlite3 *db, const change *c) {
+/* The heaviest earlier set of c's exercise at c's rep count (warm-ups not
+ * counted), into c->previous_best; -1 when there is none. */
+static int previous_best(sqlite3 *db, change *c) {
+  sqlite3_stmt *st;
+  c->previous_best = -1;
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT max(weight_kg) FROM train_sets WHERE exercise = ? AND reps "
+                              "= ? AND warmup = 0",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, c->f.exercise, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, c->f.reps);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    c->previous_best = sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? SQLITE_OK : sqlite3_extended_errcode(db);
+}
+
+static int write_insert(sqlite3 *db, change *c) {
+  int rb = previous_best(db, c);
+  if (rb != SQLITE_OK)
+    return rb;
   int rc = lbp_prepared(db, &insert_set,
                         "INSERT INTO train_sets(id, at, exercise, reps, weight_kg, rir, note, "
                         "session, source, logged_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
@@ -611,6 +636,16 @@ static void log_finish(change *c) {
                          {"session", lb_v_uint(c->session)}, {"rest_id", lb_v_uint(c->rest_id)},
                          {"source", lb_v_str(c->f.source)});
     train_host->emit(train_self, "logged", &ev);
+    /* a best: heavier than every earlier set at its rep count */
+    if (c->f.has_weight && c->f.reps > 0 && c->previous_best >= 0 &&
+        c->f.weight_kg > c->previous_best) {
+      lb_value rec = LB_MAP(
+          {"id", lb_v_uint(c->id)}, {"exercise", lb_v_str(c->f.exercise)},
+          {"reps", lb_v_uint(c->f.reps)}, {"weight_kg", lb_v_double(c->f.weight_kg)},
+          {"previous_kg", lb_v_double(c->previous_best)},
+          {"e1rm_kg", lb_v_double(c->f.reps <= 10 ? train_e1rm(c->f.weight_kg, c->f.reps) : 0)});
+      train_host->emit(train_self, "record", &rec);
+    }
     if (c->call) {
       lb_pair f[16];
       lb_value v = set_value(c->id, &c->f, c->set, c->session, f);
@@ -645,12 +680,14 @@ static void rest_started(lb_plugin *p, const lb_value *result, int error, const 
     c->rest_id = id->as.u;
     set_rest_of(c->f.exercise, c->rest_id);
   }
+  /* the rest runs: now the set to disk (the answer waits for both) */
+  train_host->db_write(train_self, write_change, log_written, c);
   log_finish(c);
 }
 
 /* The exercise's rest, at once: the one a set of it started before ends
  * (this set began). */
-static void start_rest(change *c) {
+static bool start_rest(change *c) {
   const train_exercise *e = train_exercise_find(c->f.exercise);
   uint64_t running = rest_of(c->f.exercise);
   if (running) {
@@ -662,14 +699,19 @@ static void start_rest(change *c) {
   size_t n = 0;
   o[n++] = (lb_pair){"label", lb_v_str(e ? e->label : c->f.exercise)};
   uint32_t sets = e && e->sets > c->set ? e->sets : c->set;
-  o[n++] = (lb_pair){"set", lb_v_uint(c->set)};
-  o[n++] = (lb_pair){"sets", lb_v_uint(sets)};
+  if (sets <= MAX_REST_SETS) { /* past the rest plugin's 100 sets: a plain rest */
+    o[n++] = (lb_pair){"set", lb_v_uint(c->set)};
+    o[n++] = (lb_pair){"sets", lb_v_uint(sets)};
+  }
   if (e && e->until && e->until > e->rest && e->rest)
     o[n++] = (lb_pair){"until", lb_v_uint(e->until)};
   lb_value params[] = {e && e->rest ? lb_v_uint(e->rest) : lb_v_nil(), lb_v_map(o, n)};
   c->pending++;
-  if (train_host->call(train_self, "rest.start", params, 2, rest_started, c) < 0)
+  if (train_host->call(train_self, "rest.start", params, 2, rest_started, c) < 0) {
     c->pending--;
+    return false;
+  }
+  return true;
 }
 
 /* Where a new set goes: its session and its number in its exercise there. */
@@ -682,7 +724,9 @@ static bool place(change *c) {
     arm_session_end();
     return true;
   }
-  if (at > open.end) { /* a new session, the open one from now */
+  if (at > open.end && at > train_now_s() - TRAIN_SESSION_GAP_S) {
+    /* a new session, the open one from now (a set older than two hours
+     * opens none: its session is over; the database places it) */
     if (open.id) {
       uint64_t ended = open.id;
       open.id = 0;
@@ -735,9 +779,11 @@ static void log_set(lb_call *call, change *c, bool start) {
   }
   c->id = next_set_id++;
   c->pending = 1; /* the write */
-  if (start)
-    start_rest(c);
-  train_host->db_write(train_self, write_change, log_written, c);
+  /* The rest first: the write's fsync would otherwise come before the call
+   * runs (on a later loop turn), and the person would wait for the disk to
+   * start resting. The write follows as soon as the rest has started. */
+  if (!start || !start_rest(c))
+    train_host->db_write(train_self, write_change, log_written, c);
 }
 
 void train_m_log(lb_call *call, const lb_value *args, void *ud) {
@@ -965,52 +1011,112 @@ static void emit_session_ended(uint64_t id) {
   sqlite3_finalize(st);
 }
 
+/* train.sessions reads on the host's reader thread (db_read): ten years
+ * of sessions are thousands of rows. */
+typedef struct sessions_job {
+  lb_call *call;
+  int64_t since;
+  keep k;
+  lb_value *items;
+  size_t n;
+} sessions_job;
+
+static int sessions_read(sqlite3 *db, void *ud) { /* the reader thread: no host */
+  sessions_job *j = ud;
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, SESSION_SQL "WHERE s.start_at >= ?1 ORDER BY s.start_at DESC", -1,
+                              &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, j->since);
+  sqlite3_bind_int64(st, 2, TRAIN_WARMED_UP_S);
+  size_t cap = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (j->n == cap) {
+      cap = cap ? cap * 2 : 16;
+      lb_value *grown = keep_mem(&j->k, cap * sizeof(lb_value));
+      if (j->n)
+        memcpy(grown, j->items, j->n * sizeof(lb_value));
+      j->items = grown;
+    }
+    j->items[j->n++] = session_value(st, &j->k);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void sessions_done(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  sessions_job *j = ud;
+  if (result < 0) {
+    train_host->fail(j->call, LB_ERR_INTERNAL, "the training log cannot be read: %s", error);
+  } else {
+    lb_value r = lb_v_array(j->items, j->n);
+    train_host->reply(j->call, &r);
+  }
+  keep_free(&j->k);
+  free(j);
+}
+
 void train_m_sessions(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   const lb_value *v = lb_map_get(&args[0], "days");
-  int64_t days = v ? (int64_t)v->as.u : 30;
-  sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(train_host->db(train_self),
-                              SESSION_SQL "WHERE s.start_at >= ?1 ORDER BY s.start_at DESC", -1,
-                              &st, NULL);
-  if (rc != SQLITE_OK) {
-    fail_read(call, rc);
-    return;
-  }
-  sqlite3_bind_int64(st, 1, train_now_s() - days * 86400);
-  sqlite3_bind_int64(st, 2, TRAIN_WARMED_UP_S);
-  keep k = {0};
-  lb_value *items = NULL;
-  size_t n = 0, cap = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == cap) {
-      cap = cap ? cap * 2 : 16;
-      lb_value *grown = keep_mem(&k, cap * sizeof(lb_value));
-      if (n)
-        memcpy(grown, items, n * sizeof(lb_value));
-      items = grown;
-    }
-    items[n++] = session_value(st, &k);
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
-    fail_read(call, rc);
-  } else {
-    lb_value r = lb_v_array(items, n);
-    train_host->reply(call, &r);
-  }
-  keep_free(&k);
+  sessions_job *j = lbu_xcalloc(1, sizeof(*j));
+  j->call = call;
+  j->since = train_now_s() - (v ? (int64_t)v->as.u : 30) * 86400;
+  train_host->db_read(train_self, sessions_read, sessions_done, j);
 }
 
-void train_m_exercises(lb_call *call, const lb_value *args, void *ud) {
-  (void)args, (void)ud;
+/* train.exercises: how many sets of each exercise and when the last was,
+ * counted on the host's reader thread (a pass over every set); the config's
+ * programme joined on the loop. */
+typedef struct logged_row {
+  const char *name;
+  uint64_t count;
+  int64_t last;
+} logged_row;
+
+typedef struct exercises_job {
+  lb_call *call;
+  keep k;
+  logged_row *rows;
+  size_t n;
+} exercises_job;
+
+static int exercises_read(sqlite3 *db, void *ud) { /* the reader thread: no host */
+  exercises_job *j = ud;
   sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(train_host->db(train_self),
+  int rc = sqlite3_prepare_v2(db,
                               "SELECT exercise, count(*), max(at) FROM train_sets GROUP BY "
                               "exercise ORDER BY exercise",
                               -1, &st, NULL);
-  if (rc != SQLITE_OK) {
-    fail_read(call, rc);
+  if (rc != SQLITE_OK)
+    return rc;
+  size_t cap = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (j->n == cap) {
+      cap = cap ? cap * 2 : 16;
+      logged_row *grown = keep_mem(&j->k, cap * sizeof(logged_row));
+      if (j->n)
+        memcpy(grown, j->rows, j->n * sizeof(logged_row));
+      j->rows = grown;
+    }
+    j->rows[j->n++] =
+        (logged_row){keep_str(&j->k, sqlite3_column_text(st, 0)),
+                     (uint64_t)sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)};
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static void exercises_done(lb_plugin *p, int result, const char *error, void *ud) {
+  (void)p;
+  exercises_job *j = ud;
+  lb_call *call = j->call;
+  if (result < 0) {
+    train_host->fail(call, LB_ERR_INTERNAL, "the training log cannot be read: %s", error);
+    keep_free(&j->k);
+    free(j);
     return;
   }
   keep k = {0};
@@ -1021,13 +1127,13 @@ void train_m_exercises(lb_call *call, const lb_value *args, void *ud) {
   const char *unit = train_cfg.lb ? "lb" : "kg";
   lb_value *extra = NULL;
   size_t n_extra = 0, cap_extra = 0;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *name = (const char *)sqlite3_column_text(st, 0);
+  for (size_t r = 0; r < j->n; r++) {
+    const char *name = j->rows[r].name;
     const train_exercise *e = train_exercise_find(name);
     if (e) {
       size_t i = (size_t)(e - train_cfg.exercises);
-      logged[i] = (uint64_t)sqlite3_column_int64(st, 1);
-      last[i] = sqlite3_column_int64(st, 2);
+      logged[i] = j->rows[r].count;
+      last[i] = j->rows[r].last;
       continue;
     }
     if (n_extra == cap_extra) {
@@ -1051,16 +1157,10 @@ void train_m_exercises(lb_call *call, const lb_value *args, void *ud) {
     f[m++] = (lb_pair){"sets", lb_v_uint(0)};
     f[m++] = (lb_pair){"target", lb_v_uint(0)};
     f[m++] = (lb_pair){"configured", lb_v_bool(false)};
-    f[m++] = (lb_pair){"logged", lb_v_uint((uint64_t)sqlite3_column_int64(st, 1))};
-    f[m++] = (lb_pair){"last_at", lb_v_int(sqlite3_column_int64(st, 2))};
+    f[m++] = (lb_pair){"logged", lb_v_uint(j->rows[r].count)};
+    f[m++] = (lb_pair){"last_at", lb_v_int(j->rows[r].last)};
     f[m++] = (lb_pair){"unit", lb_v_str(unit)};
     extra[n_extra++] = lb_v_map(f, m);
-  }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
-    fail_read(call, rc);
-    keep_free(&k);
-    return;
   }
   if (n_extra + train_cfg.n_exercises > cap) {
     lb_value *grown = keep_mem(&k, (n_extra + train_cfg.n_exercises) * sizeof(lb_value));
@@ -1091,6 +1191,15 @@ void train_m_exercises(lb_call *call, const lb_value *args, void *ud) {
   lb_value r = lb_v_array(items, n);
   train_host->reply(call, &r);
   keep_free(&k);
+  keep_free(&j->k);
+  free(j);
+}
+
+void train_m_exercises(lb_call *call, const lb_value *args, void *ud) {
+  (void)args, (void)ud;
+  exercises_job *j = lbu_xcalloc(1, sizeof(*j));
+  j->call = call;
+  train_host->db_read(train_self, exercises_read, exercises_done, j);
 }
 
 /* ---- what other plugins tell ---------------------------------------------------------- */

@@ -34,6 +34,7 @@ sets = 3
 reps = 20-30
 rest = 90s
 until = 2min
+target = 1
 aliases = Hip Abduction (Machine); Hip Abductor
 """
 
@@ -215,6 +216,73 @@ class Exercises(TrainTest):
                           got["abduction"]["configured"], got["abduction"]["logged"]),
                          ("20-30", 90, True, 0))
         self.assertEqual((got["deadlift"]["configured"], got["deadlift"]["logged"]), (False, 1))
+
+
+def monday(weeks_ago):
+    """Unix time of local Monday 00:00 of the week weeks_ago weeks before
+    this one (the daemon's clock and zone: Berlin)."""
+    os.environ["TZ"] = TZ
+    time.tzset()
+    t = time.localtime(wall())
+    day = time.mktime((t.tm_year, t.tm_mon, t.tm_mday - t.tm_wday - 7 * weeks_ago, 0, 0, 0, 0,
+                       0, -1))
+    return int(day)
+
+
+def weekday_noon(weeks_ago, weekday):
+    os.environ["TZ"] = TZ
+    time.tzset()
+    t = time.localtime(monday(weeks_ago))
+    return int(time.mktime((t.tm_year, t.tm_mon, t.tm_mday + weekday, 12, 0, 0, 0, 0, -1)))
+
+
+class Progress(TrainTest):
+    """train.progress against a hand-computed month and a half: sessions a
+    week 1, 0, 2, 1, 0 and this week 1 (the target is 1); three sets of 25
+    reps at 30, 35 and 40 kg a session, and one set of 8 at 60 kg."""
+
+    def test_weeks_bests_and_adherence_by_hand(self):
+        def session(at):
+            for k, kg in enumerate((30, 35, 40)):
+                self.log("abduction", 25, weight=kg, at=at + 60 * k, rest=False)
+        plan = {5: [2], 4: [], 3: [2, 4], 2: [2], 1: []}
+        for weeks_ago, days in plan.items():
+            for d in days:
+                session(weekday_noon(weeks_ago, d))
+        heavy = self.log("abduction", 8, weight=60, at=weekday_noon(3, 4) + 600, rest=False)
+        session(max(monday(0) + 1, int(wall()) - 300))
+        p = self.client.call("train.progress", "abduction", {"weeks": 6})
+        weeks = p["weeks"]
+        self.assertEqual([w["start"] for w in weeks], [monday(k) for k in range(5, -1, -1)])
+        self.assertEqual([w["sessions"] for w in weeks], [1, 0, 2, 1, 0, 1])
+        self.assertEqual([w["sets"] for w in weeks], [3, 0, 7, 3, 0, 3])
+        self.assertEqual([w["reps"] for w in weeks], [75, 0, 158, 75, 0, 75])
+        self.assertEqual([w["volume_kg"] for w in weeks], [2625, 0, 2625 * 2 + 480, 2625, 0, 2625])
+        self.assertEqual([(w["best_reps"], w["best_kg"]) for w in weeks],
+                         [(25, 40), (0, 0), (8, 60), (25, 40), (0, 0), (25, 40)])
+        self.assertEqual([w["kept"] for w in weeks], [True, False, True, True, False, True])
+        self.assertEqual([w["current"] for w in weeks], [False] * 5 + [True])
+        self.assertEqual((p["target"], p["weeks_counted"], p["weeks_kept"]), (1, 6, 4))
+        self.assertAlmostEqual(p["adherence"], 4 / 6)
+        self.assertEqual([(b["reps"], b["weight_kg"]) for b in p["bests"]], [(8, 60), (25, 40)])
+        self.assertEqual(p["bests"][0]["id"], heavy["id"])
+        self.assertAlmostEqual(p["e1rm"]["kg"], 60 * (1 + 8 / 30))
+        self.assertEqual((p["e1rm"]["reps"], p["e1rm"]["weight_kg"]), (8, 60))
+        self.assertIn("Epley", p["e1rm"]["formula"])
+        self.assertEqual(p["bests"][1]["e1rm_kg"], 0)  # 25 reps: no estimate
+        # a heavier set of 25: a record, announced (the sets above made some
+        # too: 35 after 30, 40 after 35)
+        self.assertEqual([n[2][0]["weight_kg"] for n in self.client.notifications
+                          if n[1] == "train.record"], [35, 40])
+        self.client.notifications.clear()
+        new = self.log("abduction", 25, weight=42.5, rest=False)
+        rec, _ = self.client.wait_event("train.record", id=new["id"])
+        self.assertEqual((rec["reps"], rec["weight_kg"], rec["previous_kg"]), (25, 42.5, 40))
+        self.log("abduction", 25, weight=41, rest=False)  # not a record
+        self.log("deadlift", 5, weight=100, rest=False)   # a first: nothing to beat
+        time.sleep(0.3)
+        self.assertEqual([n[2][0]["id"] for n in self.client.notifications
+                          if n[1] == "train.record"], [])
 
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "train")
