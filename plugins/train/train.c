@@ -98,7 +98,11 @@ static const char *const schema[] = {
     /* Version 2: a set timed rather than counted (a plank, from an import);
      * version 3: the heaviest set at a rep count found at once (records) */
     "ALTER TABLE train_sets ADD COLUMN seconds INTEGER NOT NULL DEFAULT 0;",
-    "CREATE INDEX train_sets_best ON train_sets(exercise, reps, weight_kg);", NULL};
+    "CREATE INDEX train_sets_best ON train_sets(exercise, reps, weight_kg);",
+    /* Version 4: and the first set to reach it */
+    "DROP INDEX train_sets_best;"
+    "CREATE INDEX train_sets_best ON train_sets(exercise, reps, weight_kg, at);",
+    NULL};
 
 /* ---- config ------------------------------------------------------------------------ */
 

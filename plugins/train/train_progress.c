@@ -98,22 +98,26 @@ static int progress_read(sqlite3 *db, void *ud) { /* the reader thread: no TZ, n
     return rc;
   /* the bests of all time: the heaviest set at each rep count (the first to
    * reach it), and the best estimate from sets of 10 reps or fewer */
-  rc =
-      sqlite3_prepare_v2(db,
-                         "SELECT t.reps, t.weight_kg, t.at, t.id FROM (SELECT reps, max(weight_kg) "
-                         "AS w FROM train_sets WHERE exercise = ?1 AND weight_kg > 0 AND reps > 0 "
-                         "AND warmup = 0 GROUP BY reps) b JOIN train_sets t ON t.exercise = ?1 AND "
-                         "t.reps = b.reps AND t.weight_kg = b.w AND t.warmup = 0 ORDER BY t.reps, "
-                         "t.at, t.id",
-                         -1, &st, NULL);
+  /* a rep count at a time (a skip over the index, not a pass over every
+   * set): the heaviest, then the first set that weighed it */
+  rc = sqlite3_prepare_v2(
+      db,
+      "WITH RECURSIVE r(reps) AS (SELECT min(reps) FROM train_sets WHERE exercise = ?1 AND reps "
+      "> 0 UNION ALL SELECT (SELECT min(reps) FROM train_sets WHERE exercise = ?1 AND reps > "
+      "r.reps) FROM r WHERE r.reps IS NOT NULL), b(reps, w) AS (SELECT reps, (SELECT "
+      "max(weight_kg) "
+      "FROM train_sets WHERE exercise = ?1 AND reps = r.reps AND warmup = 0 AND weight_kg > 0) "
+      "FROM r WHERE reps IS NOT NULL) SELECT b.reps, b.w, t.at, t.id FROM b JOIN train_sets t ON "
+      "t.id = (SELECT id FROM train_sets u WHERE u.exercise = ?1 AND u.reps = b.reps AND "
+      "u.weight_kg = b.w AND u.warmup = 0 ORDER BY u.at, u.id LIMIT 1) WHERE b.w IS NOT NULL "
+      "ORDER BY b.reps",
+      -1, &st, NULL);
   if (rc != SQLITE_OK)
     return rc;
   sqlite3_bind_text(st, 1, j->exercise, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     best b = {(uint32_t)sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1),
               sqlite3_column_int64(st, 2), (uint64_t)sqlite3_column_int64(st, 3)};
-    if (j->n_bests && j->bests[j->n_bests - 1].reps == b.reps)
-      continue; /* a lighter (or later) set at a rep count already had */
     j->bests = lbu_xrealloc(j->bests, (j->n_bests + 1) * sizeof(best));
     j->bests[j->n_bests++] = b;
     if (b.reps <= MAX_REPS_E1RM && (!j->has_e1rm || train_e1rm(b.weight_kg, b.reps) > j->e1rm)) {
