@@ -381,6 +381,7 @@ static const lb_field entry_fields[] = {F("id", LB_T_U64),           F("at", LB_
 #define GROUPS(m)                                                                                  \
   F(m, LB_T_MAPS), F(m ".name", LB_T_STRING), F(m ".count", LB_T_U64), F(m ".average", LB_T_DOUBLE)
 #define SIDE(m) F(m, LB_T_MAP), F(m ".sessions", LB_T_UINT), F(m ".average_after", LB_T_DOUBLE)
+#define WEEKS(m) F(m, LB_T_MAP), F(m ".weeks", LB_T_UINT), F(m ".average", LB_T_DOUBLE)
 static const lb_field stats_fields[] = {F("days", LB_T_UINT),
                                         F("count", LB_T_U64),
                                         F("average", LB_T_DOUBLE),
@@ -410,7 +411,17 @@ static const lb_field stats_fields[] = {F("days", LB_T_UINT),
                                         F("warmup.sessions.how", LB_T_STRING),
                                         F("warmup.sessions.entries_after", LB_T_UINT),
                                         F("warmup.sessions.average_after", LB_T_DOUBLE),
+                                        F("programme", LB_T_MAP),
+                                        F("programme.known", LB_T_BOOL),
+                                        F("programme.why", LB_T_STRING),
+                                        F("programme.exercises", LB_T_STRINGS),
+                                        WEEKS("programme.kept"),
+                                        WEEKS("programme.missed"),
+                                        F("programme.difference", LB_T_DOUBLE),
+                                        F("programme.meaningful", LB_T_BOOL),
+                                        F("programme.enough_data", LB_T_BOOL),
                                         {0}};
+#undef WEEKS
 #undef SUMMARY
 #undef EPISODE
 #undef GROUPS

@@ -3,6 +3,7 @@
 #include <lumbard/plugin.h>
 #include <search.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #define CALM_AT 2
 #define CALM_DAYS 3
 #define MIN_SESSIONS 3
+#define MIN_WEEKS 3            /* weeks on each side before the programme comparison counts */
 #define WARMED_UP_S (3 * 3600) /* a warm-up this long before a session's first set */
 
 /* A meaningful change: 2 points, or 30 % of the higher of the two. */
@@ -65,6 +67,19 @@ typedef struct stats_job {
   pain_keep k;
   groups triggers, places;
   lb_pair tf[4], wf[3], mf[3];
+  /* the programme (the train plugin's, asked through lb_host.call before
+   * the read): its weeks that are over, each kept or not */
+  bool prog_known;
+  char prog_why[160];
+  char **prog_ex;
+  size_t n_prog_ex, prog_next;
+  uint32_t prog_weeks;
+  int64_t *wk_start, *wk_end;
+  bool *wk_kept;
+  size_t n_wk;
+  /* read: each side's weeks with entries and the sum of their averages */
+  uint64_t side_weeks[2];
+  double side_sum[2];
 } stats_job;
 
 /* The first failed read is the answer: a short diary read as if it were
@@ -372,6 +387,58 @@ static lb_value warmup_value(stats_job *j, int64_t since, int64_t until) {
   return lb_v_map(f, 6);
 }
 
+/* The weekly pain average of each week the programme's plugin counted,
+ * on the side of the weeks it was kept or of those it was not; weeks with
+ * no entry say nothing and are left out. */
+static void programme_read(stats_job *j) {
+  if (!j->prog_known)
+    return;
+  sqlite3_stmt *st = job_prepare(j, "SELECT count(*), avg(level) FROM pain_entries WHERE at >= "
+                                    "? AND at < ?");
+  if (!st)
+    return;
+  for (size_t i = 0; i < j->n_wk; i++) {
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, j->wk_start[i]);
+    sqlite3_bind_int64(st, 2, j->wk_end[i]);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
+      int side = j->wk_kept[i] ? 0 : 1;
+      j->side_weeks[side]++;
+      j->side_sum[side] += sqlite3_column_double(st, 1);
+    }
+    job_note(j, rc);
+  }
+  sqlite3_finalize(st);
+}
+
+static lb_value programme_value(stats_job *j) {
+  pain_keep *k = &j->k;
+  double avg[2];
+  for (int i = 0; i < 2; i++)
+    avg[i] = j->side_weeks[i] ? j->side_sum[i] / (double)j->side_weeks[i] : 0;
+  bool enough = j->side_weeks[0] >= MIN_WEEKS && j->side_weeks[1] >= MIN_WEEKS;
+  lb_value *names = pain_keep_mem(k, sizeof(lb_value) * (j->n_prog_ex ? j->n_prog_ex : 1));
+  for (size_t i = 0; i < j->n_prog_ex; i++)
+    names[i] = lb_v_str(pain_keep_str(k, (const unsigned char *)j->prog_ex[i]));
+  lb_pair *kept = pain_keep_mem(k, sizeof(lb_pair) * 2),
+          *missed = pain_keep_mem(k, sizeof(lb_pair) * 2);
+  kept[0] = (lb_pair){"weeks", lb_v_uint(j->side_weeks[0])};
+  kept[1] = (lb_pair){"average", lb_v_double(avg[0])};
+  missed[0] = (lb_pair){"weeks", lb_v_uint(j->side_weeks[1])};
+  missed[1] = (lb_pair){"average", lb_v_double(avg[1])};
+  lb_pair *f = pain_keep_mem(k, sizeof(lb_pair) * 8);
+  f[0] = (lb_pair){"known", lb_v_bool(j->prog_known)};
+  f[1] = (lb_pair){"why", lb_v_str(pain_keep_str(k, (const unsigned char *)j->prog_why))};
+  f[2] = (lb_pair){"exercises", lb_v_array(names, j->n_prog_ex)};
+  f[3] = (lb_pair){"kept", lb_v_map(kept, 2)};
+  f[4] = (lb_pair){"missed", lb_v_map(missed, 2)};
+  f[5] = (lb_pair){"difference", lb_v_double(avg[1] - avg[0])};
+  f[6] = (lb_pair){"meaningful", lb_v_bool(enough && meaningful(avg[0], avg[1]))};
+  f[7] = (lb_pair){"enough_data", lb_v_bool(enough)};
+  return lb_v_map(f, 8);
+}
+
 static int stats_read(sqlite3 *db, void *ud) { /* a worker thread: no TZ, no host */
   stats_job *j = ud;
   j->db = db;
@@ -393,6 +460,7 @@ static int stats_read(sqlite3 *db, void *ud) { /* a worker thread: no TZ, no hos
   j->by_trigger = groups_value(&j->triggers, &j->k);
   j->by_location = groups_value(&j->places, &j->k);
   j->warmup = warmup_value(j, j->window_start, j->now);
+  programme_read(j);
   j->db = NULL;
   return j->rc;
 }
@@ -417,14 +485,97 @@ static void stats_done(lb_plugin *p, int result, const char *error, void *ud) {
         {"week", summary_value(j->week, j->wf)}, {"month", summary_value(j->month, j->mf)},
         {"trend", lb_v_map(j->tf, 4)}, {"episodes", lb_v_array(ev, j->n_eps)},
         {"current_episode", current}, {"by_trigger", j->by_trigger},
-        {"by_location", j->by_location}, {"warmup", j->warmup});
+        {"by_location", j->by_location}, {"warmup", j->warmup}, {"programme", programme_value(j)});
     pain_host->reply(j->call, &v);
   }
   free(j->eps);
+  for (size_t i = 0; i < j->n_prog_ex; i++)
+    free(j->prog_ex[i]);
+  free(j->prog_ex);
+  free(j->wk_start);
+  free(j->wk_end);
+  free(j->wk_kept);
   pain_keep_free(k);
   groups_free(&j->triggers);
   groups_free(&j->places);
   free(j);
+}
+
+static void prog_next(stats_job *j);
+
+/* train.progress of one exercise of the programme: its weeks that are over,
+ * kept or not; the programme is kept in a week when each exercise is. */
+static void prog_progress(lb_plugin *p, const lb_value *result, int error, const char *message,
+                          void *ud) {
+  (void)p, (void)message;
+  stats_job *j = ud;
+  const lb_value *weeks = result ? lb_map_get(result, "weeks") : NULL;
+  if (error || !weeks || weeks->kind != LB_ARRAY) {
+    j->prog_known = false;
+    snprintf(j->prog_why, sizeof(j->prog_why), "the programme could not be read: %s",
+             message ? message : "no weeks in train.progress's answer");
+    j->prog_next = j->n_prog_ex; /* no more */
+    prog_next(j);
+    return;
+  }
+  bool first = j->wk_start == NULL;
+  if (first) {
+    j->wk_start = lbu_xcalloc(weeks->as.arr.len + 1, sizeof(int64_t));
+    j->wk_end = lbu_xcalloc(weeks->as.arr.len + 1, sizeof(int64_t));
+    j->wk_kept = lbu_xcalloc(weeks->as.arr.len + 1, sizeof(bool));
+  }
+  size_t n = 0;
+  for (uint32_t i = 0; i < weeks->as.arr.len; i++) {
+    const lb_value *w = &weeks->as.arr.items[i];
+    const lb_value *cur = lb_map_get(w, "current"), *kept = lb_map_get(w, "kept");
+    const lb_value *start = lb_map_get(w, "start"), *end = lb_map_get(w, "end");
+    if (!cur || !kept || !start || !end || cur->as.b)
+      continue; /* the week under way is not over */
+    if (first) {
+      j->wk_start[n] = start->as.i;
+      j->wk_end[n] = end->as.i;
+      j->wk_kept[n] = kept->as.b;
+    } else if (n < j->n_wk) {
+      j->wk_kept[n] = j->wk_kept[n] && kept->as.b;
+    }
+    n++;
+  }
+  if (first)
+    j->n_wk = n;
+  j->prog_known = true;
+  j->prog_why[0] = '\0';
+  prog_next(j);
+}
+
+/* The next exercise of the programme, or the read. */
+static void prog_next(stats_job *j) {
+  if (j->prog_next < j->n_prog_ex) {
+    lb_value params[] = {lb_v_str(j->prog_ex[j->prog_next++]),
+                         LB_MAP({"weeks", lb_v_uint(j->prog_weeks)})};
+    if (pain_host->call(pain_self, "train.progress", params, 2, prog_progress, j) == 0)
+      return;
+    j->prog_known = false;
+  }
+  pain_host->db_read(pain_self, stats_read, stats_done, j);
+}
+
+/* train.exercises: the exercises of the programme, those with a target. */
+static void prog_exercises(lb_plugin *p, const lb_value *result, int error, const char *message,
+                           void *ud) {
+  (void)p, (void)message;
+  stats_job *j = ud;
+  if (!error && result && result->kind == LB_ARRAY) {
+    for (uint32_t i = 0; i < result->as.arr.len; i++) {
+      const lb_value *e = &result->as.arr.items[i];
+      const lb_value *name = lb_map_get(e, "name"), *target = lb_map_get(e, "target");
+      const lb_value *conf = lb_map_get(e, "configured");
+      if (!name || !target || !conf || !conf->as.b || target->as.u == 0)
+        continue;
+      j->prog_ex = lbu_xrealloc(j->prog_ex, (j->n_prog_ex + 1) * sizeof(char *));
+      j->prog_ex[j->n_prog_ex++] = lbu_xstrdup(name->as.str.ptr);
+    }
+  }
+  prog_next(j);
 }
 
 /* The whole of it on a worker (db_read): at ten years of entries the
@@ -443,5 +594,13 @@ void pain_stats_m_stats(lb_call *call, const lb_value *args, void *ud) {
   j->month_start = pain_day_start(today - 29);
   j->prev_start = pain_day_start(today - 13);
   j->prev_end = j->week_start - 1;
-  pain_host->db_read(pain_self, stats_read, stats_done, j);
+  j->prog_weeks = (uint32_t)((j->days + 6) / 7);
+  if (j->prog_weeks > 520)
+    j->prog_weeks = 520;
+  /* the programme first, from the train plugin (plugins stay unlinked) */
+  snprintf(j->prog_why, sizeof(j->prog_why),
+           "no programme: the train plugin is not loaded, or names no exercise with a target");
+  if (!LB_HOST_HAS(pain_host, call) ||
+      pain_host->call(pain_self, "train.exercises", NULL, 0, prog_exercises, j) < 0)
+    pain_host->db_read(pain_self, stats_read, stats_done, j);
 }

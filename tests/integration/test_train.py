@@ -285,6 +285,42 @@ class Progress(TrainTest):
                           if n[1] == "train.record"], [])
 
 
+class PainRelation(TrainTest):
+    """pain.stats relates pain to the programme (train's weeks, kept or
+    not): by hand, weeks 1, 3, 5, 7 ago kept (a session of abduction, the
+    target is 1), weeks 2, 4, 6, 8 not; pain 2 and 4 in each kept week, 6 in
+    each missed one but week 8, which has none and says nothing."""
+
+    def test_weekly_pain_in_weeks_kept_and_missed(self):
+        for weeks_ago in range(1, 9):
+            if weeks_ago % 2:
+                self.log("abduction", 25, weight=40, at=weekday_noon(weeks_ago, 2), rest=False)
+                for lv in (2, 4):
+                    self.client.call("pain.log", lv, {"at": weekday_noon(weeks_ago, 3)})
+            elif weeks_ago != 8:
+                self.client.call("pain.log", 6, {"at": weekday_noon(weeks_ago, 3)})
+        prog = self.client.call("pain.stats", {"days": 70})["programme"]
+        self.assertEqual((prog["known"], prog["exercises"]), (True, ["abduction"]))
+        self.assertEqual(prog["kept"], {"weeks": 4, "average": 3.0})
+        self.assertEqual(prog["missed"], {"weeks": 3, "average": 6.0})
+        self.assertEqual(prog["difference"], 3.0)
+        self.assertEqual((prog["enough_data"], prog["meaningful"]), (True, True))
+        # a shorter window: three weeks, this one (not over) and weeks 1 and 2: too few
+        short = self.client.call("pain.stats", {"days": 21})["programme"]
+        self.assertEqual((short["kept"]["weeks"], short["missed"]["weeks"]), (1, 1))
+        self.assertEqual(short["enough_data"], False)
+
+
+class PainWithoutProgramme(TrainTest):
+    config = CONFIG.replace("target = 1", "target = 0")
+
+    def test_no_target_no_comparison(self):
+        self.client.call("pain.log", 3)
+        prog = self.client.call("pain.stats")["programme"]
+        self.assertEqual(prog["known"], False)
+        self.assertIn("no programme", prog["why"])
+
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "train")
 
 
