@@ -298,6 +298,10 @@ static const lb_param progress_params[] = {
     {.name = "exercise", .type = LB_T_STRING, .doc = "abduction, ..."}, {0}};
 static const lb_param progress_options[] = {
     {.name = "weeks", .type = LB_T_UINT, .min = 1, .max = 520, .doc = "12 by default"}, {0}};
+static const lb_param export_options[] = {
+    {.name = "format", .type = LB_T_STRING, .doc = "strong (default) or json"},
+    {.name = "path", .type = LB_T_STRING, .doc = "write it to this file (absolute)"},
+    {0}};
 static const lb_param sessions_options[] = {
     {.name = "days", .type = LB_T_UINT, .min = 1, .max = 36500, .doc = "30 by default"}, {0}};
 
@@ -376,6 +380,9 @@ static const lb_field record_fields[] = {F("id", LB_T_U64),
                                          F("previous_kg", LB_T_DOUBLE),
                                          F("e1rm_kg", LB_T_DOUBLE),
                                          {0}};
+static const lb_field export_fields[] = {F("format", LB_T_STRING), F("rows", LB_T_U64),
+                                         F("bytes", LB_T_U64),     F("path", LB_T_STRING),
+                                         F("text", LB_T_STRING),   {0}};
 static const lb_field amended_fields[] = {F("id", LB_T_U64), F("exercise", LB_T_STRING), {0}};
 
 static const lb_method methods[] = {
@@ -428,6 +435,13 @@ static const lb_method methods[] = {
      .result = LB_T_MAP,
      .result_fields = import_fields,
      .handler = train_m_import},
+    {.name = "export",
+     .doc = "The log as a Strong CSV export (train.import and Strong-compatible tools read it "
+            "back) or as JSON: in the answer, or to a file (path).",
+     .options = export_options,
+     .result = LB_T_MAP,
+     .result_fields = export_fields,
+     .handler = train_m_export},
     {.name = "exercises",
      .doc = "The exercises of the config and those logged.",
      .result = LB_T_MAPS,

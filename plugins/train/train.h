@@ -72,6 +72,9 @@ void train_m_progress(lb_call *call, const lb_value *args, void *ud);
 /* An estimated one-rep max (Epley: weight x (1 + reps / 30)). */
 double train_e1rm(double weight_kg, uint32_t reps);
 
+/* train_export.c */
+void train_m_export(lb_call *call, const lb_value *args, void *ud);
+
 /* train_import.c */
 void train_m_import(lb_call *call, const lb_value *args, void *ud);
 void train_import_shutdown(void);

@@ -210,6 +210,8 @@ def valid_value(method, p, objects):
         return os.path.join(SOURCE, "tests", "fixtures", "train", "strong_semicolon.csv")
     if method["name"] == "train.import" and name == "format":
         return "auto"
+    if method["name"] == "train.export" and name == "path":
+        return os.path.join(objects.root, "export-%d.csv" % time.monotonic_ns())
     if method["name"] == "pain.export_file" and name == "path":
         return os.path.join(objects.root, "export-%d.json" % time.monotonic_ns())
     if name == "patterns":

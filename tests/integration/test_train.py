@@ -3,6 +3,7 @@ rest through rest.start (the plugins unlinked), a set logged while that rest
 runs ends it, sets are grouped into sessions, a rest routine of an exercise's
 preset logs its sets, amend and remove, every bad input, and durability
 under SIGKILL."""
+import json
 import os
 import signal
 import sqlite3
@@ -10,7 +11,7 @@ import threading
 import time
 import unittest
 
-from lbtest import wall, zone, Daemon, DaemonTest
+from lbtest import wall, zone, Client, Daemon, DaemonTest
 
 TZ = zone("Europe/Berlin")
 CONFIG = """
@@ -413,6 +414,45 @@ class Import(TrainTest):
         db = self.db()
         self.assertEqual(db.execute("SELECT count(*) FROM train_sets").fetchone()[0], n)
         db.close()
+
+
+class Export(TrainTest):
+    def test_strong_export_read_back_by_the_import_and_json(self):
+        a = self.log("abduction", 25, weight=40, rir=2, note='slow; "squeeze" at the top',
+                     rest=False)
+        self.log("abduction", 22, weight=42.5, rest=False)
+        self.log("deadlift", 5, weight=100, rest=False)
+        out = os.path.join(self.daemon.root, "sets.csv")
+        r = self.client.call("train.export", {"path": out})
+        self.assertEqual((r["format"], r["rows"], r["path"], r["text"]), ("strong", 3, out, ""))
+        with open(out) as f:
+            text = f.read()
+        self.assertTrue(text.startswith("Date;Workout Name;Exercise Name;Set Order;Weight;"))
+        self.assertEqual(r["bytes"], len(text.encode()))
+        # the same text in the answer
+        self.assertEqual(self.client.call("train.export")["text"], text)
+        # a fresh daemon imports it: the same sets
+        other = Daemon(config=self.config, builtin_plugins=True, env={"TZ": TZ})
+        self.addCleanup(other.cleanup)
+        other.start()
+        c = Client(other.socket)
+        got = c.call("train.import", {"path": out})
+        self.assertEqual((got["format"], got["sets"], got["skipped"]), ("strong", 3, 0))
+        mine = sorted((x["exercise"], x["reps"], round(x["weight_kg"], 6), x["rir"], x["note"])
+                      for x in self.client.call("train.history"))
+        theirs = sorted((x["exercise"], x["reps"], round(x["weight_kg"], 6), x["rir"], x["note"])
+                        for x in c.call("train.history"))
+        self.assertEqual(theirs, mine)
+        self.assertEqual({x["at"] for x in c.call("train.history")}, {a["at"]})  # the session's start
+        c.close()
+        js = json.loads(self.client.call("train.export", {"format": "json"})["text"])
+        self.assertEqual([(x["exercise"], x["reps"], x["rir"]) for x in js],
+                         [("abduction", 25, 2), ("abduction", 22, None), ("deadlift", 5, None)])
+        self.assertRpcError("invalid_params", "option 'format' must be strong", "train.export",
+                            {"format": "xlsx"})
+        self.assertRpcError("invalid_params", "", "train.export",
+                            {"path": os.path.join(self.daemon.root, "data", "lumbard",
+                                                  "lumbard.db")})
 
 
 class Defaults(unittest.TestCase):
