@@ -523,6 +523,7 @@ static int init(lb_plugin *p, const lb_host *h) {
     return -EIO;
   if (h->listen(p, "reminders.done", pain_checkin_on_event, NULL) < 0 ||
       h->listen(p, "rest.set_done", pain_checkin_on_event, NULL) < 0 ||
+      h->listen(p, "train.logged", pain_checkin_on_event, NULL) < 0 ||
       h->listen(p, "rest.routine_done", pain_checkin_on_event, NULL) < 0 ||
       h->on_clock_change(p, pain_checkin_clock_changed, NULL) < 0)
     return -EINVAL;

@@ -173,6 +173,15 @@ void pain_checkin_on_event(lb_plugin *p, const char *name, const lb_value *field
       record("warm-up reminder");
   } else if (strcmp(name, "rest.set_done") == 0) {
     record(NULL); /* a set was done: training */
+  } else if (strcmp(name, "train.logged") == 0) {
+    /* a set logged with the train plugin: counted here when no rest of it
+     * did (rest.set_done counts those), and only when done now, not one
+     * written down afterwards (nothing is recorded at an event's time) */
+    const lb_value *rest = lb_map_get(fields, "rest_id"), *at = lb_map_get(fields, "at");
+    int64_t now = pain_now_s();
+    if (rest && rest->kind == LB_UINT && rest->as.u == 0 && at && at->kind == LB_INT &&
+        at->as.i >= now - 120 && at->as.i <= now + 60)
+      record(NULL);
   } else if (strcmp(name, "rest.routine_done") == 0) {
     if (strcmp(str_field(fields, "routine"), pain_cfg.warmup_preset) == 0)
       record("warm-up preset");

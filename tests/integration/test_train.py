@@ -312,6 +312,15 @@ class PainRelation(TrainTest):
         self.assertEqual(short["enough_data"], False)
 
 
+    def test_sets_logged_are_training_for_the_warm_up_comparison_once_each(self):
+        self.log("abduction", 25, rest=False)           # counted from train.logged
+        self.log("abduction", 25)                       # from its rest's set_done
+        self.log("abduction", 20, rest=False, at=weekday_noon(2, 2))  # written afterwards: no
+        time.sleep(0.3)  # pain hears the events on later loop turns
+        sessions = self.client.call("pain.stats")["warmup"]["sessions"]
+        self.assertEqual([x["sets"] for x in sessions], [2])
+
+
 class PainWithoutProgramme(TrainTest):
     config = CONFIG.replace("target = 1", "target = 0")
 
