@@ -181,7 +181,12 @@ void train_log_reload(void) {
   (void)load_open();
 }
 
+static sqlite3_stmt *insert_set, *upsert_session;
+
 void train_log_shutdown(void) {
+  sqlite3_finalize(insert_set);
+  sqlite3_finalize(upsert_session);
+  insert_set = upsert_session = NULL;
   train_host->timer_stop(train_self, open.timer);
   free(open.sets);
   open.sets = NULL;
@@ -309,8 +314,6 @@ static void change_free(change *c) {
   free(c->opts.note);
   free(c);
 }
-
-static sqlite3_stmt *insert_set, *upsert_session;
 
 int train_write_session(sqlite3 *db, uint64_t id, int64_t at) {
   int rc = lbp_prepared(db, &upsert_session,
