@@ -16,7 +16,8 @@
 static const char usage[] =
     "Usage: lumbar-notify [OPTION]...\n"
     "Show lumbard's reminders, rests, check-ins and red flags as desktop notifications;\n"
-    "their buttons (Done, Snooze, Next set, a pain score) go back to the daemon.\n"
+    "their buttons (Done, Snooze, Next set, Same again, a pain score) go back to the\n"
+    "daemon.\n"
     "\n"
     "  -s, --socket PATH   the daemon's socket (default: $LUMBARD_SOCKET, else\n"
     "                      $XDG_RUNTIME_DIR/lumbard.sock)\n"
@@ -116,8 +117,9 @@ int main(int argc, char **argv) {
     uv_run(a.loop, UV_RUN_NOWAIT);
     return 1;
   }
-  static const char *const patterns[] = {"rest.*", "reminders.*", "pain.logged", "pain.checkin_due",
-                                         "pain.red_flag"};
+  /* train.logged: subscribing to a plugin's events needs no plugin loaded */
+  static const char *const patterns[] = {"rest.*",           "reminders.*",   "pain.logged",
+                                         "pain.checkin_due", "pain.red_flag", "train.logged"};
   ln_link *link = ln_link_new(a.loop, socket_path, patterns, sizeof(patterns) / sizeof(*patterns),
                               &ln_show_link_cbs, a.show);
   ln_show_attach(a.show, link, desk);

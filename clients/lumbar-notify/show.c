@@ -37,6 +37,19 @@ typedef struct rest_state {
   bool muted; /* closed by hand: not drawn again until the rest changes state */
 } rest_state;
 
+/* A set the train plugin logged (train.logged), by the rest it started:
+ * that rest's "Rest over" offers to log it again. The latest few are kept;
+ * the one of a rest is forgotten with the rest's notification, or when a
+ * newer set of its exercise is logged. */
+enum { AGAIN_MAX = 16, EXERCISE_MAX = 64 };
+
+typedef struct again {
+  uint64_t rest_id; /* 0: a free place */
+  char exercise[EXERCISE_MAX];
+  uint64_t reps;
+  double weight_kg; /* 0: none */
+} again;
+
 typedef struct slot {
   enum kind kind;
   uint64_t obj; /* the rest's or the reminder's id; a serial for the others */
@@ -71,6 +84,9 @@ struct ln_show {
   bool bus_lost;
   /* The lists read after a (re)connect, while their pages come. */
   struct reading *reading_rests, *reading_reminders;
+  again again[AGAIN_MAX];
+  size_t again_next;
+  bool lb; /* the train plugin's weights are shown in lb ([train] unit) */
 };
 
 /* ---- slots ---------------------------------------------------------------- */
@@ -87,6 +103,21 @@ static slot *slot_by_nid(ln_show *s, uint32_t nid) {
     if (x->nid == nid && nid != 0 && !x->dead)
       return x;
   return NULL;
+}
+
+/* ---- the sets train logged --------------------------------------------- */
+
+static const again *again_of(const ln_show *s, uint64_t rest_id) {
+  for (size_t i = 0; rest_id && i < AGAIN_MAX; i++)
+    if (s->again[i].rest_id == rest_id)
+      return &s->again[i];
+  return NULL;
+}
+
+static void again_forget(ln_show *s, uint64_t rest_id) {
+  for (size_t i = 0; rest_id && i < AGAIN_MAX; i++)
+    if (s->again[i].rest_id == rest_id)
+      s->again[i].rest_id = 0;
 }
 
 static slot *slot_new(ln_show *s, enum kind kind, uint64_t obj) {
@@ -116,6 +147,8 @@ static void slot_free(ln_show *s, slot *x) {
     x->prev->next = x->next;
   if (x->next)
     x->next->prev = x->prev;
+  if (x->kind == K_REST)
+    again_forget(s, x->obj);
   free(x->summary);
   free(x->body);
   clear_actions(x);
@@ -251,15 +284,15 @@ static char *strong(const ln_show *s, const char *text) {
   return b;
 }
 
-/* Join up to three parts with newlines, leaving out empty ones; frees them. */
-static char *lines(char *a, char *b, char *c) {
-  char *parts[3] = {a, b, c};
+/* Join up to four parts with newlines, leaving out empty ones; frees them. */
+static char *lines4(char *a, char *b, char *c, char *d) {
+  char *parts[4] = {a, b, c, d};
   size_t n = 0;
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     n += parts[i] ? strlen(parts[i]) + 1 : 0;
   char *out = lbu_xmalloc(n + 1);
   out[0] = '\0';
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 4; i++) {
     if (parts[i] && parts[i][0]) {
       if (out[0])
         strcat(out, "\n");
@@ -268,6 +301,10 @@ static char *lines(char *a, char *b, char *c) {
     free(parts[i]);
   }
   return out;
+}
+
+static char *lines(char *a, char *b, char *c) {
+  return lines4(a, b, c, NULL);
 }
 
 static char *msg_text(const msgpack_object *fields, const char *key) {
@@ -304,6 +341,62 @@ static int64_t now_ms(void) {
 
 /* ---- rests ------------------------------------------------------------------ */
 
+#define LB_KG 0.45359237 /* one pound in kg, as the train plugin counts it */
+
+/* A weight as a person reads it: at most two decimals, no trailing zeros
+ * (90 lb typed is 40.8233133 kg, which reads 90 again in lb). */
+static void weight_text(double w, char *buf, size_t len) {
+  snprintf(buf, len, "%.2f", w);
+  char *dot = strchr(buf, '.');
+  if (!dot)
+    return;
+  char *e = buf + strlen(buf) - 1;
+  while (e > dot && *e == '0')
+    *e-- = '\0';
+  if (e == dot)
+    *e = '\0';
+}
+
+/* The last set, as "25 × 40 kg" (with weight) or "25 reps" (without), in
+ * the unit the train plugin shows; and with buttons the "Same again" that
+ * logs it, else the command that does. *line and *how are NULL when the
+ * rest was not started by a set train logged. */
+static void again_text(ln_show *s, slot *x, char **line, char **how) {
+  const again *a = again_of(s, x->obj);
+  *line = *how = NULL;
+  if (!a)
+    return;
+  char w[48] = "", numbers[96];
+  if (a->weight_kg > 0)
+    weight_text(s->lb ? a->weight_kg / LB_KG : a->weight_kg, w, sizeof(w));
+  if (w[0])
+    snprintf(numbers, sizeof(numbers), "%" PRIu64 " \u00d7 %s %s", a->reps, w, s->lb ? "lb" : "kg");
+  else
+    snprintf(numbers, sizeof(numbers), "%" PRIu64 " reps", a->reps);
+  if (buttons(s)) {
+    char buf[128];
+    snprintf(buf, sizeof(buf), "Same again: %s", numbers);
+    *line = body_text(s, buf);
+    slot_action(x, "same", "Same again");
+  } else if (w[0]) {
+    *how = lbu_xasprintf("`lumbarctl call train.log %s %" PRIu64
+                         " '{\"weight\": %s, \"unit\": \"%s\"}'` logs the same set again "
+                         "(%s).",
+                         a->exercise, a->reps, w, s->lb ? "lb" : "kg", numbers);
+  } else {
+    *how = lbu_xasprintf("`lumbarctl call train.log %s %" PRIu64 "` logs the same set again (%s).",
+                         a->exercise, a->reps, numbers);
+  }
+}
+
+/* A rest the daemon no longer has: a plain rest's end, the overdue of a
+ * rest with no set left, a routine's end. Its notification is the last word
+ * on it. */
+static bool rest_gone(const rest_state *r) {
+  return r->phase == P_DONE || (r->phase == P_OVER && r->window_end_ms == 0) ||
+         (r->phase == P_OVERDUE && r->next_set == 0);
+}
+
 static int64_t rest_left_ms(const rest_state *r) {
   if (r->phase == P_PAUSED)
     return r->remaining_ms;
@@ -314,7 +407,7 @@ static int64_t rest_left_ms(const rest_state *r) {
 static void rest_render(ln_show *s, slot *x) {
   rest_state *r = &x->rest;
   char left[32], buf[160];
-  char *summary, *first = NULL, *second = NULL, *third = NULL;
+  char *summary, *first = NULL, *second = NULL, *third = NULL, *fourth = NULL;
   bool label = r->label && r->label[0];
   clear_actions(x);
   x->note = (ln_note){.urgency = LN_URGENCY_NORMAL, .category = "x-lumbard.rest", .value = -1};
@@ -370,12 +463,15 @@ static void rest_render(ln_show *s, slot *x) {
       slot_action(x, "next", "Next set");
     else if (r->next_set > 0)
       third = lbu_xasprintf("`lumbarctl rest next %" PRIu64 "` when it starts.", x->obj);
-    x->note.timeout_ms = r->next_set > 0 ? 0 : s->config.rest_timeout_ms;
+    again_text(s, x, &second, &fourth);
+    /* a button waits for the next set: it stays until answered */
+    x->note.timeout_ms = r->next_set > 0 || second || fourth ? 0 : s->config.rest_timeout_ms;
     break;
   case P_OVER:
     summary = lbu_xstrdup("Rest over");
     first = body_text(s, label ? r->label : "");
-    x->note.timeout_ms = s->config.rest_timeout_ms;
+    again_text(s, x, &second, &fourth);
+    x->note.timeout_ms = second || fourth ? 0 : s->config.rest_timeout_ms;
     break;
   case P_IN_SET:
     summary =
@@ -395,7 +491,7 @@ static void rest_render(ln_show *s, slot *x) {
     x->note.timeout_ms = s->config.rest_timeout_ms;
     break;
   }
-  slot_text(x, summary, lines(first, second, third));
+  slot_text(x, summary, lines4(first, second, third, fourth));
 }
 
 static void tick_arm(ln_show *s);
@@ -406,9 +502,9 @@ static void rest_show(ln_show *s, slot *x, const char *sound) {
   x->rest.muted = false;
   x->sound = sound;
   /* The last word on a rest: nothing follows a routine's end, a plain rest's
-   * end, or the overdue of a rest with no set left. */
-  x->once = x->rest.phase == P_DONE || (x->rest.phase == P_OVER && x->rest.window_end_ms == 0) ||
-            (x->rest.phase == P_OVERDUE && x->rest.next_set == 0);
+   * end, or the overdue of a rest with no set left; unless it offers Same
+   * again (the set train logged), kept until answered, closed or outdated. */
+  x->once = rest_gone(&x->rest) && (x->rest.phase == P_DONE || !again_of(s, x->obj));
   rest_render(s, x);
   slot_push(s, x);
 }
@@ -675,6 +771,67 @@ static void close_kind(ln_show *s, enum kind kind, const uint64_t *obj) {
   }
 }
 
+/* Whether the rest's notification shows Same again in its phase. */
+static bool shows_again(const slot *x) {
+  return x->rest.phase == P_READY || x->rest.phase == P_OVERDUE || x->rest.phase == P_OVER;
+}
+
+/* A set no longer offered again (outdated, or the oldest kept): a rest
+ * over and gone that was kept for it is closed, one that goes on is drawn
+ * without the button. */
+static void again_drop(ln_show *s, again *a) {
+  uint64_t old = a->rest_id;
+  a->rest_id = 0;
+  slot *x = old ? slot_find(s, K_REST, old) : NULL;
+  if (x && rest_gone(&x->rest)) {
+    slot_close(s, x);
+  } else if (x && shows_again(x)) {
+    rest_render(s, x);
+    slot_push(s, x);
+  }
+}
+
+/* train.logged: a newer set of an exercise outdates the Same again of its
+ * earlier sets; a set logged with train.log (not one a rest routine
+ * counted) that started a rest is offered again when that rest is over. */
+static void train_logged(ln_show *s, const msgpack_object *f) {
+  const msgpack_object *ex = lbc_msg_map_str(f, "exercise");
+  uint64_t rest_id = msg_uint(f, "rest_id");
+  if (!ex || ex->via.str.size == 0 || ex->via.str.size >= EXERCISE_MAX)
+    return;
+  for (size_t i = 0; i < AGAIN_MAX; i++) {
+    again *a = &s->again[i];
+    if (a->rest_id && a->rest_id != rest_id && strlen(a->exercise) == ex->via.str.size &&
+        memcmp(a->exercise, ex->via.str.ptr, ex->via.str.size) == 0)
+      again_drop(s, a);
+  }
+  double kg = 0;
+  if (!rest_id || !lbc_msg_str_eq(lbc_msg_map_get(f, "source"), "log") ||
+      (lbc_msg_map_get(f, "weight_kg") && !lbc_msg_map_number(f, "weight_kg", &kg)) || kg < 0)
+    return;
+  again *a = NULL;
+  for (size_t i = 0; i < AGAIN_MAX && !a; i++)
+    if (s->again[i].rest_id == rest_id)
+      a = &s->again[i];
+  if (!a) {
+    a = &s->again[s->again_next];
+    s->again_next = (s->again_next + 1) % AGAIN_MAX;
+    again_drop(s, a);
+  }
+  a->rest_id = rest_id;
+  memcpy(a->exercise, ex->via.str.ptr, ex->via.str.size);
+  a->exercise[ex->via.str.size] = '\0';
+  a->reps = msg_uint(f, "reps");
+  a->weight_kg = kg;
+  /* The rest is under way (its `started` came first); should its end have
+   * come already, it is drawn again with the button. */
+  slot *x = slot_find(s, K_REST, rest_id);
+  if (x && shows_again(x) && !x->once) {
+    rest_render(s, x);
+    slot_push(s, x);
+  }
+}
+
 static void on_event(void *ud, const char *name, const msgpack_object *f) {
   ln_show *s = ud;
   lbu_debug("event %s", name);
@@ -700,6 +857,8 @@ static void on_event(void *ud, const char *name, const msgpack_object *f) {
     close_kind(s, K_CHECKIN, NULL);
   } else if (strcmp(name, "pain.red_flag") == 0) {
     red_flag(s, f);
+  } else if (strcmp(name, "train.logged") == 0) {
+    train_logged(s, f);
   }
 }
 
@@ -947,8 +1106,24 @@ static void reading_start(ln_show *s, enum kind kind, const char *method) {
   reading_ask(rd);
 }
 
+/* train.exercises: the unit the train plugin shows weights in. Without the
+ * plugin (no_such_method) nothing is offered again anyway. */
+static void on_exercises(void *ud, const msgpack_object *result, const char *code,
+                         const char *msg) {
+  ln_show *s = ud;
+  if (!result) {
+    lbu_debug("train.exercises: %s: %s", code ? code : "error", msg ? msg : "");
+    return;
+  }
+  if (result->type == MSGPACK_OBJECT_ARRAY && result->via.array.size > 0)
+    s->lb = lbc_msg_str_eq(lbc_msg_map_get(&result->via.array.ptr[0], "unit"), "lb");
+}
+
 static void on_up(void *ud) {
   ln_show *s = ud;
+  static const char no_params[] = {(char)0x90}; /* [] */
+  if (ln_link_call(s->link, "train.exercises", no_params, sizeof(no_params), on_exercises, s) < 0)
+    lbu_debug("train.exercises: cannot ask");
   if (s->config.rest)
     reading_start(s, K_REST, "rest.list");
   reading_start(s, K_REMINDER, "reminders.list");
@@ -960,7 +1135,7 @@ const ln_link_cbs ln_show_link_cbs = {.up = on_up, .event = on_event};
 
 typedef struct asked {
   ln_show *s;
-  char what[64];
+  char what[128];
   uint64_t level; /* score-N: the level logged */
 } asked;
 
@@ -986,6 +1161,39 @@ static void command(ln_show *s, const char *method, uint64_t arg, uint64_t level
   a->level = level;
   snprintf(a->what, sizeof(a->what), "%s(%" PRIu64 ")", method, arg);
   int r = ln_link_call(s->link, method, sb.data, sb.size, on_answer, a);
+  msgpack_sbuffer_destroy(&sb);
+  if (r < 0) {
+    lbu_warn("%s: lumbard is not connected; the button did nothing", a->what);
+    free(a);
+  } else {
+    lbu_info("button: %s", a->what);
+  }
+}
+
+/* Same again: train.log(exercise, reps, {weight, unit}) with the numbers of
+ * the set that started the rest. The train plugin logs it and starts the
+ * next rest; its train.logged closes this notification (or its rest's
+ * cancel does). */
+static void log_again(ln_show *s, const again *g) {
+  msgpack_sbuffer sb;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer pk;
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_array(&pk, g->weight_kg > 0 ? 3 : 2);
+  lb_rpc_pack_str(&pk, g->exercise);
+  msgpack_pack_uint64(&pk, g->reps);
+  if (g->weight_kg > 0) {
+    msgpack_pack_map(&pk, 2);
+    lb_rpc_pack_str(&pk, "weight");
+    msgpack_pack_double(&pk, g->weight_kg); /* exactly the kg logged */
+    lb_rpc_pack_str(&pk, "unit");
+    lb_rpc_pack_str(&pk, "kg");
+  }
+  asked *a = lbu_xcalloc(1, sizeof(*a));
+  a->s = s;
+  snprintf(a->what, sizeof(a->what), "train.log(%s, %" PRIu64 ", %g kg)", g->exercise, g->reps,
+           g->weight_kg);
+  int r = ln_link_call(s->link, "train.log", sb.data, sb.size, on_answer, a);
   msgpack_sbuffer_destroy(&sb);
   if (r < 0) {
     lbu_warn("%s: lumbard is not connected; the button did nothing", a->what);
@@ -1021,6 +1229,8 @@ static void on_action(void *ud, uint32_t nid, const char *key) {
     command(s, "reminders.snooze", x->obj, 0);
   else if (x->kind == K_REST && strcmp(key, "next") == 0)
     command(s, "rest.next", x->obj, 0);
+  else if (x->kind == K_REST && strcmp(key, "same") == 0 && again_of(s, x->obj))
+    log_again(s, again_of(s, x->obj));
   else if (x->kind == K_CHECKIN && score_key(key, &level))
     command(s, "pain.log", level, level);
   else
@@ -1035,7 +1245,13 @@ static void on_closed(void *ud, uint32_t nid, uint32_t reason) {
   x->nid = 0;
   if (reason == 3) /* we closed it */
     return;
-  if (x->kind == K_REST) {
+  if (x->kind == K_REST && rest_gone(&x->rest)) {
+    /* A rest over and gone, kept for its Same again: nothing more to show. */
+    if (x->pending)
+      x->dead = true;
+    else
+      slot_free(s, x);
+  } else if (x->kind == K_REST) {
     /* Closed by hand or expired: not pushed back every second. */
     x->rest.muted = true;
     tick_arm(s);
