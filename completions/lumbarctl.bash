@@ -7,16 +7,17 @@
 # Completes the global options, the commands and sub-commands, each
 # sub-command's options and their fixed values (pain log --where, --symptom,
 # pain export --format, ...), files for --socket and -o, and from the running
-# daemon: reminder ids, rest ids, diary entry ids, preset names, method names
-# for `call` and event patterns for `watch`. Those come from `lumbarctl __complete KIND`
+# daemon: reminder ids, rest ids, diary entry ids, preset names, exercises,
+# set ids, method names for `call` and event patterns for `watch`. Those come from `lumbarctl __complete KIND`
 # (the lumbarctl typed, on the socket given on the line: -s/--socket, else
 # $LUMBARD_SOCKET or the default), which gives the daemon a second to answer
 # and prints nothing when none does; then nothing is offered.
 
 # The words a value may take.
-_lumbarctl_commands=(status plugins watch call remind rest pain help)
+_lumbarctl_commands=(status plugins watch call remind rest set train pain help)
 _lumbarctl_remind_subs=(add list snooze 'done' skip pause resume rm preview)
 _lumbarctl_rest_subs=(start list watch pause resume extend next cancel preset presets)
+_lumbarctl_train_subs=(history sessions exercises amend rm)
 _lumbarctl_pain_subs=(log edit rm history stats export chart report checkin)
 _lumbarctl_locations=(lower-back lower-back-left lower-back-right glute-left glute-right
     hip-left hip-right leg-left leg-right)
@@ -47,6 +48,13 @@ _lumbarctl_verb_opts()
             switches='--wait'
             ;;
         'rest list' | 'rest next') switches='--wait' ;;
+        set)
+            valued='--rir --note --unit --at'
+            switches='--no-rest --wait'
+            ;;
+        'train history') valued='--since --until -n --limit' ;;
+        'train sessions') valued='--days' ;;
+        'train amend') valued='--reps --weight --unit --rir --note --exercise --at' ;;
         'pain checkin') switches='--skip' ;;
         'pain log') valued='-w --where --location -t --trigger -m --note --symptom --at' ;;
         'pain edit') valued='--level -w --where --location -t --trigger -m --note --symptom --at' ;;
@@ -61,7 +69,8 @@ _lumbarctl_verb_opts()
 }
 
 # _lumbarctl_ask KIND: the "VALUE<TAB>DESCRIPTION" lines of `lumbarctl
-# __complete KIND` (reminders, rests, presets, methods, events) from the
+# __complete KIND` (reminders, rests, presets, methods, events, entries,
+# exercises, sets) from the
 # daemon the line talks to; nothing when none answers within a second.
 _lumbarctl_ask()
 {
@@ -190,7 +199,7 @@ _lumbarctl()
             if [[ -z $cmd ]]; then
                 cmd=$w
                 case $cmd in
-                    remind | rest | pain) ;;
+                    remind | rest | train | pain) ;;
                     *) verb=$cmd ;;
                 esac
             elif [[ -z $verb ]]; then
@@ -259,6 +268,12 @@ _lumbarctl()
             'remind pause/--id' | 'remind resume/--id')
                 _lumbarctl_add_daemon reminders
                 ;;
+            'set/--unit' | 'train amend/--unit')
+                _lumbarctl_add kg lb
+                ;;
+            'train amend/--exercise')
+                _lumbarctl_add_daemon exercises
+                ;;
         esac
         return
     fi
@@ -280,6 +295,7 @@ _lumbarctl()
             case $cmd in
                 remind) _lumbarctl_add "${_lumbarctl_remind_subs[@]}" ;;
                 rest) _lumbarctl_add "${_lumbarctl_rest_subs[@]}" ;;
+                train) _lumbarctl_add "${_lumbarctl_train_subs[@]}" ;;
                 pain) _lumbarctl_add "${_lumbarctl_pain_subs[@]}" ;;
             esac
             ;;
@@ -290,6 +306,7 @@ _lumbarctl()
                 case ${args[0]} in
                     remind) _lumbarctl_add "${_lumbarctl_remind_subs[@]}" ;;
                     rest) _lumbarctl_add "${_lumbarctl_rest_subs[@]}" ;;
+                    train) _lumbarctl_add "${_lumbarctl_train_subs[@]}" ;;
                     pain) _lumbarctl_add "${_lumbarctl_pain_subs[@]}" ;;
                 esac
             fi
@@ -314,6 +331,12 @@ _lumbarctl()
             ;;
         'pain edit' | 'pain rm')
             ((nargs == 0)) && _lumbarctl_add_daemon entries
+            ;;
+        set | 'train history')
+            ((nargs == 0)) && _lumbarctl_add_daemon exercises
+            ;;
+        'train amend' | 'train rm')
+            ((nargs == 0)) && _lumbarctl_add_daemon sets
             ;;
         call)
             if ((nargs == 0)); then

@@ -6,8 +6,8 @@
 # Completes the global options, the commands and sub-commands, each
 # sub-command's options and their fixed values (pain log --where, --symptom,
 # pain export --format, ...), files for --socket and -o, and from the running
-# daemon: reminder ids, rest ids, diary entry ids, preset names, method names
-# for `call` and event patterns for `watch`. Those come from `lumbarctl __complete KIND`
+# daemon: reminder ids, rest ids, diary entry ids, preset names, exercises,
+# set ids, method names for `call` and event patterns for `watch`. Those come from `lumbarctl __complete KIND`
 # (the lumbarctl typed, on the socket given on the line: -s/--socket, else
 # $LUMBARD_SOCKET or the default), which gives the daemon a second to answer
 # and prints nothing when none does; then nothing is offered.
@@ -31,6 +31,14 @@ function __lumbarctl_valued --argument-names verb
             echo --label --sets --set --until --warn
         case 'rest preset'
             echo --after-set --set
+        case set
+            echo --rir --note --unit --at
+        case 'train history'
+            echo --since --until -n --limit
+        case 'train sessions'
+            echo --days
+        case 'train amend'
+            echo --reps --weight --unit --rir --note --exercise --at
         case 'pain log'
             echo -w --where --location -t --trigger -m --note --symptom --at
         case 'pain edit'
@@ -63,7 +71,7 @@ function __lumbarctl_words
             echo $w
             if test -z "$cmd"
                 set cmd $w
-                contains -- $cmd remind rest pain; or set verb $cmd
+                contains -- $cmd remind rest train pain; or set verb $cmd
             else if test -z "$verb"
                 set verb "$cmd $w"
             end
@@ -104,10 +112,10 @@ function __lumbarctl_needs_command
     test (count (__lumbarctl_words)) = 0
 end
 
-# Is the sub-command of remind, rest or pain still to come?
+# Is the sub-command of remind, rest, train or pain still to come?
 function __lumbarctl_needs_sub
     set -l words (__lumbarctl_words)
-    test (count $words) = 1; and contains -- $words[1] remind rest pain
+    test (count $words) = 1; and contains -- $words[1] remind rest train pain
 end
 
 # __lumbarctl_verb VERB...: is the verb of the line one of these?
@@ -117,7 +125,7 @@ function __lumbarctl_arg --argument-names n
     set -q words[1]; or return 1
     set -l verb $words[1]
     set -l nargs (math (count $words) - 1)
-    if contains -- $words[1] remind rest pain
+    if contains -- $words[1] remind rest train pain
         set -q words[2]; or return 1
         set verb "$words[1] $words[2]"
         set nargs (math $nargs - 1)
@@ -131,7 +139,7 @@ function __lumbarctl_verb
 end
 
 # __lumbarctl_ask KIND: `lumbarctl __complete KIND` (reminders, rests,
-# presets, methods, events, entries), "VALUE<TAB>DESCRIPTION" lines, from the daemon
+# presets, methods, events, entries, exercises, sets), "VALUE<TAB>DESCRIPTION" lines, from the daemon
 # the line talks to; nothing when none answers within a second.
 function __lumbarctl_ask --argument-names kind
     set -l run lumbarctl
@@ -168,6 +176,8 @@ function __lumbarctl_commands
         call 'call any method of the daemon' \
         remind 'reminders: add, list, snooze, done, skip, pause, ...' \
         rest 'rest timers between sets' \
+        set 'log a set; its rest starts at once' \
+        train 'the training log: history, sessions, exercises, amend, rm' \
         pain 'the pain diary' \
         help 'show the help of a command'
 end
@@ -196,6 +206,12 @@ function __lumbarctl_subs --argument-names cmd
                 cancel 'stop a rest, routine or sequence for good' \
                 preset 'start a routine or sequence of the config' \
                 presets 'the presets of the config, described'
+        case train
+            printf '%s\t%s\n' history 'the sets of the training log, newest first' \
+                sessions 'the training sessions, newest first' \
+                exercises 'the exercises: programme, sets logged' \
+                amend 'correct a set of the training log' \
+                rm 'remove a set from the training log'
         case pain
             printf '%s\t%s\n' log 'log how the back is, 0-10' \
                 edit 'correct an entry of the diary' \
@@ -298,3 +314,25 @@ complete -c lumbarctl -n '__lumbarctl_verb "pain export"' -s o -l output -r -F -
 complete -c lumbarctl -n '__lumbarctl_verb "pain report"' -s o -l output -x \
     -a '(__fish_complete_suffix .html)' -d 'the HTML file to write'
 complete -c lumbarctl -n '__lumbarctl_verb "pain report"' -l oldest-first -d 'list the entries oldest first'
+
+# set, train
+complete -c lumbarctl -n '__lumbarctl_arg 0 set "train history"' -a '(__lumbarctl_ask exercises)'
+complete -c lumbarctl -n '__lumbarctl_arg 0 "train amend" "train rm"' -a '(__lumbarctl_ask sets)'
+complete -c lumbarctl -n '__lumbarctl_verb set' -l rir -x -d 'reps in reserve, 0-10'
+complete -c lumbarctl -n '__lumbarctl_verb set' -l note -x -d 'anything else'
+complete -c lumbarctl -n '__lumbarctl_verb set' -l unit -x -a 'kg lb' -d 'the unit of a bare WEIGHT'
+complete -c lumbarctl -n '__lumbarctl_verb set' -l at -x -d 'a set done before'
+complete -c lumbarctl -n '__lumbarctl_verb set' -l no-rest -d 'start no rest'
+complete -c lumbarctl -n '__lumbarctl_verb set' -l wait -d 'follow the rest until it is over'
+complete -c lumbarctl -n '__lumbarctl_verb "train history"' -l since -x -d 'sets from TIME on'
+complete -c lumbarctl -n '__lumbarctl_verb "train history"' -l until -x -d 'sets up to TIME'
+complete -c lumbarctl -n '__lumbarctl_verb "train history"' -s n -l limit -x -d 'at most N sets'
+complete -c lumbarctl -n '__lumbarctl_verb "train sessions"' -l days -x -d 'how many days'
+complete -c lumbarctl -n '__lumbarctl_verb "train amend"' -l reps -x -d 'the repetitions'
+complete -c lumbarctl -n '__lumbarctl_verb "train amend"' -l weight -x -d 'the weight (40kg, 90lb; 0 for none)'
+complete -c lumbarctl -n '__lumbarctl_verb "train amend"' -l unit -x -a 'kg lb' -d 'the unit of a bare --weight'
+complete -c lumbarctl -n '__lumbarctl_verb "train amend"' -l rir -x -d 'reps in reserve, 0-10'
+complete -c lumbarctl -n '__lumbarctl_verb "train amend"' -l note -x -d 'anything else'
+complete -c lumbarctl -n '__lumbarctl_verb "train amend"' -l exercise -x \
+    -a '(__lumbarctl_ask exercises)' -d 'the exercise it was a set of'
+complete -c lumbarctl -n '__lumbarctl_verb "train amend"' -l at -x -d 'when it was done'

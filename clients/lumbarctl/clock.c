@@ -252,6 +252,14 @@ int lbctl_clock_parse_moment(const char *s, int64_t now, int64_t *ret, char *err
   return r;
 }
 
+int lbctl_clock_parse_arg(const lbctl_verb *self, const char *name, const char *arg, int64_t *ret) {
+  char err[512];
+  *ret = 0;
+  if (arg && lbctl_clock_parse_moment(arg, (int64_t)time(NULL), ret, err, sizeof(err)) < 0)
+    return lbctl_usage_error(self, "%s: %s", name, err);
+  return LBCTL_OK;
+}
+
 void lbctl_clock_format(int64_t t, const char *fmt, char *buf, size_t len) {
   time_t tt = (time_t)t;
   struct tm tm;

@@ -77,6 +77,26 @@ static void describe_entry(const msgpack_object *m) {
  * plugins, each with such a list under that key. paged: the method answers
  * in pages (lumbard/client_list.h). describe, when set, writes an item's
  * description instead of its `first` and `second`. */
+/* A set of the training log described: "abduction, 25 reps at 40 kg, Mon
+ * 18:02". */
+static void describe_set(const msgpack_object *m) {
+  char when[64], name[64], numbers[128];
+  lbctl_clock_short(lbc_msg_map_int0(m, "at"), false, when, sizeof(when));
+  lbctl_copy_text(name, sizeof(name), lbc_msg_map_str(m, "exercise"));
+  lbctl_train_numbers_text(m, numbers, sizeof(numbers));
+  printf("%s, %s, %s", name, numbers, when);
+}
+
+/* An exercise described: "hip abduction, 20-30 reps, 12 sets logged". */
+static void describe_exercise(const msgpack_object *m) {
+  char label[64], reps[40];
+  int64_t logged = lbc_msg_map_int0(m, "logged");
+  lbctl_copy_text(label, sizeof(label), lbc_msg_map_str(m, "label"));
+  lbctl_copy_text(reps, sizeof(reps), lbc_msg_map_str(m, "reps"));
+  printf("%s%s%s%s, %lld set%s logged", label, reps[0] ? ", " : "", reps, reps[0] ? " reps" : "",
+         (long long)logged, logged == 1 ? "" : "s");
+}
+
 static const struct kind {
   const char *name, *method, *within, *key, *first, *second;
   bool paged;
@@ -89,6 +109,9 @@ static const struct kind {
     {"events", "daemon.plugins", "events", "name", "doc", NULL, false, NULL},
     /* pain.history's default: the 100 newest entries, the ones one corrects */
     {"entries", "pain.history", NULL, "id", NULL, NULL, false, describe_entry},
+    {"exercises", "train.exercises", NULL, "name", NULL, NULL, false, describe_exercise},
+    /* train.history's default: the 100 newest sets, the ones one corrects */
+    {"sets", "train.history", NULL, "id", NULL, NULL, false, describe_set},
 };
 
 static void put_lines(const struct kind *k, const msgpack_object *r) {
@@ -164,7 +187,8 @@ int lbctl_complete(lbctl *ctl, int argc, char **argv) {
       k = &kinds[i];
   if (!k) {
     fprintf(stderr,
-            "lumbarctl __complete: say reminders, rests, presets, methods, events or entries\n");
+            "lumbarctl __complete: say reminders, rests, presets, methods, events, entries, "
+            "exercises or sets\n");
     return LBCTL_USAGE;
   }
   int64_t deadline = now_ms() + BUDGET_MS;

@@ -1,8 +1,12 @@
 /* Following one rest until it is over (rest start --wait, rest watch,
- * rest list --wait): a state machine over the rest's events and the
- * person's Enter, in phases (counting down, moving on, waiting for a set
- * to start, a set under way), drawn as a live bar and prompts on a
- * terminal, as plain lines elsewhere, as JSON Lines with --json. */
+ * rest list --wait, set --wait): a state machine over the rest's events and
+ * the person's Enter, in phases (counting down, moving on, waiting for a
+ * set to start, a set under way), drawn as a live bar and prompts on a
+ * terminal, as plain lines elsewhere, as JSON Lines with --json.
+ *
+ * The sets of a routine whose preset is an exercise's are logged by the
+ * train plugin as they are done (train.logged, source "rest"); the reps and
+ * weight typed before the Enter that ends a set amend the set it logs. */
 #include <errno.h>
 #include <inttypes.h>
 #include <lumbard/rpc.h>
@@ -22,10 +26,21 @@ typedef enum phase {
   IN_SET,    /* a routine's set is under way */
 } phase;
 
+/* What the train plugin does with the sets of the routine followed. */
+typedef enum train_logs {
+  TRAIN_NOT_ASKED, /* not a routine guided with Enter */
+  TRAIN_NOT_LOADED,
+  TRAIN_NO_EXERCISE, /* loaded; no exercise has the routine's preset */
+  TRAIN_LOGS,        /* each set done is logged as a set of `exercise` */
+} train_logs;
+
+enum { MAX_TYPED = 8 };
+
 typedef struct follow {
   lbctl *ctl;
   lbctl_rest_view v;
   phase ph;
+  bool rest_only;     /* lbctl_countdown_run_rest(): the rest, and nothing after it */
   int64_t next_set;   /* SET_START: the set that is to start */
   bool warned;        /* the warning came: the last seconds */
   bool bar;           /* stdout is a terminal: a live bar, redrawn in place */
@@ -36,6 +51,14 @@ typedef struct follow {
   char trigger[256];  /* the routine's name (or label), for the check-in's entry */
   char drawn[1024];   /* the status line as last drawn */
   int64_t reported_s; /* not a terminal: the time left last reported, in s */
+  train_logs train;
+  char exercise[64], unit[4]; /* TRAIN_LOGS: the exercise, the unit weights are shown in */
+  /* The sets done whose train.logged is still to come, oldest first, with
+   * what was typed at their Enter (typed false: nothing). */
+  lbctl_train_numbers numbers[MAX_TYPED];
+  bool typed[MAX_TYPED];
+  size_t n_pending;
+  bool told_ignored, told_how; /* said once: typed numbers not logged; how to type them */
 } follow;
 
 /* Enter during the countdown moves on: a routine's next set starts now, a
@@ -223,10 +246,12 @@ static int detach(follow *f) {
   uint64_t id = f->v.id;
   char c[4][96];
   size_t n = 0;
-  snprintf(c[n++], sizeof(c[0]),
-           "The %s goes on in lumbard (id %" PRIu64 "):", lbctl_rest_view_noun(&f->v), id);
+  /* The rest after a set logged counts the programme's sets, but it is a
+   * rest to the person: the next set is logged, not moved on to. */
+  snprintf(c[n++], sizeof(c[0]), "The %s goes on in lumbard (id %" PRIu64 "):",
+           f->rest_only ? "rest" : lbctl_rest_view_noun(&f->v), id);
   snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest watch %" PRIu64 "' follows it again,", id);
-  if (lbctl_rest_view_is_routine(&f->v))
+  if (lbctl_rest_view_is_routine(&f->v) && !f->rest_only)
     snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest next %" PRIu64 "' moves it on,", id);
   snprintf(c[n++], sizeof(c[0]), "'lumbarctl rest cancel %" PRIu64 "' stops it.", id);
   /* Lines broken between the clauses, never inside a command to copy. */
@@ -259,12 +284,14 @@ static int on_finished(follow *f, const msgpack_object *ev) {
       say(f, "%s", v->message);
     else
       say(f, "Rest ended early, %s before its end", left);
-    if (!v->steps && !(next > 0 && lbctl_rest_view_is_routine(v)))
+    if (f->rest_only || (!v->steps && !(next > 0 && lbctl_rest_view_is_routine(v))))
       return LBCTL_OK; /* a single rest: the next set is under way, nothing to follow */
     f->ph = MOVING_ON; /* the next set or step starts at once, or the sequence is done */
     return -1;
   }
   say(f, "%s%s", v->message, f->bar ? "\a" : "");
+  if (f->rest_only)
+    return LBCTL_OK;
   if (v->steps) {
     f->ph = MOVING_ON; /* the next step starts by itself, or the sequence is done */
   } else if (next > 0 && lbctl_rest_view_is_routine(v) && f->prompts) {
@@ -281,8 +308,107 @@ static int on_finished(follow *f, const msgpack_object *ev) {
   return -1;
 }
 
+/* ---- the sets the train plugin logs ------------------------------------------------- */
+
+/* Whether the train plugin logs the sets of the routine followed, and as
+ * which exercise; subscribed to train.logged when it does. Returns the exit
+ * status when the daemon cannot be asked, else -1. */
+static int train_prepare(follow *f) {
+  lbctl *ctl = f->ctl;
+  const msgpack_object *list;
+  int e = lbc_client_call(ctl->client, "train.exercises", NULL, 0, &list);
+  if (e == -EREMOTEIO) { /* no train plugin (no_such_method), or it cannot say */
+    f->train = TRAIN_NOT_LOADED;
+    return -1;
+  }
+  if (e < 0)
+    return lbctl_status(ctl, "train.exercises", e);
+  f->train = TRAIN_NO_EXERCISE;
+  for (uint32_t i = 0; list->type == MSGPACK_OBJECT_ARRAY && i < list->via.array.size; i++) {
+    const msgpack_object *x = &list->via.array.ptr[i];
+    if (!lbc_msg_str_eq(lbc_msg_map_str(x, "preset"), f->v.routine))
+      continue;
+    f->train = TRAIN_LOGS;
+    lbctl_copy_text(f->exercise, sizeof(f->exercise), lbc_msg_map_str(x, "name"));
+    lbctl_copy_text(f->unit, sizeof(f->unit), lbc_msg_map_str(x, "unit"));
+    break;
+  }
+  if (f->train != TRAIN_LOGS)
+    return -1;
+  static const char *const pattern[] = {"train.logged"};
+  e = lbc_client_subscribe(ctl->client, pattern, 1, NULL);
+  return e < 0 ? lbctl_status(ctl, "daemon.subscribe", e) : -1;
+}
+
+/* A set of the routine is logged (train.logged): amended with what was
+ * typed at its Enter, and said. Returns the exit status when the daemon
+ * went away, else -1. */
+static int on_logged(follow *f, const msgpack_object *params) {
+  const msgpack_object *ev =
+      params && params->type == MSGPACK_OBJECT_ARRAY && params->via.array.size == 1
+          ? &params->via.array.ptr[0]
+          : NULL;
+  int64_t rest_id;
+  if (!ev || !lbc_msg_str_eq(lbc_msg_map_str(ev, "source"), "rest") ||
+      !lbc_msg_map_int(ev, "rest_id", &rest_id) || (uint64_t)rest_id != f->v.id)
+    return -1;
+  lbctl_train_numbers numbers = f->numbers[0];
+  bool typed = f->n_pending > 0 && f->typed[0];
+  if (f->n_pending > 0) {
+    f->n_pending--;
+    memmove(f->numbers, f->numbers + 1, f->n_pending * sizeof(f->numbers[0]));
+    memmove(f->typed, f->typed + 1, f->n_pending * sizeof(f->typed[0]));
+  }
+  uint64_t id = (uint64_t)lbc_msg_map_int0(ev, "id");
+  int64_t set = lbc_msg_map_int0(ev, "set");
+  char exercise[64], text[128];
+  lbctl_copy_text(exercise, sizeof(exercise), lbc_msg_map_str(ev, "exercise"));
+  lbctl_train_logged_text(ev, f->unit, text, sizeof(text));
+  if (typed) {
+    line_end(f, false);
+    const msgpack_object *now;
+    int r = lbctl_train_amend_numbers(f->ctl, id, &numbers, &now);
+    if (r == LBCTL_UNREACHABLE)
+      return r;
+    if (r == LBCTL_OK) /* else lumbarctl said what lumbard refused; the set stays as logged */
+      lbctl_train_numbers_text(now, text, sizeof(text));
+  }
+  say(f, "Logged set %" PRId64 " of %s: %s.", set, exercise, text);
+  if (!typed && !f->told_how) {
+    say(f, "(Type the reps and weight before the Enter that ends a set to log them: 25 40kg.)");
+    f->told_how = true;
+  }
+  return -1;
+}
+
+/* After the routine: the sets whose train.logged is still to come, waited
+ * for a few seconds at most. Returns the exit status. */
+static int drain_logged(follow *f, const sigset_t *wait_mask) {
+  int64_t deadline = lbctl_clock_now_ms() + 5000;
+  while (f->n_pending > 0 && !lbctl_stop_requested()) {
+    int64_t left = deadline - lbctl_clock_now_ms();
+    const char *name;
+    const msgpack_object *params;
+    int e = left > 0 ? lbc_client_next_event(f->ctl->client, (int)left, wait_mask, &name, &params)
+                     : -ETIMEDOUT;
+    if (e == -ETIMEDOUT)
+      break;
+    if (e == -EINTR)
+      continue;
+    if (e < 0)
+      return lbctl_connection_lost(f->ctl, "rest --wait", e);
+    if (strcmp(name, "train.logged") == 0 && on_logged(f, params) == LBCTL_UNREACHABLE)
+      return LBCTL_UNREACHABLE;
+  }
+  return LBCTL_OK;
+}
+
+/* ---- the rest's events ------------------------------------------------------------- */
+
 /* One event; the exit status when it ends the wait, else -1. */
 static int on_event(follow *f, const char *name, const msgpack_object *params) {
+  if (strcmp(name, "train.logged") == 0)
+    return on_logged(f, params);
   const msgpack_object *ev = lbctl_rest_view_event(&f->v, name, params);
   if (!ev)
     return -1;
@@ -401,16 +527,25 @@ static int on_event(follow *f, const char *name, const msgpack_object *params) {
   return -1;
 }
 
-/* Enter: rest.next. Its events say what came of it. */
+/* Enter: rest.next. Its events say what came of it. The Enter that ends a
+ * set may come after its reps and weight ("25 40kg"), for the set the
+ * train plugin logs. */
 static int on_input(follow *f) {
   char buf[256];
-  ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+  ssize_t n = read(STDIN_FILENO, buf, sizeof(buf) - 1);
   if (n < 0)
     return errno == EINTR || errno == EAGAIN ? -1 : detach(f);
   if (n == 0)
     return detach(f);
-  if (!memchr(buf, '\n', (size_t)n))
+  buf[n] = '\0';
+  char *newline = strchr(buf, '\n');
+  if (!newline)
     return -1; /* text, then Ctrl-D: not an Enter */
+  *newline = '\0';
+  bool set_done = f->ph == IN_SET;
+  lbctl_train_numbers numbers = {0};
+  char err[256];
+  int typed = set_done ? lbctl_train_parse_typed(buf, &numbers, err, sizeof(err)) : 0;
   /* The terminal's echo of Enter ended the status line: a prompt stays as
    * it was answered, the bar goes (the line with it). Without echo the
    * cursor is still on the line. */
@@ -422,6 +557,20 @@ static int on_input(follow *f) {
     putchar('\n');
   f->line_open = false;
   f->drawn[0] = '\0';
+  if (typed < 0) { /* the set goes on until an Enter that reads */
+    char clean[256];
+    lbctl_clean_text(clean, sizeof(clean), err, strlen(err));
+    say(f, "%s: type the reps and the weight (25 40kg), or only Enter", clean);
+    return -1;
+  }
+  if (typed > 0 && f->train != TRAIN_LOGS && !f->told_ignored) {
+    say(f, "%s",
+        f->train == TRAIN_NOT_LOADED
+            ? "(The train plugin is not loaded: the numbers typed are not logged.)"
+            : "(No exercise of the train plugin counts the sets of this routine: the "
+              "numbers typed are not logged.)");
+    f->told_ignored = true;
+  }
   fflush(stdout);
   msgpack_sbuffer sb;
   msgpack_packer pk;
@@ -432,6 +581,11 @@ static int on_input(follow *f) {
   const msgpack_object *result;
   int r = lbctl_call(f->ctl, "rest.next", &sb, &result);
   msgpack_sbuffer_destroy(&sb);
+  /* The set is done: the train plugin logs it, after this answer. */
+  if (r == LBCTL_OK && set_done && f->train == TRAIN_LOGS && f->n_pending < MAX_TYPED) {
+    f->numbers[f->n_pending] = numbers;
+    f->typed[f->n_pending++] = typed > 0;
+  }
   /* The daemon said no: the rest has moved on meanwhile, and its events,
    * read next, say how. */
   return r == LBCTL_UNREACHABLE ? r : -1;
@@ -445,6 +599,8 @@ static int settle(follow *f) {
     f->ph = COUNTING;
     return -1;
   }
+  if (f->rest_only)
+    return LBCTL_OK; /* over already */
   if (lbctl_rest_view_is(v, "in_set") && lbctl_rest_view_is_routine(v)) {
     if (!f->prompts)
       return how_to_go_on(f);
@@ -461,11 +617,11 @@ static int settle(follow *f) {
   return LBCTL_OK; /* done: nothing left to follow */
 }
 
-int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t *wait_mask,
-                        bool replay) {
-  follow f = {.ctl = ctl, .v = *start, .ph = COUNTING};
+static int run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t *wait_mask, bool replay,
+               bool rest_only) {
+  follow f = {.ctl = ctl, .v = *start, .ph = COUNTING, .rest_only = rest_only};
   f.bar = !ctl->json && isatty(STDOUT_FILENO);
-  f.prompts = f.bar && isatty(STDIN_FILENO);
+  f.prompts = f.bar && isatty(STDIN_FILENO) && !rest_only;
   f.utf8 = f.bar && lbctl_term_utf8();
   f.reported_s = (lbctl_rest_view_left_ms(&f.v) + 999) / 1000;
   if (ctl->json)
@@ -488,6 +644,10 @@ int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t
   }
   if (r < 0 && !(replay && own))
     r = settle(&f);
+  /* Asked after the events of the start are read: those that come during
+   * the call are the wait's. */
+  if (r < 0 && f.prompts && lbctl_rest_view_is_routine(&f.v) && f.v.routine[0])
+    r = train_prepare(&f);
 
   while (r < 0) {
     if (lbctl_stop_requested()) {
@@ -526,10 +686,21 @@ int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t
     if (n > 0 && reading && pfd[1].revents)
       r = on_input(&f);
   }
+  if (r == LBCTL_OK && f.n_pending > 0)
+    r = drain_logged(&f, wait_mask);
   fflush(stdout);
   if (r == LBCTL_OK && f.routine_done && f.prompts)
     r = lbctl_checkin_after(ctl, f.trigger, wait_mask);
   return r;
+}
+
+int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t *wait_mask,
+                        bool replay) {
+  return run(ctl, start, wait_mask, replay, false);
+}
+
+int lbctl_countdown_run_rest(lbctl *ctl, const lbctl_rest_view *start, const sigset_t *wait_mask) {
+  return run(ctl, start, wait_mask, false, true);
 }
 
 int lbctl_countdown_subscribe(lbctl *ctl) {

@@ -9,9 +9,10 @@
  *   typed, usage, args, params   what the person typed, and reading it
  *   clock, output                local time; where -o writes
  *   ctl                          talking to the daemon
- *   rest_view, pain_data         what the rest and pain plugins answer, read
+ *   rest_view, pain_data,        what the rest, pain and train plugins answer,
+ *   train_data                   read
  *   checkin, countdown           the check-in; following one rest
- *   the verbs                    core, rest, remind, pain (pain_chart,
+ *   the verbs                    core, rest, train, remind, pain (pain_chart,
  *                                pain_report), checkin, complete
  * and main.c on top: the global flags, the help and the dispatch.
  *
@@ -374,6 +375,10 @@ int lbctl_clock_parse(const char *s, int64_t *ret, char *err, size_t errlen);
  * (today), "today" or "yesterday" with or without "HH:MM[:SS]", and
  * "DURATION ago" ("2h ago", "1h 30min ago", "3d ago"). */
 int lbctl_clock_parse_moment(const char *s, int64_t now, int64_t *ret, char *err, size_t errlen);
+/* A TIME the person gave (--at, --since; NULL: *ret is 0), read with
+ * lbctl_clock_parse_moment() from now; a usage error that names it as name
+ * ("--since") otherwise. Returns LBCTL_OK or LBCTL_USAGE. */
+int lbctl_clock_parse_arg(const lbctl_verb *self, const char *name, const char *arg, int64_t *ret);
 /* Local time written with strftime's fmt ("%a %Y-%m-%d %H:%M"). */
 void lbctl_clock_format(int64_t t, const char *fmt, char *buf, size_t len);
 /* Local calendar days, numbered from 1970-01-01: the day t falls on, the
@@ -502,6 +507,10 @@ void lbctl_rest_view_print_running(const lbctl_rest_view *v, const char *lead, b
  * started", "Watching routine 7"): its countdown, or where its routine
  * is. */
 void lbctl_rest_view_print_now(const lbctl_rest_view *v, const char *lead, bool fresh);
+/* Rest id as rest.list has it now (a page of one). Returns the exit status;
+ * on LBCTL_OK *ret_item is its view (valid until the next call), or NULL
+ * when no rest id is under way. */
+int lbctl_rest_view_get(lbctl *ctl, uint64_t id, const msgpack_object **ret_item);
 /* The fields of an event (name, params) of the rest of v, or NULL. */
 const msgpack_object *lbctl_rest_view_event(const lbctl_rest_view *v, const char *name,
                                             const msgpack_object *params);
@@ -632,6 +641,45 @@ int lbctl_pain_report_run(lbctl *ctl, const lbctl_verb *self, int argc, char **a
 /* The episodes of a pain.stats answer, oldest first. Returns 0 or -ENOMEM. */
 int lbctl_pain_episodes_read(const msgpack_object *stats, lbctl_pain_episode **ret, size_t *ret_n);
 
+/* ---- the training log (train_data.c) ----------------------------------------- */
+
+/* What the person typed for a set, and the sets of train.* read for the
+ * train verbs (train.c) and for the Enter that ends a routine's set
+ * (countdown.c). */
+
+/* The numbers of a set as typed: REPS and a WEIGHT with its unit. */
+typedef struct lbctl_train_numbers {
+  uint64_t reps;
+  bool has_weight; /* a WEIGHT was given (0: no weight) */
+  double weight;
+  char unit[3]; /* "kg", "lb", or "" for the config's ([train] unit) */
+} lbctl_train_numbers;
+
+/* REPS: a whole number (its range is the daemon's to check). */
+bool lbctl_train_parse_reps(const char *s, uint64_t *ret);
+/* A WEIGHT: a number, 0 or more ("40", "92.5"), with a unit after it or
+ * not ("40kg", "90lb", "90lbs", in any case). Sets weight and unit. */
+bool lbctl_train_parse_weight(const char *s, lbctl_train_numbers *n);
+/* A unit alone: kg, lb or lbs, in any case, into unit ("kg", "lb"). */
+bool lbctl_train_parse_unit(const char *s, char unit[3]);
+/* A line typed for a set: "25", "25 40kg", "25 40 kg", blanks around.
+ * Returns 1 with *ret set, 0 for a blank line, or -1 with err saying what
+ * does not read. */
+int lbctl_train_parse_typed(const char *line, lbctl_train_numbers *ret, char *err, size_t errlen);
+/* A weight as lumbarctl writes one: at most two decimals, none when whole
+ * ("40", "92.5", "40.82"). */
+void lbctl_train_weight_text(double weight, char *buf, size_t len);
+/* A set's numbers in words, from a set of train.* ({reps, weight, unit,
+ * rir}): "25 reps at 40 kg, RIR 2"; "1 rep", no weight: "20 reps". */
+void lbctl_train_numbers_text(const msgpack_object *set, char *buf, size_t len);
+/* The same from the fields of the train.logged event, which has the weight
+ * in kg only: unit ("kg" or "lb") is the one to write it in. */
+void lbctl_train_logged_text(const msgpack_object *ev, const char *unit, char *buf, size_t len);
+/* train.amend(id, {reps, weight, unit}) with the numbers typed. Returns
+ * lbctl_call()'s status, with *ret_set the set as it now is. */
+int lbctl_train_amend_numbers(lbctl *ctl, uint64_t id, const lbctl_train_numbers *n,
+                              const msgpack_object **ret_set);
+
 /* ---- check-ins (checkin.c) ---------------------------------------------------- */
 
 /* pain.checkin() without answering it: LBCTL_OK with *ret_answer ({due,
@@ -662,16 +710,24 @@ int lbctl_countdown_subscribe(lbctl *ctl);
  * the events as JSON Lines with --json. The events that came before the
  * view are in it already: with replay they are shown (they say what the
  * call that answered start did, as for rest next), else only passed on
- * with --json. A routine that ends here, with stdin and stdout terminals,
- * is followed by the check-in. Returns the exit status. */
+ * with --json. When the train plugin logs the sets of the routine (its
+ * preset is an exercise's), the reps and weight typed before the Enter
+ * that ends a set ("25 40kg") amend the set it logs. A routine that ends
+ * here, with stdin and stdout terminals, is followed by the check-in.
+ * Returns the exit status. */
 int lbctl_countdown_run(lbctl *ctl, const lbctl_rest_view *start, const sigset_t *wait_mask,
                         bool replay);
+/* lbctl_countdown_run() of a rest that is all there is to follow (the rest
+ * after a set logged, `set --wait`): it ends when the rest is over, and
+ * nothing is asked: the person logs the next set. */
+int lbctl_countdown_run_rest(lbctl *ctl, const lbctl_rest_view *start, const sigset_t *wait_mask);
 
-/* ---- the verbs (core.c, rest.c, remind.c, pain.c, checkin.c; complete.c) ---- */
+/* ---- the verbs (core.c, rest.c, train.c, remind.c, pain.c, checkin.c; complete.c) ---- */
 
 /* The verb tables, for main.c. */
 extern const lbctl_verb lbctl_core_verbs[];
 extern const lbctl_verb lbctl_rest_verbs[];
+extern const lbctl_verb lbctl_train_verbs[];
 extern const lbctl_verb lbctl_remind_verbs[];
 extern const lbctl_verb lbctl_pain_verbs[];
 extern const lbctl_verb lbctl_checkin_verbs[];

@@ -17,6 +17,7 @@ static const lbctl_verb *const verb_tables[] = {
     lbctl_core_verbs,
     lbctl_remind_verbs,
     lbctl_rest_verbs,
+    lbctl_train_verbs,
     lbctl_pain_verbs,
     /* pain checkin, in checkin.c beside pain.c */
     lbctl_checkin_verbs,
@@ -74,7 +75,7 @@ static void table_line(FILE *f, const char *prefix, const lbctl_verb *v, size_t 
 static void overview(FILE *f) {
   fprintf(f, "Usage: lumbarctl [--socket PATH] [--json] COMMAND [ARG]...\n"
              "Talk to lumbard, the lower-back-care daemon: warm-up reminders, rest timers\n"
-             "between sets and a pain diary.\n\nCommands:\n");
+             "between sets, a training log and a pain diary.\n\nCommands:\n");
   size_t w = usage_width("", &help_verb);
   for (size_t t = 0; t < sizeof(verb_tables) / sizeof(verb_tables[0]); t++)
     for (const lbctl_verb *v = verb_tables[t]; v->name; v++)

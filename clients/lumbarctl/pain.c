@@ -18,15 +18,6 @@
 
 #include "lumbarctl.h"
 
-/* A time option: a usage error when it is not a time. */
-static int parse_moment(const lbctl_verb *self, const char *flag, const char *arg, int64_t *ret) {
-  char err[512];
-  *ret = 0;
-  if (arg && lbctl_clock_parse_moment(arg, (int64_t)time(NULL), ret, err, sizeof(err)) < 0)
-    return lbctl_usage_error(self, "%s: %s", flag, err);
-  return LBCTL_OK;
-}
-
 /* The colour of a level on a terminal: green, yellow, red. */
 static const char *level_color(const lbctl *ctl, int64_t level) {
   if (!ctl->color)
@@ -207,7 +198,7 @@ static int entry_args_read(const lbctl_verb *self, int *argc, char **argv, bool 
   if (e->where && (r = parse_place(self, lbctl_typed(&e->where, "--where"), e->where, e->place,
                                    sizeof(e->place))) != LBCTL_OK)
     return r;
-  return parse_moment(self, lbctl_typed(&e->at_arg, "--at"), e->at_arg, &e->at);
+  return lbctl_clock_parse_arg(self, lbctl_typed(&e->at_arg, "--at"), e->at_arg, &e->at);
 }
 
 /* The options map of pain.log (without the level, its first param) and of
@@ -447,9 +438,9 @@ static int history_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   uint64_t limit = 0;
   int r = lbctl_args(self, &argc, argv, flags, 0, 0);
   if (r == LBCTL_OK)
-    r = parse_moment(self, "--since", since_arg, &since);
+    r = lbctl_clock_parse_arg(self, "--since", since_arg, &since);
   if (r == LBCTL_OK)
-    r = parse_moment(self, "--until", until_arg, &until);
+    r = lbctl_clock_parse_arg(self, "--until", until_arg, &until);
   if (r == LBCTL_OK && limit_arg && (!lbctl_parse_u64(limit_arg, &limit) || limit == 0))
     r = lbctl_usage_error(self, "%s takes a whole number of entries, 1 or more, not '%s'",
                           lbctl_typed(&limit_arg, "-n"), limit_arg);
@@ -731,9 +722,9 @@ static int export_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv)
   int64_t since, until;
   int r = lbctl_args(self, &argc, argv, flags, 0, 0);
   if (r == LBCTL_OK)
-    r = parse_moment(self, "--since", since_arg, &since);
+    r = lbctl_clock_parse_arg(self, "--since", since_arg, &since);
   if (r == LBCTL_OK)
-    r = parse_moment(self, "--until", until_arg, &until);
+    r = lbctl_clock_parse_arg(self, "--until", until_arg, &until);
   if (r != LBCTL_OK)
     return r;
   lbctl_output o;

@@ -317,32 +317,21 @@ static int watch_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv) 
     r = lbctl_countdown_prepare(ctl, &wait_mask);
   if (r != LBCTL_OK)
     return r;
-  /* The page of one rest that starts at id. */
-  lbctl_request q;
-  msgpack_packer *pk = lbctl_request_start(&q, 1);
-  msgpack_pack_map(pk, id > 0 ? 2 : 1);
-  lb_rpc_pack_str(pk, "limit");
-  msgpack_pack_uint64(pk, 1);
-  if (id > 0) {
-    lb_rpc_pack_str(pk, "after");
-    msgpack_pack_uint64(pk, id - 1);
-  }
-  const msgpack_object *page;
-  r = lbctl_request_send(ctl, &q, "rest.list", &page);
+  const msgpack_object *item;
+  r = lbctl_rest_view_get(ctl, id, &item);
   if (r != LBCTL_OK)
     return r;
-  if (page->type != MSGPACK_OBJECT_ARRAY || page->via.array.size == 0 ||
-      (uint64_t)lbc_msg_map_int0(&page->via.array.ptr[0], "id") != id) {
+  if (!item) {
     fprintf(stderr,
             "lumbarctl: rest watch: no rest %" PRIu64
             " is under way: it has ended or never was; 'lumbarctl rest list' shows the rests\n",
             id);
     return LBCTL_DAEMON_SAID_NO;
   }
-  if (ctl->json && lbctl_json_print(stdout, &page->via.array.ptr[0], false) < 0)
+  if (ctl->json && lbctl_json_print(stdout, item, false) < 0)
     return 1;
   lbctl_rest_view v;
-  lbctl_rest_view_read(&v, &page->via.array.ptr[0]);
+  lbctl_rest_view_read(&v, item);
   return watch_view(ctl, &v, &wait_mask);
 }
 
@@ -551,7 +540,10 @@ static int presets_run(lbctl *ctl, const lbctl_verb *self, int argc, char **argv
   "\"Set 1 of 3: go — Enter when done\"; press Enter when the set is done and the\n"             \
   "rest counts down. Enter during the rest ends it early: the next set starts\n"                   \
   "now. Once the rest is over, press Enter as the next set starts, and again\n"                    \
-  "when it is done, up to the last set, whose Enter ends the routine. Then, when\n"                \
+  "when it is done, up to the last set, whose Enter ends the routine. When the\n"                  \
+  "routine's preset is an exercise's ([train.exercise.NAME] preset), the train\n"                  \
+  "plugin logs each set done: type its reps and weight before the Enter that\n"                    \
+  "ends it (25 40kg, or 25) and lumbarctl amends the set logged. Then, when\n"                     \
   "the pain diary has a check-in due, lumbarctl asks \"How is your back now?\n"                    \
   "0-10, Enter to skip\" and logs the answer with the routine as its trigger.\n"                   \
   "Otherwise lumbarctl ends where a person must act and says how to go on\n"                       \

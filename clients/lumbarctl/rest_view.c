@@ -133,3 +133,23 @@ const msgpack_object *lbctl_rest_view_event(const lbctl_rest_view *v, const char
     return NULL;
   return ev;
 }
+
+int lbctl_rest_view_get(lbctl *ctl, uint64_t id, const msgpack_object **ret_item) {
+  *ret_item = NULL;
+  /* The page of one rest that starts at id. */
+  lbctl_request q;
+  msgpack_packer *pk = lbctl_request_start(&q, 1);
+  msgpack_pack_map(pk, id > 0 ? 2 : 1);
+  lb_rpc_pack_str(pk, "limit");
+  msgpack_pack_uint64(pk, 1);
+  if (id > 0) {
+    lb_rpc_pack_str(pk, "after");
+    msgpack_pack_uint64(pk, id - 1);
+  }
+  const msgpack_object *page;
+  int r = lbctl_request_send(ctl, &q, "rest.list", &page);
+  if (r == LBCTL_OK && page->type == MSGPACK_OBJECT_ARRAY && page->via.array.size > 0 &&
+      (uint64_t)lbc_msg_map_int0(&page->via.array.ptr[0], "id") == id)
+    *ret_item = &page->via.array.ptr[0];
+  return r;
+}

@@ -125,6 +125,16 @@ start_pain_daemon() {
   start_daemon --plugin-dir "$PLUGIN_DIR" "$@"
 }
 
+# The train tests: lumbard with the build's real train plugin (and rest, which
+# times the rest after each set).
+start_train_daemon() {
+  if [ ! -f "$PLUGIN_DIR/train.so" ]; then
+    echo "FAIL ($TEST_NAME): no train.so in '$PLUGIN_DIR' (the 4th argument: the build's plugin directory)"
+    exit 1
+  fi
+  start_daemon --plugin-dir "$PLUGIN_DIR" "$@"
+}
+
 # call_many METHOD COUNT PARAMS: METHOD called COUNT times over the socket, 500
 # calls in flight (the daemon queues at most 4 MiB of answers for a client
 # that does not read), with the params of the Python expression PARAMS of i

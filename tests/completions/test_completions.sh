@@ -8,7 +8,8 @@
 #   zsh   an interactive zsh with compinit, driven through zsh/zpty: LINE, then
 #         <TAB> (zsh_complete.zsh).
 # Each check names the exact words offered. The values that come from the
-# daemon (preset names, reminder and rest ids, methods, events), which the
+# daemon (preset names, reminder and rest ids, diary entry and set ids,
+# exercises, methods, events), which the
 # completions get from `lumbarctl __complete KIND`, are checked against a
 # real lumbard in a private XDG world, as is what `lumbarctl __complete`
 # prints; then against a stopped one (SIGSTOP: nothing offered, within the
@@ -119,15 +120,16 @@ EOF
 # ---- the files agree with lumbarctl --------------------------------------------------------
 
 # The commands and sub-commands the completions offer are lumbarctl's.
-COMMANDS=(call help pain plugins remind rest status watch)
+COMMANDS=(call help pain plugins remind rest set status train watch)
 REMIND_SUBS=(add 'done' list pause preview resume rm skip snooze)
 REST_SUBS=(cancel extend list next pause preset presets resume start watch)
 PAIN_SUBS=(chart checkin edit export history log report rm stats)
+TRAIN_SUBS=(amend exercises history rm sessions)
 sorted() { tr ' ' '\n' | sed '/^$/d' | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//'; }
 got=$("$LUMBARCTL" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\).*/\1/p' | sorted)
 [[ $got == "$(sorted <<<"${COMMANDS[*]}")" ]] ||
   fail "lumbarctl --help lists the commands '$got', the test expects '${COMMANDS[*]}'"
-for c in remind rest pain; do
+for c in remind rest pain train; do
   declare -n want=${c^^}_SUBS
   got=$("$LUMBARCTL" help "$c" | sed -n "s/^  lumbarctl $c \([a-z]*\).*/\1/p" | sorted)
   [[ $got == "$(sorted <<<"${want[*]}")" ]] ||
@@ -366,6 +368,12 @@ ctl pain log 5
 ctl pain log 3 --where lower-back-left
 ctl pain log 6
 ctl pain rm 1
+# Sets 2 and 3 (1 removed) of the training log, of abduction (the seed's
+# exercise, with no [train.exercise.*] in the config) and deadlift.
+ctl set abduction 25 40kg --no-rest
+ctl set deadlift 5 100kg --no-rest
+ctl set abduction 22 --no-rest
+ctl train rm 1
 # ... as lumbarctl's own text output says
 got=$("$LUMBARCTL" --socket "$S" remind list | awk 'NR > 1 { print $1 }' | sorted)
 [[ $got == "2 4" ]] || fail "lumbarctl remind list shows the ids '$got', expected '2 4'"
@@ -406,6 +414,13 @@ got=$(grep -c <<<"$got" -e $'^pain[.][*]\tevery event of pain$' -e $'^pain[.]log
 complete_out entries --socket "$S"
 [[ $got =~ ^3$'\t'6/10\ at\ [0-2][0-9]:[0-5][0-9]$'\n'2$'\t'3/10\ at\ [0-2][0-9]:[0-5][0-9],\ lower\ back,\ left$'\n'rc=0$ ]] ||
   fail "lumbarctl __complete entries printed [$(cat -A <<<"$got")], expected entries 3 and 2, newest first, described"
+complete_out exercises --socket "$S"
+want=$'abduction\tabduction, 20-30 reps, 1 set logged\ndeadlift\tdeadlift, 1 set logged\nrc=0'
+[[ $got == "$want" ]] ||
+  fail "lumbarctl __complete exercises printed [$(cat -A <<<"$got")], expected [$(cat -A <<<"$want")]"
+complete_out sets --socket "$S"
+[[ $got =~ ^3$'\t'abduction,\ 22\ reps\ at\ 40\ kg,\ [0-2][0-9]:[0-5][0-9]$'\n'2$'\t'deadlift,\ 5\ reps\ at\ 100\ kg,\ [0-2][0-9]:[0-5][0-9]$'\n'rc=0$ ]] ||
+  fail "lumbarctl __complete sets printed [$(cat -A <<<"$got")], expected sets 3 and 2, newest first, described"
 complete_out bogus --socket "$S"
 [[ $got == rc=2 ]] || fail "lumbarctl __complete bogus printed [$got], expected only the status 2"
 
@@ -431,6 +446,9 @@ expect all "lumbarctl --json rest pr" preset presets
 expect all "lumbarctl rest -j pr" preset presets
 expect all "lumbarctl help " "${COMMANDS[@]}"
 expect all "lumbarctl help pain " "${PAIN_SUBS[@]}"
+expect all "lumbarctl train " "${TRAIN_SUBS[@]}"
+expect all "lumbarctl help train " "${TRAIN_SUBS[@]}"
+expect all "lumbarctl -j train e" exercises
 expect "fish zsh" "lumbarctl pa" pain
 expect all "lumbarctl _" # not the hidden __complete
 expect all "lumbarctl __"
@@ -461,6 +479,13 @@ expect all "lumbarctl remind preview daily --" --count --base --from --to "${GLO
 expect all "lumbarctl remind skip 2 --" --reason "${GLOBAL_LONG[@]}"
 expect all "lumbarctl remind pause 2h --" --id "${GLOBAL_LONG[@]}"
 expect all "lumbarctl remind resume --" --id "${GLOBAL_LONG[@]}"
+expect all "lumbarctl set abduction 25 --" --rir --note --unit --at --no-rest --wait "${GLOBAL_LONG[@]}"
+expect all "lumbarctl train history --" --since --until --limit "${GLOBAL_LONG[@]}"
+expect all "lumbarctl train history abduction -" -n --since --until --limit "${GLOBAL[@]}"
+expect all "lumbarctl train sessions --" --days "${GLOBAL_LONG[@]}"
+expect all "lumbarctl train exercises --" "${GLOBAL_LONG[@]}"
+expect all "lumbarctl train amend 2 --" --reps --weight --unit --rir --note --exercise --at "${GLOBAL_LONG[@]}"
+expect all "lumbarctl train rm 2 --" "${GLOBAL_LONG[@]}"
 
 # fixed values
 expect all "lumbarctl pain log " 0 1 2 3 4 5 6 7 8 9 10
@@ -481,6 +506,8 @@ expect zsh "lumbarctl pain log 6 --symptom stiffness,s" spasm saddle-numbness
 expect_desc "fish zsh" "lumbarctl pain log 6 --symptom " saddle-numbness "red flag"
 expect all "lumbarctl pain export --format " csv json
 expect all "lumbarctl pain export --format=j" json
+expect all "lumbarctl set abduction 25 40 --unit " kg lb
+expect all "lumbarctl train amend 2 --weight 90 --unit=" kg lb
 expect all "lumbarctl remind add tea " "${SCHEDULES[@]}"
 expect all "lumbarctl remind preview m" minutely monthly
 expect all "lumbarctl remind add " # the name is the user's
@@ -524,6 +551,17 @@ expect "bash fish" "lumbarctl -s $S pain edit 3 " # one entry
 expect_desc "fish zsh" "lumbarctl -s $S pain edit " 3 "6/10 at"
 expect_desc "fish zsh" "lumbarctl -s $S pain rm " 2 "3/10 at"
 expect_desc "fish zsh" "lumbarctl -s $S pain rm " 2 ", lower back, left"
+expect all "lumbarctl -s $S set " abduction deadlift
+expect all "lumbarctl set -s $S d" deadlift
+expect all "lumbarctl -s $S train history " abduction deadlift
+expect "bash fish" "lumbarctl -s $S set abduction " # the reps
+expect "bash fish" "lumbarctl -s $S train history abduction " # one exercise
+expect_desc "fish zsh" "lumbarctl -s $S set " deadlift "deadlift, 1 set logged"
+expect all "lumbarctl -s $S train amend " 2 3
+expect all "lumbarctl train rm --socket $S " 2 3
+expect "bash fish" "lumbarctl -s $S train rm 3 " # one set
+expect_desc "fish zsh" "lumbarctl -s $S train rm " 3 "abduction, 22 reps at 40 kg"
+expect all "lumbarctl -s $S train amend 3 --exercise " abduction deadlift
 expect all "lumbarctl -s $S rest pause " 1 3
 expect all "lumbarctl -s $S rest resume " 1 3
 expect all "lumbarctl -s $S rest extend " 1 3
@@ -597,6 +635,8 @@ expect all "lumbarctl -s $S remind done "
 expect all "lumbarctl -s $S rest pause "
 expect all "lumbarctl -s $S remind pause 1h --id "
 expect all "lumbarctl -s $S pain edit "
+expect all "lumbarctl -s $S set "
+expect all "lumbarctl -s $S train rm "
 expect all "lumbarctl -s $S call daemon.p" daemon.ping daemon.plugins
 expect "fish zsh" "lumbarctl -s $S watch " '*'
 expect bash "lumbarctl -s $S watch " '\*'
