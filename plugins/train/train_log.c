@@ -810,8 +810,11 @@ void train_m_log(lb_call *call, const lb_value *args, void *ud) {
   snprintf(c->f.source, sizeof(c->f.source), "log");
   if (!(c->f.given & G_AT))
     c->f.at = now;
+  /* a set written down afterwards starts no rest unless asked: its rest is
+   * over, and the one running now is another set's */
   const lb_value *rest = lb_map_get(&args[2], "rest");
-  log_set(call, c, !rest || rest->as.b);
+  bool earlier = (c->f.given & G_AT) && c->f.at < now - 60;
+  log_set(call, c, rest ? rest->as.b : !earlier);
 }
 
 static void change_written(lb_plugin *p, int result, const char *error, void *ud) {

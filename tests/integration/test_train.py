@@ -97,6 +97,13 @@ class Logging(TrainTest):
         self.assertEqual((rest["label"], rest["seconds"]), ("deadlift", 75))
         self.assertEqual(d["set"], 1)  # its own count within the session
 
+    def test_a_set_written_down_afterwards_starts_no_rest(self):
+        s = self.log("abduction", 25, at=int(wall()) - 3600)
+        self.assertEqual(s["rest_id"], 0)
+        self.assertEqual(self.rests(), {})
+        s = self.log("abduction", 25, at=int(wall()) - 3600, rest=True)  # unless asked
+        self.assertGreater(s["rest_id"], 0)
+
     def test_pounds(self):
         s = self.log("abduction", 25, weight=100, unit="lb")
         self.assertAlmostEqual(s["weight_kg"], 45.359237)
