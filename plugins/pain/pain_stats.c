@@ -535,8 +535,10 @@ static void prog_progress(lb_plugin *p, const lb_value *result, int error, const
       j->wk_start[n] = start->as.i;
       j->wk_end[n] = end->as.i;
       j->wk_kept[n] = kept->as.b;
-    } else if (n < j->n_wk) {
-      j->wk_kept[n] = j->wk_kept[n] && kept->as.b;
+    } else { /* the same week of the first exercise's, by its start */
+      for (size_t k = 0; k < j->n_wk; k++)
+        if (j->wk_start[k] == start->as.i)
+          j->wk_kept[k] = j->wk_kept[k] && kept->as.b;
     }
     n++;
   }
@@ -555,6 +557,7 @@ static void prog_next(stats_job *j) {
     if (pain_host->call(pain_self, "train.progress", params, 2, prog_progress, j) == 0)
       return;
     j->prog_known = false;
+    snprintf(j->prog_why, sizeof(j->prog_why), "train.progress could not be called");
   }
   pain_host->db_read(pain_self, stats_read, stats_done, j);
 }

@@ -147,11 +147,12 @@ static train_exercise *exercise_for(train_settings *s, const char *name) {
 }
 
 static bool config_seconds(const char *where, const char *key, const char *value, uint32_t *ret) {
-  uint64_t v;
+  uint64_t v = 0;
   char err[256];
-  if (train_host->parse_duration(value, &v, err, sizeof(err)) < 0 || v > 86400) {
+  bool parsed = train_host->parse_duration(value, &v, err, sizeof(err)) == 0;
+  if (!parsed || v > 86400) {
     train_host->log(train_self, LB_LOG_WARNING, "[%s] %s = %s: %s; ignored", where, key, value,
-                    v > 86400 ? "at most a day" : err);
+                    parsed ? "at most a day" : err);
     return false;
   }
   *ret = (uint32_t)v;

@@ -85,15 +85,25 @@ static int import_read(sqlite3 *db, void *ud) {
   }
   size_t len = (size_t)st.st_size, got = 0;
   char *data = lbu_xmalloc(len ? len : 1);
+  int read_errno = 0;
   while (got < len) {
     ssize_t n = read(fd, data + got, len - got);
     if (n < 0 && errno == EINTR)
       continue;
-    if (n <= 0)
+    if (n <= 0) { /* an error, or the file shrank while it was read */
+      read_errno = n < 0 ? errno : EIO;
       break;
+    }
     got += (size_t)n;
   }
   close(fd);
+  if (read_errno) { /* a file cut short is not imported in part */
+    j->err = read_errno;
+    snprintf(j->why, sizeof(j->why), "%s could not be read whole: %s", j->path,
+             strerror(read_errno));
+    free(data);
+    return SQLITE_OK;
+  }
   char err[512];
   if (train_import_parse(data, got, j->format, j->default_unit, &j->parsed, err, sizeof(err)) < 0) {
     j->err = EINVAL;
@@ -173,8 +183,10 @@ static int write_chunk(lb_plugin *p, sqlite3 *db, void *ud) {
       last_name = r->workout_name;
       at = local_to_unix(&r->workout);
       uint64_t found = 0;
-      if ((rc = train_find_session(db, at, 0, &found)) != SQLITE_OK)
+      if ((rc = train_find_session(db, at, 0, &found)) != SQLITE_OK) {
+        sqlite3_reset(ins);
         return rc;
+      }
       if (!found) { /* ids are taken on the loop, where writes run */
         found = train_take_session_id();
         j->c_sessions++;
@@ -204,16 +216,20 @@ static int write_chunk(lb_plugin *p, sqlite3 *db, void *ud) {
     sqlite3_bind_text(st, 10, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 11, now);
     sqlite3_bind_int64(st, 12, r->seconds);
-    if ((rc = lbp_step(db, st)) != SQLITE_OK)
+    if ((rc = lbp_step(db, st)) != SQLITE_OK) {
+      sqlite3_reset(ins);
       return rc;
+    }
     if (sqlite3_changes(db) == 0) {
       j->c_duplicates++;
       continue;
     }
     (void)train_take_set_id();
     j->c_sets++;
-    if ((rc = train_write_session(db, session, at)) != SQLITE_OK)
+    if ((rc = train_write_session(db, session, at)) != SQLITE_OK) {
+      sqlite3_reset(ins);
       return rc;
+    }
   }
   sqlite3_reset(ins);
   j->c_workout = last;

@@ -177,7 +177,18 @@ uint64_t train_take_session_id(void) {
   return next_session_id++;
 }
 
+/* Sets placed in the open session whose write has not landed yet: the
+ * open session is read again from the database only once there are none,
+ * or it would lose them. */
+static unsigned logs_pending;
+static bool reload_wanted;
+
 void train_log_reload(void) {
+  if (logs_pending) {
+    reload_wanted = true;
+    return;
+  }
+  reload_wanted = false;
   (void)load_open();
 }
 
@@ -623,8 +634,9 @@ static uint64_t rest_of(const char *exercise) {
 static void log_finish(change *c) {
   if (--c->pending > 0)
     return;
+  logs_pending--;
   if (c->write_result < 0) {
-    (void)load_open(); /* the set placed in the open session is not there */
+    train_log_reload(); /* the set placed in the open session is not there */
     train_host->log(train_self, LB_LOG_ERR, "cannot save a set of %s: %s", c->f.exercise,
                     c->write_error);
     if (c->call)
@@ -658,6 +670,8 @@ static void log_finish(change *c) {
       train_host->reply(c->call, &v);
     }
   }
+  if (reload_wanted)
+    train_log_reload(); /* once no set is pending, the one put off */
   change_free(c);
 }
 
@@ -782,6 +796,7 @@ static void log_set(lb_call *call, change *c, bool start) {
   }
   c->id = next_set_id++;
   c->pending = 1; /* the write */
+  logs_pending++;
   /* The rest first: the write's fsync would otherwise come before the call
    * runs (on a later loop turn), and the person would wait for the disk to
    * start resting. The write follows as soon as the rest has started. */
@@ -829,7 +844,7 @@ static void change_written(lb_plugin *p, int result, const char *error, void *ud
                      "ids",
                      (unsigned long long)c->id);
   } else {
-    (void)load_open(); /* a set moved into, out of or within the open session */
+    train_log_reload(); /* a set moved into, out of or within the open session */
     if (c->kind == AMEND) {
       lb_value ev = LB_MAP({"id", lb_v_uint(c->id)}, {"exercise", lb_v_str(c->f.exercise)});
       train_host->emit(train_self, "amended", &ev);
