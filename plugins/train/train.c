@@ -28,8 +28,7 @@ int64_t train_now_s(void) {
   return train_host->now_ms(LB_CLOCK_WALL) / 1000;
 }
 
-/* name as a slug: lower-case letters and digits, "-" for anything between */
-static void slug(const char *name, char *out, size_t len) {
+void train_slug(const char *name, char *out, size_t len) {
   size_t n = 0;
   bool dash = false;
   for (const char *c = name; *c && n + 1 < len; c++) {
@@ -48,7 +47,7 @@ static void slug(const char *name, char *out, size_t len) {
 
 const train_exercise *train_exercise_alias(const char *name) {
   char want[TRAIN_NAME_MAX];
-  slug(name, want, sizeof(want));
+  train_slug(name, want, sizeof(want));
   for (size_t i = 0; i < train_cfg.n_exercises; i++) {
     const train_exercise *e = &train_cfg.exercises[i];
     if (strcmp(e->name, want) == 0)
@@ -57,7 +56,7 @@ const train_exercise *train_exercise_alias(const char *name) {
     snprintf(copy, sizeof(copy), "%s", e->aliases);
     for (char *save = NULL, *tok = strtok_r(copy, ";", &save); tok;
          tok = strtok_r(NULL, ";", &save)) {
-      slug(tok, one, sizeof(one));
+      train_slug(tok, one, sizeof(one));
       if (one[0] && strcmp(one, want) == 0)
         return e;
     }
@@ -123,7 +122,7 @@ static const train_exercise abduction = {
                "Machine",
 };
 
-static bool valid_name(const char *s) {
+bool train_valid_name(const char *s) {
   size_t n = strlen(s);
   if (n == 0 || n >= TRAIN_NAME_MAX)
     return false;
@@ -229,7 +228,7 @@ static void on_config(lb_plugin *p, const char *section, const char *key, const 
                     "[train.%s]: unknown section ([train.exercise.NAME]); ignored", section);
     return;
   }
-  if (!valid_name(section + 9)) {
+  if (!train_valid_name(section + 9)) {
     train_host->log(train_self, LB_LOG_WARNING,
                     "[train.%s]: an exercise's name is lower-case letters, digits, - and _ "
                     "(abduction, split-squat); ignored",

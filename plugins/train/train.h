@@ -42,7 +42,14 @@ extern train_settings train_cfg;
 int64_t train_now_s(void);
 const train_exercise *train_exercise_find(const char *name);
 
-const train_exercise *train_exercise_alias(const char *slug);
+/* A name of lower-case letters, digits, - and _, under TRAIN_NAME_MAX. */
+bool train_valid_name(const char *s);
+/* name as a slug: lower-case letters and digits, "-" for anything between
+ * ("Hip Abduction (Machine)" is hip-abduction-machine). */
+void train_slug(const char *name, char *out, size_t len);
+/* The config's exercise whose name or one of whose aliases name is, as
+ * slugs; NULL when none. */
+const train_exercise *train_exercise_alias(const char *name);
 
 /* train_log.c */
 /* Ids, taken on the loop (where writes run too): a set's, a session's. */

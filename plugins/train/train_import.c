@@ -137,21 +137,8 @@ static void exercise_of(const char *name, char *out, size_t len) {
     snprintf(out, len, "%s", e->name);
     return;
   }
-  size_t n = 0;
-  bool dash = false;
-  for (const char *c = name; *c && n + 1 < len; c++) {
-    char ch = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
-    if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
-      if (dash && n && n + 2 < len)
-        out[n++] = '-';
-      out[n++] = ch;
-      dash = false;
-    } else {
-      dash = true;
-    }
-  }
-  out[n] = '\0';
-  if (!n)
+  train_slug(name, out, len);
+  if (!out[0])
     snprintf(out, len, "imported");
 }
 

@@ -51,16 +51,6 @@ typedef struct exercise_rest {
 static exercise_rest *rests;
 static size_t n_rests;
 
-static bool valid_exercise(const char *s) {
-  size_t n = strlen(s);
-  if (n == 0 || n >= TRAIN_NAME_MAX)
-    return false;
-  for (const char *c = s; *c; c++)
-    if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
-      return false;
-  return true;
-}
-
 static uint32_t open_count(const char *exercise, int64_t at) {
   uint32_t n = 0;
   for (size_t i = 0; i < open.n; i++)
@@ -237,7 +227,7 @@ static bool read_options(lb_call *call, const lb_value *opts, int64_t now, set_i
     lb = strcmp(v->as.str.ptr, "lb") == 0;
   }
   if ((v = lb_map_get(opts, "exercise")) != NULL) {
-    if (!valid_exercise(v->as.str.ptr)) {
+    if (!train_valid_name(v->as.str.ptr)) {
       train_host->fail(call, LB_ERR_INVALID_PARAMS,
                        "option 'exercise' (\"%s\") must be a name of lower-case letters, digits, "
                        "- and _ (abduction, split-squat)",
@@ -808,7 +798,7 @@ void train_m_log(lb_call *call, const lb_value *args, void *ud) {
   (void)ud;
   int64_t now = train_now_s();
   change *c = lbu_xcalloc(1, sizeof(*c));
-  if (!valid_exercise(args[0].as.str.ptr)) {
+  if (!train_valid_name(args[0].as.str.ptr)) {
     train_host->fail(call, LB_ERR_INVALID_PARAMS,
                      "the exercise (\"%s\") must be a name of lower-case letters, digits, - and _ "
                      "(abduction, split-squat); `lumbarctl train exercises` lists them",
